@@ -1,0 +1,74 @@
+import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { useAuth } from './auth/AuthContext';
+import { errorTitle } from './components/FormError';
+import { AppLayout } from './layout/AppLayout';
+import { AREAS } from './layout/areas';
+import { DashboardPage } from './pages/DashboardPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { SetupPage } from './pages/SetupPage';
+
+/** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
+function BootGate({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { boot, retryBoot } = useAuth();
+  if (boot.phase === 'loading') {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (boot.phase === 'error') {
+    return (
+      <Center mih="100vh" p="md">
+        <Stack maw={480}>
+          <Alert color="red" variant="light" title={t('errors.boot_title')}>
+            {errorTitle(boot.error, t)}
+          </Alert>
+          <Button onClick={retryBoot}>{t('common.retry')}</Button>
+        </Stack>
+      </Center>
+    );
+  }
+  return <>{children}</>;
+}
+
+/** The app shell only for a signed-in user; first run goes to /setup, others to /login. */
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { needsOwner, user } = useAuth();
+  const location = useLocation();
+  if (needsOwner) return <Navigate to="/setup" replace />;
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <BootGate>
+        <Routes>
+          <Route path="/setup" element={<SetupPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <AppLayout />
+              </RequireAuth>
+            }
+          >
+            <Route index element={<DashboardPage />} />
+            {AREAS.filter((area) => area.key !== 'dashboard').map((area) => (
+              <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
+            ))}
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BootGate>
+    </BrowserRouter>
+  );
+}

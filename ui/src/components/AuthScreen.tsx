@@ -1,0 +1,36 @@
+import { Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitcher } from './LanguageSwitcher';
+
+/** Centered card used by the first-run and login screens. */
+export function AuthScreen({
+  title,
+  intro,
+  children,
+}: {
+  title: string;
+  intro?: string;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" radius="md" p="xl" w="100%" maw={420}>
+        <Stack gap="md">
+          <Group justify="space-between" wrap="nowrap">
+            <Text fw={700} size="lg">
+              {t('app.name')}
+            </Text>
+            <LanguageSwitcher />
+          </Group>
+          <Title order={1} size="h2">
+            {title}
+          </Title>
+          {intro && <Text c="dimmed">{intro}</Text>}
+          {children}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

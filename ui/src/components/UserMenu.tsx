@@ -1,0 +1,40 @@
+import { Button, Menu, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { useAuth } from '../auth/AuthContext';
+
+/** Button with the signed-in username; its menu holds "Log out". */
+export function UserMenu() {
+  const { t } = useTranslation();
+  const { user, logout } = useAuth();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  if (!user) return null;
+
+  const onLogout = async () => {
+    setBusy(true);
+    try {
+      await logout();
+    } finally {
+      setBusy(false);
+      void navigate('/login', { replace: true });
+    }
+  };
+
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button variant="subtle" size="sm" loading={busy} title={t('user.menu')}>
+          {user.username}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          <Text size="xs">{t('user.signed_in_as', { name: user.username })}</Text>
+        </Menu.Label>
+        <Menu.Item onClick={() => void onLogout()}>{t('user.logout')}</Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

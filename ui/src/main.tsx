@@ -1,0 +1,24 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './i18n';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { AuthProvider } from './auth/AuthContext';
+import { theme } from './theme';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('missing #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

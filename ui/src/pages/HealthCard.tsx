@@ -1,0 +1,97 @@
+import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { asApiError, unwrap } from '../api/errors';
+import type { ApiError } from '../api/errors';
+import type { Health } from '../api/types';
+import { errorTitle } from '../components/FormError';
+
+type LoadState =
+  | { state: 'loading' }
+  | { state: 'error'; error: ApiError }
+  | { state: 'ready'; health: Health };
+
+/** Database up/down, database server version and app version from GET /api/monitoring/health. */
+export function HealthCard() {
+  const { t } = useTranslation();
+  const [load, setLoad] = useState<LoadState>({ state: 'loading' });
+
+  const refresh = useCallback(async () => {
+    setLoad({ state: 'loading' });
+    try {
+      setLoad({ state: 'ready', health: await unwrap(api.GET('/api/monitoring/health')) });
+    } catch (err) {
+      setLoad({ state: 'error', error: asApiError(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  return (
+    <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="health-title">
+      <Group justify="space-between" mb="sm">
+        <Title order={3} size="h4" id="health-title">
+          {t('health.title')}
+        </Title>
+        <Button size="xs" variant="default" onClick={() => void refresh()}>
+          {t('health.refresh')}
+        </Button>
+      </Group>
+      {load.state === 'loading' && <Loader size="sm" aria-label={t('common.loading')} />}
+      {load.state === 'error' && (
+        <Alert color="red" variant="light" title={t('health.load_error')}>
+          {errorTitle(load.error, t)}
+        </Alert>
+      )}
+      {load.state === 'ready' && <HealthDetails health={load.health} />}
+    </Card>
+  );
+}
+
+function HealthDetails({ health }: { health: Health }) {
+  const { t } = useTranslation();
+  const up = health.database.status === 'up';
+  const unknown = t('health.unknown');
+  const latency = health.database.latency_ms;
+  return (
+    <Stack gap="sm">
+      <Group gap="sm">
+        <Badge
+          color={up ? 'green' : 'red'}
+          size="lg"
+          variant="light"
+          data-testid="db-status"
+          data-status={health.database.status}
+        >
+          {up ? t('health.db_up') : t('health.db_down')}
+        </Badge>
+        <Badge color={health.status === 'ok' ? 'green' : 'yellow'} variant="outline">
+          {health.status === 'ok' ? t('health.status_ok') : t('health.status_degraded')}
+        </Badge>
+      </Group>
+      <Table variant="vertical" withTableBorder={false} layout="fixed">
+        <Table.Tbody>
+          <Table.Tr>
+            <Table.Th w={220}>{t('health.server_version')}</Table.Th>
+            <Table.Td data-testid="db-version">{health.database.server_version ?? unknown}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>{t('health.latency')}</Table.Th>
+            <Table.Td>
+              {latency === null || latency === undefined
+                ? unknown
+                : t('health.latency_value', { ms: latency })}
+            </Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Th>{t('health.app_version')}</Table.Th>
+            <Table.Td data-testid="app-version">{health.app_version}</Table.Td>
+          </Table.Tr>
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
