@@ -71,20 +71,33 @@ impl PgBinaries {
             match probe(&dir) {
                 Ok(version) if version.is_supported() => {
                     tracing::info!(dir = %dir.display(), %version, %source, "found PostgreSQL");
-                    return Ok(Self { bin_dir: dir, version, source });
+                    return Ok(Self {
+                        bin_dir: dir,
+                        version,
+                        source,
+                    });
                 }
                 Ok(version) => {
                     let outcome = format!("PostgreSQL {version} is older than 13");
                     too_old.get_or_insert((version, dir.clone()));
-                    searched.push(SearchedPlace { source, location: Some(dir), outcome });
+                    searched.push(SearchedPlace {
+                        source,
+                        location: Some(dir),
+                        outcome,
+                    });
                 }
-                Err(outcome) => searched.push(SearchedPlace { source, location: Some(dir), outcome }),
+                Err(outcome) => searched.push(SearchedPlace {
+                    source,
+                    location: Some(dir),
+                    outcome,
+                }),
             }
         }
         match too_old {
-            Some((version, bin_dir)) => {
-                Err(Error::UnsupportedVersion { found: version.text, bin_dir })
-            }
+            Some((version, bin_dir)) => Err(Error::UnsupportedVersion {
+                found: version.text,
+                bin_dir,
+            }),
             None => Err(Error::BinariesNotFound { searched }),
         }
     }
@@ -100,9 +113,16 @@ impl PgBinaries {
             }],
         })?;
         if !version.is_supported() {
-            return Err(Error::UnsupportedVersion { found: version.text, bin_dir });
+            return Err(Error::UnsupportedVersion {
+                found: version.text,
+                bin_dir,
+            });
         }
-        Ok(Self { bin_dir, version, source: SearchSource::EnvVar })
+        Ok(Self {
+            bin_dir,
+            version,
+            source: SearchSource::EnvVar,
+        })
     }
 
     pub fn bin_dir(&self) -> &Path {
@@ -136,7 +156,11 @@ fn candidates(
 ) -> Vec<(SearchSource, PathBuf)> {
     let mut out: Vec<(SearchSource, PathBuf)> = Vec::new();
     let mut unset = |source, outcome: &str| {
-        searched.push(SearchedPlace { source, location: None, outcome: outcome.into() });
+        searched.push(SearchedPlace {
+            source,
+            location: None,
+            outcome: outcome.into(),
+        });
     };
     match &opts.bundled_bin_dir {
         Some(dir) => out.push((SearchSource::Bundled, dir.clone())),
@@ -177,7 +201,11 @@ fn expand_pattern(pattern: &Path) -> Vec<PathBuf> {
         .iter()
         .position(|c| c.as_os_str().to_string_lossy().contains('*'))
     else {
-        return if pattern.is_dir() { vec![pattern.to_path_buf()] } else { Vec::new() };
+        return if pattern.is_dir() {
+            vec![pattern.to_path_buf()]
+        } else {
+            Vec::new()
+        };
     };
     let parent: PathBuf = components[..star].iter().collect();
     let rest: PathBuf = components[star + 1..].iter().collect();

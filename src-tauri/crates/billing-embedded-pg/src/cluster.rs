@@ -67,7 +67,14 @@ impl Launcher {
     pub fn command(&self, program: &Path) -> tokio::process::Command {
         let mut cmd = tokio::process::Command::new(program);
         cmd.current_dir(&self.work_dir).stdin(Stdio::null());
-        for var in ["PGDATA", "PGPORT", "PGHOST", "PGUSER", "PGOPTIONS", "PGPASSWORD"] {
+        for var in [
+            "PGDATA",
+            "PGPORT",
+            "PGHOST",
+            "PGUSER",
+            "PGOPTIONS",
+            "PGPASSWORD",
+        ] {
             cmd.env_remove(var);
         }
         #[cfg(unix)]
@@ -159,11 +166,14 @@ impl Cluster {
             let mut builder = std::fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(&pgdata).map_err(Error::io(format!("creating {}", pgdata.display())))?;
+            builder
+                .create(&pgdata)
+                .map_err(Error::io(format!("creating {}", pgdata.display())))?;
         }
         let log = self.log_file();
         if !log.exists() {
-            std::fs::File::create(&log).map_err(Error::io(format!("creating {}", log.display())))?;
+            std::fs::File::create(&log)
+                .map_err(Error::io(format!("creating {}", log.display())))?;
         }
         #[cfg(unix)]
         if let Some(user) = &self.launcher.run_as {
@@ -215,15 +225,27 @@ impl Cluster {
             .arg("--pwfile")
             .arg(pwfile.path())
             .args(["-A", "scram-sha-256", "-E", "UTF8", "--no-instructions"]);
-        cmd.arg(if cfg!(windows) { "--no-locale" } else { "--locale=C.UTF-8" });
+        cmd.arg(if cfg!(windows) {
+            "--no-locale"
+        } else {
+            "--locale=C.UTF-8"
+        });
         if self.config.fast_unsafe {
             cmd.arg("--no-sync");
         }
         let run = tokio::time::timeout(INITDB_TIMEOUT, cmd.output()).await;
-        pwfile.close().map_err(Error::io("deleting the initdb password file"))?;
+        pwfile
+            .close()
+            .map_err(Error::io("deleting the initdb password file"))?;
         let output = run
-            .map_err(|_| Error::Timeout { what: "initdb".into(), waited: INITDB_TIMEOUT })?
-            .map_err(Error::io(format!("running {}", self.config.binaries.initdb().display())))?;
+            .map_err(|_| Error::Timeout {
+                what: "initdb".into(),
+                waited: INITDB_TIMEOUT,
+            })?
+            .map_err(Error::io(format!(
+                "running {}",
+                self.config.binaries.initdb().display()
+            )))?;
         if output.status.success() {
             return Ok(());
         }
@@ -232,6 +254,9 @@ impl Cluster {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        Err(Error::InitdbFailed { status: output.status.to_string(), stderr_tail: tail(&text, 20) })
+        Err(Error::InitdbFailed {
+            status: output.status.to_string(),
+            stderr_tail: tail(&text, 20),
+        })
     }
 }

@@ -72,7 +72,11 @@ pub enum Error {
          upgrade the cluster with pg_upgrade",
         .pgdata.display()
     )]
-    ClusterVersionMismatch { pgdata: PathBuf, data_major: String, binaries: String },
+    ClusterVersionMismatch {
+        pgdata: PathBuf,
+        data_major: String,
+        binaries: String,
+    },
 
     #[error("initdb failed ({status}):\n{stderr_tail}")]
     InitdbFailed { status: String, stderr_tail: String },
@@ -99,7 +103,11 @@ pub enum Error {
         "the data directory {} cannot be used by the PostgreSQL user `{user}`: {reason}",
         .path.display()
     )]
-    DataDirNotAccessible { path: PathBuf, user: String, reason: String },
+    DataDirNotAccessible {
+        path: PathBuf,
+        user: String,
+        reason: String,
+    },
 
     #[error("{context}: {source}")]
     Io {
@@ -151,7 +159,10 @@ mod tests {
         };
         let text = err.to_string();
         assert!(text.contains("MIKROBILL_PG_BIN: not set"), "{text}");
-        assert!(text.contains("PATH: /usr/bin (missing initdb, pg_ctl)"), "{text}");
+        assert!(
+            text.contains("PATH: /usr/bin (missing initdb, pg_ctl)"),
+            "{text}"
+        );
         assert!(text.contains("MIKROBILL_DATABASE_URL"), "{text}");
     }
 }

@@ -13,7 +13,10 @@ impl PidFile {
     pub fn parse(text: &str) -> Option<Self> {
         let mut lines = text.lines();
         let pid = lines.next()?.trim().parse().ok().filter(|pid| *pid > 0)?;
-        let port = lines.nth(2).and_then(|l| l.trim().parse().ok()).filter(|p| *p > 0);
+        let port = lines
+            .nth(2)
+            .and_then(|l| l.trim().parse().ok())
+            .filter(|p| *p > 0);
         Some(Self { pid, port })
     }
 }
@@ -48,7 +51,9 @@ pub(crate) fn holder(pid: u32, pgdata: &Path) -> Holder {
     #[cfg(all(unix, not(target_os = "linux")))]
     {
         let _ = pgdata;
-        let Ok(raw) = i32::try_from(pid) else { return Holder::Dead };
+        let Ok(raw) = i32::try_from(pid) else {
+            return Holder::Dead;
+        };
         match nix::sys::signal::kill(nix::unistd::Pid::from_raw(raw), None) {
             Err(nix::errno::Errno::ESRCH) => Holder::Dead,
             _ => Holder::Unknown,
@@ -72,14 +77,19 @@ pub(crate) fn classify_cmdline(raw: &[u8], pgdata: &Path) -> Holder {
     let Some(program) = args.first() else {
         return Holder::Other;
     };
-    let name = Path::new(program).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let name = Path::new(program)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     if name != "postgres" && name != "postmaster" {
         return Holder::Other;
     }
-    let ours = pgdata.canonicalize().unwrap_or_else(|_| pgdata.to_path_buf());
-    let same_dir = args.windows(2).any(|w| {
-        w[0] == "-D" && Path::new(&w[1]).canonicalize().is_ok_and(|dir| dir == ours)
-    });
+    let ours = pgdata
+        .canonicalize()
+        .unwrap_or_else(|_| pgdata.to_path_buf());
+    let same_dir = args
+        .windows(2)
+        .any(|w| w[0] == "-D" && Path::new(&w[1]).canonicalize().is_ok_and(|dir| dir == ours));
     if same_dir {
         Holder::Postmaster
     } else {
@@ -94,12 +104,24 @@ mod tests {
     #[test]
     fn parses_pid_and_port() {
         let text = "4242\n/data/pgdata\n1732780000\n54321\n\n127.0.0.1\n  1234   5\nready   \n";
-        assert_eq!(PidFile::parse(text), Some(PidFile { pid: 4242, port: Some(54321) }));
+        assert_eq!(
+            PidFile::parse(text),
+            Some(PidFile {
+                pid: 4242,
+                port: Some(54321)
+            })
+        );
     }
 
     #[test]
     fn a_file_still_being_written_has_no_port_yet() {
-        assert_eq!(PidFile::parse("77\n/d\n1\n"), Some(PidFile { pid: 77, port: None }));
+        assert_eq!(
+            PidFile::parse("77\n/d\n1\n"),
+            Some(PidFile {
+                pid: 77,
+                port: None
+            })
+        );
     }
 
     #[test]
@@ -114,11 +136,20 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().to_string_lossy().into_owned();
         let ours = format!("/usr/lib/postgresql/15/bin/postgres\0-D\0{dir}\0-p\05432\0");
-        assert_eq!(classify_cmdline(ours.as_bytes(), tmp.path()), Holder::Postmaster);
+        assert_eq!(
+            classify_cmdline(ours.as_bytes(), tmp.path()),
+            Holder::Postmaster
+        );
         let other_dir = "/usr/lib/postgresql/15/bin/postgres\0-D\0/elsewhere\0";
-        assert_eq!(classify_cmdline(other_dir.as_bytes(), tmp.path()), Holder::Other);
+        assert_eq!(
+            classify_cmdline(other_dir.as_bytes(), tmp.path()),
+            Holder::Other
+        );
         let not_pg = format!("/bin/sleep\0-D\0{dir}\0");
-        assert_eq!(classify_cmdline(not_pg.as_bytes(), tmp.path()), Holder::Other);
+        assert_eq!(
+            classify_cmdline(not_pg.as_bytes(), tmp.path()),
+            Holder::Other
+        );
         assert_eq!(classify_cmdline(b"", tmp.path()), Holder::Other);
     }
 }

@@ -31,7 +31,11 @@ pub(crate) fn resolve(configured: Option<&str>) -> Result<Option<RunAs>, Error> 
         }
         let name = configured
             .map(str::to_owned)
-            .or_else(|| std::env::var("MIKROBILL_PG_USER").ok().filter(|v| !v.is_empty()))
+            .or_else(|| {
+                std::env::var("MIKROBILL_PG_USER")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+            })
             .unwrap_or_else(|| DEFAULT_PG_USER.to_owned());
         match nix::unistd::User::from_name(&name) {
             Ok(Some(user)) if !user.uid.is_root() => {
@@ -65,8 +69,11 @@ impl RunAs {
 
     /// `chown` one path (not following symlinks).
     pub fn chown(&self, path: &Path) -> Result<(), Error> {
-        std::os::unix::fs::lchown(path, Some(self.uid), Some(self.gid))
-            .map_err(Error::io(format!("chown {} to {}", path.display(), self.name)))
+        std::os::unix::fs::lchown(path, Some(self.uid), Some(self.gid)).map_err(Error::io(format!(
+            "chown {} to {}",
+            path.display(),
+            self.name
+        )))
     }
 
     /// `chown -R`, skipped when the top already belongs to the user.

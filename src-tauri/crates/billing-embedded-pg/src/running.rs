@@ -79,7 +79,11 @@ impl Cluster {
         let holder = pidfile::holder(file.pid, &self.pgdata());
         let grace = match holder {
             Holder::Dead | Holder::Other => {
-                tracing::warn!(pid = file.pid, ?holder, "removing stale postmaster.pid left by a crash");
+                tracing::warn!(
+                    pid = file.pid,
+                    ?holder,
+                    "removing stale postmaster.pid left by a crash"
+                );
                 return remove_stale(&path).map(|()| None);
             }
             Holder::Postmaster => self.config.start_timeout,
@@ -88,11 +92,20 @@ impl Cluster {
         let deadline = Instant::now() + grace;
         loop {
             // Re-read: a postmaster that is still starting writes its port a moment later.
-            let current = std::fs::read_to_string(&path).ok().and_then(|t| PidFile::parse(&t));
+            let current = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| PidFile::parse(&t));
             match current {
-                Some(PidFile { pid, port: Some(port) }) if pid == file.pid => {
+                Some(PidFile {
+                    pid,
+                    port: Some(port),
+                }) if pid == file.pid => {
                     if accepts(port).await {
-                        tracing::info!(pid, port, "reusing the PostgreSQL already running for this data directory");
+                        tracing::info!(
+                            pid,
+                            port,
+                            "reusing the PostgreSQL already running for this data directory"
+                        );
                         return Ok(Some(self.handle(port, false)));
                     }
                 }
@@ -104,7 +117,10 @@ impl Cluster {
                     // Leave the file: PostgreSQL's own lock check decides on start.
                     Holder::Unknown => Ok(None),
                     _ => Err(Error::Timeout {
-                        what: format!("the running postmaster (pid {}) to accept connections", file.pid),
+                        what: format!(
+                            "the running postmaster (pid {}) to accept connections",
+                            file.pid
+                        ),
                         waited: grace,
                     }),
                 };
@@ -131,15 +147,31 @@ impl Cluster {
             .arg(self.pgdata())
             .arg("-l")
             .arg(&log_file)
-            .args(["-w", "-s", "-t", &timeout.as_secs().max(1).to_string(), "-o", &options]);
+            .args([
+                "-w",
+                "-s",
+                "-t",
+                &timeout.as_secs().max(1).to_string(),
+                "-o",
+                &options,
+            ]);
         let output = tokio::time::timeout(timeout + Duration::from_secs(10), cmd.output())
             .await
-            .map_err(|_| Error::Timeout { what: "pg_ctl start".into(), waited: timeout })?
-            .map_err(Error::io(format!("running {}", self.config.binaries.pg_ctl().display())))?;
+            .map_err(|_| Error::Timeout {
+                what: "pg_ctl start".into(),
+                waited: timeout,
+            })?
+            .map_err(Error::io(format!(
+                "running {}",
+                self.config.binaries.pg_ctl().display()
+            )))?;
         if !output.status.success() {
             let log = read_from(&log_file, log_start);
             let text = format!("{log}\n{}", String::from_utf8_lossy(&output.stderr));
-            return Err(Error::StartFailed { log_file, log_tail: tail(&text, 20) });
+            return Err(Error::StartFailed {
+                log_file,
+                log_tail: tail(&text, 20),
+            });
         }
         let deadline = Instant::now() + timeout;
         while !accepts(port).await {
@@ -188,7 +220,11 @@ impl RunningCluster {
 
     /// `postgres://<superuser>@127.0.0.1:<port>/postgres`, safe to log.
     pub fn url_without_password(&self) -> String {
-        format!("postgres://{}@127.0.0.1:{}/postgres", percent_encode(&self.superuser), self.port)
+        format!(
+            "postgres://{}@127.0.0.1:{}/postgres",
+            percent_encode(&self.superuser),
+            self.port
+        )
     }
 
     /// Options for the `postgres` database as the superuser over loopback TCP.
@@ -211,8 +247,14 @@ impl RunningCluster {
         }
         let pg_ctl = self.launcher.binaries.pg_ctl();
         let mut cmd = self.launcher.command(&pg_ctl);
-        cmd.arg("stop").arg("-D").arg(&self.pgdata).args(["-m", "fast", "-w", "-s"]);
-        let output = cmd.output().await.map_err(Error::io(format!("running {}", pg_ctl.display())))?;
+        cmd.arg("stop")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-m", "fast", "-w", "-s"]);
+        let output = cmd
+            .output()
+            .await
+            .map_err(Error::io(format!("running {}", pg_ctl.display())))?;
         if output.status.success() {
             tracing::info!(port = self.port, "PostgreSQL stopped");
             return Ok(());
@@ -222,7 +264,10 @@ impl RunningCluster {
             tracing::warn!("PostgreSQL was already stopped");
             return Ok(());
         }
-        Err(Error::StopFailed { status: output.status.to_string(), stderr_tail: tail(&stderr, 20) })
+        Err(Error::StopFailed {
+            status: output.status.to_string(),
+            stderr_tail: tail(&stderr, 20),
+        })
     }
 }
 
@@ -257,13 +302,18 @@ fn remove_stale(path: &Path) -> Result<(), Error> {
 fn free_port() -> Result<u16, Error> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
         .map_err(Error::io("finding a free port on 127.0.0.1"))?;
-    let addr = listener.local_addr().map_err(Error::io("finding a free port on 127.0.0.1"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(Error::io("finding a free port on 127.0.0.1"))?;
     Ok(addr.port())
 }
 
 async fn accepts(port: u16) -> bool {
     let connect = tokio::net::TcpStream::connect(("127.0.0.1", port));
-    matches!(tokio::time::timeout(Duration::from_secs(1), connect).await, Ok(Ok(_)))
+    matches!(
+        tokio::time::timeout(Duration::from_secs(1), connect).await,
+        Ok(Ok(_))
+    )
 }
 
 fn is_port_clash(err: &Error) -> bool {
@@ -303,7 +353,8 @@ mod tests {
     fn bind_failures_are_port_clashes() {
         let err = Error::StartFailed {
             log_file: "x".into(),
-            log_tail: "LOG:  could not bind IPv4 address \"127.0.0.1\": Address already in use".into(),
+            log_tail: "LOG:  could not bind IPv4 address \"127.0.0.1\": Address already in use"
+                .into(),
         };
         assert!(is_port_clash(&err));
     }

@@ -46,7 +46,8 @@ impl ThrowawayCluster {
     pub async fn stop(self) -> Result<(), Error> {
         let Self { running, dir, .. } = self;
         running.stop().await?;
-        dir.close().map_err(Error::io("removing the throwaway cluster directory"))
+        dir.close()
+            .map_err(Error::io("removing the throwaway cluster directory"))
     }
 }
 
@@ -69,5 +70,9 @@ pub async fn start_throwaway(binaries: PgBinaries) -> Result<ThrowawayCluster, E
         ClusterConfig::new(dir.path(), THROWAWAY_SUPERUSER, password.clone(), binaries);
     config.fast_unsafe = true;
     let running = Cluster::new(config)?.start().await?;
-    Ok(ThrowawayCluster { running, password, dir })
+    Ok(ThrowawayCluster {
+        running,
+        password,
+        dir,
+    })
 }

@@ -18,11 +18,16 @@ impl PgVersion {
     /// Parses output such as `postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`.
     pub fn parse(output: &str) -> Option<Self> {
         let line = output.lines().next()?.trim();
-        let rest = line.split_once("(PostgreSQL)").map_or(line, |(_, rest)| rest);
+        let rest = line
+            .split_once("(PostgreSQL)")
+            .map_or(line, |(_, rest)| rest);
         let token = rest.split_whitespace().next()?;
         let digits: String = token.chars().take_while(char::is_ascii_digit).collect();
         let major = digits.parse().ok()?;
-        Some(Self { major, text: token.to_owned() })
+        Some(Self {
+            major,
+            text: token.to_owned(),
+        })
     }
 
     /// Whether this version is new enough for the app.
@@ -53,7 +58,13 @@ mod tests {
     #[test]
     fn parses_debian_output() {
         let v = PgVersion::parse("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n");
-        assert_eq!(v, Some(PgVersion { major: 15, text: "15.18".into() }));
+        assert_eq!(
+            v,
+            Some(PgVersion {
+                major: 15,
+                text: "15.18".into()
+            })
+        );
     }
 
     #[test]
@@ -71,7 +82,9 @@ mod tests {
         let v96 = PgVersion::parse("postgres (PostgreSQL) 9.6.24").expect("parses");
         assert_eq!(v96.major, 9);
         assert!(!v96.is_supported());
-        assert!(PgVersion::parse("postgres (PostgreSQL) 13.0").expect("parses").is_supported());
+        assert!(PgVersion::parse("postgres (PostgreSQL) 13.0")
+            .expect("parses")
+            .is_supported());
     }
 
     #[test]
