@@ -14,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const STEP_TIMEOUT_MS = 15_000;
+// Locator waits give up a little earlier than the step, so their message (naming what was
+// awaited) is the one reported.
+const WAIT_TIMEOUT_MS = 12_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -78,7 +81,7 @@ async function shot(page, file) {
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'id-ID' });
   const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
   });
@@ -141,6 +144,11 @@ async function main() {
 
   await step(page, 'log in and see the dashboard in Indonesian', async () => {
     await fillLogin(page, password);
+    const alert = page.getByRole('alert');
+    await visible(page.getByRole('link', { name: ID.customers, exact: true }).or(alert));
+    if (await alert.isVisible()) {
+      throw new Error(`login was refused: "${(await alert.innerText()).trim()}" (check MIKROBILL_USERNAME/MIKROBILL_PASSWORD)`);
+    }
     await assertDashboard(page, ID);
     const lang = await page.evaluate(() => document.documentElement.lang);
     if (lang !== 'id') throw new Error(`<html lang> is "${lang}", expected "id"`);

@@ -102,8 +102,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const tokens = loadTokens();
     if (tokens) {
       // Best effort: the local session ends even when the server cannot be reached.
+      // The bearer header is not required by the contract, but harmless if the route checks it.
       await publicApi
-        .POST('/api/auth/logout', { body: { refresh_token: tokens.refresh } })
+        .POST('/api/auth/logout', {
+          body: { refresh_token: tokens.refresh },
+          headers: { Authorization: `Bearer ${tokens.access}` },
+        })
         .catch(() => undefined);
     }
     clearTokens();
