@@ -25,8 +25,9 @@ pub struct ClusterConfig {
     /// `None`: a free loopback port is picked on every start.
     pub port: Option<u16>,
     pub binaries: PgBinaries,
-    /// When running as root: the unprivileged user to run PostgreSQL as. `None`:
-    /// `MIKROBILL_PG_USER`, else `postgres`. Ignored when not root.
+    /// When running as root: the unprivileged user to run a new (or root-owned) cluster as.
+    /// `None`: `MIKROBILL_PG_USER`, else `postgres`. Ignored when not root, and when `pgdata`
+    /// already belongs to a non-root user (that owner is kept).
     pub run_as: Option<String>,
     /// Deadline for the server to start and accept connections.
     pub start_timeout: Duration,
@@ -106,9 +107,10 @@ pub struct Cluster {
 
 impl Cluster {
     /// Fails early with [`Error::RootWithoutUnprivilegedUser`] when running as root and the
-    /// PostgreSQL user does not exist. Touches nothing on disk.
+    /// PostgreSQL user does not exist. Touches nothing on disk. As root, an existing `pgdata`
+    /// owned by a non-root user keeps that owner and PostgreSQL runs as it.
     pub fn new(config: ClusterConfig) -> Result<Self, Error> {
-        let run_as = privilege::resolve(config.run_as.as_deref())?;
+        let run_as = privilege::resolve(config.run_as.as_deref(), &config.data_dir.join("pgdata"))?;
         let launcher = Launcher {
             binaries: config.binaries.clone(),
             run_as,

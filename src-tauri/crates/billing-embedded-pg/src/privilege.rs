@@ -21,13 +21,30 @@ pub(crate) struct RunAs {
     pub gid: u32,
 }
 
-/// `Ok(None)` unless running as root; then the configured user, `MIKROBILL_PG_USER`, or
-/// `postgres`, which must exist and must not be root itself.
-pub(crate) fn resolve(configured: Option<&str>) -> Result<Option<RunAs>, Error> {
+/// `Ok(None)` unless running as root. Then: the non-root owner of an existing `pgdata` (so a
+/// cluster made by a desktop user is never re-owned under it), else the configured user,
+/// `MIKROBILL_PG_USER`, or `postgres`, which must exist and must not be root itself.
+pub(crate) fn resolve(configured: Option<&str>, pgdata: &Path) -> Result<Option<RunAs>, Error> {
     #[cfg(unix)]
     {
+        use std::os::unix::fs::MetadataExt;
         if !nix::unistd::geteuid().is_root() {
             return Ok(None);
+        }
+        if let Ok(meta) = std::fs::metadata(pgdata) {
+            if meta.uid() != 0 {
+                let uid = nix::unistd::Uid::from_raw(meta.uid());
+                let name = match nix::unistd::User::from_uid(uid) {
+                    Ok(Some(user)) => user.name,
+                    _ => meta.uid().to_string(),
+                };
+                tracing::info!(user = %name, "running as root: PostgreSQL runs as the owner of the existing cluster");
+                return Ok(Some(RunAs {
+                    name,
+                    uid: meta.uid(),
+                    gid: meta.gid(),
+                }));
+            }
         }
         let name = configured
             .map(str::to_owned)
@@ -52,7 +69,7 @@ pub(crate) fn resolve(configured: Option<&str>) -> Result<Option<RunAs>, Error> 
     }
     #[cfg(not(unix))]
     {
-        let _ = configured;
+        let _ = (configured, pgdata);
         Ok(None)
     }
 }

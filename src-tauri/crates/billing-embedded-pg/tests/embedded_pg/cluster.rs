@@ -240,3 +240,20 @@ async fn as_root_without_the_unprivileged_user_the_error_says_what_to_do() {
     assert!(text.contains("useradd --system postgres"), "{text}");
     assert!(text.contains("MIKROBILL_DATABASE_URL"), "{text}");
 }
+
+#[tokio::test]
+async fn as_root_an_existing_cluster_keeps_its_non_root_owner() {
+    if !is_root() {
+        return;
+    }
+    let tmp = test_dir();
+    let cluster = Cluster::new(config(tmp.path())).expect("cluster");
+    cluster.ensure_initialized().await.expect("initdb");
+    let mut other = config(tmp.path());
+    other.run_as = Some("nobody".into());
+    let again = Cluster::new(other).expect("cluster");
+    assert_eq!(again.run_as_user(), cluster.run_as_user());
+    let running = again.start().await.expect("start as the existing owner");
+    server_version(&running.connect_options(&password())).await;
+    running.stop().await.expect("stop");
+}
