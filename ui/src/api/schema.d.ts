@@ -4,15 +4,83 @@
  */
 
 export interface paths {
-    "/api/setup/status": {
+    "/api/auth/login": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Whether the first owner account still has to be created */
-        get: operations["setup_status"];
+        get?: never;
+        put?: never;
+        /** Logs in with username and password. */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the session that the refresh token belongs to. */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in user. */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchanges a refresh token for a new pair (the old refresh token is spent). */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports the database status and version. */
+        get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,7 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create the owner account (only while no user exists) */
+        /** Creates the first owner account (only while none exists) and logs it in. */
         post: operations["create_owner"];
         delete?: never;
         options?: never;
@@ -38,100 +106,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/auth/login": {
+    "/api/setup/status": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Sign in with username and password */
-        post: operations["login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Exchange a refresh token for a new token pair (the refresh token rotates) */
-        post: operations["refresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Revoke a refresh token */
-        post: operations["logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in user */
-        get: operations["me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/monitoring/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Application and database health */
-        get: operations["health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/openapi.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** This OpenAPI document */
-        get: operations["openapi"];
+        /** Whether the first-run screen must be shown. */
+        get: operations["status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -144,64 +127,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        TokenResponse: {
-            access_token: string;
-            refresh_token: string;
-            /**
-             * Format: int64
-             * @description Access token lifetime in seconds
-             */
-            expires_in: number;
-            /** @example Bearer */
-            token_type: string;
-        };
-        LoginRequest: {
-            username: string;
+        /** @enum {string} */
+        ComponentStatus: "up" | "down";
+        CreateOwnerRequest: {
             password: string;
+            username: string;
+        };
+        DatabaseHealth: {
+            /** Format: int64 */
+            latency_ms?: number | null;
+            server_version?: string | null;
+            status: components["schemas"]["ComponentStatus"];
+        };
+        /** @description Body of every error answer. */
+        ErrorBody: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        ErrorDetail: {
+            /** @description The input field that is wrong, for validation errors. */
+            field?: string | null;
+            /**
+             * @description Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
+             *     too_many_requests, internal.
+             */
+            kind: string;
+            /** @description A sentence for people. */
+            message: string;
+        };
+        Health: {
+            app_version: string;
+            database: components["schemas"]["DatabaseHealth"];
+            /** @description `ok` when every part is up, otherwise `degraded`. */
+            status: components["schemas"]["HealthStatus"];
+        };
+        /** @enum {string} */
+        HealthStatus: "ok" | "degraded";
+        LoginRequest: {
+            password: string;
+            username: string;
+        };
+        Me: {
+            /** Format: uuid */
+            id: string;
+            role: string;
+            username: string;
         };
         RefreshRequest: {
             refresh_token: string;
         };
         SetupStatus: {
+            /** @description True until the first owner account exists; the dashboard then shows the first-run screen. */
             needs_owner: boolean;
         };
-        CreateOwnerRequest: {
-            username: string;
-            password: string;
-        };
-        Me: {
-            /** Format: uuid */
-            id: string;
-            username: string;
-            /** @example owner */
-            role: string;
-        };
-        Health: {
-            /** @enum {string} */
-            status: "ok" | "degraded";
-            /** @example 0.1.0 */
-            app_version: string;
-            database: components["schemas"]["DatabaseHealth"];
-        };
-        DatabaseHealth: {
-            /** @enum {string} */
-            status: "up" | "down";
-            server_version: string | null;
-            /** Format: int64 */
-            latency_ms: number | null;
-        };
-        ErrorBody: {
-            error: components["schemas"]["ErrorDetail"];
-        };
-        ErrorDetail: {
+        TokenResponse: {
+            /** @description Short-lived JWT, sent as `Authorization: Bearer <access_token>`. */
+            access_token: string;
             /**
-             * @description unauthorized | forbidden | validation | conflict | not_found | internal
-             * @example validation
+             * Format: int64
+             * @description Seconds until the access token expires.
              */
-            kind: string;
-            message: string;
-            /** @description The request field that is wrong, for validation errors */
-            field?: string | null;
+            expires_in: number;
+            /** @description Single-use token for `POST /api/auth/refresh`; it rotates on every use. */
+            refresh_token: string;
+            token_type: string;
         };
     };
     responses: never;
@@ -212,86 +200,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    setup_status: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Setup status */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SetupStatus"];
-                };
-            };
-            /** @description Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_owner: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateOwnerRequest"];
-            };
-        };
-        responses: {
-            /** @description Owner created and signed in */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenResponse"];
-                };
-            };
-            /** @description An owner already exists */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid username or password */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     login: {
         parameters: {
             query?: never;
@@ -305,7 +213,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -314,7 +221,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Wrong username or password */
+            /** @description wrong username or password */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -323,59 +230,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    refresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
-        responses: {
-            /** @description New tokens */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenResponse"];
-                };
-            };
-            /** @description Refresh token invalid, expired or already used */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Internal error */
-            500: {
+            /** @description too many failed attempts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -398,21 +254,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed out */
+            /** @description logged out */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
             };
         };
     };
@@ -425,7 +272,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Current user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -434,7 +280,6 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Missing or invalid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -443,8 +288,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Internal error */
-            500: {
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -463,7 +330,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Health report */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -472,17 +338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Missing or invalid access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Internal error */
-            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -492,7 +348,48 @@ export interface operations {
             };
         };
     };
-    openapi: {
+    create_owner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOwnerRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description an owner already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid username or password */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    status: {
         parameters: {
             query?: never;
             header?: never;
@@ -501,13 +398,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OpenAPI 3.1 document */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SetupStatus"];
                 };
             };
         };

@@ -1,0 +1,47 @@
+use std::sync::Arc;
+
+use billing_domain::Clock;
+use chrono::Duration;
+use secrecy::SecretSlice;
+use sqlx::PgPool;
+
+/// Everything a use-case needs from the outside world.
+#[derive(Debug, Clone)]
+pub struct AppContext {
+    pub pool: PgPool,
+    pub clock: Arc<dyn Clock>,
+    pub auth: Arc<AuthConfig>,
+}
+
+/// Token lifetimes and the HMAC key that signs access tokens.
+pub struct AuthConfig {
+    pub signing_key: SecretSlice<u8>,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Failed logins for one username within `lockout_window` before further attempts
+    /// are refused until the window has passed.
+    pub max_failed_logins: i64,
+    pub lockout_window: Duration,
+}
+
+impl AuthConfig {
+    pub fn new(signing_key: Vec<u8>) -> Self {
+        Self {
+            signing_key: SecretSlice::from(signing_key),
+            access_ttl: Duration::minutes(15),
+            refresh_ttl: Duration::days(14),
+            max_failed_logins: 10,
+            lockout_window: Duration::minutes(15),
+        }
+    }
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("signing_key", &"[redacted]")
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .finish()
+    }
+}

@@ -1,0 +1,30 @@
+use billing_domain::ValidationError;
+
+/// What a use-case can fail with, in the language of the business.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{field}: {message}")]
+    Validation { field: &'static str, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: i64 },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<ValidationError> for Error {
+    fn from(err: ValidationError) -> Self {
+        Error::Validation { field: err.field, message: err.message }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        Error::Unexpected(anyhow::Error::new(err).context("database query failed"))
+    }
+}

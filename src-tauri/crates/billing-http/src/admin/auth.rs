@@ -1,0 +1,96 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use billing_app::auth::TokenPair;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser, ClientAddr};
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Short-lived JWT, sent as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Single-use token for `POST /api/auth/refresh`; it rotates on every use.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub token_type: &'static str,
+}
+
+impl From<TokenPair> for TokenResponse {
+    fn from(pair: TokenPair) -> Self {
+        Self {
+            access_token: pair.access_token,
+            refresh_token: pair.refresh_token,
+            expires_in: pair.expires_in,
+            token_type: "Bearer",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: uuid::Uuid,
+    pub username: String,
+    pub role: String,
+}
+
+/// Logs in with username and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "wrong username or password", body = ErrorBody),
+        (status = 429, description = "too many failed attempts", body = ErrorBody)))]
+pub async fn login(
+    State(state): State<HttpState>,
+    ClientAddr(remote): ClientAddr,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let pair =
+        billing_app::auth::login(&state.ctx, &body.username, &body.password, remote.as_deref())
+            .await?;
+    Ok(Json(pair.into()))
+}
+
+/// Exchanges a refresh token for a new pair (the old refresh token is spent).
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
+pub async fn refresh(
+    State(state): State<HttpState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let pair = billing_app::auth::refresh(&state.ctx, &body.refresh_token).await?;
+    Ok(Json(pair.into()))
+}
+
+/// Ends the session that the refresh token belongs to.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "logged out")))]
+pub async fn logout(
+    State(state): State<HttpState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::auth::logout(&state.ctx, &body.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(AuthUser(user): AuthUser) -> Json<Me> {
+    Json(Me { id: user.id.0, username: user.username, role: user.role.as_str().to_owned() })
+}

@@ -1,0 +1,58 @@
+//! The admin listener: the dashboard (static `ui/dist`) and `/api/*`.
+
+pub mod auth;
+pub mod monitoring;
+pub mod setup;
+
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::{AdminOptions, ApiError, HttpState};
+
+pub fn router(state: HttpState, options: AdminOptions) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/setup/status", get(setup::status))
+        .route("/setup/owner", post(setup::create_owner))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/monitoring/health", get(monitoring::health))
+        .fallback(api_not_found)
+        .with_state(state);
+
+    let router = Router::new().nest("/api", api);
+    let router = match options.ui_dir.filter(|dir| dir.join("index.html").is_file()) {
+        Some(dir) => {
+            let index = ServeFile::new(dir.join("index.html"));
+            router.fallback_service(ServeDir::new(dir).fallback(index))
+        }
+        None => router.fallback(dashboard_missing),
+    };
+    router.layer(TraceLayer::new_for_http())
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi_json())
+}
+
+async fn api_not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no API route {}", uri.path()))
+}
+
+async fn dashboard_missing() -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(
+            "<!doctype html><meta charset=utf-8><title>mikrobill</title>\
+             <h1>Dasbor belum dibangun / Dashboard not built</h1>\
+             <p>Jalankan <code>npm ci &amp;&amp; npm run build</code> di folder <code>ui/</code>, \
+             atau atur <code>MIKROBILL__ADMIN__UI_DIR</code>.</p>",
+        ),
+    )
+}

@@ -1,0 +1,44 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::TokenResponse;
+use crate::extract::ApiJson;
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SetupStatus {
+    /// True until the first owner account exists; the dashboard then shows the first-run screen.
+    pub needs_owner: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateOwnerRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Whether the first-run screen must be shown.
+#[utoipa::path(get, path = "/api/setup/status", tag = "setup",
+    responses((status = 200, body = SetupStatus)))]
+pub async fn status(State(state): State<HttpState>) -> Result<Json<SetupStatus>, ApiError> {
+    let needs_owner = billing_app::auth::needs_owner(&state.ctx).await?;
+    Ok(Json(SetupStatus { needs_owner }))
+}
+
+/// Creates the first owner account (only while none exists) and logs it in.
+#[utoipa::path(post, path = "/api/setup/owner", tag = "setup", request_body = CreateOwnerRequest,
+    responses(
+        (status = 201, body = TokenResponse),
+        (status = 409, description = "an owner already exists", body = crate::error::ErrorBody),
+        (status = 422, description = "invalid username or password", body = crate::error::ErrorBody)))]
+pub async fn create_owner(
+    State(state): State<HttpState>,
+    ApiJson(body): ApiJson<CreateOwnerRequest>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
+    let pair =
+        billing_app::auth::create_first_owner(&state.ctx, &body.username, &body.password).await?;
+    Ok((StatusCode::CREATED, Json(pair.into())))
+}

@@ -1,0 +1,113 @@
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The one error type of the HTTP layer: a status and `{"error": {kind, message, field?}}`.
+#[derive(Debug)]
+pub enum ApiError {
+    BadRequest(String),
+    Validation { field: &'static str, message: String },
+    Unauthorized(String),
+    NotFound(String),
+    Conflict(String),
+    TooManyRequests { message: String, retry_after_secs: i64 },
+    Internal(anyhow::Error),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (_, kind) = self.status_and_kind();
+        write!(f, "{kind}: {}", self.public_message())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
+    /// too_many_requests, internal.
+    pub kind: &'static str,
+    /// A sentence for people.
+    pub message: String,
+    /// The input field that is wrong, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+impl ApiError {
+    fn status_and_kind(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m) => m.clone(),
+            ApiError::Validation { message, .. } => message.clone(),
+            ApiError::TooManyRequests { message, .. } => message.clone(),
+            ApiError::Internal(_) => "internal error; see the application log".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, kind) = self.status_and_kind();
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(error = ?err, "request failed");
+        }
+        let field = match &self {
+            ApiError::Validation { field, .. } => Some(*field),
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { kind, message: self.public_message(), field } };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after_secs, .. } = &self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<billing_app::Error> for ApiError {
+    fn from(err: billing_app::Error) -> Self {
+        use billing_app::Error as E;
+        match err {
+            E::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            E::Validation { field, message } => ApiError::Validation { field, message },
+            E::Conflict(m) => ApiError::Conflict(m),
+            E::Unauthorized(m) => ApiError::Unauthorized(m),
+            e @ E::TooManyAttempts { retry_after_secs } => {
+                ApiError::TooManyRequests { message: e.to_string(), retry_after_secs }
+            }
+            E::Unexpected(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError::BadRequest(format!("invalid JSON body: {}", rejection.body_text()))
+    }
+}

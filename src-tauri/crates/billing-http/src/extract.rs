@@ -1,0 +1,52 @@
+use axum::extract::{FromRef, FromRequest, FromRequestParts};
+use axum::http::{header, request::Parts};
+use billing_app::auth::CurrentUser;
+
+use crate::{ApiError, HttpState};
+
+/// `Json` whose rejection is an [`ApiError`], so bad bodies get the usual error shape.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// The authenticated dashboard user, from `Authorization: Bearer <access token>`.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub CurrentUser);
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    HttpState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = HttpState::from_ref(state);
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| ApiError::Unauthorized("log in first (no access token)".into()))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into()))?;
+        let user = billing_app::auth::verify_access_token(&state.ctx, token.trim())?;
+        Ok(AuthUser(user))
+    }
+}
+
+/// The caller's IP address as text (for the login log), when the server knows it.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        Ok(ClientAddr(addr))
+    }
+}

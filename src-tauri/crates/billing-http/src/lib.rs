@@ -1,0 +1,33 @@
+//! HTTP surfaces. Two routers for two trust levels:
+//! - [`admin_router`]: bound to loopback; the dashboard and `/api/*` behind JWT.
+//! - [`public_router`]: what the owner tunnels to the internet; only what customers and
+//!   gateways need (`/healthz` for now).
+
+pub mod admin;
+mod error;
+mod extract;
+mod openapi;
+pub mod public;
+
+use std::path::PathBuf;
+
+use billing_app::AppContext;
+
+pub use error::ApiError;
+pub use openapi::openapi_json;
+
+/// Shared state of the handlers.
+#[derive(Clone, Debug)]
+pub struct HttpState {
+    pub ctx: AppContext,
+    pub app_version: &'static str,
+}
+
+/// Where the built dashboard lives (`ui/dist`), if anywhere.
+#[derive(Clone, Debug)]
+pub struct AdminOptions {
+    pub ui_dir: Option<PathBuf>,
+}
+
+pub use admin::router as admin_router;
+pub use public::router as public_router;

@@ -1,0 +1,57 @@
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::admin::{auth, monitoring, setup};
+use crate::error::{ErrorBody, ErrorDetail};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "mikrobill admin API", description = "The dashboard's API on the admin listener."),
+    paths(
+        setup::status,
+        setup::create_owner,
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::me,
+        monitoring::health,
+    ),
+    components(schemas(
+        setup::SetupStatus,
+        setup::CreateOwnerRequest,
+        auth::LoginRequest,
+        auth::RefreshRequest,
+        auth::TokenResponse,
+        auth::Me,
+        monitoring::Health,
+        monitoring::HealthStatus,
+        monitoring::ComponentStatus,
+        monitoring::DatabaseHealth,
+        ErrorBody,
+        ErrorDetail,
+    )),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+                ),
+            );
+        }
+    }
+}
+
+/// The OpenAPI document of `/api/*`, pretty-printed (the UI's types are generated from it).
+pub fn openapi_json() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

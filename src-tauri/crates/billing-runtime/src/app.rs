@@ -1,0 +1,222 @@
+//! `Application::build(settings)`: the one composition root.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use billing_app::{AppContext, AuthConfig};
+use billing_domain::{Clock, SystemClock};
+use billing_http::{AdminOptions, HttpState};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::database::{Database, DatabaseError};
+use crate::demo::Demo;
+use crate::jobs::Scheduler;
+use crate::secrets::{SecretError, SecretStore};
+use crate::Settings;
+
+const JWT_KEY_SECRET: &str = "jwt-signing-key";
+
+/// Why the app could not start, as a sentence for the person in front of it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error("{0}")]
+    Secrets(#[from] SecretError),
+    #[error("{0}")]
+    Database(#[from] DatabaseError),
+    #[error("cannot listen on {addr} for the {listener} listener: {source}{hint}")]
+    Bind {
+        listener: &'static str,
+        addr: SocketAddr,
+        hint: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot create the data directory {dir}: {source}")]
+    DataDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+/// A running mikrobill: database, both listeners, the scheduler.
+pub struct Application {
+    ctx: AppContext,
+    admin_addr: SocketAddr,
+    public_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+    scheduler: Option<Scheduler>,
+    database: Option<Database>,
+    demo: Option<Demo>,
+    secrets: SecretStore,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("admin_addr", &self.admin_addr)
+            .field("public_addr", &self.public_addr)
+            .finish()
+    }
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, StartupError> {
+        settings.validate()?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|source| StartupError::DataDir { dir: settings.data_dir.clone(), source })?;
+        let secrets = SecretStore::open(&settings.data_dir, &settings.secrets.backend)?;
+        tracing::info!(backend = secrets.backend(), "secret store ready");
+
+        let database = Database::open(&settings, &secrets).await?;
+        tracing::info!(target = %database.target, "database ready");
+        let signing_key = secrets.get_or_generate(JWT_KEY_SECRET, 48)?;
+        let ctx = AppContext {
+            pool: database.pool.clone(),
+            clock,
+            auth: Arc::new(AuthConfig::new(signing_key.expose_secret().as_bytes().to_vec())),
+        };
+
+        // Bind both listeners before anything else is started, so a busy port fails early.
+        let admin = bind("admin", settings.admin.addr).await?;
+        let public = bind("public", settings.public.addr).await?;
+        let admin_addr = admin.local_addr().map_err(anyhow::Error::from)?;
+        let public_addr = public.local_addr().map_err(anyhow::Error::from)?;
+
+        let state = HttpState { ctx: ctx.clone(), app_version: env!("CARGO_PKG_VERSION") };
+        let ui_dir = resolve_ui_dir(&settings);
+        if ui_dir.is_none() {
+            tracing::warn!("the dashboard (ui/dist) was not found; the admin page explains how to build it");
+        }
+        let admin_router = billing_http::admin_router(state.clone(), AdminOptions { ui_dir });
+        let public_router = billing_http::public_router(state);
+
+        let (shutdown, rx) = watch::channel(false);
+        let servers = vec![serve(admin, admin_router, rx.clone()), serve(public, public_router, rx)];
+        let scheduler = Scheduler::start(ctx.clone()).await?;
+
+        let demo = if settings.demo { Some(Demo::start(&ctx, &secrets).await?) } else { None };
+
+        tracing::info!(%admin_addr, %public_addr, "mikrobill is running");
+        Ok(Application {
+            ctx,
+            admin_addr,
+            public_addr,
+            shutdown,
+            servers,
+            scheduler: Some(scheduler),
+            database: Some(database),
+            demo,
+            secrets,
+        })
+    }
+
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr
+    }
+
+    pub fn public_addr(&self) -> SocketAddr {
+        self.public_addr
+    }
+
+    /// The dashboard's address, e.g. `http://127.0.0.1:7878/`.
+    pub fn admin_url(&self) -> String {
+        format!("http://{}/", self.admin_addr)
+    }
+
+    pub fn context(&self) -> &AppContext {
+        &self.ctx
+    }
+
+    pub fn secrets(&self) -> &SecretStore {
+        &self.secrets
+    }
+
+    /// What demo mode prints: the login and the simulator's address.
+    pub fn demo_banner(&self) -> Option<String> {
+        self.demo.as_ref().map(Demo::banner)
+    }
+
+    /// Stops the listeners (finishing requests in flight), the scheduler, the demo
+    /// router and the local database cluster, in that order.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        for server in self.servers.drain(..) {
+            let _ = server.await;
+        }
+        if let Some(scheduler) = self.scheduler.take() {
+            scheduler.shutdown().await;
+        }
+        if let Some(demo) = self.demo.take() {
+            demo.stop().await;
+        }
+        if let Some(database) = self.database.take() {
+            database.close().await;
+        }
+        tracing::info!("mikrobill stopped");
+    }
+}
+
+async fn bind(listener: &'static str, addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr).await.map_err(|source| {
+        let hint = if source.kind() == std::io::ErrorKind::AddrInUse {
+            " (is mikrobill already running? choose another port in settings.toml)"
+        } else {
+            ""
+        };
+        StartupError::Bind { listener, addr, hint, source }
+    })
+}
+
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = shutdown.wait_for(|stop| *stop).await;
+            })
+            .await;
+        if let Err(err) = result {
+            tracing::error!(error = %err, "listener failed");
+        }
+    })
+}
+
+/// The dashboard: `admin.ui_dir`, the installer's resources, next to the binary, or the
+/// source tree (development).
+fn resolve_ui_dir(settings: &Settings) -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = &settings.admin.ui_dir {
+        candidates.push(dir.clone());
+    }
+    if let Some(res) = &settings.resource_dir {
+        candidates.push(res.join("ui"));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join("ui"));
+        }
+    }
+    candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../ui/dist")));
+    candidates.into_iter().find(|d| d.join("index.html").is_file())
+}

@@ -1,0 +1,17 @@
+//! The composition root of mikrobill: settings, secrets, the database (embedded or
+//! remote), logging, the two HTTP listeners, the scheduler, and the command line.
+//! The desktop shell, `mikrobill serve` and the tests all start the app through
+//! [`Application::build`].
+
+mod app;
+pub mod cli;
+pub mod database;
+mod demo;
+mod jobs;
+pub mod secrets;
+pub mod settings;
+mod telemetry;
+
+pub use app::{Application, StartupError};
+pub use settings::{DatabaseMode, Settings};
+pub use telemetry::{init_tracing, TracingGuard};

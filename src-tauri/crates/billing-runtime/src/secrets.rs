@@ -1,0 +1,174 @@
+//! One small store for secrets, over the OS keyring: the Secret Service on Linux
+//! desktops with the kernel keyring (keyutils) as fallback, the platform stores on
+//! Windows and macOS. Secrets never touch the database, files or logs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use keyring::credential::CredentialBuilder;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+const SERVICE: &str = "id.mikrobill.app";
+
+#[derive(Debug, thiserror::Error)]
+#[error("the OS keyring ({backend}) could not {action} the secret {name:?}: {source}")]
+pub struct SecretError {
+    backend: &'static str,
+    action: &'static str,
+    name: String,
+    #[source]
+    source: keyring::Error,
+}
+
+/// Secrets of one installation (one data directory), kept apart from other
+/// installations of the same user by a short hash of the data directory.
+#[derive(Clone)]
+pub struct SecretStore {
+    builder: Arc<CredentialBuilder>,
+    backend: &'static str,
+    scope: String,
+}
+
+impl std::fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretStore").field("backend", &self.backend).field("scope", &self.scope).finish()
+    }
+}
+
+impl SecretStore {
+    /// Opens the store for a data directory. `backend` is `auto`, `secret-service` or
+    /// `keyutils` (the latter two only on Linux).
+    pub fn open(data_dir: &Path, backend: &str) -> Result<SecretStore, SecretError> {
+        let canonical = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_owned());
+        let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
+        let scope = hex::encode(&digest[..6]);
+        let (builder, name) = choose_backend(backend, &scope)?;
+        tracing::debug!(backend = name, "secret store opened");
+        Ok(SecretStore { builder: Arc::from(builder), backend: name, scope })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
+        let user = format!("{}/{}", self.scope, name);
+        self.builder
+            .build(None, SERVICE, &user)
+            .map(keyring::Entry::new_with_credential)
+            .map_err(|source| self.err("open", name, source))
+    }
+
+    pub fn get(&self, name: &str) -> Result<Option<SecretString>, SecretError> {
+        match self.entry(name)?.get_password() {
+            Ok(value) => Ok(Some(SecretString::from(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(source) => Err(self.err("read", name, source)),
+        }
+    }
+
+    pub fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretError> {
+        self.entry(name)?
+            .set_password(value.expose_secret())
+            .map_err(|source| self.err("store", name, source))
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), SecretError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(source) => Err(self.err("delete", name, source)),
+        }
+    }
+
+    /// Returns the secret, generating and storing a random one (`bytes` of entropy,
+    /// URL-safe base64) the first time.
+    pub fn get_or_generate(&self, name: &str, bytes: usize) -> Result<SecretString, SecretError> {
+        if let Some(existing) = self.get(name)? {
+            return Ok(existing);
+        }
+        let value = SecretString::from(random_token(bytes));
+        self.set(name, &value)?;
+        // Read it back: a keyring that accepts writes but forgets them must fail here,
+        // not after the cluster has been initialised with a password nobody remembers.
+        match self.get(name)? {
+            Some(stored) if stored.expose_secret() == value.expose_secret() => Ok(value),
+            _ => Err(self.err("keep", name, keyring::Error::NoEntry)),
+        }
+    }
+
+    fn err(&self, action: &'static str, name: &str, source: keyring::Error) -> SecretError {
+        SecretError { backend: self.backend, action, name: name.to_owned(), source }
+    }
+}
+
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine as _;
+    let mut raw = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+#[cfg(target_os = "linux")]
+fn choose_backend(
+    backend: &str,
+    scope: &str,
+) -> Result<(Box<CredentialBuilder>, &'static str), SecretError> {
+    let ss = || -> (Box<CredentialBuilder>, &'static str) {
+        (keyring::secret_service::default_credential_builder(), "secret-service")
+    };
+    let ku = || -> (Box<CredentialBuilder>, &'static str) {
+        (keyring::keyutils::default_credential_builder(), "keyutils")
+    };
+    match backend {
+        "secret-service" => Ok(ss()),
+        "keyutils" => Ok(ku()),
+        _ => {
+            // Probe the Secret Service: it needs a D-Bus session and an unlocked keyring.
+            let (builder, name) = ss();
+            let probe = builder
+                .build(None, SERVICE, &format!("{scope}/probe"))
+                .and_then(|c| match c.get_password() {
+                    Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+                    Err(e) => Err(e),
+                });
+            match probe {
+                Ok(()) => Ok((builder, name)),
+                Err(err) => {
+                    tracing::info!(error = %err, "Secret Service unavailable; using the kernel keyring");
+                    Ok(ku())
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn choose_backend(
+    _backend: &str,
+    _scope: &str,
+) -> Result<(Box<CredentialBuilder>, &'static str), SecretError> {
+    Ok((keyring::default::default_credential_builder(), "os-keyring"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_round_trip_through_the_real_keyring_and_stay_per_installation() {
+        let a = tempfile::tempdir().expect("tempdir");
+        let b = tempfile::tempdir().expect("tempdir");
+        let store_a = SecretStore::open(a.path(), "auto").expect("open a");
+        let store_b = SecretStore::open(b.path(), "auto").expect("open b");
+
+        let generated = store_a.get_or_generate("jwt-signing-key", 32).expect("generate");
+        let again = store_a.get_or_generate("jwt-signing-key", 32).expect("read back");
+        assert_eq!(generated.expose_secret(), again.expose_secret());
+        assert!(store_b.get("jwt-signing-key").expect("get").is_none(), "installations share secrets");
+
+        store_a.delete("jwt-signing-key").expect("delete");
+        assert!(store_a.get("jwt-signing-key").expect("get").is_none());
+    }
+}
