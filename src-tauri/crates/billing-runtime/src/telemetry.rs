@@ -16,7 +16,7 @@ pub struct TracingGuard(#[allow(dead_code)] Option<WorkerGuard>);
 pub fn init_tracing(settings: &Settings) -> TracingGuard {
     let filter = || {
         EnvFilter::try_from_default_env()
-            .or_else(|_| EnvFilter::try_new(&settings.log.level))
+            .or_else(|_| EnvFilter::try_new(format!("{},sqlx=warn", settings.log.level)))
             .unwrap_or_else(|_| EnvFilter::new("info"))
     };
     let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(filter());

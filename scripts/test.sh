@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the Rust unit and end-to-end tests (real
+# PostgreSQL through the app's embedded-Postgres code, the real OS keyring), the
+# browser test of the dashboard in Chromium, and the desktop window smoke test under Xvfb.
+source "$(dirname "$0")/lib.sh"
+
+ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_npm
+build_ui
+cd "$ROOT"
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy"
+cargo clippy --locked --workspace --all-targets -q -- -D warnings
+
+log "UI unit tests"
+(cd ui && npm test --silent)
+
+# The keyring: a private D-Bus session with an unlocked gnome-keyring (Secret Service)
+# inside a fresh kernel session keyring, so both backends are real.
+log "cargo test"
+keyctl session - dbus-run-session -- bash -c '
+  export XDG_DATA_HOME=$(mktemp -d)
+  echo -n ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test --locked --workspace --all-features
+' 2> >(grep -v "Failed to set fd limit" >&2)
+
+log "browser test (Chromium) against mikrobill serve"
+cargo build --locked -q -p billing-desktop --bin mikrobill
+keyctl session - bash "$ROOT/tests/e2e/run-against-server.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
+
+log "desktop smoke test (Xvfb)"
+keyctl session - bash "$ROOT/tests/desktop/smoke.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
+
+log "all tests passed"
