@@ -1,0 +1,303 @@
+//! `/ip/hotspot/user`, `/ip/hotspot/user/profile`, `/ip/hotspot/active`.
+
+use std::time::Duration;
+
+use super::{add, by_name, dur, exec, id_of, list, nonzero_dur, nonzero_u64, req, ItemId};
+use crate::client::Client;
+use crate::command::Command;
+use crate::error::Error;
+use crate::parse::format_duration;
+use crate::row::Row;
+use crate::stream::RowStream;
+
+const USER: &str = "/ip/hotspot/user";
+const PROFILE: &str = "/ip/hotspot/user/profile";
+const ACTIVE: &str = "/ip/hotspot/active";
+
+/// A hotspot user (voucher).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotspotUser {
+    pub id: ItemId,
+    pub name: String,
+    pub profile: String,
+    pub server: Option<String>,
+    pub limit_uptime: Option<Duration>,
+    pub limit_bytes_total: Option<u64>,
+    pub uptime: Duration,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub comment: Option<String>,
+    pub disabled: bool,
+}
+
+impl HotspotUser {
+    /// Parses a `print` row.
+    pub fn from_row(row: &Row) -> Result<Self, Error> {
+        Ok(Self {
+            id: id_of(row, USER)?,
+            name: req(row, USER, "name")?,
+            profile: row
+                .get_string("profile")
+                .unwrap_or_else(|| "default".into()),
+            server: row.get_string("server"),
+            limit_uptime: nonzero_dur(row, "limit-uptime"),
+            limit_bytes_total: nonzero_u64(row, "limit-bytes-total"),
+            uptime: dur(row, "uptime").unwrap_or_default(),
+            bytes_in: row.get_u64("bytes-in").unwrap_or(0),
+            bytes_out: row.get_u64("bytes-out").unwrap_or(0),
+            comment: row.get_string("comment"),
+            disabled: row.get_bool("disabled").unwrap_or(false),
+        })
+    }
+}
+
+/// Fields for `/ip/hotspot/user/add`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct NewHotspotUser {
+    pub name: String,
+    pub password: String,
+    pub profile: Option<String>,
+    pub server: Option<String>,
+    pub limit_uptime: Option<Duration>,
+    pub limit_bytes_total: Option<u64>,
+    pub mac_address: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl std::fmt::Debug for NewHotspotUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewHotspotUser")
+            .field("name", &self.name)
+            .field("password", &"[redacted]")
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewHotspotUser {
+    /// The `add` command for this user.
+    pub fn to_command(&self) -> Command {
+        Command::new(format!("{USER}/add"))
+            .attr("name", &self.name)
+            .attr("password", &self.password)
+            .attr_opt("profile", self.profile.as_deref())
+            .attr_opt("server", self.server.as_deref())
+            .attr_opt("limit-uptime", self.limit_uptime.map(format_duration))
+            .attr_opt(
+                "limit-bytes-total",
+                self.limit_bytes_total.map(|b| b.to_string()),
+            )
+            .attr_opt("mac-address", self.mac_address.as_deref())
+            .attr_opt("comment", self.comment.as_deref())
+    }
+}
+
+/// Changes for `/ip/hotspot/user/set`; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HotspotUserUpdate {
+    pub password: Option<String>,
+    pub profile: Option<String>,
+    pub limit_uptime: Option<Duration>,
+    pub limit_bytes_total: Option<u64>,
+    pub comment: Option<String>,
+}
+
+/// A hotspot user profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotspotUserProfile {
+    pub id: ItemId,
+    pub name: String,
+    pub rate_limit: Option<String>,
+    pub shared_users: u64,
+    pub session_timeout: Option<Duration>,
+}
+
+impl HotspotUserProfile {
+    /// Parses a `print` row.
+    pub fn from_row(row: &Row) -> Result<Self, Error> {
+        Ok(Self {
+            id: id_of(row, PROFILE)?,
+            name: req(row, PROFILE, "name")?,
+            rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
+            shared_users: row.get_u64("shared-users").unwrap_or(1),
+            session_timeout: nonzero_dur(row, "session-timeout"),
+        })
+    }
+}
+
+/// A logged-in hotspot client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotspotActive {
+    pub id: ItemId,
+    pub user: String,
+    pub address: Option<String>,
+    pub mac_address: Option<String>,
+    pub server: Option<String>,
+    pub login_by: Option<String>,
+    pub uptime: Duration,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub session_time_left: Option<Duration>,
+}
+
+impl HotspotActive {
+    /// Parses a `print` or `listen` row.
+    pub fn from_row(row: &Row) -> Result<Self, Error> {
+        Ok(Self {
+            id: id_of(row, ACTIVE)?,
+            user: req(row, ACTIVE, "user")?,
+            address: row.get_string("address"),
+            mac_address: row.get_string("mac-address"),
+            server: row.get_string("server"),
+            login_by: row.get_string("login-by"),
+            uptime: dur(row, "uptime").unwrap_or_default(),
+            bytes_in: row.get_u64("bytes-in").unwrap_or(0),
+            bytes_out: row.get_u64("bytes-out").unwrap_or(0),
+            session_time_left: dur(row, "session-time-left"),
+        })
+    }
+}
+
+/// Accessor for `/ip/hotspot/user`.
+#[derive(Debug, Clone, Copy)]
+pub struct HotspotUsers<'a>(&'a Client);
+
+/// Accessor for `/ip/hotspot/user/profile`.
+#[derive(Debug, Clone, Copy)]
+pub struct HotspotProfiles<'a>(&'a Client);
+
+/// Accessor for `/ip/hotspot/active`.
+#[derive(Debug, Clone, Copy)]
+pub struct HotspotSessions<'a>(&'a Client);
+
+impl Client {
+    /// `/ip/hotspot/user`.
+    pub fn hotspot_users(&self) -> HotspotUsers<'_> {
+        HotspotUsers(self)
+    }
+
+    /// `/ip/hotspot/user/profile`.
+    pub fn hotspot_profiles(&self) -> HotspotProfiles<'_> {
+        HotspotProfiles(self)
+    }
+
+    /// `/ip/hotspot/active`.
+    pub fn hotspot_active(&self) -> HotspotSessions<'_> {
+        HotspotSessions(self)
+    }
+}
+
+impl HotspotUsers<'_> {
+    /// All users.
+    pub async fn list(&self) -> Result<Vec<HotspotUser>, Error> {
+        list(self.0, Command::new(format!("{USER}/print")), |r| {
+            HotspotUser::from_row(&r)
+        })
+        .await
+    }
+
+    /// All users, streamed row by row (for routers with tens of thousands of vouchers).
+    pub async fn stream(&self) -> Result<RowStream, Error> {
+        self.0.stream(Command::new(format!("{USER}/print"))).await
+    }
+
+    /// Number of users (`count-only`).
+    pub async fn count(&self) -> Result<u64, Error> {
+        let resp = self
+            .0
+            .call(Command::new(format!("{USER}/print")).flag("count-only"))
+            .await?;
+        Ok(resp.ret().and_then(|r| r.parse().ok()).unwrap_or(0))
+    }
+
+    /// The user with this name, if any.
+    pub async fn get_by_name(&self, name: &str) -> Result<Option<HotspotUser>, Error> {
+        by_name(self.0, USER, "name", name, |r| HotspotUser::from_row(&r)).await
+    }
+
+    /// Adds a user; fails with [`crate::TrapKind::AlreadyExists`] if the name is taken.
+    pub async fn add(&self, user: &NewHotspotUser) -> Result<ItemId, Error> {
+        add(self.0, user.to_command()).await
+    }
+
+    /// Changes some fields of a user.
+    pub async fn update(&self, id: &ItemId, u: &HotspotUserUpdate) -> Result<(), Error> {
+        let cmd = Command::new(format!("{USER}/set"))
+            .id(id.as_str())
+            .attr_opt("password", u.password.as_deref())
+            .attr_opt("profile", u.profile.as_deref())
+            .attr_opt("limit-uptime", u.limit_uptime.map(format_duration))
+            .attr_opt(
+                "limit-bytes-total",
+                u.limit_bytes_total.map(|b| b.to_string()),
+            )
+            .attr_opt("comment", u.comment.as_deref());
+        exec(self.0, cmd).await
+    }
+
+    /// Removes a user.
+    pub async fn remove(&self, id: &ItemId) -> Result<(), Error> {
+        super::remove(self.0, USER, id).await
+    }
+
+    /// Enables or disables a user.
+    pub async fn set_disabled(&self, id: &ItemId, disabled: bool) -> Result<(), Error> {
+        super::set_disabled(self.0, USER, id, disabled).await
+    }
+
+    /// Clears a user's uptime and byte counters.
+    pub async fn reset_counters(&self, id: &ItemId) -> Result<(), Error> {
+        exec(
+            self.0,
+            Command::new(format!("{USER}/reset-counters")).id(id.as_str()),
+        )
+        .await
+    }
+}
+
+impl HotspotProfiles<'_> {
+    /// All profiles.
+    pub async fn list(&self) -> Result<Vec<HotspotUserProfile>, Error> {
+        let cmd = Command::new(format!("{PROFILE}/print"));
+        list(self.0, cmd, |r| HotspotUserProfile::from_row(&r)).await
+    }
+
+    /// Adds a profile with an optional rate limit (`rx/tx`, e.g. `512k/2M`).
+    pub async fn add(
+        &self,
+        name: &str,
+        rate_limit: Option<&str>,
+        shared_users: Option<u32>,
+    ) -> Result<ItemId, Error> {
+        let cmd = Command::new(format!("{PROFILE}/add"))
+            .attr("name", name)
+            .attr_opt("rate-limit", rate_limit)
+            .attr_opt("shared-users", shared_users.map(|n| n.to_string()));
+        add(self.0, cmd).await
+    }
+
+    /// Removes a profile.
+    pub async fn remove(&self, id: &ItemId) -> Result<(), Error> {
+        super::remove(self.0, PROFILE, id).await
+    }
+}
+
+impl HotspotSessions<'_> {
+    /// All logged-in clients.
+    pub async fn list(&self) -> Result<Vec<HotspotActive>, Error> {
+        let cmd = Command::new(format!("{ACTIVE}/print"));
+        list(self.0, cmd, |r| HotspotActive::from_row(&r)).await
+    }
+
+    /// Logs a client out.
+    pub async fn remove(&self, id: &ItemId) -> Result<(), Error> {
+        super::remove(self.0, ACTIVE, id).await
+    }
+
+    /// Streams session changes; logged-out sessions arrive as rows with `.dead=yes`.
+    pub async fn listen(&self) -> Result<RowStream, Error> {
+        self.0
+            .listen(Command::new(format!("{ACTIVE}/listen")))
+            .await
+    }
+}

@@ -1,0 +1,356 @@
+//! Sessions and counters: logins, logouts, traffic, time passing, reboots.
+
+use std::time::Duration;
+
+use super::state::{Item, Router, SimTrap};
+use crate::parse::{format_date_time, format_duration};
+
+const HS_USER: &str = "/ip/hotspot/user";
+const HS_ACTIVE: &str = "/ip/hotspot/active";
+const PPP_SECRET: &str = "/ppp/secret";
+const PPP_ACTIVE: &str = "/ppp/active";
+const IFACE: &str = "/interface";
+
+fn text(v: u64) -> Vec<u8> {
+    v.to_string().into_bytes()
+}
+
+fn bump(router: &mut Router, path: &'static str, pos: usize, deltas: &[(&'static str, u64)]) {
+    let Some(table) = router.table_mut(path) else {
+        return;
+    };
+    let schema = table.schema;
+    let item = &mut table.items[pos];
+    for (k, d) in deltas {
+        let v = item.get_u64(k).saturating_add(*d);
+        item.set(schema, k, text(v));
+    }
+}
+
+/// Logs a hotspot user in (as the captive portal would). Returns the session id.
+pub(crate) fn hotspot_login(
+    router: &mut Router,
+    user: &str,
+    address: &str,
+    mac: &str,
+) -> Result<u32, SimTrap> {
+    let users = router
+        .table(HS_USER)
+        .ok_or_else(|| SimTrap::new(None, "no hotspot"))?;
+    let pos = users
+        .find_by("name", user.as_bytes())
+        .ok_or_else(|| SimTrap::new(None, "no such user"))?;
+    let u = &users.items[pos];
+    if u.get("disabled") == Some(b"true") {
+        return Err(SimTrap::new(None, "user is disabled"));
+    }
+    let left = u
+        .get("limit-uptime")
+        .map(|_| u.get_duration("limit-uptime"));
+    let mut attrs = vec![
+        ("server", b"hotspot1".to_vec()),
+        ("user", user.as_bytes().to_vec()),
+        ("address", address.as_bytes().to_vec()),
+        ("mac-address", mac.as_bytes().to_vec()),
+        ("login-by", b"http-chap".to_vec()),
+    ];
+    if let Some(limit) = left {
+        let rest = limit.saturating_sub(u.get_duration("uptime"));
+        attrs.push(("session-time-left", format_duration(rest).into_bytes()));
+    }
+    Ok(insert_session(router, HS_ACTIVE, attrs))
+}
+
+fn insert_session(
+    router: &mut Router,
+    path: &'static str,
+    attrs: Vec<(&'static str, Vec<u8>)>,
+) -> u32 {
+    let Some(table) = router.table_mut(path) else {
+        return 0;
+    };
+    let schema = table.schema;
+    let mut item = Item {
+        id: 0,
+        props: Vec::new(),
+        builtin: false,
+    };
+    for p in schema.props {
+        if let Some(d) = p.default {
+            item.props.push((p.name, d.as_bytes().to_vec()));
+        }
+    }
+    for (k, v) in attrs {
+        item.set(schema, k, v);
+    }
+    let id = table.insert(item.clone());
+    item.id = id;
+    router.announce(path, id, Some(item));
+    id
+}
+
+/// Logs out every hotspot session of `user`; returns how many ended.
+pub(crate) fn hotspot_logout(router: &mut Router, user: &str) -> usize {
+    end_sessions(router, HS_ACTIVE, "user", user)
+}
+
+/// Establishes a PPP session for a secret (as a PPPoE client dialling in).
+pub(crate) fn ppp_login(
+    router: &mut Router,
+    name: &str,
+    caller_id: &str,
+    address: &str,
+) -> Result<u32, SimTrap> {
+    let secrets = router
+        .table(PPP_SECRET)
+        .ok_or_else(|| SimTrap::new(None, "no ppp"))?;
+    let pos = secrets
+        .find_by("name", name.as_bytes())
+        .ok_or_else(|| SimTrap::new(None, "no such secret"))?;
+    if secrets.items[pos].get("disabled") == Some(b"true") {
+        return Err(SimTrap::new(None, "secret is disabled"));
+    }
+    let service = match secrets.items[pos].get("service") {
+        Some(b"any") | None => b"pppoe".to_vec(),
+        Some(s) => s.to_vec(),
+    };
+    let session = router.next_session;
+    router.next_session += 1;
+    let id = insert_session(
+        router,
+        PPP_ACTIVE,
+        vec![
+            ("name", name.as_bytes().to_vec()),
+            ("service", service),
+            ("caller-id", caller_id.as_bytes().to_vec()),
+            ("address", address.as_bytes().to_vec()),
+            ("session-id", format!("0x{session:X}").into_bytes()),
+        ],
+    );
+    insert_session(
+        router,
+        IFACE,
+        vec![
+            ("name", format!("<pppoe-{name}>").into_bytes()),
+            ("type", b"pppoe-in".to_vec()),
+            ("dynamic", b"true".to_vec()),
+            ("mtu", b"1480".to_vec()),
+            ("actual-mtu", b"1480".to_vec()),
+        ],
+    );
+    Ok(id)
+}
+
+/// Ends every PPP session of `name`; returns how many ended.
+pub(crate) fn ppp_logout(router: &mut Router, name: &str) -> usize {
+    end_sessions(router, PPP_ACTIVE, "name", name)
+}
+
+fn end_sessions(router: &mut Router, path: &'static str, key: &str, value: &str) -> usize {
+    let mut n = 0;
+    while let Some(pos) = router
+        .table(path)
+        .and_then(|t| t.find_by(key, value.as_bytes()))
+    {
+        let Some(table) = router.table_mut(path) else {
+            break;
+        };
+        let item = table.remove_at(pos);
+        let id = item.id;
+        router.announce(path, id, None);
+        on_removed(router, path, item);
+        n += 1;
+    }
+    n
+}
+
+/// Bookkeeping after a session item was removed (by `remove` or by the control API).
+pub(crate) fn on_removed(router: &mut Router, path: &str, item: Item) {
+    // Hotspot traffic and uptime are added to the user while the session runs, so a hotspot
+    // logout has nothing left to carry over; a PPP hang-up updates the secret.
+    if path != PPP_ACTIVE {
+        return;
+    }
+    let name = item.get("name").unwrap_or_default().to_vec();
+    let iface = format!("<pppoe-{}>", String::from_utf8_lossy(&name)).into_bytes();
+    if let Some(pos) = router.table(IFACE).and_then(|t| t.find_by("name", &iface)) {
+        if let Some(t) = router.table_mut(IFACE) {
+            let gone = t.remove_at(pos);
+            router.announce(IFACE, gone.id, None);
+        }
+    }
+    let when = format_date_time(router.clock, router.version.iso_dates());
+    if let Some(t) = router.table_mut(PPP_SECRET) {
+        let schema = t.schema;
+        if let Some(pos) = t.find_by("name", &name) {
+            let s = &mut t.items[pos];
+            s.set(schema, "last-logged-out", when.into_bytes());
+            s.set(
+                schema,
+                "last-caller-id",
+                item.get("caller-id").unwrap_or_default().to_vec(),
+            );
+            s.set(schema, "last-disconnect-reason", b"peer-request".to_vec());
+        }
+    }
+}
+
+/// Adds traffic to a hotspot user's session (and the user's totals). `bytes_in` is upload.
+pub(crate) fn hotspot_traffic(
+    router: &mut Router,
+    user: &str,
+    bytes_in: u64,
+    bytes_out: u64,
+) -> bool {
+    let Some(pos) = router
+        .table(HS_ACTIVE)
+        .and_then(|t| t.find_by("user", user.as_bytes()))
+    else {
+        return false;
+    };
+    let pkts = |b: u64| b.div_ceil(1400);
+    let deltas = [
+        ("bytes-in", bytes_in),
+        ("bytes-out", bytes_out),
+        ("packets-in", pkts(bytes_in)),
+        ("packets-out", pkts(bytes_out)),
+    ];
+    bump(router, HS_ACTIVE, pos, &deltas);
+    if let Some(upos) = router
+        .table(HS_USER)
+        .and_then(|t| t.find_by("name", user.as_bytes()))
+    {
+        bump(router, HS_USER, upos, &deltas);
+    }
+    enforce_limits(router);
+    true
+}
+
+/// Adds traffic to a PPP session's dynamic interface. `rx` is what the router received.
+pub(crate) fn ppp_traffic(router: &mut Router, name: &str, rx: u64, tx: u64) -> bool {
+    let iface = format!("<pppoe-{name}>");
+    let Some(pos) = router
+        .table(IFACE)
+        .and_then(|t| t.find_by("name", iface.as_bytes()))
+    else {
+        return false;
+    };
+    let deltas = [
+        ("rx-byte", rx),
+        ("tx-byte", tx),
+        ("rx-packet", rx.div_ceil(1400)),
+        ("tx-packet", tx.div_ceil(1400)),
+    ];
+    bump(router, IFACE, pos, &deltas);
+    true
+}
+
+/// Time passes: uptimes grow and limits are enforced.
+pub(crate) fn advance(router: &mut Router, by: Duration) {
+    router.uptime += by;
+    router.clock += chrono::Duration::from_std(by).unwrap_or_default();
+    for path in [HS_ACTIVE, PPP_ACTIVE] {
+        let Some(t) = router.table_mut(path) else {
+            continue;
+        };
+        let schema = t.schema;
+        for item in &mut t.items {
+            let up = item.get_duration("uptime") + by;
+            item.set(schema, "uptime", format_duration(up).into_bytes());
+            if item.get("session-time-left").is_some() {
+                let left = item.get_duration("session-time-left").saturating_sub(by);
+                item.set(
+                    schema,
+                    "session-time-left",
+                    format_duration(left).into_bytes(),
+                );
+            }
+        }
+    }
+    let users: Vec<Vec<u8>> = router
+        .table(HS_ACTIVE)
+        .map(|t| {
+            t.items
+                .iter()
+                .filter_map(|i| i.get("user").map(<[u8]>::to_vec))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(t) = router.table_mut(HS_USER) {
+        let schema = t.schema;
+        for user in users {
+            if let Some(pos) = t.find_by("name", &user) {
+                let item = &mut t.items[pos];
+                let up = item.get_duration("uptime") + by;
+                item.set(schema, "uptime", format_duration(up).into_bytes());
+            }
+        }
+    }
+    enforce_limits(router);
+}
+
+/// Logs out hotspot users whose `limit-uptime` or `limit-bytes-total` is used up.
+fn enforce_limits(router: &mut Router) {
+    let Some(users) = router.table(HS_USER) else {
+        return;
+    };
+    let over: Vec<String> = users
+        .items
+        .iter()
+        .filter(|u| {
+            let limit = u.get_duration("limit-uptime");
+            let by_time = !limit.is_zero() && u.get_duration("uptime") >= limit;
+            let total = u.get_u64("limit-bytes-total");
+            let by_bytes = total > 0 && u.get_u64("bytes-in") + u.get_u64("bytes-out") >= total;
+            by_time || by_bytes
+        })
+        .filter_map(|u| {
+            u.get("name")
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+        })
+        .collect();
+    for user in over {
+        hotspot_logout(router, &user);
+    }
+}
+
+/// `/ip/hotspot/user/reset-counters`.
+pub(crate) fn reset_counters(router: &mut Router, ids: &[u8]) -> Result<(), SimTrap> {
+    let targets = router.resolve(HS_USER, ids)?;
+    let Some(t) = router.table_mut(HS_USER) else {
+        return Ok(());
+    };
+    let schema = t.schema;
+    for id in targets {
+        if let Some(pos) = t.position(id) {
+            let item = &mut t.items[pos];
+            item.set(schema, "uptime", b"0s".to_vec());
+            for k in ["bytes-in", "bytes-out", "packets-in", "packets-out"] {
+                item.set(schema, k, b"0".to_vec());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A reboot: sessions and dynamic interfaces vanish, uptime restarts.
+pub(crate) fn reboot(router: &mut Router) {
+    for path in [HS_ACTIVE, PPP_ACTIVE] {
+        if let Some(t) = router.table_mut(path) {
+            t.items.clear();
+        }
+    }
+    if let Some(t) = router.table_mut(IFACE) {
+        let dynamic: Vec<usize> = t
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.get("dynamic") == Some(b"true"))
+            .map(|(p, _)| p)
+            .collect();
+        for p in dynamic.into_iter().rev() {
+            t.remove_at(p);
+        }
+    }
+    router.uptime = Duration::ZERO;
+}

@@ -1,0 +1,239 @@
+//! The control API of a running simulator.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::accounting;
+use super::server::{lock, Shared};
+use super::state::{id_text, Item, Router};
+use super::{Faults, SimTls};
+use crate::options::{ConnectOptions, TlsOptions};
+
+/// A control-API request the simulated router refused (unknown user, disabled account…).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("simulator: {0}")]
+pub struct SimError(String);
+
+/// Handle to a running simulator. Clones control the same simulator.
+#[derive(Clone)]
+pub struct SimHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    cert: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One item as text pairs (for assertions and the demo).
+pub type SimItem = BTreeMap<String, String>;
+
+fn to_map(item: &Item) -> SimItem {
+    let mut m: SimItem = item
+        .props
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), String::from_utf8_lossy(v).into_owned()))
+        .collect();
+    m.insert(".id".into(), id_text(item.id));
+    m
+}
+
+impl SimHandle {
+    pub(crate) fn new(shared: Arc<Shared>, addr: SocketAddr, cert: Option<Vec<u8>>) -> Self {
+        Self { shared, addr, cert }
+    }
+
+    fn router(&self) -> std::sync::MutexGuard<'_, Router> {
+        lock(&self.shared.router)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The self-signed certificate (DER) in [`SimTls::SelfSigned`] mode.
+    pub fn certificate_der(&self) -> Option<&[u8]> {
+        self.cert.as_deref()
+    }
+
+    /// Client options that reach this simulator as its admin user (trusting its certificate
+    /// in TLS mode).
+    pub fn connect_options(&self) -> ConnectOptions {
+        let cfg = &self.shared.config;
+        let mut o = ConnectOptions::new(self.addr.ip().to_string(), &cfg.username, &cfg.password)
+            .port(self.addr.port());
+        if cfg.tls != SimTls::Off {
+            let mut tls = TlsOptions {
+                server_name: Some("localhost".into()),
+                ..Default::default()
+            };
+            if let Some(c) = &self.cert {
+                tls.root_certs.push(c.clone());
+            }
+            o = o.tls(tls).port(self.addr.port());
+        }
+        o
+    }
+
+    /// Stops accepting and closes every session.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+        lock(&self.shared.generation).cancel();
+    }
+
+    /// Current fault settings.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults()
+    }
+
+    /// Replaces the fault settings (applies to commands that arrive afterwards).
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.shared.faults) = faults;
+    }
+
+    /// Changes only the simulated round-trip latency.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared.faults).latency = latency;
+    }
+
+    /// Drops the connection that is about to send the (n+1)-th sentence from now on. One-shot.
+    pub fn drop_after_sentences(&self, n: u64) {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.shared.drop_after.store(n, Ordering::Release);
+    }
+
+    /// API sessions currently open.
+    pub fn session_count(&self) -> usize {
+        self.shared.sessions.load(Ordering::Acquire)
+    }
+
+    /// Connections accepted since start (including ones that failed to log in).
+    pub fn connections_total(&self) -> usize {
+        self.shared.connections_total.load(Ordering::Relaxed)
+    }
+
+    /// Reboots: every session is cut, active users vanish, uptime restarts; new connections
+    /// are refused for `downtime`.
+    pub fn reboot(&self, downtime: Duration) {
+        *lock(&self.shared.down_until) = Some(Instant::now() + downtime);
+        {
+            let mut gen = lock(&self.shared.generation);
+            gen.cancel();
+            *gen = tokio_util::sync::CancellationToken::new();
+        }
+        accounting::reboot(&mut self.router());
+    }
+
+    /// Logs a hotspot user in, as the captive portal would. Returns the active-session id.
+    pub fn hotspot_login(&self, user: &str, address: &str, mac: &str) -> Result<String, SimError> {
+        accounting::hotspot_login(&mut self.router(), user, address, mac)
+            .map(id_text)
+            .map_err(|t| SimError(t.message))
+    }
+
+    /// Logs out every session of `user`; returns how many ended.
+    pub fn hotspot_logout(&self, user: &str) -> usize {
+        accounting::hotspot_logout(&mut self.router(), user)
+    }
+
+    /// Adds traffic to a logged-in hotspot user (`bytes_in` = upload, as RouterOS counts).
+    pub fn hotspot_traffic(&self, user: &str, bytes_in: u64, bytes_out: u64) -> bool {
+        accounting::hotspot_traffic(&mut self.router(), user, bytes_in, bytes_out)
+    }
+
+    /// Dials in a PPP secret (creates `/ppp/active` and a `<pppoe-NAME>` interface).
+    pub fn ppp_login(
+        &self,
+        name: &str,
+        caller_id: &str,
+        address: &str,
+    ) -> Result<String, SimError> {
+        accounting::ppp_login(&mut self.router(), name, caller_id, address)
+            .map(id_text)
+            .map_err(|t| SimError(t.message))
+    }
+
+    /// Hangs up every session of a PPP secret.
+    pub fn ppp_logout(&self, name: &str) -> usize {
+        accounting::ppp_logout(&mut self.router(), name)
+    }
+
+    /// Adds traffic to a PPP session's interface (`rx` = received by the router).
+    pub fn ppp_traffic(&self, name: &str, rx: u64, tx: u64) -> bool {
+        accounting::ppp_traffic(&mut self.router(), name, rx, tx)
+    }
+
+    /// Sets the rate `monitor-traffic` reports for an interface (bits per second).
+    pub fn set_interface_rate(&self, interface: &str, rx_bps: u64, tx_bps: u64) {
+        self.router()
+            .rates
+            .insert(interface.to_owned(), (rx_bps, tx_bps));
+    }
+
+    /// Lets simulated time pass: uptimes grow and limits log users out.
+    pub fn advance(&self, by: Duration) {
+        accounting::advance(&mut self.router(), by);
+    }
+
+    /// Adds `count` hotspot users named `{prefix}{n}` directly (fast set-up for benchmarks).
+    pub fn seed_hotspot_users(&self, prefix: &str, count: usize) -> Result<(), SimError> {
+        let mut router = self.router();
+        for n in 0..count {
+            let attrs = [
+                ("name".to_owned(), format!("{prefix}{n}").into_bytes()),
+                ("password".to_owned(), format!("pw{n:06}").into_bytes()),
+                ("limit-uptime".to_owned(), b"1d".to_vec()),
+                ("comment".to_owned(), b"voucher batch 2026-01".to_vec()),
+            ];
+            router
+                .add("/ip/hotspot/user", &attrs)
+                .map_err(|t| SimError(t.message))?;
+        }
+        Ok(())
+    }
+
+    /// Every item of a table menu (`/ppp/secret`, `/ip/hotspot/active`, …) as text.
+    pub fn items(&self, menu: &str) -> Vec<SimItem> {
+        self.router()
+            .table(menu)
+            .map(|t| t.items.iter().map(to_map).collect())
+            .unwrap_or_default()
+    }
+
+    /// The item of `menu` whose `name` (or `user`) is `name`.
+    pub fn find(&self, menu: &str, name: &str) -> Option<SimItem> {
+        let router = self.router();
+        let t = router.table(menu)?;
+        let pos = t
+            .find_by("name", name.as_bytes())
+            .or_else(|| t.find_by("user", name.as_bytes()))?;
+        Some(to_map(&t.items[pos]))
+    }
+
+    /// The item with this raw name bytes (for non-UTF-8 names).
+    pub fn find_bytes(&self, menu: &str, name: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+        let router = self.router();
+        let t = router.table(menu)?;
+        let item = &t.items[t.find_by("name", name)?];
+        Some(
+            item.props
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    /// `/system/identity` name.
+    pub fn identity(&self) -> String {
+        String::from_utf8_lossy(&self.router().identity).into_owned()
+    }
+}
