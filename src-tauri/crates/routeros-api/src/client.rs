@@ -106,6 +106,12 @@ impl Client {
         let _permit = self.permit().await?;
         let conn = self.connection().await?;
         let (tag, mut rx) = conn.start(words)?;
+        // If this future is dropped before `!done`, tell the router to stop the command.
+        let mut guard = CancelOnDrop {
+            conn: &conn,
+            tag: &tag,
+            armed: true,
+        };
         let enc = self.encoding();
         let mut rows = Vec::new();
         let mut trap: Option<Trap> = None;
@@ -113,12 +119,14 @@ impl Client {
         loop {
             let reply = match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Err(_) => {
-                    conn.cancel(&tag);
-                    conn.forget(&tag);
+                    // The guard sends `/cancel` and forgets the tag.
                     return Err(Error::new(ErrorKind::Timeout)
                         .with_detail(format!("no reply within {limit:?}")));
                 }
-                Ok(None) => return Err(conn.closed_error()),
+                Ok(None) => {
+                    guard.armed = false;
+                    return Err(conn.closed_error());
+                }
                 Ok(Some(r)) => r,
             };
             match reply.kind {
@@ -127,6 +135,7 @@ impl Client {
                     trap.get_or_insert_with(|| trap_of(&reply, enc));
                 }
                 ReplyKind::Done => {
+                    guard.armed = false;
                     return match trap {
                         Some(t) => Err(Error::new(ErrorKind::Trap(t))),
                         None => Ok(Response {
@@ -237,6 +246,22 @@ impl Client {
             }
         }
         Err(last_err)
+    }
+}
+
+/// Cancels a command whose caller stopped waiting (timeout or dropped future).
+struct CancelOnDrop<'a> {
+    conn: &'a Connection,
+    tag: &'a Bytes,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.conn.forget(self.tag);
+            self.conn.cancel(self.tag);
+        }
     }
 }
 

@@ -115,3 +115,35 @@ async fn latency_overlaps_instead_of_queueing() {
     assert!(took < Duration::from_millis(1000), "{took:?}");
     assert!(took >= Duration::from_millis(100), "{took:?}");
 }
+
+#[tokio::test]
+async fn keepalive_closes_a_connection_that_stopped_answering() {
+    let sim = sim().await;
+    let mut opts = sim.connect_options();
+    opts.keepalive = Some(Duration::from_millis(100));
+    opts.login_timeout = Duration::from_millis(200); // also the keepalive deadline
+    let c = Client::connect(opts).await.expect("login");
+    assert!(c.is_connected().await);
+    sim.set_latency(Duration::from_secs(5)); // the router goes silent
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while c.is_connected().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "keepalive never fired"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sim.set_latency(Duration::ZERO);
+    assert_eq!(c.identity().await.expect("reconnected"), "MikroTik");
+}
+
+#[tokio::test]
+async fn an_abandoned_command_is_cancelled_and_the_client_carries_on() {
+    let sim = sim().await;
+    let c = client(&sim).await;
+    sim.set_latency(Duration::from_millis(300));
+    let abandoned = tokio::time::timeout(Duration::from_millis(20), c.identity()).await;
+    assert!(abandoned.is_err(), "gave up before the reply");
+    sim.set_latency(Duration::ZERO);
+    assert_eq!(c.identity().await.expect("usable"), "MikroTik");
+}

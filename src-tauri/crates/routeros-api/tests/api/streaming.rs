@@ -1,7 +1,5 @@
 //! Streaming print, listen and cancel.
 
-use std::time::Duration;
-
 use routeros_api::Command;
 
 use super::{client, sim};
@@ -50,7 +48,9 @@ async fn listen_reports_logins_and_logouts_until_cancelled() {
         .await
         .expect("add");
     let mut listen = c.hotspot_active().listen().await.expect("listen");
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The simulator handles a connection's commands in order: once this answers, the listen
+    // is subscribed.
+    c.identity().await.expect("barrier");
     let id = sim
         .hotspot_login("carol", "10.5.50.9", "AA:BB:CC:DD:EE:01")
         .expect("login");

@@ -137,7 +137,6 @@ async fn cancel_ends_a_listen_with_interrupted_in_the_documented_order() {
     let sim = sim().await;
     let mut r = Raw::login(sim.addr()).await;
     r.send(&["/ip/hotspot/active/listen", ".tag=2"]).await;
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     r.send(&["/cancel", "=tag=2", ".tag=7"]).await;
     assert_eq!(
         r.recv().await,
