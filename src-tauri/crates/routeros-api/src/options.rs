@@ -141,6 +141,24 @@ impl TlsOptions {
         self.root_certs.push(der.into());
         self
     }
+
+    /// Trust every certificate in a PEM file (for example the router's exported `.crt`).
+    pub fn with_root_pem(mut self, pem: &[u8]) -> Result<Self, crate::Error> {
+        let mut reader = std::io::BufReader::new(pem);
+        let mut found = 0;
+        for cert in rustls_pemfile::certs(&mut reader) {
+            let cert = cert.map_err(|e| {
+                crate::Error::new(crate::ErrorKind::Tls).with_detail(format!("bad PEM: {e}"))
+            })?;
+            self.root_certs.push(cert.as_ref().to_vec());
+            found += 1;
+        }
+        if found == 0 {
+            return Err(crate::Error::new(crate::ErrorKind::Tls)
+                .with_detail("no CERTIFICATE block in the PEM data"));
+        }
+        Ok(self)
+    }
 }
 
 /// Reconnect with exponential backoff and jitter.

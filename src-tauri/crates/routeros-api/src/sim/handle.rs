@@ -22,7 +22,7 @@ pub struct SimError(String);
 pub struct SimHandle {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    cert: Option<Vec<u8>>,
+    cert: Option<(Vec<u8>, String)>,
 }
 
 impl std::fmt::Debug for SimHandle {
@@ -47,7 +47,11 @@ fn to_map(item: &Item) -> SimItem {
 }
 
 impl SimHandle {
-    pub(crate) fn new(shared: Arc<Shared>, addr: SocketAddr, cert: Option<Vec<u8>>) -> Self {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        addr: SocketAddr,
+        cert: Option<(Vec<u8>, String)>,
+    ) -> Self {
         Self { shared, addr, cert }
     }
 
@@ -62,7 +66,12 @@ impl SimHandle {
 
     /// The self-signed certificate (DER) in [`SimTls::SelfSigned`] mode.
     pub fn certificate_der(&self) -> Option<&[u8]> {
-        self.cert.as_deref()
+        self.cert.as_ref().map(|(der, _)| der.as_slice())
+    }
+
+    /// The self-signed certificate as PEM in [`SimTls::SelfSigned`] mode.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.cert.as_ref().map(|(_, pem)| pem.as_str())
     }
 
     /// Client options that reach this simulator as its admin user (trusting its certificate
@@ -76,8 +85,8 @@ impl SimHandle {
                 server_name: Some("localhost".into()),
                 ..Default::default()
             };
-            if let Some(c) = &self.cert {
-                tls.root_certs.push(c.clone());
+            if let Some((der, _)) = &self.cert {
+                tls.root_certs.push(der.clone());
             }
             o = o.tls(tls).port(self.addr.port());
         }

@@ -57,8 +57,8 @@ pub(crate) async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
     let addr = listener.local_addr()?;
     let (acceptor, cert) = match config.tls {
         SimTls::SelfSigned => {
-            let (a, c) = tls::self_signed()?;
-            (Some(a), Some(c))
+            let (a, der, pem) = tls::self_signed()?;
+            (Some(a), Some((der, pem)))
         }
         _ => (None, None),
     };

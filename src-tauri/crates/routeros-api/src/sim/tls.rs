@@ -8,11 +8,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
-/// A self-signed certificate for `localhost` and `127.0.0.1`, and its DER bytes.
-pub(crate) fn self_signed() -> io::Result<(TlsAcceptor, Vec<u8>)> {
+/// A self-signed certificate for `localhost` and `127.0.0.1`, with its DER and PEM forms.
+pub(crate) fn self_signed() -> io::Result<(TlsAcceptor, Vec<u8>, String)> {
     let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
     let ck = rcgen::generate_simple_self_signed(names).map_err(io::Error::other)?;
     let cert_der = ck.cert.der().to_vec();
+    let cert_pem = ck.cert.pem();
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ck.key_pair.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
@@ -21,7 +22,7 @@ pub(crate) fn self_signed() -> io::Result<(TlsAcceptor, Vec<u8>)> {
         .with_no_client_auth()
         .with_single_cert(vec![CertificateDer::from(cert_der.clone())], key)
         .map_err(io::Error::other)?;
-    Ok((TlsAcceptor::from(Arc::new(config)), cert_der))
+    Ok((TlsAcceptor::from(Arc::new(config)), cert_der, cert_pem))
 }
 
 /// Answers a ClientHello with a fatal `handshake_failure` alert, as a router without a

@@ -146,3 +146,24 @@ async fn tls_to_a_router_without_certificate_says_to_install_one() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn tls_trusting_the_routers_exported_pem_works() {
+    let sim = sim_with(SimConfig {
+        tls: SimTls::SelfSigned,
+        ..SimConfig::default()
+    })
+    .await;
+    let pem = sim.certificate_pem().expect("pem");
+    let tls = TlsOptions {
+        server_name: Some("localhost".into()),
+        ..Default::default()
+    }
+    .with_root_pem(pem.as_bytes())
+    .expect("valid pem");
+    let c = Client::connect(sim.connect_options().tls(tls))
+        .await
+        .expect("login over TLS");
+    assert_eq!(c.identity().await.expect("identity"), "MikroTik");
+    assert!(TlsOptions::default().with_root_pem(b"not pem").is_err());
+}
