@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the Linux installers (.deb and .rpm) of the desktop app into
+# $CARGO_TARGET_DIR/release/bundle/{deb,rpm}/.
+#
+#   bash installers/build-linux.sh            # deb + rpm
+#   BUNDLES=deb bash installers/build-linux.sh
+#
+# AppImage is not built: its tools are downloaded from GitHub at bundle time, which fails offline.
+# Set FAST=1 for a quicker, less optimised build (thin LTO off) when only checking packaging.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mikrobill-target}"
+BUNDLES="${BUNDLES:-deb,rpm}"
+if [ "${FAST:-0}" = 1 ]; then
+  export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+fi
+
+cd "$ROOT"
+[ -x node_modules/.bin/tauri ] || npm ci --no-audit --no-fund --loglevel=error
+# The dashboard is served by the admin listener from ui/dist; build it when missing.
+if [ ! -f ui/dist/index.html ]; then
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+fi
+
+npx tauri build --ci --bundles "$BUNDLES"
+
+echo "installers:"
+find "$CARGO_TARGET_DIR/release/bundle" -maxdepth 2 \( -name '*.deb' -o -name '*.rpm' \) -printf '  %p (%s bytes)\n'
