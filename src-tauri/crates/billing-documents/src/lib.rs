@@ -1,0 +1,29 @@
+//! Invoices and payment receipts of mikrobill rendered as a printable HTML
+//! page and as an A4 PDF, in Indonesian (default) or English.
+//!
+//! Pure: the input is plain data ([`Business`], [`InvoiceDoc`]), the output a
+//! `String` or PDF bytes. Money is whole rupiah in `i64` throughout.
+//!
+//! The headline follows [`DocKind::of`]: `TAGIHAN` while something is owed,
+//! `KUITANSI` once paid in full, `DIBATALKAN` when void and
+//! `DIALIHKAN ke INV/…` when carried over. Bank accounts for transfer are
+//! listed only on a `TAGIHAN`.
+
+mod format;
+mod html;
+mod labels;
+mod logo;
+mod model;
+mod pdf;
+mod pdf_text;
+mod pdf_writer;
+
+pub use format::{format_date_id, format_period, format_phone, format_rupiah};
+pub use html::{escape_html, invoice_html};
+pub use labels::{document_title, status_text};
+pub use model::{
+    BankAccount, Business, DocAllocation, DocKind, DocLine, DocumentError, InvoiceDoc,
+    InvoiceStatus, Lang,
+};
+pub use pdf::invoice_pdf;
+pub use pdf_text::to_win_ansi;
