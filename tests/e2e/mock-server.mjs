@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Dev-only mock of the mikrobill admin listener: serves ui/dist and implements the /api contract
-// (setup, auth with rotating refresh tokens, me, health, openapi.json) in memory.
+// (setup, auth with rotating refresh tokens, me, health, openapi.json, and the billing core of
+// docs/api-billing.md via mock-billing.mjs) in memory.
 // The real browser-test target is the Rust server; this exists to develop the UI without it.
 //
 //   node tests/e2e/mock-server.mjs            # http://127.0.0.1:7879/
@@ -11,6 +12,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handleBilling } from './mock-billing.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = join(root, 'ui', 'dist');
@@ -71,7 +73,7 @@ async function readJson(req) {
   }
 }
 
-async function api(req, res, path) {
+async function api(req, res, path, query) {
   const route = `${req.method} ${path}`;
   if (route === 'GET /api/setup/status') return send(res, 200, { needs_owner: users.size === 0 });
   if (route === 'GET /api/openapi.json') {
@@ -125,6 +127,7 @@ async function api(req, res, path) {
         : { status: 'up', server_version: 'PostgreSQL 16.4 (mock)', latency_ms: 1 },
     });
   }
+  if (await handleBilling({ req, res, path, query, user, send, fail, readJson })) return;
   return fail(res, 404, 'not_found', `no route for ${route}`);
 }
 
@@ -142,9 +145,9 @@ function serveStatic(req, res, path) {
 }
 
 const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const { pathname: path, searchParams } = new URL(req.url ?? '/', 'http://localhost');
   if (path.startsWith('/api/')) {
-    api(req, res, path).catch((err) => fail(res, 500, 'internal', String(err)));
+    api(req, res, path, searchParams).catch((err) => fail(res, 500, 'internal', String(err)));
   } else {
     serveStatic(req, res, path);
   }

@@ -11,6 +11,19 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SetupPage } from './pages/SetupPage';
+import { CustomerDetailPage } from './pages/customers/CustomerDetailPage';
+import { CustomersPage } from './pages/customers/CustomersPage';
+import { InvoiceDetailPage } from './pages/invoices/InvoiceDetailPage';
+import { InvoicesPage } from './pages/invoices/InvoicesPage';
+import { PaymentsPage } from './pages/payments/PaymentsPage';
+import { PlansPage } from './pages/plans/PlansPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetailPage';
+import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
+import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage';
+
+/** Areas that have screens; every other area shows the placeholder. */
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -62,7 +75,17 @@ export function App() {
             }
           >
             <Route index element={<DashboardPage />} />
-            {AREAS.filter((area) => area.key !== 'dashboard').map((area) => (
+            <Route path="/customers" element={<CustomersPage />} />
+            <Route path="/customers/:id" element={<CustomerDetailPage />} />
+            <Route path="/subscriptions" element={<SubscriptionsPage />} />
+            <Route path="/subscriptions/new" element={<SubscriptionNewPage />} />
+            <Route path="/subscriptions/:id" element={<SubscriptionDetailPage />} />
+            <Route path="/plans" element={<PlansPage />} />
+            <Route path="/invoices" element={<InvoicesPage />} />
+            <Route path="/invoices/:id" element={<InvoiceDetailPage />} />
+            <Route path="/payments" element={<PaymentsPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
+            {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
               <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
             ))}
             <Route path="*" element={<NotFoundPage />} />

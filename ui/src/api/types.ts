@@ -10,3 +10,40 @@ export type SetupStatus = JsonOf<paths['/api/setup/status']['get']['responses'][
 export type Me = JsonOf<paths['/api/auth/me']['get']['responses'][200]>;
 export type Health = JsonOf<paths['/api/monitoring/health']['get']['responses'][200]>;
 export type DatabaseHealth = Health['database'];
+
+// Billing core (docs/api-billing.md).
+type Ok<P extends keyof paths, M extends keyof paths[P], C extends number = 200> =
+  paths[P][M] extends { responses: infer R } ? (R extends Record<C, infer X> ? JsonOf<X> : never) : never;
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+
+export type CustomerList = Ok<'/api/customers', 'get'>;
+export type Customer = CustomerList['items'][number];
+export type CustomerDetail = Ok<'/api/customers/{id}', 'get'>;
+export type NewCustomer = Body<'/api/customers', 'post'>;
+export type BalanceView = Ok<'/api/customers/{id}/balance', 'get'>;
+export type LedgerEntry = BalanceView['entries'][number];
+export type BalanceEntryRequest = Body<'/api/customers/{id}/balance', 'post'>;
+export type PlanList = Ok<'/api/plans', 'get'>;
+export type Plan = PlanList['items'][number];
+export type NewPlan = Body<'/api/plans', 'post'>;
+export type SubscriptionList = Ok<'/api/subscriptions', 'get'>;
+export type Subscription = SubscriptionList['items'][number];
+export type NewSubscription = Body<'/api/subscriptions', 'post'>;
+export type InvoiceList = Ok<'/api/invoices', 'get'>;
+export type InvoiceSummary = InvoiceList['items'][number];
+export type Invoice = Ok<'/api/invoices/{id}', 'get'>;
+export type InvoiceStatus = InvoiceSummary['status'];
+export type BillingRunResult = Ok<'/api/billing/run', 'post'>;
+export type PaymentList = Ok<'/api/payments', 'get'>;
+export type Payment = PaymentList['items'][number];
+export type NewPayment = Body<'/api/payments', 'post'>;
+export type PaymentResult = Ok<'/api/payments', 'post', 201>;
+export type IsolationPreview = Ok<'/api/isolation/preview', 'get'>;
+export type IsolationCandidate = IsolationPreview['items'][number];
+export type IsolationResult = Ok<'/api/isolation/run', 'post'>;
+export type BusinessProfile = Ok<'/api/settings/business', 'get'>;
+export type BankAccount = BusinessProfile['bank_accounts'][number];

@@ -1,9 +1,10 @@
-// Every area of the dashboard, in navigation order. Only the dashboard has content in this
-// version; the others render an honest "not yet available" page.
+// Every area of the dashboard, in navigation order. Areas without a screen yet render an honest
+// "not yet available" page (see App.tsx).
 export const AREAS = [
   { key: 'dashboard', path: '/' },
   { key: 'customers', path: '/customers' },
   { key: 'subscriptions', path: '/subscriptions' },
+  { key: 'plans', path: '/plans' },
   { key: 'invoices', path: '/invoices' },
   { key: 'payments', path: '/payments' },
   { key: 'vouchers', path: '/vouchers' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRupiah } from './money';
+import { formatRupiah, formatRupiahInput, formatSignedRupiah, parseRupiahInput } from './money';
 
 describe('formatRupiah', () => {
   it.each([
@@ -32,5 +32,49 @@ describe('formatRupiah', () => {
     expect(() => formatRupiah(1.5)).toThrow(RangeError);
     expect(() => formatRupiah(Number.NaN)).toThrow(RangeError);
     expect(() => formatRupiah(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
+});
+
+describe('formatSignedRupiah', () => {
+  it('adds a plus sign to credits only', () => {
+    expect(formatSignedRupiah(20000)).toBe('+Rp 20.000');
+    expect(formatSignedRupiah(-5000)).toBe('-Rp 5.000');
+    expect(formatSignedRupiah(0)).toBe('Rp 0');
+  });
+});
+
+describe('parseRupiahInput', () => {
+  it.each([
+    ['150000', 150000],
+    ['150.000', 150000],
+    ['Rp 150.000', 150000],
+    ['rp150.000', 150000],
+    [' 1.234.567 ', 1234567],
+    ['0', 0],
+  ])('reads %j as %s', (text, expected) => {
+    expect(parseRupiahInput(text)).toBe(expected);
+  });
+
+  it.each(['', '   ', 'abc', '150,5', '1e5', '15O.000', '-5.000', '9007199254740993'])(
+    'rejects %j',
+    (text) => {
+      expect(parseRupiahInput(text)).toBeNull();
+    },
+  );
+
+  it('accepts a minus sign only when allowed', () => {
+    expect(parseRupiahInput('-5.000', true)).toBe(-5000);
+    expect(parseRupiahInput('-Rp 5.000', true)).toBe(-5000);
+    expect(parseRupiahInput('−200', true)).toBe(-200);
+    expect(parseRupiahInput('-', true)).toBeNull();
+  });
+});
+
+describe('formatRupiahInput', () => {
+  it('groups thousands for display while typing', () => {
+    expect(formatRupiahInput(150000)).toBe('150.000');
+    expect(formatRupiahInput(-5000)).toBe('-5.000');
+    expect(formatRupiahInput(0)).toBe('0');
+    expect(formatRupiahInput(null)).toBe('');
   });
 });

@@ -23,3 +23,35 @@ export function formatRupiah(minor: number | bigint): string {
   const text = `Rp ${groupThousands(digits)}`.replace(/[\u00a0\u202f]/g, ' ');
   return negative ? `-${text}` : text;
 }
+
+/** A ledger delta with an explicit sign: 20000 → "+Rp 20.000", -5000 → "-Rp 5.000", 0 → "Rp 0". */
+export function formatSignedRupiah(minor: number): string {
+  return minor > 0 ? `+${formatRupiah(minor)}` : formatRupiah(minor);
+}
+
+/**
+ * Reads what a person typed into a rupiah field: "150.000", "Rp 150.000", "150000", "-5.000".
+ * Dots, spaces and the "Rp" prefix are ignored; a comma (decimal separator in id-ID) or any other
+ * character makes the input invalid. Returns null for empty or invalid input, or beyond 2^53.
+ */
+export function parseRupiahInput(text: string, allowNegative = false): number | null {
+  let s = text.trim().replace(/^rp\.?/i, '').trim();
+  let negative = false;
+  if (s.startsWith('-') || s.startsWith('−')) {
+    if (!allowNegative) return null;
+    negative = true;
+    s = s.slice(1).trim().replace(/^rp\.?/i, '').trim();
+  }
+  const digits = s.replace(/[.\s\u00a0]/g, '');
+  if (!/^\d+$/.test(digits)) return null;
+  const value = Number(digits);
+  if (!Number.isSafeInteger(value)) return null;
+  return negative ? -value : value;
+}
+
+/** Shows a parsed amount back with thousands separators while typing: 150000 → "150.000". */
+export function formatRupiahInput(value: number | null): string {
+  if (value === null) return '';
+  const text = groupThousands(Math.abs(value).toString());
+  return value < 0 ? `-${text}` : text;
+}

@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// Browser test of the billing-core screens against a running mikrobill admin listener whose
+// owner already exists (run dashboard.test.mjs first on a fresh server).
+//
+//   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner \
+//   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/billing.test.mjs
+//
+// Flow: log in → Paket: create a Rp 150.000 plan → Pelanggan: a landline number is refused
+// under the field, 0812-3456-7890 is stored as 6281234567890 → Langganan from the first day
+// of this month (billing day 1, so the first invoice is the full 150.000) → its invoice →
+// cash 100.000 (Sebagian, owed Rp 50.000) → cash 70.000 (Lunas, credit Rp 20.000) → PDF
+// receipt → the customer's balance card and history. Names carry a run suffix so the test can
+// run again on the same database. Screenshots: tests/e2e/artifacts/billing-*.png.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 20_000;
+const WAIT_TIMEOUT_MS = 15_000;
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
+const username = process.env.MIKROBILL_USERNAME;
+const password = process.env.MIKROBILL_PASSWORD;
+if (!username || !password) {
+  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
+  process.exit(2);
+}
+
+const suffix = Date.now().toString(36);
+const planName = `Paket Uji ${suffix}`;
+const customerName = `Budi Uji ${suffix}`;
+const login = `budi-${suffix}`;
+const now = new Date();
+const firstOfMonth = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-01`;
+
+// Texts the UI shows (ui/src/i18n/id.json).
+const T = {
+  loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi',
+  navPlans: 'Paket', navCustomers: 'Pelanggan',
+  addPlan: 'Tambah paket', planName: 'Nama paket', price: 'Harga', kind: 'Jenis layanan',
+  routerProfile: 'Profil router', speed: 'Label kecepatan', save: 'Simpan',
+  addCustomer: 'Tambah pelanggan', name: 'Nama', phone: 'Nomor WhatsApp', address: 'Alamat',
+  phoneInvalid: 'Nomor WhatsApp tidak valid', search: 'Cari pelanggan',
+  addSubscription: 'Tambah langganan', customer: 'Pelanggan', plan: 'Paket', login: 'Login',
+  servicePassword: 'Kata sandi layanan', startOn: 'Tanggal mulai', billingDay: 'Tanggal tagih',
+  saveSubscription: 'Simpan langganan', active: 'Aktif',
+  recordPayment: 'Catat pembayaran', amount: 'Jumlah', method: 'Metode', savePayment: 'Simpan pembayaran',
+  close: 'Tutup', unpaid: 'Belum dibayar', partial: 'Sebagian', paid: 'Lunas', downloadPdf: 'Cetak / Unduh PDF',
+  paymentReceived: 'Pembayaran diterima', invoicePayment: 'Pembayaran tagihan',
+};
+
+const results = [];
+const consoleErrors = [];
+let browser;
+
+function withTimeout(promise, name) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`step "${name}" timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function step(page, name, fn) {
+  const started = Date.now();
+  try {
+    await withTimeout(fn(), name);
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}`);
+    const file = join(artifacts, `billing-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
+  }
+}
+
+const shot = (page, file) => page.screenshot({ path: join(artifacts, `billing-${file}`), fullPage: true });
+const visible = (locator) => locator.waitFor({ state: 'visible' });
+
+/** Waits until the locator's text contains `expected` (polling), with a clear message. */
+async function expectText(locator, expected, what) {
+  const deadline = Date.now() + WAIT_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
+    if (last.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
+}
+
+async function expectValue(locator, expected, what) {
+  const deadline = Date.now() + WAIT_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await locator.inputValue().catch(() => '');
+    if (last === expected) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what}: expected value "${expected}", saw "${last}"`);
+}
+
+async function recordPayment(page, amount, prefilled) {
+  await page.getByRole('button', { name: T.recordPayment, exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: T.recordPayment });
+  await visible(dialog);
+  const input = dialog.getByLabel(T.amount, { exact: true });
+  await expectValue(input, prefilled, 'amount prefilled with what is owed');
+  await input.fill(String(amount));
+  await dialog.getByLabel(T.method, { exact: true }).selectOption('cash');
+  await dialog.getByRole('button', { name: T.savePayment, exact: true }).click();
+  await visible(dialog.getByTestId('payment-result'));
+  return dialog;
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  await step(page, 'log in', async () => {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const alert = page.getByRole('alert');
+    const nav = page.getByRole('link', { name: T.navPlans, exact: true });
+    await visible(nav.or(alert));
+    if (await alert.isVisible()) throw new Error(`login refused: "${(await alert.innerText()).trim()}"`);
+  });
+
+  await step(page, 'create a Rp 150.000 plan', async () => {
+    await page.getByRole('link', { name: T.navPlans, exact: true }).click();
+    await page.getByRole('button', { name: T.addPlan, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.addPlan });
+    await dialog.getByLabel(T.planName, { exact: true }).fill(planName);
+    const price = dialog.getByLabel(T.price, { exact: true });
+    await price.fill('150000');
+    await expectValue(price, '150.000', 'price shown with thousands separators');
+    await dialog.getByLabel(T.kind, { exact: true }).selectOption('pppoe');
+    await dialog.getByLabel(T.routerProfile, { exact: true }).fill('uji-10M');
+    await dialog.getByLabel(T.speed, { exact: true }).fill('10 Mbps');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(page.getByRole('row').filter({ hasText: planName }), 'Rp 150.000', 'plan row');
+    await shot(page, '01-plan.png');
+  });
+
+  await step(page, 'a landline number is refused under the WhatsApp field', async () => {
+    await page.getByRole('link', { name: T.navCustomers, exact: true }).click();
+    await page.getByRole('button', { name: T.addCustomer, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.addCustomer });
+    await dialog.getByLabel(T.name, { exact: true }).fill(customerName);
+    const phone = dialog.getByLabel(T.phone, { exact: true });
+    await phone.fill('021-5551234');
+    await dialog.getByLabel(T.address, { exact: true }).fill('Jl. Melati 7, RT 03/RW 05');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await visible(dialog.getByText(T.phoneInvalid));
+    if ((await phone.getAttribute('aria-invalid')) !== 'true') throw new Error('the phone input is not marked invalid');
+    await shot(page, '02-customer-bad-phone.png');
+  });
+
+  await step(page, 'a mobile number is stored as 62…', async () => {
+    const dialog = page.getByRole('dialog', { name: T.addCustomer });
+    await dialog.getByLabel(T.phone, { exact: true }).fill('0812-3456-7890');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await visible(page.getByRole('heading', { name: customerName, exact: true }));
+    await expectText(page.getByTestId('customer-phone'), '6281234567890', 'stored phone');
+    await shot(page, '03-customer.png');
+  });
+
+  await step(page, 'create a subscription from the first of this month', async () => {
+    await page.getByRole('link', { name: T.addSubscription, exact: true }).click();
+    await expectValue(page.getByRole('textbox', { name: T.customer, exact: true }), `${customerName} (6281234567890)`, 'preselected customer');
+    await page.getByLabel(T.plan, { exact: true }).selectOption({ label: `${planName} — Rp 150.000` });
+    await page.getByLabel(T.login, { exact: true }).fill(login);
+    await page.getByLabel(T.servicePassword, { exact: true }).fill('rahasia-pppoe-1');
+    await page.getByLabel(T.startOn, { exact: true }).fill(firstOfMonth);
+    await page.getByLabel(T.billingDay, { exact: true }).fill('1');
+    await page.getByRole('button', { name: T.saveSubscription, exact: true }).click();
+    await visible(page.getByRole('heading', { name: login, exact: true }));
+    await expectText(page.getByTestId('subscription-status'), T.active, 'subscription status');
+    await expectText(page.getByRole('row').filter({ hasText: T.unpaid }), 'Rp 150.000', 'first invoice row');
+    await shot(page, '04-subscription.png');
+  });
+
+  await step(page, 'open the first invoice: the full Rp 150.000', async () => {
+    await page.getByRole('row').filter({ hasText: T.unpaid }).getByRole('link').first().click();
+    await expectText(page.getByTestId('invoice-status'), T.unpaid, 'invoice status');
+    await expectText(page.getByTestId('invoice-total'), 'Rp 150.000', 'invoice total');
+    await expectText(page.getByTestId('invoice-owed'), 'Rp 150.000', 'amount owed');
+    await shot(page, '05-invoice.png');
+  });
+
+  await step(page, 'a partial cash payment of 100.000', async () => {
+    const dialog = await recordPayment(page, 100000, '150.000');
+    await expectText(dialog.getByTestId('payment-applied'), 'Rp 100.000', 'applied');
+    await expectText(dialog.getByTestId('payment-invoice-status'), T.partial, 'status after payment');
+    await shot(page, '06-payment-partial.png');
+    await dialog.getByRole('button', { name: T.close, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(page.getByTestId('invoice-status'), T.partial, 'invoice status');
+    await expectText(page.getByTestId('invoice-owed'), 'Rp 50.000', 'amount owed');
+    await shot(page, '07-invoice-partial.png');
+  });
+
+  await step(page, 'paying 70.000 settles it with Rp 20.000 credit', async () => {
+    const dialog = await recordPayment(page, 70000, '50.000');
+    await expectText(dialog.getByTestId('payment-applied'), 'Rp 50.000', 'applied');
+    await expectText(dialog.getByTestId('payment-credit'), 'Rp 20.000', 'credit');
+    await expectText(dialog.getByTestId('payment-invoice-status'), T.paid, 'status after payment');
+    await dialog.getByRole('button', { name: T.close, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(page.getByTestId('invoice-status'), T.paid, 'invoice status');
+    await expectText(page.getByTestId('invoice-owed'), 'Rp 0', 'amount owed');
+    await expectText(page.getByTestId('invoice-paid'), 'Rp 150.000', 'paid');
+    await shot(page, '08-invoice-paid.png');
+  });
+
+  await step(page, 'the PDF receipt downloads with the bearer token', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: T.downloadPdf, exact: true }).click(),
+    ]);
+    const file = join(artifacts, 'billing-receipt.pdf');
+    await download.saveAs(file);
+    const head = readFileSync(file).subarray(0, 5).toString('latin1');
+    if (head !== '%PDF-') throw new Error(`the receipt is not a PDF (starts with ${JSON.stringify(head)})`);
+  });
+
+  await step(page, 'the customer shows Rp 20.000 credit and the balance history', async () => {
+    await page.getByRole('link', { name: customerName, exact: true }).click();
+    await visible(page.getByRole('heading', { name: customerName, exact: true }));
+    await expectText(page.getByTestId('total-credit'), 'Rp 20.000', 'total credit');
+    const ledger = page.getByTestId('ledger-table');
+    await expectText(ledger, T.paymentReceived, 'balance history');
+    await expectText(ledger, '+Rp 70.000', 'payment received entry');
+    await expectText(ledger, T.invoicePayment, 'balance history');
+    await expectText(ledger.getByRole('row').nth(1), 'Rp 20.000', 'newest balance_after');
+    await shot(page, '09-customer-balance.png');
+  });
+
+  await step(page, 'the customer list search finds the customer', async () => {
+    await page.getByRole('link', { name: T.navCustomers, exact: true }).click();
+    await page.getByLabel(T.search, { exact: true }).fill(customerName);
+    await visible(page.getByRole('link', { name: customerName, exact: true }));
+    await shot(page, '10-customer-search.png');
+  });
+}
+
+let failure;
+try {
+  await main();
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+
+const passed = results.filter((r) => r.ok).length;
+if (failure) {
+  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
+  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+}
+console.log(`screenshots: ${artifacts}`);
+console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
+process.exit(failure ? 1 : 0);

@@ -1,0 +1,74 @@
+import { Button, Card, Stack, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../../api/client';
+import { unwrap } from '../../api/errors';
+import { Field, FieldRow } from '../../components/Field';
+import { LoadState } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDateTime } from '../../lib/dates';
+import { useApi } from '../../lib/useApi';
+import { SubscriptionTable } from '../subscriptions/SubscriptionTable';
+import { CustomerBalance } from './CustomerBalance';
+import { CustomerFormModal } from './CustomerFormModal';
+
+/** One customer: data (editable), subscriptions, balance and its history. */
+export function CustomerDetailPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const [editing, setEditing] = useState(false);
+  const customer = useApi(() => unwrap(api.GET('/api/customers/{id}', { params: { path: { id } } })), [id]);
+
+  return (
+    <LoadState state={customer}>
+      {(c) => (
+        <Stack gap="lg">
+          <PageHeader
+            title={c.name}
+            back={{ to: '/customers', label: t('nav.customers') }}
+            actions={
+              <>
+                <Button variant="default" onClick={() => setEditing(true)}>
+                  {t('common.edit')}
+                </Button>
+                <Button component={Link} to={`/subscriptions/new?customer_id=${encodeURIComponent(c.id)}`}>
+                  {t('subscriptions.add')}
+                </Button>
+              </>
+            }
+          >
+            <StatusBadge kind="customer" status={c.status} />
+          </PageHeader>
+          <Card withBorder>
+            <FieldRow>
+              <Field label={t('customers.phone')} testId="customer-phone">
+                {c.phone}
+              </Field>
+              <Field label={t('customers.address')}>{c.address || '—'}</Field>
+              <Field label={t('customers.notes')}>{c.notes || '—'}</Field>
+              <Field label={t('common.created_at')}>{formatDateTime(c.created_at)}</Field>
+            </FieldRow>
+          </Card>
+          <Stack gap="xs">
+            <Title order={3} size="h4">
+              {t('nav.subscriptions')}
+            </Title>
+            <SubscriptionTable items={c.subscriptions} showCustomer={false} />
+          </Stack>
+          <CustomerBalance customerId={c.id} subscriptions={c.subscriptions} onChanged={customer.reload} />
+          <CustomerFormModal
+            opened={editing}
+            customer={c}
+            onClose={() => setEditing(false)}
+            onSaved={() => {
+              setEditing(false);
+              customer.reload();
+            }}
+          />
+        </Stack>
+      )}
+    </LoadState>
+  );
+}

@@ -1,0 +1,129 @@
+import { Anchor, Button, Group, Modal, NativeSelect, Stack, Table } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import { unwrap } from '../../api/errors';
+import { CustomerPicker } from '../../components/CustomerPicker';
+import { LoadState } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { Pager } from '../../components/Pager';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDateTime } from '../../lib/dates';
+import { formatRupiah } from '../../lib/money';
+import { pageQuery, useApi } from '../../lib/useApi';
+import { PaymentForm } from './PaymentForm';
+
+const STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
+
+/** Pembayaran: filters, list, and "Catat pembayaran" (manual entry). */
+export function PaymentsPage() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState('');
+  const [customerId, setCustomerId] = useState<string | null>(null);
+  const [page, setPage] = useState(1);
+  const [recording, setRecording] = useState(false);
+  const list = useApi(
+    () =>
+      unwrap(
+        api.GET('/api/payments', {
+          params: {
+            query: { status: status || undefined, customer_id: customerId ?? undefined, ...pageQuery(page) },
+          },
+        }),
+      ),
+    [status, customerId, page],
+  );
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('nav.payments')}
+        actions={<Button onClick={() => setRecording(true)}>{t('payments.record')}</Button>}
+      />
+      <Group align="flex-end">
+        <NativeSelect
+          label={t('common.status')}
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value);
+            setPage(1);
+          }}
+          data={[
+            { value: '', label: t('common.all') },
+            ...STATUSES.map((s) => ({ value: s, label: t(`status.payment.${s}`) })),
+          ]}
+        />
+        <div style={{ width: 320 }}>
+          <CustomerPicker
+            label={t('subscriptions.customer')}
+            value={customerId}
+            onChange={(id) => {
+              setCustomerId(id);
+              setPage(1);
+            }}
+          />
+        </div>
+      </Group>
+      <LoadState state={list}>
+        {(data) => (
+          <>
+            <Table.ScrollContainer minWidth={860}>
+              <Table striped highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('payments.paid_at')}</Table.Th>
+                    <Table.Th>{t('subscriptions.customer')}</Table.Th>
+                    <Table.Th>{t('payments.invoice')}</Table.Th>
+                    <Table.Th>{t('payments.method')}</Table.Th>
+                    <Table.Th>{t('payments.reference')}</Table.Th>
+                    <Table.Th ta="right">{t('payments.amount')}</Table.Th>
+                    <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th>{t('payments.recorded_by')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.length === 0 && (
+                    <Table.Tr>
+                      <Table.Td colSpan={8}>{t('common.empty')}</Table.Td>
+                    </Table.Tr>
+                  )}
+                  {data.items.map((p) => (
+                    <Table.Tr key={p.id}>
+                      <Table.Td>{formatDateTime(p.paid_at ?? p.created_at)}</Table.Td>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/customers/${p.customer_id}`}>
+                          {p.customer_name}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        {p.invoice_id ? (
+                          <Anchor component={Link} to={`/invoices/${p.invoice_id}`}>
+                            {p.invoice_number ?? p.invoice_id}
+                          </Anchor>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
+                      <Table.Td>{t(`payments.method_${p.method}` as 'payments.method_cash', { defaultValue: p.method })}</Table.Td>
+                      <Table.Td>{p.reference || '—'}</Table.Td>
+                      <Table.Td ta="right">{formatRupiah(p.amount)}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge kind="payment" status={p.status} />
+                      </Table.Td>
+                      <Table.Td>{p.recorded_by || '—'}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <Pager page={page} total={data.total} onChange={setPage} />
+          </>
+        )}
+      </LoadState>
+      <Modal opened={recording} onClose={() => setRecording(false)} title={t('payments.record')} size="lg" centered>
+        <PaymentForm onRecorded={list.reload} onCancel={() => setRecording(false)} />
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,61 @@
+import { Anchor, Table } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Subscription } from '../../api/types';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDate } from '../../lib/dates';
+import { formatRupiah } from '../../lib/money';
+
+/** Subscriptions as a table (list page and customer detail). */
+export function SubscriptionTable({ items, showCustomer = true }: { items: Subscription[]; showCustomer?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table striped highlightOnHover>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('subscriptions.login')}</Table.Th>
+            {showCustomer && <Table.Th>{t('subscriptions.customer')}</Table.Th>}
+            <Table.Th>{t('subscriptions.plan')}</Table.Th>
+            <Table.Th ta="right">{t('plans.price')}</Table.Th>
+            <Table.Th>{t('subscriptions.billing_day')}</Table.Th>
+            <Table.Th>{t('subscriptions.start_on')}</Table.Th>
+            <Table.Th>{t('common.status')}</Table.Th>
+            <Table.Th ta="right">{t('balance.balance')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={showCustomer ? 8 : 7}>{t('common.empty')}</Table.Td>
+            </Table.Tr>
+          )}
+          {items.map((s) => (
+            <Table.Tr key={s.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/subscriptions/${s.id}`}>
+                  {s.login}
+                </Anchor>
+              </Table.Td>
+              {showCustomer && (
+                <Table.Td>
+                  <Anchor component={Link} to={`/customers/${s.customer_id}`}>
+                    {s.customer_name}
+                  </Anchor>
+                </Table.Td>
+              )}
+              <Table.Td>{s.plan_name}</Table.Td>
+              <Table.Td ta="right">{formatRupiah(s.price)}</Table.Td>
+              <Table.Td>{s.billing_day}</Table.Td>
+              <Table.Td>{formatDate(s.start_on)}</Table.Td>
+              <Table.Td>
+                <StatusBadge kind="subscription" status={s.status} />
+              </Table.Td>
+              <Table.Td ta="right">{formatRupiah(s.balance)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,79 @@
+import { Button, Group, NativeSelect, Stack, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import { unwrap } from '../../api/errors';
+import { LoadState } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { Pager } from '../../components/Pager';
+import { pageQuery, useApi } from '../../lib/useApi';
+import { IsolationPanel } from './IsolationPanel';
+import { SubscriptionTable } from './SubscriptionTable';
+
+/** Langganan: filters, list, "Tambah langganan", and the isolation panel. */
+export function SubscriptionsPage() {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [debouncedQ] = useDebouncedValue(q.trim(), 300);
+  const [status, setStatus] = useState('');
+  const [page, setPage] = useState(1);
+  const list = useApi(
+    () =>
+      unwrap(
+        api.GET('/api/subscriptions', {
+          params: { query: { q: debouncedQ || undefined, status: status || undefined, ...pageQuery(page) } },
+        }),
+      ),
+    [debouncedQ, status, page],
+  );
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('nav.subscriptions')}
+        actions={
+          <Button component={Link} to="/subscriptions/new">
+            {t('subscriptions.add')}
+          </Button>
+        }
+      />
+      <Group align="flex-end">
+        <TextInput
+          label={t('subscriptions.search')}
+          value={q}
+          onChange={(e) => {
+            setQ(e.currentTarget.value);
+            setPage(1);
+          }}
+          w={320}
+        />
+        <NativeSelect
+          label={t('common.status')}
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value);
+            setPage(1);
+          }}
+          data={[
+            { value: '', label: t('common.all') },
+            ...(['active', 'isolated', 'terminated'] as const).map((s) => ({
+              value: s,
+              label: t(`status.subscription.${s}`),
+            })),
+          ]}
+        />
+      </Group>
+      <LoadState state={list}>
+        {(data) => (
+          <>
+            <SubscriptionTable items={data.items} />
+            <Pager page={page} total={data.total} onChange={setPage} />
+          </>
+        )}
+      </LoadState>
+      <IsolationPanel onDone={list.reload} />
+    </Stack>
+  );
+}
