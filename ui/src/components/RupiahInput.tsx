@@ -16,7 +16,6 @@ export function RupiahInput({ value, onChange, allowNegative = false, ...rest }:
   // Follow changes from outside (prefill, reset) without fighting the user's typing.
   useEffect(() => {
     if (parseRupiahInput(text, allowNegative) !== value) setText(formatRupiahInput(value));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
 
   return (

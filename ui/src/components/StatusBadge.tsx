@@ -15,7 +15,7 @@ export function StatusBadge({ kind, status, testId }: { kind: Kind; status: stri
   const { t } = useTranslation();
   const colors = COLORS[kind] as Record<string, string>;
   return (
-    <Badge color={colors[status] ?? 'gray'} variant="light" data-testid={testId} data-status={status}>
+    <Badge color={colors[status] ?? 'gray'} variant="light" miw="fit-content" data-testid={testId} data-status={status}>
       {t(`status.${kind}.${status}` as 'status.invoice.unpaid', { defaultValue: status })}
     </Badge>
   );

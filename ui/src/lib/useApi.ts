@@ -37,7 +37,6 @@ export function useApi<T>(load: () => Promise<T>, deps: DependencyList): ApiStat
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

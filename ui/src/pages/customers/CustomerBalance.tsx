@@ -117,10 +117,10 @@ function LedgerTable({ view }: { view: BalanceView }) {
                     : (logins.get(e.subscription_id ?? '') ?? t('balance.subscription_wallet'))}
                 </Table.Td>
                 <Table.Td>{t(`ledger.${e.reason}`, { defaultValue: e.reason })}</Table.Td>
-                <Table.Td ta="right" c={e.delta < 0 ? 'red' : e.delta > 0 ? 'green' : undefined}>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} c={e.delta < 0 ? 'red' : e.delta > 0 ? 'green' : undefined}>
                   {formatSignedRupiah(e.delta)}
                 </Table.Td>
-                <Table.Td ta="right">{formatRupiah(e.balance_after)}</Table.Td>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(e.balance_after)}</Table.Td>
                 <Table.Td>{e.memo || '—'}</Table.Td>
               </Table.Tr>
             ))}

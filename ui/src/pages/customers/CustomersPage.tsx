@@ -96,7 +96,7 @@ export function CustomersPage() {
                       <Table.Td>
                         <StatusBadge kind="customer" status={c.status} />
                       </Table.Td>
-                      <Table.Td ta="right">{formatRupiah(c.total_credit)}</Table.Td>
+                      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(c.total_credit)}</Table.Td>
                       <Table.Td>{formatDateTime(c.created_at)}</Table.Td>
                     </Table.Tr>
                   ))}

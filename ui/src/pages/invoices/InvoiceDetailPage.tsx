@@ -115,14 +115,14 @@ function Lines({ inv }: { inv: Invoice }) {
           <Table.Tr key={i}>
             <Table.Td>{t(`invoices.line.${line.kind}`, { defaultValue: line.kind })}</Table.Td>
             <Table.Td>{line.description}</Table.Td>
-            <Table.Td ta="right">{formatRupiah(line.amount)}</Table.Td>
+            <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(line.amount)}</Table.Td>
           </Table.Tr>
         ))}
         <Table.Tr>
           <Table.Td colSpan={2} fw={700}>
             {t('invoices.total')}
           </Table.Td>
-          <Table.Td ta="right" fw={700}>
+          <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} fw={700}>
             {formatRupiah(inv.total)}
           </Table.Td>
         </Table.Tr>
@@ -156,7 +156,7 @@ function Allocations({ inv }: { inv: Invoice }) {
               <Table.Tr key={i}>
                 <Table.Td>{formatDateTime(a.at)}</Table.Td>
                 <Table.Td>{a.source === 'payment' ? t('invoices.source_payment') : t('invoices.source_credit')}</Table.Td>
-                <Table.Td ta="right">{formatRupiah(a.amount)}</Table.Td>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(a.amount)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -50,8 +50,8 @@ export function InvoiceTable({ items, links = true }: { items: InvoiceSummary[];
               <Table.Td>
                 <StatusBadge kind="invoice" status={inv.status} />
               </Table.Td>
-              <Table.Td ta="right">{formatRupiah(inv.total)}</Table.Td>
-              <Table.Td ta="right">{formatRupiah(inv.owed)}</Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(inv.total)}</Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(inv.owed)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -107,7 +107,7 @@ export function PaymentsPage() {
                       </Table.Td>
                       <Table.Td>{t(`payments.method_${p.method}` as 'payments.method_cash', { defaultValue: p.method })}</Table.Td>
                       <Table.Td>{p.reference || '—'}</Table.Td>
-                      <Table.Td ta="right">{formatRupiah(p.amount)}</Table.Td>
+                      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(p.amount)}</Table.Td>
                       <Table.Td>
                         <StatusBadge kind="payment" status={p.status} />
                       </Table.Td>

@@ -48,7 +48,7 @@ export function PlansPage() {
                 {data.items.map((p) => (
                   <Table.Tr key={p.id}>
                     <Table.Td>{p.name}</Table.Td>
-                    <Table.Td ta="right">{formatRupiah(p.price)}</Table.Td>
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(p.price)}</Table.Td>
                     <Table.Td>{p.kind === 'pppoe' ? t('plans.kind_pppoe') : t('plans.kind_hotspot')}</Table.Td>
                     <Table.Td>{p.router_profile}</Table.Td>
                     <Table.Td>{p.speed_label || '—'}</Table.Td>
@@ -57,7 +57,7 @@ export function PlansPage() {
                         {p.active ? t('plans.active_yes') : t('plans.active_no')}
                       </Badge>
                     </Table.Td>
-                    <Table.Td ta="right">{p.subscription_count}</Table.Td>
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{p.subscription_count}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
                         <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={`${t('common.edit')} ${p.name}`}>

@@ -74,7 +74,7 @@ export function IsolationPanel({ onDone }: { onDone: () => void }) {
                         <Table.Td>{c.customer_name}</Table.Td>
                         <Table.Td>{c.login}</Table.Td>
                         <Table.Td>{c.invoice_number}</Table.Td>
-                        <Table.Td ta="right">{formatRupiah(c.owed)}</Table.Td>
+                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(c.owed)}</Table.Td>
                         <Table.Td>{formatDate(c.due_on)}</Table.Td>
                         <Table.Td>{formatDate(c.isolate_after)}</Table.Td>
                       </Table.Tr>

@@ -45,13 +45,13 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
                 </Table.Td>
               )}
               <Table.Td>{s.plan_name}</Table.Td>
-              <Table.Td ta="right">{formatRupiah(s.price)}</Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(s.price)}</Table.Td>
               <Table.Td>{s.billing_day}</Table.Td>
               <Table.Td>{formatDate(s.start_on)}</Table.Td>
               <Table.Td>
                 <StatusBadge kind="subscription" status={s.status} />
               </Table.Td>
-              <Table.Td ta="right">{formatRupiah(s.balance)}</Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(s.balance)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
