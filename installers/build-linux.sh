@@ -23,7 +23,9 @@ if [ ! -f ui/dist/index.html ]; then
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 fi
 
-npx tauri build --ci --bundles "$BUNDLES"
+# The dashboard goes in as a resource (<resource dir>/ui, where the runtime looks for it). It is
+# merged here rather than in tauri.conf.json so plain `cargo build` does not need ui/dist.
+npx tauri build --ci --config installers/tauri.release.conf.json --bundles "$BUNDLES"
 
 echo "installers:"
 find "$CARGO_TARGET_DIR/release/bundle" -maxdepth 2 \( -name '*.deb' -o -name '*.rpm' \) -printf '  %p (%s bytes)\n'
