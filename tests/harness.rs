@@ -6,13 +6,15 @@
 
 use std::sync::{Arc, OnceLock};
 
+use billing_app::ports::{RouterPort, RouterPortError, RouterSubscription};
 use billing_domain::FixedClock;
-use billing_runtime::{Application, DatabaseMode, Settings};
+use billing_runtime::{Application, DatabaseMode, Ports, Settings};
 use chrono::{TimeZone, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
+use std::sync::Mutex;
 
 pub use reqwest::StatusCode;
 
@@ -39,8 +41,14 @@ pub fn test_server() -> TestServer {
 fn from_url(url: &str) -> Result<TestServer, String> {
     let options: PgConnectOptions = url.parse().map_err(|e| format!("bad URL: {e}"))?;
     let base = url.split('?').next().unwrap_or(url);
-    let base = base.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or_else(|| base.to_owned());
-    Ok(TestServer { options, url_base: base })
+    let base = base
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or_else(|| base.to_owned());
+    Ok(TestServer {
+        options,
+        url_base: base,
+    })
 }
 
 fn start_shared_throwaway() -> Result<TestServer, String> {
@@ -53,8 +61,11 @@ fn start_shared_throwaway() -> Result<TestServer, String> {
             .map_err(|e| e.to_string())?;
         rt.block_on(async {
             let locate = billing_embedded_pg::LocateOptions::from_env(None);
-            let binaries = billing_embedded_pg::PgBinaries::locate(&locate).map_err(|e| e.to_string())?;
-            let cluster = billing_embedded_pg::start_throwaway(binaries).await.map_err(|e| e.to_string())?;
+            let binaries =
+                billing_embedded_pg::PgBinaries::locate(&locate).map_err(|e| e.to_string())?;
+            let cluster = billing_embedded_pg::start_throwaway(binaries)
+                .await
+                .map_err(|e| e.to_string())?;
             let port = cluster.running().port();
             let password = cluster.password().expose_secret().to_owned();
             let data_dir = cluster.data_dir().to_owned();
@@ -99,14 +110,58 @@ fn watchdog(data_dir: &std::path::Path) {
 pub async fn fresh_database() -> String {
     let server = test_server();
     let name = format!("mb_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = server.options.clone().connect().await.expect("connect to the test server");
-    sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create db");
+    let mut conn = server
+        .options
+        .clone()
+        .connect()
+        .await
+        .expect("connect to the test server");
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create db");
     conn.close().await.ok();
     format!("{}/{name}", server.url_base)
 }
 
+/// A router port that records what it was asked to do, and can be told to fail.
+#[derive(Debug, Default)]
+pub struct RecordingRouter {
+    pub calls: Mutex<Vec<(String, String)>>,
+    pub failing: std::sync::atomic::AtomicBool,
+}
+
+impl RecordingRouter {
+    pub fn calls(&self) -> Vec<(String, String)> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn record(&self, action: &str, sub: &RouterSubscription) -> Result<(), RouterPortError> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(RouterPortError("router unreachable (test)".into()));
+        }
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push((action.to_owned(), sub.login.clone()));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl RouterPort for RecordingRouter {
+    async fn isolate(&self, sub: &RouterSubscription) -> Result<(), RouterPortError> {
+        self.record("isolate", sub)
+    }
+
+    async fn restore(&self, sub: &RouterSubscription) -> Result<(), RouterPortError> {
+        self.record("restore", sub)
+    }
+}
+
 pub struct TestApp {
     pub app: Option<Application>,
+    pub router: Arc<RecordingRouter>,
+    pub token: Mutex<Option<(String, chrono::DateTime<Utc>)>>,
     pub admin: String,
     pub public: String,
     pub http: reqwest::Client,
@@ -125,15 +180,29 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: &str) -> TestApp {
-    let data_dir = tempfile::Builder::new().prefix("mikrobill-test-").tempdir().expect("tempdir");
+    let data_dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
     let mut settings = Settings::for_tests(data_dir.path());
     settings.database.mode = DatabaseMode::Remote;
     settings.database.url = Some(SecretString::from(database_url.to_owned()));
-    let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).single().expect("date"));
-    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
+            .single()
+            .expect("date"),
+    );
+    let router = Arc::new(RecordingRouter::default());
+    let ports = Ports {
+        clock: Arc::new(clock.clone()),
+        router: router.clone(),
+    };
+    let app = Application::build_with(settings, ports)
         .await
         .unwrap_or_else(|e| panic!("the app did not start: {e}"));
     TestApp {
+        router,
+        token: Mutex::new(None),
         admin: format!("http://{}", app.admin_addr()),
         public: format!("http://{}", app.public_addr()),
         app: Some(app),
@@ -146,12 +215,23 @@ pub async fn spawn_app_on(database_url: &str) -> TestApp {
 
 impl TestApp {
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let res = self.http.post(format!("{}{path}", self.admin)).json(&body).send().await.expect("send");
+        let res = self
+            .http
+            .post(format!("{}{path}", self.admin))
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
         split(res).await
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.http.get(format!("{}{path}", self.admin)).send().await.expect("send");
+        let res = self
+            .http
+            .get(format!("{}{path}", self.admin))
+            .send()
+            .await
+            .expect("send");
         split(res).await
     }
 
@@ -169,14 +249,57 @@ impl TestApp {
     /// Creates the first owner through the first-run endpoint; returns the token body.
     pub async fn create_owner(&self) -> Value {
         let (status, body) = self
-            .post("/api/setup/owner", json!({"username": OWNER, "password": OWNER_PASSWORD}))
+            .post(
+                "/api/setup/owner",
+                json!({"username": OWNER, "password": OWNER_PASSWORD}),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
     }
 
     pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
-        self.post("/api/auth/login", json!({"username": username, "password": password})).await
+        self.post(
+            "/api/auth/login",
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Creates the owner (once) and returns an access token for authenticated calls.
+    pub async fn token(&self) -> String {
+        use billing_domain::Clock as _;
+        let now = self.clock.now();
+        let cached = self.token.lock().ok().and_then(|t| t.clone());
+        let body = match cached {
+            // Access tokens live 15 minutes of the pinned clock, which tests move by months.
+            Some((token, at)) if (now - at).num_minutes().abs() < 10 => return token,
+            Some(_) => self.login(OWNER, OWNER_PASSWORD).await.1,
+            None => self.create_owner().await,
+        };
+        let token = body["access_token"].as_str().expect("token").to_owned();
+        if let Ok(mut slot) = self.token.lock() {
+            *slot = Some((token.clone(), now));
+        }
+        token
+    }
+
+    /// Authenticated JSON call; `body` is sent for POST/PUT/PATCH.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let token = self.token().await;
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.admin))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        split(req.send().await.expect("send")).await
+    }
+
+    pub fn ctx(&self) -> billing_app::AppContext {
+        self.app.as_ref().expect("running").context().clone()
     }
 
     pub async fn pool(&self) -> sqlx::PgPool {
@@ -187,7 +310,9 @@ impl TestApp {
         if let Some(app) = self.app.take() {
             let secrets = app.secrets().clone();
             app.shutdown().await;
-            let _ = secrets.delete("jwt-signing-key");
+            for name in ["jwt-signing-key", "data-key"] {
+                let _ = secrets.delete(name);
+            }
         }
     }
 }
@@ -195,6 +320,10 @@ impl TestApp {
 pub async fn split(res: reqwest::Response) -> (StatusCode, Value) {
     let status = res.status();
     let text = res.text().await.expect("body");
-    let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, value)
 }

@@ -68,7 +68,12 @@ async fn api_refuses_missing_forged_and_expired_access_tokens() {
     let tokens = app.create_owner().await;
     let access = tokens["access_token"].as_str().expect("token").to_owned();
 
-    let res = app.http.get(format!("{}/api/monitoring/health", app.admin)).send().await.expect("send");
+    let res = app
+        .http
+        .get(format!("{}/api/monitoring/health", app.admin))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     let mut forged = access.clone();
@@ -82,7 +87,10 @@ async fn api_refuses_missing_forged_and_expired_access_tokens() {
     app.clock.advance(Duration::minutes(16));
     let (status, body) = app.get_auth("/api/auth/me", &access).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("expired"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("expired"));
     app.shutdown().await;
 }
 
@@ -92,17 +100,25 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_whole_session() {
     let first = app.create_owner().await;
     let r1 = first["refresh_token"].as_str().expect("r1").to_owned();
 
-    let (status, second) = app.post("/api/auth/refresh", json!({"refresh_token": r1})).await;
+    let (status, second) = app
+        .post("/api/auth/refresh", json!({"refresh_token": r1}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{second}");
     let r2 = second["refresh_token"].as_str().expect("r2").to_owned();
     assert_ne!(r1, r2);
-    let (status, _) = app.get_auth("/api/auth/me", second["access_token"].as_str().expect("a")).await;
+    let (status, _) = app
+        .get_auth("/api/auth/me", second["access_token"].as_str().expect("a"))
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     // Someone replays the spent token: refused, and the legitimate successor dies too.
-    let (status, _) = app.post("/api/auth/refresh", json!({"refresh_token": r1})).await;
+    let (status, _) = app
+        .post("/api/auth/refresh", json!({"refresh_token": r1}))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app.post("/api/auth/refresh", json!({"refresh_token": r2})).await;
+    let (status, _) = app
+        .post("/api/auth/refresh", json!({"refresh_token": r2}))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     app.shutdown().await;
 }
@@ -112,7 +128,10 @@ async fn logout_revokes_the_refresh_token_and_tokens_are_stored_hashed() {
     let app = spawn_app().await;
     app.create_owner().await;
     let (_, tokens) = app.login(OWNER, OWNER_PASSWORD).await;
-    let refresh = tokens["refresh_token"].as_str().expect("refresh").to_owned();
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
 
     let pool = app.pool().await;
     let stored: i64 = sqlx::query_scalar(
@@ -124,9 +143,13 @@ async fn logout_revokes_the_refresh_token_and_tokens_are_stored_hashed() {
     .expect("query");
     assert_eq!(stored, 0, "refresh tokens must not be stored in plain text");
 
-    let (status, _) = app.post("/api/auth/logout", json!({"refresh_token": refresh})).await;
+    let (status, _) = app
+        .post("/api/auth/logout", json!({"refresh_token": refresh}))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = app.post("/api/auth/refresh", json!({"refresh_token": refresh})).await;
+    let (status, _) = app
+        .post("/api/auth/refresh", json!({"refresh_token": refresh}))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let hash: String = sqlx::query_scalar("select password_hash from users")

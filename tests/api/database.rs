@@ -23,8 +23,12 @@ async fn unreachable_server_is_reported_with_its_address() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = free.local_addr().expect("addr").port();
     drop(free);
-    let message = start_with_url(format!("postgres://mikrobill:x@127.0.0.1:{port}/mikrobill")).await;
-    assert!(message.starts_with("cannot reach the database server at 127.0.0.1:"), "{message}");
+    let message =
+        start_with_url(format!("postgres://mikrobill:x@127.0.0.1:{port}/mikrobill")).await;
+    assert!(
+        message.starts_with("cannot reach the database server at 127.0.0.1:"),
+        "{message}"
+    );
     assert!(message.contains(&port.to_string()), "{message}");
 }
 
@@ -33,14 +37,19 @@ async fn wrong_password_is_reported_as_such() {
     let server = test_server();
     let role = format!("mb_role_{}", uuid::Uuid::new_v4().simple());
     let mut conn = server.options.clone().connect().await.expect("connect");
-    sqlx::query(&format!("create role {role} login password 'yang-benar-123'"))
-        .execute(&mut conn)
-        .await
-        .expect("create role");
+    sqlx::query(&format!(
+        "create role {role} login password 'yang-benar-123'"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("create role");
     let url = fresh_database().await;
     let (_, rest) = url.split_once('@').expect("url has credentials");
     let message = start_with_url(format!("postgres://{role}:yang-salah@{rest}")).await;
-    assert!(message.contains("rejected the password for user"), "{message}");
+    assert!(
+        message.contains("rejected the password for user"),
+        "{message}"
+    );
     assert!(message.contains(&role), "{message}");
 }
 
@@ -49,7 +58,10 @@ async fn missing_database_is_named_with_a_fix() {
     let url = fresh_database().await;
     let (base, _) = url.rsplit_once('/').expect("url has a database");
     let message = start_with_url(format!("{base}/tidak_ada_db")).await;
-    assert!(message.contains("the database \"tidak_ada_db\" does not exist"), "{message}");
+    assert!(
+        message.contains("the database \"tidak_ada_db\" does not exist"),
+        "{message}"
+    );
     assert!(message.contains("createdb"), "{message}");
 }
 
@@ -74,13 +86,19 @@ async fn migrations_are_applied_once_and_a_restart_keeps_the_data() {
         .fetch_one(&pool)
         .await
         .expect("query");
-    assert_eq!(usize::try_from(applied).expect("count"), billing_db_migrations());
+    assert_eq!(
+        usize::try_from(applied).expect("count"),
+        billing_db_migrations()
+    );
     again.shutdown().await;
 }
 
 fn billing_db_migrations() -> usize {
     std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations"))
         .expect("migrations dir")
-        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql")))
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
         .count()
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app over HTTP on a real PostgreSQL.
 
 mod auth;
+mod billing;
 mod database;
 mod listeners;
 mod local_cluster;

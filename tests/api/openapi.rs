@@ -3,11 +3,24 @@ use billing_tests::*;
 #[tokio::test]
 async fn served_openapi_document_is_the_one_the_ui_types_are_generated_from() {
     let app = spawn_app().await;
-    let res = app.http.get(format!("{}/api/openapi.json", app.admin)).send().await.expect("send");
+    let res = app
+        .http
+        .get(format!("{}/api/openapi.json", app.admin))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(res.status(), StatusCode::OK);
     let served: serde_json::Value = res.json().await.expect("json");
-    for path in ["/api/auth/login", "/api/auth/refresh", "/api/auth/logout", "/api/monitoring/health"] {
-        assert!(served["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    for path in [
+        "/api/auth/login",
+        "/api/auth/refresh",
+        "/api/auth/logout",
+        "/api/monitoring/health",
+    ] {
+        assert!(
+            served["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
     }
 
     let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/openapi.json");

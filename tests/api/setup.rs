@@ -10,8 +10,12 @@ async fn fresh_installation_asks_for_an_owner_and_creates_exactly_one() {
     assert_eq!(body, json!({"needs_owner": true}));
 
     let tokens = app.create_owner().await;
-    assert!(tokens["access_token"].as_str().is_some_and(|t| t.split('.').count() == 3));
-    assert!(tokens["refresh_token"].as_str().is_some_and(|t| t.len() >= 40));
+    assert!(tokens["access_token"]
+        .as_str()
+        .is_some_and(|t| t.split('.').count() == 3));
+    assert!(tokens["refresh_token"]
+        .as_str()
+        .is_some_and(|t| t.len() >= 40));
     assert_eq!(tokens["expires_in"], 900);
     assert_eq!(tokens["token_type"], "Bearer");
 
@@ -20,7 +24,10 @@ async fn fresh_installation_asks_for_an_owner_and_creates_exactly_one() {
 
     // A second first-run attempt (another browser tab, an attacker) is refused.
     let (status, body) = app
-        .post("/api/setup/owner", json!({"username": "penyusup", "password": "penyusup-123456"}))
+        .post(
+            "/api/setup/owner",
+            json!({"username": "penyusup", "password": "penyusup-123456"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["kind"], "conflict");
@@ -33,16 +40,28 @@ async fn fresh_installation_asks_for_an_owner_and_creates_exactly_one() {
 async fn owner_with_bad_username_or_short_password_is_rejected_naming_the_field() {
     let app = spawn_app().await;
 
-    let (status, body) =
-        app.post("/api/setup/owner", json!({"username": "budi santoso", "password": "panjang-sekali-1"})).await;
+    let (status, body) = app
+        .post(
+            "/api/setup/owner",
+            json!({"username": "budi santoso", "password": "panjang-sekali-1"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["kind"], "validation");
     assert_eq!(body["error"]["field"], "username");
 
-    let (status, body) = app.post("/api/setup/owner", json!({"username": "budi", "password": "pendek"})).await;
+    let (status, body) = app
+        .post(
+            "/api/setup/owner",
+            json!({"username": "budi", "password": "pendek"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "password");
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("10"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("10"));
 
     // Nothing was written.
     let (_, body) = app.get("/api/setup/status").await;
@@ -65,8 +84,16 @@ async fn malformed_json_gets_a_bad_request_in_the_error_shape() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["kind"], "bad_request");
 
-    let (status, body) = app.post("/api/auth/login", json!({"username": "budi"})).await;
+    let (status, body) = app
+        .post("/api/auth/login", json!({"username": "budi"}))
+        .await;
     assert!(status.is_client_error());
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("password"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("password"),
+        "{body}"
+    );
     app.shutdown().await;
 }

@@ -34,6 +34,9 @@ grep -q "http://127.0.0.1:$ADMIN_PORT/" "$LOG" || fail "serve did not print the 
 # A new user on a fresh installation: the first-run screen, login, dashboard, language.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
   MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/dashboard.test.mjs" || fail "browser test failed"
+# Billing screens: plan, customer, subscription, invoice, partial and over-payment, credit.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
+  MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/billing.test.mjs" || fail "billing browser test failed"
 
 # The CLI works while the server runs: it uses the running cluster.
 "$BIN" --data-dir "$DATA" migrate >/dev/null || fail "migrate failed while serve runs"

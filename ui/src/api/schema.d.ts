@@ -72,6 +72,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issues every invoice that is due now, including periods missed while the app was closed. */
+        post: operations["run_billing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists and searches customers. */
+        get: operations["list_customers"];
+        put?: never;
+        /** Adds a customer. */
+        post: operations["create_customer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One customer with their subscriptions. */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a customer's details. */
+        patch: operations["update_customer"];
+        trace?: never;
+    };
+    "/api/customers/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's wallets and their history. */
+        get: operations["get_customer_balance"];
+        put?: never;
+        /** A manual balance adjustment or a refund (reason required). */
+        post: operations["change_customer_balance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists invoices. */
+        get: operations["list_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice with its lines, payments and carry-overs. */
+        get: operations["get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice (or, once paid, the receipt) as a PDF or a printable HTML page. */
+        get: operations["invoice_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voids an invoice; what was paid into it becomes credit. */
+        post: operations["void_invoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/isolation/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who would be isolated now (dry run; nothing changes). */
+        get: operations["preview_isolation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/isolation/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Isolates every overdue subscription (router commands are queued and retried). */
+        post: operations["run_isolation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/health": {
         parameters: {
             query?: never;
@@ -82,6 +255,95 @@ export interface paths {
         /** Reports the database status and version. */
         get: operations["health"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists payments. */
+        get: operations["list_payments"];
+        put?: never;
+        /** Records a cash or transfer payment against an invoice. */
+        post: operations["create_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment. */
+        get: operations["get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All plans. */
+        get: operations["list_plans"];
+        put?: never;
+        /** Adds a plan. */
+        post: operations["create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a plan nobody uses; a plan in use answers 409 (deactivate it instead). */
+        delete: operations["delete_plan"];
+        options?: never;
+        head?: never;
+        /** Changes a plan (a new price applies to invoices issued from now on). */
+        patch: operations["update_plan"];
+        trace?: never;
+    };
+    "/api/settings/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ISP's details printed on invoices and receipts. */
+        get: operations["get_business"];
+        /** Changes the ISP's details. */
+        put: operations["put_business"];
         post?: never;
         delete?: never;
         options?: never;
@@ -123,96 +385,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/customers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lists customers. */
-        get: operations["list_customers"];
-        put?: never;
-        /** Creates a customer (phone normalised to 62…). */
-        post: operations["create_customer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/customers/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A customer with its subscriptions. */
-        get: operations["get_customer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Updates a customer. */
-        patch: operations["update_customer"];
-        trace?: never;
-    };
-    "/api/customers/{id}/balance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Wallets and ledger entries. */
-        get: operations["get_customer_balance"];
-        put?: never;
-        /** Adjustment or refund. */
-        post: operations["add_balance_entry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/plans": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lists plans. */
-        get: operations["list_plans"];
-        put?: never;
-        /** Creates a plan. */
-        post: operations["create_plan"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/plans/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Deletes an unused plan. */
-        delete: operations["delete_plan"];
-        options?: never;
-        head?: never;
-        /** Updates a plan. */
-        patch: operations["update_plan"];
-        trace?: never;
-    };
     "/api/subscriptions": {
         parameters: {
             query?: never;
@@ -223,7 +395,7 @@ export interface paths {
         /** Lists subscriptions. */
         get: operations["list_subscriptions"];
         put?: never;
-        /** Creates a subscription and issues its first invoice. */
+        /** Subscribes a customer to a plan and issues the first (pro-rated) invoice. */
         post: operations["create_subscription"];
         delete?: never;
         options?: never;
@@ -238,7 +410,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A subscription. */
+        /** One subscription. */
         get: operations["get_subscription"];
         put?: never;
         post?: never;
@@ -257,180 +429,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issues the next period invoice now. */
+        /** Issues the next period's invoice now (idempotent per period). */
         post: operations["renew_subscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/invoices": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lists invoices. */
-        get: operations["list_invoices"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/invoices/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An invoice with lines and allocations. */
-        get: operations["get_invoice"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/invoices/{id}/void": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Voids an invoice. */
-        post: operations["void_invoice"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/invoices/{id}/receipt": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Invoice/receipt as PDF or printable HTML. */
-        get: operations["invoice_receipt"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/billing/run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Issues due invoices now (or previews them). */
-        post: operations["run_billing"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lists payments. */
-        get: operations["list_payments"];
-        put?: never;
-        /** Records a manual payment. */
-        post: operations["create_payment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/payments/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A payment. */
-        get: operations["get_payment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/isolation/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Who would be isolated now. */
-        get: operations["isolation_preview"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/isolation/run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Isolates overdue subscriptions. */
-        post: operations["isolation_run"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/settings/business": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Business profile. */
-        get: operations["get_business"];
-        /** Replaces the business profile. */
-        put: operations["put_business"];
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -441,64 +441,90 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Allocation: {
-            /** @enum {string} */
-            source: "payment" | "credit";
-            payment_id?: string | null;
+        AllocationView: {
             /** Format: int64 */
             amount: number;
             /** Format: date-time */
             at: string;
+            method?: string | null;
+            /** Format: uuid */
+            payment_id?: string | null;
+            source: string;
         };
         BalanceEntryRequest: {
-            /** @enum {string} */
-            kind: "adjustment" | "refund";
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Adjustment: any non-zero amount (negative takes credit away). Refund: > 0.
+             */
             amount: number;
+            /** @description `adjustment` or `refund`. */
+            kind: string;
             reason: string;
+            /** Format: uuid */
             subscription_id?: string | null;
         };
         BalanceEntryResult: {
-            entry: components["schemas"]["LedgerEntry"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The wallet's balance after the entry.
+             */
             balance: number;
+            entry: components["schemas"]["LedgerEntry"];
         };
         BalanceView: {
             /** Format: int64 */
             customer_balance: number;
+            entries: components["schemas"]["LedgerEntry"][];
             subscription_balances: components["schemas"]["SubscriptionBalance"][];
             /** Format: int64 */
             total_credit: number;
-            entries: components["schemas"]["LedgerEntry"][];
         };
         BankAccount: {
             bank: string;
-            number: string;
             holder: string;
+            number: string;
         };
         BillingRunRequest: {
-            dry_run: boolean;
+            /** @description Only list what would be issued. */
+            dry_run?: boolean;
         };
         BillingRunResult: {
-            /** Format: int64 */
-            issued: number;
+            dry_run: boolean;
             invoices: components["schemas"]["InvoiceSummary"][];
+            issued: number;
         };
         BusinessProfile: {
-            name: string;
             address: string;
-            phone: string;
+            bank_accounts: components["schemas"]["BankAccount"][];
             email?: string | null;
             logo_data_url?: string | null;
-            bank_accounts: components["schemas"]["BankAccount"][];
-            /** Format: int64 */
+            name: string;
+            phone: string;
+            /** Format: int32 */
             tax_rate_bp: number;
         };
+        Candidate: {
+            customer_name: string;
+            /** Format: date */
+            due_on: string;
+            invoice_number: string;
+            /**
+             * Format: date
+             * @description The day after which the subscription is isolated (oldest due date + grace days).
+             */
+            isolate_after: string;
+            login: string;
+            /** Format: int64 */
+            owed: number;
+            /** Format: uuid */
+            subscription_id: string;
+        };
         CarryRef: {
+            /** Format: int64 */
+            amount: number;
             /** Format: uuid */
             invoice_id: string;
             number: string;
-            amount?: number | null;
         };
         /** @enum {string} */
         ComponentStatus: "up" | "down";
@@ -506,22 +532,26 @@ export interface components {
             password: string;
             username: string;
         };
-        /** @description balance = customer wallet; total_credit = customer wallet + all subscription wallets. */
         Customer: {
+            address: string;
+            /**
+             * Format: int64
+             * @description The customer's own wallet.
+             */
+            balance: number;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
             id: string;
             name: string;
-            phone: string;
-            address: string;
             notes: string;
-            /** @enum {string} */
-            status: "active" | "inactive";
-            /** Format: int64 */
-            balance: number;
-            /** Format: int64 */
+            phone: string;
+            status: string;
+            /**
+             * Format: int64
+             * @description The customer's wallet plus all its subscription wallets.
+             */
             total_credit: number;
-            /** Format: date-time */
-            created_at: string;
         };
         CustomerDetail: components["schemas"]["Customer"] & {
             subscriptions: components["schemas"]["Subscription"][];
@@ -542,7 +572,7 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         ErrorDetail: {
-            /** @description The input field that is wrong, for validation errors. */
+            /** @description The input field that is wrong (validation errors, and conflicts on a unique field). */
             field?: string | null;
             /**
              * @description Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
@@ -561,18 +591,20 @@ export interface components {
         /** @enum {string} */
         HealthStatus: "ok" | "degraded";
         Invoice: components["schemas"]["InvoiceSummary"] & {
-            lines: components["schemas"]["InvoiceLine"][];
-            allocations: components["schemas"]["Allocation"][];
-            carried_into?: null | components["schemas"]["CarryRef"];
+            allocations: components["schemas"]["AllocationView"][];
             carried_from: components["schemas"]["CarryRef"][];
+            carried_into?: null | components["schemas"]["CarryRef"];
+            customer_address: string;
+            customer_phone: string;
+            lines: components["schemas"]["InvoiceLine"][];
+            plan_name: string;
             void_reason?: string | null;
         };
         InvoiceLine: {
-            /** @enum {string} */
-            kind: "plan_fee" | "prorated_fee" | "arrears" | "discount" | "tax";
-            description: string;
             /** Format: int64 */
             amount: number;
+            description: string;
+            kind: string;
         };
         InvoiceList: {
             items: components["schemas"]["InvoiceSummary"][];
@@ -581,74 +613,64 @@ export interface components {
         };
         InvoiceSummary: {
             /** Format: uuid */
-            id: string;
-            number: string;
-            /** Format: uuid */
             customer_id: string;
             customer_name: string;
-            /** Format: uuid */
-            subscription_id: string;
-            login: string;
             /** Format: date */
-            period_start: string;
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issued_on: string;
+            login: string;
+            number: string;
+            /**
+             * Format: int64
+             * @description What is still to pay on this invoice (0 once carried over or void).
+             */
+            owed: number;
+            /** Format: int64 */
+            paid: number;
             /** Format: date */
             period_end: string;
             /** Format: date */
-            issued_on: string;
-            /** Format: date */
-            due_on: string;
-            /** @enum {string} */
-            status: "unpaid" | "partial" | "paid" | "carried_over" | "void";
+            period_start: string;
+            status: string;
+            /** Format: uuid */
+            subscription_id: string;
             /** Format: int64 */
             total: number;
-            /** Format: int64 */
-            paid: number;
-            /** Format: int64 */
-            owed: number;
-        };
-        IsolationCandidate: {
-            /** Format: uuid */
-            subscription_id: string;
-            customer_name: string;
-            login: string;
-            invoice_number: string;
-            /** Format: int64 */
-            owed: number;
-            /** Format: date */
-            due_on: string;
-            /** Format: date */
-            isolate_after: string;
-        };
-        IsolationFailure: {
-            /** Format: uuid */
-            subscription_id: string;
-            message: string;
         };
         IsolationPreview: {
-            items: components["schemas"]["IsolationCandidate"][];
+            items: components["schemas"]["Candidate"][];
         };
         IsolationResult: {
-            isolated: components["schemas"]["IsolationCandidate"][];
-            failed: components["schemas"]["IsolationFailure"][];
+            /** @description Router commands not delivered yet (the router is unreachable); they are retried. */
+            failed: components["schemas"]["QueuedCommand"][];
+            isolated: components["schemas"]["Candidate"][];
         };
         LedgerEntry: {
+            account: string;
+            /**
+             * Format: int64
+             * @description The balance of the same wallet after this entry.
+             */
+            balance_after: number;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            account: "customer" | "subscription";
-            subscription_id?: string | null;
+            created_by?: string | null;
             /** Format: int64 */
             delta: number;
             /** Format: int64 */
-            balance_after: number;
-            /** @enum {string} */
-            reason: "payment_received" | "invoice_payment" | "credit_applied" | "void_reversal" | "adjustment" | "refund";
-            memo: string;
-            payment_id?: string | null;
+            id: number;
+            /** Format: uuid */
             invoice_id?: string | null;
-            created_by?: string | null;
-            /** Format: date-time */
-            created_at: string;
+            memo: string;
+            /** Format: uuid */
+            payment_id?: string | null;
+            reason: string;
+            /** Format: uuid */
+            subscription_id?: string | null;
         };
         LoginRequest: {
             password: string;
@@ -661,89 +683,103 @@ export interface components {
             username: string;
         };
         NewCustomer: {
-            name: string;
-            phone: string;
             address?: string | null;
+            name: string;
             notes?: string | null;
+            /** @description WhatsApp number in any usual form; stored as `62…`. */
+            phone: string;
         };
         NewPayment: {
+            /**
+             * Format: int64
+             * @description Rupiah, > 0. More than owed becomes credit.
+             */
+            amount: number;
             /** Format: uuid */
             invoice_id: string;
-            /** Format: int64 */
-            amount: number;
-            /** @enum {string} */
-            method: "cash" | "transfer";
-            reference?: string | null;
+            /** @description `cash` or `transfer`. */
+            method: string;
             note?: string | null;
+            reference?: string | null;
         };
         NewPlan: {
+            active?: boolean | null;
+            /** @description `pppoe` or `hotspot`. */
+            kind: string;
             name: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Monthly price in rupiah.
+             */
             price: number;
-            /** @enum {string} */
-            kind: "pppoe" | "hotspot";
+            /** @description The router profile (PPP or hotspot user profile) the plan maps to. */
             router_profile: string;
             speed_label?: string | null;
-            active?: boolean | null;
         };
         NewSubscription: {
+            /**
+             * Format: int32
+             * @description 1–28; default: the day of `start_on` (at most 28).
+             */
+            billing_day?: number | null;
             /** Format: uuid */
             customer_id: string;
+            /**
+             * Format: int32
+             * @description Days after the period start the invoice is due (default 7).
+             */
+            due_days?: number | null;
+            /**
+             * Format: int32
+             * @description Days after the due date before isolation (default 3).
+             */
+            grace_days?: number | null;
+            /** @description PPPoE or hotspot login on the router; unique. */
+            login: string;
+            /** @description Stored encrypted; never returned. */
+            password: string;
             /** Format: uuid */
             plan_id: string;
-            login: string;
-            password: string;
             /** Format: date */
             start_on: string;
-            billing_day?: number | null;
-            due_days?: number | null;
-            grace_days?: number | null;
         };
         Payment: {
-            /** Format: uuid */
-            id: string;
+            /** Format: int64 */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
             customer_id: string;
             customer_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
             invoice_id?: string | null;
             invoice_number?: string | null;
             method: string;
-            reference?: string | null;
-            /** Format: int64 */
-            amount: number;
-            /** @enum {string} */
-            status: "pending" | "paid" | "failed" | "expired";
-            paid_at?: string | null;
-            recorded_by?: string | null;
-            note?: string | null;
+            note: string;
             /** Format: date-time */
-            created_at: string;
+            paid_at?: string | null;
+            /** Format: uuid */
+            recorded_by?: string | null;
+            reference?: string | null;
+            status: string;
         };
         PaymentList: {
             items: components["schemas"]["Payment"][];
             /** Format: int64 */
             total: number;
         };
-        PaymentResult: {
-            payment: components["schemas"]["Payment"];
-            /** Format: int64 */
-            applied: number;
-            /** Format: int64 */
-            credit: number;
-            /** @enum {string} */
-            invoice_status: "unpaid" | "partial" | "paid" | "carried_over" | "void";
-        };
         Plan: {
+            active: boolean;
             /** Format: uuid */
             id: string;
+            kind: string;
             name: string;
             /** Format: int64 */
             price: number;
-            /** @enum {string} */
-            kind: "pppoe" | "hotspot";
             router_profile: string;
             speed_label: string;
-            active: boolean;
             /** Format: int64 */
             subscription_count: number;
         };
@@ -752,48 +788,69 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /** @description A router command that could not be delivered yet (it stays queued and is retried). */
+        QueuedCommand: {
+            message: string;
+            /** Format: uuid */
+            subscription_id: string;
+        };
         RefreshRequest: {
             refresh_token: string;
+        };
+        /** @description The outcome of settling a payment. */
+        Settlement: {
+            /**
+             * Format: int64
+             * @description Paid into the invoice.
+             */
+            applied: number;
+            /**
+             * Format: int64
+             * @description Left in the subscription's wallet as credit.
+             */
+            credit: number;
+            invoice_status?: string | null;
+            /** @description False when the payment had already been settled before (a re-delivery). */
+            newly_settled: boolean;
+            payment: components["schemas"]["Payment"];
         };
         SetupStatus: {
             /** @description True until the first owner account exists; the dashboard then shows the first-run screen. */
             needs_owner: boolean;
         };
         Subscription: {
-            /** Format: uuid */
-            id: string;
+            /** Format: int64 */
+            balance: number;
+            /** Format: int32 */
+            billing_day: number;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
             customer_id: string;
             customer_name: string;
+            /** Format: int32 */
+            due_days: number;
+            /** Format: int32 */
+            grace_days: number;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            login: string;
             /** Format: uuid */
             plan_id: string;
             plan_name: string;
             /** Format: int64 */
             price: number;
-            /** @enum {string} */
-            kind: "pppoe" | "hotspot";
-            login: string;
             /** Format: date */
             start_on: string;
-            /** Format: int64 */
-            billing_day: number;
-            /** Format: int64 */
-            due_days: number;
-            /** Format: int64 */
-            grace_days: number;
-            /** @enum {string} */
-            status: "active" | "isolated" | "terminated";
-            /** Format: int64 */
-            balance: number;
-            /** Format: date-time */
-            created_at: string;
+            status: string;
         };
         SubscriptionBalance: {
-            /** Format: uuid */
-            subscription_id: string;
-            login: string;
             /** Format: int64 */
             balance: number;
+            login: string;
+            /** Format: uuid */
+            subscription_id: string;
         };
         SubscriptionList: {
             items: components["schemas"]["Subscription"][];
@@ -813,19 +870,20 @@ export interface components {
             token_type: string;
         };
         UpdateCustomer: {
-            name?: string | null;
-            phone?: string | null;
             address?: string | null;
+            name?: string | null;
             notes?: string | null;
-            status?: null | ("active" | "inactive");
+            phone?: string | null;
+            status?: string | null;
         };
         UpdatePlan: {
+            active?: boolean | null;
+            kind?: string | null;
             name?: string | null;
+            /** Format: int64 */
             price?: number | null;
-            kind?: null | ("pppoe" | "hotspot");
             router_profile?: string | null;
             speed_label?: string | null;
-            active?: boolean | null;
         };
         VoidRequest: {
             reason: string;
@@ -960,6 +1018,396 @@ export interface operations {
             };
         };
     };
+    run_billing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingRunRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRunResult"];
+                };
+            };
+        };
+    };
+    list_customers: {
+        parameters: {
+            query?: {
+                /** @description Name, phone number (any form) or subscription login. */
+                q?: string | null;
+                status?: string | null;
+                limit?: number | null;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerList"];
+                };
+            };
+        };
+    };
+    create_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCustomer"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomer"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_customer_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_customer_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BalanceEntryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceEntryResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_invoices: {
+        parameters: {
+            query?: {
+                /** @description A status, or `open` for unpaid and partial. */
+                status?: string | null;
+                customer_id?: string | null;
+                subscription_id?: string | null;
+                /** @description Invoice number, customer name or login. */
+                q?: string | null;
+                limit?: number | null;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+        };
+    };
+    get_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    invoice_receipt: {
+        parameters: {
+            query?: {
+                /** @description `pdf` (default) or `html`. */
+                format?: string | null;
+                /** @description `id` (default) or `en`. */
+                lang?: string | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/pdf or text/html */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    void_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_isolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IsolationPreview"];
+                };
+            };
+        };
+    };
+    run_isolation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IsolationResult"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -978,6 +1426,291 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_payments: {
+        parameters: {
+            query?: {
+                status?: string | null;
+                customer_id?: string | null;
+                invoice_id?: string | null;
+                limit?: number | null;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+        };
+    };
+    create_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPayment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settlement"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+        };
+    };
+    create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPlan"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlan"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_business: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessProfile"];
+                };
+            };
+        };
+    };
+    put_business: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessProfile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessProfile"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1047,440 +1780,14 @@ export interface operations {
             };
         };
     };
-    list_customers: {
-        parameters: {
-            query?: {
-                q?: string;
-                status?: string;
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomerList"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_customer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewCustomer"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Customer"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_customer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomerDetail"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    update_customer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateCustomer"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Customer"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_customer_balance: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BalanceView"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    add_balance_entry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BalanceEntryRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BalanceEntryResult"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    list_plans: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PlanList"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_plan: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewPlan"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Plan"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    delete_plan: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    update_plan: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdatePlan"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Plan"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     list_subscriptions: {
         parameters: {
             query?: {
-                customer_id?: string;
-                status?: string;
-                q?: string;
-                limit?: number;
-                offset?: number;
+                customer_id?: string | null;
+                status?: string | null;
+                q?: string | null;
+                limit?: number | null;
+                offset?: number | null;
             };
             header?: never;
             path?: never;
@@ -1494,14 +1801,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionList"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1525,22 +1824,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Subscription"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             409: {
@@ -1580,14 +1863,6 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1617,14 +1892,6 @@ export interface operations {
                     "application/json": components["schemas"]["Invoice"];
                 };
             };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1634,449 +1901,6 @@ export interface operations {
                 };
             };
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    list_invoices: {
-        parameters: {
-            query?: {
-                status?: string;
-                customer_id?: string;
-                subscription_id?: string;
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvoiceList"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_invoice: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Invoice"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    void_invoice: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["VoidRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Invoice"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    invoice_receipt: {
-        parameters: {
-            query?: {
-                format?: "pdf" | "html";
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                    "text/html": string;
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    run_billing: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BillingRunRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BillingRunResult"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    list_payments: {
-        parameters: {
-            query?: {
-                status?: string;
-                customer_id?: string;
-                invoice_id?: string;
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaymentList"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_payment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewPayment"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaymentResult"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_payment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Payment"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    isolation_preview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IsolationPreview"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    isolation_run: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IsolationResult"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_business: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BusinessProfile"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    put_business: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BusinessProfile"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BusinessProfile"];
-                };
-            };
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -68,15 +68,23 @@ pub async fn create_owner(
     let mut tx = ctx.pool.begin().await?;
     users::lock_for_first_owner(&mut tx).await?;
     if policy == OwnerPolicy::FirstOnly && users::count(&mut tx).await? > 0 {
-        return Err(Error::Conflict(
-            "an owner account already exists; log in instead".into(),
+        return Err(Error::conflict(
+            "an owner account already exists; log in instead",
         ));
     }
     let id = UserId(Uuid::now_v7());
-    let new = users::NewUser { id, username: &username, password_hash: &hash, role: Role::Owner };
+    let new = users::NewUser {
+        id,
+        username: &username,
+        password_hash: &hash,
+        role: Role::Owner,
+    };
     if let Err(err) = users::insert(&mut tx, new).await {
         if billing_db::is_constraint_violation(&err, "users_username_key") {
-            return Err(Error::Conflict(format!("the username {username} is already taken")));
+            return Err(Error::conflict_on(
+                "username",
+                format!("the username {username} is already taken"),
+            ));
         }
         return Err(err.into());
     }
@@ -96,7 +104,11 @@ pub async fn create_first_owner(
 }
 
 /// Sets a new password for an existing user (the `admin reset-password` path).
-pub async fn set_password(ctx: &AppContext, username: &str, password_raw: &str) -> Result<(), Error> {
+pub async fn set_password(
+    ctx: &AppContext,
+    username: &str,
+    password_raw: &str,
+) -> Result<(), Error> {
     let password = Password::parse(password_raw)?;
     let hash = password::hash(password.expose().to_owned()).await?;
     let mut tx = ctx.pool.begin().await?;
@@ -118,45 +130,91 @@ pub async fn login(
     let now = ctx.clock.now();
     let username = username_raw.trim().to_ascii_lowercase();
     if username.is_empty() {
-        return Err(Error::Validation { field: "username", message: "username is required".into() });
+        return Err(Error::Validation {
+            field: "username",
+            message: "username is required".into(),
+        });
     }
     if password_raw.is_empty() {
-        return Err(Error::Validation { field: "password", message: "password is required".into() });
+        return Err(Error::Validation {
+            field: "password",
+            message: "password is required".into(),
+        });
     }
 
     let mut conn = ctx.pool.acquire().await?;
     let since = now - ctx.auth.lockout_window;
     let failures = login_attempts::count_failures_since(&mut conn, &username, since).await?;
     if failures >= ctx.auth.max_failed_logins {
-        record_attempt(&mut conn, &username, None, false, Some("locked_out"), remote_addr, now)
-            .await?;
+        record_attempt(
+            &mut conn,
+            &username,
+            None,
+            false,
+            Some("locked_out"),
+            remote_addr,
+            now,
+        )
+        .await?;
         return Err(Error::TooManyAttempts {
             retry_after_secs: ctx.auth.lockout_window.num_seconds(),
         });
     }
 
     let user = users::find_by_username(&mut conn, &username).await?;
-    let ok = password::verify(password_raw.to_owned(), user.as_ref().map(|u| u.password_hash.clone()))
-        .await?;
+    let ok = password::verify(
+        password_raw.to_owned(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     let user = match user {
         Some(user) if ok && user.disabled_at.is_none() => user,
         Some(user) => {
             let reason = if ok { "disabled" } else { "bad_password" };
-            record_attempt(&mut conn, &username, Some(user.id), false, Some(reason), remote_addr, now)
-                .await?;
+            record_attempt(
+                &mut conn,
+                &username,
+                Some(user.id),
+                false,
+                Some(reason),
+                remote_addr,
+                now,
+            )
+            .await?;
             return Err(bad_credentials());
         }
         None => {
-            record_attempt(&mut conn, &username, None, false, Some("unknown_user"), remote_addr, now)
-                .await?;
+            record_attempt(
+                &mut conn,
+                &username,
+                None,
+                false,
+                Some("unknown_user"),
+                remote_addr,
+                now,
+            )
+            .await?;
             return Err(bad_credentials());
         }
     };
     let role = user.role().context("user has an unknown role")?;
 
     let mut tx = ctx.pool.begin().await?;
-    record_attempt(&mut tx, &username, Some(user.id), true, None, remote_addr, now).await?;
-    let current = CurrentUser { id: user.user_id(), username: user.username.clone(), role };
+    record_attempt(
+        &mut tx,
+        &username,
+        Some(user.id),
+        true,
+        None,
+        remote_addr,
+        now,
+    )
+    .await?;
+    let current = CurrentUser {
+        id: user.user_id(),
+        username: user.username.clone(),
+        role,
+    };
     let pair = issue_pair(ctx, &mut tx, &current, Uuid::now_v7(), now).await?;
     tx.commit().await?;
     Ok(pair)
@@ -169,7 +227,9 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair,
     let hash = token_hash(refresh_token);
     let mut tx = ctx.pool.begin().await?;
     let Some(row) = refresh_tokens::find_by_hash_for_update(&mut tx, &hash).await? else {
-        return Err(Error::Unauthorized("the session is not valid; log in again".into()));
+        return Err(Error::Unauthorized(
+            "the session is not valid; log in again".into(),
+        ));
     };
     if row.revoked_at.is_some() {
         if row.replaced_by.is_some() {
@@ -177,17 +237,25 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair,
             tx.commit().await?;
             tracing::warn!(user_id = %row.user_id, revoked = n, "refresh token reused; session family revoked");
         }
-        return Err(Error::Unauthorized("the session has ended; log in again".into()));
+        return Err(Error::Unauthorized(
+            "the session has ended; log in again".into(),
+        ));
     }
     if row.expires_at <= now {
-        return Err(Error::Unauthorized("the session has expired; log in again".into()));
+        return Err(Error::Unauthorized(
+            "the session has expired; log in again".into(),
+        ));
     }
     let user = users::find_by_id(&mut tx, UserId(row.user_id))
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| Error::Unauthorized("the account is no longer active".into()))?;
     let role = user.role().context("user has an unknown role")?;
-    let current = CurrentUser { id: user.user_id(), username: user.username, role };
+    let current = CurrentUser {
+        id: user.user_id(),
+        username: user.username,
+        role,
+    };
     let pair = issue_pair(ctx, &mut tx, &current, row.family_id, now).await?;
     let new_id = refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(&pair.refresh_token))
         .await?
@@ -202,7 +270,9 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair,
 pub async fn logout(ctx: &AppContext, refresh_token: &str) -> Result<(), Error> {
     let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
-    if let Some(row) = refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(refresh_token)).await? {
+    if let Some(row) =
+        refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(refresh_token)).await?
+    {
         refresh_tokens::revoke_family(&mut tx, row.family_id, now).await?;
     }
     tx.commit().await?;
@@ -221,7 +291,11 @@ pub fn verify_access_token(ctx: &AppContext, token: &str) -> Result<CurrentUser,
     if data.claims.exp <= ctx.clock.now().timestamp() {
         return Err(Error::Unauthorized("the access token has expired".into()));
     }
-    Ok(CurrentUser { id: UserId(data.claims.sub), username: data.claims.username, role: data.claims.role })
+    Ok(CurrentUser {
+        id: UserId(data.claims.sub),
+        username: data.claims.username,
+        role: data.claims.role,
+    })
 }
 
 /// Removes refresh tokens that expired long ago (daily housekeeping job).
@@ -261,7 +335,11 @@ async fn issue_pair(
         expires_at: now + ctx.auth.refresh_ttl,
     };
     refresh_tokens::insert(conn, new).await?;
-    Ok(TokenPair { access_token, refresh_token, expires_in: ctx.auth.access_ttl.num_seconds() })
+    Ok(TokenPair {
+        access_token,
+        refresh_token,
+        expires_in: ctx.auth.access_ttl.num_seconds(),
+    })
 }
 
 async fn record_attempt(

@@ -1,9 +1,12 @@
 use std::sync::Arc;
 
 use billing_domain::Clock;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use secrecy::SecretSlice;
 use sqlx::PgPool;
+
+use crate::crypto::Cipher;
+use crate::ports::RouterPort;
 
 /// Everything a use-case needs from the outside world.
 #[derive(Debug, Clone)]
@@ -11,6 +14,17 @@ pub struct AppContext {
     pub pool: PgPool,
     pub clock: Arc<dyn Clock>,
     pub auth: Arc<AuthConfig>,
+    pub cipher: Arc<Cipher>,
+    pub router: Arc<dyn RouterPort>,
+    /// The business time zone: billing dates are calendar days here.
+    pub tz: chrono_tz::Tz,
+}
+
+impl AppContext {
+    /// Today in the business time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().with_timezone(&self.tz).date_naive()
+    }
 }
 
 /// Token lifetimes and the HMAC key that signs access tokens.

@@ -6,9 +6,15 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{field}: {message}")]
-    Validation { field: &'static str, message: String },
-    #[error("{0}")]
-    Conflict(String),
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{message}")]
+    Conflict {
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("{0}")]
     Unauthorized(String),
     #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
@@ -17,9 +23,35 @@ pub enum Error {
     Unexpected(#[from] anyhow::Error),
 }
 
+impl Error {
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Error {
+        Error::Conflict {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict_on(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Conflict {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+}
+
 impl From<ValidationError> for Error {
     fn from(err: ValidationError) -> Self {
-        Error::Validation { field: err.field, message: err.message }
+        Error::Validation {
+            field: err.field,
+            message: err.message,
+        }
     }
 }
 

@@ -12,8 +12,9 @@ pub struct DatabaseHealth {
 /// Asks the database for its version; a failure is reported, not raised.
 pub async fn check_database(ctx: &AppContext) -> DatabaseHealth {
     let started = Instant::now();
-    let version: Result<String, _> =
-        sqlx::query_scalar("select current_setting('server_version')").fetch_one(&ctx.pool).await;
+    let version: Result<String, _> = sqlx::query_scalar("select current_setting('server_version')")
+        .fetch_one(&ctx.pool)
+        .await;
     match version {
         Ok(v) => DatabaseHealth {
             up: true,
@@ -22,7 +23,11 @@ pub async fn check_database(ctx: &AppContext) -> DatabaseHealth {
         },
         Err(err) => {
             tracing::warn!(error = %err, "database health check failed");
-            DatabaseHealth { up: false, server_version: None, latency_ms: None }
+            DatabaseHealth {
+                up: false,
+                server_version: None,
+                latency_ms: None,
+            }
         }
     }
 }

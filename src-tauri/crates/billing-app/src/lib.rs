@@ -2,10 +2,21 @@
 //! here and map its result; the rules and the transaction boundaries live here.
 
 pub mod auth;
+pub mod business;
 mod context;
+pub mod crypto;
+pub mod customers;
 mod error;
 pub mod health;
+pub mod invoices;
+pub mod invoicing;
+pub mod isolation;
+pub mod ledger;
 pub mod password;
+pub mod payments;
+pub mod plans;
+pub mod ports;
+pub mod subscriptions;
 
 pub use context::{AppContext, AuthConfig};
 pub use error::Error;

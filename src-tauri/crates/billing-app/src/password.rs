@@ -30,7 +30,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Er
             return false;
         };
         match PasswordHash::new(&stored) {
-            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         }
     })
@@ -47,8 +49,12 @@ mod tests {
     async fn hash_verifies_only_the_same_password() {
         let hashed = hash("kata-sandi-rahasia".into()).await.expect("hash");
         assert!(hashed.starts_with("$argon2id$"));
-        assert!(verify("kata-sandi-rahasia".into(), Some(hashed.clone())).await.expect("v"));
-        assert!(!verify("kata-sandi-salah!".into(), Some(hashed)).await.expect("v"));
+        assert!(verify("kata-sandi-rahasia".into(), Some(hashed.clone()))
+            .await
+            .expect("v"));
+        assert!(!verify("kata-sandi-salah!".into(), Some(hashed))
+            .await
+            .expect("v"));
     }
 
     #[tokio::test]

@@ -66,14 +66,12 @@ pub async fn mark_replaced(
 }
 
 pub async fn revoke(conn: &mut PgConnection, id: Uuid, at: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query(
-        "update refresh_tokens set revoked_at = $2 where id = $1 and revoked_at is null",
-    )
-    .bind(id)
-    .bind(at)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    sqlx::query("update refresh_tokens set revoked_at = $2 where id = $1 and revoked_at is null")
+        .bind(id)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 pub async fn revoke_family(

@@ -31,7 +31,9 @@ pub struct NewUser<'a> {
 }
 
 pub async fn count(conn: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from users").fetch_one(conn).await
+    sqlx::query_scalar("select count(*) from users")
+        .fetch_one(conn)
+        .await
 }
 
 /// Serialises first-owner creation between concurrent requests and processes.

@@ -30,18 +30,27 @@ impl FixedClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;
     }
 
     pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -52,7 +61,10 @@ mod tests {
 
     #[test]
     fn fixed_clock_moves_only_when_advanced() {
-        let start = Utc.with_ymd_and_hms(2026, 11, 28, 7, 0, 0).single().expect("valid date");
+        let start = Utc
+            .with_ymd_and_hms(2026, 11, 28, 7, 0, 0)
+            .single()
+            .expect("valid date");
         let clock = FixedClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(Duration::minutes(15));

@@ -12,7 +12,10 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -40,10 +43,9 @@ impl Username {
                 "username must be 3 to 32 characters long",
             ));
         }
-        if let Some(bad) = name
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-        {
+        if let Some(bad) = name.chars().find(|c| {
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        }) {
             return Err(ValidationError::new(
                 "username",
                 format!("username may only contain a-z, 0-9, '.', '_' and '-' (found {bad:?})"),
@@ -76,17 +78,26 @@ impl Password {
         if len < Self::MIN_CHARS {
             return Err(ValidationError::new(
                 "password",
-                format!("password must be at least {} characters long", Self::MIN_CHARS),
+                format!(
+                    "password must be at least {} characters long",
+                    Self::MIN_CHARS
+                ),
             ));
         }
         if len > Self::MAX_CHARS {
             return Err(ValidationError::new(
                 "password",
-                format!("password must be at most {} characters long", Self::MAX_CHARS),
+                format!(
+                    "password must be at most {} characters long",
+                    Self::MAX_CHARS
+                ),
             ));
         }
         if raw.trim().is_empty() {
-            return Err(ValidationError::new("password", "password must not be only spaces"));
+            return Err(ValidationError::new(
+                "password",
+                "password must not be only spaces",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }

@@ -8,11 +8,20 @@ use utoipa::ToSchema;
 #[derive(Debug)]
 pub enum ApiError {
     BadRequest(String),
-    Validation { field: &'static str, message: String },
+    Validation {
+        field: &'static str,
+        message: String,
+    },
     Unauthorized(String),
     NotFound(String),
-    Conflict(String),
-    TooManyRequests { message: String, retry_after_secs: i64 },
+    Conflict {
+        field: Option<&'static str>,
+        message: String,
+    },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: i64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -38,7 +47,7 @@ pub struct ErrorDetail {
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
-    /// The input field that is wrong, for validation errors.
+    /// The input field that is wrong (validation errors, and conflicts on a unique field).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
 }
@@ -50,18 +59,20 @@ impl ApiError {
             ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
     fn public_message(&self) -> String {
         match self {
-            ApiError::BadRequest(m)
-            | ApiError::Unauthorized(m)
-            | ApiError::NotFound(m)
-            | ApiError::Conflict(m) => m.clone(),
+            ApiError::BadRequest(m) | ApiError::Unauthorized(m) | ApiError::NotFound(m) => {
+                m.clone()
+            }
+            ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::TooManyRequests { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error; see the application log".into(),
@@ -77,11 +88,21 @@ impl IntoResponse for ApiError {
         }
         let field = match &self {
             ApiError::Validation { field, .. } => Some(*field),
+            ApiError::Conflict { field, .. } => *field,
             _ => None,
         };
-        let body = ErrorBody { error: ErrorDetail { kind, message: self.public_message(), field } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                kind,
+                message: self.public_message(),
+                field,
+            },
+        };
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after_secs, .. } = &self {
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -96,11 +117,12 @@ impl From<billing_app::Error> for ApiError {
         match err {
             E::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
             E::Validation { field, message } => ApiError::Validation { field, message },
-            E::Conflict(m) => ApiError::Conflict(m),
+            E::Conflict { field, message } => ApiError::Conflict { field, message },
             E::Unauthorized(m) => ApiError::Unauthorized(m),
-            e @ E::TooManyAttempts { retry_after_secs } => {
-                ApiError::TooManyRequests { message: e.to_string(), retry_after_secs }
-            }
+            e @ E::TooManyAttempts { retry_after_secs } => ApiError::TooManyRequests {
+                message: e.to_string(),
+                retry_after_secs,
+            },
             E::Unexpected(e) => ApiError::Internal(e),
         }
     }

@@ -1,7 +1,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::admin::{auth, monitoring, setup};
+use crate::admin::{
+    auth, customers, invoices, isolation, monitoring, payments, plans, receipt, settings, setup,
+    subscriptions,
+};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -15,6 +18,32 @@ use crate::error::{ErrorBody, ErrorDetail};
         auth::logout,
         auth::me,
         monitoring::health,
+        customers::list,
+        customers::create,
+        customers::get,
+        customers::update,
+        customers::balance,
+        customers::change_balance,
+        plans::list,
+        plans::create,
+        plans::update,
+        plans::delete,
+        subscriptions::list,
+        subscriptions::create,
+        subscriptions::get,
+        subscriptions::renew,
+        invoices::list,
+        invoices::get,
+        invoices::void,
+        receipt::receipt,
+        invoices::run,
+        payments::list,
+        payments::create,
+        payments::get,
+        isolation::preview,
+        isolation::run,
+        settings::get_business,
+        settings::put_business,
     ),
     components(schemas(
         setup::SetupStatus,
@@ -42,7 +71,10 @@ impl Modify for BearerAuth {
             components.add_security_scheme(
                 "bearer",
                 SecurityScheme::Http(
-                    HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .build(),
                 ),
             );
         }
@@ -53,5 +85,6 @@ impl Modify for BearerAuth {
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    doc.to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

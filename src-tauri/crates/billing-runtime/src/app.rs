@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use billing_app::crypto::Cipher;
+use billing_app::ports::{NoRouter, RouterPort};
 use billing_app::{AppContext, AuthConfig};
 use billing_domain::{Clock, SystemClock};
 use billing_http::{AdminOptions, HttpState};
@@ -14,11 +16,28 @@ use tokio::task::JoinHandle;
 
 use crate::database::{Database, DatabaseError};
 use crate::demo::Demo;
-use crate::jobs::Scheduler;
+use crate::jobs::{JobOptions, Scheduler};
 use crate::secrets::{SecretError, SecretStore};
 use crate::Settings;
 
 const JWT_KEY_SECRET: &str = "jwt-signing-key";
+const DATA_KEY_SECRET: &str = "data-key";
+
+/// The outside world the app talks to; tests replace parts of it.
+#[derive(Debug, Clone)]
+pub struct Ports {
+    pub clock: Arc<dyn Clock>,
+    pub router: Arc<dyn RouterPort>,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports {
+            clock: Arc::new(SystemClock),
+            router: Arc::new(NoRouter),
+        }
+    }
+}
 
 /// Why the app could not start, as a sentence for the person in front of it.
 #[derive(Debug, thiserror::Error)]
@@ -71,27 +90,28 @@ impl std::fmt::Debug for Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
-        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+        Self::build_with(settings, Ports::default()).await
     }
 
-    pub async fn build_with_clock(
-        settings: Settings,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Application, StartupError> {
+    pub async fn build_with(settings: Settings, ports: Ports) -> Result<Application, StartupError> {
         settings.validate()?;
-        std::fs::create_dir_all(&settings.data_dir)
-            .map_err(|source| StartupError::DataDir { dir: settings.data_dir.clone(), source })?;
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            dir: settings.data_dir.clone(),
+            source,
+        })?;
         let secrets = SecretStore::open(&settings.data_dir, &settings.secrets.backend)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");
 
         let database = Database::open(&settings, &secrets).await?;
         tracing::info!(target = %database.target, "database ready");
         let signing_key = secrets.get_or_generate(JWT_KEY_SECRET, 48)?;
-        let ctx = AppContext {
-            pool: database.pool.clone(),
-            clock,
-            auth: Arc::new(AuthConfig::new(signing_key.expose_secret().as_bytes().to_vec())),
-        };
+        let ctx = context(
+            &settings,
+            &secrets,
+            database.pool.clone(),
+            ports,
+            signing_key,
+        )?;
 
         // Bind both listeners before anything else is started, so a busy port fails early.
         let admin = bind("admin", settings.admin.addr).await?;
@@ -99,19 +119,34 @@ impl Application {
         let admin_addr = admin.local_addr().map_err(anyhow::Error::from)?;
         let public_addr = public.local_addr().map_err(anyhow::Error::from)?;
 
-        let state = HttpState { ctx: ctx.clone(), app_version: env!("CARGO_PKG_VERSION") };
+        let state = HttpState {
+            ctx: ctx.clone(),
+            app_version: env!("CARGO_PKG_VERSION"),
+        };
         let ui_dir = resolve_ui_dir(&settings);
         if ui_dir.is_none() {
-            tracing::warn!("the dashboard (ui/dist) was not found; the admin page explains how to build it");
+            tracing::warn!(
+                "the dashboard (ui/dist) was not found; the admin page explains how to build it"
+            );
         }
         let admin_router = billing_http::admin_router(state.clone(), AdminOptions { ui_dir });
         let public_router = billing_http::public_router(state);
 
         let (shutdown, rx) = watch::channel(false);
-        let servers = vec![serve(admin, admin_router, rx.clone()), serve(public, public_router, rx)];
-        let scheduler = Scheduler::start(ctx.clone()).await?;
+        let servers = vec![
+            serve(admin, admin_router, rx.clone()),
+            serve(public, public_router, rx),
+        ];
+        let jobs = JobOptions {
+            auto_isolate: settings.billing.auto_isolate,
+        };
+        let scheduler = Scheduler::start(ctx.clone(), jobs).await?;
 
-        let demo = if settings.demo { Some(Demo::start(&ctx, &secrets).await?) } else { None };
+        let demo = if settings.demo {
+            Some(Demo::start(&ctx, &secrets).await?)
+        } else {
+            None
+        };
 
         tracing::info!(%admin_addr, %public_addr, "mikrobill is running");
         Ok(Application {
@@ -173,6 +208,36 @@ impl Application {
     }
 }
 
+/// The use-case context: the pool, the ports, and the keys from the keyring.
+pub(crate) fn context(
+    settings: &Settings,
+    secrets: &SecretStore,
+    pool: sqlx::PgPool,
+    ports: Ports,
+    signing_key: secrecy::SecretString,
+) -> Result<AppContext, StartupError> {
+    use base64::Engine as _;
+    let data_key = secrets.get_or_generate(DATA_KEY_SECRET, 32)?;
+    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data_key.expose_secret())
+        .map_err(|e| anyhow::anyhow!("the data key in the keyring is damaged: {e}"))?;
+    let tz = settings
+        .business
+        .timezone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
+    Ok(AppContext {
+        pool,
+        clock: ports.clock,
+        auth: Arc::new(AuthConfig::new(
+            signing_key.expose_secret().as_bytes().to_vec(),
+        )),
+        cipher: Arc::new(Cipher::new(&key)?),
+        router: ports.router,
+        tz,
+    })
+}
+
 async fn bind(listener: &'static str, addr: SocketAddr) -> Result<TcpListener, StartupError> {
     TcpListener::bind(addr).await.map_err(|source| {
         let hint = if source.kind() == std::io::ErrorKind::AddrInUse {
@@ -180,7 +245,12 @@ async fn bind(listener: &'static str, addr: SocketAddr) -> Result<TcpListener, S
         } else {
             ""
         };
-        StartupError::Bind { listener, addr, hint, source }
+        StartupError::Bind {
+            listener,
+            addr,
+            hint,
+            source,
+        }
     })
 }
 
@@ -217,6 +287,11 @@ fn resolve_ui_dir(settings: &Settings) -> Option<PathBuf> {
             candidates.push(dir.join("ui"));
         }
     }
-    candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../ui/dist")));
-    candidates.into_iter().find(|d| d.join("index.html").is_file())
+    candidates.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../ui/dist"
+    )));
+    candidates
+        .into_iter()
+        .find(|d| d.join("index.html").is_file())
 }

@@ -1,15 +1,13 @@
 //! The `mikrobill` command line. With no subcommand it opens the desktop window (the
 //! shell passes that in); everything else runs headless.
 
+use billing_app::auth::OwnerPolicy;
+use billing_app::AppContext;
+use clap::{Args, Parser, Subcommand};
 use std::io::{BufRead as _, IsTerminal as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-
-use billing_app::auth::OwnerPolicy;
-use billing_app::{AppContext, AuthConfig};
-use clap::{Args, Parser, Subcommand};
 
 use crate::database::Database;
 use crate::secrets::SecretStore;
@@ -17,7 +15,11 @@ use crate::settings::Overrides;
 use crate::{init_tracing, Application, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "mikrobill", version, about = "Billing for RT/RW Net ISPs on MikroTik routers")]
+#[command(
+    name = "mikrobill",
+    version,
+    about = "Billing for RT/RW Net ISPs on MikroTik routers"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -31,7 +33,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "MIKROBILL_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Use a PostgreSQL server by URL instead of the built-in cluster.
-    #[arg(long, global = true, env = "MIKROBILL_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "MIKROBILL_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 
@@ -58,6 +65,8 @@ pub enum Command {
     },
     /// Print the OpenAPI document of the admin API.
     Openapi,
+    /// Run the built-in RouterOS API simulator (for demos and benchmarks).
+    RouterosSim(routeros_api::sim::SimArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,7 +88,11 @@ pub fn main(desktop: fn(Settings) -> ExitCode) -> ExitCode {
     let cli = Cli::parse();
     let demo = matches!(cli.command, Some(Command::Serve { demo: true, .. }));
     let (admin_addr, public_addr) = match &cli.command {
-        Some(Command::Serve { admin_addr, public_addr, .. }) => (*admin_addr, *public_addr),
+        Some(Command::Serve {
+            admin_addr,
+            public_addr,
+            ..
+        }) => (*admin_addr, *public_addr),
         _ => (None, None),
     };
     let overrides = Overrides {
@@ -110,20 +123,34 @@ pub fn main(desktop: fn(Settings) -> ExitCode) -> ExitCode {
 async fn run(command: Command, settings: Settings) -> ExitCode {
     let result = match command {
         Command::Serve { .. } => serve(settings).await,
-        Command::Migrate => with_database(settings, |_ctx| async { Ok("migrations applied".into()) }).await,
-        Command::Admin { command: AdminCommand::Create { username } } => {
+        Command::Migrate => {
+            with_database(settings, |_ctx| async { Ok("migrations applied".into()) }).await
+        }
+        Command::Admin {
+            command: AdminCommand::Create { username },
+        } => {
             let password = match read_password(true) {
                 Ok(p) => p,
                 Err(err) => return fail(&err),
             };
             with_database(settings, |ctx| async move {
-                billing_app::auth::create_owner(&ctx, &username, &password, OwnerPolicy::Additional)
-                    .await?;
-                Ok(format!("owner account {:?} created", username.trim().to_ascii_lowercase()))
+                billing_app::auth::create_owner(
+                    &ctx,
+                    &username,
+                    &password,
+                    OwnerPolicy::Additional,
+                )
+                .await?;
+                Ok(format!(
+                    "owner account {:?} created",
+                    username.trim().to_ascii_lowercase()
+                ))
             })
             .await
         }
-        Command::Admin { command: AdminCommand::ResetPassword { username } } => {
+        Command::Admin {
+            command: AdminCommand::ResetPassword { username },
+        } => {
             let password = match read_password(true) {
                 Ok(p) => p,
                 Err(err) => return fail(&err),
@@ -135,6 +162,10 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
             .await
         }
         Command::Openapi => Ok(billing_http::openapi_json()),
+        Command::RouterosSim(args) => routeros_api::sim::run(args)
+            .await
+            .map(|()| "simulator stopped".to_owned())
+            .map_err(Into::into),
     };
     match result {
         Ok(message) => {
@@ -171,12 +202,14 @@ where
     std::fs::create_dir_all(&settings.data_dir)?;
     let secrets = SecretStore::open(&settings.data_dir, &settings.secrets.backend)?;
     let database = Database::open(&settings, &secrets).await?;
-    let ctx = AppContext {
-        pool: database.pool.clone(),
-        clock: Arc::new(billing_domain::SystemClock),
-        // Tokens are never issued by these commands; the key is not needed.
-        auth: Arc::new(AuthConfig::new(Vec::new())),
-    };
+    // Tokens are never issued by these commands; the signing key is not needed.
+    let ctx = crate::app::context(
+        &settings,
+        &secrets,
+        database.pool.clone(),
+        crate::Ports::default(),
+        secrecy::SecretString::from(String::new()),
+    )?;
     let result = f(ctx).await;
     database.close().await;
     Ok(result?)

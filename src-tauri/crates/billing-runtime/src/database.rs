@@ -19,13 +19,17 @@ const LOCAL_PASSWORD_SECRET: &str = "postgres-password";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
-    #[error("cannot reach the database server at {target}: {reason}. Check that it runs and \
-             that host and port are right")]
+    #[error(
+        "cannot reach the database server at {target}: {reason}. Check that it runs and \
+             that host and port are right"
+    )]
     Unreachable { target: String, reason: String },
     #[error("the database server at {target} rejected the password for user {user:?}")]
     WrongPassword { target: String, user: String },
-    #[error("the database {database:?} does not exist on {target}; create it first \
-             (for example `createdb {database}`) or fix the URL")]
+    #[error(
+        "the database {database:?} does not exist on {target}; create it first \
+             (for example `createdb {database}`) or fix the URL"
+    )]
     DatabaseMissing { target: String, database: String },
     #[error("the database server at {target} refused the connection: {message}")]
     Rejected { target: String, message: String },
@@ -37,8 +41,10 @@ pub enum DatabaseError {
     Local(#[from] billing_embedded_pg::Error),
     #[error("{0}")]
     Secret(#[from] SecretError),
-    #[error("the database password of this installation is missing from the OS keyring \
-             ({backend}); the cluster in {dir} cannot be opened without it")]
+    #[error(
+        "the database password of this installation is missing from the OS keyring \
+             ({backend}); the cluster in {dir} cannot be opened without it"
+    )]
     PasswordLost { backend: &'static str, dir: String },
     #[error("applying database migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -55,13 +61,18 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database").field("target", &self.target).finish()
+        f.debug_struct("Database")
+            .field("target", &self.target)
+            .finish()
     }
 }
 
 impl Database {
     /// Opens the database the settings describe and applies the migrations.
-    pub async fn open(settings: &Settings, secrets: &SecretStore) -> Result<Database, DatabaseError> {
+    pub async fn open(
+        settings: &Settings,
+        secrets: &SecretStore,
+    ) -> Result<Database, DatabaseError> {
         let db = match settings.database.mode {
             DatabaseMode::Remote => {
                 let url = settings.database.url.as_ref().ok_or_else(|| {
@@ -77,7 +88,11 @@ impl Database {
                     .map_err(|e| DatabaseError::BadUrl(e.to_string()))?;
                 let pool = connect(options, settings).await?;
                 let target = describe(&pool);
-                Database { pool, cluster: None, target }
+                Database {
+                    pool,
+                    cluster: None,
+                    target,
+                }
             }
             DatabaseMode::Local => open_local(settings, secrets).await?,
         };
@@ -99,7 +114,10 @@ impl Database {
 async fn open_local(settings: &Settings, secrets: &SecretStore) -> Result<Database, DatabaseError> {
     use billing_embedded_pg::{Cluster, ClusterConfig, LocateOptions, PgBinaries};
 
-    let bundled = settings.resource_dir.as_ref().map(|r| r.join("postgres").join("bin"));
+    let bundled = settings
+        .resource_dir
+        .as_ref()
+        .map(|r| r.join("postgres").join("bin"));
     let mut locate = LocateOptions::from_env(bundled);
     if let Some(dir) = &settings.database.pg_bin {
         locate.env_bin = Some(dir.clone().into_os_string());
@@ -117,21 +135,33 @@ async fn open_local(settings: &Settings, secrets: &SecretStore) -> Result<Databa
         }
         None => secrets.get_or_generate(LOCAL_PASSWORD_SECRET, 24)?,
     };
-    let mut config =
-        ClusterConfig::new(settings.data_dir.clone(), LOCAL_SUPERUSER, password.clone(), binaries);
+    let mut config = ClusterConfig::new(
+        settings.data_dir.clone(),
+        LOCAL_SUPERUSER,
+        password.clone(),
+        binaries,
+    );
     config.port = settings.database.port;
     let cluster = Cluster::new(config)?;
     cluster.ensure_initialized().await?;
     let running = cluster.start().await?;
 
     let admin = running.connect_options(&password);
-    let mut conn = admin.clone().connect().await.map_err(|e| classify(e, "local cluster"))?;
+    let mut conn = admin
+        .clone()
+        .connect()
+        .await
+        .map_err(|e| classify(e, "local cluster"))?;
     ensure_database(&mut conn, &settings.database.name).await?;
     drop(conn);
 
     let pool = connect(admin.database(&settings.database.name), settings).await?;
     let target = format!("local cluster 127.0.0.1:{}", running.port());
-    Ok(Database { pool, cluster: Some(running), target })
+    Ok(Database {
+        pool,
+        cluster: Some(running),
+        target,
+    })
 }
 
 async fn ensure_database(conn: &mut sqlx::PgConnection, name: &str) -> Result<(), DatabaseError> {
@@ -142,9 +172,11 @@ async fn ensure_database(conn: &mut sqlx::PgConnection, name: &str) -> Result<()
             .await?;
     if !exists {
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        sqlx::query(&format!("create database {quoted} encoding 'UTF8' template template0"))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(&format!(
+            "create database {quoted} encoding 'UTF8' template template0"
+        ))
+        .execute(&mut *conn)
+        .await?;
         tracing::info!(database = name, "created database");
     }
     Ok(())
@@ -163,39 +195,57 @@ async fn connect(options: PgConnectOptions, settings: &Settings) -> Result<PgPoo
         .connect_with(options)
         .await
         .map_err(|e| classify(e, &target))?;
-    let version_num: String = sqlx::query_scalar("show server_version_num").fetch_one(&pool).await?;
-    let version: String = sqlx::query_scalar("show server_version").fetch_one(&pool).await?;
+    let version_num: String = sqlx::query_scalar("show server_version_num")
+        .fetch_one(&pool)
+        .await?;
+    let version: String = sqlx::query_scalar("show server_version")
+        .fetch_one(&pool)
+        .await?;
     check_server_version(&target, &version_num, &version)?;
     Ok(pool)
 }
 
 /// Refuses servers older than 13.
-pub fn check_server_version(target: &str, version_num: &str, version: &str) -> Result<(), DatabaseError> {
+pub fn check_server_version(
+    target: &str,
+    version_num: &str,
+    version: &str,
+) -> Result<(), DatabaseError> {
     let num: i32 = version_num.trim().parse().unwrap_or(0);
     if num < MIN_SERVER_VERSION_NUM {
-        return Err(DatabaseError::ServerTooOld { target: target.into(), version: version.into() });
+        return Err(DatabaseError::ServerTooOld {
+            target: target.into(),
+            version: version.into(),
+        });
     }
     Ok(())
 }
 
 fn describe(pool: &PgPool) -> String {
     let o = pool.connect_options();
-    format!("{}:{}/{}", o.get_host(), o.get_port(), o.get_database().unwrap_or("postgres"))
+    format!(
+        "{}:{}/{}",
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap_or("postgres")
+    )
 }
 
 /// Turns a connection failure into a sentence a shop owner can act on.
 pub fn classify(err: sqlx::Error, target: &str) -> DatabaseError {
     match &err {
-        sqlx::Error::Io(io) => {
-            DatabaseError::Unreachable { target: target.into(), reason: io.to_string() }
-        }
+        sqlx::Error::Io(io) => DatabaseError::Unreachable {
+            target: target.into(),
+            reason: io.to_string(),
+        },
         sqlx::Error::PoolTimedOut => DatabaseError::Unreachable {
             target: target.into(),
             reason: "timed out while connecting".into(),
         },
-        sqlx::Error::Tls(e) => {
-            DatabaseError::Unreachable { target: target.into(), reason: format!("TLS: {e}") }
-        }
+        sqlx::Error::Tls(e) => DatabaseError::Unreachable {
+            target: target.into(),
+            reason: format!("TLS: {e}"),
+        },
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("28P01") => DatabaseError::WrongPassword {
                 target: target.into(),
@@ -205,7 +255,10 @@ pub fn classify(err: sqlx::Error, target: &str) -> DatabaseError {
                 target: target.into(),
                 database: quoted_name(db.message()).unwrap_or_default(),
             },
-            _ => DatabaseError::Rejected { target: target.into(), message: db.message().into() },
+            _ => DatabaseError::Rejected {
+                target: target.into(),
+                message: db.message().into(),
+            },
         },
         _ => DatabaseError::Other(err),
     }
@@ -228,7 +281,10 @@ mod tests {
     #[test]
     fn servers_older_than_13_are_refused_with_their_version() {
         let err = check_server_version("db:5432/x", "120017", "12.17").expect_err("too old");
-        assert_eq!(err.to_string(), "PostgreSQL 13 or newer is required; db:5432/x runs 12.17");
+        assert_eq!(
+            err.to_string(),
+            "PostgreSQL 13 or newer is required; db:5432/x runs 12.17"
+        );
         assert!(check_server_version("db", "130000", "13.0").is_ok());
         assert!(check_server_version("db", "150018", "15.18").is_ok());
     }

@@ -1,16 +1,21 @@
-//! Demo mode: a demo owner with a generated password and a RouterOS simulator.
+//! Demo mode: a demo owner with a generated password, a small Indonesian data set, and the
+//! built-in RouterOS simulator standing in for the router.
 
 use billing_app::auth::OwnerPolicy;
 use billing_app::AppContext;
+use routeros_api::sim::{SimConfig, SimHandle, Simulator};
 use secrecy::ExposeSecret;
 
 use crate::secrets::SecretStore;
+
+mod seed;
 
 const DEMO_USER: &str = "demo";
 const DEMO_PASSWORD_SECRET: &str = "demo-owner-password";
 
 pub struct Demo {
     password: secrecy::SecretString,
+    router: SimHandle,
 }
 
 impl Demo {
@@ -25,15 +30,26 @@ impl Demo {
         .await
         {
             Ok(_) => tracing::info!("demo owner created"),
-            Err(billing_app::Error::Conflict(_)) => {}
+            Err(billing_app::Error::Conflict { .. }) => {}
             Err(err) => return Err(anyhow::anyhow!("seeding the demo owner failed: {err}")),
         }
-        Ok(Demo { password })
+        seed::seed(ctx).await?;
+        let router = Simulator::start(SimConfig::default()).await?;
+        if let Err(err) = router.seed_hotspot_users("demo", 25) {
+            tracing::warn!(error = %err, "seeding the simulator failed");
+        }
+        Ok(Demo { password, router })
     }
 
     pub fn banner(&self) -> String {
-        format!("Demo login: {DEMO_USER} / {}", self.password.expose_secret())
+        format!(
+            "Demo login: {DEMO_USER} / {}\n  RouterOS simulator: {} (user admin, empty password)",
+            self.password.expose_secret(),
+            self.router.addr()
+        )
     }
 
-    pub async fn stop(self) {}
+    pub async fn stop(self) {
+        self.router.shutdown();
+    }
 }

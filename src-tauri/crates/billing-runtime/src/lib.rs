@@ -12,6 +12,6 @@ pub mod secrets;
 pub mod settings;
 mod telemetry;
 
-pub use app::{Application, StartupError};
+pub use app::{Application, Ports, StartupError};
 pub use settings::{DatabaseMode, Settings};
 pub use telemetry::{init_tracing, TracingGuard};

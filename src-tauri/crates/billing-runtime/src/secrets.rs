@@ -33,7 +33,10 @@ pub struct SecretStore {
 
 impl std::fmt::Debug for SecretStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretStore").field("backend", &self.backend).field("scope", &self.scope).finish()
+        f.debug_struct("SecretStore")
+            .field("backend", &self.backend)
+            .field("scope", &self.scope)
+            .finish()
     }
 }
 
@@ -41,12 +44,18 @@ impl SecretStore {
     /// Opens the store for a data directory. `backend` is `auto`, `secret-service` or
     /// `keyutils` (the latter two only on Linux).
     pub fn open(data_dir: &Path, backend: &str) -> Result<SecretStore, SecretError> {
-        let canonical = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_owned());
+        let canonical = data_dir
+            .canonicalize()
+            .unwrap_or_else(|_| data_dir.to_owned());
         let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
         let scope = hex::encode(&digest[..6]);
         let (builder, name) = choose_backend(backend, &scope)?;
         tracing::debug!(backend = name, "secret store opened");
-        Ok(SecretStore { builder: Arc::from(builder), backend: name, scope })
+        Ok(SecretStore {
+            builder: Arc::from(builder),
+            backend: name,
+            scope,
+        })
     }
 
     pub fn backend(&self) -> &'static str {
@@ -99,7 +108,12 @@ impl SecretStore {
     }
 
     fn err(&self, action: &'static str, name: &str, source: keyring::Error) -> SecretError {
-        SecretError { backend: self.backend, action, name: name.to_owned(), source }
+        SecretError {
+            backend: self.backend,
+            action,
+            name: name.to_owned(),
+            source,
+        }
     }
 }
 
@@ -116,7 +130,10 @@ fn choose_backend(
     scope: &str,
 ) -> Result<(Box<CredentialBuilder>, &'static str), SecretError> {
     let ss = || -> (Box<CredentialBuilder>, &'static str) {
-        (keyring::secret_service::default_credential_builder(), "secret-service")
+        (
+            keyring::secret_service::default_credential_builder(),
+            "secret-service",
+        )
     };
     let ku = || -> (Box<CredentialBuilder>, &'static str) {
         (keyring::keyutils::default_credential_builder(), "keyutils")
@@ -163,10 +180,17 @@ mod tests {
         let store_a = SecretStore::open(a.path(), "auto").expect("open a");
         let store_b = SecretStore::open(b.path(), "auto").expect("open b");
 
-        let generated = store_a.get_or_generate("jwt-signing-key", 32).expect("generate");
-        let again = store_a.get_or_generate("jwt-signing-key", 32).expect("read back");
+        let generated = store_a
+            .get_or_generate("jwt-signing-key", 32)
+            .expect("generate");
+        let again = store_a
+            .get_or_generate("jwt-signing-key", 32)
+            .expect("read back");
         assert_eq!(generated.expose_secret(), again.expose_secret());
-        assert!(store_b.get("jwt-signing-key").expect("get").is_none(), "installations share secrets");
+        assert!(
+            store_b.get("jwt-signing-key").expect("get").is_none(),
+            "installations share secrets"
+        );
 
         store_a.delete("jwt-signing-key").expect("delete");
         assert!(store_a.get("jwt-signing-key").expect("get").is_none());

@@ -17,6 +17,7 @@ pub struct Settings {
     pub admin: AdminSettings,
     pub public: PublicSettings,
     pub business: BusinessSettings,
+    pub billing: BillingSettings,
     pub log: LogSettings,
     pub secrets: SecretsSettings,
     /// Seed demo data and start the built-in RouterOS simulator.
@@ -80,6 +81,13 @@ pub struct PublicSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct BusinessSettings {
     pub timezone: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BillingSettings {
+    /// Isolate overdue subscriptions automatically in the daily run (otherwise only on
+    /// the operator's command).
+    pub auto_isolate: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -154,6 +162,7 @@ impl Settings {
             .set_default("admin.addr", "127.0.0.1:7878")?
             .set_default("public.addr", "127.0.0.1:7879")?
             .set_default("business.timezone", "Asia/Jakarta")?
+            .set_default("billing.auto_isolate", true)?
             .set_default("log.level", "info")?
             .set_default("log.file", true)?
             .set_default("secrets.backend", "auto")?
@@ -167,11 +176,11 @@ impl Settings {
             );
         let mut settings: Settings = builder.build()?.try_deserialize()?;
 
-        if let Some(url) = overrides
-            .database_url
-            .clone()
-            .or_else(|| std::env::var("MIKROBILL_DATABASE_URL").ok().filter(|u| !u.is_empty()))
-        {
+        if let Some(url) = overrides.database_url.clone().or_else(|| {
+            std::env::var("MIKROBILL_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        }) {
             settings.database.mode = DatabaseMode::Remote;
             settings.database.url = Some(SecretString::from(url));
         }
@@ -203,11 +212,26 @@ impl Settings {
                 max_connections: 5,
                 connect_timeout_secs: 10,
             },
-            admin: AdminSettings { addr: ([127, 0, 0, 1], 0).into(), ui_dir: None },
-            public: PublicSettings { addr: ([127, 0, 0, 1], 0).into() },
-            business: BusinessSettings { timezone: "Asia/Jakarta".into() },
-            log: LogSettings { level: "warn".into(), file: false },
-            secrets: SecretsSettings { backend: "auto".into() },
+            admin: AdminSettings {
+                addr: ([127, 0, 0, 1], 0).into(),
+                ui_dir: None,
+            },
+            public: PublicSettings {
+                addr: ([127, 0, 0, 1], 0).into(),
+            },
+            business: BusinessSettings {
+                timezone: "Asia/Jakarta".into(),
+            },
+            billing: BillingSettings {
+                auto_isolate: false,
+            },
+            log: LogSettings {
+                level: "warn".into(),
+                file: false,
+            },
+            secrets: SecretsSettings {
+                backend: "auto".into(),
+            },
             demo: false,
         }
     }
@@ -226,7 +250,10 @@ impl Settings {
         if self.business.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(SettingsError::Invalid {
                 key: "business.timezone",
-                message: format!("unknown time zone {:?} (e.g. Asia/Jakarta)", self.business.timezone),
+                message: format!(
+                    "unknown time zone {:?} (e.g. Asia/Jakarta)",
+                    self.business.timezone
+                ),
             });
         }
         if self.database.mode == DatabaseMode::Remote && self.database.url.is_none() {
@@ -237,7 +264,10 @@ impl Settings {
                     .into(),
             });
         }
-        if !matches!(self.secrets.backend.as_str(), "auto" | "secret-service" | "keyutils") {
+        if !matches!(
+            self.secrets.backend.as_str(),
+            "auto" | "secret-service" | "keyutils"
+        ) {
             return Err(SettingsError::Invalid {
                 key: "secrets.backend",
                 message: "must be auto, secret-service or keyutils".into(),
@@ -255,8 +285,11 @@ mod tests {
     fn file_layer_overrides_defaults() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("settings.toml");
-        std::fs::write(&file, "[admin]\naddr = \"127.0.0.1:9000\"\n[business]\ntimezone = \"Asia/Makassar\"\n")
-            .expect("write");
+        std::fs::write(
+            &file,
+            "[admin]\naddr = \"127.0.0.1:9000\"\n[business]\ntimezone = \"Asia/Makassar\"\n",
+        )
+        .expect("write");
         let s = Settings::load_from(dir.path(), &file, &Overrides::default()).expect("load");
         assert_eq!(s.admin.addr.port(), 9000);
         assert_eq!(s.public.addr.port(), 7879);

@@ -19,22 +19,30 @@ pub fn init_tracing(settings: &Settings) -> TracingGuard {
             .or_else(|_| EnvFilter::try_new(format!("{},sqlx=warn", settings.log.level)))
             .unwrap_or_else(|_| EnvFilter::new("info"))
     };
-    let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(filter());
+    let stderr = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_filter(filter());
 
     let (file_layer, guard) = if settings.log.file {
         let dir = settings.data_dir.join("logs");
-        match std::fs::create_dir_all(&dir).map_err(|e| e.to_string()).and_then(|()| {
-            tracing_appender::rolling::Builder::new()
-                .rotation(tracing_appender::rolling::Rotation::DAILY)
-                .filename_prefix("mikrobill")
-                .filename_suffix("log")
-                .max_log_files(14)
-                .build(&dir)
-                .map_err(|e| e.to_string())
-        }) {
+        match std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                tracing_appender::rolling::Builder::new()
+                    .rotation(tracing_appender::rolling::Rotation::DAILY)
+                    .filename_prefix("mikrobill")
+                    .filename_suffix("log")
+                    .max_log_files(14)
+                    .build(&dir)
+                    .map_err(|e| e.to_string())
+            }) {
             Ok(appender) => {
                 let (writer, guard) = tracing_appender::non_blocking(appender);
-                let layer = fmt::layer().json().with_writer(writer).with_filter(filter());
+                let layer = fmt::layer()
+                    .json()
+                    .with_writer(writer)
+                    .with_filter(filter());
                 (Some(layer), Some(guard))
             }
             Err(err) => {
@@ -46,6 +54,9 @@ pub fn init_tracing(settings: &Settings) -> TracingGuard {
         (None, None)
     };
 
-    let _ = tracing_subscriber::registry().with(stderr).with(file_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file_layer)
+        .try_init();
     TracingGuard(guard)
 }

@@ -22,10 +22,12 @@ export function PaymentResultView({ result, invoiceLink = true }: { result: Paym
         <Text size="sm" data-testid="payment-credit">
           {t('payments.credit')}: <b>{formatRupiah(result.credit)}</b>
         </Text>
-        <Group gap="xs">
-          <Text size="sm">{t('payments.invoice_status')}:</Text>
-          <StatusBadge kind="invoice" status={result.invoice_status} testId="payment-invoice-status" />
-        </Group>
+        {result.invoice_status && (
+          <Group gap="xs">
+            <Text size="sm">{t('payments.invoice_status')}:</Text>
+            <StatusBadge kind="invoice" status={result.invoice_status} testId="payment-invoice-status" />
+          </Group>
+        )}
         {p.invoice_id && (
           <Group gap="md">
             {invoiceLink && (

@@ -60,9 +60,13 @@ pub async fn login(
     ClientAddr(remote): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let pair =
-        billing_app::auth::login(&state.ctx, &body.username, &body.password, remote.as_deref())
-            .await?;
+    let pair = billing_app::auth::login(
+        &state.ctx,
+        &body.username,
+        &body.password,
+        remote.as_deref(),
+    )
+    .await?;
     Ok(Json(pair.into()))
 }
 
@@ -92,5 +96,9 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(AuthUser(user): AuthUser) -> Json<Me> {
-    Json(Me { id: user.id.0, username: user.username, role: user.role.as_str().to_owned() })
+    Json(Me {
+        id: user.id.0,
+        username: user.username,
+        role: user.role.as_str().to_owned(),
+    })
 }

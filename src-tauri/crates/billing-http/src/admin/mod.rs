@@ -1,8 +1,16 @@
 //! The admin listener: the dashboard (static `ui/dist`) and `/api/*`.
 
 pub mod auth;
+pub mod customers;
+pub mod invoices;
+pub mod isolation;
 pub mod monitoring;
+pub mod payments;
+pub mod plans;
+pub mod receipt;
+pub mod settings;
 pub mod setup;
+pub mod subscriptions;
 
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
@@ -23,11 +31,47 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/monitoring/health", get(monitoring::health))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route(
+            "/customers/{id}",
+            get(customers::get).patch(customers::update),
+        )
+        .route(
+            "/customers/{id}/balance",
+            get(customers::balance).post(customers::change_balance),
+        )
+        .route("/plans", get(plans::list).post(plans::create))
+        .route(
+            "/plans/{id}",
+            axum::routing::patch(plans::update).delete(plans::delete),
+        )
+        .route(
+            "/subscriptions",
+            get(subscriptions::list).post(subscriptions::create),
+        )
+        .route("/subscriptions/{id}", get(subscriptions::get))
+        .route("/subscriptions/{id}/renew", post(subscriptions::renew))
+        .route("/invoices", get(invoices::list))
+        .route("/invoices/{id}", get(invoices::get))
+        .route("/invoices/{id}/void", post(invoices::void))
+        .route("/invoices/{id}/receipt", get(receipt::receipt))
+        .route("/billing/run", post(invoices::run))
+        .route("/payments", get(payments::list).post(payments::create))
+        .route("/payments/{id}", get(payments::get))
+        .route("/isolation/preview", get(isolation::preview))
+        .route("/isolation/run", post(isolation::run))
+        .route(
+            "/settings/business",
+            get(settings::get_business).put(settings::put_business),
+        )
         .fallback(api_not_found)
         .with_state(state);
 
     let router = Router::new().nest("/api", api);
-    let router = match options.ui_dir.filter(|dir| dir.join("index.html").is_file()) {
+    let router = match options
+        .ui_dir
+        .filter(|dir| dir.join("index.html").is_file())
+    {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
             router.fallback_service(ServeDir::new(dir).fallback(index))
@@ -38,7 +82,10 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
 }
 
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], crate::openapi_json())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi_json(),
+    )
 }
 
 async fn api_not_found(uri: Uri) -> ApiError {

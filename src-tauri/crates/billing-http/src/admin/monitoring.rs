@@ -42,10 +42,18 @@ pub struct DatabaseHealth {
 pub async fn health(State(state): State<HttpState>, _user: AuthUser) -> Json<Health> {
     let db = billing_app::health::check_database(&state.ctx).await;
     Json(Health {
-        status: if db.up { HealthStatus::Ok } else { HealthStatus::Degraded },
+        status: if db.up {
+            HealthStatus::Ok
+        } else {
+            HealthStatus::Degraded
+        },
         app_version: state.app_version,
         database: DatabaseHealth {
-            status: if db.up { ComponentStatus::Up } else { ComponentStatus::Down },
+            status: if db.up {
+                ComponentStatus::Up
+            } else {
+                ComponentStatus::Down
+            },
             server_version: db.server_version,
             latency_ms: db.latency_ms,
         },

@@ -1,0 +1,189 @@
+//! Customers and their wallets.
+
+use billing_domain::{PhoneNumber, UserId};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{AppContext, Error};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Customer {
+    pub id: Uuid,
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+    pub notes: String,
+    pub status: String,
+    /// The customer's own wallet.
+    pub balance: i64,
+    /// The customer's wallet plus all its subscription wallets.
+    pub total_credit: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CustomerInput {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub status: Option<String>,
+}
+
+const SELECT: &str = "select c.id, c.name, c.phone, c.address, c.notes, c.status, \
+    coalesce((select sum(delta) from ledger_entries l where l.customer_id = c.id \
+              and l.account = 'customer'), 0)::bigint as balance, \
+    coalesce((select sum(delta) from ledger_entries l where l.customer_id = c.id), 0)::bigint \
+        as total_credit, \
+    c.created_at from customers c";
+
+fn parse_name(raw: &str) -> Result<String, Error> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::validation(
+            "name",
+            "the name must be 1 to 120 characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn parse_status(raw: &str) -> Result<String, Error> {
+    match raw {
+        "active" | "inactive" => Ok(raw.to_owned()),
+        _ => Err(Error::validation(
+            "status",
+            "status must be active or inactive",
+        )),
+    }
+}
+
+pub async fn create(ctx: &AppContext, input: CustomerInput) -> Result<Customer, Error> {
+    let name = parse_name(input.name.as_deref().unwrap_or_default())?;
+    let phone = PhoneNumber::parse(input.phone.as_deref().unwrap_or_default())?;
+    let id = Uuid::now_v7();
+    let mut tx = ctx.pool.begin().await?;
+    sqlx::query(
+        "insert into customers (id, name, phone, address, notes) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(&name)
+    .bind(phone.as_str())
+    .bind(input.address.unwrap_or_default().trim())
+    .bind(input.notes.unwrap_or_default().trim())
+    .execute(&mut *tx)
+    .await?;
+    let customer = fetch(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<Customer, Error> {
+    let name = input.name.as_deref().map(parse_name).transpose()?;
+    let phone = input.phone.as_deref().map(PhoneNumber::parse).transpose()?;
+    let status = input.status.as_deref().map(parse_status).transpose()?;
+    let mut tx = ctx.pool.begin().await?;
+    let updated = sqlx::query(
+        "update customers set name = coalesce($2, name), phone = coalesce($3, phone), \
+         address = coalesce($4, address), notes = coalesce($5, notes), \
+         status = coalesce($6, status) where id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(phone.as_ref().map(PhoneNumber::as_str))
+    .bind(input.address.map(|a| a.trim().to_owned()))
+    .bind(input.notes.map(|n| n.trim().to_owned()))
+    .bind(status)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(Error::NotFound("customer"));
+    }
+    let customer = fetch(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Customer, Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    fetch(&mut conn, id).await
+}
+
+pub(crate) async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Customer, Error> {
+    sqlx::query_as(&format!("{SELECT} where c.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::NotFound("customer"))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CustomerQuery {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Search by name (substring), phone (any form) or a subscription login.
+pub async fn list(ctx: &AppContext, query: CustomerQuery) -> Result<(Vec<Customer>, i64), Error> {
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let pattern = q.map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let phone_digits = q
+        .map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| d.len() >= 4)
+        .map(|d| {
+            let national = d
+                .strip_prefix("62")
+                .or_else(|| d.strip_prefix('0'))
+                .unwrap_or(&d);
+            format!("%{national}%")
+        });
+    let filter = "where ($1::text is null or lower(c.name) like $1 \
+                  or ($2::text is not null and c.phone like $2) \
+                  or exists (select 1 from subscriptions s where s.customer_id = c.id \
+                             and lower(s.login) like $1)) \
+                  and ($3::text is null or c.status = $3)";
+    let mut conn = ctx.pool.acquire().await?;
+    let total: i64 = sqlx::query_scalar(&format!("select count(*) from customers c {filter}"))
+        .bind(&pattern)
+        .bind(&phone_digits)
+        .bind(&query.status)
+        .fetch_one(&mut *conn)
+        .await?;
+    let items = sqlx::query_as(&format!(
+        "{SELECT} {filter} order by lower(c.name), c.id limit $4 offset $5"
+    ))
+    .bind(&pattern)
+    .bind(&phone_digits)
+    .bind(&query.status)
+    .bind(query.limit.clamp(1, 200))
+    .bind(query.offset.max(0))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((items, total))
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Locks the customer row: every use-case that moves a customer's money takes this lock
+/// first, so wallet checks and allocations never race.
+pub(crate) async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), Error> {
+    sqlx::query("select 1 from customers where id = $1 for update")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(|_: sqlx::postgres::PgRow| ())
+        .ok_or(Error::NotFound("customer"))
+}
+
+#[allow(dead_code)]
+pub(crate) fn actor(user: Option<UserId>) -> Option<Uuid> {
+    user.map(|u| u.0)
+}

@@ -1,0 +1,308 @@
+//! Issuing invoices: the monthly run (set-based, idempotent, catching up missed periods),
+//! carry-over of what is still owed, and automatic use of credit.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{isolation, AppContext, Error};
+
+/// Which subscriptions a run covers, and up to which period start.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// Every subscription that is not terminated, periods starting on or before `through`.
+    All { through: NaiveDate },
+    /// One subscription, periods starting on or before `through`.
+    One {
+        subscription_id: Uuid,
+        through: NaiveDate,
+    },
+}
+
+/// Issues every invoice that is due in `scope` (several periods per subscription when the
+/// app was closed for a while), one period per round, all in one transaction. Returns
+/// the ids of the new invoices. Running it twice issues nothing the second time.
+#[tracing::instrument(skip_all)]
+pub async fn run(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let issued = run_in(&mut tx, ctx, scope).await?;
+    isolation::restore_paid_up(&mut tx, ctx).await?;
+    tx.commit().await?;
+    if !issued.is_empty() {
+        tracing::info!(count = issued.len(), "invoices issued");
+    }
+    Ok(issued)
+}
+
+/// Lists what a run would issue now, without writing anything.
+pub async fn preview(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let issued = run_in(&mut tx, ctx, scope).await?;
+    tx.rollback().await?;
+    Ok(issued)
+}
+
+pub(crate) async fn run_in(
+    conn: &mut PgConnection,
+    ctx: &AppContext,
+    scope: Scope,
+) -> Result<Vec<Uuid>, Error> {
+    // One run at a time; concurrent runs would only collide on the unique period key.
+    sqlx::query("select pg_advisory_xact_lock(hashtext('mikrobill.invoicing'))")
+        .execute(&mut *conn)
+        .await?;
+    let today = ctx.today();
+    let now = ctx.clock.now();
+    let mut issued = Vec::new();
+    for _round in 0..120 {
+        let round = issue_round(conn, scope, today, now).await?;
+        if round.is_empty() {
+            break;
+        }
+        issued.extend(round);
+    }
+    Ok(issued)
+}
+
+async fn issue_round(
+    conn: &mut PgConnection,
+    scope: Scope,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, Error> {
+    let (through, only) = match scope {
+        Scope::All { through } => (through, None),
+        Scope::One {
+            subscription_id,
+            through,
+        } => (through, Some(subscription_id)),
+    };
+    sqlx::query("drop table if exists gen")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "create temp table gen on commit drop as \
+         select gen_random_uuid() as invoice_id, s.id as subscription_id, s.customer_id, \
+                np.ps as period_start, (np.ps + interval '1 month')::date as period_end, \
+                p.price, p.name as plan_name, s.start_on, s.due_days, \
+                row_number() over (order by s.customer_id, s.id) as rn \
+         from subscriptions s \
+         join plans p on p.id = s.plan_id \
+         cross join lateral (select coalesce( \
+             (select max(i.period_start) from invoices i where i.subscription_id = s.id) \
+                 + interval '1 month', \
+             case when extract(day from s.start_on) >= s.billing_day \
+                  then make_date(extract(year from s.start_on)::int, \
+                                 extract(month from s.start_on)::int, s.billing_day) \
+                  else make_date(extract(year from s.start_on)::int, \
+                                 extract(month from s.start_on)::int, s.billing_day) \
+                       - interval '1 month' end)::date as ps) np \
+         where s.status <> 'terminated' and np.ps <= $1 and ($2::uuid is null or s.id = $2)",
+    )
+    .bind(through)
+    .bind(only)
+    .execute(&mut *conn)
+    .await?;
+    let count: i64 = sqlx::query_scalar("select count(*) from gen")
+        .fetch_one(&mut *conn)
+        .await?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+
+    // Wallet use below must not race with payments, refunds or adjustments.
+    sqlx::query(
+        "select 1 from customers where id in (select customer_id from gen) order by id for update",
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let series = format!("INV/{}", today.format("%Y/%m"));
+    let last: i32 = sqlx::query_scalar(
+        "insert into invoice_counters (series, last_value) values ($1, $2) \
+         on conflict (series) do update set last_value = invoice_counters.last_value + $2 \
+         returning last_value",
+    )
+    .bind(&series)
+    .bind(i32::try_from(count).map_err(|_| Error::conflict("too many invoices in one run"))?)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    sqlx::query(
+        "insert into invoices (id, number, customer_id, subscription_id, period_start, \
+             period_end, issued_on, due_on, overdue_from, status) \
+         select invoice_id, $1 || '/' || lpad(($2 - $3 + rn)::text, 5, '0'), customer_id, \
+                subscription_id, period_start, period_end, $4, \
+                greatest(period_start, $4) + due_days, greatest(period_start, $4) + due_days, \
+                'unpaid' \
+         from gen",
+    )
+    .bind(&series)
+    .bind(i64::from(last))
+    .bind(count)
+    .bind(today)
+    .execute(&mut *conn)
+    .await?;
+
+    sqlx::query(
+        "insert into invoice_lines (invoice_id, kind, description, amount) \
+         select invoice_id, \
+                case when start_on > period_start then 'prorated_fee' else 'plan_fee' end, \
+                plan_name || ' ' || to_char(greatest(start_on, period_start), 'DD-MM-YYYY') \
+                    || ' s/d ' || to_char(period_end - 1, 'DD-MM-YYYY'), \
+                case when start_on > period_start \
+                     then round(price::numeric * (period_end - start_on) \
+                                / (period_end - period_start))::bigint \
+                     else price end \
+         from gen",
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    sqlx::query(
+        "insert into invoice_lines (invoice_id, kind, description, amount) \
+         select l.invoice_id, 'tax', 'Pajak ' || trim(to_char(b.tax_rate_bp / 100.0, 'FM990.99')) \
+                || '%', round(l.amount::numeric * b.tax_rate_bp / 10000)::bigint \
+         from invoice_lines l join gen g on g.invoice_id = l.invoice_id \
+         cross join business_profile b \
+         where b.tax_rate_bp > 0 and l.kind in ('plan_fee', 'prorated_fee') \
+           and round(l.amount::numeric * b.tax_rate_bp / 10000) > 0",
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    carry_over(conn).await?;
+
+    sqlx::query(
+        "update invoices i set total = (select coalesce(sum(amount), 0) from invoice_lines l \
+                                        where l.invoice_id = i.id) \
+         where i.id in (select invoice_id from gen)",
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    apply_credit(conn, now).await?;
+
+    sqlx::query(
+        "update invoices i set \
+             paid = coalesce((select sum(amount) from allocations a where a.invoice_id = i.id), 0), \
+             status = case when coalesce((select sum(amount) from allocations a \
+                                          where a.invoice_id = i.id), 0) >= i.total then 'paid' \
+                           when coalesce((select sum(amount) from allocations a \
+                                          where a.invoice_id = i.id), 0) > 0 then 'partial' \
+                           else 'unpaid' end \
+         where i.id in (select invoice_id from gen)",
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let ids = sqlx::query_scalar("select invoice_id from gen order by rn")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ids)
+}
+
+/// What older invoices of the same subscription still owe moves into the new invoice as an
+/// arrears line; the old invoice is closed as `carried_over`.
+async fn carry_over(conn: &mut PgConnection) -> Result<(), Error> {
+    sqlx::query(
+        "select 1 from invoices i join gen g on g.subscription_id = i.subscription_id \
+         where i.status in ('unpaid', 'partial') and i.period_start < g.period_start \
+         order by i.id for update of i",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "create temp table carry on commit drop as \
+         select g.invoice_id as dest, i.id as source, i.number, i.total - i.paid as owed, \
+                i.overdue_from \
+         from gen g join invoices i on i.subscription_id = g.subscription_id \
+         where i.status in ('unpaid', 'partial') and i.period_start < g.period_start \
+           and i.total > i.paid",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into invoice_lines (invoice_id, kind, description, amount, source_invoice_id) \
+         select dest, 'arrears', 'Tunggakan ' || number, owed, source from carry",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into carry_overs (id, source_invoice_id, dest_invoice_id, amount) \
+         select gen_random_uuid(), source, dest, owed from carry",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update invoices set status = 'carried_over' where id in (select source from carry)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update invoices i set overdue_from = least(i.overdue_from, c.oldest) \
+         from (select dest, min(overdue_from) as oldest from carry group by dest) c \
+         where c.dest = i.id",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("drop table carry").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Existing credit pays the new invoices: the subscription's wallet first, then the
+/// customer's own wallet (shared by its subscriptions, oldest invoice number first).
+async fn apply_credit(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), Error> {
+    sqlx::query(
+        "with bal as ( \
+             select g.invoice_id, g.subscription_id, g.customer_id, i.number, i.total, \
+                    coalesce((select sum(delta) from ledger_entries l \
+                              where l.account = 'subscription' \
+                                and l.subscription_id = g.subscription_id), 0) as credit \
+             from gen g join invoices i on i.id = g.invoice_id), \
+         le as ( \
+             insert into ledger_entries (customer_id, subscription_id, account, delta, reason, \
+                                         memo, invoice_id, created_at) \
+             select customer_id, subscription_id, 'subscription', -least(credit, total), \
+                    'credit_applied', 'Saldo langganan dipakai untuk ' || number, invoice_id, $1 \
+             from bal where least(credit, total) > 0 \
+             returning id, invoice_id, -delta as amount) \
+         insert into allocations (invoice_id, source, amount, ledger_entry_id, allocated_at) \
+         select invoice_id, 'credit', amount, id, $1 from le",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "with due as ( \
+             select g.invoice_id, g.customer_id, i.number, \
+                    i.total - coalesce((select sum(amount) from allocations a \
+                                        where a.invoice_id = i.id), 0) as owed \
+             from gen g join invoices i on i.id = g.invoice_id), \
+         ordered as ( \
+             select d.*, coalesce(sum(owed) over (partition by customer_id order by number \
+                                  rows between unbounded preceding and 1 preceding), 0) as before \
+             from due d where owed > 0), \
+         wallet as ( \
+             select customer_id, sum(delta) as credit from ledger_entries \
+             where account = 'customer' and customer_id in (select customer_id from gen) \
+             group by customer_id), \
+         app as ( \
+             select o.invoice_id, o.customer_id, o.number, \
+                    least(o.owed, greatest(w.credit - o.before, 0)) as amount \
+             from ordered o join wallet w using (customer_id)), \
+         le as ( \
+             insert into ledger_entries (customer_id, account, delta, reason, memo, invoice_id, \
+                                         created_at) \
+             select customer_id, 'customer', -amount, 'credit_applied', \
+                    'Saldo pelanggan dipakai untuk ' || number, invoice_id, $1 \
+             from app where amount > 0 \
+             returning id, invoice_id, -delta as amount) \
+         insert into allocations (invoice_id, source, amount, ledger_entry_id, allocated_at) \
+         select invoice_id, 'credit', amount, id, $1 from le",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Payments: recording, settling exactly once, and allocating to the invoice.
+
+use billing_domain::{allocate, Money, UserId};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{customers, isolation, AppContext, Error};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Payment {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub invoice_id: Option<Uuid>,
+    pub invoice_number: Option<String>,
+    pub method: String,
+    pub reference: Option<String>,
+    pub amount: i64,
+    pub status: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub recorded_by: Option<Uuid>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.invoice_id, \
+    i.number as invoice_number, p.method, p.reference, p.amount, p.status, p.paid_at, \
+    p.recorded_by, p.note, p.created_at \
+    from payments p join customers c on c.id = p.customer_id \
+    left join invoices i on i.id = p.invoice_id";
+
+#[derive(Debug, Clone)]
+pub struct ManualPayment {
+    pub invoice_id: Uuid,
+    pub amount: i64,
+    pub method: String,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The outcome of settling a payment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Settlement {
+    pub payment: Payment,
+    /// Paid into the invoice.
+    pub applied: i64,
+    /// Left in the subscription's wallet as credit.
+    pub credit: i64,
+    pub invoice_status: Option<String>,
+    /// False when the payment had already been settled before (a re-delivery).
+    pub newly_settled: bool,
+}
+
+/// A cashier records cash or a bank transfer against an invoice.
+#[tracing::instrument(skip_all, fields(invoice_id = %input.invoice_id, amount = input.amount))]
+pub async fn record_manual(
+    ctx: &AppContext,
+    user: Option<UserId>,
+    input: ManualPayment,
+) -> Result<Settlement, Error> {
+    if input.amount <= 0 {
+        return Err(Error::validation(
+            "amount",
+            "the amount must be more than zero",
+        ));
+    }
+    if input.amount > 1_000_000_000_000 {
+        return Err(Error::validation(
+            "amount",
+            "the amount is implausibly large",
+        ));
+    }
+    if !matches!(input.method.as_str(), "cash" | "transfer") {
+        return Err(Error::validation(
+            "method",
+            "method must be cash or transfer",
+        ));
+    }
+    let reference = input
+        .reference
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+
+    let mut tx = ctx.pool.begin().await?;
+    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
+        .bind(input.invoice_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound("invoice"))?;
+    customers::lock(&mut tx, customer_id).await?;
+    let (status, number): (String, String) =
+        sqlx::query_as("select status, number from invoices where id = $1 for update")
+            .bind(input.invoice_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    ensure_payable(&status, &number)?;
+
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "insert into payments (id, customer_id, invoice_id, method, reference, amount, status, \
+                               recorded_by, note) \
+         values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(input.invoice_id)
+    .bind(&input.method)
+    .bind(&reference)
+    .bind(input.amount)
+    .bind(user.map(|u| u.0))
+    .bind(input.note.unwrap_or_default().trim())
+    .execute(&mut *tx)
+    .await;
+    if let Err(err) = inserted {
+        if billing_db::is_constraint_violation(&err, "payments_method_reference_key") {
+            return Err(Error::conflict_on(
+                "reference",
+                "a payment with this reference was already recorded",
+            ));
+        }
+        return Err(err.into());
+    }
+    let settlement = settle_in(&mut tx, ctx, id).await?;
+    isolation::restore_paid_up(&mut tx, ctx).await?;
+    tx.commit().await?;
+    isolation::spawn_delivery(ctx);
+    Ok(settlement)
+}
+
+pub(crate) fn ensure_payable(status: &str, number: &str) -> Result<(), Error> {
+    match status {
+        "unpaid" | "partial" => Ok(()),
+        "paid" => Err(Error::conflict(format!("invoice {number} is already paid"))),
+        "void" => Err(Error::conflict(format!("invoice {number} is void"))),
+        "carried_over" => Err(Error::conflict(format!(
+            "invoice {number} was carried over into a newer invoice; pay that one"
+        ))),
+        other => Err(Error::conflict(format!("invoice {number} is {other}"))),
+    }
+}
+
+/// Moves a pending payment to `paid` exactly once and applies the money: received into
+/// the subscription's wallet (the customer's for payments without an invoice), then as
+/// much as the invoice still owes is allocated to it; any excess stays as credit. The
+/// caller holds the customer lock. Settling an already-paid payment changes nothing.
+pub async fn settle_in(
+    conn: &mut PgConnection,
+    ctx: &AppContext,
+    payment_id: Uuid,
+) -> Result<Settlement, Error> {
+    let now = ctx.clock.now();
+    let flipped: Option<(Uuid, Option<Uuid>, i64)> = sqlx::query_as(
+        "update payments set status = 'paid', paid_at = $2 \
+         where id = $1 and status = 'pending' returning customer_id, invoice_id, amount",
+    )
+    .bind(payment_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((customer_id, invoice_id, amount)) = flipped else {
+        let payment = fetch(conn, payment_id).await?;
+        if payment.status != "paid" {
+            return Err(Error::conflict(format!(
+                "payment is {}; it cannot be settled",
+                payment.status
+            )));
+        }
+        return Ok(Settlement {
+            payment,
+            applied: 0,
+            credit: 0,
+            invoice_status: None,
+            newly_settled: false,
+        });
+    };
+
+    let invoice: Option<(Uuid, String, String, i64, i64)> = match invoice_id {
+        Some(id) => sqlx::query_as(
+            "select subscription_id, number, status, total, paid from invoices where id = $1 for update",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?,
+        None => None,
+    };
+    let subscription_id = invoice.as_ref().map(|i| i.0);
+    let account = if subscription_id.is_some() {
+        "subscription"
+    } else {
+        "customer"
+    };
+    let memo = invoice
+        .as_ref()
+        .map(|i| format!("Pembayaran {}", i.1))
+        .unwrap_or_default();
+    sqlx::query(
+        "insert into ledger_entries (customer_id, subscription_id, account, delta, reason, memo, \
+                                     payment_id, invoice_id, created_at) \
+         values ($1, $2, $3, $4, 'payment_received', $5, $6, $7, $8)",
+    )
+    .bind(customer_id)
+    .bind(subscription_id)
+    .bind(account)
+    .bind(amount)
+    .bind(&memo)
+    .bind(payment_id)
+    .bind(invoice_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+
+    let mut applied = 0;
+    let mut invoice_status = None;
+    if let (Some(invoice_id), Some((sub, number, status, total, paid))) = (invoice_id, invoice) {
+        invoice_status = Some(status.clone());
+        if matches!(status.as_str(), "unpaid" | "partial") {
+            let split = allocate(Money::from_minor(amount), Money::from_minor(total - paid));
+            applied = split.applied.minor();
+            if applied > 0 {
+                let entry: i64 = sqlx::query_scalar(
+                    "insert into ledger_entries (customer_id, subscription_id, account, delta, \
+                         reason, memo, payment_id, invoice_id, created_at) \
+                     values ($1, $2, 'subscription', $3, 'invoice_payment', $4, $5, $6, $7) \
+                     returning id",
+                )
+                .bind(customer_id)
+                .bind(sub)
+                .bind(-applied)
+                .bind(format!("Dibayarkan ke {number}"))
+                .bind(payment_id)
+                .bind(invoice_id)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "insert into allocations (invoice_id, payment_id, source, amount, \
+                                              ledger_entry_id, allocated_at) \
+                     values ($1, $2, 'payment', $3, $4, $5)",
+                )
+                .bind(invoice_id)
+                .bind(payment_id)
+                .bind(applied)
+                .bind(entry)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                let new_status: String = sqlx::query_scalar(
+                    "update invoices set paid = paid + $2, \
+                         status = case when paid + $2 >= total then 'paid' else 'partial' end \
+                     where id = $1 returning status",
+                )
+                .bind(invoice_id)
+                .bind(applied)
+                .fetch_one(&mut *conn)
+                .await?;
+                invoice_status = Some(new_status);
+            }
+        }
+    }
+    let payment = fetch(conn, payment_id).await?;
+    Ok(Settlement {
+        applied,
+        credit: amount - applied,
+        payment,
+        invoice_status,
+        newly_settled: true,
+    })
+}
+
+pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Payment, Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    fetch(&mut conn, id).await
+}
+
+async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Payment, Error> {
+    sqlx::query_as(&format!("{SELECT} where p.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::NotFound("payment"))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    pub status: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub async fn list(ctx: &AppContext, q: PaymentQuery) -> Result<(Vec<Payment>, i64), Error> {
+    let filter = "where ($1::text is null or p.status = $1) \
+                  and ($2::uuid is null or p.customer_id = $2) \
+                  and ($3::uuid is null or p.invoice_id = $3)";
+    let total: i64 = sqlx::query_scalar(&format!("select count(*) from payments p {filter}"))
+        .bind(&q.status)
+        .bind(q.customer_id)
+        .bind(q.invoice_id)
+        .fetch_one(&ctx.pool)
+        .await?;
+    let items = sqlx::query_as(&format!(
+        "{SELECT} {filter} order by p.created_at desc, p.id desc limit $4 offset $5"
+    ))
+    .bind(&q.status)
+    .bind(q.customer_id)
+    .bind(q.invoice_id)
+    .bind(q.limit.clamp(1, 200))
+    .bind(q.offset.max(0))
+    .fetch_all(&ctx.pool)
+    .await?;
+    Ok((items, total))
+}

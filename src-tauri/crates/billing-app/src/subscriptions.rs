@@ -1,0 +1,246 @@
+//! Subscriptions: a customer on a plan with a router login.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::invoicing::{self, Scope};
+use crate::{invoices, AppContext, Error};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Subscription {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub plan_id: Uuid,
+    pub plan_name: String,
+    pub price: i64,
+    pub kind: String,
+    pub login: String,
+    pub start_on: NaiveDate,
+    pub billing_day: i16,
+    pub due_days: i16,
+    pub grace_days: i16,
+    pub status: String,
+    pub balance: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "select s.id, s.customer_id, c.name as customer_name, s.plan_id, \
+    p.name as plan_name, p.price, s.kind, s.login, s.start_on, s.billing_day, s.due_days, \
+    s.grace_days, s.status, \
+    coalesce((select sum(delta) from ledger_entries l where l.account = 'subscription' \
+              and l.subscription_id = s.id), 0)::bigint as balance, s.created_at \
+    from subscriptions s join customers c on c.id = s.customer_id join plans p on p.id = s.plan_id";
+
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub customer_id: Uuid,
+    pub plan_id: Uuid,
+    pub login: String,
+    pub password: String,
+    pub start_on: NaiveDate,
+    pub billing_day: Option<i16>,
+    pub due_days: Option<i16>,
+    pub grace_days: Option<i16>,
+}
+
+fn parse_login(raw: &str) -> Result<String, Error> {
+    let login = raw.trim();
+    let ok = (2..=64).contains(&login.len())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if !ok {
+        return Err(Error::validation(
+            "login",
+            "the login must be 2 to 64 characters of letters, digits, '.', '_', '-' or '@'",
+        ));
+    }
+    Ok(login.to_owned())
+}
+
+/// Creates the subscription and issues its first (pro-rated) invoice, in one transaction.
+#[tracing::instrument(skip_all, fields(customer_id = %input.customer_id))]
+pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscription, Error> {
+    let login = parse_login(&input.login)?;
+    if input.password.chars().count() < 4 || input.password.len() > 128 {
+        return Err(Error::validation(
+            "password",
+            "the password must be 4 to 128 characters",
+        ));
+    }
+    let billing_day = input
+        .billing_day
+        .unwrap_or_else(|| i16::try_from(input.start_on.day().min(28)).unwrap_or(1));
+    if !(1..=28).contains(&billing_day) {
+        return Err(Error::validation(
+            "billing_day",
+            "the billing day must be 1 to 28",
+        ));
+    }
+    let due_days = input.due_days.unwrap_or(7);
+    let grace_days = input.grace_days.unwrap_or(3);
+    if !(0..=60).contains(&due_days) {
+        return Err(Error::validation("due_days", "due days must be 0 to 60"));
+    }
+    if !(0..=60).contains(&grace_days) {
+        return Err(Error::validation(
+            "grace_days",
+            "grace days must be 0 to 60",
+        ));
+    }
+    let today = ctx.today();
+    if input.start_on > today + chrono::Duration::days(366)
+        || input.start_on < today - chrono::Duration::days(366 * 2)
+    {
+        return Err(Error::validation(
+            "start_on",
+            "the start date is too far from today",
+        ));
+    }
+    let sealed = ctx.cipher.seal(&input.password)?;
+
+    let mut tx = ctx.pool.begin().await?;
+    let plan: Option<(String, bool)> =
+        sqlx::query_as("select kind, active from plans where id = $1 for share")
+            .bind(input.plan_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((kind, active)) = plan else {
+        return Err(Error::validation("plan_id", "no such plan"));
+    };
+    if !active {
+        return Err(Error::validation("plan_id", "the plan is not active"));
+    }
+    let customer: Option<String> =
+        sqlx::query_scalar("select status from customers where id = $1 for update")
+            .bind(input.customer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if customer.is_none() {
+        return Err(Error::validation("customer_id", "no such customer"));
+    }
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, start_on, \
+                                    billing_day, due_days, grace_days) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(input.customer_id)
+    .bind(input.plan_id)
+    .bind(&kind)
+    .bind(&login)
+    .bind(sealed)
+    .bind(input.start_on)
+    .bind(billing_day)
+    .bind(due_days)
+    .bind(grace_days)
+    .execute(&mut *tx)
+    .await;
+    if let Err(err) = inserted {
+        if billing_db::is_constraint_violation(&err, "subscriptions_login_key") {
+            return Err(Error::conflict_on(
+                "login",
+                format!("the login {login} is already in use"),
+            ));
+        }
+        return Err(err.into());
+    }
+    let through = today.max(input.start_on);
+    invoicing::run_in(
+        &mut tx,
+        ctx,
+        Scope::One {
+            subscription_id: id,
+            through,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(ctx, id).await
+}
+
+pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Subscription, Error> {
+    sqlx::query_as(&format!("{SELECT} where s.id = $1"))
+        .bind(id)
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("subscription"))
+}
+
+/// Issues the invoice of the period after the current one now, ahead of the monthly run
+/// (and any missed ones before it). Idempotent: pressing it twice issues nothing new.
+pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Error> {
+    let row: Option<(String, i16)> =
+        sqlx::query_as("select status, billing_day from subscriptions where id = $1")
+            .bind(id)
+            .fetch_optional(&ctx.pool)
+            .await?;
+    let Some((status, billing_day)) = row else {
+        return Err(Error::NotFound("subscription"));
+    };
+    if status == "terminated" {
+        return Err(Error::conflict("the subscription is terminated"));
+    }
+    let day = u32::try_from(billing_day).unwrap_or(1);
+    let next = billing_domain::Period::containing(ctx.today(), day).next();
+    invoicing::run(
+        ctx,
+        Scope::One {
+            subscription_id: id,
+            through: next.start,
+        },
+    )
+    .await?;
+    let invoice_id: Uuid = sqlx::query_scalar(
+        "select id from invoices where subscription_id = $1 order by period_start desc limit 1",
+    )
+    .bind(id)
+    .fetch_one(&ctx.pool)
+    .await?;
+    invoices::get(ctx, invoice_id).await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SubscriptionQuery {
+    pub customer_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    q: SubscriptionQuery,
+) -> Result<(Vec<Subscription>, i64), Error> {
+    let pattern =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.to_lowercase()));
+    let filter = "where ($1::uuid is null or s.customer_id = $1) \
+                  and ($2::text is null or s.status = $2) \
+                  and ($3::text is null or lower(s.login) like $3 or lower(c.name) like $3)";
+    let total: i64 = sqlx::query_scalar(&format!(
+        "select count(*) from subscriptions s join customers c on c.id = s.customer_id {filter}"
+    ))
+    .bind(q.customer_id)
+    .bind(&q.status)
+    .bind(&pattern)
+    .fetch_one(&ctx.pool)
+    .await?;
+    let items = sqlx::query_as(&format!(
+        "{SELECT} {filter} order by s.created_at desc, s.id limit $4 offset $5"
+    ))
+    .bind(q.customer_id)
+    .bind(&q.status)
+    .bind(&pattern)
+    .bind(q.limit.clamp(1, 200))
+    .bind(q.offset.max(0))
+    .fetch_all(&ctx.pool)
+    .await?;
+    Ok((items, total))
+}

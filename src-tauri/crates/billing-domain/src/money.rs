@@ -1,0 +1,119 @@
+//! Money in integer minor units. For IDR the minor unit is one rupiah.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of rupiah. Arithmetic is checked; there is no floating point anywhere.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub const fn from_minor(v: i64) -> Money {
+        Money(v)
+    }
+
+    pub const fn minor(self) -> i64 {
+        self.0
+    }
+
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.0.checked_add(rhs.0).map(Money)
+    }
+
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.0.checked_sub(rhs.0).map(Money)
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+
+    pub fn min(self, other: Money) -> Money {
+        Money(self.0.min(other.0))
+    }
+
+    /// `self × numerator / denominator`, rounded half up, without overflow for any i64 input.
+    pub fn mul_div_round(self, numerator: i64, denominator: i64) -> Option<Money> {
+        if denominator <= 0 {
+            return None;
+        }
+        let product = i128::from(self.0) * i128::from(numerator);
+        let den = i128::from(denominator);
+        let half = den / 2;
+        let rounded = if product >= 0 {
+            (product + half) / den
+        } else {
+            (product - half) / den
+        };
+        i64::try_from(rounded).ok().map(Money)
+    }
+}
+
+/// How a payment of `amount` meets an invoice that still owes `owed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allocation {
+    /// Goes to the invoice.
+    pub applied: Money,
+    /// Left over: becomes credit.
+    pub excess: Money,
+}
+
+/// Exact → all applied; less → all applied (partial); more → `owed` applied, the rest is credit.
+pub fn allocate(amount: Money, owed: Money) -> Allocation {
+    let owed = owed.max(Money::ZERO);
+    let applied = amount.min(owed).max(Money::ZERO);
+    Allocation {
+        applied,
+        excess: Money(amount.0 - applied.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case(150_000, 150_000, 150_000, 0)]
+    #[case(100_000, 150_000, 100_000, 0)]
+    #[case(250_000, 200_000, 200_000, 50_000)]
+    #[case(10_000, 0, 0, 10_000)]
+    fn allocation_cases(
+        #[case] amount: i64,
+        #[case] owed: i64,
+        #[case] applied: i64,
+        #[case] excess: i64,
+    ) {
+        let a = allocate(Money(amount), Money(owed));
+        assert_eq!((a.applied.minor(), a.excess.minor()), (applied, excess));
+    }
+
+    #[rstest]
+    #[case(150_000, 15, 30, 75_000)]
+    #[case(100_000, 1, 3, 33_333)]
+    #[case(100_000, 2, 3, 66_667)]
+    #[case(5, 1, 2, 3)]
+    fn proration_rounds_half_up(#[case] v: i64, #[case] n: i64, #[case] d: i64, #[case] want: i64) {
+        assert_eq!(Money(v).mul_div_round(n, d), Some(Money(want)));
+    }
+
+    proptest! {
+        #[test]
+        fn allocation_conserves_money(amount in 1i64..10_000_000_000, owed in 0i64..10_000_000_000) {
+            let a = allocate(Money(amount), Money(owed));
+            prop_assert_eq!(a.applied.minor() + a.excess.minor(), amount);
+            prop_assert!(a.applied.minor() <= owed);
+            prop_assert!(a.applied.minor() >= 0 && a.excess.minor() >= 0);
+        }
+
+        #[test]
+        fn mul_div_never_panics(v in any::<i64>(), n in any::<i64>(), d in any::<i64>()) {
+            let _ = Money(v).mul_div_round(n, d);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use billing_app::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
+use billing_app::invoicing::Scope;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InvoiceParams {
+    /// A status, or `open` for unpaid and partial.
+    pub status: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub subscription_id: Option<Uuid>,
+    /// Invoice number, customer name or login.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceList {
+    pub items: Vec<InvoiceSummary>,
+    pub total: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VoidRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BillingRunRequest {
+    /// Only list what would be issued.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BillingRunResult {
+    pub issued: usize,
+    pub dry_run: bool,
+    pub invoices: Vec<InvoiceSummary>,
+}
+
+/// Lists invoices.
+#[utoipa::path(get, operation_id = "list_invoices", path = "/api/invoices", tag = "invoices", params(InvoiceParams),
+    security(("bearer" = [])), responses((status = 200, body = InvoiceList)))]
+pub async fn list(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<InvoiceParams>,
+) -> Result<Json<InvoiceList>, ApiError> {
+    let query = InvoiceQuery {
+        status: p.status.filter(|s| !s.is_empty()),
+        customer_id: p.customer_id,
+        subscription_id: p.subscription_id,
+        q: p.q,
+        limit: p.limit.unwrap_or(50),
+        offset: p.offset.unwrap_or(0),
+    };
+    let (items, total) = billing_app::invoices::list(&state.ctx, query).await?;
+    Ok(Json(InvoiceList { items, total }))
+}
+
+/// One invoice with its lines, payments and carry-overs.
+#[utoipa::path(get, operation_id = "get_invoice", path = "/api/invoices/{id}", tag = "invoices", security(("bearer" = [])),
+    responses((status = 200, body = Invoice), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Invoice>, ApiError> {
+    Ok(Json(billing_app::invoices::get(&state.ctx, id).await?))
+}
+
+/// Voids an invoice; what was paid into it becomes credit.
+#[utoipa::path(post, operation_id = "void_invoice", path = "/api/invoices/{id}/void", tag = "invoices", request_body = VoidRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn void(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<VoidRequest>,
+) -> Result<Json<Invoice>, ApiError> {
+    Ok(Json(
+        billing_app::invoices::void(&state.ctx, id, &b.reason).await?,
+    ))
+}
+
+/// Issues every invoice that is due now, including periods missed while the app was closed.
+#[utoipa::path(post, operation_id = "run_billing", path = "/api/billing/run", tag = "invoices", request_body = BillingRunRequest,
+    security(("bearer" = [])), responses((status = 200, body = BillingRunResult)))]
+pub async fn run(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(b): ApiJson<BillingRunRequest>,
+) -> Result<Json<BillingRunResult>, ApiError> {
+    let scope = Scope::All {
+        through: state.ctx.today(),
+    };
+    let ids = if b.dry_run {
+        billing_app::invoicing::preview(&state.ctx, scope).await?
+    } else {
+        billing_app::invoicing::run(&state.ctx, scope).await?
+    };
+    let mut invoices = Vec::new();
+    if !b.dry_run {
+        for id in ids.iter().take(200) {
+            invoices.push(billing_app::invoices::get(&state.ctx, *id).await?.summary);
+        }
+    }
+    Ok(Json(BillingRunResult {
+        issued: ids.len(),
+        dry_run: b.dry_run,
+        invoices,
+    }))
+}

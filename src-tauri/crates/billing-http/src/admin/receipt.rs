@@ -1,0 +1,146 @@
+//! Printable invoice / receipt documents (PDF or HTML).
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use billing_app::business::BusinessProfile;
+use billing_app::invoices::Invoice;
+use billing_documents::{
+    BankAccount, Business, DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::extract::AuthUser;
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReceiptParams {
+    /// `pdf` (default) or `html`.
+    pub format: Option<String>,
+    /// `id` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// The invoice (or, once paid, the receipt) as a PDF or a printable HTML page.
+#[utoipa::path(get, operation_id = "invoice_receipt", path = "/api/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "application/pdf or text/html", content_type = "application/pdf"),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub async fn receipt(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+    Query(p): Query<ReceiptParams>,
+) -> Result<Response, ApiError> {
+    let invoice = billing_app::invoices::get(&state.ctx, id).await?;
+    let profile = billing_app::business::get(&state.ctx).await?;
+    let lang = if p.lang.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Id
+    };
+    let business = business(&profile);
+    let doc = document(&invoice, lang);
+    let file = invoice.summary.number.replace('/', "-");
+    if p.format.as_deref() == Some("html") {
+        let html = billing_documents::invoice_html(&business, &doc, lang);
+        return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
+    }
+    let pdf = billing_documents::invoice_pdf(&business, &doc, lang)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+fn business(p: &BusinessProfile) -> Business {
+    let logo_png = p
+        .logo_data_url
+        .as_deref()
+        .and_then(|url| url.strip_prefix("data:image/png;base64,"))
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok());
+    Business {
+        name: p.name.clone(),
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        logo_png,
+        bank_accounts: p
+            .bank_accounts
+            .iter()
+            .map(|a| BankAccount {
+                bank: a.bank.clone(),
+                number: a.number.clone(),
+                holder: a.holder.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {
+    let s = &invoice.summary;
+    let status = match s.status.as_str() {
+        "paid" => InvoiceStatus::Paid,
+        "partial" => InvoiceStatus::Partial,
+        "carried_over" => InvoiceStatus::CarriedOver,
+        "void" => InvoiceStatus::Void,
+        _ => InvoiceStatus::Unpaid,
+    };
+    let label = |source: &str, method: Option<&str>| -> String {
+        match (source, method, lang) {
+            ("credit", _, Lang::Id) => "Saldo/kredit".into(),
+            ("credit", _, Lang::En) => "Credit".into(),
+            (_, Some("cash"), Lang::Id) => "Tunai".into(),
+            (_, Some("cash"), Lang::En) => "Cash".into(),
+            (_, Some("transfer"), _) => "Transfer".into(),
+            (_, Some(other), _) => other.to_owned(),
+            (_, None, _) => "-".into(),
+        }
+    };
+    InvoiceDoc {
+        number: s.number.clone(),
+        status,
+        customer_name: s.customer_name.clone(),
+        customer_phone: invoice.customer_phone.clone(),
+        customer_address: invoice.customer_address.clone(),
+        login: s.login.clone(),
+        plan_name: invoice.plan_name.clone(),
+        period_start: s.period_start,
+        period_end: s.period_end.pred_opt().unwrap_or(s.period_end),
+        issued_on: s.issued_on,
+        due_on: s.due_on,
+        lines: invoice
+            .lines
+            .iter()
+            .map(|l| DocLine {
+                description: l.description.clone(),
+                amount: l.amount,
+            })
+            .collect(),
+        total: s.total,
+        allocations: invoice
+            .allocations
+            .iter()
+            .map(|a| DocAllocation {
+                label: label(&a.source, a.method.as_deref()),
+                at: a.at.date_naive(),
+                amount: a.amount,
+            })
+            .collect(),
+        paid: s.paid,
+        owed: s.owed,
+        carried_into: invoice.carried_into.as_ref().map(|c| c.number.clone()),
+        void_reason: invoice.void_reason.clone(),
+    }
+}

@@ -1,0 +1,29 @@
+use axum::extract::State;
+use axum::Json;
+use billing_app::business::BusinessProfile;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+/// The ISP's details printed on invoices and receipts.
+#[utoipa::path(get, operation_id = "get_business", path = "/api/settings/business", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = BusinessProfile)))]
+pub async fn get_business(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<BusinessProfile>, ApiError> {
+    Ok(Json(billing_app::business::get(&state.ctx).await?))
+}
+
+/// Changes the ISP's details.
+#[utoipa::path(put, operation_id = "put_business", path = "/api/settings/business", tag = "settings", request_body = BusinessProfile,
+    security(("bearer" = [])),
+    responses((status = 200, body = BusinessProfile), (status = 422, body = ErrorBody)))]
+pub async fn put_business(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(body): ApiJson<BusinessProfile>,
+) -> Result<Json<BusinessProfile>, ApiError> {
+    Ok(Json(billing_app::business::update(&state.ctx, body).await?))
+}

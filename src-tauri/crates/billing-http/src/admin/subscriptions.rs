@@ -1,0 +1,117 @@
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use billing_app::invoices::Invoice;
+use billing_app::subscriptions::{NewSubscription as NewSub, Subscription, SubscriptionQuery};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SubscriptionParams {
+    pub customer_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscriptionList {
+    pub items: Vec<Subscription>,
+    pub total: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewSubscription {
+    pub customer_id: Uuid,
+    pub plan_id: Uuid,
+    /// PPPoE or hotspot login on the router; unique.
+    pub login: String,
+    /// Stored encrypted; never returned.
+    pub password: String,
+    pub start_on: NaiveDate,
+    /// 1–28; default: the day of `start_on` (at most 28).
+    pub billing_day: Option<i16>,
+    /// Days after the period start the invoice is due (default 7).
+    pub due_days: Option<i16>,
+    /// Days after the due date before isolation (default 3).
+    pub grace_days: Option<i16>,
+}
+
+/// Lists subscriptions.
+#[utoipa::path(get, operation_id = "list_subscriptions", path = "/api/subscriptions", tag = "subscriptions", params(SubscriptionParams),
+    security(("bearer" = [])), responses((status = 200, body = SubscriptionList)))]
+pub async fn list(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<SubscriptionParams>,
+) -> Result<Json<SubscriptionList>, ApiError> {
+    let query = SubscriptionQuery {
+        customer_id: p.customer_id,
+        status: p.status.filter(|s| !s.is_empty()),
+        q: p.q,
+        limit: p.limit.unwrap_or(50),
+        offset: p.offset.unwrap_or(0),
+    };
+    let (items, total) = billing_app::subscriptions::list(&state.ctx, query).await?;
+    Ok(Json(SubscriptionList { items, total }))
+}
+
+/// Subscribes a customer to a plan and issues the first (pro-rated) invoice.
+#[utoipa::path(post, operation_id = "create_subscription", path = "/api/subscriptions", tag = "subscriptions",
+    request_body = NewSubscription, security(("bearer" = [])),
+    responses((status = 201, body = Subscription), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(b): ApiJson<NewSubscription>,
+) -> Result<(StatusCode, Json<Subscription>), ApiError> {
+    let input = NewSub {
+        customer_id: b.customer_id,
+        plan_id: b.plan_id,
+        login: b.login,
+        password: b.password,
+        start_on: b.start_on,
+        billing_day: b.billing_day,
+        due_days: b.due_days,
+        grace_days: b.grace_days,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(billing_app::subscriptions::create(&state.ctx, input).await?),
+    ))
+}
+
+/// One subscription.
+#[utoipa::path(get, operation_id = "get_subscription", path = "/api/subscriptions/{id}", tag = "subscriptions",
+    security(("bearer" = [])),
+    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Subscription>, ApiError> {
+    Ok(Json(billing_app::subscriptions::get(&state.ctx, id).await?))
+}
+
+/// Issues the next period's invoice now (idempotent per period).
+#[utoipa::path(post, operation_id = "renew_subscription", path = "/api/subscriptions/{id}/renew", tag = "subscriptions",
+    security(("bearer" = [])),
+    responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn renew(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Invoice>, ApiError> {
+    Ok(Json(
+        billing_app::subscriptions::renew(&state.ctx, id).await?,
+    ))
+}

@@ -1,0 +1,179 @@
+//! Bad input gets a 4xx naming what is wrong, and nothing is written.
+
+use super::*;
+
+#[tokio::test]
+async fn bad_payments_name_the_problem_and_write_nothing() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "rudi", d(2026, 11, 1)).await;
+    let inv = open_invoices(&app, &sub["id"]).await.remove(0);
+
+    for amount in [0, -5_000] {
+        let (status, body) = pay(&app, &inv["id"], amount).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "amount");
+    }
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/payments",
+            Some(json!({"invoice_id": inv["id"], "amount": 1000, "method": "bitcoin"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("method"))
+    );
+    let (status, _) = pay(&app, &json!(uuid::Uuid::new_v4()), 10_000).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/payments",
+            Some(json!({"invoice_id": "bukan-uuid", "amount": 1000, "method": "cash"})),
+        )
+        .await;
+    assert!(status.is_client_error(), "{body}");
+
+    let (_, payments) = app.call("GET", "/api/payments", None).await;
+    assert_eq!(payments["total"], 0, "nothing was recorded");
+
+    pay(&app, &inv["id"], 150_000).await;
+    let (status, body) = pay(&app, &inv["id"], 1_000).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("already paid"));
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_customers_subscriptions_and_plans_are_refused() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/customers",
+            Some(json!({"name": "Kantor Desa", "phone": "021-5551234"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "phone");
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/customers",
+            Some(json!({"name": " ", "phone": "0812345678"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
+    );
+
+    let (customer, sub) = customer_with_subscription(&app, 100_000, "dewi", d(2026, 11, 1)).await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/subscriptions",
+            Some(
+                json!({"customer_id": customer["id"], "plan_id": sub["plan_id"], "login": "dewi",
+                        "password": "lain-lagi", "start_on": "2026-11-01"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["field"], "login");
+
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/plans",
+            Some(json!({"name": "Gratis", "price": 0, "kind": "pppoe", "router_profile": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("price"))
+    );
+    let (status, body) = app
+        .call(
+            "DELETE",
+            &format!("/api/plans/{}", sub["plan_id"].as_str().expect("id")),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+    let cid = customer["id"].as_str().expect("id");
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/customers/{cid}/balance"),
+            Some(json!({"kind": "refund", "amount": 5000, "reason": "kembalian"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a wallet never goes negative: {body}"
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/customers/{cid}/balance"),
+            Some(json!({"kind": "adjustment", "amount": 5000, "reason": ""})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/customers/{cid}/balance"),
+            Some(json!({"kind": "adjustment", "amount": 5000, "reason": "kompensasi gangguan"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["balance"], 5000);
+    let (_, balance) = app
+        .call("GET", &format!("/api/customers/{cid}/balance"), None)
+        .await;
+    assert_eq!(
+        balance["entries"].as_array().map(Vec::len),
+        Some(1),
+        "only the valid adjustment"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn customer_search_finds_by_name_phone_and_login() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    customer_with_subscription(&app, 100_000, "joko9", d(2026, 11, 1)).await;
+    for q in ["pelanggan joko", "0812-3456", "+62 812 3456", "JOKO9"] {
+        let (status, body) = app
+            .call("GET", &format!("/api/customers?q={}", urlencode(q)), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["total"], 1, "search {q:?}: {body}");
+    }
+    let (_, body) = app.call("GET", "/api/customers?q=tidak-ada", None).await;
+    assert_eq!(body["total"], 0);
+    app.shutdown().await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
