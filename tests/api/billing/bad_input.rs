@@ -177,3 +177,58 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn discounts_reduce_what_is_owed_and_terminated_subscriptions_get_no_invoices() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "eko", d(2026, 11, 1)).await;
+    let inv = open_invoices(&app, &sub["id"]).await.remove(0);
+    let id = inv["id"].as_str().expect("id");
+    pay(&app, &inv["id"], 100_000).await;
+
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/invoices/{id}/discount"),
+            Some(json!({"amount": 60_000, "reason": "gangguan 4 hari"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "more than owed: {body}"
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/invoices/{id}/discount"),
+            Some(json!({"amount": 50_000, "reason": "gangguan 4 hari"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["total"].as_i64(), body["status"].as_str()),
+        (Some(100_000), Some("paid"))
+    );
+    assert_eq!(body["lines"][1]["kind"], "discount");
+
+    let sid = sub["id"].as_str().expect("id");
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/subscriptions/{sid}/terminate"),
+            Some(json!({"reason": "pindah rumah"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("terminated"))
+    );
+    set_today(&app, d(2026, 12, 1));
+    let (_, run) = app
+        .call("POST", "/api/billing/run", Some(json!({"dry_run": false})))
+        .await;
+    assert_eq!(run["issued"], 0, "a terminated subscription is not billed");
+    app.shutdown().await;
+}

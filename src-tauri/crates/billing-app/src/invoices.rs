@@ -261,3 +261,73 @@ pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, E
     isolation::spawn_delivery(ctx);
     Ok(invoice)
 }
+
+/// Grants a discount on an invoice that is still open: a negative `discount` line. It
+/// can take off at most what is still owed (money already paid stays paid).
+#[tracing::instrument(skip_all, fields(invoice_id = %id, amount))]
+pub async fn discount(
+    ctx: &AppContext,
+    id: Uuid,
+    amount: i64,
+    reason: &str,
+) -> Result<Invoice, Error> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::validation(
+            "reason",
+            "a reason is required for a discount",
+        ));
+    }
+    if amount <= 0 {
+        return Err(Error::validation(
+            "amount",
+            "the discount must be more than zero",
+        ));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound("invoice"))?;
+    customers::lock(&mut tx, customer_id).await?;
+    let (status, number, total, paid): (String, String, i64, i64) =
+        sqlx::query_as("select status, number, total, paid from invoices where id = $1 for update")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    crate::payments::ensure_payable(&status, &number)?;
+    if amount > total - paid {
+        return Err(Error::validation(
+            "amount",
+            format!(
+                "the discount can be at most what is still owed ({})",
+                total - paid
+            ),
+        ));
+    }
+    sqlx::query(
+        "insert into invoice_lines (invoice_id, kind, description, amount) \
+         values ($1, 'discount', $2, $3)",
+    )
+    .bind(id)
+    .bind(format!("Diskon: {reason}"))
+    .bind(-amount)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update invoices set total = total - $2, \
+             status = case when paid >= total - $2 then 'paid' \
+                           when paid > 0 then 'partial' else 'unpaid' end \
+         where id = $1",
+    )
+    .bind(id)
+    .bind(amount)
+    .execute(&mut *tx)
+    .await?;
+    isolation::restore_paid_up(&mut tx, ctx).await?;
+    let invoice = fetch(&mut tx, id).await?;
+    tx.commit().await?;
+    isolation::spawn_delivery(ctx);
+    Ok(invoice)
+}

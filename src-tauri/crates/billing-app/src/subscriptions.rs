@@ -244,3 +244,31 @@ pub async fn list(
     .await?;
     Ok((items, total))
 }
+
+/// Ends a subscription: no more invoices are issued for it. Open invoices stay owed.
+#[tracing::instrument(skip_all, fields(subscription_id = %id))]
+pub async fn terminate(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Subscription, Error> {
+    if reason.trim().is_empty() {
+        return Err(Error::validation("reason", "a reason is required"));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    let status: Option<String> =
+        sqlx::query_scalar("select status from subscriptions where id = $1 for update")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match status.as_deref() {
+        None => return Err(Error::NotFound("subscription")),
+        Some("terminated") => {
+            return Err(Error::conflict("the subscription is already terminated"))
+        }
+        _ => {}
+    }
+    sqlx::query("update subscriptions set status = 'terminated' where id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tracing::info!(reason = reason.trim(), "subscription terminated");
+    tx.commit().await?;
+    get(ctx, id).await
+}

@@ -122,3 +122,26 @@ pub async fn run(
         invoices,
     }))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DiscountRequest {
+    /// Rupiah taken off what is still owed.
+    pub amount: i64,
+    pub reason: String,
+}
+
+/// Grants a discount on an open invoice.
+#[utoipa::path(post, operation_id = "discount_invoice", path = "/api/invoices/{id}/discount",
+    tag = "invoices", request_body = DiscountRequest, security(("bearer" = [])),
+    responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn discount(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<DiscountRequest>,
+) -> Result<Json<Invoice>, ApiError> {
+    Ok(Json(
+        billing_app::invoices::discount(&state.ctx, id, b.amount, &b.reason).await?,
+    ))
+}

@@ -51,9 +51,14 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         )
         .route("/subscriptions/{id}", get(subscriptions::get))
         .route("/subscriptions/{id}/renew", post(subscriptions::renew))
+        .route(
+            "/subscriptions/{id}/terminate",
+            post(subscriptions::terminate),
+        )
         .route("/invoices", get(invoices::list))
         .route("/invoices/{id}", get(invoices::get))
         .route("/invoices/{id}/void", post(invoices::void))
+        .route("/invoices/{id}/discount", post(invoices::discount))
         .route("/invoices/{id}/receipt", get(receipt::receipt))
         .route("/billing/run", post(invoices::run))
         .route("/payments", get(payments::list).post(payments::create))

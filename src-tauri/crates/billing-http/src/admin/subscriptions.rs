@@ -115,3 +115,24 @@ pub async fn renew(
         billing_app::subscriptions::renew(&state.ctx, id).await?,
     ))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TerminateRequest {
+    pub reason: String,
+}
+
+/// Ends a subscription (no further invoices; open ones stay owed).
+#[utoipa::path(post, operation_id = "terminate_subscription", path = "/api/subscriptions/{id}/terminate",
+    tag = "subscriptions", request_body = TerminateRequest, security(("bearer" = [])),
+    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn terminate(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<TerminateRequest>,
+) -> Result<Json<Subscription>, ApiError> {
+    Ok(Json(
+        billing_app::subscriptions::terminate(&state.ctx, id, &b.reason).await?,
+    ))
+}
