@@ -1,0 +1,208 @@
+//! The fake's HTTP endpoints, answering like Duitku's API family.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::{FakeDuitkuTransaction, FakeState, CHANNELS, PAY_PAGE};
+use crate::duitku::signature;
+use crate::duitku::transformers as wire;
+use crate::fake::{qris_payload, FakeStatus};
+use crate::MethodKind;
+
+/// Duitku's error answer: a non-2xx status with `{"Message": …}` (§A.3; texts are [U]).
+pub(super) struct DuitkuError(StatusCode, String);
+
+impl IntoResponse for DuitkuError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "Message": self.1 }))).into_response()
+    }
+}
+
+fn error(status: StatusCode, message: &str) -> DuitkuError {
+    DuitkuError(status, message.to_owned())
+}
+
+fn available(state: &FakeState) -> Result<(), DuitkuError> {
+    if state.unavailable.load(Ordering::SeqCst) {
+        return Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+        ));
+    }
+    Ok(())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, DuitkuError> {
+    serde_json::from_slice(body)
+        .map_err(|e| error(StatusCode::BAD_REQUEST, &format!("Bad request: {e}")))
+}
+
+fn check(
+    state: &FakeState,
+    merchant_code: &str,
+    expected: &str,
+    received: &str,
+) -> Result<(), DuitkuError> {
+    if merchant_code != state.merchant_code {
+        return Err(error(StatusCode::UNAUTHORIZED, "Merchant not found"));
+    }
+    if !expected.eq_ignore_ascii_case(received) {
+        return Err(error(StatusCode::UNAUTHORIZED, "Wrong signature"));
+    }
+    Ok(())
+}
+
+type Answer = Result<Response, DuitkuError>;
+
+pub(super) async fn payment_methods(State(state): State<Arc<FakeState>>, body: Bytes) -> Answer {
+    available(&state)?;
+    let req: wire::MethodsRequest = parse(&body)?;
+    let expected = signature::payment_methods(
+        &req.merchant_code,
+        req.amount,
+        &req.datetime,
+        &state.api_key,
+    );
+    check(&state, &req.merchant_code, &expected, &req.signature)?;
+    let methods: Vec<_> = CHANNELS
+        .iter()
+        .map(|(code, name, fee)| {
+            json!({
+                "paymentMethod": code,
+                "paymentName": name,
+                "paymentImage": format!("https://images.duitku.com/hotlink-ok/{code}.PNG"),
+                "totalFee": fee.to_string(),
+            })
+        })
+        .collect();
+    Ok(
+        Json(json!({"paymentFee": methods, "responseCode": "00", "responseMessage": "SUCCESS"}))
+            .into_response(),
+    )
+}
+
+pub(super) async fn inquiry(State(state): State<Arc<FakeState>>, body: Bytes) -> Answer {
+    state.inquiry_calls.fetch_add(1, Ordering::SeqCst);
+    available(&state)?;
+    let req: wire::InquiryRequest = parse(&body)?;
+    let expected = signature::inquiry(
+        &req.merchant_code,
+        &req.merchant_order_id,
+        req.payment_amount,
+        &state.api_key,
+    );
+    check(&state, &req.merchant_code, &expected, &req.signature)?;
+    if req.payment_amount <= 0 {
+        return Err(error(StatusCode::BAD_REQUEST, "Minimum Payment 1 IDR"));
+    }
+    if !CHANNELS
+        .iter()
+        .any(|(code, _, _)| *code == req.payment_method)
+    {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "Payment channel not available",
+        ));
+    }
+    let mut txs = state.txs();
+    if txs.contains_key(&req.merchant_order_id) {
+        return Err(error(StatusCode::CONFLICT, "Duplicate merchantOrderId"));
+    }
+    let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+    let reference = format!("{}25{:013}", state.merchant_code, seq);
+    let kind = wire::method_kind(&req.payment_method);
+    let va_number = match kind {
+        MethodKind::VirtualAccount | MethodKind::Retail => format!("7007014{seq:09}"),
+        _ => String::new(),
+    };
+    let qr_string = match kind {
+        MethodKind::Qris => qris_payload("ISP CONTOH", &reference, req.payment_amount),
+        _ => String::new(),
+    };
+    let tx = FakeDuitkuTransaction {
+        merchant_order_id: req.merchant_order_id.clone(),
+        payment_url: format!("{}{PAY_PAGE}?ref={reference}", state.base_url),
+        reference,
+        amount: req.payment_amount,
+        payment_method: req.payment_method,
+        product_details: req.product_details,
+        callback_url: req.callback_url,
+        return_url: req.return_url,
+        va_number,
+        qr_string,
+        expiry_minutes: req.expiry_period,
+        status: FakeStatus::Pending,
+        seq,
+    };
+    let answer = json!({
+        "merchantCode": state.merchant_code,
+        "reference": tx.reference,
+        "paymentUrl": tx.payment_url,
+        "vaNumber": tx.va_number,
+        "qrString": tx.qr_string,
+        "amount": tx.amount.to_string(),
+        "statusCode": "00",
+        "statusMessage": "SUCCESS",
+    });
+    txs.insert(req.merchant_order_id, tx);
+    Ok(Json(answer).into_response())
+}
+
+pub(super) async fn transaction_status(State(state): State<Arc<FakeState>>, body: Bytes) -> Answer {
+    state.status_calls.fetch_add(1, Ordering::SeqCst);
+    available(&state)?;
+    let req: wire::StatusRequest = parse(&body)?;
+    let expected = signature::status(&req.merchant_code, &req.merchant_order_id, &state.api_key);
+    check(&state, &req.merchant_code, &expected, &req.signature)?;
+    let Some(tx) = state.txs().get(&req.merchant_order_id).cloned() else {
+        return Err(error(StatusCode::BAD_REQUEST, "Transaction not found"));
+    };
+    let (code, message) = match tx.status {
+        FakeStatus::Paid => ("00", "SUCCESS"),
+        FakeStatus::Pending => ("01", "PROCESS"),
+        FakeStatus::Failed | FakeStatus::Expired => ("02", "FAILED"),
+    };
+    Ok(Json(json!({
+        "merchantOrderId": tx.merchant_order_id,
+        "reference": tx.reference,
+        "amount": tx.amount.to_string(),
+        "fee": "0.00",
+        "statusCode": code,
+        "statusMessage": message,
+    }))
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct PayPageQuery {
+    #[serde(rename = "ref", default)]
+    reference: String,
+}
+
+/// A bare stand-in for Duitku's hosted page (no actions: tests pay with `mark_paid`).
+pub(super) async fn pay_page(
+    State(state): State<Arc<FakeState>>,
+    Query(q): Query<PayPageQuery>,
+) -> Response {
+    let found = state
+        .txs()
+        .values()
+        .find(|t| t.reference == q.reference)
+        .cloned();
+    match found {
+        Some(tx) => Html(format!(
+            "<!doctype html><title>Fake Duitku</title><h1>Fake Duitku</h1>\
+             <p id=\"reference\">{}</p><p id=\"amount\">{}</p><p id=\"status\">{:?}</p>",
+            tx.reference, tx.amount, tx.status
+        ))
+        .into_response(),
+        None => (StatusCode::NOT_FOUND, "unknown reference").into_response(),
+    }
+}
