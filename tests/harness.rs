@@ -180,6 +180,17 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: &str) -> TestApp {
+    spawn_app_with(database_url, None).await
+}
+
+/// Starts the app with a real router port (e.g. `billing_router::RouterPool`) instead of
+/// the recording fake; `TestApp::router` then records nothing.
+pub async fn spawn_app_with_router(router: Arc<dyn RouterPort>) -> TestApp {
+    let database_url = fresh_database().await;
+    spawn_app_with(&database_url, Some(router)).await
+}
+
+async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -> TestApp {
     let data_dir = tempfile::Builder::new()
         .prefix("mikrobill-test-")
         .tempdir()
@@ -195,7 +206,7 @@ pub async fn spawn_app_on(database_url: &str) -> TestApp {
     let router = Arc::new(RecordingRouter::default());
     let ports = Ports {
         clock: Arc::new(clock.clone()),
-        router: router.clone(),
+        router: port.unwrap_or_else(|| router.clone()),
     };
     let app = Application::build_with(settings, ports)
         .await

@@ -6,4 +6,6 @@ mod database;
 mod listeners;
 mod local_cluster;
 mod openapi;
+mod payments;
+mod routers;
 mod setup;

@@ -133,7 +133,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
     }
 }
 
-async fn check_invariants(ctx: &AppContext) {
+pub(crate) async fn check_invariants(ctx: &AppContext) {
     let pool = &ctx.pool;
     let negative: i64 = sqlx::query_scalar(
         "select count(*) from (select sum(delta) as b from ledger_entries \

@@ -1,5 +1,5 @@
 mod bad_input;
-mod invariants;
+pub(crate) mod invariants;
 mod isolation;
 mod story;
 

@@ -194,6 +194,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A new pay link for an open invoice (send it by WhatsApp). */
+        get: operations["invoice_pay_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices/{id}/receipt": {
         parameters: {
             query?: never;
@@ -297,6 +314,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/check-pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks every pending gateway payment now (the poller runs this every 5 minutes). */
+        post: operations["check_pending_payments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates a gateway payment for what an invoice still owes. */
+        post: operations["create_gateway_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment methods of every enabled gateway for an amount. */
+        get: operations["payment_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/{id}": {
         parameters: {
             query?: never;
@@ -306,6 +374,40 @@ export interface paths {
         };
         /** One payment. */
         get: operations["get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** "Check now": asks the gateway about one payment. */
+        post: operations["check_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment's state, by merchant reference or id. */
+        get: operations["payment_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -350,6 +452,316 @@ export interface paths {
         patch: operations["update_plan"];
         trace?: never;
     };
+    "/api/pppoe/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Profiles as last synced (with the plans that use them). */
+        get: operations["list_pppoe_profiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/profiles/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reads the profiles of the router(s), updates the local copy, deactivates the missing. */
+        post: operations["sync_pppoe_profiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PPPoE subscriptions with their router and queued router commands. */
+        get: operations["list_pppoe_users"];
+        put?: never;
+        /** Creates the PPPoE secret of a subscription on a router (moving it off another one). */
+        post: operations["create_pppoe_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes the subscription's secret from its router. */
+        delete: operations["delete_pppoe_user"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/users/{id}/isolate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Isolates a subscription by hand. */
+        post: operations["isolate_pppoe_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes the login password (here and on the router). */
+        put: operations["set_pppoe_password"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pppoe/users/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores an isolated subscription by hand. */
+        post: operations["restore_pppoe_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconcile/{router_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compares the router's secrets with the database; changes nothing. */
+        get: operations["check_reconcile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reconcile/{router_id}/repair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Repairs every difference (through the outbox; audited when applied). */
+        post: operations["repair_reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists routers with their last known status. */
+        get: operations["list_routers"];
+        put?: never;
+        /** Adds a router (the password goes to the OS keyring). */
+        post: operations["create_router"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every router write: who, what, before, after, result. */
+        get: operations["list_router_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The router outbox: writes waiting for delivery (with their last error) or all recent. */
+        get: operations["list_router_commands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/commands/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delivers due router commands now instead of waiting for the next minute. */
+        post: operations["deliver_router_commands"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refreshes the status (online, CPU, memory, uptime) of every router now. */
+        post: operations["refresh_routers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One router. */
+        get: operations["get_router"];
+        put?: never;
+        post?: never;
+        /** Deletes a router no subscription uses (and its password from the keyring). */
+        delete: operations["delete_router"];
+        options?: never;
+        head?: never;
+        /** Changes a router (and its password, if given). */
+        patch: operations["update_router"];
+        trace?: never;
+    };
+    "/api/routers/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live `/ppp/active` of a router. */
+        get: operations["list_router_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/{id}/sessions/kick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disconnects a live session (it redials with its current profile). Audited. */
+        post: operations["kick_router_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/routers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tests the connection: identity, version, board, and the API user's rights in plain words. */
+        post: operations["test_router"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/business": {
         parameters: {
             query?: never;
@@ -362,6 +774,74 @@ export interface paths {
         /** Changes the ISP's details. */
         put: operations["put_business"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment gateway settings (keys are never returned). */
+        get: operations["list_gateway_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/gateways/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Configures a gateway; the API key goes to the OS keyring. */
+        put: operations["update_gateway_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/public-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the public base URL used in pay links and gateway callbacks. */
+        put: operations["set_public_url"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/public-url/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks that the public URL reaches THIS app's public listener, with a one-time nonce. */
+        post: operations["check_public_url"];
         delete?: never;
         options?: never;
         head?: never;
@@ -485,6 +965,35 @@ export interface components {
             payment_id?: string | null;
             source: string;
         };
+        AssignBody: {
+            /** Format: uuid */
+            router_id: string;
+            /** Format: uuid */
+            subscription_id: string;
+        };
+        /** @description One audited router write. */
+        AuditEntry: {
+            action: string;
+            actor: string;
+            after?: unknown;
+            /** Format: date-time */
+            at: string;
+            before?: unknown;
+            /** Format: int64 */
+            command_id?: number | null;
+            error?: string | null;
+            /** Format: int64 */
+            id: number;
+            reason?: string | null;
+            /** @description `ok` or `failed`. */
+            result: string;
+            /** Format: uuid */
+            router_id?: string | null;
+            target: string;
+        };
+        AuditList: {
+            items: components["schemas"]["AuditEntry"][];
+        };
         BalanceEntryRequest: {
             /**
              * Format: int64
@@ -560,8 +1069,28 @@ export interface components {
             invoice_id: string;
             number: string;
         };
+        CheckResult: {
+            /** @description applied, already_applied, still_pending, closed, held or unknown. */
+            outcome: string;
+            payment: components["schemas"]["PaymentStatusView"];
+        };
+        CommandList: {
+            items: components["schemas"]["OutboxEntry"][];
+        };
         /** @enum {string} */
         ComponentStatus: "up" | "down";
+        /** @description The answer of "test connection", in plain words. */
+        ConnectionReport: {
+            ok: boolean;
+            probe?: null | components["schemas"]["RouterProbe"];
+            summary: string;
+        };
+        CreateGatewayPayment: {
+            gateway: string;
+            /** Format: uuid */
+            invoice_id: string;
+            method: string;
+        };
         CreateOwnerRequest: {
             password: string;
             username: string;
@@ -601,6 +1130,9 @@ export interface components {
             server_version?: string | null;
             status: components["schemas"]["ComponentStatus"];
         };
+        DeliveryResult: {
+            delivered: number;
+        };
         DiscountRequest: {
             /**
              * Format: int64
@@ -609,6 +1141,18 @@ export interface components {
             amount: number;
             reason: string;
         };
+        Drift: {
+            /** @description What the router has (never a password). */
+            actual?: string | null;
+            /** @description What the database expects (never a password). */
+            expected?: string | null;
+            kind: components["schemas"]["DriftKind"];
+            login: string;
+            /** Format: uuid */
+            subscription_id?: string | null;
+        };
+        /** @enum {string} */
+        DriftKind: "missing" | "extra" | "profile" | "disabled" | "password";
         /** @description Body of every error answer. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -618,11 +1162,47 @@ export interface components {
             field?: string | null;
             /**
              * @description Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
-             *     too_many_requests, internal.
+             *     too_many_requests, router (502: the router was unreachable or refused), internal.
              */
             kind: string;
             /** @description A sentence for people. */
             message: string;
+        };
+        GatewayPaymentView: {
+            /** Format: int64 */
+            amount: number;
+            gateway: string;
+            merchant_ref: string;
+            /** Format: uuid */
+            payment_id: string;
+            payment_url?: string | null;
+            qr_string?: string | null;
+            status: string;
+            va_number?: string | null;
+        };
+        GatewaySettings: {
+            /** @description Override of the vendor's API host (tests, proxies); empty = the vendor's default. */
+            base_url?: string | null;
+            enabled: boolean;
+            /** @description `sandbox` or `production`: the keys of one do not work in the other. */
+            environment: string;
+            gateway: string;
+            /** @description Whether an API key is stored in the OS keyring (the key itself is never shown). */
+            has_api_key: boolean;
+            merchant_code: string;
+            show_fee: boolean;
+        };
+        GatewaySettingsInput: {
+            /** @description Write-only: stored in the OS keyring. Omit to keep the current key. */
+            api_key?: string | null;
+            base_url?: string | null;
+            enabled: boolean;
+            environment: string;
+            merchant_code: string;
+            show_fee?: boolean | null;
+        };
+        GatewaySettingsList: {
+            items: components["schemas"]["GatewaySettings"][];
         };
         Health: {
             app_version: string;
@@ -690,6 +1270,13 @@ export interface components {
             failed: components["schemas"]["QueuedCommand"][];
             isolated: components["schemas"]["Candidate"][];
         };
+        KickBody: {
+            /** @description The PPPoE login whose sessions end. */
+            login: string;
+        };
+        KickResult: {
+            sessions_ended: number;
+        };
         LedgerEntry: {
             account: string;
             /**
@@ -723,6 +1310,17 @@ export interface components {
             id: string;
             role: string;
             username: string;
+        };
+        MethodList: {
+            items: components["schemas"]["MethodView"][];
+        };
+        MethodView: {
+            code: string;
+            /** Format: int64 */
+            fee: number;
+            gateway: string;
+            kind: string;
+            name: string;
         };
         NewCustomer: {
             address?: string | null;
@@ -782,8 +1380,45 @@ export interface components {
             password: string;
             /** Format: uuid */
             plan_id: string;
+            /**
+             * Format: uuid
+             * @description Router that gets the PPPoE secret (created through the router outbox).
+             */
+            router_id?: string | null;
             /** Format: date */
             start_on: string;
+        };
+        /** @description An outbox entry as the dashboard shows it. */
+        OutboxEntry: {
+            action: string;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            done_at?: string | null;
+            /** Format: int64 */
+            id: number;
+            last_error?: string | null;
+            login?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            reason?: string | null;
+            /** Format: uuid */
+            router_id?: string | null;
+            status: string;
+            /** Format: uuid */
+            subscription_id?: string | null;
+        };
+        PasswordBody: {
+            password: string;
+        };
+        PayLink: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Send this to the customer (WhatsApp). Opens the pay page on the public listener. */
+            url: string;
         };
         Payment: {
             /** Format: int64 */
@@ -812,6 +1447,19 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        PaymentStatusView: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: uuid */
+            invoice_id?: string | null;
+            invoice_status?: string | null;
+            merchant_ref?: string | null;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** Format: uuid */
+            payment_id: string;
+            status: string;
+        };
         Plan: {
             active: boolean;
             /** Format: uuid */
@@ -830,14 +1478,193 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        PollSummary: {
+            checked: number;
+            closed: number;
+            errors: number;
+            paid: number;
+        };
+        /** @description A PPPoE subscription as the router sees it. */
+        PppoeUser: {
+            customer_name: string;
+            last_error?: string | null;
+            login: string;
+            /** Format: int64 */
+            pending_commands: number;
+            plan_name: string;
+            /** Format: uuid */
+            router_id?: string | null;
+            router_name?: string | null;
+            /** @description The plan's profile (the secret carries the isolation profile while isolated). */
+            router_profile: string;
+            /** @description `active`, `isolated` or `terminated`. */
+            status: string;
+            /** Format: uuid */
+            subscription_id: string;
+        };
+        PppoeUserList: {
+            items: components["schemas"]["PppoeUser"][];
+        };
+        /** @description A profile as last read from a router. */
+        Profile: {
+            /** @description Still present on the router at the last sync. */
+            active: boolean;
+            comment?: string | null;
+            /** @description `ppp` or `hotspot`. */
+            kind: string;
+            /** @description Carries our marker (`PPPOE_SYSTEM` / `VOUCHER_SYSTEM`) in its comment. */
+            marked: boolean;
+            name: string;
+            /** @description Plans that use this profile. */
+            plans: string[];
+            rate_limit?: string | null;
+            /** Format: uuid */
+            router_id: string;
+            router_name: string;
+            /** Format: date-time */
+            synced_at: string;
+        };
+        ProfileList: {
+            items: components["schemas"]["Profile"][];
+        };
+        PublicUrl: {
+            /** @description The address customers and gateways use, e.g. `https://bayar.rtrwnet.id` (a tunnel). */
+            public_base_url?: string | null;
+        };
+        PublicUrlCheck: {
+            /** @description What is wrong, in plain words, and how to fix it. */
+            message: string;
+            ok: boolean;
+            url: string;
+        };
         /** @description A router command that could not be delivered yet (it stays queued and is retried). */
         QueuedCommand: {
             message: string;
             /** Format: uuid */
             subscription_id: string;
         };
+        ReasonBody: {
+            /** @description Why (kept in the audit log). */
+            reason: string;
+        };
+        ReconcileReport: {
+            /** Format: date-time */
+            checked_at: string;
+            drifts: components["schemas"]["Drift"][];
+            /**
+             * Format: int64
+             * @description Time spent reading the router, and everything else (milliseconds).
+             */
+            fetch_ms: number;
+            /** @description False when the API user cannot read passwords (no `sensitive` policy). */
+            passwords_compared: boolean;
+            /** @description Subscriptions left out because router commands for them are still queued. */
+            pending_skipped: number;
+            /** Format: uuid */
+            router_id: string;
+            router_secrets: number;
+            subscriptions: number;
+            /** Format: int64 */
+            work_ms: number;
+        };
         RefreshRequest: {
             refresh_token: string;
+        };
+        RemoteSession: {
+            address?: string | null;
+            caller_id?: string | null;
+            id: string;
+            name: string;
+            service?: string | null;
+            /** Format: int64 */
+            uptime_secs: number;
+        };
+        RepairReport: {
+            drifts: components["schemas"]["Drift"][];
+            /** @description Router commands queued to repair them (delivered right away if the router is up). */
+            queued: number;
+        };
+        Router: {
+            api_user: string;
+            board?: string | null;
+            /** Format: int32 */
+            cpu_load?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int32
+             * @description Differences found by the last scheduled reconciliation.
+             */
+            drift_count?: number | null;
+            /** Format: int64 */
+            free_memory?: number | null;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            identity?: string | null;
+            isolation_address_list: string;
+            isolation_profile: string;
+            isolation_rate_limit: string;
+            last_error?: string | null;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description Router commands waiting for delivery.
+             */
+            pending_commands: number;
+            /** Format: int32 */
+            port: number;
+            /** Format: date-time */
+            reconciled_at?: string | null;
+            /** @description `unknown`, `online` or `offline`. */
+            status: string;
+            tls: boolean;
+            uptime?: string | null;
+            version?: string | null;
+        };
+        /** @description A router to add, or the fields to change (absent fields stay as they are). */
+        RouterBody: {
+            api_user?: string | null;
+            /** @description IP address or host name of the router's API service. */
+            host?: string | null;
+            /** @description Address list a redirect rule uses for the "please pay" page (default `isolir`). */
+            isolation_address_list?: string | null;
+            /** @description Profile for isolated subscribers (default `isolir`), created on the router if missing. */
+            isolation_profile?: string | null;
+            /** @description Rate limit of that profile (default `256k/256k`). */
+            isolation_rate_limit?: string | null;
+            name?: string | null;
+            /** @description Stored only in the OS keyring; never returned. */
+            password?: string | null;
+            /**
+             * Format: int32
+             * @description Default 8728, or 8729 with TLS.
+             */
+            port?: number | null;
+            tls?: boolean | null;
+        };
+        RouterList: {
+            items: components["schemas"]["Router"][];
+        };
+        /** @description What "test connection" found out. */
+        RouterProbe: {
+            board: string;
+            can_read: boolean;
+            /** @description Whether the API user may see passwords (`sensitive` policy); `None` if unknown. */
+            can_read_sensitive?: boolean | null;
+            can_write: boolean;
+            /** Format: int32 */
+            cpu_load?: number | null;
+            /** Format: int64 */
+            free_memory?: number | null;
+            identity: string;
+            uptime?: string | null;
+            version: string;
+        };
+        SessionList: {
+            items: components["schemas"]["RemoteSession"][];
         };
         /** @description The outcome of settling a payment. */
         Settlement: {
@@ -883,6 +1710,8 @@ export interface components {
             plan_name: string;
             /** Format: int64 */
             price: number;
+            /** Format: uuid */
+            router_id?: string | null;
             /** Format: date */
             start_on: string;
             status: string;
@@ -898,6 +1727,13 @@ export interface components {
             items: components["schemas"]["Subscription"][];
             /** Format: int64 */
             total: number;
+        };
+        SyncBody: {
+            /**
+             * Format: uuid
+             * @description One router; all routers when absent.
+             */
+            router_id?: string | null;
         };
         TerminateRequest: {
             reason: string;
@@ -1380,6 +2216,43 @@ export interface operations {
             };
         };
     };
+    invoice_pay_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayLink"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     invoice_receipt: {
         parameters: {
             query?: {
@@ -1601,6 +2474,86 @@ export interface operations {
             };
         };
     };
+    check_pending_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollSummary"];
+                };
+            };
+        };
+    };
+    create_gateway_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGatewayPayment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayPaymentView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_methods: {
+        parameters: {
+            query: {
+                /** @description Rupiah; fees depend on it. */
+                amount: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MethodList"];
+                };
+            };
+        };
+    };
     get_payment: {
         parameters: {
             query?: never;
@@ -1618,6 +2571,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Payment"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStatusView"];
                 };
             };
             404: {
@@ -1764,6 +2783,721 @@ export interface operations {
             };
         };
     };
+    list_pppoe_profiles: {
+        parameters: {
+            query?: {
+                router_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileList"];
+                };
+            };
+        };
+    };
+    sync_pppoe_profiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileList"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_pppoe_users: {
+        parameters: {
+            query?: {
+                router_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PppoeUserList"];
+                };
+            };
+        };
+    };
+    create_pppoe_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PppoeUser"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_pppoe_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    isolate_pppoe_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PppoeUser"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_pppoe_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PppoeUser"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_pppoe_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PppoeUser"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                router_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    repair_reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                router_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_routers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouterList"];
+                };
+            };
+        };
+    };
+    create_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouterBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Router"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_router_audit: {
+        parameters: {
+            query?: {
+                router_id?: string | null;
+                /** @description A login (or another target name). */
+                target?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+        };
+    };
+    list_router_commands: {
+        parameters: {
+            query?: {
+                /** @description Only commands still waiting (default true). */
+                pending?: boolean | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandList"];
+                };
+            };
+        };
+    };
+    deliver_router_commands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResult"];
+                };
+            };
+        };
+    };
+    refresh_routers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouterList"];
+                };
+            };
+        };
+    };
+    get_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Router"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouterBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Router"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_router_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kick_router_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KickBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KickResult"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_business: {
         parameters: {
             query?: never;
@@ -1810,6 +3544,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_gateway_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewaySettingsList"];
+                };
+            };
+        };
+    };
+    update_gateway_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GatewaySettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewaySettings"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_public_url: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicUrl"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUrl"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_public_url: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUrlCheck"];
                 };
             };
         };

@@ -106,3 +106,21 @@ pub async fn update(ctx: &AppContext, profile: BusinessProfile) -> Result<Busine
     .await?;
     get(ctx).await
 }
+
+/// The address customers and gateways reach the public listener at (a tunnel), if set.
+pub async fn public_base_url(ctx: &AppContext) -> Result<Option<String>, Error> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("select public_base_url from business_profile")
+            .fetch_one(&ctx.pool)
+            .await?
+            .filter(|u| !u.is_empty()),
+    )
+}
+
+pub async fn set_public_base_url(ctx: &AppContext, url: Option<&str>) -> Result<(), Error> {
+    sqlx::query("update business_profile set public_base_url = $1")
+        .bind(url)
+        .execute(&ctx.pool)
+        .await?;
+    Ok(())
+}

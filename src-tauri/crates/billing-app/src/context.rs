@@ -6,7 +6,8 @@ use secrecy::SecretSlice;
 use sqlx::PgPool;
 
 use crate::crypto::Cipher;
-use crate::ports::RouterPort;
+use crate::gateways::GatewayRegistry;
+use crate::ports::{RouterPort, SecretsPort};
 
 /// Everything a use-case needs from the outside world.
 #[derive(Debug, Clone)]
@@ -16,8 +17,17 @@ pub struct AppContext {
     pub auth: Arc<AuthConfig>,
     pub cipher: Arc<Cipher>,
     pub router: Arc<dyn RouterPort>,
+    /// The OS keyring (router API passwords live only there).
+    pub secrets: Arc<dyn SecretsPort>,
     /// The business time zone: billing dates are calendar days here.
     pub tz: chrono_tz::Tz,
+    /// The payment gateways that are configured and enabled.
+    pub gateways: Arc<GatewayRegistry>,
+    /// Money events (payment settled, invoice changed) for live pages and notifications.
+    pub events: tokio::sync::broadcast::Sender<crate::events::BillingEvent>,
+    /// The public listener's own address, used for pay links until the owner sets the
+    /// tunnel address (`public_base_url` in the business profile).
+    pub public_fallback_url: String,
 }
 
 impl AppContext {

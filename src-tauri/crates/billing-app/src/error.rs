@@ -17,6 +17,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Unauthorized(String),
+    /// A router could not be reached or refused the request; the message says what to do.
+    #[error("{0}")]
+    Router(String),
     #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: i64 },
     #[error(transparent)]

@@ -1,13 +1,13 @@
 //! Isolation (isolir) of overdue subscriptions and their restoration, through the router
 //! port via an outbox so that a router outage never loses a command.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::ports::RouterSubscription;
-use crate::{AppContext, Error};
+use crate::ports::RouterAction;
+use crate::{outbox, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Candidate {
@@ -41,7 +41,7 @@ pub struct QueuedCommand {
 pub async fn undelivered(ctx: &AppContext) -> Result<Vec<QueuedCommand>, Error> {
     Ok(sqlx::query_as(
         "select subscription_id, coalesce(last_error, 'waiting for delivery') as message \
-         from router_commands where status = 'pending' order by id",
+         from router_commands where status = 'pending' and subscription_id is not null order by id",
     )
     .fetch_all(&ctx.pool)
     .await?)
@@ -113,101 +113,20 @@ async fn enqueue(
     action: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), Error> {
-    sqlx::query(
-        "insert into router_commands (subscription_id, action, next_attempt_at) values ($1, $2, $3)",
-    )
-    .bind(subscription_id)
-    .bind(action)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    let action = match action {
+        "isolate" => RouterAction::Isolate,
+        _ => RouterAction::Restore,
+    };
+    let cmd = outbox::NewCommand::for_subscription(subscription_id, action, "system");
+    outbox::enqueue(conn, cmd, now).await
 }
 
-#[derive(sqlx::FromRow)]
-struct QueuedRow {
-    id: i64,
-    action: String,
-    subscription_id: Uuid,
-    router_id: Option<Uuid>,
-    login: String,
-    kind: String,
-    router_profile: String,
-    attempts: i32,
-}
-
-/// Delivers queued router commands in order; failures stay queued with a growing delay.
+/// Delivers queued router commands (see [`outbox::deliver`]).
 pub async fn deliver(ctx: &AppContext) -> Result<usize, Error> {
-    let mut delivered = 0;
-    loop {
-        let mut tx = ctx.pool.begin().await?;
-        let next: Option<QueuedRow> = sqlx::query_as(
-                "select rc.id, rc.action, s.id as subscription_id, s.router_id, s.login, s.kind, p.router_profile, \
-                        rc.attempts \
-                 from router_commands rc join subscriptions s on s.id = rc.subscription_id \
-                 join plans p on p.id = s.plan_id \
-                 where rc.status = 'pending' and rc.next_attempt_at <= $1 \
-                 order by rc.id limit 1 for update of rc skip locked",
-            )
-            .bind(ctx.clock.now())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(row) = next else {
-            return Ok(delivered);
-        };
-        let (id, action, attempts) = (row.id, row.action, row.attempts);
-        let target = RouterSubscription {
-            id: row.subscription_id,
-            router_id: row.router_id,
-            login: row.login,
-            kind: row.kind,
-            router_profile: row.router_profile,
-        };
-        let result = match action.as_str() {
-            "isolate" => ctx.router.isolate(&target).await,
-            _ => ctx.router.restore(&target).await,
-        };
-        let now = ctx.clock.now();
-        match result {
-            Ok(()) => {
-                sqlx::query(
-                    "update router_commands set status = 'done', done_at = $2, \
-                             attempts = attempts + 1, last_error = null where id = $1",
-                )
-                .bind(id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                delivered += 1;
-            }
-            Err(err) => {
-                let backoff = Duration::seconds(
-                    30 * 2i64.pow(u32::try_from(attempts.clamp(0, 7)).unwrap_or(7)),
-                );
-                sqlx::query(
-                    "update router_commands set attempts = attempts + 1, last_error = $2, \
-                             next_attempt_at = $3 where id = $1",
-                )
-                .bind(id)
-                .bind(err.to_string())
-                .bind(now + backoff)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                tracing::warn!(command = id, error = %err, "router command failed; will retry");
-                return Ok(delivered);
-            }
-        }
-        tx.commit().await?;
-    }
+    outbox::deliver(ctx).await
 }
 
 /// Delivers in the background after a use-case committed.
 pub(crate) fn spawn_delivery(ctx: &AppContext) {
-    let ctx = ctx.clone();
-    tokio::spawn(async move {
-        if let Err(err) = deliver(&ctx).await {
-            tracing::warn!(error = %err, "delivering router commands failed");
-        }
-    });
+    outbox::spawn_delivery(ctx);
 }

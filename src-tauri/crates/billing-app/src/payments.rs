@@ -152,8 +152,10 @@ pub async fn settle_in(
 ) -> Result<Settlement, Error> {
     let now = ctx.clock.now();
     let flipped: Option<(Uuid, Option<Uuid>, i64)> = sqlx::query_as(
-        "update payments set status = 'paid', paid_at = $2 \
-         where id = $1 and status = 'pending' returning customer_id, invoice_id, amount",
+        // A gateway may confirm money for a payment we had given up on (expired): money
+        // that arrived is never lost. Only `paid` is final.
+        "update payments set status = 'paid', paid_at = $2, review_reason = null \
+         where id = $1 and status <> 'paid' returning customer_id, invoice_id, amount",
     )
     .bind(payment_id)
     .bind(now)

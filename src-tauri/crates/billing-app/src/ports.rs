@@ -1,5 +1,7 @@
 //! The outside world as the use-cases see it.
 
+use secrecy::SecretString;
+use serde::Serialize;
 use uuid::Uuid;
 
 /// What the router must do for a subscription. Implemented over the RouterOS API (the
@@ -10,6 +12,61 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
     async fn isolate(&self, subscription: &RouterSubscription) -> Result<(), RouterPortError>;
     /// Give the subscription its normal service back.
     async fn restore(&self, subscription: &RouterSubscription) -> Result<(), RouterPortError>;
+
+    /// Applies one outbox command (secret create/update/remove, isolate, restore, kick) and
+    /// returns the router state before and after. The default maps isolate/restore to the
+    /// two methods above, for ports that know nothing else.
+    async fn apply(&self, command: &RouterCommand) -> Result<Applied, RouterPortError> {
+        match command.action {
+            RouterAction::Isolate => self.isolate(&command.subscription).await?,
+            RouterAction::Restore => self.restore(&command.subscription).await?,
+            other => return Err(unsupported(other.as_str())),
+        }
+        Ok(Applied::default())
+    }
+
+    /// Whether commands for subscriptions without a router may be given to this port (a
+    /// fake or placeholder port handles them itself; the real adapter needs a router).
+    fn accepts_unrouted(&self) -> bool {
+        true
+    }
+
+    /// Identity, version, board, load and what the API user may read; with `check_write`
+    /// also whether it may write (by a harmless write: the identity set to itself).
+    async fn probe(
+        &self,
+        _router: &RouterConn,
+        _check_write: bool,
+    ) -> Result<RouterProbe, RouterPortError> {
+        Err(unsupported("probe"))
+    }
+
+    /// PPP and hotspot profiles on the router.
+    async fn profiles(&self, _router: &RouterConn) -> Result<Vec<RemoteProfile>, RouterPortError> {
+        Err(unsupported("profiles"))
+    }
+
+    /// Every PPP secret on the router (passwords only if the API user may read them).
+    async fn secrets(&self, _router: &RouterConn) -> Result<Vec<RemoteSecret>, RouterPortError> {
+        Err(unsupported("secrets"))
+    }
+
+    /// Established PPP sessions.
+    async fn sessions(&self, _router: &RouterConn) -> Result<Vec<RemoteSession>, RouterPortError> {
+        Err(unsupported("sessions"))
+    }
+
+    /// Disconnects every session of `login`; returns how many ended.
+    async fn kick(&self, _router: &RouterConn, _login: &str) -> Result<usize, RouterPortError> {
+        Err(unsupported("kick"))
+    }
+
+    /// Forgets a cached connection (the router was changed or deleted).
+    async fn forget(&self, _router_id: Uuid) {}
+}
+
+fn unsupported(what: &str) -> RouterPortError {
+    RouterPortError(format!("this router port cannot {what}"))
 }
 
 #[derive(Debug, Clone)]
@@ -41,5 +98,206 @@ impl RouterPort for NoRouter {
         Err(RouterPortError(
             "no router is configured yet; the command stays queued".into(),
         ))
+    }
+}
+
+/// How to reach one router; the password comes from the keyring.
+#[derive(Clone)]
+pub struct RouterConn {
+    pub id: Uuid,
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    pub username: String,
+    pub password: SecretString,
+    pub isolation: IsolationProfile,
+}
+
+impl std::fmt::Debug for RouterConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouterConn")
+            .field("id", &self.id)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The profile isolated subscribers are moved to (created on the router if missing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IsolationProfile {
+    pub name: String,
+    pub rate_limit: String,
+    /// Address list a redirect rule uses to show the "please pay" page.
+    pub address_list: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouterAction {
+    CreateSecret,
+    UpdateSecret,
+    RemoveSecret,
+    Isolate,
+    Restore,
+    Kick,
+}
+
+impl RouterAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouterAction::CreateSecret => "create_secret",
+            RouterAction::UpdateSecret => "update_secret",
+            RouterAction::RemoveSecret => "remove_secret",
+            RouterAction::Isolate => "isolate",
+            RouterAction::Restore => "restore",
+            RouterAction::Kick => "kick",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RouterAction> {
+        Some(match s {
+            "create_secret" => RouterAction::CreateSecret,
+            "update_secret" => RouterAction::UpdateSecret,
+            "remove_secret" => RouterAction::RemoveSecret,
+            "isolate" => RouterAction::Isolate,
+            "restore" => RouterAction::Restore,
+            "kick" => RouterAction::Kick,
+            _ => return None,
+        })
+    }
+}
+
+/// What a PPP secret should look like on the router.
+#[derive(Clone)]
+pub struct DesiredSecret {
+    pub login: String,
+    pub password: SecretString,
+    /// The plan's profile, or the isolation profile while isolated.
+    pub profile: String,
+    /// `PPPOE_SYSTEM|customer|subscription|vendor|date|created_by`.
+    pub comment: String,
+}
+
+impl std::fmt::Debug for DesiredSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesiredSecret")
+            .field("login", &self.login)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One outbox command, resolved for delivery.
+#[derive(Debug, Clone)]
+pub struct RouterCommand {
+    pub id: i64,
+    pub action: RouterAction,
+    pub subscription: RouterSubscription,
+    /// `None` when no router could be chosen (the command stays queued).
+    pub router: Option<RouterConn>,
+    /// The secret's target state (absent for remove and kick).
+    pub desired: Option<DesiredSecret>,
+}
+
+/// The router's state around a write, for the audit log (never contains passwords).
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// What "test connection" found out.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RouterProbe {
+    pub identity: String,
+    pub version: String,
+    pub board: String,
+    pub cpu_load: Option<i32>,
+    pub free_memory: Option<i64>,
+    pub uptime: Option<String>,
+    pub can_read: bool,
+    pub can_write: bool,
+    /// Whether the API user may see passwords (`sensitive` policy); `None` if unknown.
+    pub can_read_sensitive: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RemoteProfile {
+    /// `ppp` or `hotspot`.
+    pub kind: String,
+    pub name: String,
+    pub rate_limit: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct RemoteSecret {
+    pub name: String,
+    pub profile: String,
+    pub service: String,
+    pub disabled: bool,
+    pub comment: Option<String>,
+    pub password: Option<SecretString>,
+}
+
+impl std::fmt::Debug for RemoteSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteSecret")
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RemoteSession {
+    pub id: String,
+    pub name: String,
+    pub service: Option<String>,
+    pub caller_id: Option<String>,
+    pub address: Option<String>,
+    pub uptime_secs: u64,
+}
+
+/// Secrets kept outside the database (the OS keyring).
+pub trait SecretsPort: Send + Sync + std::fmt::Debug + 'static {
+    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>>;
+    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()>;
+    fn delete(&self, name: &str) -> anyhow::Result<()>;
+}
+
+/// Keeps secrets in memory (tests and tools without a keyring).
+#[derive(Debug, Default)]
+pub struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, SecretString>>);
+
+impl SecretsPort for MemorySecrets {
+    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
+        let map = self
+            .0
+            .lock()
+            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+        Ok(map.get(name).cloned())
+    }
+
+    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
+        let mut map = self
+            .0
+            .lock()
+            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+        map.insert(name.to_owned(), value.clone());
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> anyhow::Result<()> {
+        let mut map = self
+            .0
+            .lock()
+            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+        map.remove(name);
+        Ok(())
     }
 }

@@ -5,7 +5,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::invoicing::{self, Scope};
-use crate::{invoices, AppContext, Error};
+use crate::ports::RouterAction;
+use crate::{invoices, outbox, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Subscription {
@@ -17,6 +18,7 @@ pub struct Subscription {
     pub price: i64,
     pub kind: String,
     pub login: String,
+    pub router_id: Option<Uuid>,
     pub start_on: NaiveDate,
     pub billing_day: i16,
     pub due_days: i16,
@@ -27,7 +29,7 @@ pub struct Subscription {
 }
 
 const SELECT: &str = "select s.id, s.customer_id, c.name as customer_name, s.plan_id, \
-    p.name as plan_name, p.price, s.kind, s.login, s.start_on, s.billing_day, s.due_days, \
+    p.name as plan_name, p.price, s.kind, s.login, s.router_id, s.start_on, s.billing_day, s.due_days, \
     s.grace_days, s.status, \
     coalesce((select sum(delta) from ledger_entries l where l.account = 'subscription' \
               and l.subscription_id = s.id), 0)::bigint as balance, s.created_at \
@@ -43,6 +45,10 @@ pub struct NewSubscription {
     pub billing_day: Option<i16>,
     pub due_days: Option<i16>,
     pub grace_days: Option<i16>,
+    /// The router that gets the PPPoE secret (queued in the outbox).
+    pub router_id: Option<Uuid>,
+    /// Who asked (the audit log of router writes names them).
+    pub created_by: Option<String>,
 }
 
 fn parse_login(raw: &str) -> Result<String, Error> {
@@ -121,11 +127,21 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
     if customer.is_none() {
         return Err(Error::validation("customer_id", "no such customer"));
     }
+    if let Some(router_id) = input.router_id {
+        let exists: bool =
+            sqlx::query_scalar("select exists (select 1 from routers where id = $1)")
+                .bind(router_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !exists {
+            return Err(Error::validation("router_id", "no such router"));
+        }
+    }
     let id = Uuid::now_v7();
     let inserted = sqlx::query(
         "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, start_on, \
-                                    billing_day, due_days, grace_days) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                    billing_day, due_days, grace_days, router_id, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(input.customer_id)
@@ -137,6 +153,8 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
     .bind(billing_day)
     .bind(due_days)
     .bind(grace_days)
+    .bind(input.router_id)
+    .bind(ctx.clock.now())
     .execute(&mut *tx)
     .await;
     if let Err(err) = inserted {
@@ -158,7 +176,16 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
         },
     )
     .await?;
+    let provision = input.router_id.is_some() && kind == "pppoe";
+    if provision {
+        let actor = input.created_by.as_deref().unwrap_or("system");
+        let cmd = outbox::NewCommand::for_subscription(id, RouterAction::CreateSecret, actor);
+        outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
+    }
     tx.commit().await?;
+    if provision {
+        outbox::spawn_delivery(ctx);
+    }
     get(ctx, id).await
 }
 

@@ -22,6 +22,8 @@ pub enum ApiError {
         message: String,
         retry_after_secs: i64,
     },
+    /// The router was unreachable or refused (502).
+    BadGateway(String),
     Internal(anyhow::Error),
 }
 
@@ -43,7 +45,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
-    /// too_many_requests, internal.
+    /// too_many_requests, router (502: the router was unreachable or refused), internal.
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
@@ -63,15 +65,17 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "router"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
     fn public_message(&self) -> String {
         match self {
-            ApiError::BadRequest(m) | ApiError::Unauthorized(m) | ApiError::NotFound(m) => {
-                m.clone()
-            }
+            ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::NotFound(m)
+            | ApiError::BadGateway(m) => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::TooManyRequests { message, .. } => message.clone(),
@@ -123,6 +127,7 @@ impl From<billing_app::Error> for ApiError {
                 message: e.to_string(),
                 retry_after_secs,
             },
+            E::Router(m) => ApiError::BadGateway(m),
             E::Unexpected(e) => ApiError::Internal(e),
         }
     }

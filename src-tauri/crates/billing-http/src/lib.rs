@@ -21,6 +21,18 @@ pub use openapi::openapi_json;
 pub struct HttpState {
     pub ctx: AppContext,
     pub app_version: &'static str,
+    /// One-time values for the public-URL reachability check.
+    pub nonces: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl HttpState {
+    pub fn new(ctx: AppContext, app_version: &'static str) -> HttpState {
+        HttpState {
+            ctx,
+            app_version,
+            nonces: Default::default(),
+        }
+    }
 }
 
 /// Where the built dashboard lives (`ui/dist`), if anywhere.

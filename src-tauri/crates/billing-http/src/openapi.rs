@@ -2,9 +2,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    auth, customers, invoices, isolation, monitoring, payments, plans, receipt, settings, setup,
-    subscriptions,
+    auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
+    setup, subscriptions,
 };
+use crate::admin::{pppoe, routers};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -46,6 +47,38 @@ use crate::error::{ErrorBody, ErrorDetail};
         isolation::run,
         settings::get_business,
         settings::put_business,
+        routers::list,
+        routers::create,
+        routers::get,
+        routers::update,
+        routers::delete,
+        routers::test,
+        routers::refresh,
+        routers::sessions,
+        routers::kick,
+        routers::commands,
+        routers::deliver,
+        routers::audit,
+        routers::reconcile,
+        routers::repair,
+        pppoe::profiles,
+        pppoe::sync,
+        pppoe::users,
+        pppoe::create,
+        pppoe::password,
+        pppoe::remove,
+        pppoe::isolate,
+        pppoe::restore,
+        online::pay_link,
+        online::methods,
+        online::create,
+        online::status,
+        online::check,
+        online::check_pending,
+        online::gateways,
+        online::update_gateway,
+        online::set_public_url,
+        online::check_public_url,
     ),
     components(schemas(
         setup::SetupStatus,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use billing_app::crypto::Cipher;
-use billing_app::ports::{NoRouter, RouterPort};
+use billing_app::ports::RouterPort;
 use billing_app::{AppContext, AuthConfig};
 use billing_domain::{Clock, SystemClock};
 use billing_http::{AdminOptions, HttpState};
@@ -34,7 +34,7 @@ impl Default for Ports {
     fn default() -> Self {
         Ports {
             clock: Arc::new(SystemClock),
-            router: Arc::new(NoRouter),
+            router: Arc::new(billing_router::RouterPool::default()),
         }
     }
 }
@@ -105,24 +105,26 @@ impl Application {
         let database = Database::open(&settings, &secrets).await?;
         tracing::info!(target = %database.target, "database ready");
         let signing_key = secrets.get_or_generate(JWT_KEY_SECRET, 48)?;
-        let ctx = context(
-            &settings,
-            &secrets,
-            database.pool.clone(),
-            ports,
-            signing_key,
-        )?;
-
         // Bind both listeners before anything else is started, so a busy port fails early.
         let admin = bind("admin", settings.admin.addr).await?;
         let public = bind("public", settings.public.addr).await?;
         let admin_addr = admin.local_addr().map_err(anyhow::Error::from)?;
         let public_addr = public.local_addr().map_err(anyhow::Error::from)?;
 
-        let state = HttpState {
-            ctx: ctx.clone(),
-            app_version: env!("CARGO_PKG_VERSION"),
-        };
+        let public_url = format!("http://{public_addr}");
+        let ctx = context(
+            &settings,
+            &secrets,
+            database.pool.clone(),
+            ports,
+            signing_key,
+            public_url,
+        )?;
+        billing_app::online::reload_gateways(&ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the payment gateways: {e}"))?;
+
+        let state = HttpState::new(ctx.clone(), env!("CARGO_PKG_VERSION"));
         let ui_dir = resolve_ui_dir(&settings);
         if ui_dir.is_none() {
             tracing::warn!(
@@ -215,6 +217,7 @@ pub(crate) fn context(
     pool: sqlx::PgPool,
     ports: Ports,
     signing_key: secrecy::SecretString,
+    public_fallback_url: String,
 ) -> Result<AppContext, StartupError> {
     use base64::Engine as _;
     let data_key = secrets.get_or_generate(DATA_KEY_SECRET, 32)?;
@@ -235,6 +238,10 @@ pub(crate) fn context(
         cipher: Arc::new(Cipher::new(&key)?),
         router: ports.router,
         tz,
+        secrets: Arc::new(secrets.clone()),
+        gateways: Arc::new(billing_app::gateways::GatewayRegistry::default()),
+        events: tokio::sync::broadcast::channel(256).0,
+        public_fallback_url,
     })
 }
 

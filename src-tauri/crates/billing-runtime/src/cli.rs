@@ -209,6 +209,7 @@ where
         database.pool.clone(),
         crate::Ports::default(),
         secrecy::SecretString::from(String::new()),
+        String::new(),
     )?;
     let result = f(ctx).await;
     database.close().await;

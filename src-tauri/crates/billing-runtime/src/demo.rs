@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 
 use crate::secrets::SecretStore;
 
+mod router;
 mod seed;
 
 const DEMO_USER: &str = "demo";
@@ -37,6 +38,9 @@ impl Demo {
         let router = Simulator::start(SimConfig::default()).await?;
         if let Err(err) = router.seed_hotspot_users("demo", 25) {
             tracing::warn!(error = %err, "seeding the simulator failed");
+        }
+        if let Err(err) = router::register(ctx, &router).await {
+            tracing::warn!(error = %err, "registering the demo router failed");
         }
         Ok(Demo { password, router })
     }

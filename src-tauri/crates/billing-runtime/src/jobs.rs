@@ -33,6 +33,16 @@ impl Scheduler {
                 Box::pin(async move { deliver_router_commands(&ctx).await })
             })?)
             .await?;
+        // Gateway payments are polled every 5 minutes, so a payment completes even when no
+        // callback can reach the shop.
+        let job_ctx = ctx.clone();
+        sched
+            .add(Job::new_async("0 */5 * * * *", move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                Box::pin(async move { poll_payments(&ctx).await })
+            })?)
+            .await?;
+        crate::router_jobs::add(&sched, &ctx).await?;
         // Housekeeping at 03:17.
         let job_ctx = ctx.clone();
         sched
@@ -47,6 +57,7 @@ impl Scheduler {
             .await?;
         sched.start().await?;
         tokio::spawn(async move {
+            poll_payments(&ctx).await;
             daily_billing(&ctx, options).await;
             purge_sessions(&ctx).await;
         });
@@ -71,6 +82,21 @@ async fn daily_billing(ctx: &AppContext, options: JobOptions) {
         if let Err(err) = billing_app::isolation::run(ctx).await {
             tracing::error!(error = %err, "isolation run failed");
         }
+    }
+}
+
+async fn poll_payments(ctx: &AppContext) {
+    match billing_app::online::check_pending(ctx).await {
+        Ok(s) if s.paid + s.closed > 0 => {
+            tracing::info!(
+                checked = s.checked,
+                paid = s.paid,
+                closed = s.closed,
+                "payments polled"
+            )
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "polling payments failed"),
     }
 }
 

@@ -196,3 +196,17 @@ mod tests {
         assert!(store_a.get("jwt-signing-key").expect("get").is_none());
     }
 }
+
+impl billing_app::ports::SecretsPort for SecretStore {
+    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
+        Ok(SecretStore::get(self, name)?)
+    }
+
+    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
+        Ok(SecretStore::set(self, name, value)?)
+    }
+
+    fn delete(&self, name: &str) -> anyhow::Result<()> {
+        Ok(SecretStore::delete(self, name)?)
+    }
+}

@@ -5,9 +5,12 @@ pub mod customers;
 pub mod invoices;
 pub mod isolation;
 pub mod monitoring;
+pub mod online;
 pub mod payments;
 pub mod plans;
+pub mod pppoe;
 pub mod receipt;
+pub mod routers;
 pub mod settings;
 pub mod setup;
 pub mod subscriptions;
@@ -62,7 +65,49 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/invoices/{id}/receipt", get(receipt::receipt))
         .route("/billing/run", post(invoices::run))
         .route("/payments", get(payments::list).post(payments::create))
+        .route("/payments/methods", get(online::methods))
+        .route("/payments/create", post(online::create))
+        .route("/payments/check-pending", post(online::check_pending))
         .route("/payments/{id}", get(payments::get))
+        .route("/payments/{id}/status", get(online::status))
+        .route("/payments/{id}/check", post(online::check))
+        .route("/invoices/{id}/pay", get(online::pay_link))
+        .route("/settings/gateways", get(online::gateways))
+        .route(
+            "/settings/gateways/{code}",
+            axum::routing::put(online::update_gateway),
+        )
+        .route(
+            "/settings/public-url",
+            axum::routing::put(online::set_public_url),
+        )
+        .route("/settings/public-url/check", post(online::check_public_url))
+        .route("/routers", get(routers::list).post(routers::create))
+        .route("/routers/refresh", post(routers::refresh))
+        .route("/routers/commands", get(routers::commands))
+        .route("/routers/commands/deliver", post(routers::deliver))
+        .route("/routers/audit", get(routers::audit))
+        .route(
+            "/routers/{id}",
+            get(routers::get)
+                .patch(routers::update)
+                .delete(routers::delete),
+        )
+        .route("/routers/{id}/test", post(routers::test))
+        .route("/routers/{id}/sessions", get(routers::sessions))
+        .route("/routers/{id}/sessions/kick", post(routers::kick))
+        .route("/reconcile/{router_id}", get(routers::reconcile))
+        .route("/reconcile/{router_id}/repair", post(routers::repair))
+        .route("/pppoe/profiles", get(pppoe::profiles))
+        .route("/pppoe/profiles/sync", post(pppoe::sync))
+        .route("/pppoe/users", get(pppoe::users).post(pppoe::create))
+        .route("/pppoe/users/{id}", axum::routing::delete(pppoe::remove))
+        .route(
+            "/pppoe/users/{id}/password",
+            axum::routing::put(pppoe::password),
+        )
+        .route("/pppoe/users/{id}/isolate", post(pppoe::isolate))
+        .route("/pppoe/users/{id}/restore", post(pppoe::restore))
         .route("/isolation/preview", get(isolation::preview))
         .route("/isolation/run", post(isolation::run))
         .route(

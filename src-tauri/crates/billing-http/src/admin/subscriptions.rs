@@ -42,6 +42,8 @@ pub struct NewSubscription {
     pub due_days: Option<i16>,
     /// Days after the due date before isolation (default 3).
     pub grace_days: Option<i16>,
+    /// Router that gets the PPPoE secret (created through the router outbox).
+    pub router_id: Option<Uuid>,
 }
 
 /// Lists subscriptions.
@@ -70,7 +72,7 @@ pub async fn list(
               (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<HttpState>,
-    _user: AuthUser,
+    user: AuthUser,
     ApiJson(b): ApiJson<NewSubscription>,
 ) -> Result<(StatusCode, Json<Subscription>), ApiError> {
     let input = NewSub {
@@ -82,6 +84,8 @@ pub async fn create(
         billing_day: b.billing_day,
         due_days: b.due_days,
         grace_days: b.grace_days,
+        router_id: b.router_id,
+        created_by: Some(user.0.username),
     };
     Ok((
         StatusCode::CREATED,

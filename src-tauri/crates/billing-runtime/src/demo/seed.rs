@@ -107,6 +107,8 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<()> {
                 billing_day: Some(1),
                 due_days: Some(10),
                 grace_days: Some(3),
+                router_id: None,
+                created_by: None,
             },
         )
         .await?;

@@ -1,0 +1,314 @@
+//! Callbacks and status checks, applied exactly once.
+
+use billing_gateways::{GatewayError, GatewayEvent, GatewayStatus};
+use chrono::Duration;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::security_event;
+use crate::events::{publish, BillingEvent};
+use crate::{customers, isolation, AppContext, Error};
+
+/// What happened to an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Money moved: the payment is now paid and allocated.
+    Applied,
+    /// Already paid before (a re-delivery, or the poller was first): nothing changed.
+    AlreadyApplied,
+    /// Still pending at the gateway.
+    StillPending,
+    /// Marked failed or expired.
+    Closed,
+    /// The amount differs from the payment: held for review, nothing applied.
+    Held,
+    /// No payment has this reference.
+    Unknown,
+}
+
+/// The HTTP answer for the gateway.
+#[derive(Debug, Clone)]
+pub struct CallbackReply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    pub outcome: Option<Outcome>,
+}
+
+/// `POST /api/payments/webhook/{gateway}`: verify, confirm when the gateway's callback is
+/// only a trigger, then apply.
+#[tracing::instrument(skip_all, fields(gateway = code))]
+pub async fn handle_callback(
+    ctx: &AppContext,
+    code: &str,
+    headers: &http::HeaderMap,
+    body: &[u8],
+    remote_addr: Option<&str>,
+) -> Result<CallbackReply, Error> {
+    let Some(gateway) = ctx.gateways.get(code) else {
+        return Err(Error::NotFound("gateway"));
+    };
+    let event = match gateway.parse_callback(headers, body) {
+        Ok(event) => event,
+        Err(GatewayError::Signature(reason)) => {
+            let mut conn = ctx.pool.acquire().await?;
+            security_event(
+                &mut conn,
+                ctx.clock.now(),
+                "webhook_bad_signature",
+                &format!("{code}: {reason}"),
+                remote_addr,
+            )
+            .await?;
+            let (status, content_type, body) = gateway.callback_ack(false);
+            return Ok(CallbackReply {
+                status,
+                content_type,
+                body,
+                outcome: None,
+            });
+        }
+        Err(err) => {
+            return Err(Error::validation(
+                "body",
+                format!("unreadable callback: {err}"),
+            ))
+        }
+    };
+    let confirmed = if gateway.callback_is_trigger_only() {
+        match gateway
+            .status(&event.merchant_ref, event.gateway_ref.as_deref())
+            .await
+        {
+            Ok(confirmed) => confirmed,
+            Err(err) => {
+                // Let the gateway retry; the poller will also catch it.
+                tracing::warn!(error = %err, "status confirmation failed");
+                return Ok(CallbackReply {
+                    status: 503,
+                    content_type: "text/plain",
+                    body: "status check failed; retry later".into(),
+                    outcome: None,
+                });
+            }
+        }
+    } else {
+        event
+    };
+    let outcome = apply_event(ctx, code, &confirmed).await?;
+    let (status, content_type, body) = gateway.callback_ack(true);
+    Ok(CallbackReply {
+        status,
+        content_type,
+        body,
+        outcome: Some(outcome),
+    })
+}
+
+/// Applies a verified (or status-confirmed) gateway event to the payment it names.
+pub async fn apply_event(
+    ctx: &AppContext,
+    code: &str,
+    event: &GatewayEvent,
+) -> Result<Outcome, Error> {
+    let now = ctx.clock.now();
+    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "select id, customer_id from payments where merchant_ref = $1 and method = $2",
+    )
+    .bind(&event.merchant_ref)
+    .bind(code)
+    .fetch_optional(&ctx.pool)
+    .await?;
+    let Some((payment_id, customer_id)) = found else {
+        let mut conn = ctx.pool.acquire().await?;
+        security_event(
+            &mut conn,
+            now,
+            "webhook_unknown_payment",
+            &format!("{code}: {}", event.merchant_ref),
+            None,
+        )
+        .await?;
+        return Ok(Outcome::Unknown);
+    };
+    let mut tx = ctx.pool.begin().await?;
+    customers::lock(&mut tx, customer_id).await?;
+    let (status, amount, invoice_id): (String, i64, Option<Uuid>) =
+        sqlx::query_as("select status, amount, invoice_id from payments where id = $1 for update")
+            .bind(payment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if status == "paid" {
+        if event.status != GatewayStatus::Paid {
+            tracing::warn!(merchant_ref = %event.merchant_ref, reported = ?event.status,
+                           "a later notice for a paid payment was ignored; paid is final");
+        }
+        return Ok(Outcome::AlreadyApplied);
+    }
+    let outcome = match event.status {
+        GatewayStatus::Paid if event.amount != amount => {
+            let reason = format!(
+                "the gateway reported {} but the payment is {amount}",
+                event.amount
+            );
+            sqlx::query(
+                "update payments set review_reason = $2, last_checked_at = $3 where id = $1",
+            )
+            .bind(payment_id)
+            .bind(&reason)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            security_event(
+                &mut tx,
+                now,
+                "payment_amount_mismatch",
+                &format!("{}: {reason}", event.merchant_ref),
+                None,
+            )
+            .await?;
+            Outcome::Held
+        }
+        GatewayStatus::Paid => {
+            if let Some(gateway_ref) = &event.gateway_ref {
+                sqlx::query(
+                    "update payments set gateway_ref = coalesce(gateway_ref, $2) where id = $1",
+                )
+                .bind(payment_id)
+                .bind(gateway_ref)
+                .execute(&mut *tx)
+                .await?;
+            }
+            crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
+            isolation::restore_paid_up(&mut tx, ctx).await?;
+            Outcome::Applied
+        }
+        GatewayStatus::Pending => {
+            sqlx::query("update payments set last_checked_at = $2 where id = $1")
+                .bind(payment_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Outcome::StillPending
+        }
+        GatewayStatus::Failed | GatewayStatus::Expired => {
+            let new_status = if event.status == GatewayStatus::Failed {
+                "failed"
+            } else {
+                "expired"
+            };
+            sqlx::query("update payments set status = $2, last_checked_at = $3 where id = $1 and status = 'pending'")
+                .bind(payment_id)
+                .bind(new_status)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Outcome::Closed
+        }
+    };
+    tx.commit().await?;
+    match outcome {
+        Outcome::Applied => {
+            publish(
+                ctx,
+                BillingEvent::PaymentSettled {
+                    payment_id,
+                    invoice_id,
+                    customer_id,
+                    amount,
+                },
+            );
+            isolation::spawn_delivery(ctx);
+        }
+        Outcome::Closed | Outcome::Held => {
+            publish(
+                ctx,
+                BillingEvent::PaymentChanged {
+                    payment_id,
+                    invoice_id,
+                    status: format!("{outcome:?}").to_lowercase(),
+                },
+            );
+        }
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct PollSummary {
+    pub checked: usize,
+    pub paid: usize,
+    pub closed: usize,
+    pub errors: usize,
+}
+
+/// Asks the gateways about pending payments (oldest check first), so payments complete
+/// even when no callback can reach the shop. Past their expiry they become `expired`.
+pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
+    let rows: Vec<(Uuid,)> = sqlx::query_as(
+        "select id from payments where status = 'pending' and merchant_ref is not null \
+         and review_reason is null order by last_checked_at nulls first, created_at limit 200",
+    )
+    .fetch_all(&ctx.pool)
+    .await?;
+    let mut summary = PollSummary::default();
+    for (id,) in rows {
+        summary.checked += 1;
+        match check_one(ctx, id).await {
+            Ok(Outcome::Applied) => summary.paid += 1,
+            Ok(Outcome::Closed) => summary.closed += 1,
+            Ok(_) => {}
+            Err(err) => {
+                summary.errors += 1;
+                tracing::warn!(payment_id = %id, error = %err, "payment status check failed");
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// "Check now" for one payment.
+pub async fn check_payment(ctx: &AppContext, payment_id: Uuid) -> Result<Outcome, Error> {
+    check_one(ctx, payment_id).await
+}
+
+async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
+    let row: Option<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        String,
+    )> = sqlx::query_as(
+        "select method, merchant_ref, gateway_ref, expires_at, status from payments where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&ctx.pool)
+    .await?;
+    let (code, merchant_ref, gateway_ref, expires_at, status) =
+        row.ok_or(Error::NotFound("payment"))?;
+    if status == "paid" {
+        return Ok(Outcome::AlreadyApplied);
+    }
+    let merchant_ref = merchant_ref.ok_or_else(|| Error::conflict("not a gateway payment"))?;
+    let gateway = ctx
+        .gateways
+        .get(&code)
+        .ok_or_else(|| Error::conflict(format!("the gateway {code} is not enabled")))?;
+    let event = gateway
+        .status(&merchant_ref, gateway_ref.as_deref())
+        .await
+        .map_err(|e| Error::Unexpected(anyhow::anyhow!("{code} status check: {e}")))?;
+    let expired = expires_at.is_some_and(|at| at + Duration::minutes(30) < ctx.clock.now());
+    let event = if event.status == GatewayStatus::Pending && expired {
+        GatewayEvent {
+            status: GatewayStatus::Expired,
+            ..event
+        }
+    } else {
+        event
+    };
+    apply_event(ctx, &code, &event).await
+}

@@ -1,0 +1,367 @@
+//! Pay links, the pay page's data, and starting a gateway payment.
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use billing_gateways::{CreatePayment, MethodKind};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rand::RngCore;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::token_hash;
+use crate::business::BankAccount;
+use crate::{AppContext, Error};
+
+const LINK_DAYS: i64 = 30;
+const PAYMENT_MINUTES: u32 = 24 * 60;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PayLink {
+    /// Send this to the customer (WhatsApp). Opens the pay page on the public listener.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates a new link for an invoice that is still open (older links stay valid).
+pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLink, Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("select status, number from invoices where id = $1")
+            .bind(invoice_id)
+            .fetch_optional(&ctx.pool)
+            .await?;
+    let (status, number) = row.ok_or(Error::NotFound("invoice"))?;
+    crate::payments::ensure_payable(&status, &number)?;
+    let mut raw = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let expires_at = ctx.clock.now() + Duration::days(LINK_DAYS);
+    sqlx::query(
+        "insert into pay_links (id, invoice_id, token_hash, expires_at) values ($1, $2, $3, $4)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(invoice_id)
+    .bind(token_hash(&token))
+    .bind(expires_at)
+    .execute(&ctx.pool)
+    .await?;
+    let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
+        .fetch_one(&ctx.pool)
+        .await?;
+    let base = base
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| ctx.public_fallback_url.clone());
+    Ok(PayLink {
+        url: format!("{}/pay/{token}", base.trim_end_matches('/')),
+        expires_at,
+    })
+}
+
+async fn resolve(ctx: &AppContext, token: &str) -> Result<Uuid, Error> {
+    if token.len() < 20 || token.len() > 64 {
+        return Err(Error::NotFound("pay link"));
+    }
+    sqlx::query_scalar("select invoice_id from pay_links where token_hash = $1 and expires_at > $2")
+        .bind(token_hash(token))
+        .bind(ctx.clock.now())
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("pay link"))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodOption {
+    pub gateway: String,
+    pub code: String,
+    pub name: String,
+    pub fee: i64,
+    pub kind: MethodKind,
+    pub image_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentInstructions {
+    pub payment_id: Uuid,
+    pub merchant_ref: String,
+    pub gateway: String,
+    pub method: Option<String>,
+    pub amount: i64,
+    pub status: String,
+    pub payment_url: Option<String>,
+    pub va_number: Option<String>,
+    pub qr_string: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What the customer sees: only what they need, nothing else about the ISP's books.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayPage {
+    pub business_name: String,
+    pub logo_data_url: Option<String>,
+    pub bank_accounts: Vec<BankAccount>,
+    pub invoice_id: Uuid,
+    pub invoice_number: String,
+    pub customer_name: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub due_on: NaiveDate,
+    pub total: i64,
+    pub paid: i64,
+    pub owed: i64,
+    pub status: String,
+    pub methods: Vec<MethodOption>,
+    pub pending: Option<PaymentInstructions>,
+}
+
+pub async fn pay_page(ctx: &AppContext, token: &str) -> Result<PayPage, Error> {
+    pay_page_inner(ctx, token, true).await
+}
+
+/// The same view without asking the gateways for their methods (for live status).
+pub async fn pay_page_status(ctx: &AppContext, token: &str) -> Result<PayPage, Error> {
+    pay_page_inner(ctx, token, false).await
+}
+
+async fn pay_page_inner(
+    ctx: &AppContext,
+    token: &str,
+    with_methods: bool,
+) -> Result<PayPage, Error> {
+    let invoice_id = resolve(ctx, token).await?;
+    let invoice = crate::invoices::get(ctx, invoice_id).await?;
+    let business = crate::business::get(ctx).await?;
+    let s = &invoice.summary;
+    let mut methods = Vec::new();
+    if s.owed > 0 && with_methods {
+        for gateway in ctx.gateways.all() {
+            match gateway.methods(s.owed).await {
+                Ok(list) => methods.extend(list.into_iter().map(|m| MethodOption {
+                    gateway: gateway.code().to_owned(),
+                    code: m.code,
+                    name: m.name,
+                    fee: m.fee,
+                    kind: m.kind,
+                    image_url: m.image_url,
+                })),
+                Err(err) => {
+                    tracing::warn!(gateway = gateway.code(), error = %err, "payment methods unavailable")
+                }
+            }
+        }
+    }
+    let pending = latest_pending(ctx, invoice_id).await?;
+    Ok(PayPage {
+        business_name: business.name,
+        logo_data_url: business.logo_data_url,
+        bank_accounts: business.bank_accounts,
+        invoice_id,
+        invoice_number: s.number.clone(),
+        customer_name: s.customer_name.clone(),
+        period_start: s.period_start,
+        period_end: s.period_end.pred_opt().unwrap_or(s.period_end),
+        due_on: s.due_on,
+        total: s.total,
+        paid: s.paid,
+        owed: s.owed,
+        status: s.status.clone(),
+        methods,
+        pending,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: Uuid,
+    merchant_ref: String,
+    method: String,
+    gateway_method: Option<String>,
+    amount: i64,
+    status: String,
+    payment_url: Option<String>,
+    va_number: Option<String>,
+    qr_string: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<PendingRow> for PaymentInstructions {
+    fn from(r: PendingRow) -> Self {
+        PaymentInstructions {
+            payment_id: r.id,
+            merchant_ref: r.merchant_ref,
+            gateway: r.method,
+            method: r.gateway_method,
+            amount: r.amount,
+            status: r.status,
+            payment_url: r.payment_url,
+            va_number: r.va_number,
+            qr_string: r.qr_string,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+const PENDING_COLUMNS: &str = "id, merchant_ref, method, gateway_method, amount, status, \
+    payment_url, va_number, qr_string, expires_at";
+
+async fn latest_pending(
+    ctx: &AppContext,
+    invoice_id: Uuid,
+) -> Result<Option<PaymentInstructions>, Error> {
+    let row: Option<PendingRow> = sqlx::query_as(&format!(
+        "select {PENDING_COLUMNS} from payments where invoice_id = $1 and status = 'pending' \
+         and merchant_ref is not null and gateway_ref is not null \
+         and (expires_at is null or expires_at > $2) order by created_at desc limit 1"
+    ))
+    .bind(invoice_id)
+    .bind(ctx.clock.now())
+    .fetch_optional(&ctx.pool)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+/// The customer chose a method on the pay page.
+pub async fn start_payment(
+    ctx: &AppContext,
+    token: &str,
+    gateway: &str,
+    method: &str,
+) -> Result<PaymentInstructions, Error> {
+    let invoice_id = resolve(ctx, token).await?;
+    start_payment_for_invoice(ctx, invoice_id, gateway, method).await
+}
+
+/// Creates a gateway payment for what an invoice still owes (or returns the one already
+/// waiting for the same method, so a double click creates nothing twice).
+#[tracing::instrument(skip_all, fields(invoice_id = %invoice_id, gateway, method))]
+pub async fn start_payment_for_invoice(
+    ctx: &AppContext,
+    invoice_id: Uuid,
+    gateway_code: &str,
+    method: &str,
+) -> Result<PaymentInstructions, Error> {
+    let gateway = ctx
+        .gateways
+        .get(gateway_code)
+        .ok_or_else(|| Error::validation("gateway", "this payment gateway is not enabled"))?;
+    if method.is_empty() || method.len() > 20 {
+        return Err(Error::validation("method", "choose a payment method"));
+    }
+    let invoice = crate::invoices::get(ctx, invoice_id).await?;
+    let s = &invoice.summary;
+    crate::payments::ensure_payable(&s.status, &s.number)?;
+    let now = ctx.clock.now();
+    let existing: Option<PendingRow> = sqlx::query_as(&format!(
+        "select {PENDING_COLUMNS} from payments where invoice_id = $1 and status = 'pending' \
+         and method = $2 and gateway_method = $3 and amount = $4 and gateway_ref is not null \
+         and (expires_at is null or expires_at > $5) order by created_at desc limit 1"
+    ))
+    .bind(invoice_id)
+    .bind(gateway_code)
+    .bind(method)
+    .bind(s.owed)
+    .bind(now)
+    .fetch_optional(&ctx.pool)
+    .await?;
+    if let Some(row) = existing {
+        return Ok(row.into());
+    }
+
+    let attempt: i64 =
+        sqlx::query_scalar("select count(*) + 1 from payments where invoice_id = $1")
+            .bind(invoice_id)
+            .fetch_one(&ctx.pool)
+            .await?;
+    let merchant_ref = format!("{}-{attempt}", s.number.replace('/', "-"));
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "insert into payments (id, customer_id, invoice_id, method, gateway_method, merchant_ref, \
+                               amount, status, expires_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
+    )
+    .bind(id)
+    .bind(s.customer_id)
+    .bind(invoice_id)
+    .bind(gateway_code)
+    .bind(method)
+    .bind(&merchant_ref)
+    .bind(s.owed)
+    .bind(now + Duration::minutes(i64::from(PAYMENT_MINUTES)))
+    .execute(&ctx.pool)
+    .await?;
+
+    let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
+        .fetch_one(&ctx.pool)
+        .await?;
+    let base = base
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| ctx.public_fallback_url.clone());
+    let base = base.trim_end_matches('/');
+    let request = CreatePayment {
+        merchant_ref: merchant_ref.clone(),
+        amount: s.owed,
+        method: method.to_owned(),
+        customer_name: s.customer_name.clone(),
+        phone: invoice.customer_phone.clone(),
+        email: None,
+        description: format!("Tagihan internet {}", s.number),
+        callback_url: format!("{base}/api/payments/webhook/{gateway_code}"),
+        return_url: format!("{base}/pay/return/{merchant_ref}"),
+        expiry_minutes: PAYMENT_MINUTES,
+    };
+    match gateway.create(&request).await {
+        Ok(created) => {
+            let row: PendingRow = sqlx::query_as(&format!(
+                "update payments set gateway_ref = $2, payment_url = $3, va_number = $4, \
+                     qr_string = $5, expires_at = coalesce($6, expires_at) \
+                 where id = $1 returning {PENDING_COLUMNS}"
+            ))
+            .bind(id)
+            .bind(&created.gateway_ref)
+            .bind(&created.payment_url)
+            .bind(&created.va_number)
+            .bind(&created.qr_string)
+            .bind(created.expires_at)
+            .fetch_one(&ctx.pool)
+            .await
+            .context("recording the created payment")?;
+            Ok(row.into())
+        }
+        Err(err) => {
+            sqlx::query("update payments set status = 'failed', review_reason = $2 where id = $1 and status = 'pending'")
+                .bind(id)
+                .bind(format!("create failed: {err}"))
+                .execute(&ctx.pool)
+                .await?;
+            tracing::warn!(error = %err, "gateway refused to create the payment");
+            Err(Error::conflict(format!(
+                "the payment gateway could not create the payment: {err}"
+            )))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PaymentStatusView {
+    pub payment_id: Uuid,
+    pub merchant_ref: Option<String>,
+    pub status: String,
+    pub amount: i64,
+    pub invoice_id: Option<Uuid>,
+    pub invoice_status: Option<String>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// The state of a payment by its merchant reference (or id).
+pub async fn payment_status(ctx: &AppContext, reference: &str) -> Result<PaymentStatusView, Error> {
+    let id = reference.parse::<Uuid>().ok();
+    sqlx::query_as(
+        "select p.id as payment_id, p.merchant_ref, p.status, p.amount, p.invoice_id, \
+                i.status as invoice_status, p.paid_at \
+         from payments p left join invoices i on i.id = p.invoice_id \
+         where p.merchant_ref = $1 or p.id = $2",
+    )
+    .bind(reference)
+    .bind(id)
+    .fetch_optional(&ctx.pool)
+    .await?
+    .ok_or(Error::NotFound("payment"))
+}

@@ -1,0 +1,310 @@
+//! Admin side of online payments: pay links, gateway payments, status checks, gateway
+//! settings and the public-URL check.
+
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use billing_app::online::{
+    GatewaySettings, GatewaySettingsInput, PayLink, PaymentStatusView, PollSummary,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+/// A new pay link for an open invoice (send it by WhatsApp).
+#[utoipa::path(get, operation_id = "invoice_pay_link", path = "/api/invoices/{id}/pay", tag = "payments",
+    security(("bearer" = [])),
+    responses((status = 200, body = PayLink), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn pay_link(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<PayLink>, ApiError> {
+    Ok(Json(
+        billing_app::online::create_pay_link(&state.ctx, id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MethodParams {
+    /// Rupiah; fees depend on it.
+    pub amount: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MethodView {
+    pub gateway: String,
+    pub code: String,
+    pub name: String,
+    pub fee: i64,
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MethodList {
+    pub items: Vec<MethodView>,
+}
+
+/// Payment methods of every enabled gateway for an amount.
+#[utoipa::path(get, operation_id = "payment_methods", path = "/api/payments/methods", tag = "payments",
+    params(MethodParams), security(("bearer" = [])), responses((status = 200, body = MethodList)))]
+pub async fn methods(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<MethodParams>,
+) -> Result<Json<MethodList>, ApiError> {
+    if p.amount <= 0 {
+        return Err(ApiError::Validation {
+            field: "amount",
+            message: "the amount must be more than zero".into(),
+        });
+    }
+    let mut items = Vec::new();
+    for gateway in state.ctx.gateways.all() {
+        let list = gateway
+            .methods(p.amount)
+            .await
+            .map_err(|e| ApiError::Conflict {
+                field: None,
+                message: format!("{}: {e}", gateway.code()),
+            })?;
+        items.extend(list.into_iter().map(|m| {
+            MethodView {
+                gateway: gateway.code().to_owned(),
+                code: m.code,
+                name: m.name,
+                fee: m.fee,
+                kind: serde_json::to_value(m.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            }
+        }));
+    }
+    Ok(Json(MethodList { items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateGatewayPayment {
+    pub invoice_id: Uuid,
+    pub gateway: String,
+    pub method: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayPaymentView {
+    pub payment_id: Uuid,
+    pub merchant_ref: String,
+    pub gateway: String,
+    pub amount: i64,
+    pub status: String,
+    pub payment_url: Option<String>,
+    pub va_number: Option<String>,
+    pub qr_string: Option<String>,
+}
+
+/// Creates a gateway payment for what an invoice still owes.
+#[utoipa::path(post, operation_id = "create_gateway_payment", path = "/api/payments/create", tag = "payments",
+    request_body = CreateGatewayPayment, security(("bearer" = [])),
+    responses((status = 200, body = GatewayPaymentView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(b): ApiJson<CreateGatewayPayment>,
+) -> Result<Json<GatewayPaymentView>, ApiError> {
+    let p = billing_app::online::start_payment_for_invoice(
+        &state.ctx,
+        b.invoice_id,
+        &b.gateway,
+        &b.method,
+    )
+    .await?;
+    Ok(Json(GatewayPaymentView {
+        payment_id: p.payment_id,
+        merchant_ref: p.merchant_ref,
+        gateway: p.gateway,
+        amount: p.amount,
+        status: p.status,
+        payment_url: p.payment_url,
+        va_number: p.va_number,
+        qr_string: p.qr_string,
+    }))
+}
+
+/// A payment's state, by merchant reference or id.
+#[utoipa::path(get, operation_id = "payment_status", path = "/api/payments/{id}/status", tag = "payments",
+    security(("bearer" = [])),
+    responses((status = 200, body = PaymentStatusView), (status = 404, body = ErrorBody)))]
+pub async fn status(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(reference): Path<String>,
+) -> Result<Json<PaymentStatusView>, ApiError> {
+    Ok(Json(
+        billing_app::online::payment_status(&state.ctx, &reference).await?,
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckResult {
+    /// applied, already_applied, still_pending, closed, held or unknown.
+    pub outcome: String,
+    pub payment: PaymentStatusView,
+}
+
+/// "Check now": asks the gateway about one payment.
+#[utoipa::path(post, operation_id = "check_payment", path = "/api/payments/{id}/check", tag = "payments",
+    security(("bearer" = [])),
+    responses((status = 200, body = CheckResult), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn check(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<CheckResult>, ApiError> {
+    let outcome = billing_app::online::check_payment(&state.ctx, id).await?;
+    let payment = billing_app::online::payment_status(&state.ctx, &id.to_string()).await?;
+    let outcome = serde_json::to_value(outcome)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    Ok(Json(CheckResult { outcome, payment }))
+}
+
+/// Checks every pending gateway payment now (the poller runs this every 5 minutes).
+#[utoipa::path(post, operation_id = "check_pending_payments", path = "/api/payments/check-pending", tag = "payments",
+    security(("bearer" = [])), responses((status = 200, body = PollSummary)))]
+pub async fn check_pending(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<PollSummary>, ApiError> {
+    Ok(Json(billing_app::online::check_pending(&state.ctx).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewaySettingsList {
+    pub items: Vec<GatewaySettings>,
+}
+
+/// Payment gateway settings (keys are never returned).
+#[utoipa::path(get, operation_id = "list_gateway_settings", path = "/api/settings/gateways", tag = "settings",
+    security(("bearer" = [])), responses((status = 200, body = GatewaySettingsList)))]
+pub async fn gateways(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<GatewaySettingsList>, ApiError> {
+    Ok(Json(GatewaySettingsList {
+        items: billing_app::online::gateway_settings(&state.ctx).await?,
+    }))
+}
+
+/// Configures a gateway; the API key goes to the OS keyring.
+#[utoipa::path(put, operation_id = "update_gateway_settings", path = "/api/settings/gateways/{code}", tag = "settings",
+    request_body = GatewaySettingsInput, security(("bearer" = [])),
+    responses((status = 200, body = GatewaySettings), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_gateway(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<GatewaySettingsInput>,
+) -> Result<Json<GatewaySettings>, ApiError> {
+    Ok(Json(
+        billing_app::online::update_gateway_settings(&state.ctx, &code, b).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct PublicUrl {
+    /// The address customers and gateways use, e.g. `https://bayar.rtrwnet.id` (a tunnel).
+    pub public_base_url: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicUrlCheck {
+    pub ok: bool,
+    pub url: String,
+    /// What is wrong, in plain words, and how to fix it.
+    pub message: String,
+}
+
+/// Sets the public base URL used in pay links and gateway callbacks.
+#[utoipa::path(put, operation_id = "set_public_url", path = "/api/settings/public-url", tag = "settings",
+    request_body = PublicUrl, security(("bearer" = [])),
+    responses((status = 200, body = PublicUrl), (status = 422, body = ErrorBody)))]
+pub async fn set_public_url(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(b): ApiJson<PublicUrl>,
+) -> Result<Json<PublicUrl>, ApiError> {
+    let url = b
+        .public_base_url
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &url {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
+            return Err(ApiError::Validation {
+                field: "public_base_url",
+                message: "enter a full address such as https://bayar.example.id".into(),
+            });
+        }
+    }
+    sqlx_update_public_url(&state, url.as_deref()).await?;
+    Ok(Json(PublicUrl {
+        public_base_url: url,
+    }))
+}
+
+async fn sqlx_update_public_url(state: &HttpState, url: Option<&str>) -> Result<(), ApiError> {
+    billing_app::business::set_public_base_url(&state.ctx, url)
+        .await
+        .map_err(ApiError::from)
+}
+
+/// Checks that the public URL reaches THIS app's public listener, with a one-time nonce.
+#[utoipa::path(post, operation_id = "check_public_url", path = "/api/settings/public-url/check", tag = "settings",
+    security(("bearer" = [])), responses((status = 200, body = PublicUrlCheck)))]
+pub async fn check_public_url(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<PublicUrlCheck>, ApiError> {
+    let url = billing_app::business::public_base_url(&state.ctx).await?;
+    let Some(url) = url else {
+        return Ok(Json(PublicUrlCheck {
+            ok: false,
+            url: state.ctx.public_fallback_url.clone(),
+            message: "No public address is set. Expose the public listener with a tunnel (cloudflared, ngrok, Tailscale Funnel) or a port forward, then enter its https address.".into(),
+        }));
+    };
+    let nonce = billing_app::online::new_nonce();
+    if let Ok(mut n) = state.nonces.lock() {
+        n.insert(nonce.clone());
+    }
+    let probe = format!("{url}/.well-known/mikrobill-check/{nonce}");
+    let client = reqwest_client();
+    let result = client.get(&probe).send().await;
+    if let Ok(mut n) = state.nonces.lock() {
+        n.remove(&nonce);
+    }
+    let (ok, message) = match result {
+        Ok(res) if res.status().as_u16() == 204 => (true, "The public address reaches this app.".to_owned()),
+        Ok(res) if res.status().as_u16() == 404 => (false, "The address answers, but it is not this app's public listener (another app, or the tunnel points at the wrong port).".to_owned()),
+        Ok(res) => (false, format!("The address answered with HTTP {}; check the tunnel's target port.", res.status().as_u16())),
+        Err(e) if e.is_timeout() => (false, "No answer within 10 seconds: is the tunnel running?".to_owned()),
+        Err(e) if e.is_connect() => (false, "Cannot connect: the name does not resolve or nothing listens there. Start the tunnel or fix the address.".to_owned()),
+        Err(e) => (false, format!("The check failed: {e}")),
+    };
+    Ok(Json(PublicUrlCheck { ok, url, message }))
+}
+
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default()
+}

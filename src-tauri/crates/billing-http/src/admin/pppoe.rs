@@ -1,0 +1,175 @@
+//! `/api/pppoe/*`: profiles (sync from the routers), PPPoE users (the secrets of
+//! subscriptions) and manual isolate / restore with a reason.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use billing_app::pppoe::{PppoeUser, Profile};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RouterParams {
+    pub router_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileList {
+    pub items: Vec<Profile>,
+}
+
+/// Profiles as last synced (with the plans that use them).
+#[utoipa::path(get, operation_id = "list_pppoe_profiles", path = "/api/pppoe/profiles", tag = "pppoe",
+    params(RouterParams), security(("bearer" = [])), responses((status = 200, body = ProfileList)))]
+pub async fn profiles(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Query(p): Query<RouterParams>,
+) -> Result<Json<ProfileList>, ApiError> {
+    Ok(Json(ProfileList {
+        items: billing_app::pppoe::profiles(&s.ctx, p.router_id).await?,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SyncBody {
+    /// One router; all routers when absent.
+    pub router_id: Option<Uuid>,
+}
+
+/// Reads the profiles of the router(s), updates the local copy, deactivates the missing.
+#[utoipa::path(post, operation_id = "sync_pppoe_profiles", path = "/api/pppoe/profiles/sync", tag = "pppoe",
+    request_body = SyncBody, security(("bearer" = [])),
+    responses((status = 200, body = ProfileList), (status = 502, body = ErrorBody)))]
+pub async fn sync(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    body: axum::body::Bytes,
+) -> Result<Json<ProfileList>, ApiError> {
+    // The body is optional: no body syncs every router.
+    let router_id = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<SyncBody>(&body)
+            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?
+            .router_id
+    };
+    Ok(Json(ProfileList {
+        items: billing_app::pppoe::sync_profiles(&s.ctx, router_id).await?,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PppoeUserList {
+    pub items: Vec<PppoeUser>,
+}
+
+/// PPPoE subscriptions with their router and queued router commands.
+#[utoipa::path(get, operation_id = "list_pppoe_users", path = "/api/pppoe/users", tag = "pppoe",
+    params(RouterParams), security(("bearer" = [])), responses((status = 200, body = PppoeUserList)))]
+pub async fn users(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Query(p): Query<RouterParams>,
+) -> Result<Json<PppoeUserList>, ApiError> {
+    Ok(Json(PppoeUserList {
+        items: billing_app::pppoe::users(&s.ctx, p.router_id).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignBody {
+    pub subscription_id: Uuid,
+    pub router_id: Uuid,
+}
+
+/// Creates the PPPoE secret of a subscription on a router (moving it off another one).
+#[utoipa::path(post, operation_id = "create_pppoe_user", path = "/api/pppoe/users", tag = "pppoe",
+    request_body = AssignBody, security(("bearer" = [])),
+    responses((status = 201, body = PppoeUser), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    ApiJson(b): ApiJson<AssignBody>,
+) -> Result<(StatusCode, Json<PppoeUser>), ApiError> {
+    let user =
+        billing_app::pppoe::assign(&s.ctx, &u.0.username, b.subscription_id, b.router_id).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordBody {
+    pub password: String,
+}
+
+/// Changes the login password (here and on the router).
+#[utoipa::path(put, operation_id = "set_pppoe_password", path = "/api/pppoe/users/{id}/password", tag = "pppoe",
+    request_body = PasswordBody, security(("bearer" = [])),
+    responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn password(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<PasswordBody>,
+) -> Result<Json<PppoeUser>, ApiError> {
+    Ok(Json(
+        billing_app::pppoe::change_password(&s.ctx, &u.0.username, id, &b.password).await?,
+    ))
+}
+
+/// Removes the subscription's secret from its router.
+#[utoipa::path(delete, operation_id = "delete_pppoe_user", path = "/api/pppoe/users/{id}", tag = "pppoe",
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn remove(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::pppoe::unassign(&s.ctx, &u.0.username, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReasonBody {
+    /// Why (kept in the audit log).
+    pub reason: String,
+}
+
+/// Isolates a subscription by hand.
+#[utoipa::path(post, operation_id = "isolate_pppoe_user", path = "/api/pppoe/users/{id}/isolate", tag = "pppoe",
+    request_body = ReasonBody, security(("bearer" = [])),
+    responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn isolate(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Result<Json<PppoeUser>, ApiError> {
+    Ok(Json(
+        billing_app::pppoe::set_isolated(&s.ctx, &u.0.username, id, true, &b.reason).await?,
+    ))
+}
+
+/// Restores an isolated subscription by hand.
+#[utoipa::path(post, operation_id = "restore_pppoe_user", path = "/api/pppoe/users/{id}/restore", tag = "pppoe",
+    request_body = ReasonBody, security(("bearer" = [])),
+    responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn restore(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Result<Json<PppoeUser>, ApiError> {
+    Ok(Json(
+        billing_app::pppoe::set_isolated(&s.ctx, &u.0.username, id, false, &b.reason).await?,
+    ))
+}

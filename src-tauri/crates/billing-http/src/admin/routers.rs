@@ -1,0 +1,300 @@
+//! `/api/routers*` and `/api/reconcile/*`: routers, their status and live sessions, the
+//! router outbox, the audit log, and reconciliation.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use billing_app::outbox::{AuditEntry, OutboxEntry};
+use billing_app::ports::RemoteSession;
+use billing_app::reconcile::{ReconcileReport, RepairReport};
+use billing_app::routers::{ConnectionReport, Router, RouterInput};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, AuthUser};
+use crate::{ApiError, HttpState};
+
+/// A router to add, or the fields to change (absent fields stay as they are).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RouterBody {
+    pub name: Option<String>,
+    /// IP address or host name of the router's API service.
+    pub host: Option<String>,
+    /// Default 8728, or 8729 with TLS.
+    pub port: Option<i32>,
+    pub tls: Option<bool>,
+    pub api_user: Option<String>,
+    /// Stored only in the OS keyring; never returned.
+    pub password: Option<String>,
+    /// Profile for isolated subscribers (default `isolir`), created on the router if missing.
+    pub isolation_profile: Option<String>,
+    /// Rate limit of that profile (default `256k/256k`).
+    pub isolation_rate_limit: Option<String>,
+    /// Address list a redirect rule uses for the "please pay" page (default `isolir`).
+    pub isolation_address_list: Option<String>,
+}
+
+impl From<RouterBody> for RouterInput {
+    fn from(b: RouterBody) -> Self {
+        RouterInput {
+            name: b.name,
+            host: b.host,
+            port: b.port,
+            tls: b.tls,
+            api_user: b.api_user,
+            password: b.password.map(SecretString::from),
+            isolation_profile: b.isolation_profile,
+            isolation_rate_limit: b.isolation_rate_limit,
+            isolation_address_list: b.isolation_address_list,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RouterList {
+    pub items: Vec<Router>,
+}
+
+/// Lists routers with their last known status.
+#[utoipa::path(get, operation_id = "list_routers", path = "/api/routers", tag = "routers",
+    security(("bearer" = [])), responses((status = 200, body = RouterList)))]
+pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<RouterList>, ApiError> {
+    Ok(Json(RouterList {
+        items: billing_app::routers::list(&s.ctx).await?,
+    }))
+}
+
+/// Adds a router (the password goes to the OS keyring).
+#[utoipa::path(post, operation_id = "create_router", path = "/api/routers", tag = "routers",
+    request_body = RouterBody, security(("bearer" = [])),
+    responses((status = 201, body = Router), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    ApiJson(b): ApiJson<RouterBody>,
+) -> Result<(StatusCode, Json<Router>), ApiError> {
+    let router = billing_app::routers::create(&s.ctx, b.into()).await?;
+    Ok((StatusCode::CREATED, Json(router)))
+}
+
+/// One router.
+#[utoipa::path(get, operation_id = "get_router", path = "/api/routers/{id}", tag = "routers",
+    security(("bearer" = [])), responses((status = 200, body = Router), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Router>, ApiError> {
+    Ok(Json(billing_app::routers::get(&s.ctx, id).await?))
+}
+
+/// Changes a router (and its password, if given).
+#[utoipa::path(patch, operation_id = "update_router", path = "/api/routers/{id}", tag = "routers",
+    request_body = RouterBody, security(("bearer" = [])),
+    responses((status = 200, body = Router), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<RouterBody>,
+) -> Result<Json<Router>, ApiError> {
+    Ok(Json(
+        billing_app::routers::update(&s.ctx, id, b.into()).await?,
+    ))
+}
+
+/// Deletes a router no subscription uses (and its password from the keyring).
+#[utoipa::path(delete, operation_id = "delete_router", path = "/api/routers/{id}", tag = "routers",
+    security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::routers::delete(&s.ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tests the connection: identity, version, board, and the API user's rights in plain words.
+#[utoipa::path(post, operation_id = "test_router", path = "/api/routers/{id}/test", tag = "routers",
+    security(("bearer" = [])),
+    responses((status = 200, body = ConnectionReport), (status = 404, body = ErrorBody)))]
+pub async fn test(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<ConnectionReport>, ApiError> {
+    Ok(Json(
+        billing_app::routers::test_connection(&s.ctx, id).await?,
+    ))
+}
+
+/// Refreshes the status (online, CPU, memory, uptime) of every router now.
+#[utoipa::path(post, operation_id = "refresh_routers", path = "/api/routers/refresh", tag = "routers",
+    security(("bearer" = [])), responses((status = 200, body = RouterList)))]
+pub async fn refresh(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+) -> Result<Json<RouterList>, ApiError> {
+    Ok(Json(RouterList {
+        items: billing_app::routers::refresh_status(&s.ctx).await?,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<RemoteSession>,
+}
+
+/// The live `/ppp/active` of a router.
+#[utoipa::path(get, operation_id = "list_router_sessions", path = "/api/routers/{id}/sessions", tag = "routers",
+    security(("bearer" = [])),
+    responses((status = 200, body = SessionList), (status = 404, body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn sessions(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<SessionList>, ApiError> {
+    Ok(Json(SessionList {
+        items: billing_app::pppoe::sessions(&s.ctx, id).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct KickBody {
+    /// The PPPoE login whose sessions end.
+    pub login: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KickResult {
+    pub sessions_ended: usize,
+}
+
+/// Disconnects a live session (it redials with its current profile). Audited.
+#[utoipa::path(post, operation_id = "kick_router_session", path = "/api/routers/{id}/sessions/kick", tag = "routers",
+    request_body = KickBody, security(("bearer" = [])),
+    responses((status = 200, body = KickResult), (status = 404, body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn kick(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<KickBody>,
+) -> Result<Json<KickResult>, ApiError> {
+    let ended = billing_app::pppoe::kick(&s.ctx, &u.0.username, id, &b.login).await?;
+    Ok(Json(KickResult {
+        sessions_ended: ended,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CommandParams {
+    /// Only commands still waiting (default true).
+    pub pending: Option<bool>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommandList {
+    pub items: Vec<OutboxEntry>,
+}
+
+/// The router outbox: writes waiting for delivery (with their last error) or all recent.
+#[utoipa::path(get, operation_id = "list_router_commands", path = "/api/routers/commands", tag = "routers",
+    params(CommandParams), security(("bearer" = [])), responses((status = 200, body = CommandList)))]
+pub async fn commands(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Query(p): Query<CommandParams>,
+) -> Result<Json<CommandList>, ApiError> {
+    let items =
+        billing_app::outbox::list(&s.ctx, p.pending.unwrap_or(true), p.limit.unwrap_or(100))
+            .await?;
+    Ok(Json(CommandList { items }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryResult {
+    pub delivered: usize,
+}
+
+/// Delivers due router commands now instead of waiting for the next minute.
+#[utoipa::path(post, operation_id = "deliver_router_commands", path = "/api/routers/commands/deliver", tag = "routers",
+    security(("bearer" = [])), responses((status = 200, body = DeliveryResult)))]
+pub async fn deliver(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+) -> Result<Json<DeliveryResult>, ApiError> {
+    Ok(Json(DeliveryResult {
+        delivered: billing_app::outbox::deliver(&s.ctx).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditParams {
+    pub router_id: Option<Uuid>,
+    /// A login (or another target name).
+    pub target: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditEntry>,
+}
+
+/// Every router write: who, what, before, after, result.
+#[utoipa::path(get, operation_id = "list_router_audit", path = "/api/routers/audit", tag = "routers",
+    params(AuditParams), security(("bearer" = [])), responses((status = 200, body = AuditList)))]
+pub async fn audit(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<AuditList>, ApiError> {
+    let items = billing_app::outbox::audit(
+        &s.ctx,
+        p.router_id,
+        p.target.as_deref(),
+        p.limit.unwrap_or(100),
+    )
+    .await?;
+    Ok(Json(AuditList { items }))
+}
+
+/// Compares the router's secrets with the database; changes nothing.
+#[utoipa::path(get, operation_id = "check_reconcile", path = "/api/reconcile/{router_id}", tag = "routers",
+    security(("bearer" = [])),
+    responses((status = 200, body = ReconcileReport), (status = 404, body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn reconcile(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(router_id): Path<Uuid>,
+) -> Result<Json<ReconcileReport>, ApiError> {
+    Ok(Json(
+        billing_app::reconcile::check(&s.ctx, router_id).await?,
+    ))
+}
+
+/// Repairs every difference (through the outbox; audited when applied).
+#[utoipa::path(post, operation_id = "repair_reconcile", path = "/api/reconcile/{router_id}/repair", tag = "routers",
+    security(("bearer" = [])),
+    responses((status = 200, body = RepairReport), (status = 404, body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn repair(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(router_id): Path<Uuid>,
+) -> Result<Json<RepairReport>, ApiError> {
+    Ok(Json(
+        billing_app::reconcile::repair(&s.ctx, &u.0.username, router_id).await?,
+    ))
+}

@@ -1,0 +1,90 @@
+//! The public listener: the only surface the owner exposes to the internet. It serves
+//! what customers and gateways need — pay pages, gateway webhooks, `/healthz` — with a
+//! rate limit per client address, and nothing of the admin side.
+
+mod page;
+mod pay;
+mod webhook;
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{ApiError, HttpState};
+
+pub fn router(state: HttpState) -> Router {
+    // Customers: a person clicking around; gateways: bursts of callbacks.
+    let pages = GovernorConfigBuilder::default()
+        .per_millisecond(100)
+        .burst_size(60)
+        .finish();
+    let hooks = GovernorConfigBuilder::default()
+        .per_nanosecond(500_000)
+        .burst_size(2_000)
+        .finish();
+    let (Some(pages), Some(hooks)) = (pages, hooks) else {
+        unreachable!("rate limit quotas are non-zero constants")
+    };
+    let pay = Router::new()
+        .route("/pay/{token}", get(pay::page))
+        .route("/pay/{token}/payments", post(pay::start))
+        .route("/pay/{token}/status", get(pay::status))
+        .route("/pay/{token}/events", get(pay::events))
+        .route("/pay/return/{reference}", get(pay::returned))
+        .route("/healthz", get(healthz))
+        .route("/.well-known/mikrobill-check/{nonce}", get(check_nonce))
+        .layer(GovernorLayer::new(Arc::new(pages)));
+    let webhooks = Router::new()
+        .route("/api/payments/webhook/{gateway}", post(webhook::receive))
+        .layer(GovernorLayer::new(Arc::new(hooks)));
+    Router::new()
+        .merge(pay)
+        .merge(webhooks)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Liveness for the tunnel: says nothing about the business.
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Answers only for a nonce the admin side just issued: proves that the configured public
+/// URL really reaches this app's public listener.
+async fn check_nonce(State(state): State<HttpState>, Path(nonce): Path<String>) -> StatusCode {
+    let known = state
+        .nonces
+        .lock()
+        .map(|n| n.contains(&nonce))
+        .unwrap_or(false);
+    if known {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no route {}", uri.path()))
+}

@@ -1,0 +1,256 @@
+//! The pay page: one small server-rendered HTML document (no dashboard bundle), usable on
+//! a 360 px phone, Indonesian by default with English.
+
+use billing_app::online::{PayPage, PaymentInstructions};
+use billing_documents::{escape_html as esc, format_date_id, format_rupiah, Lang as DocLang};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+struct Texts {
+    lang: &'static str,
+    title: &'static str,
+    invoice: &'static str,
+    period: &'static str,
+    due: &'static str,
+    owed: &'static str,
+    paid_badge: &'static str,
+    paid_msg: &'static str,
+    choose: &'static str,
+    no_methods: &'static str,
+    transfer: &'static str,
+    va: &'static str,
+    copy: &'static str,
+    copied: &'static str,
+    open: &'static str,
+    scan: &'static str,
+    waiting: &'static str,
+    other: &'static str,
+    error: &'static str,
+}
+
+const ID: Texts = Texts {
+    lang: "id",
+    title: "Pembayaran tagihan",
+    invoice: "Nomor tagihan",
+    period: "Periode",
+    due: "Jatuh tempo",
+    owed: "Sisa yang harus dibayar",
+    paid_badge: "LUNAS",
+    paid_msg: "Terima kasih, pembayaran sudah diterima.",
+    choose: "Pilih cara bayar",
+    no_methods: "Pembayaran online belum tersedia.",
+    transfer: "Atau transfer manual ke:",
+    va: "Nomor Virtual Account",
+    copy: "Salin",
+    copied: "Tersalin",
+    open: "Lanjutkan ke halaman pembayaran",
+    scan: "Pindai kode QRIS ini dengan aplikasi bank atau e-wallet Anda.",
+    waiting: "Menunggu pembayaran… halaman ini diperbarui otomatis.",
+    other: "Pilih cara lain",
+    error: "Maaf, terjadi kesalahan. Coba lagi.",
+};
+
+const EN: Texts = Texts {
+    lang: "en",
+    title: "Invoice payment",
+    invoice: "Invoice number",
+    period: "Period",
+    due: "Due date",
+    owed: "Amount to pay",
+    paid_badge: "PAID",
+    paid_msg: "Thank you, your payment has been received.",
+    choose: "Choose how to pay",
+    no_methods: "Online payment is not available yet.",
+    transfer: "Or transfer manually to:",
+    va: "Virtual Account number",
+    copy: "Copy",
+    copied: "Copied",
+    open: "Continue to the payment page",
+    scan: "Scan this QRIS code with your bank or e-wallet app.",
+    waiting: "Waiting for payment… this page updates by itself.",
+    other: "Choose another method",
+    error: "Sorry, something went wrong. Please try again.",
+};
+
+const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,\
+'Segoe UI',Roboto,sans-serif;background:#f3f5f7;color:#1b1f24}main{max-width:480px;margin:0 auto;\
+padding:16px}.card{background:#fff;border-radius:12px;padding:16px;margin-bottom:12px;\
+box-shadow:0 1px 3px rgba(0,0,0,.08)}header{display:flex;align-items:center;gap:12px}\
+header img{max-height:48px;max-width:96px}h1{font-size:18px;margin:0}dl{display:grid;\
+grid-template-columns:auto 1fr;gap:6px 12px;margin:0}dt{color:#5c6670}dd{margin:0;\
+text-align:right;font-weight:600}.amount{font-size:28px;font-weight:700;text-align:center;\
+margin:8px 0}.badge{display:inline-block;background:#12b886;color:#fff;border-radius:6px;\
+padding:4px 10px;font-weight:700}button,.btn{display:block;width:100%;padding:12px;margin:6px 0;\
+border:1px solid #d0d7de;border-radius:8px;background:#fff;font-size:15px;text-align:left;\
+cursor:pointer;color:inherit;text-decoration:none}.btn.primary{background:#12b886;color:#fff;\
+border:0;text-align:center}.fee{float:right;color:#5c6670;font-size:13px}.va{font-size:22px;\
+font-weight:700;letter-spacing:1px;text-align:center}.qr svg{display:block;margin:0 auto;\
+max-width:100%;height:auto}.muted{color:#5c6670;font-size:13px}.lang{text-align:right;\
+font-size:13px}.hidden{display:none}.ok{text-align:center}";
+
+fn doc_lang(lang: Lang) -> DocLang {
+    match lang {
+        Lang::Id => DocLang::Id,
+        Lang::En => DocLang::En,
+    }
+}
+
+pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
+    let t = if lang == Lang::En { &EN } else { &ID };
+    let dl = doc_lang(lang);
+    let logo = view
+        .logo_data_url
+        .as_deref()
+        .filter(|l| l.starts_with("data:image/"))
+        .map(|l| format!("<img src=\"{}\" alt=\"\">", esc(l)))
+        .unwrap_or_default();
+    let paid = view.owed == 0 && view.status == "paid";
+    let methods: String = view
+        .methods
+        .iter()
+        .map(|m| {
+            format!(
+                "<button type=button class=method data-gateway=\"{}\" data-method=\"{}\">{}{}</button>",
+                esc(&m.gateway),
+                esc(&m.code),
+                esc(&m.name),
+                if m.fee > 0 { format!("<span class=fee>+{}</span>", esc(&format_rupiah(m.fee))) } else { String::new() }
+            )
+        })
+        .collect();
+    let banks: String = view
+        .bank_accounts
+        .iter()
+        .map(|b| {
+            format!(
+                "<p><b>{}</b> {} <span class=muted>a.n. {}</span></p>",
+                esc(&b.bank),
+                esc(&b.number),
+                esc(&b.holder)
+            )
+        })
+        .collect();
+    let other_lang = if lang == Lang::En {
+        ("id", "Bahasa Indonesia")
+    } else {
+        ("en", "English")
+    };
+    let pending = view
+        .pending
+        .as_ref()
+        .map(pending_json)
+        .unwrap_or_else(|| "null".into());
+    format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8>\
+<meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} {number}</title>\
+<style>{CSS}</style></head><body><main>\
+<p class=lang><a href=\"?lang={ol}\">{oln}</a></p>\
+<div class=card><header>{logo}<h1>{business}</h1></header></div>\
+<div class=card><dl><dt>{l_invoice}</dt><dd>{number}</dd><dt>{l_period}</dt><dd>{period}</dd>\
+<dt>{l_due}</dt><dd>{due}</dd></dl>\
+<p class=muted style=\"margin-top:12px\">{customer}</p>\
+<div id=owed class=\"{owed_class}\"><p class=muted style=\"text-align:center\">{l_owed}</p>\
+<p class=amount id=amount>{owed}</p></div>\
+<div id=paid class=\"ok {paid_class}\" role=status><p><span class=badge>{paid_badge}</span></p><p>{paid_msg}</p></div></div>\
+<div id=choose class=\"card {choose_class}\"><h2 style=\"font-size:16px\">{l_choose}</h2>{methods}{none}</div>\
+<div id=instructions class=\"card hidden\"></div>\
+<div class=\"card {banks_class}\"><p class=muted>{l_transfer}</p>{banks}</div>\
+</main><script>\
+const T={js_texts};const TOKEN={token_js};let current={pending};\
+{js}</script></body></html>",
+        lang = t.lang,
+        title = t.title,
+        number = esc(&view.invoice_number),
+        ol = other_lang.0,
+        oln = other_lang.1,
+        business = if view.business_name.trim().is_empty() {
+            t.title.to_owned()
+        } else {
+            esc(&view.business_name)
+        },
+        l_invoice = t.invoice,
+        l_period = t.period,
+        period = esc(&format!("{} – {}", format_date_id(view.period_start, dl), format_date_id(view.period_end, dl))),
+        l_due = t.due,
+        due = esc(&format_date_id(view.due_on, dl)),
+        customer = esc(&view.customer_name),
+        owed_class = if paid { "hidden" } else { "" },
+        l_owed = t.owed,
+        owed = esc(&format_rupiah(view.owed)),
+        paid_class = if paid { "" } else { "hidden" },
+        paid_badge = t.paid_badge,
+        paid_msg = t.paid_msg,
+        choose_class = if paid || view.owed == 0 { "hidden" } else { "" },
+        l_choose = t.choose,
+        none = if view.methods.is_empty() { format!("<p class=muted>{}</p>", t.no_methods) } else { String::new() },
+        banks_class = if paid || view.bank_accounts.is_empty() { "hidden" } else { "" },
+        l_transfer = t.transfer,
+        js_texts = js_texts(t),
+        token_js = js_string(token),
+        js = JS,
+    )
+}
+
+fn pending_json(p: &PaymentInstructions) -> String {
+    let value = serde_json::json!({
+        "payment_url": p.payment_url, "va_number": p.va_number,
+        "qr_svg": p.qr_string.as_deref().and_then(super::pay::qr_svg),
+    });
+    // `</` must not end the script element.
+    value.to_string().replace("</", "<\\/")
+}
+
+fn js_string(s: &str) -> String {
+    serde_json::Value::String(s.to_owned())
+        .to_string()
+        .replace("</", "<\\/")
+}
+
+fn js_texts(t: &Texts) -> String {
+    serde_json::json!({
+        "va": t.va, "copy": t.copy, "copied": t.copied, "open": t.open, "scan": t.scan,
+        "waiting": t.waiting, "other": t.other, "error": t.error,
+    })
+    .to_string()
+}
+
+const JS: &str = r#"
+const $=id=>document.getElementById(id);
+function el(tag,cls,text){const e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e}
+function show(p){const box=$('instructions');box.replaceChildren();box.classList.remove('hidden');$('choose').classList.add('hidden');
+ if(p.qr_svg){const q=el('div','qr');q.innerHTML=p.qr_svg;box.append(el('p','muted',T.scan),q)}
+ if(p.va_number){box.append(el('p','muted',T.va));const v=el('p','va',p.va_number);const b=el('button','btn',T.copy);
+  b.onclick=()=>{navigator.clipboard&&navigator.clipboard.writeText(p.va_number);b.textContent=T.copied};box.append(v,b)}
+ if(p.payment_url&&!p.qr_svg&&!p.va_number){const a=el('a','btn primary',T.open);a.href=p.payment_url;a.rel='noopener';box.append(a)}
+ box.append(el('p','muted',T.waiting));const o=el('button','btn',T.other);o.onclick=()=>{box.classList.add('hidden');$('choose').classList.remove('hidden')};box.append(o)}
+document.querySelectorAll('button.method').forEach(b=>b.onclick=async()=>{
+ b.disabled=true;try{const r=await fetch(location.pathname.replace(/\/$/,'')+'/payments',{method:'POST',headers:{'content-type':'application/json'},
+ body:JSON.stringify({gateway:b.dataset.gateway,method:b.dataset.method})});const j=await r.json();
+ if(!r.ok)throw new Error((j.error&&j.error.message)||r.status);current=j;show(j)}catch(e){alert(T.error+' '+e.message)}finally{b.disabled=false}});
+if(current)show(current);
+function paid(){$('owed').classList.add('hidden');$('choose').classList.add('hidden');$('instructions').classList.add('hidden');$('paid').classList.remove('hidden')}
+if(window.EventSource){const es=new EventSource(location.pathname.replace(/\/$/,'')+'/events');
+ es.addEventListener('status',ev=>{const s=JSON.parse(ev.data);if(s.status==='paid'){paid();es.close()}})}
+"#;
+
+pub fn not_found(lang: Lang) -> String {
+    let (title, body) = match lang {
+        Lang::En => (
+            "Link not found",
+            "This payment link is invalid or has expired. Ask for a new one.",
+        ),
+        Lang::Id => (
+            "Tautan tidak ditemukan",
+            "Tautan pembayaran ini tidak berlaku atau sudah kedaluwarsa. Mintalah tautan baru.",
+        ),
+    };
+    format!(
+        "<!doctype html><html><head><meta charset=utf-8><meta name=viewport \
+         content=\"width=device-width,initial-scale=1\"><title>{title}</title><style>{CSS}</style>\
+         </head><body><main><div class=card><h1>{title}</h1><p>{body}</p></div></main></body></html>"
+    )
+}

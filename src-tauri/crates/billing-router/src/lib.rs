@@ -1,0 +1,264 @@
+//! The real [`RouterPort`]: one long-lived, pipelined RouterOS API connection per router,
+//! opened lazily with the password from the keyring and dropped when it fails (the next
+//! command reconnects, at most once per `retry_after`, so an outage fails fast).
+
+mod ops;
+mod words;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use billing_app::ports::{
+    Applied, RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
+    RouterPortError, RouterProbe, RouterSubscription,
+};
+use routeros_api::{Client, ConnectOptions, ReconnectPolicy, TlsOptions};
+use secrecy::ExposeSecret;
+use uuid::Uuid;
+
+pub use words::plain;
+
+/// Tuning of the pool.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// After a failed connect, commands fail at once for this long instead of each trying.
+    pub retry_after: Duration,
+    pub connect_timeout: Duration,
+    pub command_timeout: Duration,
+    /// Commands in flight on one connection.
+    pub max_in_flight: usize,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            retry_after: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(5),
+            command_timeout: Duration::from_secs(20),
+            max_in_flight: 256,
+        }
+    }
+}
+
+/// One RouterOS client per router, shared by every use-case.
+#[derive(Debug, Default)]
+pub struct RouterPool {
+    options: PoolOptions,
+    entries: Mutex<HashMap<Uuid, Arc<Entry>>>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    key: (String, u16, bool, String),
+    password: secrecy::SecretString,
+    client: tokio::sync::Mutex<Option<Client>>,
+    failed: Mutex<Option<(Instant, String)>>,
+    /// Profiles known to exist on the router (the isolation profile, once ensured).
+    profiles: tokio::sync::Mutex<HashSet<String>>,
+}
+
+impl Entry {
+    fn new(conn: &RouterConn) -> Entry {
+        Entry {
+            key: key_of(conn),
+            password: conn.password.clone(),
+            client: tokio::sync::Mutex::new(None),
+            failed: Mutex::new(None),
+            profiles: tokio::sync::Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn matches(&self, conn: &RouterConn) -> bool {
+        self.key == key_of(conn) && self.password.expose_secret() == conn.password.expose_secret()
+    }
+}
+
+fn key_of(c: &RouterConn) -> (String, u16, bool, String) {
+    (c.host.clone(), c.port, c.tls, c.username.clone())
+}
+
+/// A connected router: the client plus the pool entry (for invalidation and caches).
+pub(crate) struct Session<'a> {
+    pub client: Client,
+    pub conn: &'a RouterConn,
+    entry: Arc<Entry>,
+    pool: &'a RouterPool,
+}
+
+impl Session<'_> {
+    /// Turns a RouterOS error into plain words; a lost connection is dropped from the pool.
+    pub fn fail(&self, err: routeros_api::Error) -> RouterPortError {
+        if err.is_connection_error() {
+            self.pool.invalidate(&self.entry, &err.to_string());
+        }
+        plain(self.conn, &err)
+    }
+
+    /// Profiles known to exist on this router (filled by `ops::ensure_profile`).
+    pub fn known_profiles(&self) -> &tokio::sync::Mutex<HashSet<String>> {
+        &self.entry.profiles
+    }
+}
+
+impl RouterPool {
+    pub fn new(options: PoolOptions) -> RouterPool {
+        RouterPool {
+            options,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn entry(&self, conn: &RouterConn) -> Arc<Entry> {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(&conn.id) {
+            Some(e) if e.matches(conn) => e.clone(),
+            _ => {
+                let e = Arc::new(Entry::new(conn));
+                map.insert(conn.id, e.clone());
+                e
+            }
+        }
+    }
+
+    fn invalidate(&self, entry: &Entry, message: &str) {
+        if let Ok(mut slot) = entry.client.try_lock() {
+            *slot = None;
+        }
+        let mut failed = entry.failed.lock().unwrap_or_else(|p| p.into_inner());
+        *failed = Some((Instant::now(), message.to_owned()));
+    }
+
+    fn options(&self, conn: &RouterConn) -> ConnectOptions {
+        let mut o = ConnectOptions::new(
+            conn.host.clone(),
+            conn.username.clone(),
+            conn.password.expose_secret(),
+        );
+        if conn.tls {
+            o = o.tls(TlsOptions::default());
+        }
+        o = o
+            .port(conn.port)
+            .command_timeout(self.options.command_timeout)
+            .max_in_flight(self.options.max_in_flight);
+        o.connect_timeout = self.options.connect_timeout;
+        o.login_timeout = self.options.connect_timeout;
+        // The pool reconnects (with its own fail-fast window), not each command.
+        o.reconnect = ReconnectPolicy {
+            max_attempts: 0,
+            ..ReconnectPolicy::default()
+        };
+        o
+    }
+
+    pub(crate) async fn session<'a>(
+        &'a self,
+        conn: &'a RouterConn,
+    ) -> Result<Session<'a>, RouterPortError> {
+        let entry = self.entry(conn);
+        let mut slot = entry.client.lock().await;
+        if let Some(client) = slot.as_ref() {
+            let client = client.clone();
+            drop(slot);
+            return Ok(Session {
+                client,
+                conn,
+                entry,
+                pool: self,
+            });
+        }
+        let recent = entry
+            .failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|(at, _)| at.elapsed() < self.options.retry_after);
+        if let Some((_, message)) = recent {
+            return Err(RouterPortError(message));
+        }
+        match Client::connect(self.options(conn)).await {
+            Ok(client) => {
+                *slot = Some(client.clone());
+                drop(slot);
+                *entry.failed.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                Ok(Session {
+                    client,
+                    conn,
+                    entry,
+                    pool: self,
+                })
+            }
+            Err(err) => {
+                let message = plain(conn, &err);
+                *entry.failed.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((Instant::now(), message.0.clone()));
+                Err(message)
+            }
+        }
+    }
+}
+
+fn needs_router() -> RouterPortError {
+    RouterPortError("no router is assigned to this subscription; assign one".into())
+}
+
+#[async_trait::async_trait]
+impl RouterPort for RouterPool {
+    async fn isolate(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
+        Err(needs_router())
+    }
+
+    async fn restore(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
+        Err(needs_router())
+    }
+
+    fn accepts_unrouted(&self) -> bool {
+        false
+    }
+
+    async fn apply(&self, command: &RouterCommand) -> Result<Applied, RouterPortError> {
+        let conn = command.router.as_ref().ok_or_else(needs_router)?;
+        let session = self.session(conn).await?;
+        ops::apply(&session, command).await
+    }
+
+    async fn probe(
+        &self,
+        router: &RouterConn,
+        check_write: bool,
+    ) -> Result<RouterProbe, RouterPortError> {
+        let session = self.session(router).await?;
+        ops::probe(&session, check_write).await
+    }
+
+    async fn profiles(&self, router: &RouterConn) -> Result<Vec<RemoteProfile>, RouterPortError> {
+        ops::profiles(&self.session(router).await?).await
+    }
+
+    async fn secrets(&self, router: &RouterConn) -> Result<Vec<RemoteSecret>, RouterPortError> {
+        ops::secrets(&self.session(router).await?).await
+    }
+
+    async fn sessions(&self, router: &RouterConn) -> Result<Vec<RemoteSession>, RouterPortError> {
+        ops::sessions(&self.session(router).await?).await
+    }
+
+    async fn kick(&self, router: &RouterConn, login: &str) -> Result<usize, RouterPortError> {
+        let session = self.session(router).await?;
+        ops::kick(&session, login).await
+    }
+
+    async fn forget(&self, router_id: Uuid) {
+        let removed = self
+            .entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&router_id);
+        if let Some(entry) = removed {
+            if let Some(client) = entry.client.lock().await.take() {
+                client.disconnect().await;
+            }
+        }
+    }
+}

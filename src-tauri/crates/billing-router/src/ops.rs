@@ -1,0 +1,308 @@
+//! What the adapter does on a router, over one pipelined client.
+
+use std::time::Duration;
+
+use billing_app::ports::{
+    Applied, DesiredSecret, IsolationProfile, RemoteProfile, RemoteSecret, RemoteSession,
+    RouterAction, RouterCommand, RouterPortError, RouterProbe,
+};
+use routeros_api::ppp::{NewPppSecret, PppSecret};
+use routeros_api::{Command, Row, TrapKind};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+
+use crate::Session;
+
+type Result<T> = std::result::Result<T, RouterPortError>;
+
+fn snapshot(s: &PppSecret) -> serde_json::Value {
+    json!({
+        "name": s.name, "profile": s.profile, "service": s.service,
+        "disabled": s.disabled, "comment": s.comment,
+    })
+}
+
+/// Applies one outbox command. Every action sets a target state, so repeating it is harmless.
+pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applied> {
+    let login = cmd.subscription.login.as_str();
+    match cmd.action {
+        RouterAction::RemoveSecret => {
+            let before = secret(s, login).await?;
+            if let Some(existing) = &before {
+                match s.client.ppp_secrets().remove(&existing.id).await {
+                    Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
+                    other => other.map_err(|e| s.fail(e))?,
+                }
+            }
+            kick(s, login).await?;
+            Ok(Applied {
+                before: before.as_ref().map(snapshot),
+                after: None,
+            })
+        }
+        RouterAction::Kick => {
+            let ended = kick(s, login).await?;
+            Ok(Applied {
+                before: None,
+                after: Some(json!({ "sessions_ended": ended })),
+            })
+        }
+        action => {
+            let desired = cmd.desired.as_ref().ok_or_else(|| {
+                RouterPortError(format!(
+                    "the subscription of {login} is gone; nothing to apply"
+                ))
+            })?;
+            if desired.profile == s.conn.isolation.name {
+                ensure_isolation_profile(s, &s.conn.isolation).await?;
+            }
+            let (before, after) = ensure_secret(s, desired).await?;
+            let profile_changed = before
+                .as_ref()
+                .is_some_and(|b| b.profile != desired.profile);
+            if matches!(action, RouterAction::Isolate | RouterAction::Restore) || profile_changed {
+                // The session redials and gets the new profile.
+                kick(s, login).await?;
+            }
+            Ok(Applied {
+                before: before.as_ref().map(snapshot),
+                after: Some(after),
+            })
+        }
+    }
+}
+
+async fn secret(s: &Session<'_>, login: &str) -> Result<Option<PppSecret>> {
+    s.client
+        .ppp_secrets()
+        .get_by_name(login)
+        .await
+        .map_err(|e| s.fail(e))
+}
+
+/// Adds the secret, or sets it to the desired profile, password and enabled state.
+async fn ensure_secret(
+    s: &Session<'_>,
+    d: &DesiredSecret,
+) -> Result<(Option<PppSecret>, serde_json::Value)> {
+    let before = secret(s, &d.login).await?;
+    let after = json!({
+        "name": d.login, "profile": d.profile, "service": "pppoe", "disabled": false,
+    });
+    match &before {
+        None => {
+            let new = NewPppSecret {
+                name: d.login.clone(),
+                password: d.password.expose_secret().to_owned(),
+                service: Some("pppoe".into()),
+                profile: Some(d.profile.clone()),
+                comment: Some(d.comment.clone()),
+                ..NewPppSecret::default()
+            };
+            s.client
+                .ppp_secrets()
+                .add(&new)
+                .await
+                .map_err(|e| s.fail(e))?;
+        }
+        Some(existing) => {
+            let mut set = Command::new("/ppp/secret/set")
+                .id(existing.id.as_str())
+                .attr("password", d.password.expose_secret())
+                .attr("profile", &d.profile)
+                .attr("service", "pppoe")
+                .attr("disabled", "no");
+            let ours = existing
+                .comment
+                .as_deref()
+                .is_some_and(|c| c.starts_with("PPPOE_SYSTEM|"));
+            if !ours {
+                set = set.attr("comment", &d.comment);
+            }
+            s.client.call(set).await.map_err(|e| s.fail(e))?;
+        }
+    }
+    Ok((before, after))
+}
+
+/// Creates the isolation profile (rate limit + address-list) once per router if missing.
+async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Result<()> {
+    let mut known = s.known_profiles().lock().await;
+    if known.contains(&iso.name) {
+        return Ok(());
+    }
+    let existing = s
+        .client
+        .run(Command::new("/ppp/profile/print").query_eq("name", &iso.name))
+        .await
+        .map_err(|e| s.fail(e))?;
+    if existing.is_empty() {
+        let add = Command::new("/ppp/profile/add")
+            .attr("name", &iso.name)
+            .attr("rate-limit", &iso.rate_limit)
+            .attr("address-list", &iso.address_list)
+            .attr("comment", "PPPOE_SYSTEM|isolation|created by mikrobill");
+        match s.client.call(add).await {
+            Err(e) if e.trap_kind() == Some(TrapKind::AlreadyExists) => {}
+            other => {
+                other.map_err(|e| s.fail(e))?;
+            }
+        }
+        tracing::info!(router = %s.conn.name, profile = %iso.name, "isolation profile created");
+    }
+    known.insert(iso.name.clone());
+    Ok(())
+}
+
+/// Ends every session of `login`; returns how many.
+pub(crate) async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
+    let rows = s
+        .client
+        .run(
+            Command::new("/ppp/active/print")
+                .proplist([".id"])
+                .query_eq("name", login),
+        )
+        .await
+        .map_err(|e| s.fail(e))?;
+    let mut ended = 0;
+    for row in rows {
+        let Some(id) = row.id() else { continue };
+        match s
+            .client
+            .call(Command::new("/ppp/active/remove").id(id.as_ref()))
+            .await
+        {
+            Ok(_) => ended += 1,
+            Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
+            Err(e) => return Err(s.fail(e)),
+        }
+    }
+    Ok(ended)
+}
+
+pub(crate) async fn probe(s: &Session<'_>, check_write: bool) -> Result<RouterProbe> {
+    let identity = s.client.identity().await.map_err(|e| s.fail(e))?;
+    let res = s.client.system_resource().await.map_err(|e| s.fail(e))?;
+    let can_write = if check_write {
+        match s.client.set_identity(&identity).await {
+            Ok(()) => true,
+            Err(e) if e.trap_kind() == Some(TrapKind::NotEnoughPermissions) => false,
+            Err(e) => return Err(s.fail(e)),
+        }
+    } else {
+        true
+    };
+    Ok(RouterProbe {
+        identity,
+        board: res
+            .board_name
+            .clone()
+            .unwrap_or_else(|| "unknown board".into()),
+        version: res.version.clone(),
+        cpu_load: i32::try_from(res.cpu_load).ok(),
+        free_memory: i64::try_from(res.free_memory).ok(),
+        uptime: Some(format_duration(res.uptime)),
+        can_read: true,
+        can_write,
+        can_read_sensitive: sensitive_policy(s).await,
+    })
+}
+
+/// Whether the API user's group has `sensitive`, from `/user` and `/user/group` (`None` if
+/// the router does not let us read them).
+async fn sensitive_policy(s: &Session<'_>) -> Option<bool> {
+    let users = s
+        .client
+        .run(Command::new("/user/print").query_eq("name", &s.conn.username))
+        .await
+        .ok()?;
+    let group = users.first()?.get_string("group")?;
+    let groups = s
+        .client
+        .run(Command::new("/user/group/print").query_eq("name", &group))
+        .await
+        .ok()?;
+    let policy = groups.first()?.get_string("policy")?;
+    Some(policy.split(',').any(|p| p.trim() == "sensitive"))
+}
+
+fn format_duration(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    let mut out = String::new();
+    for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if secs >= size {
+            out.push_str(&format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    if secs > 0 || out.is_empty() {
+        out.push_str(&format!("{secs}s"));
+    }
+    out
+}
+
+fn profile_of(kind: &str, row: &Row) -> Option<RemoteProfile> {
+    Some(RemoteProfile {
+        kind: kind.into(),
+        name: row.get_string("name")?,
+        rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
+        comment: row.get_string("comment").filter(|c| !c.is_empty()),
+    })
+}
+
+pub(crate) async fn profiles(s: &Session<'_>) -> Result<Vec<RemoteProfile>> {
+    let ppp = s.client.run(Command::new("/ppp/profile/print"));
+    let hotspot = s.client.run(Command::new("/ip/hotspot/user/profile/print"));
+    let (ppp, hotspot) = tokio::join!(ppp, hotspot);
+    let mut out: Vec<RemoteProfile> = ppp
+        .map_err(|e| s.fail(e))?
+        .iter()
+        .filter_map(|r| profile_of("ppp", r))
+        .collect();
+    match hotspot {
+        Ok(rows) => out.extend(rows.iter().filter_map(|r| profile_of("hotspot", r))),
+        // A router without the hotspot package has no such menu.
+        Err(e) if e.trap_kind() == Some(TrapKind::NoSuchCommand) => {}
+        Err(e) => return Err(s.fail(e)),
+    }
+    Ok(out)
+}
+
+pub(crate) async fn secrets(s: &Session<'_>) -> Result<Vec<RemoteSecret>> {
+    let rows = s
+        .client
+        .run(Command::new("/ppp/secret/print").proplist([
+            "name", "profile", "service", "disabled", "comment", "password",
+        ]))
+        .await
+        .map_err(|e| s.fail(e))?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(RemoteSecret {
+                name: r.get_string("name")?,
+                profile: r.get_string("profile").unwrap_or_else(|| "default".into()),
+                service: r.get_string("service").unwrap_or_else(|| "any".into()),
+                disabled: r.get_bool("disabled").unwrap_or(false),
+                comment: r.get_string("comment"),
+                password: r.get_string("password").map(SecretString::from),
+            })
+        })
+        .collect())
+}
+
+pub(crate) async fn sessions(s: &Session<'_>) -> Result<Vec<RemoteSession>> {
+    let list = s.client.ppp_active().list().await.map_err(|e| s.fail(e))?;
+    Ok(list
+        .into_iter()
+        .map(|a| RemoteSession {
+            id: a.id.0,
+            name: a.name,
+            service: a.service,
+            caller_id: a.caller_id,
+            address: a.address,
+            uptime_secs: a.uptime.as_secs(),
+        })
+        .collect())
+}

@@ -1,0 +1,39 @@
+//! RouterOS errors in plain words for the person at the shop PC.
+
+use billing_app::ports::{RouterConn, RouterPortError};
+use routeros_api::{ErrorKind, TrapKind};
+
+/// Explains a RouterOS error and what to do about it.
+pub fn plain(conn: &RouterConn, err: &routeros_api::Error) -> RouterPortError {
+    let who = format!("router {} ({}:{})", conn.name, conn.host, conn.port);
+    let user = &conn.username;
+    let message = match err.kind() {
+        ErrorKind::Login(m) => format!(
+            "{who} refused the login of API user {user:?} ({m}). Check the user name and \
+             password, and that the user's group has the 'api' policy."
+        ),
+        ErrorKind::Io | ErrorKind::Timeout => format!(
+            "{who} is unreachable ({err}). Check that it is on, the address and port, and that \
+             the 'api' service is enabled (IP → Services) for this PC's address."
+        ),
+        ErrorKind::Tls => format!(
+            "TLS to {who} failed ({err}). Install a certificate on the api-ssl service and \
+             trust it here, or use the plain api service on a trusted LAN."
+        ),
+        ErrorKind::Trap(t) => match err.trap_kind() {
+            Some(TrapKind::NotEnoughPermissions) => format!(
+                "API user {user:?} on {who} is not allowed to change this ({}). Give its group \
+                 the 'write' policy (System → Users → Groups).",
+                t.message
+            ),
+            Some(TrapKind::InvalidValue) if t.message.contains("profile") => format!(
+                "{who} has no such profile ({}). Create the profile on the router or choose \
+                 another one in the plan, then sync profiles.",
+                t.message
+            ),
+            _ => format!("{who} refused: {}", t.message),
+        },
+        _ => format!("{who}: {err}"),
+    };
+    RouterPortError(message)
+}
