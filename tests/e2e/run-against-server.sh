@@ -37,6 +37,7 @@ MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
 # Billing screens: plan, customer, subscription, invoice, partial and over-payment, credit.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
   MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/billing.test.mjs" || fail "billing browser test failed"
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/online.test.mjs" || fail "online payments browser test failed"
 
 # The CLI works while the server runs: it uses the running cluster.
 "$BIN" --data-dir "$DATA" migrate >/dev/null || fail "migrate failed while serve runs"

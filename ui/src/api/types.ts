@@ -47,3 +47,13 @@ export type IsolationCandidate = IsolationPreview['items'][number];
 export type IsolationResult = Ok<'/api/isolation/run', 'post'>;
 export type BusinessProfile = Ok<'/api/settings/business', 'get'>;
 export type BankAccount = BusinessProfile['bank_accounts'][number];
+
+// Online payments (issue #5).
+export type PayLink = Ok<'/api/invoices/{id}/pay', 'get'>;
+export type PaymentMethodList = Ok<'/api/payments/methods', 'get'>;
+export type CheckResult = Ok<'/api/payments/{id}/check', 'post'>;
+export type PollSummary = Ok<'/api/payments/check-pending', 'post'>;
+export type GatewaySettingsList = Ok<'/api/settings/gateways', 'get'>;
+export type GatewaySettings = GatewaySettingsList['items'][number];
+export type GatewaySettingsInput = Body<'/api/settings/gateways/{code}', 'put'>;
+export type PublicUrlCheck = Ok<'/api/settings/public-url/check', 'post'>;

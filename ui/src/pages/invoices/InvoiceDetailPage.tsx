@@ -13,6 +13,7 @@ import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { useApi } from '../../lib/useApi';
 import { PaymentForm } from '../payments/PaymentForm';
+import { PayLinkButton } from './PayLinkButton';
 import { ReceiptButtons } from './ReceiptButtons';
 import { VoidButton } from './VoidButton';
 
@@ -35,6 +36,7 @@ export function InvoiceDetailPage() {
               actions={
                 <>
                   {open && <Button onClick={() => setPaying(true)}>{t('payments.record')}</Button>}
+                  {open && <PayLinkButton invoice={inv} />}
                   <ReceiptButtons id={inv.id} number={inv.number} />
                   {inv.status !== 'void' && inv.status !== 'carried_over' && (
                     <VoidButton id={inv.id} number={inv.number} onVoided={invoice.reload} />

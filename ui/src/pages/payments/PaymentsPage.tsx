@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { pageQuery, useApi } from '../../lib/useApi';
+import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
 import { PaymentForm } from './PaymentForm';
 
 const STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
@@ -39,7 +40,12 @@ export function PaymentsPage() {
     <Stack gap="md">
       <PageHeader
         title={t('nav.payments')}
-        actions={<Button onClick={() => setRecording(true)}>{t('payments.record')}</Button>}
+        actions={
+          <>
+            <CheckPendingButton onChecked={list.reload} />
+            <Button onClick={() => setRecording(true)}>{t('payments.record')}</Button>
+          </>
+        }
       />
       <Group align="flex-end">
         <NativeSelect
@@ -68,7 +74,7 @@ export function PaymentsPage() {
       <LoadState state={list}>
         {(data) => (
           <>
-            <Table.ScrollContainer minWidth={860}>
+            <Table.ScrollContainer minWidth={980}>
               <Table striped highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
@@ -80,12 +86,13 @@ export function PaymentsPage() {
                     <Table.Th ta="right">{t('payments.amount')}</Table.Th>
                     <Table.Th>{t('common.status')}</Table.Th>
                     <Table.Th>{t('payments.recorded_by')}</Table.Th>
+                    <Table.Th>{t('common.actions')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {data.items.length === 0 && (
                     <Table.Tr>
-                      <Table.Td colSpan={8}>{t('common.empty')}</Table.Td>
+                      <Table.Td colSpan={9}>{t('common.empty')}</Table.Td>
                     </Table.Tr>
                   )}
                   {data.items.map((p) => (
@@ -109,9 +116,14 @@ export function PaymentsPage() {
                       <Table.Td>{p.reference || '—'}</Table.Td>
                       <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(p.amount)}</Table.Td>
                       <Table.Td>
-                        <StatusBadge kind="payment" status={p.status} />
+                        <StatusBadge kind="payment" status={p.status} testId={`payment-status-${p.id}`} />
                       </Table.Td>
                       <Table.Td>{p.recorded_by || '—'}</Table.Td>
+                      <Table.Td>
+                        {p.status === 'pending' && !MANUAL_METHODS.includes(p.method) && (
+                          <CheckNowButton id={p.id} onChecked={list.reload} />
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -1,15 +1,39 @@
-import { Stack } from '@mantine/core';
+import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { BusinessProfileForm } from './BusinessProfileForm';
+import { GatewaySettingsSection } from './GatewaySettingsSection';
+import { PublicUrlSection } from './PublicUrlSection';
 
-/** Pengaturan: for now the business profile used on invoices and receipts. */
+const TABS = ['business', 'online', 'public'] as const;
+type Tab = (typeof TABS)[number];
+
+/** Pengaturan: business profile, online payment gateways and the public address (`?tab=`). */
 export function SettingsPage() {
   const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('tab');
+  const tab: Tab = (TABS as readonly string[]).includes(requested ?? '') ? (requested as Tab) : 'business';
   return (
     <Stack gap="md" maw={820}>
       <PageHeader title={t('nav.settings')} />
-      <BusinessProfileForm />
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'business' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="business">{t('settings.tab_business')}</Tabs.Tab>
+          <Tabs.Tab value="online">{t('settings.tab_online')}</Tabs.Tab>
+          <Tabs.Tab value="public">{t('settings.tab_public')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="business">
+          <BusinessProfileForm />
+        </Tabs.Panel>
+        <Tabs.Panel value="online">
+          <GatewaySettingsSection />
+        </Tabs.Panel>
+        <Tabs.Panel value="public">
+          <PublicUrlSection />
+        </Tabs.Panel>
+      </Tabs>
     </Stack>
   );
 }
