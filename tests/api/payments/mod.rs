@@ -1,5 +1,7 @@
 mod concurrency;
+mod manual;
 mod pay_page;
+mod tripay;
 mod webhooks;
 
 use billing_gateways::fake::FakeDuitku;

@@ -56,7 +56,7 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLi
     })
 }
 
-async fn resolve(ctx: &AppContext, token: &str) -> Result<Uuid, Error> {
+pub(super) async fn resolve(ctx: &AppContext, token: &str) -> Result<Uuid, Error> {
     if token.len() < 20 || token.len() > 64 {
         return Err(Error::NotFound("pay link"));
     }

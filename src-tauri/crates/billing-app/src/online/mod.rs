@@ -4,6 +4,7 @@
 
 mod apply;
 mod links;
+pub mod manual;
 mod settings;
 
 pub use apply::{

@@ -3,14 +3,23 @@
 
 use std::sync::Arc;
 
-use billing_gateways::{Duitku, DuitkuConfig, Environment, PaymentGateway};
+use billing_gateways::{
+    Duitku, DuitkuConfig, Environment, Midtrans, MidtransConfig, PaymentGateway, Tripay,
+    TripayConfig, Xendit, XenditConfig,
+};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::{AppContext, Error};
 
-/// The gateways mikrobill knows; only Duitku is wired end to end so far.
-pub const KNOWN: [&str; 1] = ["duitku"];
+/// The gateways mikrobill knows. Keys per gateway: Duitku `api_key`; Tripay `api_key` +
+/// `secondary_key` (private key); Midtrans `api_key` (server key); Xendit `api_key` (secret
+/// key) + `secondary_key` (callback verification token).
+pub const KNOWN: [&str; 4] = ["duitku", "tripay", "midtrans", "xendit"];
+
+fn needs_secondary(code: &str) -> bool {
+    matches!(code, "tripay" | "xendit")
+}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct GatewaySettings {
@@ -25,6 +34,9 @@ pub struct GatewaySettings {
     /// Whether an API key is stored in the OS keyring (the key itself is never shown).
     #[sqlx(default)]
     pub has_api_key: bool,
+    /// Whether the second secret (Tripay private key, Xendit callback token) is stored.
+    #[sqlx(default)]
+    pub has_secondary_key: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -36,10 +48,16 @@ pub struct GatewaySettingsInput {
     pub show_fee: Option<bool>,
     /// Write-only: stored in the OS keyring. Omit to keep the current key.
     pub api_key: Option<String>,
+    /// Write-only second secret: Tripay's private key, Xendit's callback token.
+    pub secondary_key: Option<String>,
 }
 
 fn key_name(code: &str) -> String {
     format!("gateway/{code}/api-key")
+}
+
+fn secondary_name(code: &str) -> String {
+    format!("gateway/{code}/secondary-key")
 }
 
 pub async fn gateway_settings(ctx: &AppContext) -> Result<Vec<GatewaySettings>, Error> {
@@ -60,8 +78,10 @@ pub async fn gateway_settings(ctx: &AppContext) -> Result<Vec<GatewaySettings>, 
             base_url: None,
             show_fee: true,
             has_api_key: false,
+            has_secondary_key: false,
         });
         row.has_api_key = ctx.secrets.get(&key_name(code))?.is_some();
+        row.has_secondary_key = ctx.secrets.get(&secondary_name(code))?.is_some();
         out.push(row);
     }
     Ok(out)
@@ -82,7 +102,7 @@ pub async fn update_gateway_settings(
         ));
     }
     let merchant_code = input.merchant_code.trim();
-    if input.enabled && merchant_code.is_empty() {
+    if input.enabled && merchant_code.is_empty() && matches!(code, "duitku" | "tripay") {
         return Err(Error::validation(
             "merchant_code",
             "the merchant code is required",
@@ -112,10 +132,30 @@ pub async fn update_gateway_settings(
         ctx.secrets
             .set(&key_name(code), &SecretString::from(key.to_owned()))?;
     }
+    if let Some(key) = input
+        .secondary_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        ctx.secrets
+            .set(&secondary_name(code), &SecretString::from(key.to_owned()))?;
+    }
     if input.enabled && ctx.secrets.get(&key_name(code))?.is_none() {
         return Err(Error::validation(
             "api_key",
             "enter the API key to enable the gateway",
+        ));
+    }
+    if input.enabled && needs_secondary(code) && ctx.secrets.get(&secondary_name(code))?.is_none() {
+        let what = if code == "tripay" {
+            "the private key"
+        } else {
+            "the callback token"
+        };
+        return Err(Error::validation(
+            "secondary_key",
+            format!("enter {what} to enable the gateway"),
         ));
     }
     sqlx::query(
@@ -158,18 +198,54 @@ pub async fn reload_gateways(ctx: &AppContext) -> Result<(), Error> {
         } else {
             Environment::Sandbox
         };
-        let gateway: Arc<dyn PaymentGateway> = match code {
-            "duitku" => {
+        let secondary = ctx.secrets.get(&secondary_name(code))?;
+        let base = settings.base_url.clone();
+        let err =
+            |e: billing_gateways::GatewayError| Error::Unexpected(anyhow::anyhow!("{code}: {e}"));
+        let gateway: Arc<dyn PaymentGateway> = match (code, secondary) {
+            ("duitku", _) => {
                 let mut config =
                     DuitkuConfig::new(environment, settings.merchant_code.clone(), key);
-                if let Some(url) = &settings.base_url {
-                    config.base_url = url.clone();
+                if let Some(url) = base {
+                    config.base_url = url;
                 }
-                Arc::new(
-                    Duitku::new(config, ctx.clock.clone()).map_err(|e| anyhow::anyhow!("{e}"))?,
-                )
+                Arc::new(Duitku::new(config, ctx.clock.clone()).map_err(err)?)
             }
-            _ => continue,
+            ("tripay", Some(private_key)) => {
+                let mut config = TripayConfig::new(
+                    environment,
+                    settings.merchant_code.clone(),
+                    key,
+                    private_key,
+                );
+                if let Some(url) = base {
+                    config = config.with_base_url(url);
+                }
+                Arc::new(Tripay::new(config, ctx.clock.clone()).map_err(err)?)
+            }
+            ("midtrans", _) => {
+                let mut config = MidtransConfig::new(environment, key);
+                if let Some(url) = base {
+                    config.snap_base_url = format!("{url}/snap/v1");
+                    config.api_base_url = url;
+                }
+                Arc::new(Midtrans::new(config).map_err(err)?)
+            }
+            ("xendit", Some(token)) => {
+                let mut config = XenditConfig::new(environment, key, token);
+                if let Some(url) = base {
+                    config = config.with_base_url(url);
+                }
+                Arc::new(Xendit::new(config).map_err(err)?)
+            }
+            _ => {
+                tracing::warn!(
+                    gateway = code,
+                    "enabled but a key is missing in the keyring"
+                );
+                ctx.gateways.remove(code);
+                continue;
+            }
         };
         ctx.gateways.set(gateway);
     }

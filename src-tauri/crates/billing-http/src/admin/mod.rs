@@ -71,6 +71,9 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/payments/{id}", get(payments::get))
         .route("/payments/{id}/status", get(online::status))
         .route("/payments/{id}/check", post(online::check))
+        .route("/payments/{id}/proof", get(online::proof))
+        .route("/payments/{id}/confirm", post(online::confirm))
+        .route("/payments/{id}/reject", post(online::reject))
         .route("/invoices/{id}/pay", get(online::pay_link))
         .route("/settings/gateways", get(online::gateways))
         .route(
@@ -79,7 +82,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         )
         .route(
             "/settings/public-url",
-            axum::routing::put(online::set_public_url),
+            get(online::get_public_url).put(online::set_public_url),
         )
         .route("/settings/public-url/check", post(online::check_public_url))
         .route("/routers", get(routers::list).post(routers::create))

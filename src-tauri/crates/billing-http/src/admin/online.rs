@@ -231,6 +231,17 @@ pub struct PublicUrlCheck {
     pub message: String,
 }
 
+/// The public base URL used in pay links and gateway callbacks (empty: not set yet).
+#[utoipa::path(get, operation_id = "get_public_url", path = "/api/settings/public-url", tag = "settings",
+    security(("bearer" = [])), responses((status = 200, body = PublicUrl)))]
+pub async fn get_public_url(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<PublicUrl>, ApiError> {
+    let public_base_url = billing_app::business::public_base_url(&state.ctx).await?;
+    Ok(Json(PublicUrl { public_base_url }))
+}
+
 /// Sets the public base URL used in pay links and gateway callbacks.
 #[utoipa::path(put, operation_id = "set_public_url", path = "/api/settings/public-url", tag = "settings",
     request_body = PublicUrl, security(("bearer" = [])),
@@ -307,4 +318,51 @@ fn reqwest_client() -> reqwest::Client {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap_or_default()
+}
+
+/// The proof image a customer uploaded for a manual transfer.
+#[utoipa::path(get, operation_id = "payment_proof", path = "/api/payments/{id}/proof", tag = "payments",
+    security(("bearer" = [])),
+    responses((status = 200, description = "the image", content_type = "image/png"), (status = 404, body = ErrorBody)))]
+pub async fn proof(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse as _;
+    let (content_type, bytes) = billing_app::online::manual::proof(&state.ctx, id).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+/// The cashier saw the transfer arrive: the payment is settled.
+#[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/api/payments/{id}/confirm", tag = "payments",
+    security(("bearer" = [])),
+    responses((status = 200, body = billing_app::payments::Settlement), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn confirm(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<billing_app::payments::Settlement>, ApiError> {
+    Ok(Json(
+        billing_app::online::manual::confirm_proof(&state.ctx, Some(user.id), id).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+/// The transfer did not arrive: the payment fails with a reason.
+#[utoipa::path(post, operation_id = "reject_payment_proof", path = "/api/payments/{id}/reject", tag = "payments",
+    request_body = RejectRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reject(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<RejectRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    billing_app::online::manual::reject_proof(&state.ctx, Some(user.id), id, &b.reason).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -36,6 +36,10 @@ pub fn router(state: HttpState) -> Router {
     let pay = Router::new()
         .route("/pay/{token}", get(pay::page))
         .route("/pay/{token}/payments", post(pay::start))
+        .route(
+            "/pay/{token}/manual",
+            post(pay::manual).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024)),
+        )
         .route("/pay/{token}/status", get(pay::status))
         .route("/pay/{token}/events", get(pay::events))
         .route("/pay/return/{reference}", get(pay::returned))

@@ -30,6 +30,12 @@ struct Texts {
     waiting: &'static str,
     other: &'static str,
     error: &'static str,
+    proof_title: &'static str,
+    proof_amount: &'static str,
+    proof_payer: &'static str,
+    proof_file: &'static str,
+    proof_send: &'static str,
+    proof_sent: &'static str,
 }
 
 const ID: Texts = Texts {
@@ -52,6 +58,12 @@ const ID: Texts = Texts {
     waiting: "Menunggu pembayaran… halaman ini diperbarui otomatis.",
     other: "Pilih cara lain",
     error: "Maaf, terjadi kesalahan. Coba lagi.",
+    proof_title: "Sudah transfer? Kirim bukti transfer:",
+    proof_amount: "Jumlah yang ditransfer",
+    proof_payer: "Nama pemilik rekening pengirim",
+    proof_file: "Foto/tangkapan layar bukti transfer",
+    proof_send: "Kirim bukti",
+    proof_sent: "Bukti terkirim. Pembayaran akan dikonfirmasi oleh admin.",
 };
 
 const EN: Texts = Texts {
@@ -74,6 +86,12 @@ const EN: Texts = Texts {
     waiting: "Waiting for payment… this page updates by itself.",
     other: "Choose another method",
     error: "Sorry, something went wrong. Please try again.",
+    proof_title: "Already transferred? Send the proof:",
+    proof_amount: "Amount transferred",
+    proof_payer: "Name on the sending account",
+    proof_file: "Photo or screenshot of the transfer",
+    proof_send: "Send proof",
+    proof_sent: "Proof sent. The payment will be confirmed by the admin.",
 };
 
 const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,\
@@ -90,7 +108,9 @@ cursor:pointer;color:inherit;text-decoration:none}.btn.primary{background:#12b88
 border:0;text-align:center}.fee{float:right;color:#5c6670;font-size:13px}.va{font-size:22px;\
 font-weight:700;letter-spacing:1px;text-align:center}.qr svg{display:block;margin:0 auto;\
 max-width:100%;height:auto}.muted{color:#5c6670;font-size:13px}.lang{text-align:right;\
-font-size:13px}.hidden{display:none}.ok{text-align:center}";
+font-size:13px}.hidden{display:none}.ok{text-align:center}label{display:block;font-size:13px;\
+color:#5c6670;margin:8px 0}input{display:block;width:100%;padding:10px;margin-top:4px;border:1px \
+solid #d0d7de;border-radius:8px;font-size:15px}";
 
 fn doc_lang(lang: Lang) -> DocLang {
     match lang {
@@ -158,7 +178,13 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
 <div id=paid class=\"ok {paid_class}\" role=status><p><span class=badge>{paid_badge}</span></p><p>{paid_msg}</p></div></div>\
 <div id=choose class=\"card {choose_class}\"><h2 style=\"font-size:16px\">{l_choose}</h2>{methods}{none}</div>\
 <div id=instructions class=\"card hidden\"></div>\
-<div class=\"card {banks_class}\"><p class=muted>{l_transfer}</p>{banks}</div>\
+<div class=\"card {banks_class}\"><p class=muted>{l_transfer}</p>{banks}\
+<form id=proof><p class=muted>{proof_title}</p>\
+<label>{proof_amount}<input name=amount inputmode=numeric required value=\"{owed_plain}\"></label>\
+<label>{proof_payer}<input name=payer_name required maxlength=100></label>\
+<label>{proof_file}<input name=proof type=file accept=\"image/png,image/jpeg,image/webp\" required></label>\
+<button type=submit class=\"btn primary\">{proof_send}</button></form>\
+<p id=proof-sent class=\"ok hidden\" role=status>{proof_sent}</p></div>\
 </main><script>\
 const T={js_texts};const TOKEN={token_js};let current={pending};\
 {js}</script></body></html>",
@@ -189,6 +215,13 @@ const T={js_texts};const TOKEN={token_js};let current={pending};\
         none = if view.methods.is_empty() { format!("<p class=muted>{}</p>", t.no_methods) } else { String::new() },
         banks_class = if paid || view.bank_accounts.is_empty() { "hidden" } else { "" },
         l_transfer = t.transfer,
+        proof_title = t.proof_title,
+        proof_amount = t.proof_amount,
+        proof_payer = t.proof_payer,
+        proof_file = t.proof_file,
+        proof_send = t.proof_send,
+        proof_sent = t.proof_sent,
+        owed_plain = view.owed,
         js_texts = js_texts(t),
         token_js = js_string(token),
         js = JS,
@@ -232,6 +265,10 @@ document.querySelectorAll('button.method').forEach(b=>b.onclick=async()=>{
  body:JSON.stringify({gateway:b.dataset.gateway,method:b.dataset.method})});const j=await r.json();
  if(!r.ok)throw new Error((j.error&&j.error.message)||r.status);current=j;show(j)}catch(e){alert(T.error+' '+e.message)}finally{b.disabled=false}});
 if(current)show(current);
+const pf=$('proof');if(pf)pf.onsubmit=async(ev)=>{ev.preventDefault();const b=pf.querySelector('button');b.disabled=true;
+ try{const r=await fetch(location.pathname.replace(/\/$/,'')+'/manual',{method:'POST',body:new FormData(pf)});const j=await r.json();
+ if(!r.ok)throw new Error((j.error&&j.error.message)||r.status);pf.classList.add('hidden');$('proof-sent').classList.remove('hidden')}
+ catch(e){alert(T.error+' '+e.message)}finally{b.disabled=false}};
 function paid(){$('owed').classList.add('hidden');$('choose').classList.add('hidden');$('instructions').classList.add('hidden');$('paid').classList.remove('hidden')}
 if(window.EventSource){const es=new EventSource(location.pathname.replace(/\/$/,'')+'/events');
  es.addEventListener('status',ev=>{const s=JSON.parse(ev.data);if(s.status==='paid'){paid();es.close()}})}

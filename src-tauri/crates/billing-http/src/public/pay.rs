@@ -180,3 +180,49 @@ pub async fn returned(Path(_reference): Path<String>) -> Html<&'static str> {
          automatically; you may close this page.</p></body>",
     )
 }
+
+#[derive(Debug, Serialize)]
+pub struct ProofResponse {
+    pub payment_id: uuid::Uuid,
+    pub status: &'static str,
+}
+
+/// A manual transfer's proof (multipart: `amount`, `payer_name`, `proof` image).
+pub async fn manual(
+    State(state): State<HttpState>,
+    Path(token): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Result<Json<ProofResponse>, ApiError> {
+    let (mut amount, mut payer_name, mut image) = (None, String::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("unreadable upload: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::BadRequest(format!("unreadable upload: {e}")))?;
+        match name.as_str() {
+            "amount" => {
+                let text = String::from_utf8_lossy(&bytes);
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                amount = digits.parse::<i64>().ok();
+            }
+            "payer_name" => payer_name = String::from_utf8_lossy(&bytes).into_owned(),
+            "proof" => image = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    let upload = billing_app::online::manual::ProofUpload {
+        amount: amount.unwrap_or(0),
+        payer_name,
+        image,
+    };
+    let payment_id = billing_app::online::manual::submit_proof(&state.ctx, &token, upload).await?;
+    Ok(Json(ProofResponse {
+        payment_id,
+        status: "pending",
+    }))
+}
