@@ -59,7 +59,7 @@ async fn subscriptions(ctx: &billing_app::AppContext, prefix: &str, n: usize, ro
     .expect("plan");
     let customer: Uuid = sqlx::query_scalar(
         "insert into customers (id, name, phone, address) values \
-         (gen_random_uuid(), 'Pelanggan', '0812-3456-7890', 'Jl. Melati') returning id",
+         (gen_random_uuid(), 'Pelanggan', '6281234567890', 'Jl. Melati') returning id",
     )
     .fetch_one(&ctx.pool)
     .await

@@ -105,6 +105,21 @@ async fn subscription_gets_its_secret_is_isolated_when_overdue_and_restored_when
         !audit.to_string().contains("pw-rina"),
         "no password in the audit log"
     );
+
+    // Terminated: the secret leaves the router.
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!(
+                "/api/subscriptions/{}/terminate",
+                sub["id"].as_str().expect("id")
+            ),
+            Some(json!({"reason": "moved away"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    settle(&app).await;
+    assert!(sim.find("/ppp/secret", "rina").is_none());
     app.shutdown().await;
 }
 

@@ -291,11 +291,28 @@ pub async fn terminate(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Subsc
         }
         _ => {}
     }
-    sqlx::query("update subscriptions set status = 'terminated' where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let router: Option<(Option<Uuid>, String, String)> = sqlx::query_as(
+        "update subscriptions set status = 'terminated' where id = $1 \
+         returning router_id, login, kind",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // The PPPoE secret leaves the router with the subscription (through the outbox).
+    let remove = router.filter(|(r, _, kind)| r.is_some() && kind == "pppoe");
+    if let Some((router_id, login, _)) = &remove {
+        let cmd = outbox::NewCommand {
+            router_id: *router_id,
+            login: Some(login),
+            reason: Some(reason.trim()),
+            ..outbox::NewCommand::for_subscription(id, RouterAction::RemoveSecret, "system")
+        };
+        outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
+    }
     tracing::info!(reason = reason.trim(), "subscription terminated");
     tx.commit().await?;
+    if remove.is_some() {
+        outbox::spawn_delivery(ctx);
+    }
     get(ctx, id).await
 }
