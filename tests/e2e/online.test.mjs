@@ -6,7 +6,12 @@
 //   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/online.test.mjs
 //
 // Flow: log in → Pengaturan, tab "Pembayaran online": the Duitku card is "Nonaktif" and its
-// "Aktifkan Duitku" switch is off → tab "Alamat publik": save http://127.0.0.1:9 in "Alamat
+// "Aktifkan Duitku" switch is off; there are four cards (Duitku, Tripay, Midtrans, Xendit) with
+// their own key names ("Private key", "Server key", "Secret key", "Token verifikasi callback") and,
+// with no public address, "Atur alamat publik dulu…" instead of a webhook URL → Tripay switched on
+// with a merchant code but no keys: "Simpan" shows the server's "Isi API key untuk mengaktifkan
+// Tripay." under "API key", then (API key given) "Isi Private key …" under "Private key", and the
+// card stays "Nonaktif" → tab "Alamat publik": save http://127.0.0.1:9 in "Alamat
 // publik (URL)", "Periksa" shows the red "Alamat publik belum bisa dijangkau" alert (nothing
 // listens there), then the field is emptied and saved again so pay links use the local public
 // listener → a Rp 150.000 plan, a customer (0812-3456-7890) and a subscription from the first of
@@ -14,18 +19,22 @@
 // a URL with /pay/ (input labelled "Tautan") and a "Kirim via WhatsApp" link to
 // wa.me/6281234567890 whose text has the invoice number, Rp 150.000 and the URL → that URL in
 // the same browser shows "Sisa yang harus dibayar" and Rp 150.000 → Pembayaran: "Cek semua
-// pembayaran tertunda" shows "Diperiksa: …". Exact labels are in T below (ui/src/i18n/id.json).
+// pembayaran tertunda" shows "Diperiksa: …"; the panel "Bukti transfer menunggu konfirmasi" says
+// "Tidak ada bukti transfer yang menunggu konfirmasi." → a proof uploaded to the pay link
+// (POST /pay/<token>/manual, as the pay page's form does) appears in the panel with the note
+// "Bukti transfer dari <payer> (menunggu konfirmasi)"; "Tolak" needs "Alasan penolakan", then
+// rejects it → a second proof: "Lihat bukti" shows the image, "Konfirmasi" → "Ya, transfer sudah
+// masuk" shows "Transfer dikonfirmasi" with Rp 150.000 applied and the invoice "Lunas". Between
+// the settings steps, a public address https://bayar.contoh.id gives Tripay the webhook URL
+// https://bayar.contoh.id/api/payments/webhook/tripay and is shown again when the tab reopens.
+// Exact labels are in T below (ui/src/i18n/id.json).
 // The test expects a 0 % tax rate (billing.test.mjs sets it). Screenshots:
 // tests/e2e/artifacts/online-*.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-
-const STEP_TIMEOUT_MS = 30_000;
-const WAIT_TIMEOUT_MS = 15_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
+import {
+  WAIT_TIMEOUT_MS, artifacts, consoleErrors, expectText, results, shot, step, visible,
+} from './online-lib.mjs';
+import { gatewaySteps, proofSteps, webhookStep } from './online-steps.mjs';
 
 const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
 const username = process.env.MIKROBILL_USERNAME;
@@ -56,47 +65,19 @@ const T = {
   startOn: 'Tanggal mulai', billingDay: 'Tanggal tagih', saveSubscription: 'Simpan langganan',
   unpaid: 'Belum dibayar', payLink: 'Tautan bayar', link: 'Tautan', whatsapp: 'Kirim via WhatsApp',
   owedOnPayPage: 'Sisa yang harus dibayar', checkAll: 'Cek semua pembayaran tertunda', checked: 'Diperiksa:',
+  gateways: { duitku: 'Duitku', tripay: 'Tripay', midtrans: 'Midtrans', xendit: 'Xendit' },
+  enableTripay: 'Aktifkan Tripay', merchantCode: 'Kode merchant', apiKey: 'API key', privateKey: 'Private key',
+  serverKey: 'Server key', secretKey: 'Secret key', callbackToken: 'Token verifikasi callback',
+  apiKeyRequired: 'Isi API key untuk mengaktifkan Tripay.', privateKeyRequired: 'Isi Private key untuk mengaktifkan Tripay.',
+  webhookUrl: 'URL webhook', webhookNeedsPublic: 'Atur alamat publik dulu',
+  proofsTitle: 'Bukti transfer menunggu konfirmasi', proofsEmpty: 'Tidak ada bukti transfer yang menunggu konfirmasi.',
+  viewProof: 'Lihat bukti', confirm: 'Konfirmasi', reject: 'Tolak', rejectTitle: 'Tolak bukti transfer',
+  reason: 'Alasan penolakan', rejectSubmit: 'Tolak bukti', required: 'Wajib diisi.', rejected: 'Bukti transfer ditolak.',
+  confirmTitle: 'Konfirmasi transfer', confirmSubmit: 'Ya, transfer sudah masuk', confirmed: 'Transfer dikonfirmasi',
+  paid: 'Lunas', close: 'Tutup', cancel: 'Batal',
 };
 
-const results = [];
-const consoleErrors = [];
 let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `online-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `online-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** Waits until the locator's text contains `expected` (polling), with a clear message. */
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
 
 async function main() {
   browser = await chromium.launch({
@@ -130,6 +111,9 @@ async function main() {
     await shot(page, '01-gateways.png');
   });
 
+  await gatewaySteps(page, T);
+
+
   await step(page, 'an unreachable public address gets a red explanation', async () => {
     await page.getByRole('tab', { name: T.tabPublic, exact: true }).click();
     const input = page.getByLabel(T.publicUrl, { exact: true });
@@ -149,6 +133,9 @@ async function main() {
       page.getByRole('button', { name: T.save, exact: true }).click(),
     ]);
   });
+
+  await webhookStep(page, T);
+
 
   await step(page, 'a Rp 150.000 plan, a customer and a subscription', async () => {
     await page.getByRole('link', { name: T.navPlans, exact: true }).click();
@@ -222,6 +209,9 @@ async function main() {
     await visible(page.getByText(T.checked).first());
     await shot(page, '05-payments-checked.png');
   });
+
+  await proofSteps(page, T, { payUrl, customerName });
+
 }
 
 let failure;

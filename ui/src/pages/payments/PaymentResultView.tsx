@@ -7,11 +7,19 @@ import { formatRupiah } from '../../lib/money';
 import { ReceiptButtons } from '../invoices/ReceiptButtons';
 
 /** What a recorded payment did: applied to the invoice, credit left, the invoice's new status. */
-export function PaymentResultView({ result, invoiceLink = true }: { result: PaymentResult; invoiceLink?: boolean }) {
+export function PaymentResultView({
+  result,
+  invoiceLink = true,
+  title,
+}: {
+  result: PaymentResult;
+  invoiceLink?: boolean;
+  title?: string;
+}) {
   const { t } = useTranslation();
   const p = result.payment;
   return (
-    <Alert color="green" variant="light" role="status" title={t('payments.recorded')} data-testid="payment-result">
+    <Alert color="green" variant="light" role="status" title={title ?? t('payments.recorded')} data-testid="payment-result">
       <Stack gap={6}>
         <Text size="sm">
           {t('payments.amount')}: <b>{formatRupiah(p.amount)}</b>

@@ -14,10 +14,11 @@ import { formatRupiah } from '../../lib/money';
 import { pageQuery, useApi } from '../../lib/useApi';
 import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
 import { PaymentForm } from './PaymentForm';
+import { ProofsPanel } from './ProofsPanel';
 
 const STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
 
-/** Pembayaran: filters, list, and "Catat pembayaran" (manual entry). */
+/** Pembayaran: transfer proofs awaiting confirmation, filters, list, and "Catat pembayaran" (manual entry). */
 export function PaymentsPage() {
   const { t } = useTranslation();
   const [status, setStatus] = useState('');
@@ -47,6 +48,7 @@ export function PaymentsPage() {
           </>
         }
       />
+      <ProofsPanel onChanged={list.reload} />
       <Group align="flex-end">
         <NativeSelect
           label={t('common.status')}

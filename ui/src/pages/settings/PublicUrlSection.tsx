@@ -8,16 +8,23 @@ import { asApiError, unwrap } from '../../api/errors';
 import type { ApiError } from '../../api/errors';
 import type { PublicUrlCheck } from '../../api/types';
 import { FormError } from '../../components/FormError';
+import { LoadState } from '../../components/LoadState';
 import { fieldError } from '../../lib/fieldError';
+import { useApi } from '../../lib/useApi';
 
 /**
  * Alamat publik: where customers and gateways reach the public listener (pay pages, webhooks),
- * with "Periksa" proving the address really reaches this app. The server has no read endpoint for
- * the stored address, so the field starts empty and the check shows the address in use.
+ * with "Periksa" proving the address really reaches this app. The field starts with the stored
+ * address (empty: the local public listener is used).
  */
 export function PublicUrlSection() {
+  const current = useApi(() => unwrap(api.GET('/api/settings/public-url')), []);
+  return <LoadState state={current}>{(data) => <PublicUrlForm initial={data.public_base_url ?? ''} />}</LoadState>;
+}
+
+function PublicUrlForm({ initial }: { initial: string }) {
   const { t } = useTranslation();
-  const [url, setUrl] = useState('');
+  const [url, setUrl] = useState(initial);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [checking, setChecking] = useState(false);
