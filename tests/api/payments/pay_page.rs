@@ -85,3 +85,27 @@ async fn customer_pays_by_qris_on_a_phone_and_sees_paid_without_reloading() {
     assert_eq!(state["status"], "paid");
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_open_live_status_stream_does_not_hold_the_shutdown() {
+    let (app, _fake) = app_with_duitku().await;
+    let (_, url) = invoice_with_link(&app, "sse").await;
+    let res = app
+        .http
+        .get(format!("{url}/events"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut stream = res.bytes_stream();
+    use futures::StreamExt as _;
+    let first = stream.next().await.expect("an event").expect("bytes");
+    assert!(
+        String::from_utf8_lossy(&first).contains("event: status"),
+        "{first:?}"
+    );
+    // Without a bound on the graceful stop, this would wait for the stream forever.
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(30), app.shutdown()).await;
+    assert!(stopped.is_ok(), "shutdown hung on an open event stream");
+    drop(stream);
+}

@@ -12,22 +12,36 @@ async fn tripay_payment_is_created_and_its_signed_callback_settles_the_invoice()
         .call(
             "PUT",
             "/api/settings/gateways/tripay",
-            Some(json!({"enabled": true, "environment": "sandbox", "merchant_code": "T1234",
-                        "base_url": fake.base_url(), "api_key": "DEV-api-key"})),
+            Some(
+                json!({"enabled": true, "environment": "sandbox", "merchant_code": "T1234",
+                        "base_url": fake.base_url(), "api_key": "DEV-api-key"}),
+            ),
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the private key is required: {body}");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the private key is required: {body}"
+    );
     assert_eq!(body["error"]["field"], "secondary_key");
     let (status, body) = app
         .call(
             "PUT",
             "/api/settings/gateways/tripay",
-            Some(json!({"enabled": true, "environment": "sandbox", "merchant_code": "T1234",
-                        "base_url": fake.base_url(), "secondary_key": "private-key-123"})),
+            Some(
+                json!({"enabled": true, "environment": "sandbox", "merchant_code": "T1234",
+                        "base_url": fake.base_url(), "secondary_key": "private-key-123"}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!((body["has_api_key"].as_bool(), body["has_secondary_key"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(
+        (
+            body["has_api_key"].as_bool(),
+            body["has_secondary_key"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
 
     let (invoice, url) = invoice_with_link(&app, "tripay").await;
     let res = app
@@ -42,11 +56,20 @@ async fn tripay_payment_is_created_and_its_signed_callback_settles_the_invoice()
     let merchant_ref = created["merchant_ref"].as_str().expect("ref").to_owned();
     assert!(fake.mark_paid(&merchant_ref));
     let delivery = fake
-        .deliver_callback(&merchant_ref, &format!("{}/api/payments/webhook/tripay", app.public))
+        .deliver_callback(
+            &merchant_ref,
+            &format!("{}/api/payments/webhook/tripay", app.public),
+        )
         .await
         .expect("deliver");
     assert_eq!(delivery.status, 200, "{}", delivery.body);
-    let (_, state) = app.call("GET", &format!("/api/invoices/{}", invoice["id"].as_str().expect("id")), None).await;
+    let (_, state) = app
+        .call(
+            "GET",
+            &format!("/api/invoices/{}", invoice["id"].as_str().expect("id")),
+            None,
+        )
+        .await;
     assert_eq!(state["status"], "paid", "{state}");
     app.shutdown().await;
 }

@@ -194,8 +194,16 @@ impl Application {
     /// router and the local database cluster, in that order.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
-        for server in self.servers.drain(..) {
-            let _ = server.await;
+        // Requests in flight get a few seconds; long-lived streams (live pay-page status)
+        // would otherwise hold the shutdown forever.
+        for mut server in self.servers.drain(..) {
+            if tokio::time::timeout(std::time::Duration::from_secs(5), &mut server)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a listener did not stop within 5 s; closing its connections");
+                server.abort();
+            }
         }
         if let Some(scheduler) = self.scheduler.take() {
             scheduler.shutdown().await;

@@ -169,6 +169,20 @@ fn choose_backend(
     Ok((keyring::default::default_credential_builder(), "os-keyring"))
 }
 
+impl billing_app::ports::SecretsPort for SecretStore {
+    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
+        Ok(SecretStore::get(self, name)?)
+    }
+
+    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
+        Ok(SecretStore::set(self, name, value)?)
+    }
+
+    fn delete(&self, name: &str) -> anyhow::Result<()> {
+        Ok(SecretStore::delete(self, name)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,19 +208,5 @@ mod tests {
 
         store_a.delete("jwt-signing-key").expect("delete");
         assert!(store_a.get("jwt-signing-key").expect("get").is_none());
-    }
-}
-
-impl billing_app::ports::SecretsPort for SecretStore {
-    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
-        Ok(SecretStore::get(self, name)?)
-    }
-
-    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
-        Ok(SecretStore::set(self, name, value)?)
-    }
-
-    fn delete(&self, name: &str) -> anyhow::Result<()> {
-        Ok(SecretStore::delete(self, name)?)
     }
 }

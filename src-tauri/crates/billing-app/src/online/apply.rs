@@ -274,14 +274,17 @@ pub async fn check_payment(ctx: &AppContext, payment_id: Uuid) -> Result<Outcome
     check_one(ctx, payment_id).await
 }
 
+/// method, merchant_ref, gateway_ref, expires_at, status
+type CheckRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<chrono::DateTime<chrono::Utc>>,
+    String,
+);
+
 async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
-    let row: Option<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<chrono::DateTime<chrono::Utc>>,
-        String,
-    )> = sqlx::query_as(
+    let row: Option<CheckRow> = sqlx::query_as(
         "select method, merchant_ref, gateway_ref, expires_at, status from payments where id = $1",
     )
     .bind(id)
