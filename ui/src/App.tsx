@@ -17,13 +17,16 @@ import { InvoiceDetailPage } from './pages/invoices/InvoiceDetailPage';
 import { InvoicesPage } from './pages/invoices/InvoicesPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { PlansPage } from './pages/plans/PlansPage';
+import { PppoePage } from './pages/pppoe/PppoePage';
+import { RouterDetailPage } from './pages/routers/RouterDetailPage';
+import { RoutersPage } from './pages/routers/RoutersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetailPage';
 import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
 import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -85,6 +88,9 @@ export function App() {
             <Route path="/invoices/:id" element={<InvoiceDetailPage />} />
             <Route path="/payments" element={<PaymentsPage />} />
             <Route path="/settings" element={<SettingsPage />} />
+            <Route path="/routers" element={<RoutersPage />} />
+            <Route path="/routers/:id" element={<RouterDetailPage />} />
+            <Route path="/pppoe" element={<PppoePage />} />
             {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
               <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
             ))}

@@ -57,3 +57,19 @@ export type GatewaySettingsList = Ok<'/api/settings/gateways', 'get'>;
 export type GatewaySettings = GatewaySettingsList['items'][number];
 export type GatewaySettingsInput = Body<'/api/settings/gateways/{code}', 'put'>;
 export type PublicUrlCheck = Ok<'/api/settings/public-url/check', 'post'>;
+
+// Routers and PPPoE (issue #7, docs/api-routers.md).
+export type RouterList = Ok<'/api/routers', 'get'>;
+export type Router = RouterList['items'][number];
+export type RouterBody = Body<'/api/routers', 'post'>;
+export type ConnectionReport = Ok<'/api/routers/{id}/test', 'post'>;
+export type RouterProbe = NonNullable<ConnectionReport['probe']>;
+export type RemoteSession = Ok<'/api/routers/{id}/sessions', 'get'>['items'][number];
+export type OutboxEntry = Ok<'/api/routers/commands', 'get'>['items'][number];
+export type AuditEntry = Ok<'/api/routers/audit', 'get'>['items'][number];
+export type ReconcileReport = Ok<'/api/reconcile/{router_id}', 'get'>;
+export type Drift = ReconcileReport['drifts'][number];
+export type DriftKind = Drift['kind'];
+export type RepairReport = Ok<'/api/reconcile/{router_id}/repair', 'post'>;
+export type RouterProfile = Ok<'/api/pppoe/profiles', 'get'>['items'][number];
+export type PppoeUser = Ok<'/api/pppoe/users', 'get'>['items'][number];

@@ -16,6 +16,7 @@ const KNOWN_KINDS = [
   'conflict',
   'not_found',
   'internal',
+  'router',
 ] as const;
 
 /** The translated summary of a failed request, followed by the server's own message. */

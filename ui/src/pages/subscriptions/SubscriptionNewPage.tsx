@@ -23,8 +23,10 @@ export function SubscriptionNewPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const plans = useApi(() => unwrap(api.GET('/api/plans')), []);
+  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
   const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
   const [planId, setPlanId] = useState('');
+  const [routerId, setRouterId] = useState('');
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [startOn, setStartOn] = useState(todayIso());
@@ -65,6 +67,7 @@ export function SubscriptionNewPage() {
             billing_day: day,
             due_days: asInt(dueDays),
             grace_days: asInt(graceDays),
+            router_id: routerId || null,
           },
         }),
       );
@@ -99,6 +102,17 @@ export function SubscriptionNewPage() {
               data={[
                 { value: '', label: t('subscriptions.choose_plan') },
                 ...activePlans.map((p) => ({ value: p.id, label: `${p.name} — ${formatRupiah(p.price)}` })),
+              ]}
+            />
+            <NativeSelect
+              label={t('routers.sub_router')}
+              description={t('routers.sub_router_hint')}
+              value={routerId}
+              onChange={(e) => setRouterId(e.currentTarget.value)}
+              error={err('router_id')}
+              data={[
+                { value: '', label: t('routers.sub_no_router') },
+                ...(routers.data?.items ?? []).map((r) => ({ value: r.id, label: r.name })),
               ]}
             />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Browser test of the Router and PPPoE screens against a running mikrobill admin listener whose
+// owner already exists, and a RouterOS simulator (`mikrobill routeros-sim`, user admin) at
+// ROUTEROS_SIM_ADDR (host:port) whose password is ROUTEROS_SIM_PASSWORD (default: empty).
+//
+//   ROUTEROS_SIM_ADDR=127.0.0.1:18728 MIKROBILL_URL=http://127.0.0.1:7878/ \
+//   MIKROBILL_USERNAME=owner MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/routers.test.mjs
+//
+// Flow: log in → Router: "Tambah router" (dialog "Tambah router": "Nama router", "Alamat (IP atau
+// nama host)", "Port API" (8728 by default), "Pengguna API" admin, "Kata sandi API") → the
+// row shows up → "Tes koneksi <name>" opens "Tes koneksi <name>" with a green result
+// (data-ok=true), the identity and a RouterOS 7 version → the row is "Online" → PPPoE:
+// "Sinkronkan profil" reports the synced profiles and lists the simulator's "default-encryption"
+// → the router's detail page: "Sesi aktif" is empty, "Antrean perintah" shows "Tidak ada perintah
+// yang menunggu" and "Kirim ulang sekarang" answers "Terkirim: …", "Rekonsiliasi" says the router
+// and database match ("Perbaiki semua" disabled) — or, after the billing tests, lists only their
+// subscriptions under "Tidak ada di router" and "Perbaiki semua" asks first (cancelled) —,
+// "Audit" loads → the new-subscription form offers the router in its "Router" select. Exact labels are in T below (ui/src/i18n/id.json).
+// Screenshots: tests/e2e/artifacts/routers-*.png.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 30_000;
+const WAIT_TIMEOUT_MS = 15_000;
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
+const username = process.env.MIKROBILL_USERNAME;
+const password = process.env.MIKROBILL_PASSWORD;
+const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR ?? '');
+if (!username || !password || !simMatch) {
+  console.error('FAIL: set MIKROBILL_USERNAME, MIKROBILL_PASSWORD and ROUTEROS_SIM_ADDR=host:port (and MIKROBILL_URL)');
+  process.exit(2);
+}
+const [, simHost, simPort] = simMatch;
+const simPassword = process.env.ROUTEROS_SIM_PASSWORD ?? '';
+const routerName = `Router Uji ${Date.now().toString(36)}`;
+
+// Texts the UI shows (ui/src/i18n/id.json).
+const T = {
+  loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi',
+  navRouters: 'Router', navPppoe: 'PPPoE',
+  addRouter: 'Tambah router', routerName: 'Nama router', host: 'Alamat (IP atau nama host)', port: 'Port API',
+  apiUser: 'Pengguna API', apiPassword: 'Kata sandi API', save: 'Simpan', close: 'Tutup',
+  test: 'Tes koneksi', connected: 'Terhubung ke', canWrite: 'boleh membaca dan menulis', online: 'Online',
+  sync: 'Sinkronkan profil', synced: 'profil disinkronkan', sessionsEmpty: 'Tidak ada sesi PPPoE yang aktif.',
+  tabCommands: 'Antrean perintah', commandsEmpty: 'Tidak ada perintah yang menunggu.',
+  deliver: 'Kirim ulang sekarang', delivered: 'Terkirim:',
+  tabReconcile: 'Rekonsiliasi', reconcileChecked: 'Diperiksa', reconcileOk: 'Router dan database cocok.',
+  missingOnRouter: 'Tidak ada di router', repairAll: 'Perbaiki semua', repairTitle: 'Perbaiki semua selisih',
+  repairWarning: 'selisih akan diperbaiki', cancel: 'Batal',
+  tabAudit: 'Audit', subRouter: 'Router',
+};
+
+const results = [];
+const consoleErrors = [];
+let browser;
+
+async function step(page, name, fn) {
+  const started = Date.now();
+  let timer;
+  try {
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+    });
+    await Promise.race([fn(), timeout]);
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}`);
+    const file = join(artifacts, `routers-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shot = (page, file) => page.screenshot({ path: join(artifacts, `routers-${file}`), fullPage: true });
+const visible = (locator) => locator.waitFor({ state: 'visible' });
+
+/** Waits until the locator's text contains `expected` (polling), with a clear message. */
+async function expectText(locator, expected, what) {
+  const deadline = Date.now() + WAIT_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
+    if (last.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  await step(page, 'log in', async () => {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const alert = page.getByRole('alert');
+    await visible(page.getByRole('link', { name: T.navRouters, exact: true }).or(alert));
+    if (await alert.isVisible()) throw new Error(`login refused: "${(await alert.innerText()).trim()}"`);
+  });
+
+  await step(page, '"Tambah router" adds the simulator', async () => {
+    await page.getByRole('link', { name: T.navRouters, exact: true }).click();
+    await page.getByRole('button', { name: T.addRouter, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.addRouter });
+    await dialog.getByLabel(T.routerName, { exact: true }).fill(routerName);
+    await dialog.getByLabel(T.host, { exact: true }).fill(simHost);
+    const port = dialog.getByLabel(T.port, { exact: true });
+    if ((await port.inputValue()) !== '8728') throw new Error(`default port: ${await port.inputValue()}`);
+    await port.fill(simPort);
+    await dialog.getByLabel(T.apiUser, { exact: true }).fill('admin');
+    await dialog.getByLabel(T.apiPassword, { exact: true }).fill(simPassword);
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await visible(page.getByRole('link', { name: routerName, exact: true }));
+    await shot(page, '01-added.png');
+  });
+
+  await step(page, '"Tes koneksi" shows identity and version in plain words', async () => {
+    await page.getByRole('button', { name: `${T.test} ${routerName}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `${T.test} ${routerName}` });
+    const result = dialog.getByTestId('router-test-result');
+    await visible(result);
+    if ((await result.getAttribute('data-ok')) !== 'true') throw new Error(`test failed: ${await result.innerText()}`);
+    const identity = (await result.getByTestId('probe-identity').innerText()).trim();
+    if (!identity) throw new Error('no identity');
+    await expectText(result.getByTestId('probe-version'), '7.', 'RouterOS version');
+    await expectText(result, `${T.connected} ${identity}`, 'summary');
+    await expectText(result, T.canWrite, 'rights');
+    await page.waitForTimeout(400); // the dialog's open transition
+    await shot(page, '02-test.png');
+    await dialog.getByRole('button', { name: T.close, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: routerName, exact: true }) });
+    await expectText(row.getByTestId('router-status'), T.online, 'router status');
+  });
+
+  await step(page, 'PPPoE: "Sinkronkan profil" reads the profiles', async () => {
+    await page.getByRole('link', { name: T.navPppoe, exact: true }).click();
+    await page.getByRole('button', { name: T.sync, exact: true }).click();
+    await expectText(page.getByTestId('profiles-synced'), T.synced, 'sync result');
+    await visible(page.getByRole('row').filter({ hasText: 'default-encryption' }).filter({ hasText: routerName }).first());
+    await shot(page, '03-profiles.png');
+  });
+
+  await step(page, 'router detail: no sessions, empty command queue, deliver now', async () => {
+    await page.getByRole('link', { name: T.navRouters, exact: true }).click();
+    await page.getByRole('link', { name: routerName, exact: true }).click();
+    await visible(page.getByRole('heading', { name: routerName, exact: true }));
+    await visible(page.getByText(T.sessionsEmpty));
+    await page.getByRole('tab', { name: T.tabCommands, exact: true }).click();
+    await expectText(page.getByTestId('commands-empty'), T.commandsEmpty, 'command queue');
+    await page.getByRole('button', { name: T.deliver, exact: true }).click();
+    await expectText(page.getByTestId('commands-delivered'), T.delivered, 'delivery');
+    await shot(page, '04-commands.png');
+  });
+
+  await step(page, 'reconciliation: match, or only secrets missing on the new router', async () => {
+    await page.getByRole('tab', { name: T.tabReconcile, exact: true }).click();
+    await expectText(page.getByTestId('reconcile-summary'), T.reconcileChecked, 'reconciliation summary');
+    const ok = page.getByTestId('reconcile-ok');
+    const missing = page.getByTestId('drift-missing');
+    await visible(ok.or(missing));
+    const repair = page.getByRole('button', { name: T.repairAll, exact: true });
+    if (await ok.isVisible()) {
+      // A fresh database: nothing is expected on the router.
+      await expectText(ok, T.reconcileOk, 'reconciliation');
+      if (await repair.isEnabled()) throw new Error('"Perbaiki semua" is enabled without differences');
+    } else {
+      // Subscriptions made by the earlier tests (before any router existed) belong to the only
+      // router and are not on it yet: listed under "Tidak ada di router"; nothing else differs.
+      for (const kind of ['extra', 'profile', 'disabled', 'password']) {
+        if (await page.getByTestId(`drift-${kind}`).isVisible()) throw new Error(`unexpected "${kind}" differences`);
+      }
+      await expectText(missing, T.missingOnRouter, 'missing group');
+      await repair.click();
+      const dialog = page.getByRole('dialog', { name: T.repairTitle });
+      await expectText(dialog, T.repairWarning, 'repair confirmation');
+      await dialog.getByRole('button', { name: T.cancel, exact: true }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await shot(page, '05-reconcile.png');
+    await page.getByRole('tab', { name: T.tabAudit, exact: true }).click();
+    await visible(page.getByTestId('audit-empty').or(page.getByRole('table', { name: T.tabAudit })));
+  });
+
+  await step(page, 'the new-subscription form offers the router', async () => {
+    await page.goto(new URL('subscriptions/new', url).href, { waitUntil: 'domcontentloaded' });
+    const select = page.getByLabel(T.subRouter, { exact: true });
+    await visible(select);
+    await expectText(select, routerName, 'router options');
+  });
+}
+
+let failure;
+try {
+  await main();
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+
+const passed = results.filter((r) => r.ok).length;
+if (failure) {
+  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
+  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+}
+console.log(`screenshots: ${artifacts}`);
+console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
+process.exit(failure ? 1 : 0);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { formatAuditValue, formatCpu, formatDuration, formatMemory } from './routerFormat';
+
+describe('router figures', () => {
+  it('shows free memory in MiB', () => {
+    expect(formatMemory(null)).toBe('—');
+    expect(formatMemory(64 * 1024 * 1024)).toBe('64 MiB');
+    expect(formatMemory(1.5 * 1024 * 1024)).toBe('1,5 MiB');
+    expect(formatMemory(1434 * 1024 * 1024)).toBe('1,4 GiB');
+  });
+
+  it('shows CPU load in percent', () => {
+    expect(formatCpu(undefined)).toBe('—');
+    expect(formatCpu(7)).toBe('7%');
+  });
+
+  it('shows durations with two units', () => {
+    expect(formatDuration(12)).toBe('12s');
+    expect(formatDuration(309)).toBe('5m 09s');
+    expect(formatDuration(7380)).toBe('2h 03m');
+    expect(formatDuration(3 * 86400 + 4 * 3600 + 5)).toBe('3d 04h');
+  });
+
+  it('shows audit values on one line', () => {
+    expect(formatAuditValue(null)).toBe('—');
+    expect(formatAuditValue({ profile: 'isolir', disabled: false })).toBe('profile=isolir, disabled=false');
+    expect(formatAuditValue('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
+  });
+});

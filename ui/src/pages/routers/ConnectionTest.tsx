@@ -1,0 +1,100 @@
+import { Alert, Button, List, Modal, Stack, Text } from '@mantine/core';
+import type { ButtonProps } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { asApiError, unwrap } from '../../api/errors';
+import type { ApiError } from '../../api/errors';
+import type { ConnectionReport, Router, RouterProbe } from '../../api/types';
+import { Field, FieldRow } from '../../components/Field';
+import { FormError } from '../../components/FormError';
+import { formatCpu, formatMemory } from '../../lib/routerFormat';
+
+/** The API user's rights, in plain words. */
+function rights(p: RouterProbe, t: ReturnType<typeof useTranslation>['t']): string[] {
+  const lines = [
+    p.can_read && p.can_write ? t('routers.right_read_write') : p.can_read ? t('routers.right_read_only') : t('routers.right_none'),
+  ];
+  if (p.can_read_sensitive === false) lines.push(t('routers.right_no_sensitive'));
+  if (p.can_read_sensitive === true) lines.push(t('routers.right_sensitive'));
+  return lines;
+}
+
+/** The outcome of "Tes koneksi": identity, version, board and rights, or what went wrong. */
+export function ConnectionResult({ report }: { report: ConnectionReport }) {
+  const { t } = useTranslation();
+  const p = report.probe;
+  return (
+    <Alert
+      color={report.ok ? 'green' : 'orange'}
+      variant="light"
+      role="status"
+      title={report.ok ? t('routers.test_ok') : t('routers.test_failed')}
+      data-testid="router-test-result"
+      data-ok={String(report.ok)}
+    >
+      {p ? (
+        <Stack gap="sm">
+          <Text size="sm">{t('routers.test_connected', { identity: p.identity, version: p.version, board: p.board })}</Text>
+          <List size="sm">
+            {rights(p, t).map((line) => (
+              <List.Item key={line}>{line}</List.Item>
+            ))}
+          </List>
+          <FieldRow>
+            <Field label={t('routers.identity')} testId="probe-identity">{p.identity}</Field>
+            <Field label={t('routers.version')} testId="probe-version">{p.version}</Field>
+            <Field label={t('routers.board')}>{p.board}</Field>
+            <Field label={t('routers.cpu')}>{formatCpu(p.cpu_load)}</Field>
+            <Field label={t('routers.memory')}>{formatMemory(p.free_memory)}</Field>
+            <Field label={t('routers.uptime')}>{p.uptime || '—'}</Field>
+          </FieldRow>
+        </Stack>
+      ) : (
+        <Text size="sm">{report.summary}</Text>
+      )}
+    </Alert>
+  );
+}
+
+/** "Tes koneksi" button; the result opens in a dialog. */
+export function ConnectionTestButton({ router, onTested, ...props }: ButtonProps & { router: Router; onTested?: () => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [report, setReport] = useState<ConnectionReport | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const run = async () => {
+    setBusy(true);
+    setReport(null);
+    setError(null);
+    setOpen(true);
+    try {
+      setReport(await unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id: router.id } } })));
+      onTested?.();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button {...props} loading={busy} onClick={() => void run()} aria-label={`${t('routers.test')} ${router.name}`}>
+        {t('routers.test')}
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('routers.test_title', { name: router.name })} centered size="lg">
+        <Stack>
+          {busy && <Text size="sm">{t('common.loading')}</Text>}
+          {report && <ConnectionResult report={report} />}
+          <FormError error={error} />
+          <Button variant="default" onClick={() => setOpen(false)} w="fit-content">
+            {t('common.close')}
+          </Button>
+        </Stack>
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+import { Alert, Anchor, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import { asApiError, unwrap } from '../../api/errors';
+import type { Router } from '../../api/types';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { errorTitle } from '../../components/FormError';
+import { LoadState } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDateTime } from '../../lib/dates';
+import { formatCpu, formatMemory } from '../../lib/routerFormat';
+import { useApi } from '../../lib/useApi';
+import { ConnectionTestButton } from './ConnectionTest';
+import { RouterFormModal } from './RouterFormModal';
+import { RouterStatusBadge } from './RouterStatusBadge';
+
+/** Router: every MikroTik router with its last known status. */
+export function RoutersPage() {
+  const { t } = useTranslation();
+  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
+  const [editing, setEditing] = useState<Router | 'new' | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      await unwrap(api.POST('/api/routers/refresh'));
+      notifications.show({ color: 'green', message: t('routers.refreshed') });
+      routers.reload();
+    } catch (e) {
+      notifications.show({ color: 'red', title: errorTitle(asApiError(e), t), message: asApiError(e).message });
+    } finally {
+      setRefreshing(false);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title={t('nav.routers')}
+        actions={
+          <>
+            <Button variant="default" loading={refreshing} onClick={() => void refresh()}>
+              {t('routers.refresh')}
+            </Button>
+            <Button onClick={() => setEditing('new')}>{t('routers.add')}</Button>
+          </>
+        }
+      />
+      <Alert variant="light" color="blue">
+        {t('routers.intro')}
+      </Alert>
+      <LoadState state={routers}>
+        {(data) => (
+          <Table.ScrollContainer minWidth={980}>
+            <Table striped highlightOnHover aria-label={t('nav.routers')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('routers.name')}</Table.Th>
+                  <Table.Th>{t('routers.address')}</Table.Th>
+                  <Table.Th>{t('routers.col_status')}</Table.Th>
+                  <Table.Th>{t('routers.last_seen')}</Table.Th>
+                  <Table.Th ta="right">{t('routers.cpu')}</Table.Th>
+                  <Table.Th ta="right">{t('routers.memory')}</Table.Th>
+                  <Table.Th>{t('routers.uptime')}</Table.Th>
+                  <Table.Th>{t('routers.version')}</Table.Th>
+                  <Table.Th ta="right">{t('routers.pending')}</Table.Th>
+                  <Table.Th>{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={10}>{t('common.empty')}</Table.Td>
+                  </Table.Tr>
+                )}
+                {data.items.map((r) => (
+                  <Table.Tr key={r.id} data-testid={`router-row-${r.name}`}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/routers/${r.id}`}>
+                        {r.name}
+                      </Anchor>
+                      {r.identity && (
+                        <Text size="xs" c="dimmed">
+                          {r.identity}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {r.host}:{r.port}
+                      {r.tls ? ' (TLS)' : ''}
+                    </Table.Td>
+                    <Table.Td style={{ minWidth: 150 }}>
+                      {r.last_error ? (
+                        <Tooltip label={r.last_error} multiline w={320}>
+                          <span>
+                            <RouterStatusBadge status={r.status} />
+                          </span>
+                        </Tooltip>
+                      ) : (
+                        <RouterStatusBadge status={r.status} />
+                      )}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.last_seen_at)}</Table.Td>
+                    <Table.Td ta="right">{formatCpu(r.cpu_load)}</Table.Td>
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatMemory(r.free_memory)}</Table.Td>
+                    <Table.Td>{r.uptime || '—'}</Table.Td>
+                    <Table.Td>{r.version || '—'}</Table.Td>
+                    <Table.Td ta="right">{r.pending_commands}</Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <ConnectionTestButton size="xs" variant="light" router={r} onTested={routers.reload} />
+                        <Button size="xs" variant="default" onClick={() => setEditing(r)} aria-label={`${t('common.edit')} ${r.name}`}>
+                          {t('common.edit')}
+                        </Button>
+                        <ConfirmButton
+                          size="xs"
+                          variant="light"
+                          color="red"
+                          label={t('common.delete')}
+                          aria-label={`${t('common.delete')} ${r.name}`}
+                          title={t('routers.delete_title')}
+                          message={t('routers.delete_confirm', { name: r.name })}
+                          confirmLabel={t('common.delete')}
+                          onConfirm={async () => {
+                            await unwrap(api.DELETE('/api/routers/{id}', { params: { path: { id: r.id } } }));
+                            routers.reload();
+                          }}
+                        />
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </LoadState>
+      <RouterFormModal
+        opened={editing !== null}
+        router={editing === 'new' || editing === null ? undefined : editing}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null);
+          routers.reload();
+        }}
+      />
+    </Stack>
+  );
+}
