@@ -32,11 +32,10 @@ curl -sf "http://127.0.0.1:$ADMIN_PORT/api/setup/status" >/dev/null || fail "adm
 curl -sf "http://127.0.0.1:$PUBLIC_PORT/healthz" >/dev/null || fail "public listener never answered"
 grep -q "http://127.0.0.1:$ADMIN_PORT/" "$LOG" || fail "serve did not print the dashboard URL"
 
-# A RouterOS simulator (user admin) for the router screens. It gets a password because the kernel
-# keyring (used when no Secret Service runs) refuses to store an empty router password (HTTP 500
-# on "Tambah router"); drop --password once the server accepts an empty one.
-export ROUTEROS_SIM_PASSWORD='rahasia-router-1'
-"$BIN" routeros-sim --listen "127.0.0.1:$SIM_PORT" --password "$ROUTEROS_SIM_PASSWORD" >"$DATA/sim.log" 2>&1 &
+# A RouterOS simulator for the router screens, as a router fresh from the box: user admin with an
+# empty password (which the app must be able to keep in the keyring).
+export ROUTEROS_SIM_PASSWORD=''
+"$BIN" routeros-sim --listen "127.0.0.1:$SIM_PORT" >"$DATA/sim.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 100); do grep -q listening "$DATA/sim.log" 2>/dev/null && break; sleep 0.1; done
 grep -q listening "$DATA/sim.log" || fail "the RouterOS simulator did not start: $(cat "$DATA/sim.log")"

@@ -11,6 +11,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 const SERVICE: &str = "id.mikrobill.app";
+/// Stands for an empty secret (a NUL byte: never part of a real password).
+const EMPTY: &str = "\u{0}";
 
 #[derive(Debug, thiserror::Error)]
 #[error("the OS keyring ({backend}) could not {action} the secret {name:?}: {source}")]
@@ -72,6 +74,7 @@ impl SecretStore {
 
     pub fn get(&self, name: &str) -> Result<Option<SecretString>, SecretError> {
         match self.entry(name)?.get_password() {
+            Ok(value) if value == EMPTY => Ok(Some(SecretString::from(String::new()))),
             Ok(value) => Ok(Some(SecretString::from(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(source) => Err(self.err("read", name, source)),
@@ -79,8 +82,14 @@ impl SecretStore {
     }
 
     pub fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretError> {
+        // Keyrings refuse empty values, but an empty password is real (a MikroTik fresh
+        // from the box has `admin` with none); it is stored as a marker no password has.
+        let raw = match value.expose_secret() {
+            "" => EMPTY,
+            other => other,
+        };
         self.entry(name)?
-            .set_password(value.expose_secret())
+            .set_password(raw)
             .map_err(|source| self.err("store", name, source))
     }
 
@@ -205,6 +214,12 @@ mod tests {
             store_b.get("jwt-signing-key").expect("get").is_none(),
             "installations share secrets"
         );
+
+        let empty = SecretString::from(String::new());
+        store_a.set("router-password/x", &empty).expect("an empty secret is storable");
+        let back = store_a.get("router-password/x").expect("get").expect("stored");
+        assert_eq!(back.expose_secret(), "");
+        store_a.delete("router-password/x").expect("delete");
 
         store_a.delete("jwt-signing-key").expect("delete");
         assert!(store_a.get("jwt-signing-key").expect("get").is_none());
