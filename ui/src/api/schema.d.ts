@@ -450,6 +450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decides on a payment held because the gateway reported a different amount. */
+        post: operations["resolve_payment_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/{id}/status": {
         parameters: {
             query?: never;
@@ -1496,6 +1513,10 @@ export interface components {
             /** Format: uuid */
             recorded_by?: string | null;
             reference?: string | null;
+            /** Format: int64 */
+            review_amount?: number | null;
+            /** @description Why the payment is held for review (the gateway reported another amount), if it is. */
+            review_reason?: string | null;
             status: string;
         };
         PaymentList: {
@@ -1642,6 +1663,10 @@ export interface components {
             drifts: components["schemas"]["Drift"][];
             /** @description Router commands queued to repair them (delivered right away if the router is up). */
             queued: number;
+        };
+        ReviewDecision: {
+            /** @description `accept`: settle for the amount the gateway reported; `reject`: fail the payment. */
+            action: string;
         };
         Router: {
             api_user: string;
@@ -2766,6 +2791,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_payment_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewDecision"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
             };
             404: {
                 headers: {

@@ -22,12 +22,15 @@ pub struct Payment {
     pub paid_at: Option<DateTime<Utc>>,
     pub recorded_by: Option<Uuid>,
     pub note: String,
+    /// Why the payment is held for review (the gateway reported another amount), if it is.
+    pub review_reason: Option<String>,
+    pub review_amount: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.invoice_id, \
     i.number as invoice_number, p.method, p.reference, p.amount, p.status, p.paid_at, \
-    p.recorded_by, p.note, p.created_at \
+    p.recorded_by, p.note, p.review_reason, p.review_amount, p.created_at \
     from payments p join customers c on c.id = p.customer_id \
     left join invoices i on i.id = p.invoice_id";
 

@@ -78,6 +78,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         online::proof,
         online::confirm,
         online::reject,
+        online::review,
         online::gateways,
         online::update_gateway,
         online::get_public_url,

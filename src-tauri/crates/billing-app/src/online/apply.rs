@@ -153,11 +153,13 @@ pub async fn apply_event(
                 event.amount
             );
             sqlx::query(
-                "update payments set review_reason = $2, last_checked_at = $3 where id = $1",
+                "update payments set review_reason = $2, review_amount = $4, \
+                 last_checked_at = $3 where id = $1",
             )
             .bind(payment_id)
             .bind(&reason)
             .bind(now)
+            .bind(event.amount)
             .execute(&mut *tx)
             .await?;
             security_event(
@@ -314,4 +316,56 @@ async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
         event
     };
     apply_event(ctx, &code, &event).await
+}
+
+/// The cashier's decision on a payment held because the gateway reported another amount:
+/// `accept` settles it for the amount the gateway actually took; `reject` fails it.
+pub async fn resolve_review(
+    ctx: &AppContext,
+    payment_id: Uuid,
+    accept: bool,
+) -> Result<crate::payments::Payment, Error> {
+    let customer_id: Uuid = sqlx::query_scalar("select customer_id from payments where id = $1")
+        .bind(payment_id)
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("payment"))?;
+    let mut tx = ctx.pool.begin().await?;
+    customers::lock(&mut tx, customer_id).await?;
+    let (status, review_amount): (String, Option<i64>) = sqlx::query_as(
+        "select status, review_amount from payments \
+         where id = $1 and review_reason is not null for update",
+    )
+    .bind(payment_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::conflict("the payment is not held for review"))?;
+    if status != "pending" {
+        return Err(Error::conflict(format!("the payment is already {status}")));
+    }
+    match (accept, review_amount) {
+        (true, Some(amount)) if amount > 0 => {
+            sqlx::query("update payments set amount = $2, note = note || $3 where id = $1")
+                .bind(payment_id)
+                .bind(amount)
+                .bind(format!(" (jumlah dari gateway: {amount})"))
+                .execute(&mut *tx)
+                .await?;
+            crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
+            isolation::restore_paid_up(&mut tx, ctx).await?;
+        }
+        (true, _) => return Err(Error::conflict("the gateway reported no usable amount")),
+        (false, _) => {
+            sqlx::query(
+                "update payments set status = 'failed', \
+                 review_reason = review_reason || ' (ditolak)' where id = $1",
+            )
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    isolation::spawn_delivery(ctx);
+    crate::payments::get(ctx, payment_id).await
 }

@@ -8,7 +8,8 @@ pub mod manual;
 mod settings;
 
 pub use apply::{
-    apply_event, check_payment, check_pending, handle_callback, CallbackReply, Outcome, PollSummary,
+    apply_event, check_payment, check_pending, handle_callback, resolve_review, CallbackReply,
+    Outcome, PollSummary,
 };
 pub use links::{
     create_pay_link, pay_page, pay_page_status, payment_status, start_payment,

@@ -74,6 +74,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/payments/{id}/proof", get(online::proof))
         .route("/payments/{id}/confirm", post(online::confirm))
         .route("/payments/{id}/reject", post(online::reject))
+        .route("/payments/{id}/review", post(online::review))
         .route("/invoices/{id}/pay", get(online::pay_link))
         .route("/settings/gateways", get(online::gateways))
         .route(

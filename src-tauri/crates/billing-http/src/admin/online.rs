@@ -366,3 +366,35 @@ pub async fn reject(
     billing_app::online::manual::reject_proof(&state.ctx, Some(user.id), id, &b.reason).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewDecision {
+    /// `accept`: settle for the amount the gateway reported; `reject`: fail the payment.
+    pub action: String,
+}
+
+/// Decides on a payment held because the gateway reported a different amount.
+#[utoipa::path(post, operation_id = "resolve_payment_review", path = "/api/payments/{id}/review", tag = "payments",
+    request_body = ReviewDecision, security(("bearer" = [])),
+    responses((status = 200, body = billing_app::payments::Payment), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReviewDecision>,
+) -> Result<Json<billing_app::payments::Payment>, ApiError> {
+    let accept = match b.action.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => {
+            return Err(ApiError::Validation {
+                field: "action",
+                message: "action must be accept or reject".into(),
+            })
+        }
+    };
+    Ok(Json(
+        billing_app::online::resolve_review(&state.ctx, id, accept).await?,
+    ))
+}
