@@ -216,8 +216,13 @@ mod tests {
         );
 
         let empty = SecretString::from(String::new());
-        store_a.set("router-password/x", &empty).expect("an empty secret is storable");
-        let back = store_a.get("router-password/x").expect("get").expect("stored");
+        store_a
+            .set("router-password/x", &empty)
+            .expect("an empty secret is storable");
+        let back = store_a
+            .get("router-password/x")
+            .expect("get")
+            .expect("stored");
         assert_eq!(back.expose_secret(), "");
         store_a.delete("router-password/x").expect("delete");
 
