@@ -225,3 +225,37 @@ async fn webhooks_for_unknown_gateways_and_garbage_bodies_are_refused() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_late_payment_for_a_carried_over_invoice_pays_the_invoice_that_carries_its_debt() {
+    let (app, fake) = app_with_duitku().await;
+    let (nov, url) = invoice_with_link(&app, "telat").await;
+    let created = choose(&app, &url, "NQ").await;
+    let merchant_ref = created["merchant_ref"].as_str().expect("ref").to_owned();
+    // December is issued before the customer pays; November is carried into it.
+    crate::billing::set_today(&app, crate::billing::d(2026, 12, 1));
+    app.call("POST", "/api/billing/run", Some(json!({"dry_run": false})))
+        .await;
+    assert_eq!(
+        invoice_state(&app, &nov["id"]).await["status"],
+        "carried_over"
+    );
+
+    fake.mark_paid(&merchant_ref);
+    let d = fake
+        .deliver_callback(&merchant_ref, &webhook_url(&app))
+        .await
+        .expect("post");
+    assert_eq!(d.status, 200);
+    let nov_state = invoice_state(&app, &nov["id"]).await;
+    let dec_id = nov_state["carried_into"]["invoice_id"].clone();
+    let dec = invoice_state(&app, &dec_id).await;
+    assert_eq!(
+        (dec["total"].as_i64(), dec["paid"].as_i64()),
+        (Some(300_000), Some(150_000)),
+        "{dec}"
+    );
+    assert_eq!(dec["status"], "partial");
+    crate::billing::invariants::check_invariants(&app.ctx()).await;
+    app.shutdown().await;
+}

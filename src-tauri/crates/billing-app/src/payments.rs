@@ -181,7 +181,7 @@ pub async fn settle_in(
         });
     };
 
-    let invoice: Option<(Uuid, String, String, i64, i64)> = match invoice_id {
+    let invoice: Option<InvoiceRow> = match invoice_id {
         Some(id) => sqlx::query_as(
             "select subscription_id, number, status, total, paid from invoices where id = $1 for update",
         )
@@ -216,9 +216,19 @@ pub async fn settle_in(
     .execute(&mut *conn)
     .await?;
 
+    // Money for an invoice whose debt was carried into a newer one pays the newer one.
+    let target = match (invoice_id, invoice) {
+        (Some(id), Some((sub, number, status, total, paid))) if status == "carried_over" => {
+            follow_carry_over(conn, id)
+                .await?
+                .or(Some((id, (sub, number, status, total, paid))))
+        }
+        (Some(id), Some(row)) => Some((id, row)),
+        _ => None,
+    };
     let mut applied = 0;
     let mut invoice_status = None;
-    if let (Some(invoice_id), Some((sub, number, status, total, paid))) = (invoice_id, invoice) {
+    if let Some((invoice_id, (sub, number, status, total, paid))) = target {
         invoice_status = Some(status.clone());
         if matches!(status.as_str(), "unpaid" | "partial") {
             let split = allocate(Money::from_minor(amount), Money::from_minor(total - paid));
@@ -272,6 +282,37 @@ pub async fn settle_in(
         invoice_status,
         newly_settled: true,
     })
+}
+
+type InvoiceRow = (Uuid, String, String, i64, i64);
+
+/// The open invoice a carried-over invoice's debt ended up in, if any (locked).
+async fn follow_carry_over(
+    conn: &mut PgConnection,
+    from: Uuid,
+) -> Result<Option<(Uuid, InvoiceRow)>, Error> {
+    let mut current = from;
+    for _ in 0..36 {
+        let dest: Option<Uuid> = sqlx::query_scalar(
+            "select dest_invoice_id from carry_overs \
+             where source_invoice_id = $1 and reversed_at is null",
+        )
+        .bind(current)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(dest) = dest else { return Ok(None) };
+        let row: InvoiceRow = sqlx::query_as(
+            "select subscription_id, number, status, total, paid from invoices where id = $1 for update",
+        )
+        .bind(dest)
+        .fetch_one(&mut *conn)
+        .await?;
+        if row.2 != "carried_over" {
+            return Ok(Some((dest, row)));
+        }
+        current = dest;
+    }
+    Ok(None)
 }
 
 pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Payment, Error> {
