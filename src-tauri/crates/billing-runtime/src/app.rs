@@ -142,7 +142,11 @@ impl Application {
         let jobs = JobOptions {
             auto_isolate: settings.billing.auto_isolate,
         };
-        let scheduler = Scheduler::start(ctx.clone(), jobs).await?;
+        let scheduler = if settings.billing.jobs {
+            Some(Scheduler::start(ctx.clone(), jobs).await?)
+        } else {
+            None
+        };
 
         let demo = if settings.demo {
             Some(Demo::start(&ctx, &secrets).await?)
@@ -157,7 +161,7 @@ impl Application {
             public_addr,
             shutdown,
             servers,
-            scheduler: Some(scheduler),
+            scheduler,
             database: Some(database),
             demo,
             secrets,

@@ -85,6 +85,9 @@ pub struct BusinessSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct BillingSettings {
+    /// Run the scheduler (daily billing, payment polling, router delivery and status, with a
+    /// catch-up at start). Off only in tests that drive every step themselves.
+    pub jobs: bool,
     /// Isolate overdue subscriptions automatically in the daily run (otherwise only on
     /// the operator's command).
     pub auto_isolate: bool,
@@ -163,6 +166,7 @@ impl Settings {
             .set_default("public.addr", "127.0.0.1:7879")?
             .set_default("business.timezone", "Asia/Jakarta")?
             .set_default("billing.auto_isolate", true)?
+            .set_default("billing.jobs", true)?
             .set_default("log.level", "info")?
             .set_default("log.file", true)?
             .set_default("secrets.backend", "auto")?
@@ -222,8 +226,10 @@ impl Settings {
             business: BusinessSettings {
                 timezone: "Asia/Jakarta".into(),
             },
+            // Tests drive every step themselves, against a pinned clock.
             billing: BillingSettings {
                 auto_isolate: false,
+                jobs: false,
             },
             log: LogSettings {
                 level: "warn".into(),
