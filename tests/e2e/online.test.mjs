@@ -19,7 +19,9 @@
 // a URL with /pay/ (input labelled "Tautan") and a "Kirim via WhatsApp" link to
 // wa.me/6281234567890 whose text has the invoice number, Rp 150.000 and the URL → that URL in
 // the same browser shows "Sisa yang harus dibayar" and Rp 150.000 → Pembayaran: "Cek semua
-// pembayaran tertunda" shows "Diperiksa: …"; the panel "Bukti transfer menunggu konfirmasi" says
+// pembayaran tertunda" shows "Diperiksa: …"; the panel "Pembayaran ditahan untuk ditinjau" says
+// "Tidak ada pembayaran yang ditahan untuk ditinjau." (empty state only); the panel "Bukti
+// transfer menunggu konfirmasi" says
 // "Tidak ada bukti transfer yang menunggu konfirmasi." → a proof uploaded to the pay link
 // (POST /pay/<token>/manual, as the pay page's form does) appears in the panel with the note
 // "Bukti transfer dari <payer> (menunggu konfirmasi)"; "Tolak" needs "Alasan penolakan", then
@@ -75,6 +77,7 @@ const T = {
   reason: 'Alasan penolakan', rejectSubmit: 'Tolak bukti', required: 'Wajib diisi.', rejected: 'Bukti transfer ditolak.',
   confirmTitle: 'Konfirmasi transfer', confirmSubmit: 'Ya, transfer sudah masuk', confirmed: 'Transfer dikonfirmasi',
   paid: 'Lunas', close: 'Tutup', cancel: 'Batal',
+  reviewTitle: 'Pembayaran ditahan untuk ditinjau', reviewEmpty: 'Tidak ada pembayaran yang ditahan untuk ditinjau.',
 };
 
 let browser;
@@ -208,6 +211,13 @@ async function main() {
     await page.getByRole('button', { name: T.checkAll, exact: true }).click();
     await visible(page.getByText(T.checked).first());
     await shot(page, '05-payments-checked.png');
+  });
+
+  // Only the empty state: no gateway here reports a mismatching amount, so nothing is held.
+  await step(page, 'the held-for-review panel is on the Payments page, empty', async () => {
+    const panel = page.getByTestId('review-panel');
+    await visible(panel.getByRole('heading', { name: T.reviewTitle, exact: true }));
+    await expectText(panel.getByTestId('review-empty'), T.reviewEmpty, 'empty held-for-review panel');
   });
 
   await proofSteps(page, T, { payUrl, customerName });

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Modal, NativeSelect, Stack, Table } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Table, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,16 +15,19 @@ import { pageQuery, useApi } from '../../lib/useApi';
 import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
 import { PaymentForm } from './PaymentForm';
 import { ProofsPanel } from './ProofsPanel';
+import { ReviewPanel, isHeldForReview } from './ReviewPanel';
 
 const STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
 
-/** Pembayaran: transfer proofs awaiting confirmation, filters, list, and "Catat pembayaran" (manual entry). */
+/** Pembayaran: transfer proofs awaiting confirmation, payments held for review, filters, list, and "Catat pembayaran" (manual entry). */
 export function PaymentsPage() {
   const { t } = useTranslation();
   const [status, setStatus] = useState('');
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   const [recording, setRecording] = useState(false);
+  // Bumped after gateway checks, which may hold a payment for review.
+  const [reviewKey, setReviewKey] = useState(0);
   const list = useApi(
     () =>
       unwrap(
@@ -36,6 +39,10 @@ export function PaymentsPage() {
       ),
     [status, customerId, page],
   );
+  const checked = () => {
+    list.reload();
+    setReviewKey((n) => n + 1);
+  };
 
   return (
     <Stack gap="md">
@@ -43,12 +50,13 @@ export function PaymentsPage() {
         title={t('nav.payments')}
         actions={
           <>
-            <CheckPendingButton onChecked={list.reload} />
+            <CheckPendingButton onChecked={checked} />
             <Button onClick={() => setRecording(true)}>{t('payments.record')}</Button>
           </>
         }
       />
       <ProofsPanel onChanged={list.reload} />
+      <ReviewPanel onChanged={list.reload} refreshKey={reviewKey} />
       <Group align="flex-end">
         <NativeSelect
           label={t('common.status')}
@@ -86,7 +94,7 @@ export function PaymentsPage() {
                     <Table.Th>{t('payments.method')}</Table.Th>
                     <Table.Th>{t('payments.reference')}</Table.Th>
                     <Table.Th ta="right">{t('payments.amount')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th miw={130}>{t('common.status')}</Table.Th>
                     <Table.Th>{t('payments.recorded_by')}</Table.Th>
                     <Table.Th>{t('common.actions')}</Table.Th>
                   </Table.Tr>
@@ -118,12 +126,22 @@ export function PaymentsPage() {
                       <Table.Td>{p.reference || '—'}</Table.Td>
                       <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(p.amount)}</Table.Td>
                       <Table.Td>
-                        <StatusBadge kind="payment" status={p.status} testId={`payment-status-${p.id}`} />
+                        {/* A column, so neither badge is squeezed (a row would shrink them). */}
+                        <Stack gap={4} align="flex-start">
+                          <StatusBadge kind="payment" status={p.status} testId={`payment-status-${p.id}`} />
+                          {isHeldForReview(p) && (
+                            <Tooltip label={p.review_reason} multiline maw={320} withArrow>
+                              <Badge color="orange" variant="outline" miw="fit-content" data-testid={`payment-review-${p.id}`}>
+                                {t('payments.review.badge')}
+                              </Badge>
+                            </Tooltip>
+                          )}
+                        </Stack>
                       </Table.Td>
                       <Table.Td>{p.recorded_by || '—'}</Table.Td>
                       <Table.Td>
-                        {p.status === 'pending' && !MANUAL_METHODS.includes(p.method) && (
-                          <CheckNowButton id={p.id} onChecked={list.reload} />
+                        {p.status === 'pending' && !MANUAL_METHODS.includes(p.method) && !isHeldForReview(p) && (
+                          <CheckNowButton id={p.id} onChecked={checked} />
                         )}
                       </Table.Td>
                     </Table.Tr>
