@@ -9,3 +9,4 @@ mod openapi;
 mod payments;
 mod routers;
 mod setup;
+mod whatsapp;

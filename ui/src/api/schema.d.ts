@@ -1020,6 +1020,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/whatsapp/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends what is due now (instead of waiting for the next round). */
+        post: operations["drain_whatsapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log (newest first). */
+        get: operations["list_whatsapp_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/messages/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a failed or unknown message again (the owner checked it). */
+        post: operations["retry_whatsapp_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues a message typed by the owner (high priority). */
+        post: operations["send_whatsapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_whatsapp_sessions"];
+        put?: never;
+        /** Adds a sender session (tokens go to the OS keyring). */
+        post: operations["create_whatsapp_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/sessions/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts QR (or pairing-code) login of a self-hosted gateway session. */
+        post: operations["scan_whatsapp_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["update_whatsapp_session"];
+        post?: never;
+        delete: operations["delete_whatsapp_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_whatsapp_settings"];
+        put: operations["set_whatsapp_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sessions, their health, and the queue counts. */
+        get: operations["whatsapp_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_whatsapp_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/templates/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["set_whatsapp_template"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/templates/{key}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renders a template body with sample values. */
+        post: operations["preview_whatsapp_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1184,6 +1384,8 @@ export interface components {
              * @description The customer's wallet plus all its subscription wallets.
              */
             total_credit: number;
+            /** @description The customer asked not to get WhatsApp messages. */
+            whatsapp_opt_out: boolean;
         };
         CustomerDetail: components["schemas"]["Customer"] & {
             subscriptions: components["schemas"]["Subscription"][];
@@ -1209,6 +1411,12 @@ export interface components {
              */
             amount: number;
             reason: string;
+        };
+        DrainSummary: {
+            failed: number;
+            retried: number;
+            sent: number;
+            sessions_failed: number;
         };
         Drift: {
             /** @description What the router has (never a password). */
@@ -1383,6 +1591,32 @@ export interface components {
             id: string;
             role: string;
             username: string;
+        };
+        MessageList: {
+            items: components["schemas"]["MessageView"][];
+        };
+        MessageView: {
+            /** Format: int32 */
+            attempts: number;
+            body: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: int64 */
+            id: number;
+            last_error?: string | null;
+            /** Format: int32 */
+            priority: number;
+            /** Format: date-time */
+            queued_at: string;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** Format: uuid */
+            session_id?: string | null;
+            status: string;
+            template_key?: string | null;
+            to_phone: string;
         };
         MethodList: {
             items: components["schemas"]["MethodView"][];
@@ -1582,6 +1816,9 @@ export interface components {
         PppoeUserList: {
             items: components["schemas"]["PppoeUser"][];
         };
+        Preview: {
+            text: string;
+        };
         /** @description A profile as last read from a router. */
         Profile: {
             /** @description Still present on the router at the last sync. */
@@ -1613,6 +1850,21 @@ export interface components {
             message: string;
             ok: boolean;
             url: string;
+        };
+        QueueStatus: {
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            queued: number;
+            /** Format: int64 */
+            sent_today: number;
+            sessions: components["schemas"]["SessionView"][];
+            /** Format: int64 */
+            unknown: number;
+        };
+        Queued: {
+            /** Format: int64 */
+            id: number;
         };
         /** @description A router command that could not be delivered yet (it stays queued and is retried). */
         QueuedCommand: {
@@ -1747,8 +1999,59 @@ export interface components {
             uptime?: string | null;
             version: string;
         };
+        ScanRequest: {
+            /** Format: uuid */
+            session_id: string;
+        };
+        SendRequest: {
+            body: string;
+            /** @description Any usual Indonesian form; sent to `62…`. */
+            to: string;
+        };
+        SessionInput: {
+            base_url: string;
+            enabled?: boolean | null;
+            name: string;
+            /** Format: int32 */
+            per_minute?: number | null;
+            /** Format: int32 */
+            position?: number | null;
+            provider: string;
+            role?: string | null;
+            /** @description Write-only, to the OS keyring: Meta app secret, Wablas secret key, GOWA webhook secret. */
+            secret?: string | null;
+            settings: Record<string, never>;
+            /** @description Write-only, to the OS keyring: access/device token, API key or Basic password. */
+            token?: string | null;
+        };
         SessionList: {
             items: components["schemas"]["RemoteSession"][];
+        };
+        SessionView: {
+            base_url: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            last_error?: string | null;
+            name: string;
+            /** Format: int32 */
+            per_minute: number;
+            /** Format: int32 */
+            position: number;
+            provider: string;
+            /** Format: int64 */
+            queued: number;
+            /** @description `primary` or `backup`. */
+            role: string;
+            /** Format: int64 */
+            sent_today: number;
+            /**
+             * @description Provider options: `phone_number_id`, `api_version` (Meta), `session` (WAHA),
+             *     `device_id`, `basic_user` (GOWA).
+             */
+            settings: Record<string, never>;
+            /** @description `unknown`, `healthy`, `failed` or `pairing`. */
+            status: string;
         };
         /** @description The outcome of settling a payment. */
         Settlement: {
@@ -1819,6 +2122,21 @@ export interface components {
              */
             router_id?: string | null;
         };
+        TemplateBody: {
+            /** @description Empty or null restores the Indonesian default. */
+            body?: string | null;
+        };
+        TemplateList: {
+            items: components["schemas"]["TemplateView"][];
+        };
+        TemplateView: {
+            body: string;
+            /** @description True while the Indonesian default is in use. */
+            is_default: boolean;
+            key: string;
+            /** @description The variables the template may use, e.g. `nama`, `jumlah`. */
+            variables: string[];
+        };
         TerminateRequest: {
             reason: string;
         };
@@ -1840,6 +2158,8 @@ export interface components {
             notes?: string | null;
             phone?: string | null;
             status?: string | null;
+            /** @description The customer does not want WhatsApp messages. */
+            whatsapp_opt_out?: boolean | null;
         };
         UpdatePlan: {
             active?: boolean | null;
@@ -1852,6 +2172,15 @@ export interface components {
         };
         VoidRequest: {
             reason: string;
+        };
+        WhatsAppSettings: {
+            /** @description Where owner alerts go (62…). */
+            owner_phone?: string | null;
+            quiet_end?: string | null;
+            /** @description Quiet hours in the business time zone ("21:00"); only urgent messages go out then. */
+            quiet_start?: string | null;
+            /** @description Reminders this many days before the due date. */
+            reminder_days: number[];
         };
     };
     responses: never;
@@ -4151,6 +4480,423 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    drain_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrainSummary"];
+                };
+            };
+        };
+    };
+    list_whatsapp_messages: {
+        parameters: {
+            query?: {
+                status?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+        };
+    };
+    retry_whatsapp_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_whatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queued"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_whatsapp_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+        };
+    };
+    create_whatsapp_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    scan_whatsapp_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            /** @description {kind: qr_image|qr_text|code|already_paired, …} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_whatsapp_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_whatsapp_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_whatsapp_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatsAppSettings"];
+                };
+            };
+        };
+    };
+    set_whatsapp_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatsAppSettings"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whatsapp_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+        };
+    };
+    list_whatsapp_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+        };
+    };
+    set_whatsapp_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_whatsapp_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
                 };
             };
             422: {

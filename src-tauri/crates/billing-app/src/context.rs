@@ -25,6 +25,8 @@ pub struct AppContext {
     pub gateways: Arc<GatewayRegistry>,
     /// Money events (payment settled, invoice changed) for live pages and notifications.
     pub events: tokio::sync::broadcast::Sender<crate::events::BillingEvent>,
+    /// The WhatsApp sender sessions.
+    pub whatsapp: Arc<crate::notify::SessionPool>,
     /// The public listener's own address, used for pay links until the owner sets the
     /// tunnel address (`public_base_url` in the business profile).
     pub public_fallback_url: String,

@@ -16,6 +16,8 @@ pub struct Customer {
     pub address: String,
     pub notes: String,
     pub status: String,
+    /// The customer asked not to get WhatsApp messages.
+    pub whatsapp_opt_out: bool,
     /// The customer's own wallet.
     pub balance: i64,
     /// The customer's wallet plus all its subscription wallets.
@@ -30,9 +32,11 @@ pub struct CustomerInput {
     pub address: Option<String>,
     pub notes: Option<String>,
     pub status: Option<String>,
+    pub whatsapp_opt_out: Option<bool>,
 }
 
-const SELECT: &str = "select c.id, c.name, c.phone, c.address, c.notes, c.status, \
+const SELECT: &str =
+    "select c.id, c.name, c.phone, c.address, c.notes, c.status, c.whatsapp_opt_out, \
     coalesce((select sum(delta) from ledger_entries l where l.customer_id = c.id \
               and l.account = 'customer'), 0)::bigint as balance, \
     coalesce((select sum(delta) from ledger_entries l where l.customer_id = c.id), 0)::bigint \
@@ -88,7 +92,8 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<
     let updated = sqlx::query(
         "update customers set name = coalesce($2, name), phone = coalesce($3, phone), \
          address = coalesce($4, address), notes = coalesce($5, notes), \
-         status = coalesce($6, status) where id = $1",
+         status = coalesce($6, status), whatsapp_opt_out = coalesce($7, whatsapp_opt_out) \
+         where id = $1",
     )
     .bind(id)
     .bind(name)
@@ -96,6 +101,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<
     .bind(input.address.map(|a| a.trim().to_owned()))
     .bind(input.notes.map(|n| n.trim().to_owned()))
     .bind(status)
+    .bind(input.whatsapp_opt_out)
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {

@@ -19,6 +19,12 @@ pub enum BillingEvent {
         invoice_id: Option<Uuid>,
         status: String,
     },
+    /// A WhatsApp sender session stopped working; the others took over.
+    WhatsAppSessionFailed {
+        session_id: Uuid,
+        name: String,
+        reason: String,
+    },
 }
 
 pub fn publish(ctx: &crate::AppContext, event: BillingEvent) {

@@ -80,6 +80,7 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
     if !candidates.is_empty() {
         tracing::info!(count = candidates.len(), "subscriptions isolated");
     }
+    crate::notify::isolated(ctx, &candidates).await?;
     deliver(ctx).await?;
     Ok(candidates)
 }
@@ -103,6 +104,7 @@ pub(crate) async fn restore_paid_up(
     let now = ctx.clock.now();
     for id in restored {
         enqueue(conn, id, "restore", now).await?;
+        crate::notify::restored_in(conn, now, id).await?;
     }
     Ok(())
 }

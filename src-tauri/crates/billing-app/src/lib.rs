@@ -14,6 +14,7 @@ pub mod invoices;
 pub mod invoicing;
 pub mod isolation;
 pub mod ledger;
+pub mod notify;
 pub mod online;
 pub mod outbox;
 pub mod password;

@@ -274,6 +274,8 @@ pub async fn settle_in(
             }
         }
     }
+    // The confirmation message is queued in this same transaction: once per payment.
+    crate::notify::payment_received_in(conn, ctx, payment_id, applied, amount - applied).await?;
     let payment = fetch(conn, payment_id).await?;
     Ok(Settlement {
         applied,

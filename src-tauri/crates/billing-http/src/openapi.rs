@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{pppoe, routers};
+use crate::admin::{pppoe, routers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -46,6 +46,21 @@ use crate::error::{ErrorBody, ErrorDetail};
         isolation::preview,
         isolation::run,
         settings::get_business,
+        whatsapp::status,
+        whatsapp::sessions,
+        whatsapp::create_session,
+        whatsapp::update_session,
+        whatsapp::delete_session,
+        whatsapp::scan,
+        whatsapp::send,
+        whatsapp::messages,
+        whatsapp::retry,
+        whatsapp::drain,
+        whatsapp::templates,
+        whatsapp::set_template,
+        whatsapp::preview,
+        whatsapp::get_settings,
+        whatsapp::put_settings,
         settings::put_business,
         routers::list,
         routers::create,

@@ -120,6 +120,18 @@ impl Application {
             signing_key,
             public_url,
         )?;
+        billing_app::notify::reload_sessions(&ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the WhatsApp sessions: {e}"))?;
+        let unknown = billing_app::notify::recover_after_restart(&ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("recovering the WhatsApp queue: {e}"))?;
+        if unknown > 0 {
+            tracing::warn!(
+                unknown,
+                "WhatsApp messages were being sent when the app stopped"
+            );
+        }
         billing_app::online::reload_gateways(&ctx)
             .await
             .map_err(|e| anyhow::anyhow!("loading the payment gateways: {e}"))?;
@@ -253,6 +265,7 @@ pub(crate) fn context(
         secrets: Arc::new(secrets.clone()),
         gateways: Arc::new(billing_app::gateways::GatewayRegistry::default()),
         events: tokio::sync::broadcast::channel(256).0,
+        whatsapp: Arc::new(billing_app::notify::SessionPool::default()),
         public_fallback_url,
     })
 }

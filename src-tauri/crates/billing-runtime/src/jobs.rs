@@ -6,7 +6,7 @@ use billing_app::invoicing::Scope;
 use billing_app::AppContext;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-pub struct Scheduler(JobScheduler);
+pub struct Scheduler(JobScheduler, Vec<tokio::task::JoinHandle<()>>);
 
 #[derive(Debug, Clone, Copy)]
 pub struct JobOptions {
@@ -43,6 +43,29 @@ impl Scheduler {
             })?)
             .await?;
         crate::router_jobs::add(&sched, &ctx).await?;
+        // WhatsApp: session health every minute, reminders at 09:00.
+        let job_ctx = ctx.clone();
+        sched
+            .add(Job::new_async("30 * * * * *", move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                Box::pin(async move {
+                    if let Err(err) = billing_app::notify::health_check(&ctx).await {
+                        tracing::warn!(error = %err, "WhatsApp health check failed");
+                    }
+                })
+            })?)
+            .await?;
+        let job_ctx = ctx.clone();
+        sched
+            .add(Job::new_async_tz("0 0 9 * * *", tz, move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                Box::pin(async move {
+                    if let Err(err) = billing_app::notify::reminders(&ctx).await {
+                        tracing::warn!(error = %err, "queuing reminders failed");
+                    }
+                })
+            })?)
+            .await?;
         // Housekeeping at 03:17.
         let job_ctx = ctx.clone();
         sched
@@ -56,15 +79,26 @@ impl Scheduler {
             )?)
             .await?;
         sched.start().await?;
+        // The WhatsApp queue is drained continuously.
+        let worker_ctx = ctx.clone();
+        let worker = tokio::spawn(async move {
+            loop {
+                whatsapp_round(&worker_ctx).await;
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        });
         tokio::spawn(async move {
             poll_payments(&ctx).await;
             daily_billing(&ctx, options).await;
             purge_sessions(&ctx).await;
         });
-        Ok(Scheduler(sched))
+        Ok(Scheduler(sched, vec![worker]))
     }
 
     pub async fn shutdown(mut self) {
+        for task in self.1.drain(..) {
+            task.abort();
+        }
         if let Err(err) = self.0.shutdown().await {
             tracing::warn!(error = %err, "scheduler shutdown failed");
         }
@@ -82,6 +116,19 @@ async fn daily_billing(ctx: &AppContext, options: JobOptions) {
         if let Err(err) = billing_app::isolation::run(ctx).await {
             tracing::error!(error = %err, "isolation run failed");
         }
+    }
+}
+
+async fn whatsapp_round(ctx: &AppContext) {
+    if let Err(err) = billing_app::notify::pending_invoice_notices(ctx).await {
+        tracing::warn!(error = %err, "queuing invoice messages failed");
+    }
+    match billing_app::notify::drain(ctx, 500).await {
+        Ok(s) if s.sent + s.failed > 0 => {
+            tracing::info!(sent = s.sent, failed = s.failed, "WhatsApp sent")
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "WhatsApp queue round failed"),
     }
 }
 

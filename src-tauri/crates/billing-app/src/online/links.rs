@@ -31,6 +31,25 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLi
             .await?;
     let (status, number) = row.ok_or(Error::NotFound("invoice"))?;
     crate::payments::ensure_payable(&status, &number)?;
+    let mut conn = ctx.pool.acquire().await?;
+    let (url, expires_at) = new_link(&mut conn, ctx, invoice_id).await?;
+    Ok(PayLink { url, expires_at })
+}
+
+/// A fresh pay link for an invoice, inside the caller's transaction (for messages).
+pub async fn pay_link_in(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    invoice_id: Uuid,
+) -> Result<String, Error> {
+    Ok(new_link(conn, ctx, invoice_id).await?.0)
+}
+
+async fn new_link(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    invoice_id: Uuid,
+) -> Result<(String, DateTime<Utc>), Error> {
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
@@ -42,18 +61,18 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLi
     .bind(invoice_id)
     .bind(token_hash(&token))
     .bind(expires_at)
-    .execute(&ctx.pool)
+    .execute(&mut *conn)
     .await?;
     let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
-        .fetch_one(&ctx.pool)
+        .fetch_one(&mut *conn)
         .await?;
     let base = base
         .filter(|b| !b.is_empty())
         .unwrap_or_else(|| ctx.public_fallback_url.clone());
-    Ok(PayLink {
-        url: format!("{}/pay/{token}", base.trim_end_matches('/')),
+    Ok((
+        format!("{}/pay/{token}", base.trim_end_matches('/')),
         expires_at,
-    })
+    ))
 }
 
 pub(super) async fn resolve(ctx: &AppContext, token: &str) -> Result<Uuid, Error> {

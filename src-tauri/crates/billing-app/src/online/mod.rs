@@ -12,7 +12,7 @@ pub use apply::{
     Outcome, PollSummary,
 };
 pub use links::{
-    create_pay_link, pay_page, pay_page_status, payment_status, start_payment,
+    create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status, start_payment,
     start_payment_for_invoice, MethodOption, PayLink, PayPage, PaymentInstructions,
     PaymentStatusView,
 };

@@ -38,6 +38,8 @@ pub struct NewCustomer {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateCustomer {
+    /// The customer does not want WhatsApp messages.
+    pub whatsapp_opt_out: Option<bool>,
     pub name: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
@@ -102,6 +104,7 @@ pub async fn create(
         address: body.address,
         notes: body.notes,
         status: None,
+        whatsapp_opt_out: None,
     };
     Ok((
         StatusCode::CREATED,
@@ -147,6 +150,7 @@ pub async fn update(
         address: body.address,
         notes: body.notes,
         status: body.status,
+        whatsapp_opt_out: body.whatsapp_opt_out,
     };
     Ok(Json(
         billing_app::customers::update(&state.ctx, id, input).await?,

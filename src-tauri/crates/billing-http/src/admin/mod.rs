@@ -14,6 +14,7 @@ pub mod routers;
 pub mod settings;
 pub mod setup;
 pub mod subscriptions;
+pub mod whatsapp;
 
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
@@ -114,6 +115,30 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/pppoe/users/{id}/restore", post(pppoe::restore))
         .route("/isolation/preview", get(isolation::preview))
         .route("/isolation/run", post(isolation::run))
+        .route("/whatsapp/status", get(whatsapp::status))
+        .route(
+            "/whatsapp/sessions",
+            get(whatsapp::sessions).post(whatsapp::create_session),
+        )
+        .route("/whatsapp/sessions/scan", post(whatsapp::scan))
+        .route(
+            "/whatsapp/sessions/{id}",
+            axum::routing::put(whatsapp::update_session).delete(whatsapp::delete_session),
+        )
+        .route("/whatsapp/send", post(whatsapp::send))
+        .route("/whatsapp/drain", post(whatsapp::drain))
+        .route("/whatsapp/messages", get(whatsapp::messages))
+        .route("/whatsapp/messages/{id}/retry", post(whatsapp::retry))
+        .route("/whatsapp/templates", get(whatsapp::templates))
+        .route(
+            "/whatsapp/templates/{key}",
+            axum::routing::put(whatsapp::set_template),
+        )
+        .route("/whatsapp/templates/{key}/preview", post(whatsapp::preview))
+        .route(
+            "/whatsapp/settings",
+            get(whatsapp::get_settings).put(whatsapp::put_settings),
+        )
         .route(
             "/settings/business",
             get(settings::get_business).put(settings::put_business),

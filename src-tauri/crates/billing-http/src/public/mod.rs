@@ -5,6 +5,7 @@
 mod page;
 mod pay;
 mod webhook;
+mod whatsapp;
 
 use std::sync::Arc;
 
@@ -48,6 +49,7 @@ pub fn router(state: HttpState) -> Router {
         .layer(GovernorLayer::new(Arc::new(pages)));
     let webhooks = Router::new()
         .route("/api/payments/webhook/{gateway}", post(webhook::receive))
+        .route("/api/whatsapp/webhook/{session}", post(whatsapp::status))
         .layer(GovernorLayer::new(Arc::new(hooks)));
     Router::new()
         .merge(pay)

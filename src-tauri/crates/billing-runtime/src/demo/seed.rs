@@ -87,6 +87,7 @@ pub async fn seed(ctx: &AppContext) -> anyhow::Result<()> {
                 address: Some(address.into()),
                 notes: None,
                 status: None,
+                whatsapp_opt_out: None,
             },
         )
         .await?;

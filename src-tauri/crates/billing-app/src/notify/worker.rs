@@ -1,0 +1,354 @@
+//! Draining the queue over the sessions: each session sends at its own pace; a session that
+//! fails is taken out and its messages go to the healthy ones (backups step in when no
+//! primary is left); a message is sent at most once.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use billing_domain::{Clock, SystemClock};
+use billing_whatsapp::{QuietHours, SendError, SessionHealth};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::pool::SessionEntry;
+use crate::{AppContext, Error};
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct DrainSummary {
+    pub sent: usize,
+    pub failed: usize,
+    pub retried: usize,
+    pub sessions_failed: usize,
+}
+
+#[derive(Default)]
+struct Counters {
+    sent: AtomicUsize,
+    failed: AtomicUsize,
+    retried: AtomicUsize,
+    sessions_failed: AtomicUsize,
+    budget: AtomicUsize,
+}
+
+/// Sends up to `max` due messages and returns when the queue has nothing due (or no session
+/// can send). Safe to run from several places: rows are claimed with `SKIP LOCKED`.
+pub async fn drain(ctx: &AppContext, max: usize) -> Result<DrainSummary, Error> {
+    let quiet: Option<(Option<NaiveTime>, Option<NaiveTime>)> =
+        sqlx::query_as("select quiet_start, quiet_end from whatsapp_settings")
+            .fetch_optional(&ctx.pool)
+            .await?;
+    let quiet = match quiet {
+        Some((Some(start), Some(end))) => {
+            QuietHours { start, end }.is_quiet(ctx.clock.now(), ctx.tz)
+        }
+        _ => false,
+    };
+    let counters = Arc::new(Counters {
+        budget: AtomicUsize::new(max),
+        ..Counters::default()
+    });
+    let sessions = ctx.whatsapp.sessions();
+    // Rounds: when a session fails during one, the next round lets the others (and the
+    // backups, once no primary is left) take over its messages.
+    loop {
+        let failed_before = counters.sessions_failed.load(Ordering::SeqCst);
+        let workers = sessions.iter().cloned().map(|session| {
+            let (ctx, counters, all) = (ctx.clone(), counters.clone(), sessions.clone());
+            async move { session_worker(&ctx, &session, &all, quiet, &counters).await }
+        });
+        for result in futures::future::join_all(workers).await {
+            result?;
+        }
+        let failed_now = counters.sessions_failed.load(Ordering::SeqCst);
+        if failed_now == failed_before || !sessions.iter().any(|s| s.is_healthy()) {
+            break;
+        }
+    }
+    Ok(DrainSummary {
+        sent: counters.sent.load(Ordering::SeqCst),
+        failed: counters.failed.load(Ordering::SeqCst),
+        retried: counters.retried.load(Ordering::SeqCst),
+        sessions_failed: counters.sessions_failed.load(Ordering::SeqCst),
+    })
+}
+
+async fn session_worker(
+    ctx: &AppContext,
+    session: &Arc<SessionEntry>,
+    all: &[Arc<SessionEntry>],
+    quiet: bool,
+    counters: &Counters,
+) -> Result<(), Error> {
+    loop {
+        if !session.is_healthy() {
+            return Ok(());
+        }
+        // Backups only step in when no primary can send.
+        if session.backup && all.iter().any(|s| !s.backup && s.is_healthy()) {
+            return Ok(());
+        }
+        if counters
+            .budget
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+            .is_err()
+        {
+            return Ok(());
+        }
+        // Pacing is about real time, whatever the business clock says.
+        let wait = {
+            let mut pacer = session
+                .pacer
+                .lock()
+                .map_err(|_| anyhow::anyhow!("pacer poisoned"))?;
+            let now = SystemClock.now();
+            match pacer.try_acquire(now, &mut rand::thread_rng()) {
+                Ok(()) => None,
+                Err(ready) => Some((ready - now).to_std().unwrap_or_default()),
+            }
+        };
+        if let Some(wait) = wait {
+            tokio::time::sleep(wait).await;
+            counters.budget.fetch_add(1, Ordering::SeqCst);
+            continue;
+        }
+        let now = ctx.clock.now();
+        let claimed: Option<(i64, String, String, i32)> = sqlx::query_as(
+            "update whatsapp_messages set status = 'sending', session_id = $1, attempts = attempts + 1 \
+             where id = (select id from whatsapp_messages where status = 'queued' \
+                         and next_attempt_at <= $2 and (not $3 or priority = 0) \
+                         order by priority, next_attempt_at, id limit 1 for update skip locked) \
+             returning id, to_phone, body, attempts",
+        )
+        .bind(session.id)
+        .bind(now)
+        .bind(quiet)
+        .fetch_optional(&ctx.pool)
+        .await?;
+        let Some((id, to, body, attempts)) = claimed else {
+            counters.budget.fetch_add(1, Ordering::SeqCst);
+            return Ok(());
+        };
+        let result = session.provider.send_text(&to, &body).await;
+        record(ctx, session, id, attempts, result, counters).await?;
+    }
+}
+
+async fn record(
+    ctx: &AppContext,
+    session: &SessionEntry,
+    id: i64,
+    attempts: i32,
+    result: Result<billing_whatsapp::SendReceipt, SendError>,
+    counters: &Counters,
+) -> Result<(), Error> {
+    let now = ctx.clock.now();
+    match result {
+        Ok(receipt) => {
+            mark_sent(ctx, id, receipt.provider_message_id, now).await?;
+            counters.sent.fetch_add(1, Ordering::SeqCst);
+        }
+        Err(SendError::ProviderWillRetry {
+            provider_message_id,
+            ..
+        }) => {
+            // Accepted; the provider delivers by itself. Never resend.
+            mark_sent(ctx, id, provider_message_id, now).await?;
+            counters.sent.fetch_add(1, Ordering::SeqCst);
+        }
+        Err(err) if err.is_failover() => {
+            requeue(ctx, id, now, &err).await?;
+            fail_session(ctx, session, &err.to_string()).await?;
+            counters.sessions_failed.fetch_add(1, Ordering::SeqCst);
+            counters.retried.fetch_add(1, Ordering::SeqCst);
+        }
+        Err(err) if err.is_retryable() && attempts < 8 => {
+            let backoff = err
+                .retry_after()
+                .and_then(|d| Duration::from_std(d).ok())
+                .unwrap_or_else(|| Duration::seconds(30 * (1i64 << attempts.clamp(0, 6))));
+            if let Ok(mut pacer) = session.pacer.lock() {
+                if let Some(after) = err.retry_after().and_then(|d| Duration::from_std(d).ok()) {
+                    pacer.back_off_until(SystemClock.now() + after);
+                }
+            }
+            requeue(ctx, id, now + backoff, &err).await?;
+            counters.retried.fetch_add(1, Ordering::SeqCst);
+        }
+        Err(err) => {
+            sqlx::query(
+                "update whatsapp_messages set status = 'failed', last_error = $2 where id = $1",
+            )
+            .bind(id)
+            .bind(err.to_string())
+            .execute(&ctx.pool)
+            .await?;
+            counters.failed.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    Ok(())
+}
+
+async fn mark_sent(
+    ctx: &AppContext,
+    id: i64,
+    provider_id: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    sqlx::query(
+        "update whatsapp_messages set status = 'sent', provider_message_id = $2, sent_at = $3, \
+         last_error = null where id = $1",
+    )
+    .bind(id)
+    .bind(provider_id)
+    .bind(now)
+    .execute(&ctx.pool)
+    .await?;
+    Ok(())
+}
+
+async fn requeue(
+    ctx: &AppContext,
+    id: i64,
+    at: DateTime<Utc>,
+    err: &SendError,
+) -> Result<(), Error> {
+    sqlx::query(
+        "update whatsapp_messages set status = 'queued', session_id = null, next_attempt_at = $2, \
+         last_error = $3 where id = $1",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(err.to_string())
+    .execute(&ctx.pool)
+    .await?;
+    Ok(())
+}
+
+/// Takes a session out, records why, and alerts the owner (dashboard event + a WhatsApp
+/// message to the owner's number through the sessions that still work).
+async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) -> Result<(), Error> {
+    if !session.is_healthy() {
+        return Ok(());
+    }
+    session.set_healthy(false);
+    let now = ctx.clock.now();
+    let mut tx = ctx.pool.begin().await?;
+    sqlx::query(
+        "update whatsapp_sessions set status = 'failed', last_error = $2, status_changed_at = $3 \
+         where id = $1",
+    )
+    .bind(session.id)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let owner: Option<String> = sqlx::query_scalar("select owner_phone from whatsapp_settings")
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+    if let Some(owner) = owner {
+        let mut vars = std::collections::HashMap::new();
+        vars.insert("isp", "mikrobill".to_owned());
+        vars.insert(
+            "waktu",
+            now.with_timezone(&ctx.tz)
+                .format("%d-%m-%Y %H:%M")
+                .to_string(),
+        );
+        vars.insert(
+            "pesan",
+            format!("sesi WhatsApp {} gagal: {reason}", session.name),
+        );
+        super::enqueue_in(
+            &mut tx,
+            now,
+            super::NewMessage {
+                key: format!("session:{}:failed:{}", session.id, now.timestamp_micros()),
+                customer_id: None,
+                to_phone: &owner,
+                template: "owner_alert",
+                vars,
+                priority: super::Priority::High,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    crate::events::publish(
+        ctx,
+        crate::events::BillingEvent::WhatsAppSessionFailed {
+            session_id: session.id,
+            name: session.name.clone(),
+            reason: reason.to_owned(),
+        },
+    );
+    tracing::warn!(session = %session.name, reason, "WhatsApp session failed; others take over");
+    Ok(())
+}
+
+/// Asks every session for its state; a recovered session is taken back in.
+pub async fn health_check(ctx: &AppContext) -> Result<(), Error> {
+    for session in ctx.whatsapp.sessions() {
+        let (status, error) = match session.provider.health().await {
+            Ok(SessionHealth::Connected) => ("healthy", None),
+            Ok(SessionHealth::Connecting) => continue,
+            Ok(SessionHealth::NeedsPairing) => {
+                ("pairing", Some("scan the QR code to pair".to_owned()))
+            }
+            Ok(SessionHealth::Disconnected { reason }) => ("failed", Some(reason)),
+            Err(err) if err.is_retryable() => continue,
+            Err(err) => ("failed", Some(err.to_string())),
+        };
+        if status == "healthy" {
+            session.set_healthy(true);
+            sqlx::query(
+                "update whatsapp_sessions set status = 'healthy', last_error = null, \
+                 status_changed_at = case when status <> 'healthy' then $2 else status_changed_at end \
+                 where id = $1",
+            )
+            .bind(session.id)
+            .bind(ctx.clock.now())
+            .execute(&ctx.pool)
+            .await?;
+        } else {
+            fail_session(ctx, &session, error.as_deref().unwrap_or(status)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// After a crash, messages caught between "claimed" and "recorded" may or may not have left:
+/// they are marked `unknown` for the owner to check, never resent automatically.
+pub async fn recover_after_restart(ctx: &AppContext) -> Result<u64, Error> {
+    let n = sqlx::query(
+        "update whatsapp_messages set status = 'unknown', \
+         last_error = 'the app stopped while sending; check before resending' \
+         where status = 'sending'",
+    )
+    .execute(&ctx.pool)
+    .await?
+    .rows_affected();
+    Ok(n)
+}
+
+/// Puts a failed or unknown message back in the queue (the owner's decision).
+pub async fn retry_message(ctx: &AppContext, id: i64) -> Result<(), Error> {
+    let done = sqlx::query(
+        "update whatsapp_messages set status = 'queued', next_attempt_at = $2, session_id = null \
+         where id = $1 and status in ('failed', 'unknown')",
+    )
+    .bind(id)
+    .bind(ctx.clock.now())
+    .execute(&ctx.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::conflict(
+            "only failed or unknown messages can be sent again",
+        ));
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn _assert_send(_: Uuid) {}

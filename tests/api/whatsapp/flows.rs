@@ -1,0 +1,178 @@
+use super::*;
+use crate::billing::{customer_with_subscription, d, open_invoices, pay, set_today};
+
+#[tokio::test]
+async fn events_queue_one_message_each_and_a_session_sends_them() {
+    let app = spawn_app().await;
+    let (fonnte, _) = add_session(&app, "Toko utama", ProviderKind::Fonnte, "primary").await;
+    set_today(&app, d(2026, 11, 1));
+    let (customer, sub) = customer_with_subscription(&app, 150_000, "wa1", d(2026, 11, 1)).await;
+    let invoice = open_invoices(&app, &sub["id"]).await.remove(0);
+
+    // The invoice notice (with a pay link) is queued once, however often it is asked for.
+    let ctx = app.ctx();
+    assert_eq!(
+        billing_app::notify::pending_invoice_notices(&ctx)
+            .await
+            .expect("notices"),
+        1
+    );
+    assert_eq!(
+        billing_app::notify::pending_invoice_notices(&ctx)
+            .await
+            .expect("notices"),
+        0
+    );
+    // A partial payment queues its confirmation in the same transaction.
+    pay(&app, &invoice["id"], 100_000).await;
+
+    let (_, summary) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(summary["sent"], 2, "{summary}");
+    let sent = fonnte.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter().all(|m| m.to.contains("81234567890")),
+        "{sent:?}"
+    );
+    // The payment confirmation is urgent and goes first; the invoice notice follows.
+    assert!(
+        sent[0].body.contains("Sisa tagihan: Rp 50.000"),
+        "{}",
+        sent[0].body
+    );
+    assert!(
+        sent[1].body.contains("/pay/") && sent[1].body.contains("Rp 150.000"),
+        "{}",
+        sent[1].body
+    );
+
+    let (_, again) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(again["sent"], 0, "nothing is sent twice");
+    let (_, log) = app.call("GET", "/api/whatsapp/messages", None).await;
+    assert!(log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|m| m["status"] == "sent"));
+
+    // A customer who opted out gets nothing.
+    let cid = customer["id"].as_str().expect("id");
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/customers/{cid}"),
+            Some(json!({"whatsapp_opt_out": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    pay(&app, &invoice["id"], 50_000).await;
+    assert_eq!(
+        count(&app, "select count(*) from whatsapp_messages").await,
+        2
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn provider_errors_are_mapped_recipient_fails_server_error_retries_later() {
+    let app = spawn_app().await;
+    let (meta, _) = add_session(&app, "Meta", ProviderKind::MetaCloud, "primary").await;
+    for to in ["081111111111", "082222222222"] {
+        let (status, _) = app
+            .call(
+                "POST",
+                "/api/whatsapp/send",
+                Some(json!({"to": to, "body": "Tes"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/whatsapp/send",
+            Some(json!({"to": "021-5551234", "body": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("phone"))
+    );
+
+    meta.fail_next(1, fake::FakeFailure::BadRecipient);
+    let (_, first) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(first["failed"], 1, "{first}");
+    assert_eq!(first["sent"], 1, "{first}");
+    meta.fail_next(1, fake::FakeFailure::ServerError);
+    app.call(
+        "POST",
+        "/api/whatsapp/send",
+        Some(json!({"to": "083333333333", "body": "Tes lagi"})),
+    )
+    .await;
+    let (_, second) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(second["retried"], 1, "{second}");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from whatsapp_messages where status = 'queued' and attempts = 1"
+        )
+        .await,
+        1
+    );
+    let (_, status) = app.call("GET", "/api/whatsapp/status", None).await;
+    assert_eq!(status["failed"], 1);
+    assert_eq!(
+        status["sessions"][0]["status"], "unknown",
+        "a server error is not the session's fault"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn templates_are_editable_with_a_preview_and_unknown_variables_are_refused() {
+    let app = spawn_app().await;
+    let (_, list) = app.call("GET", "/api/whatsapp/templates", None).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(9));
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/whatsapp/templates/payment_received_full/preview",
+            Some(json!({"body": "Halo {nama}, {jumlah} diterima"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["text"], "Halo Budi Santoso, Rp 150.000 diterima");
+    let (status, body) = app
+        .call(
+            "PUT",
+            "/api/whatsapp/templates/payment_received_full",
+            Some(json!({"body": "Halo {pelanggan}"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("pelanggan"));
+    let (status, body) = app
+        .call(
+            "PUT",
+            "/api/whatsapp/templates/payment_received_full",
+            Some(json!({"body": "Terima kasih {nama}!"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["is_default"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    let (_, body) = app
+        .call(
+            "PUT",
+            "/api/whatsapp/templates/payment_received_full",
+            Some(json!({"body": null})),
+        )
+        .await;
+    assert_eq!(body["is_default"], true);
+    app.shutdown().await;
+}
