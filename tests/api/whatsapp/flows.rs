@@ -176,3 +176,132 @@ async fn templates_are_editable_with_a_preview_and_unknown_variables_are_refused
     assert_eq!(body["is_default"], true);
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn signed_status_webhooks_move_the_delivery_log_forward_and_forged_ones_are_refused() {
+    let app = spawn_app().await;
+    let (meta, session) = add_session(&app, "Meta", ProviderKind::MetaCloud, "primary").await;
+    app.call(
+        "POST",
+        "/api/whatsapp/send",
+        Some(json!({"to": "081234567890", "body": "Halo"})),
+    )
+    .await;
+    app.call("POST", "/api/whatsapp/drain", None).await;
+    let wamid = meta.sent()[0].id.clone();
+    let url = format!(
+        "{}/api/whatsapp/webhook/{}",
+        app.public,
+        session["id"].as_str().expect("id")
+    );
+
+    let (headers, body) =
+        fake::meta_status_webhook("not-the-secret", &wamid, "read", "6281234567890", None);
+    let res = app
+        .http
+        .post(&url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a forged signature is refused"
+    );
+
+    for status in ["delivered", "read"] {
+        let (headers, body) =
+            fake::meta_status_webhook(fake::FAKE_APP_SECRET, &wamid, status, "6281234567890", None);
+        let res = app
+            .http
+            .post(&url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // A late "delivered" after "read" does not move it back.
+    let (headers, body) = fake::meta_status_webhook(
+        fake::FAKE_APP_SECRET,
+        &wamid,
+        "delivered",
+        "6281234567890",
+        None,
+    );
+    app.http
+        .post(&url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    let (_, log) = app.call("GET", "/api/whatsapp/messages", None).await;
+    assert_eq!(log["items"][0]["status"], "read", "{log}");
+    assert!(log["items"][0]["delivered_at"].is_string());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn outside_the_24_hour_window_an_approved_template_goes_out_instead() {
+    let app = spawn_app().await;
+    let fake = FakeWhatsApp::start(ProviderKind::MetaCloud)
+        .await
+        .expect("fake");
+    let (status, session) = app
+        .call(
+            "POST",
+            "/api/whatsapp/sessions",
+            Some(json!({"name": "Meta", "provider": "meta_cloud", "base_url": fake.base_url(),
+                        "settings": {"api_version": fake::FAKE_API_VERSION,
+                                     "phone_number_id": fake::FAKE_PHONE_NUMBER_ID,
+                                     "verify_token": "rahasia-verifikasi",
+                                     "templates": {"payment_received_full": "pembayaran_diterima"}},
+                        "token": fake::FAKE_TOKEN, "secret": fake::FAKE_APP_SECRET, "per_minute": 60000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    let url = format!(
+        "{}/api/whatsapp/webhook/{}",
+        app.public,
+        session["id"].as_str().expect("id")
+    );
+    let res = app
+        .http
+        .get(format!(
+            "{url}?hub.mode=subscribe&hub.verify_token=rahasia-verifikasi&hub.challenge=12345"
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.expect("text"), "12345");
+    let res = app
+        .http
+        .get(format!(
+            "{url}?hub.mode=subscribe&hub.verify_token=salah&hub.challenge=1"
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "wa24", d(2026, 11, 1)).await;
+    let invoice = open_invoices(&app, &sub["id"]).await.remove(0);
+    fake.fail_next(1, fake::FakeFailure::OutsideWindow);
+    pay(&app, &invoice["id"], 150_000).await;
+    let (_, summary) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(summary["sent"], 1, "{summary}");
+    let sent = fake.sent();
+    assert!(
+        sent.iter().any(|m| m
+            .body
+            .starts_with("template:pembayaran_diterima:Pelanggan wa24|")),
+        "{sent:?}"
+    );
+    app.shutdown().await;
+}

@@ -66,8 +66,8 @@ pub async fn enqueue_in(
     let body = templates::render_in(conn, message.template, &message.vars).await?;
     let inserted = sqlx::query(
         "insert into whatsapp_messages (idempotency_key, customer_id, to_phone, template_key, body, \
-                                        priority, next_attempt_at, queued_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $7) \
+                                        priority, next_attempt_at, queued_at, vars) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7, $8) \
          on conflict (idempotency_key) do nothing",
     )
     .bind(&message.key)
@@ -77,6 +77,7 @@ pub async fn enqueue_in(
     .bind(body)
     .bind(message.priority as i16)
     .bind(now)
+    .bind(serde_json::to_value(&message.vars).map_err(anyhow::Error::from)?)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)

@@ -460,3 +460,20 @@ pub async fn apply_status_webhook(
     }
     Ok(applied)
 }
+
+/// Meta's webhook set-up handshake: the verify token must match the session's
+/// `settings.verify_token`.
+pub async fn webhook_token_matches(
+    ctx: &AppContext,
+    session_id: Uuid,
+    token: &str,
+) -> Result<bool, Error> {
+    let expected: Option<serde_json::Value> = sqlx::query_scalar(
+        "select settings -> 'verify_token' from whatsapp_sessions where id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(&ctx.pool)
+    .await?
+    .flatten();
+    Ok(matches!(expected.as_ref().and_then(|v| v.as_str()), Some(e) if !e.is_empty() && e == token))
+}

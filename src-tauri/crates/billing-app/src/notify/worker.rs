@@ -129,7 +129,14 @@ async fn session_worker(
             counters.budget.fetch_add(1, Ordering::SeqCst);
             return Ok(());
         };
-        let result = session.provider.send_text(&to, &body).await;
+        let mut result = session.provider.send_text(&to, &body).await;
+        if matches!(&result, Err(e) if e.needs_template()) {
+            // Outside Meta's 24-hour window only an approved template may go out.
+            result = match approved_template(ctx, session.id, id).await? {
+                Some(template) => session.provider.send_template(&to, &template).await,
+                None => result,
+            };
+        }
         record(ctx, session, id, attempts, result, counters).await?;
     }
 }
@@ -187,6 +194,59 @@ async fn record(
         }
     }
     Ok(())
+}
+
+/// The approved template this session maps the message's template to (session settings
+/// `templates: {"invoice_issued": "tagihan_terbit", …}`, `template_language`), with the
+/// message's values as parameters in the template's variable order.
+async fn approved_template(
+    ctx: &AppContext,
+    session_id: Uuid,
+    message_id: i64,
+) -> Result<Option<billing_whatsapp::TemplateMessage>, Error> {
+    let row: Option<(serde_json::Value, Option<String>, Option<serde_json::Value>)> = sqlx::query_as(
+        "select s.settings, m.template_key, m.vars from whatsapp_messages m, whatsapp_sessions s \
+         where m.id = $1 and s.id = $2",
+    )
+    .bind(message_id)
+    .bind(session_id)
+    .fetch_optional(&ctx.pool)
+    .await?;
+    let Some((settings, Some(key), Some(vars))) = row else {
+        return Ok(None);
+    };
+    let Some(name) = settings
+        .get("templates")
+        .and_then(|t| t.get(&key))
+        .and_then(|n| n.as_str())
+    else {
+        return Ok(None);
+    };
+    let Some(default) = billing_whatsapp::template::DEFAULTS
+        .iter()
+        .find(|d| d.key == key)
+    else {
+        return Ok(None);
+    };
+    let language = settings
+        .get("template_language")
+        .and_then(|l| l.as_str())
+        .unwrap_or("id");
+    let body_parameters = default
+        .variables
+        .iter()
+        .map(|v| {
+            vars.get(*v)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    Ok(Some(billing_whatsapp::TemplateMessage {
+        name: name.to_owned(),
+        language: language.to_owned(),
+        body_parameters,
+    }))
 }
 
 async fn mark_sent(

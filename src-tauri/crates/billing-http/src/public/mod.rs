@@ -49,7 +49,10 @@ pub fn router(state: HttpState) -> Router {
         .layer(GovernorLayer::new(Arc::new(pages)));
     let webhooks = Router::new()
         .route("/api/payments/webhook/{gateway}", post(webhook::receive))
-        .route("/api/whatsapp/webhook/{session}", post(whatsapp::status))
+        .route(
+            "/api/whatsapp/webhook/{session}",
+            post(whatsapp::status).get(whatsapp::verify),
+        )
         .layer(GovernorLayer::new(Arc::new(hooks)));
     Router::new()
         .merge(pay)
