@@ -24,9 +24,10 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetailPage';
 import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
 import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage';
+import { WhatsAppPage } from './pages/whatsapp/WhatsAppPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -91,6 +92,7 @@ export function App() {
             <Route path="/routers" element={<RoutersPage />} />
             <Route path="/routers/:id" element={<RouterDetailPage />} />
             <Route path="/pppoe" element={<PppoePage />} />
+            <Route path="/whatsapp" element={<WhatsAppPage />} />
             {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
               <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
             ))}

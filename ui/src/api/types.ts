@@ -73,3 +73,19 @@ export type DriftKind = Drift['kind'];
 export type RepairReport = Ok<'/api/reconcile/{router_id}/repair', 'post'>;
 export type RouterProfile = Ok<'/api/pppoe/profiles', 'get'>['items'][number];
 export type PppoeUser = Ok<'/api/pppoe/users', 'get'>['items'][number];
+
+// WhatsApp (issue #8). The session list is read from the status answer, whose items are the
+// sessions' own schema.
+export type WaStatus = Ok<'/api/whatsapp/status', 'get'>;
+export type WaSession = WaStatus['sessions'][number];
+export type WaSessionInput = Body<'/api/whatsapp/sessions', 'post'>;
+export type WaMessage = Ok<'/api/whatsapp/messages', 'get'>['items'][number];
+export type WaDrainSummary = Ok<'/api/whatsapp/drain', 'post'>;
+export type WaTemplate = Ok<'/api/whatsapp/templates', 'get'>['items'][number];
+export type WaSettings = Ok<'/api/whatsapp/settings', 'get'>;
+/** `POST /api/whatsapp/sessions/scan`: the document describes this answer only in words. */
+export type WaPairing =
+  | { kind: 'qr_image'; mimetype: string; base64: string }
+  | { kind: 'qr_text'; value: string }
+  | { kind: 'code'; code: string }
+  | { kind: 'already_paired' };

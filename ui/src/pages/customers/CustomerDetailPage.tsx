@@ -46,6 +46,9 @@ export function CustomerDetailPage() {
               <Field label={t('customers.phone')} testId="customer-phone">
                 {c.phone}
               </Field>
+              <Field label={t('customers.whatsapp')} testId="customer-whatsapp">
+                {c.whatsapp_opt_out ? t('customers.wa_off') : t('customers.wa_on')}
+              </Field>
               <Field label={t('customers.address')}>{c.address || '—'}</Field>
               <Field label={t('customers.notes')}>{c.notes || '—'}</Field>
               <Field label={t('common.created_at')}>{formatDateTime(c.created_at)}</Field>

@@ -1,4 +1,4 @@
-import { Button, Group, Modal, NativeSelect, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Modal, NativeSelect, Stack, Switch, TextInput, Textarea } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +25,7 @@ export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props)
   const [address, setAddress] = useState('');
   const [notes, setNotes] = useState('');
   const [status, setStatus] = useState<Customer['status']>('active');
+  const [optOut, setOptOut] = useState(false);
   const [missing, setMissing] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -36,6 +37,7 @@ export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props)
     setAddress(customer?.address ?? '');
     setNotes(customer?.notes ?? '');
     setStatus(customer?.status ?? 'active');
+    setOptOut(customer?.whatsapp_opt_out ?? false);
     setMissing({});
     setError(null);
   }, [opened, customer]);
@@ -55,7 +57,7 @@ export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props)
       const body = { name: name.trim(), phone: phone.trim(), address: address.trim(), notes: notes.trim() };
       const saved = customer
         ? await unwrap(
-            api.PATCH('/api/customers/{id}', { params: { path: { id: customer.id } }, body: { ...body, status } }),
+            api.PATCH('/api/customers/{id}', { params: { path: { id: customer.id } }, body: { ...body, status, whatsapp_opt_out: optOut } }),
           )
         : await unwrap(api.POST('/api/customers', { body }));
       onSaved(saved);
@@ -106,6 +108,14 @@ export function CustomerFormModal({ opened, onClose, customer, onSaved }: Props)
             autosize
             minRows={2}
           />
+          {customer && (
+            <Switch
+              label={t('customers.opt_out')}
+              description={t('customers.opt_out_hint')}
+              checked={optOut}
+              onChange={(e) => setOptOut(e.currentTarget.checked)}
+            />
+          )}
           {customer && (
             <NativeSelect
               label={t('common.status')}

@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// Browser test of the WhatsApp screen against a running mikrobill admin listener whose owner
+// already exists. No WhatsApp provider is needed: the session points at http://127.0.0.1:9
+// (nothing listens there), so queued messages stay in the queue.
+//
+//   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner \
+//   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/whatsapp.test.mjs
+//
+// Flow: log in → WhatsApp → "Sesi": "Tambah sesi" (dialog "Tambah sesi": "Nama sesi", "Penyedia"
+// Fonnte, "Alamat API", "Token perangkat Fonnte") → the session's card shows up with its status
+// → "Template": "Ubah Pembayaran lunas" (dialog "Ubah template: Pembayaran lunas") with
+// "{pelanggan}" added to "Isi template": the live preview and the server's answer to "Simpan" name
+// the variable → "Kembalikan bawaan" (confirmed) → the card is "Bawaan" again → "Kirim pesan"
+// (dialog "Kirim pesan WhatsApp": "Nomor tujuan" 0812-3456-7890, "Pesan") → "Antrean & log"
+// lists it to 6281234567890 as "Dalam antrean" → "Pengaturan": "Jam tenang mulai" 22:00,
+// "Jam tenang selesai" 06:00, "Simpan", kept after a reload. Exact labels are in T below
+// (ui/src/i18n/id.json). Screenshots: tests/e2e/artifacts/whatsapp-*.png.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 30_000;
+const WAIT_TIMEOUT_MS = 15_000;
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
+const username = process.env.MIKROBILL_USERNAME;
+const password = process.env.MIKROBILL_PASSWORD;
+if (!username || !password) {
+  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
+  process.exit(2);
+}
+const run = Date.now().toString(36);
+const sessionName = `WA Uji ${run}`;
+const messageBody = `Pesan uji ${run}: gangguan jaringan sudah diperbaiki.`;
+
+// Texts the UI shows (ui/src/i18n/id.json).
+const T = {
+  loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi',
+  navWhatsapp: 'WhatsApp', save: 'Simpan',
+  addSession: 'Tambah sesi', sessionName: 'Nama sesi', provider: 'Penyedia', baseUrl: 'Alamat API',
+  fonnteToken: 'Token perangkat Fonnte', sentToday: 'Terkirim hari ini',
+  tabTemplates: 'Template', editFull: 'Ubah Pembayaran lunas', editFullTitle: 'Ubah template: Pembayaran lunas',
+  templateBody: 'Isi template', restore: 'Kembalikan bawaan', isDefault: 'Bawaan',
+  send: 'Kirim pesan', sendTitle: 'Kirim pesan WhatsApp', to: 'Nomor tujuan', body: 'Pesan',
+  queue: 'Masukkan ke antrean', tabQueue: 'Antrean & log', queued: 'Dalam antrean',
+  tabSettings: 'Pengaturan', quietStart: 'Jam tenang mulai', quietEnd: 'Jam tenang selesai',
+  settingsSaved: 'Pengaturan WhatsApp disimpan.',
+};
+
+const results = [];
+const consoleErrors = [];
+let browser;
+
+async function step(page, name, fn) {
+  const started = Date.now();
+  let timer;
+  try {
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+    });
+    await Promise.race([fn(), timeout]);
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}`);
+    const file = join(artifacts, `whatsapp-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shot = (page, file) => page.screenshot({ path: join(artifacts, `whatsapp-${file}`), fullPage: true });
+const visible = (locator) => locator.waitFor({ state: 'visible' });
+
+/** Waits until the locator's text contains `expected` (polling), with a clear message. */
+async function expectText(locator, expected, what) {
+  const deadline = Date.now() + WAIT_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
+    if (last.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  await step(page, 'log in and open WhatsApp', async () => {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const alert = page.getByRole('alert');
+    const nav = page.getByRole('link', { name: T.navWhatsapp, exact: true });
+    await visible(nav.or(alert));
+    if (await alert.isVisible()) throw new Error(`login refused: "${(await alert.innerText()).trim()}"`);
+    await nav.click();
+    await visible(page.getByRole('heading', { name: T.navWhatsapp, exact: true }));
+    await visible(page.getByRole('button', { name: T.addSession, exact: true }));
+  });
+
+  await step(page, '"Tambah sesi" adds a Fonnte session and shows its card', async () => {
+    await page.getByRole('button', { name: T.addSession, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.addSession });
+    await dialog.getByLabel(T.sessionName, { exact: true }).fill(sessionName);
+    await dialog.getByLabel(T.provider, { exact: true }).selectOption('fonnte');
+    await dialog.getByLabel(T.baseUrl, { exact: true }).fill('http://127.0.0.1:9');
+    await dialog.getByLabel(T.fonnteToken, { exact: true }).fill('token-uji-fonnte');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const card = page.getByTestId('wa-session-card').filter({ hasText: sessionName });
+    await visible(card);
+    await expectText(card, 'Fonnte', 'provider on the card');
+    await expectText(card, T.sentToday, 'sent today on the card');
+    await visible(card.getByTestId('wa-session-status'));
+    await shot(page, '01-session.png');
+  });
+
+  await step(page, 'a template with an unknown variable is refused, then the default restored', async () => {
+    await page.getByRole('tab', { name: T.tabTemplates, exact: true }).click();
+    await page.getByRole('button', { name: T.editFull, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.editFullTitle });
+    const body = dialog.getByLabel(T.templateBody, { exact: true });
+    await visible(body);
+    await body.fill(`${await body.inputValue()}\nSalam untuk {pelanggan}.`);
+    await expectText(dialog.getByTestId('wa-template-preview-error'), '{pelanggan}', 'live preview error');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await expectText(dialog.getByTestId('wa-template-body-error'), '{pelanggan}', 'server error under the text');
+    await shot(page, '02-template-error.png');
+    await dialog.getByRole('button', { name: T.restore, exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: T.restore });
+    await confirm.getByRole('button', { name: T.restore, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const card = page.locator('[data-testid="wa-template"][data-key="payment_received_full"]');
+    await expectText(card.getByTestId('wa-template-state'), T.isDefault, 'template state');
+    if ((await card.innerText()).includes('{pelanggan}')) throw new Error('the refused text was kept');
+  });
+
+  await step(page, '"Kirim pesan" queues a message that the log shows as queued', async () => {
+    await page.getByRole('button', { name: T.send, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.sendTitle });
+    await dialog.getByLabel(T.to, { exact: true }).fill('0812-3456-7890');
+    await dialog.getByLabel(T.body, { exact: true }).fill(messageBody);
+    await dialog.getByRole('button', { name: T.queue, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await visible(page.getByRole('tab', { name: T.tabQueue, exact: true, selected: true }));
+    const row = page.getByTestId('wa-message-row').filter({ hasText: messageBody });
+    await visible(row);
+    await expectText(row, '6281234567890', 'recipient in the log');
+    await expectText(row.getByTestId('wa-message-status'), T.queued, 'message status');
+    await shot(page, '03-queue.png');
+  });
+
+  await step(page, 'quiet hours 22:00–06:00 are saved', async () => {
+    await page.getByRole('tab', { name: T.tabSettings, exact: true }).click();
+    await page.getByLabel(T.quietStart, { exact: true }).fill('22:00');
+    await page.getByLabel(T.quietEnd, { exact: true }).fill('06:00');
+    await page.getByRole('button', { name: T.save, exact: true }).click();
+    await expectText(page.getByTestId('wa-settings-saved'), T.settingsSaved, 'save result');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    const start = page.getByLabel(T.quietStart, { exact: true });
+    await visible(start);
+    const deadline = Date.now() + WAIT_TIMEOUT_MS;
+    while ((await start.inputValue()) !== '22:00' && Date.now() < deadline) await page.waitForTimeout(150);
+    const saved = [await start.inputValue(), await page.getByLabel(T.quietEnd, { exact: true }).inputValue()];
+    if (saved.join('–') !== '22:00–06:00') throw new Error(`quiet hours after reload: ${saved.join('–')}`);
+    await shot(page, '04-settings.png');
+  });
+}
+
+let failure;
+try {
+  await main();
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+
+const passed = results.filter((r) => r.ok).length;
+if (failure) {
+  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
+  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+}
+console.log(`screenshots: ${artifacts}`);
+console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
+process.exit(failure ? 1 : 0);
