@@ -24,7 +24,7 @@ async fn main() {
             "/api/whatsapp/sessions",
             Some(
                 json!({"name": "bench", "provider": "fonnte", "base_url": fake.base_url(),
-                        "token": fake::FAKE_TOKEN, "per_minute": 60000}),
+                        "token": fake::FAKE_TOKEN, "per_minute": 600000}),
             ),
         )
         .await;

@@ -2173,6 +2173,9 @@ export interface components {
         VoidRequest: {
             reason: string;
         };
+        WhatsAppSessionList: {
+            items: components["schemas"]["SessionView"][];
+        };
         WhatsAppSettings: {
             /** @description Where owner alerts go (62…). */
             owner_phone?: string | null;
@@ -4605,7 +4608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionList"];
+                    "application/json": components["schemas"]["WhatsAppSessionList"];
                 };
             };
         };

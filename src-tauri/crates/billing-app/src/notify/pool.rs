@@ -96,7 +96,7 @@ pub async fn reload_sessions(ctx: &AppContext) -> Result<(), Error> {
             }
         };
         let interval =
-            Duration::from_millis(60_000 / u64::try_from(row.per_minute.max(1)).unwrap_or(1));
+            Duration::from_micros(60_000_000 / u64::try_from(row.per_minute.max(1)).unwrap_or(1));
         let pacer = old
             .iter()
             .find(|s| s.id == row.id)

@@ -93,10 +93,10 @@ fn validate(input: &SessionInput) -> Result<(), Error> {
             "enter the provider's address (https://…)",
         ));
     }
-    if !(1..=60_000).contains(&input.per_minute.unwrap_or(20)) {
+    if !(1..=600_000).contains(&input.per_minute.unwrap_or(20)) {
         return Err(Error::validation(
             "per_minute",
-            "messages per minute must be 1 to 60000",
+            "messages per minute must be 1 to 600000",
         ));
     }
     Ok(())

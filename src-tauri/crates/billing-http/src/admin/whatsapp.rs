@@ -28,6 +28,7 @@ pub async fn status(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WhatsAppSessionList)]
 pub struct SessionList {
     pub items: Vec<SessionView>,
 }
