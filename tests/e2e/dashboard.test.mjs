@@ -97,6 +97,9 @@ async function assertDashboard(page, texts) {
   await visible(db.filter({ hasText: texts.dbUp }));
   const status = await db.getAttribute('data-status');
   if (status !== 'up') throw new Error(`health card says database "${status}", expected "up"`);
+  // The summary shows real figures (a fresh installation has 0 active customers, Rp 0 owed).
+  await visible(page.getByTestId('summary-customers').filter({ hasText: /\d/ }));
+  await visible(page.getByTestId('summary-unpaid').filter({ hasText: 'Rp' }));
 }
 
 async function fillLogin(page, pass) {

@@ -267,3 +267,31 @@ async fn voiding_returns_payments_as_credit_and_reopens_carried_invoices() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn dashboard_summary_counts_customers_debt_and_this_months_revenue() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "ringkas", d(2026, 11, 1)).await;
+    customer_with_subscription(&app, 100_000, "ringkas2", d(2026, 11, 1)).await;
+    let invoice = open_invoices(&app, &sub["id"]).await.remove(0);
+    set_today(&app, d(2026, 11, 5));
+    pay(&app, &invoice["id"], 60_000).await;
+    let (status, s) = app.call("GET", "/api/dashboard/summary", None).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    assert_eq!(s["active_customers"], 2);
+    assert_eq!(s["open_invoices"], 2);
+    assert_eq!(s["owed_total"], 90_000 + 100_000);
+    assert_eq!(
+        (
+            s["revenue_this_month"].as_i64(),
+            s["payments_this_month"].as_i64()
+        ),
+        (Some(60_000), Some(1))
+    );
+    // Next month starts from zero.
+    set_today(&app, d(2026, 12, 2));
+    let (_, s) = app.call("GET", "/api/dashboard/summary", None).await;
+    assert_eq!(s["revenue_this_month"], 0);
+    app.shutdown().await;
+}

@@ -143,6 +143,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The figures on the dashboard home. */
+        get: operations["dashboard_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices": {
         parameters: {
             query?: never;
@@ -1395,6 +1412,34 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        DashboardSummary: {
+            /** Format: int64 */
+            active_customers: number;
+            /** Format: int64 */
+            active_subscriptions: number;
+            /** Format: int64 */
+            isolated_subscriptions: number;
+            /** Format: int64 */
+            open_invoices: number;
+            /**
+             * Format: int64
+             * @description Rupiah still owed on unpaid and partly paid invoices.
+             */
+            owed_total: number;
+            /** Format: int64 */
+            payments_this_month: number;
+            /**
+             * Format: int64
+             * @description Rupiah received this calendar month (business time zone).
+             */
+            revenue_this_month: number;
+            /** Format: int64 */
+            routers_online: number;
+            /** Format: int64 */
+            routers_total: number;
+            /** Format: int64 */
+            whatsapp_queued: number;
+        };
         DatabaseHealth: {
             /** Format: int64 */
             latency_ms?: number | null;
@@ -2522,6 +2567,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dashboard_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardSummary"];
                 };
             };
         };

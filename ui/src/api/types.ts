@@ -10,6 +10,7 @@ export type SetupStatus = JsonOf<paths['/api/setup/status']['get']['responses'][
 export type Me = JsonOf<paths['/api/auth/me']['get']['responses'][200]>;
 export type Health = JsonOf<paths['/api/monitoring/health']['get']['responses'][200]>;
 export type DatabaseHealth = Health['database'];
+export type DashboardSummary = JsonOf<paths['/api/dashboard/summary']['get']['responses'][200]>;
 
 // Billing core (docs/api-billing.md).
 type Ok<P extends keyof paths, M extends keyof paths[P], C extends number = 200> =

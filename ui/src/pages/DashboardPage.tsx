@@ -1,11 +1,10 @@
-import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
 import { HealthCard } from './HealthCard';
+import { SummaryCards } from './SummaryCards';
 
-const SUMMARY_CARDS = ['customers', 'unpaid', 'revenue', 'routers'] as const;
-
-/** Home: the live health card plus honest placeholders for figures this version cannot show. */
+/** Home: the summary figures and the live health card. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const { user } = useAuth();
@@ -19,19 +18,7 @@ export function DashboardPage() {
       <Title order={3} size="h4">
         {t('dashboard.summary')}
       </Title>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-        {SUMMARY_CARDS.map((card) => (
-          <Card key={card} withBorder padding="md" radius="md">
-            <Text fw={600}>{t(`dashboard.cards.${card}`)}</Text>
-            <Text c="dimmed" size="sm" mt="xs">
-              {t('common.not_available')}
-            </Text>
-            <Text c="dimmed" size="xs">
-              {t('common.not_available_detail')}
-            </Text>
-          </Card>
-        ))}
-      </SimpleGrid>
+      <SummaryCards />
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ pub mod business;
 mod context;
 pub mod crypto;
 pub mod customers;
+pub mod dashboard;
 mod error;
 pub mod events;
 pub mod gateways;

@@ -19,6 +19,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         auth::logout,
         auth::me,
         monitoring::health,
+        monitoring::summary,
         customers::list,
         customers::create,
         customers::get,

@@ -35,6 +35,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/monitoring/health", get(monitoring::health))
+        .route("/dashboard/summary", get(monitoring::summary))
         .route("/customers", get(customers::list).post(customers::create))
         .route(
             "/customers/{id}",

@@ -59,3 +59,13 @@ pub async fn health(State(state): State<HttpState>, _user: AuthUser) -> Json<Hea
         },
     })
 }
+
+/// The figures on the dashboard home.
+#[utoipa::path(get, operation_id = "dashboard_summary", path = "/api/dashboard/summary", tag = "monitoring",
+    security(("bearer" = [])), responses((status = 200, body = billing_app::dashboard::DashboardSummary)))]
+pub async fn summary(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<billing_app::dashboard::DashboardSummary>, crate::ApiError> {
+    Ok(Json(billing_app::dashboard::summary(&state.ctx).await?))
+}
