@@ -409,6 +409,3 @@ pub async fn retry_message(ctx: &AppContext, id: i64) -> Result<(), Error> {
     }
     Ok(())
 }
-
-#[allow(dead_code)]
-fn _assert_send(_: Uuid) {}
