@@ -305,3 +305,41 @@ async fn outside_the_24_hour_window_an_approved_template_goes_out_instead() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn messages_that_could_not_go_out_for_days_are_cancelled_not_sent_late() {
+    let app = spawn_app().await;
+    app.call(
+        "POST",
+        "/api/whatsapp/send",
+        Some(json!({"to": "081234567890", "body": "Lama"})),
+    )
+    .await;
+    app.clock.advance(chrono::Duration::days(4));
+    let (fonnte, _) = add_session(&app, "Baru", ProviderKind::Fonnte, "primary").await;
+    app.call(
+        "POST",
+        "/api/whatsapp/send",
+        Some(json!({"to": "081234567890", "body": "Baru"})),
+    )
+    .await;
+    let (_, summary) = app.call("POST", "/api/whatsapp/drain", None).await;
+    assert_eq!(summary["sent"], 1, "{summary}");
+    assert_eq!(
+        fonnte
+            .sent()
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        ["Baru"]
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from whatsapp_messages where status = 'cancelled'"
+        )
+        .await,
+        1
+    );
+    app.shutdown().await;
+}

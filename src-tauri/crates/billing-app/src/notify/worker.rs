@@ -34,6 +34,16 @@ struct Counters {
 /// Sends up to `max` due messages and returns when the queue has nothing due (or no session
 /// can send). Safe to run from several places: rows are claimed with `SKIP LOCKED`.
 pub async fn drain(ctx: &AppContext, max: usize) -> Result<DrainSummary, Error> {
+    // A confirmation that could not go out for days (no working session) would only confuse
+    // the customer now: it is cancelled, visibly, instead.
+    sqlx::query(
+        "update whatsapp_messages set status = 'cancelled', \
+         last_error = 'not sent within 3 days (no working session); cancelled as stale' \
+         where status = 'queued' and queued_at < $1",
+    )
+    .bind(ctx.clock.now() - Duration::days(3))
+    .execute(&ctx.pool)
+    .await?;
     let quiet: Option<(Option<NaiveTime>, Option<NaiveTime>)> =
         sqlx::query_as("select quiet_start, quiet_end from whatsapp_settings")
             .fetch_optional(&ctx.pool)
