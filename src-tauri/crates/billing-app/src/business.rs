@@ -117,10 +117,27 @@ pub async fn public_base_url(ctx: &AppContext) -> Result<Option<String>, Error> 
     )
 }
 
-pub async fn set_public_base_url(ctx: &AppContext, url: Option<&str>) -> Result<(), Error> {
+/// Sets (or clears, when empty) the public address; returns what was stored.
+pub async fn set_public_base_url(
+    ctx: &AppContext,
+    url: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let url = url
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &url {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
+            return Err(Error::validation(
+                "public_base_url",
+                "enter a full address such as https://bayar.example.id",
+            ));
+        }
+    }
     sqlx::query("update business_profile set public_base_url = $1")
-        .bind(url)
+        .bind(&url)
         .execute(&ctx.pool)
         .await?;
-    Ok(())
+    Ok(url)
 }

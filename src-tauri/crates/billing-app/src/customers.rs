@@ -1,6 +1,6 @@
 //! Customers and their wallets.
 
-use billing_domain::{PhoneNumber, UserId};
+use billing_domain::PhoneNumber;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -187,9 +187,4 @@ pub(crate) async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), Error>
         .await?
         .map(|_: sqlx::postgres::PgRow| ())
         .ok_or(Error::NotFound("customer"))
-}
-
-#[allow(dead_code)]
-pub(crate) fn actor(user: Option<UserId>) -> Option<Uuid> {
-    user.map(|u| u.0)
 }

@@ -119,6 +119,16 @@ pub async fn list(ctx: &AppContext, q: InvoiceQuery) -> Result<(Vec<InvoiceSumma
     Ok((items, total))
 }
 
+/// The summaries of the given invoices, in the given order, in one query.
+pub async fn summaries(ctx: &AppContext, ids: &[Uuid]) -> Result<Vec<InvoiceSummary>, Error> {
+    let mut rows: Vec<InvoiceSummary> = sqlx::query_as(&format!("{SELECT} where i.id = any($1)"))
+        .bind(ids)
+        .fetch_all(&ctx.pool)
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
+}
+
 pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Invoice, Error> {
     let mut conn = ctx.pool.acquire().await?;
     fetch(&mut conn, id).await

@@ -128,8 +128,23 @@ pub async fn record_manual(
     let settlement = settle_in(&mut tx, ctx, id).await?;
     isolation::restore_paid_up(&mut tx, ctx).await?;
     tx.commit().await?;
-    isolation::spawn_delivery(ctx);
+    announce_settled(ctx, &settlement);
     Ok(settlement)
+}
+
+/// After a settling transaction committed: live pages hear of it and router restores go out.
+pub(crate) fn announce_settled(ctx: &AppContext, settlement: &Settlement) {
+    let p = &settlement.payment;
+    crate::events::publish(
+        ctx,
+        crate::events::BillingEvent::PaymentSettled {
+            payment_id: p.id,
+            invoice_id: p.invoice_id,
+            customer_id: p.customer_id,
+            amount: p.amount,
+        },
+    );
+    isolation::spawn_delivery(ctx);
 }
 
 pub(crate) fn ensure_payable(status: &str, number: &str) -> Result<(), Error> {
@@ -275,7 +290,7 @@ pub async fn settle_in(
         }
     }
     // The confirmation message is queued in this same transaction: once per payment.
-    crate::notify::payment_received_in(conn, ctx, payment_id, applied, amount - applied).await?;
+    crate::notify::payment_received_in(conn, ctx, payment_id, amount - applied).await?;
     let payment = fetch(conn, payment_id).await?;
     Ok(Settlement {
         applied,

@@ -38,7 +38,7 @@ struct InvoiceRow {
     status: String,
 }
 
-async fn isp_name(conn: &mut PgConnection) -> Result<String, Error> {
+pub(super) async fn isp_name(conn: &mut PgConnection) -> Result<String, Error> {
     let name: String = sqlx::query_scalar("select name from business_profile")
         .fetch_one(conn)
         .await?;
@@ -55,7 +55,6 @@ pub async fn payment_received_in(
     conn: &mut PgConnection,
     ctx: &AppContext,
     payment_id: Uuid,
-    applied: i64,
     credit: i64,
 ) -> Result<(), Error> {
     let row: Option<PaymentRow> = sqlx::query_as(
@@ -111,7 +110,6 @@ pub async fn payment_received_in(
     } else {
         "payment_received_full"
     };
-    let _ = applied;
     enqueue_in(
         conn,
         now,

@@ -319,7 +319,7 @@ async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) ->
         .flatten();
     if let Some(owner) = owner {
         let mut vars = std::collections::HashMap::new();
-        vars.insert("isp", "mikrobill".to_owned());
+        vars.insert("isp", super::triggers::isp_name(&mut tx).await?);
         vars.insert(
             "waktu",
             now.with_timezone(&ctx.tz)

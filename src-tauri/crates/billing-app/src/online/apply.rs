@@ -146,6 +146,7 @@ pub async fn apply_event(
         }
         return Ok(Outcome::AlreadyApplied);
     }
+    let mut settled = None;
     let outcome = match event.status {
         GatewayStatus::Paid if event.amount != amount => {
             let reason = format!(
@@ -182,7 +183,7 @@ pub async fn apply_event(
                 .execute(&mut *tx)
                 .await?;
             }
-            crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
+            settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
             isolation::restore_paid_up(&mut tx, ctx).await?;
             Outcome::Applied
         }
@@ -212,16 +213,9 @@ pub async fn apply_event(
     tx.commit().await?;
     match outcome {
         Outcome::Applied => {
-            publish(
-                ctx,
-                BillingEvent::PaymentSettled {
-                    payment_id,
-                    invoice_id,
-                    customer_id,
-                    amount,
-                },
-            );
-            isolation::spawn_delivery(ctx);
+            if let Some(settlement) = &settled {
+                crate::payments::announce_settled(ctx, settlement);
+            }
         }
         Outcome::Closed | Outcome::Held => {
             publish(
@@ -343,6 +337,7 @@ pub async fn resolve_review(
     if status != "pending" {
         return Err(Error::conflict(format!("the payment is already {status}")));
     }
+    let mut settled = None;
     match (accept, review_amount) {
         (true, Some(amount)) if amount > 0 => {
             sqlx::query("update payments set amount = $2, note = note || $3 where id = $1")
@@ -351,7 +346,7 @@ pub async fn resolve_review(
                 .bind(format!(" (jumlah dari gateway: {amount})"))
                 .execute(&mut *tx)
                 .await?;
-            crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
+            settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
             isolation::restore_paid_up(&mut tx, ctx).await?;
         }
         (true, _) => return Err(Error::conflict("the gateway reported no usable amount")),
@@ -366,6 +361,9 @@ pub async fn resolve_review(
         }
     }
     tx.commit().await?;
-    isolation::spawn_delivery(ctx);
+    match &settled {
+        Some(settlement) => crate::payments::announce_settled(ctx, settlement),
+        None => isolation::spawn_delivery(ctx),
+    }
     crate::payments::get(ctx, payment_id).await
 }

@@ -97,6 +97,40 @@ pub struct MethodOption {
     pub image_url: Option<String>,
 }
 
+/// The methods of every enabled gateway for an amount, and the gateways that could not say.
+pub async fn available_methods(
+    ctx: &AppContext,
+    amount: i64,
+) -> Result<
+    (
+        Vec<MethodOption>,
+        Vec<(String, billing_gateways::GatewayError)>,
+    ),
+    Error,
+> {
+    if amount <= 0 {
+        return Err(Error::validation(
+            "amount",
+            "the amount must be more than zero",
+        ));
+    }
+    let (mut methods, mut unavailable) = (Vec::new(), Vec::new());
+    for gateway in ctx.gateways.all() {
+        match gateway.methods(amount).await {
+            Ok(list) => methods.extend(list.into_iter().map(|m| MethodOption {
+                gateway: gateway.code().to_owned(),
+                code: m.code,
+                name: m.name,
+                fee: m.fee,
+                kind: m.kind,
+                image_url: m.image_url,
+            })),
+            Err(err) => unavailable.push((gateway.code().to_owned(), err)),
+        }
+    }
+    Ok((methods, unavailable))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PaymentInstructions {
     pub payment_id: Uuid,
@@ -151,20 +185,10 @@ async fn pay_page_inner(
     let s = &invoice.summary;
     let mut methods = Vec::new();
     if s.owed > 0 && with_methods {
-        for gateway in ctx.gateways.all() {
-            match gateway.methods(s.owed).await {
-                Ok(list) => methods.extend(list.into_iter().map(|m| MethodOption {
-                    gateway: gateway.code().to_owned(),
-                    code: m.code,
-                    name: m.name,
-                    fee: m.fee,
-                    kind: m.kind,
-                    image_url: m.image_url,
-                })),
-                Err(err) => {
-                    tracing::warn!(gateway = gateway.code(), error = %err, "payment methods unavailable")
-                }
-            }
+        let (available, unavailable) = available_methods(ctx, s.owed).await?;
+        methods = available;
+        for (gateway, err) in unavailable {
+            tracing::warn!(gateway, error = %err, "payment methods unavailable");
         }
     }
     let pending = latest_pending(ctx, invoice_id).await?;

@@ -5,7 +5,6 @@ use billing_domain::UserId;
 use uuid::Uuid;
 
 use super::links::resolve;
-use crate::events::{publish, BillingEvent};
 use crate::{customers, isolation, AppContext, Error};
 
 pub const MAX_PROOF_BYTES: usize = 2 * 1024 * 1024;
@@ -136,16 +135,7 @@ pub async fn confirm_proof(
     let settlement = crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
     isolation::restore_paid_up(&mut tx, ctx).await?;
     tx.commit().await?;
-    publish(
-        ctx,
-        BillingEvent::PaymentSettled {
-            payment_id,
-            invoice_id: settlement.payment.invoice_id,
-            customer_id,
-            amount: settlement.payment.amount,
-        },
-    );
-    isolation::spawn_delivery(ctx);
+    crate::payments::announce_settled(ctx, &settlement);
     Ok(settlement)
 }
 

@@ -12,8 +12,8 @@ pub use apply::{
     Outcome, PollSummary,
 };
 pub use links::{
-    create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status, start_payment,
-    start_payment_for_invoice, MethodOption, PayLink, PayPage, PaymentInstructions,
+    available_methods, create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status,
+    start_payment, start_payment_for_invoice, MethodOption, PayLink, PayPage, PaymentInstructions,
     PaymentStatusView,
 };
 pub use settings::{

@@ -110,12 +110,11 @@ pub async fn run(
     } else {
         billing_app::invoicing::run(&state.ctx, scope).await?
     };
-    let mut invoices = Vec::new();
-    if !b.dry_run {
-        for id in ids.iter().take(200) {
-            invoices.push(billing_app::invoices::get(&state.ctx, *id).await?.summary);
-        }
-    }
+    let invoices = if b.dry_run {
+        Vec::new()
+    } else {
+        billing_app::invoices::summaries(&state.ctx, &ids[..ids.len().min(200)]).await?
+    };
     Ok(Json(BillingRunResult {
         issued: ids.len(),
         dry_run: b.dry_run,

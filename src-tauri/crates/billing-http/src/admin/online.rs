@@ -58,34 +58,27 @@ pub async fn methods(
     _user: AuthUser,
     Query(p): Query<MethodParams>,
 ) -> Result<Json<MethodList>, ApiError> {
-    if p.amount <= 0 {
-        return Err(ApiError::Validation {
-            field: "amount",
-            message: "the amount must be more than zero".into(),
+    let (methods, unavailable) =
+        billing_app::online::available_methods(&state.ctx, p.amount).await?;
+    if let Some((gateway, err)) = unavailable.into_iter().next() {
+        return Err(ApiError::Conflict {
+            field: None,
+            message: format!("{gateway}: {err}"),
         });
     }
-    let mut items = Vec::new();
-    for gateway in state.ctx.gateways.all() {
-        let list = gateway
-            .methods(p.amount)
-            .await
-            .map_err(|e| ApiError::Conflict {
-                field: None,
-                message: format!("{}: {e}", gateway.code()),
-            })?;
-        items.extend(list.into_iter().map(|m| {
-            MethodView {
-                gateway: gateway.code().to_owned(),
-                code: m.code,
-                name: m.name,
-                fee: m.fee,
-                kind: serde_json::to_value(m.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            }
-        }));
-    }
+    let items = methods
+        .into_iter()
+        .map(|m| MethodView {
+            gateway: m.gateway,
+            code: m.code,
+            name: m.name,
+            fee: m.fee,
+            kind: serde_json::to_value(m.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        })
+        .collect();
     Ok(Json(MethodList { items }))
 }
 
@@ -251,30 +244,11 @@ pub async fn set_public_url(
     _user: AuthUser,
     ApiJson(b): ApiJson<PublicUrl>,
 ) -> Result<Json<PublicUrl>, ApiError> {
-    let url = b
-        .public_base_url
-        .map(|u| u.trim().trim_end_matches('/').to_owned())
-        .filter(|u| !u.is_empty());
-    if let Some(u) = &url {
-        if !(u.starts_with("https://") || u.starts_with("http://"))
-            || u.contains(char::is_whitespace)
-        {
-            return Err(ApiError::Validation {
-                field: "public_base_url",
-                message: "enter a full address such as https://bayar.example.id".into(),
-            });
-        }
-    }
-    sqlx_update_public_url(&state, url.as_deref()).await?;
+    let url = billing_app::business::set_public_base_url(&state.ctx, b.public_base_url.as_deref())
+        .await?;
     Ok(Json(PublicUrl {
         public_base_url: url,
     }))
-}
-
-async fn sqlx_update_public_url(state: &HttpState, url: Option<&str>) -> Result<(), ApiError> {
-    billing_app::business::set_public_base_url(&state.ctx, url)
-        .await
-        .map_err(ApiError::from)
 }
 
 /// Checks that the public URL reaches THIS app's public listener, with a one-time nonce.
