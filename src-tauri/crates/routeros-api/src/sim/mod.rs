@@ -19,10 +19,13 @@ mod cli;
 mod exec;
 mod handle;
 mod query;
+mod scheduler;
 mod schema;
+mod script;
 mod server;
 mod session;
 mod state;
+mod system;
 mod tls;
 mod version;
 
@@ -30,7 +33,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use cli::{run, run_cli, SimArgs};
-pub use handle::{SimError, SimHandle};
+pub use handle::{SimError, SimHandle, SimItem, SimLogEntry};
 pub use version::SimVersion;
 
 /// Entry point of the simulator.

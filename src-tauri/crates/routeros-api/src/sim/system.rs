@@ -1,0 +1,91 @@
+//! Menus without items: `/system/clock`, `/system/identity`, `/system/resource` (the values
+//! scripts `get`, and `set`).
+
+use chrono::Timelike;
+
+use super::script::Value;
+use super::state::{Router, SimTrap};
+use crate::parse::{format_date, parse_date, parse_time_of_day};
+
+/// The values of a menu without items, typed as scripts see them.
+pub(crate) fn fields(router: &Router, menu: &str) -> Vec<(&'static str, Value)> {
+    match menu {
+        "/system/clock" => {
+            let t = router.clock.time();
+            let secs = u64::from(t.num_seconds_from_midnight());
+            vec![
+                ("time", Value::Time(std::time::Duration::from_secs(secs))),
+                (
+                    "date",
+                    Value::Str(format_date(router.clock.date(), router.version.iso_dates())),
+                ),
+                ("time-zone-autodetect", Value::Bool(true)),
+                ("time-zone-name", Value::Str(router.time_zone.clone())),
+                ("dst-active", Value::Bool(false)),
+            ]
+        }
+        "/system/identity" => vec![(
+            "name",
+            Value::Str(String::from_utf8_lossy(&router.identity).into_owned()),
+        )],
+        "/system/resource" => vec![
+            ("uptime", Value::Time(router.uptime)),
+            ("version", Value::Str(router.version.display())),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// `set` on a menu without items.
+pub(crate) fn set(
+    router: &mut Router,
+    menu: &str,
+    attrs: &[(String, Vec<u8>)],
+) -> Result<(), SimTrap> {
+    let invalid = |k: &str| SimTrap::new(Some(1), format!("invalid value for argument {k}"));
+    match menu {
+        "/system/identity" => {
+            for (k, v) in attrs {
+                match k.as_str() {
+                    "name" => router.identity = v.clone(),
+                    _ => return Err(router.unknown_parameter(k)),
+                }
+            }
+            Ok(())
+        }
+        "/system/clock" => {
+            let (mut date, mut time) = (router.clock.date(), router.clock.time());
+            let mut zone = None;
+            let mut moved = false;
+            for (k, v) in attrs {
+                let text = String::from_utf8_lossy(v);
+                match k.as_str() {
+                    "date" => {
+                        if !router.version.iso_dates() && !text.contains('/') {
+                            return Err(invalid(k));
+                        }
+                        date = parse_date(&text).map_err(|_| invalid(k))?;
+                        moved = true;
+                    }
+                    "time" => {
+                        time = parse_time_of_day(&text).map_err(|_| invalid(k))?;
+                        moved = true;
+                    }
+                    "time-zone-name" => zone = Some(text.into_owned()),
+                    _ => return Err(router.unknown_parameter(k)),
+                }
+            }
+            if let Some(z) = zone {
+                router.time_zone = z;
+            }
+            if moved {
+                // Like a manual clock change on RouterOS: nothing that was due in between
+                // runs; every scheduler waits for its next slot after the new time.
+                router.clock = date.and_time(time);
+                super::scheduler::reschedule_all(router);
+            }
+            Ok(())
+        }
+        _ => Err(super::state::no_such_command()),
+    }
+}
