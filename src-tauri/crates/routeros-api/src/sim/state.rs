@@ -8,13 +8,10 @@ use chrono::{NaiveDateTime, NaiveTime};
 use tokio::sync::broadcast;
 
 use super::scheduler;
-use super::schema::{Access, Schema, Ty, LOG, POLICIES, SCHEDULER, TABLES};
+use super::schema::{Access, Schema, Ty, POLICIES, SCHEDULER, TABLES};
 use super::script::Value;
 use super::version::SimVersion;
-use crate::parse::{format_date, format_date_time, format_duration, parse_date, parse_duration};
-
-/// Lines kept in `/log` (RouterOS keeps 1000 in memory by default).
-const LOG_LINES: usize = 1000;
+use crate::parse::{format_date, format_duration, parse_date, parse_duration};
 
 /// A `!trap` the simulator answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,34 +236,6 @@ impl Router {
             next_runs: HashMap::new(),
             globals: HashMap::new(),
         }
-    }
-
-    /// Appends a line to `/log` (topics like `script,error`), dropping the oldest past 1000.
-    pub fn log(&mut self, topics: &str, message: &str) {
-        tracing::debug!(topics, message, "simulated router log");
-        let time = format_date_time(self.clock, self.version.iso_dates());
-        let Some(table) = self.tables.iter_mut().find(|t| t.schema.path == LOG.path) else {
-            return;
-        };
-        if table.items.len() >= LOG_LINES {
-            let gone = table.remove_at(0);
-            let _ = self.changes.send(Change {
-                menu: LOG.path,
-                id: gone.id,
-                item: None,
-            });
-        }
-        let item = Item {
-            id: 0,
-            props: vec![
-                ("time", time.into_bytes()),
-                ("topics", topics.as_bytes().to_vec()),
-                ("message", message.as_bytes().to_vec()),
-            ],
-            builtin: false,
-        };
-        let id = table.insert(item.clone());
-        self.announce(LOG.path, id, Some(Item { id, ..item }));
     }
 
     pub fn table(&self, path: &str) -> Option<&Table> {

@@ -3,9 +3,43 @@
 
 use chrono::Timelike;
 
+use super::schema::LOG;
 use super::script::Value;
-use super::state::{Router, SimTrap};
-use crate::parse::{format_date, parse_date, parse_time_of_day};
+use super::state::{Change, Item, Router, SimTrap};
+use crate::parse::{format_date, format_date_time, parse_date, parse_time_of_day};
+
+/// Lines kept in `/log` (RouterOS keeps 1000 in memory by default).
+const LOG_LINES: usize = 1000;
+
+impl Router {
+    /// Appends a line to `/log` (topics like `script,error`), dropping the oldest past 1000.
+    pub fn log(&mut self, topics: &str, message: &str) {
+        tracing::debug!(topics, message, "simulated router log");
+        let time = format_date_time(self.clock, self.version.iso_dates());
+        let Some(table) = self.tables.iter_mut().find(|t| t.schema.path == LOG.path) else {
+            return;
+        };
+        if table.items.len() >= LOG_LINES {
+            let gone = table.remove_at(0);
+            let _ = self.changes.send(Change {
+                menu: LOG.path,
+                id: gone.id,
+                item: None,
+            });
+        }
+        let item = Item {
+            id: 0,
+            props: vec![
+                ("time", time.into_bytes()),
+                ("topics", topics.as_bytes().to_vec()),
+                ("message", message.as_bytes().to_vec()),
+            ],
+            builtin: false,
+        };
+        let id = table.insert(item.clone());
+        self.announce(LOG.path, id, Some(Item { id, ..item }));
+    }
+}
 
 /// The values of a menu without items, typed as scripts see them.
 pub(crate) fn fields(router: &Router, menu: &str) -> Vec<(&'static str, Value)> {

@@ -12,6 +12,7 @@
 //! where they happen, as on RouterOS. Menu writes go through the same table code as the API.
 
 mod eval;
+mod expr;
 mod parse;
 mod value;
 

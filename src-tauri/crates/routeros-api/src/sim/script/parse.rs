@@ -2,7 +2,6 @@
 //! here, before anything runs, as RouterOS rejects a script with a syntax error.
 
 use super::ScriptError;
-use crate::parse::parse_duration;
 use crate::sim::schema::{SINGLETONS, TABLES};
 
 /// `:commands` the interpreter runs.
@@ -86,7 +85,7 @@ pub(crate) enum Part {
 
 /// Where an expression ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stop {
+pub(super) enum Stop {
     /// Inside `( … )`: newlines are spaces.
     Paren,
     /// `where …`: ends with the command.
@@ -102,10 +101,10 @@ pub(crate) fn parse(source: &str) -> Result<Vec<Stmt>, ScriptError> {
     p.stmts(None)
 }
 
-struct Parser {
-    chars: Vec<char>,
-    pos: usize,
-    depth: usize,
+pub(super) struct Parser {
+    pub(super) chars: Vec<char>,
+    pub(super) pos: usize,
+    pub(super) depth: usize,
 }
 
 fn is_menu(path: &str) -> bool {
@@ -125,33 +124,33 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-fn is_atom_char(c: char) -> bool {
+pub(super) fn is_atom_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '*')
 }
 
 impl Parser {
-    fn peek(&self) -> Option<char> {
+    pub(super) fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
 
-    fn peek_at(&self, n: usize) -> Option<char> {
+    pub(super) fn peek_at(&self, n: usize) -> Option<char> {
         self.chars.get(self.pos + n).copied()
     }
 
-    fn bump(&mut self) -> Option<char> {
+    pub(super) fn bump(&mut self) -> Option<char> {
         let c = self.peek();
         self.pos += 1;
         c
     }
 
-    fn error(&self, message: impl Into<String>) -> ScriptError {
+    pub(super) fn error(&self, message: impl Into<String>) -> ScriptError {
         let before = &self.chars[..self.pos.min(self.chars.len())];
         let line = before.iter().filter(|&&c| c == '\n').count() + 1;
         let col = before.iter().rev().take_while(|&&c| c != '\n').count() + 1;
         ScriptError::syntax(line, col, message.into())
     }
 
-    fn enter(&mut self) -> Result<(), ScriptError> {
+    pub(super) fn enter(&mut self) -> Result<(), ScriptError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
@@ -160,7 +159,7 @@ impl Parser {
     }
 
     /// Skips blanks and `\` line continuations; with `lines`, also newlines and `;`.
-    fn skip_blanks(&mut self, lines: bool) {
+    pub(super) fn skip_blanks(&mut self, lines: bool) {
         while let Some(c) = self.peek() {
             match c {
                 ' ' | '\t' | '\r' => self.pos += 1,
@@ -174,7 +173,7 @@ impl Parser {
         }
     }
 
-    fn stmts(&mut self, close: Option<char>) -> Result<Vec<Stmt>, ScriptError> {
+    pub(super) fn stmts(&mut self, close: Option<char>) -> Result<Vec<Stmt>, ScriptError> {
         self.enter()?;
         let mut out = Vec::new();
         loop {
@@ -317,7 +316,7 @@ impl Parser {
         Ok(v)
     }
 
-    fn paren(&mut self) -> Result<Expr, ScriptError> {
+    pub(super) fn paren(&mut self) -> Result<Expr, ScriptError> {
         self.pos += 1;
         self.enter()?;
         let e = self.expr(Stop::Paren)?;
@@ -330,7 +329,7 @@ impl Parser {
         Ok(e)
     }
 
-    fn var(&mut self) -> Result<Expr, ScriptError> {
+    pub(super) fn var(&mut self) -> Result<Expr, ScriptError> {
         self.pos += 1;
         if self.peek() == Some('"') {
             self.pos += 1;
@@ -360,7 +359,7 @@ impl Parser {
         n
     }
 
-    fn string(&mut self) -> Result<Vec<Part>, ScriptError> {
+    pub(super) fn string(&mut self) -> Result<Vec<Part>, ScriptError> {
         self.pos += 1;
         let mut parts = Vec::new();
         let mut lit = String::new();
@@ -512,170 +511,6 @@ impl Parser {
             verb: Some(verb),
             args,
         })
-    }
-
-    fn skip_expr_blanks(&mut self, stop: Stop) {
-        self.skip_blanks(false);
-        if stop == Stop::Paren {
-            while self.peek() == Some('\n') {
-                self.pos += 1;
-                self.skip_blanks(false);
-            }
-        }
-    }
-
-    fn expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        let mut left = self.and_expr(stop)?;
-        loop {
-            self.skip_expr_blanks(stop);
-            if self.eat("||") || self.eat_keyword("or") {
-                let right = self.and_expr(stop)?;
-                left = Expr::Bin(Op::Or, Box::new(left), Box::new(right));
-            } else {
-                return Ok(left);
-            }
-        }
-    }
-
-    fn and_expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        let mut left = self.cmp_expr(stop)?;
-        loop {
-            self.skip_expr_blanks(stop);
-            if self.eat("&&") || self.eat_keyword("and") {
-                let right = self.cmp_expr(stop)?;
-                left = Expr::Bin(Op::And, Box::new(left), Box::new(right));
-            } else {
-                return Ok(left);
-            }
-        }
-    }
-
-    fn cmp_expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        let left = self.concat_expr(stop)?;
-        self.skip_expr_blanks(stop);
-        let op = if self.eat("!=") {
-            Op::Ne
-        } else if self.eat("<=") {
-            Op::Le
-        } else if self.eat(">=") {
-            Op::Ge
-        } else if self.eat("==") {
-            return Err(self.error("== is not an operator (use =)"));
-        } else if self.eat("=") {
-            Op::Eq
-        } else if self.eat("<") {
-            Op::Lt
-        } else if self.eat(">") {
-            Op::Gt
-        } else {
-            return Ok(left);
-        };
-        let right = self.concat_expr(stop)?;
-        Ok(Expr::Bin(op, Box::new(left), Box::new(right)))
-    }
-
-    fn concat_expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        let mut left = self.unary(stop)?;
-        loop {
-            self.skip_expr_blanks(stop);
-            let op = match self.peek() {
-                Some('.') => Op::Concat,
-                Some('+') => Op::Add,
-                _ => return Ok(left),
-            };
-            self.pos += 1;
-            let right = self.unary(stop)?;
-            left = Expr::Bin(op, Box::new(left), Box::new(right));
-        }
-    }
-
-    fn unary(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        self.skip_expr_blanks(stop);
-        if self.peek() == Some('!') && self.peek_at(1) != Some('=') {
-            self.pos += 1;
-            self.enter()?;
-            let inner = self.unary(stop)?;
-            self.depth -= 1;
-            return Ok(Expr::Not(Box::new(inner)));
-        }
-        self.primary()
-    }
-
-    fn primary(&mut self) -> Result<Expr, ScriptError> {
-        match self.peek() {
-            Some('(') => self.paren(),
-            Some('"') => Ok(Expr::Str(self.string()?)),
-            Some('[') => {
-                self.pos += 1;
-                Ok(Expr::Sub(self.stmts(Some(']'))?))
-            }
-            Some('$') => self.var(),
-            Some(c) if is_atom_char(c) => {
-                let mut w = String::new();
-                while let Some(c) = self.peek().filter(|&c| is_atom_char(c)) {
-                    w.push(c);
-                    self.pos += 1;
-                }
-                if self.peek() == Some('.') && self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
-                    return Err(self.error("decimal numbers and addresses must be quoted"));
-                }
-                self.atom(&w)
-            }
-            Some(c) => Err(self.error(format!("unexpected {c:?} in an expression"))),
-            None => Err(self.error("expected a value")),
-        }
-    }
-
-    fn atom(&self, w: &str) -> Result<Expr, ScriptError> {
-        match w {
-            "true" | "yes" => return Ok(Expr::Bool(true)),
-            "false" | "no" => return Ok(Expr::Bool(false)),
-            "and" | "or" => return Err(self.error(format!("unexpected {w}"))),
-            _ => {}
-        }
-        if w.bytes().all(|b| b.is_ascii_digit()) {
-            return w
-                .parse()
-                .map(Expr::Num)
-                .map_err(|_| self.error("number out of range"));
-        }
-        if let Some(hex) = w.strip_prefix('*') {
-            return u32::from_str_radix(hex, 16)
-                .map(Expr::Id)
-                .map_err(|_| self.error(format!("bad id {w}")));
-        }
-        if w.starts_with(|c: char| c.is_ascii_digit()) {
-            return parse_duration(w)
-                .map(Expr::Time)
-                .map_err(|_| self.error(format!("unexpected {w}")));
-        }
-        if w.starts_with(|c: char| c.is_ascii_alphabetic()) && !w.contains(':') {
-            return Ok(Expr::Ident(w.to_owned()));
-        }
-        Err(self.error(format!("unexpected {w}")))
-    }
-
-    fn eat(&mut self, s: &str) -> bool {
-        let n = s.chars().count();
-        if self.chars[self.pos.min(self.chars.len())..]
-            .iter()
-            .take(n)
-            .copied()
-            .eq(s.chars())
-        {
-            self.pos += n;
-            return true;
-        }
-        false
-    }
-
-    fn eat_keyword(&mut self, kw: &str) -> bool {
-        let n = kw.len();
-        let next = self.peek_at(n);
-        if next.is_some_and(is_atom_char) {
-            return false;
-        }
-        self.eat(kw)
     }
 }
 
