@@ -13,6 +13,8 @@ pub enum ApiError {
         message: String,
     },
     Unauthorized(String),
+    /// Logged in, but the role may not do this (403).
+    Forbidden(String),
     NotFound(String),
     Conflict {
         field: Option<&'static str>,
@@ -44,7 +46,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
+    /// Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
     /// too_many_requests, router (502: the router was unreachable or refused), internal.
     pub kind: &'static str,
     /// A sentence for people.
@@ -60,6 +62,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooManyRequests { .. } => {
@@ -74,6 +77,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(m)
             | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::BadGateway(m) => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),

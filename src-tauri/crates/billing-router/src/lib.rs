@@ -2,6 +2,7 @@
 //! opened lazily with the password from the keyring and dropped when it fails (the next
 //! command reconnects, at most once per `retry_after`, so an outage fails fast).
 
+mod hotspot;
 mod ops;
 mod words;
 
@@ -10,13 +11,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use billing_app::ports::{
-    Applied, RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
+    Applied, DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, NewHotspotUser,
+    RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
     RouterPortError, RouterProbe, RouterSubscription,
 };
 use routeros_api::{Client, ConnectOptions, ReconnectPolicy, TlsOptions};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
+pub use hotspot::SCHEDULER_PREFIX;
 pub use words::plain;
 
 /// Tuning of the pool.
@@ -247,6 +250,58 @@ impl RouterPort for RouterPool {
     async fn kick(&self, router: &RouterConn, login: &str) -> Result<usize, RouterPortError> {
         let session = self.session(router).await?;
         ops::kick(&session, login).await
+    }
+
+    async fn ensure_hotspot_profile(
+        &self,
+        router: &RouterConn,
+        profile: &DesiredHotspotProfile,
+    ) -> Result<(), RouterPortError> {
+        hotspot::ensure_profile(&self.session(router).await?, profile).await
+    }
+
+    async fn hotspot_user_names(
+        &self,
+        router: &RouterConn,
+    ) -> Result<Vec<String>, RouterPortError> {
+        hotspot::user_names(&self.session(router).await?).await
+    }
+
+    async fn add_hotspot_users(
+        &self,
+        router: &RouterConn,
+        users: &[NewHotspotUser],
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<Vec<String>, HotspotWriteError> {
+        let session = self.session(router).await.map_err(|e| HotspotWriteError {
+            index: 0,
+            message: e.0,
+            added: Vec::new(),
+        })?;
+        hotspot::add_users(&session, users, progress).await
+    }
+
+    async fn remove_hotspot_users(
+        &self,
+        router: &RouterConn,
+        names: &[String],
+    ) -> Result<usize, RouterPortError> {
+        hotspot::remove_users(&self.session(router).await?, names).await
+    }
+
+    async fn hotspot_snapshot(
+        &self,
+        router: &RouterConn,
+    ) -> Result<HotspotSnapshot, RouterPortError> {
+        hotspot::snapshot(&self.session(router).await?).await
+    }
+
+    async fn end_hotspot_users(
+        &self,
+        router: &RouterConn,
+        targets: &[HotspotEnd],
+    ) -> Result<(), RouterPortError> {
+        hotspot::end_users(&self.session(router).await?, targets).await
     }
 
     async fn forget(&self, router_id: Uuid) {
