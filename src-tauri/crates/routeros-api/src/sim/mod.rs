@@ -3,8 +3,8 @@
 //! It speaks the same wire protocol (both login methods, `.tag`, `!empty`, the query stack,
 //! `listen`, `/cancel`, `/quit`) over TCP or TLS, keeps state for the hotspot, PPP, system,
 //! scheduler and interface menus, runs RouterOS scripts (profile `on-login`, scheduler
-//! `on-event`) as simulated time passes, and can be told to misbehave (latency, dropped connections, slow logins,
-//! session limits, random traps).
+//! `on-event`) as simulated time passes, and can be told to misbehave (latency, dropped
+//! connections, slow logins, session limits, random traps).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -18,7 +18,8 @@ use crate::parse::{format_date, format_date_time, parse_date, parse_time_of_day}
 
 const PATH: &str = SCHEDULER.path;
 
-/// The first `start + k·interval` (k ≥ 0) strictly after `after`.
+/// The first `start + k·interval` (k ≥ 0) strictly after `after`. The scheduler ticks in
+/// whole seconds, so a shorter non-zero interval counts as one second.
 pub(crate) fn next_slot(
     start: NaiveDateTime,
     interval: Duration,
@@ -27,10 +28,10 @@ pub(crate) fn next_slot(
     if start > after {
         return Some(start);
     }
-    let step = i128::try_from(interval.as_nanos()).ok()?;
-    if step == 0 {
+    if interval.is_zero() {
         return None;
     }
+    let step = i128::try_from(interval.max(Duration::from_secs(1)).as_nanos()).ok()?;
     let elapsed = i128::from((after - start).num_nanoseconds()?);
     let k = elapsed / step + 1;
     let offset = i64::try_from(k.checked_mul(step)?).ok()?;
@@ -235,6 +236,10 @@ mod tests {
         assert_eq!(
             next_slot(start, Duration::ZERO, t("2026-11-28 09:00:00")),
             Some(start)
+        );
+        assert_eq!(
+            next_slot(start, Duration::from_nanos(1), start),
+            Some(t("2026-11-28 10:00:01"))
         );
         let hourly = Duration::from_secs(3600);
         assert_eq!(
