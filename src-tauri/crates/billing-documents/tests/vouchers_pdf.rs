@@ -1,5 +1,7 @@
 mod common;
 
+use std::io::Read as _;
+
 use billing_documents::{
     format_rupiah, vouchers_pdf, DocumentError, Lang, VoucherPrint, VoucherTemplate, MAX_CARDS,
 };
@@ -75,6 +77,10 @@ fn parse(bytes: &[u8]) -> Parsed {
     let doc = Document::load_mem(bytes).expect("PDF parses");
     let mut images = 0;
     for obj in doc.objects.values() {
+        if let Object::Stream(s) = obj {
+            let length = s.dict.get(b"Length").and_then(Object::as_i64);
+            assert_eq!(length.ok(), Some(s.content.len() as i64), "stream /Length");
+        }
         match obj {
             Object::Dictionary(dict)
                 if dict.get(b"Type").and_then(Object::as_name_str).ok() == Some("Font") =>
@@ -84,6 +90,12 @@ fn parse(bytes: &[u8]) -> Parsed {
             Object::Stream(s)
                 if s.dict.get(b"Subtype").and_then(Object::as_name_str).ok() == Some("Image") =>
             {
+                let side = |key: &[u8]| s.dict.get(key).and_then(Object::as_i64).expect("size");
+                let mut rgb = Vec::new();
+                flate2::read::ZlibDecoder::new(s.content.as_slice())
+                    .read_to_end(&mut rgb)
+                    .expect("image inflates");
+                assert_eq!(rgb.len() as i64, side(b"Width") * side(b"Height") * 3);
                 images += 1;
             }
             _ => {}

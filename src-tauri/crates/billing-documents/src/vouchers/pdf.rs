@@ -13,7 +13,7 @@ use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use printpdf::lopdf::content::Content;
 use printpdf::lopdf::xref::XrefType;
-use printpdf::lopdf::{dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use printpdf::lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::layout::{Layout, THERMAL_PRINT_W};
 use super::pdf_canvas::{fit, pt, Canvas};
@@ -108,7 +108,10 @@ pub fn vouchers_pdf(
         let content = Content {
             operations: canvas.into_operations(),
         };
-        let content_id = doc.add_object(deflated(&content.encode().map_err(pdf_err)?)?);
+        let content_id = doc.add_object(deflated(
+            Dictionary::new(),
+            &content.encode().map_err(pdf_err)?,
+        )?);
         let page_id = doc.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
@@ -151,14 +154,12 @@ fn logo_size(img: &RgbImage, box_w: f32, box_h: f32) -> (f32, f32) {
 /// A `FlateDecode` stream of `data` at the default level: `lopdf`'s own
 /// `compress` uses the best level, which made a big batch take twice as long
 /// for files only 3 % smaller.
-fn deflated(data: &[u8]) -> Result<Stream, DocumentError> {
+fn deflated(mut dict: Dictionary, data: &[u8]) -> Result<Stream, DocumentError> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(data).map_err(pdf_err)?;
     let compressed = encoder.finish().map_err(pdf_err)?;
-    Ok(Stream::new(
-        dictionary! { "Filter" => "FlateDecode" },
-        compressed,
-    ))
+    dict.set("Filter", "FlateDecode");
+    Ok(Stream::new(dict, compressed))
 }
 
 fn image_stream(img: RgbImage) -> Result<Stream, DocumentError> {
@@ -171,9 +172,7 @@ fn image_stream(img: RgbImage) -> Result<Stream, DocumentError> {
         "BitsPerComponent" => 8,
         "Interpolate" => true,
     };
-    let mut stream = deflated(&img.rgb)?;
-    stream.dict.extend(&dict);
-    Ok(stream)
+    deflated(dict, &img.rgb)
 }
 
 /// Dashed lines along every card edge of the rows in use.
