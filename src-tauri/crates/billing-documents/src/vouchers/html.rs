@@ -20,12 +20,13 @@ body{margin:0;background:#e9ecef;color:#1d232b;font:10pt/1.3 "Helvetica Neue",Ar
 .sheet:last-child{break-after:auto}
 .card{position:relative;min-width:0;min-height:0;overflow:hidden;break-inside:avoid;padding:2.5mm;border-right:.3mm dashed #8a939c;border-bottom:.3mm dashed #8a939c}
 .v-qrcode{display:block;width:100%;height:100%}
+.v-logo{display:inline-block;width:14mm;height:7mm;vertical-align:middle}
 .v-code,.v-pass{font-family:"DejaVu Sans Mono",Consolas,"Courier New",monospace;font-weight:700;overflow-wrap:anywhere}
 .v-l,.v-row,.v-serial{color:#5b6570}
 .v-serial{font-size:6pt}
 .t-default .card{display:flex;flex-direction:column;gap:1mm}
 .t-default .v-head{display:flex;align-items:center;gap:2mm;padding-bottom:1mm;border-bottom:.4mm solid #1d4e89}
-.t-default .v-logo{flex:none;width:14mm;height:7mm}
+.t-default .v-logo{flex:none}
 .t-default .v-isp{flex:1;min-width:0;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-weight:700;color:#1d4e89}
 .t-default .v-price{font-size:13pt;font-weight:800;white-space:nowrap}
 .t-default .v-main{flex:1;display:flex;gap:2mm;min-height:0}
