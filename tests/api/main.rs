@@ -9,4 +9,5 @@ mod openapi;
 mod payments;
 mod routers;
 mod setup;
+mod vouchers;
 mod whatsapp;

@@ -725,6 +725,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reseller/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reseller's own vouchers as printable cards (HTML or PDF). */
+        get: operations["reseller_print"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reseller/sales": {
         parameters: {
             query?: never;
@@ -1302,6 +1319,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vouchers/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. */
+        get: operations["print_vouchers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/print-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the QR codes on the cards point. */
+        get: operations["get_voucher_print_settings"];
+        /** Changes the hotspot login address the QR codes carry. */
+        put: operations["set_voucher_print_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vouchers/sales": {
         parameters: {
             query?: never;
@@ -1314,6 +1366,25 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A print template (the edited one or the built-in one). */
+        get: operations["get_voucher_template"];
+        /** Saves an edited card template (checked by rendering a sample card first). */
+        put: operations["set_voucher_template"];
+        post?: never;
+        /** Goes back to the built-in template. */
+        delete: operations["reset_voucher_template"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2326,6 +2397,24 @@ export interface components {
         };
         Preview: {
             text: string;
+        };
+        PrintSettings: {
+            /** @description The hotspot login page the QR codes point to (e.g. http://hotspot.lan/login). */
+            hotspot_login_url: string;
+        };
+        PrintSettingsBody: {
+            hotspot_login_url: string;
+        };
+        PrintTemplate: {
+            builtin_html: string;
+            /** @description Whether the owner edited it. */
+            custom: boolean;
+            /** @description The template in use (the edited one, or the built-in one). */
+            html: string;
+            /** @description default, small or thermal58. */
+            kind: string;
+            /** @description Placeholders a template may use. */
+            placeholders: string[];
         };
         /** @description A profile as last read from a router. */
         Profile: {
@@ -4510,6 +4599,56 @@ export interface operations {
             };
         };
     };
+    reseller_print: {
+        parameters: {
+            query?: {
+                batch_id?: string | null;
+                /** @description Comma-separated voucher ids (instead of a batch). */
+                ids?: string | null;
+                /** @description default (card), small or thermal58. */
+                template?: string | null;
+                /** @description html (default, for the print dialog) or pdf. */
+                format?: string | null;
+                /** @description id (default) or en. */
+                lang?: string | null;
+                /** @description Cards per A4 page (within the template's range). */
+                per_page?: number | null;
+                /** @description Only vouchers not used yet (default true). */
+                only_unused?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/html or application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     reseller_sales: {
         parameters: {
             query?: {
@@ -5817,6 +5956,106 @@ export interface operations {
             };
         };
     };
+    print_vouchers: {
+        parameters: {
+            query?: {
+                batch_id?: string | null;
+                /** @description Comma-separated voucher ids (instead of a batch). */
+                ids?: string | null;
+                /** @description default (card), small or thermal58. */
+                template?: string | null;
+                /** @description html (default, for the print dialog) or pdf. */
+                format?: string | null;
+                /** @description id (default) or en. */
+                lang?: string | null;
+                /** @description Cards per A4 page (within the template's range). */
+                per_page?: number | null;
+                /** @description Only vouchers not used yet (default true). */
+                only_unused?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/html or application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_voucher_print_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintSettings"];
+                };
+            };
+        };
+    };
+    set_voucher_print_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintSettingsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintSettings"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     voucher_sales: {
         parameters: {
             query?: {
@@ -5838,6 +6077,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
                 };
             };
             422: {

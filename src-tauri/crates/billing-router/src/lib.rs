@@ -87,6 +87,8 @@ pub(crate) struct Session<'a> {
     pub conn: &'a RouterConn,
     entry: Arc<Entry>,
     pool: &'a RouterPool,
+    /// Whether the connection was already open (it may have died since, e.g. a reboot).
+    reused: bool,
 }
 
 impl Session<'_> {
@@ -96,6 +98,17 @@ impl Session<'_> {
             self.pool.invalidate(&self.entry, &err.to_string());
         }
         plain(self.conn, &err)
+    }
+
+    /// Whether this cached connection turned out to be dead: worth one more try on a new one.
+    pub fn went_stale(&self) -> bool {
+        self.reused
+            && self
+                .entry
+                .client
+                .try_lock()
+                .map(|c| c.is_none())
+                .unwrap_or(false)
     }
 
     /// Profiles known to exist on this router (filled by `ops::ensure_profile`).
@@ -155,6 +168,17 @@ impl RouterPool {
         o
     }
 
+    /// A new connection right away, even inside the fail-fast window: for a second try
+    /// after a cached connection went stale.
+    pub(crate) async fn fresh_session<'a>(
+        &'a self,
+        conn: &'a RouterConn,
+    ) -> Result<Session<'a>, RouterPortError> {
+        let entry = self.entry(conn);
+        *entry.failed.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.session(conn).await
+    }
+
     pub(crate) async fn session<'a>(
         &'a self,
         conn: &'a RouterConn,
@@ -169,6 +193,7 @@ impl RouterPool {
                 conn,
                 entry,
                 pool: self,
+                reused: true,
             });
         }
         let recent = entry
@@ -190,6 +215,7 @@ impl RouterPool {
                     conn,
                     entry,
                     pool: self,
+                    reused: false,
                 })
             }
             Err(err) => {
@@ -257,14 +283,28 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         profile: &DesiredHotspotProfile,
     ) -> Result<(), RouterPortError> {
-        hotspot::ensure_profile(&self.session(router).await?, profile).await
+        let s = self.session(router).await?;
+        match hotspot::ensure_profile(&s, profile).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::ensure_profile(&s, profile).await
+            }
+            other => other,
+        }
     }
 
     async fn hotspot_user_names(
         &self,
         router: &RouterConn,
     ) -> Result<Vec<String>, RouterPortError> {
-        hotspot::user_names(&self.session(router).await?).await
+        let s = self.session(router).await?;
+        match hotspot::user_names(&s).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::user_names(&s).await
+            }
+            other => other,
+        }
     }
 
     async fn add_hotspot_users(
@@ -286,14 +326,28 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         names: &[String],
     ) -> Result<usize, RouterPortError> {
-        hotspot::remove_users(&self.session(router).await?, names).await
+        let s = self.session(router).await?;
+        match hotspot::remove_users(&s, names).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::remove_users(&s, names).await
+            }
+            other => other,
+        }
     }
 
     async fn hotspot_snapshot(
         &self,
         router: &RouterConn,
     ) -> Result<HotspotSnapshot, RouterPortError> {
-        hotspot::snapshot(&self.session(router).await?).await
+        let s = self.session(router).await?;
+        match hotspot::snapshot(&s).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::snapshot(&s).await
+            }
+            other => other,
+        }
     }
 
     async fn end_hotspot_users(
@@ -301,7 +355,14 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         targets: &[HotspotEnd],
     ) -> Result<(), RouterPortError> {
-        hotspot::end_users(&self.session(router).await?, targets).await
+        let s = self.session(router).await?;
+        match hotspot::end_users(&s, targets).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::end_users(&s, targets).await
+            }
+            other => other,
+        }
     }
 
     async fn forget(&self, router_id: Uuid) {

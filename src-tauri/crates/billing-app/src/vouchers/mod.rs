@@ -8,6 +8,7 @@
 pub mod batches;
 pub mod codes;
 pub mod monitor;
+pub mod print;
 pub mod profiles;
 pub mod query;
 pub mod resellers;

@@ -62,6 +62,17 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/vouchers/unique-check", get(vouchers::unique_check))
         .route("/vouchers/sales", get(vouchers::sales))
         .route("/vouchers/monitor", post(vouchers::run_monitor))
+        .route("/vouchers/print", get(vouchers::print))
+        .route(
+            "/vouchers/print-settings",
+            get(vouchers::get_print_settings).put(vouchers::set_print_settings),
+        )
+        .route(
+            "/vouchers/templates/{kind}",
+            get(vouchers::get_template)
+                .put(vouchers::set_template)
+                .delete(vouchers::reset_template),
+        )
         .route("/vouchers/{id}/usage", get(vouchers::usage))
         .route("/resellers", get(resellers::list).post(resellers::create))
         .route("/resellers/{id}", axum::routing::patch(resellers::update))
@@ -71,6 +82,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/reseller/vouchers", get(resellers::my_vouchers))
         .route("/reseller/batches", get(resellers::my_batches))
         .route("/reseller/sales", get(resellers::my_sales))
+        .route("/reseller/print", get(resellers::my_print))
         .route("/plans", get(plans::list).post(plans::create))
         .route(
             "/plans/{id}",

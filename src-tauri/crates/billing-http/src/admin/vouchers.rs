@@ -1,16 +1,19 @@
 //! `/api/vouchers*` and `/api/voucher-profiles*`: hotspot vouchers for the ISP's staff.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use billing_app::vouchers::batches::{Actor, Batch, BatchInput};
 use billing_app::vouchers::codes::Charset;
 use billing_app::vouchers::monitor::MonitorReport;
+use billing_app::vouchers::print::{self, PrintRequest, PrintSettings, PrintTemplate, Printed};
 use billing_app::vouchers::profiles::{Profile, ProfileInput};
 use billing_app::vouchers::query::{
     SalesQuery, SalesReport, UniqueCheck, Usage, VoucherFilter, VoucherPage,
 };
 use billing_app::vouchers::{batches, monitor, profiles, query};
+use billing_documents::Lang;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -290,4 +293,163 @@ pub async fn run_monitor(
     _user: AuthUser,
 ) -> Result<Json<MonitorReport>, ApiError> {
     Ok(Json(monitor::run(&state.ctx).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PrintParams {
+    pub batch_id: Option<Uuid>,
+    /// Comma-separated voucher ids (instead of a batch).
+    pub ids: Option<String>,
+    /// default (card), small or thermal58.
+    pub template: Option<String>,
+    /// html (default, for the print dialog) or pdf.
+    pub format: Option<String>,
+    /// id (default) or en.
+    pub lang: Option<String>,
+    /// Cards per A4 page (within the template's range).
+    pub per_page: Option<u32>,
+    /// Only vouchers not used yet (default true).
+    pub only_unused: Option<bool>,
+}
+
+impl PrintParams {
+    pub(crate) fn into_request(self, reseller: Option<Uuid>) -> Result<PrintRequest, ApiError> {
+        let ids = match self.ids.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|s| s.trim().parse::<Uuid>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| ApiError::Validation {
+                    field: "ids",
+                    message: "ids is a comma-separated list of voucher ids".into(),
+                })?,
+        };
+        let pdf = match self.format.as_deref() {
+            None | Some("html") => false,
+            Some("pdf") => true,
+            Some(_) => {
+                return Err(ApiError::Validation {
+                    field: "format",
+                    message: "format is html or pdf".into(),
+                })
+            }
+        };
+        Ok(PrintRequest {
+            batch_id: self.batch_id,
+            ids,
+            template: self.template.unwrap_or_else(|| "default".into()),
+            pdf,
+            lang: if self.lang.as_deref() == Some("en") {
+                Lang::En
+            } else {
+                Lang::Id
+            },
+            per_page: self.per_page,
+            only_unused: self.only_unused.unwrap_or(true),
+            reseller,
+        })
+    }
+}
+
+pub(crate) fn printed_response(printed: Printed) -> Response {
+    match printed {
+        Printed::Html(html) => {
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        }
+        Printed::Pdf(pdf) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"voucher.pdf\"",
+                ),
+            ],
+            pdf,
+        )
+            .into_response(),
+    }
+}
+
+/// Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF.
+#[utoipa::path(get, operation_id = "print_vouchers", path = "/api/vouchers/print", tag = "vouchers",
+    params(PrintParams), security(("bearer" = [])),
+    responses((status = 200, description = "text/html or application/pdf", content_type = "text/html"),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn print(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<PrintParams>,
+) -> Result<Response, ApiError> {
+    let req = p.into_request(None)?;
+    Ok(printed_response(print::print(&state.ctx, &req).await?))
+}
+
+/// A print template (the edited one or the built-in one).
+#[utoipa::path(get, operation_id = "get_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+    security(("bearer" = [])), responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
+pub async fn get_template(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(kind): Path<String>,
+) -> Result<Json<PrintTemplate>, ApiError> {
+    Ok(Json(print::get_template(&state.ctx, &kind).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TemplateBody {
+    pub html: String,
+}
+
+/// Saves an edited card template (checked by rendering a sample card first).
+#[utoipa::path(put, operation_id = "set_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+    request_body = TemplateBody, security(("bearer" = [])),
+    responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
+pub async fn set_template(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(kind): Path<String>,
+    ApiJson(b): ApiJson<TemplateBody>,
+) -> Result<Json<PrintTemplate>, ApiError> {
+    Ok(Json(print::set_template(&state.ctx, &kind, &b.html).await?))
+}
+
+/// Goes back to the built-in template.
+#[utoipa::path(delete, operation_id = "reset_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+    security(("bearer" = [])), responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
+pub async fn reset_template(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(kind): Path<String>,
+) -> Result<Json<PrintTemplate>, ApiError> {
+    Ok(Json(print::reset_template(&state.ctx, &kind).await?))
+}
+
+/// Where the QR codes on the cards point.
+#[utoipa::path(get, operation_id = "get_voucher_print_settings", path = "/api/vouchers/print-settings", tag = "vouchers",
+    security(("bearer" = [])), responses((status = 200, body = PrintSettings)))]
+pub async fn get_print_settings(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<PrintSettings>, ApiError> {
+    Ok(Json(print::settings(&state.ctx).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PrintSettingsBody {
+    pub hotspot_login_url: String,
+}
+
+/// Changes the hotspot login address the QR codes carry.
+#[utoipa::path(put, operation_id = "set_voucher_print_settings", path = "/api/vouchers/print-settings", tag = "vouchers",
+    request_body = PrintSettingsBody, security(("bearer" = [])),
+    responses((status = 200, body = PrintSettings), (status = 422, body = ErrorBody)))]
+pub async fn set_print_settings(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    ApiJson(b): ApiJson<PrintSettingsBody>,
+) -> Result<Json<PrintSettings>, ApiError> {
+    Ok(Json(
+        print::set_settings(&state.ctx, &b.hotspot_login_url).await?,
+    ))
 }
