@@ -25,8 +25,25 @@ export type CustomerList = Ok<'/api/customers', 'get'>;
 export type Customer = CustomerList['items'][number];
 export type CustomerDetail = Ok<'/api/customers/{id}', 'get'>;
 export type NewCustomer = Body<'/api/customers', 'post'>;
-export type BalanceView = Ok<'/api/customers/{id}/balance', 'get'>;
-export type LedgerEntry = BalanceView['entries'][number];
+// TODO(api): the server publishes the customer wallet entry (billing_app::ledger::LedgerEntry)
+// and the reseller deposit entry (billing_app::vouchers::resellers::LedgerEntry) under the same
+// schema name "LedgerEntry"; the reseller one wins, so the generated `BalanceView['entries']` is
+// wrong. Until the reseller struct gets `#[schema(as = ResellerLedgerEntry)]` and the schema is
+// regenerated, the wallet entry is spelled out here from the Rust struct. Remove afterwards.
+export interface LedgerEntry {
+  id: number;
+  account: string;
+  subscription_id?: string | null;
+  delta: number;
+  balance_after: number;
+  reason: string;
+  memo: string;
+  payment_id?: string | null;
+  invoice_id?: string | null;
+  created_by?: string | null;
+  created_at: string;
+}
+export type BalanceView = Omit<Ok<'/api/customers/{id}/balance', 'get'>, 'entries'> & { entries: LedgerEntry[] };
 export type BalanceEntryRequest = Body<'/api/customers/{id}/balance', 'post'>;
 export type PlanList = Ok<'/api/plans', 'get'>;
 export type Plan = PlanList['items'][number];
@@ -90,3 +107,22 @@ export type WaPairing =
   | { kind: 'qr_text'; value: string }
   | { kind: 'code'; code: string }
   | { kind: 'already_paired' };
+
+// Hotspot vouchers and resellers (tags vouchers, resellers, reseller).
+export type VoucherProfile = Ok<'/api/voucher-profiles', 'get'>['items'][number];
+export type NewVoucherProfile = Body<'/api/voucher-profiles', 'post'>;
+export type UpdateVoucherProfile = Body<'/api/voucher-profiles/{id}', 'patch'>;
+export type VoucherBatch = Ok<'/api/vouchers/batches/{id}', 'get'>;
+export type NewVoucherBatch = Body<'/api/vouchers/batch', 'post'>;
+export type VoucherCharset = NonNullable<NewVoucherBatch['charset']>;
+export type VoucherPage = Ok<'/api/vouchers', 'get'>;
+export type Voucher = VoucherPage['items'][number];
+export type VoucherFilter = NonNullable<paths['/api/vouchers']['get']['parameters']['query']>;
+export type VoucherUsage = Ok<'/api/vouchers/{id}/usage', 'get'>;
+export type MonitorReport = Ok<'/api/vouchers/monitor', 'post'>;
+export type SalesReport = Ok<'/api/vouchers/sales', 'get'>;
+export type SalesRow = SalesReport['rows'][number];
+export type Reseller = Ok<'/api/resellers', 'get'>['items'][number];
+export type NewReseller = Body<'/api/resellers', 'post'>;
+export type UpdateReseller = Body<'/api/resellers/{id}', 'patch'>;
+export type ResellerLedgerEntry = Ok<'/api/resellers/{id}/ledger', 'get'>['items'][number];
