@@ -14,8 +14,8 @@
 // (Rp 45.000 from the deposit) → the reseller row shows Rp 55.000 and stock 10 → log out, log
 // in as the reseller: only "Saldo & stok", "Voucher saya", "Penjualan saya" in the menu, their
 // balance Rp 55.000, stock 10, their one batch, 10 vouchers, no staff request answered 403 and a
-// staff address leads back home. Printing and the print-template editor are checked only when
-// the server has those endpoints (see TODO below). Screenshots: tests/e2e/artifacts/vouchers-*.png.
+// staff address leads back home. Printing (staff and reseller) and the print-template editor are
+// checked too. Screenshots: tests/e2e/artifacts/vouchers-*.png.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,10 +81,6 @@ async function step(page, name, fn) {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function skip(name, why) {
-  console.log(`ok - ${name} # SKIP ${why}`);
 }
 
 const shot = (page, file) => page.screenshot({ path: join(artifacts, `vouchers-${file}`), fullPage: true });
@@ -272,11 +268,9 @@ async function main() {
     await visible(page.getByTestId('monitor-report'));
   });
 
-  // TODO(print endpoints): GET /api/vouchers/print and /api/vouchers/templates/{kind} were being
-  // written next to this screen. Until the server has them these steps are skipped (not faked);
-  // they run by themselves once the routes answer.
   const printProbe = await apiCall(page, 'GET', `/api/vouchers/print?batch_id=${staffBatchId}&template=default&format=html&only_unused=true`);
   printAvailable = routeExists(printProbe);
+  if (!printAvailable) throw new Error(`GET /api/vouchers/print answers ${printProbe.status}`);
   if (printAvailable) {
     await step(page, '"Cetak" opens the printable cards in a new window', async () => {
       await openSection(page, T.navBatches);
@@ -295,7 +289,7 @@ async function main() {
       await page.keyboard.press('Escape');
     });
   } else {
-    skip('"Cetak" opens the printable cards in a new window', `GET /api/vouchers/print answers ${printProbe.status} (not on this server yet)`);
+    throw new Error(`GET /api/vouchers/print answers ${printProbe.status}`);
   }
 
   const templateProbe = await apiCall(page, 'GET', '/api/vouchers/templates/default');
@@ -310,7 +304,7 @@ async function main() {
       await shot(page, '05-template-refused.png');
     });
   } else {
-    skip('Voucher › Template cetak', `GET /api/vouchers/templates/default answers ${templateProbe.status} (not on this server yet)`);
+    throw new Error(`GET /api/vouchers/templates/default answers ${templateProbe.status}`);
   }
 
   await step(page, 'Voucher › Reseller: add one with 10 % and deposit Rp 100.000', async () => {
@@ -398,7 +392,7 @@ async function main() {
       await popup.close();
     });
   } else {
-    skip('the reseller can print their own batch', 'no print endpoint on this server yet');
+    throw new Error('no print endpoint on this server');
   }
 }
 

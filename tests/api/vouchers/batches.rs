@@ -31,13 +31,17 @@ async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
     assert_eq!(b["created_by_name"], OWNER);
     assert_eq!(b["status_counts"]["unused"], 50);
 
-    let list = vouchers(&app, &format!("batch_id={}", b["id"].as_str().unwrap())).await;
+    let list = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await;
     assert_eq!(list.len(), 50);
     let on_router = router_vouchers(&sim);
     assert_eq!(on_router.len(), 50);
     let db_codes: HashSet<String> = list
         .iter()
-        .map(|v| v["code"].as_str().unwrap().to_owned())
+        .map(|v| v["code"].as_str().expect("a string").to_owned())
         .collect();
     let router_codes: HashSet<String> = on_router.iter().map(|u| u["name"].clone()).collect();
     assert_eq!(db_codes, router_codes, "both sides hold the same codes");
@@ -56,7 +60,7 @@ async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
         assert!(
             comment.starts_with(&format!(
                 "VOUCHER_SYSTEM|NULL|{}|NULL|2026-11-28|{OWNER}",
-                b["id"].as_str().unwrap()
+                b["id"].as_str().expect("a string")
             )),
             "{comment}"
         );
@@ -66,7 +70,7 @@ async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
         .all(|v| v["separate_password"] == true && v["status"] == "unused"));
 
     // The unique check sees the codes.
-    let taken = list[0]["code"].as_str().unwrap();
+    let taken = list[0]["code"].as_str().expect("a string");
     let (_, c) = app
         .call(
             "GET",
@@ -123,7 +127,7 @@ async fn bad_batches_are_refused_naming_the_field() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert!(err["error"]["message"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .contains("never ends"));
     let (_, list) = app.call("GET", "/api/vouchers/batches", None).await;
     assert_eq!(list["items"], json!([]), "nothing was recorded");
@@ -138,7 +142,7 @@ async fn a_drop_at_voucher_500_of_1000_leaves_nothing_on_either_side() {
     sim.drop_after_sentences(5 + 500);
     let b = batch(&app, json!({"profile_id": p["id"], "count": 1000})).await;
     assert_eq!(b["status"], "failed", "{b}");
-    let error = b["error"].as_str().unwrap();
+    let error = b["error"].as_str().expect("a string");
     // Replies of pipelined adds come back in any order, so the first unconfirmed voucher
     // is at or before the 501st.
     let at = b["failed_at"].as_i64().expect("failed_at");
@@ -156,7 +160,7 @@ async fn a_drop_at_voucher_500_of_1000_leaves_nothing_on_either_side() {
     let n: i64 = sqlx::query_scalar("select count(*) from vouchers")
         .fetch_one(&pool)
         .await
-        .unwrap();
+        .expect("it works");
     assert_eq!(n, 0, "no voucher row survived");
 
     // The router is fine again: the next batch goes through.
@@ -171,17 +175,20 @@ async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
     let p = day_profile(&app).await;
     sim.set_latency(std::time::Duration::from_millis(20));
     let db = app.database_url.clone();
-    let profile_id = p["id"].as_str().unwrap().to_owned();
+    let profile_id = p["id"].as_str().expect("a string").to_owned();
     // A second app process on the same database, on its own runtime: it starts a big batch
     // and is killed (its runtime torn down) while the users are being written.
     // (The simulator runs on this test's runtime, so wait for the thread without blocking it.)
     let batch_id = tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
+        let rt = tokio::runtime::Runtime::new().expect("it works");
         let id = rt.block_on(async move {
             let doomed = crate::routers::app_with_real_router_on(&db).await;
             let (_, tokens) = doomed.login(OWNER, OWNER_PASSWORD).await;
-            *doomed.token.lock().unwrap() = Some((
-                tokens["access_token"].as_str().unwrap().to_owned(),
+            *doomed.token.lock().expect("it works") = Some((
+                tokens["access_token"]
+                    .as_str()
+                    .expect("a string")
+                    .to_owned(),
                 billing_domain::Clock::now(&doomed.clock),
             ));
             // Each test process has its own keyring namespace: give it the router password.
@@ -201,7 +208,7 @@ async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
                 )
                 .await;
             assert_eq!(status, StatusCode::ACCEPTED, "{b}");
-            let id = b["id"].as_str().unwrap().to_owned();
+            let id = b["id"].as_str().expect("a string").to_owned();
             loop {
                 let (_, b) = doomed
                     .call("GET", &format!("/api/vouchers/batches/{id}"), None)
@@ -218,7 +225,7 @@ async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
         id
     })
     .await
-    .unwrap();
+    .expect("it works");
     sim.set_latency(std::time::Duration::ZERO);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
@@ -245,7 +252,7 @@ async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
     let n: i64 = sqlx::query_scalar("select count(*) from vouchers")
         .fetch_one(&pool)
         .await
-        .unwrap();
+        .expect("it works");
     assert_eq!(n, 0);
 }
 
@@ -254,32 +261,41 @@ async fn a_batch_prints_as_cards_and_the_templates_are_editable() {
     let (app, _sim, _router) = setup(SimVersion::default()).await;
     let p = day_profile(&app).await;
     let b = batch(&app, json!({"profile_id": p["id"], "count": 12})).await;
-    let id = b["id"].as_str().unwrap();
+    let id = b["id"].as_str().expect("a string");
     let token = app.token().await;
     let res = app
         .http
-        .get(format!("{}/api/vouchers/print?batch_id={id}&template=small", app.admin))
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={id}&template=small",
+            app.admin
+        ))
         .bearer_auth(&token)
         .send()
         .await
-        .unwrap();
+        .expect("it works");
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let html = res.text().await.unwrap();
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .expect("it works")
+        .starts_with("text/html"));
+    let html = res.text().await.expect("it works");
     for v in vouchers(&app, &format!("batch_id={id}")).await {
-        assert!(html.contains(v["code"].as_str().unwrap()));
+        assert!(html.contains(v["code"].as_str().expect("a string")));
     }
     assert!(html.contains("Rp"), "prices in rupiah");
     assert!(html.contains("<svg"), "QR codes");
     let res = app
         .http
-        .get(format!("{}/api/vouchers/print?batch_id={id}&format=pdf", app.admin))
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={id}&format=pdf",
+            app.admin
+        ))
         .bearer_auth(&token)
         .send()
         .await
-        .unwrap();
+        .expect("it works");
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert!(res.bytes().await.expect("it works").starts_with(b"%PDF"));
 
     // Templates: a broken one is refused with the reason; a good one is used.
     let (status, err) = app
@@ -305,12 +321,14 @@ async fn a_batch_prints_as_cards_and_the_templates_are_editable() {
         .bearer_auth(&token)
         .send()
         .await
-        .unwrap()
+        .expect("it works")
         .text()
         .await
-        .unwrap();
+        .expect("it works");
     assert!(html.contains("class=\"mine\""));
-    let (_, t) = app.call("DELETE", "/api/vouchers/templates/default", None).await;
+    let (_, t) = app
+        .call("DELETE", "/api/vouchers/templates/default", None)
+        .await;
     assert_eq!(t["custom"], false);
     let (status, _) = app
         .call(

@@ -22,9 +22,13 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     let (app, sim, _router) = setup(version).await;
     let p = day_profile(&app).await;
     let b = batch(&app, json!({"profile_id": p["id"], "count": 3})).await;
-    let list = vouchers(&app, &format!("batch_id={}", b["id"].as_str().unwrap())).await;
-    let code = list[0]["code"].as_str().unwrap().to_owned();
-    let other = list[1]["code"].as_str().unwrap().to_owned();
+    let list = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await;
+    let code = list[0]["code"].as_str().expect("a string").to_owned();
+    let other = list[1]["code"].as_str().expect("a string").to_owned();
 
     // The app is closed: a customer logs in, the router's on-login script starts the clock.
     sim.hotspot_login(&code, "10.5.50.10", "AA:BB:CC:00:00:01")
@@ -43,7 +47,10 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     let (_, usage) = app
         .call(
             "GET",
-            &format!("/api/vouchers/{}/usage", list[0]["id"].as_str().unwrap()),
+            &format!(
+                "/api/vouchers/{}/usage",
+                list[0]["id"].as_str().expect("a string")
+            ),
             None,
         )
         .await;
@@ -77,7 +84,13 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     assert_eq!(r["expired"], 1, "{r}");
     let v = &vouchers(&app, &format!("q={code}")).await[0];
     assert_eq!(v["status"], "expired", "{v}");
-    assert!(v["end_reason"].as_str().unwrap().contains("router"), "{v}");
+    assert!(
+        v["end_reason"]
+            .as_str()
+            .expect("a string")
+            .contains("router"),
+        "{v}"
+    );
     let unused = vouchers(&app, "status=unused").await;
     assert_eq!(unused.len(), 2);
 }
@@ -101,12 +114,16 @@ async fn the_monitor_ends_vouchers_whose_validity_passed_while_the_router_was_of
     )
     .await;
     let b = batch(&app, json!({"profile_id": p["id"], "count": 1})).await;
-    let code = vouchers(&app, &format!("batch_id={}", b["id"].as_str().unwrap())).await[0]["code"]
+    let code = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await[0]["code"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .to_owned();
     sim.hotspot_login(&code, "10.5.50.11", "AA:BB:CC:00:00:02")
-        .unwrap();
+        .expect("it works");
     monitor(&app).await;
     // A power cut spans the expiry moment: the router's scheduler never ran for it.
     sim.power_off_for(Duration::from_secs(4 * 3600));
@@ -141,15 +158,23 @@ async fn online_time_and_quota_vouchers_end_when_used_up_and_never_look_active()
     .await;
     let b1 = batch(&app, json!({"profile_id": up["id"], "count": 1})).await;
     let b2 = batch(&app, json!({"profile_id": quota["id"], "count": 1})).await;
-    let c1 = vouchers(&app, &format!("batch_id={}", b1["id"].as_str().unwrap())).await[0]["code"]
+    let c1 = vouchers(
+        &app,
+        &format!("batch_id={}", b1["id"].as_str().expect("a string")),
+    )
+    .await[0]["code"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .to_owned();
-    let c2 = vouchers(&app, &format!("batch_id={}", b2["id"].as_str().unwrap())).await[0]["code"]
+    let c2 = vouchers(
+        &app,
+        &format!("batch_id={}", b2["id"].as_str().expect("a string")),
+    )
+    .await[0]["code"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .to_owned();
-    let u = sim.find("/ip/hotspot/user", &c2).unwrap();
+    let u = sim.find("/ip/hotspot/user", &c2).expect("it works");
     assert_eq!(u["limit-bytes-total"], "1000000000");
     assert!(
         u.get("limit-uptime")
@@ -158,9 +183,9 @@ async fn online_time_and_quota_vouchers_end_when_used_up_and_never_look_active()
     );
 
     sim.hotspot_login(&c1, "10.5.50.12", "AA:BB:CC:00:00:03")
-        .unwrap();
+        .expect("it works");
     sim.hotspot_login(&c2, "10.5.50.13", "AA:BB:CC:00:00:04")
-        .unwrap();
+        .expect("it works");
     monitor(&app).await;
     assert_eq!(vouchers(&app, "status=active").await.len(), 2);
 
@@ -187,36 +212,44 @@ async fn a_voucher_disabled_or_deleted_on_the_router_is_not_shown_active() {
     let (app, sim, _router) = setup(SimVersion::default()).await;
     let p = day_profile(&app).await;
     let b = batch(&app, json!({"profile_id": p["id"], "count": 2})).await;
-    let list = vouchers(&app, &format!("batch_id={}", b["id"].as_str().unwrap())).await;
+    let list = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await;
     let (c1, c2) = (
-        list[0]["code"].as_str().unwrap().to_owned(),
-        list[1]["code"].as_str().unwrap().to_owned(),
+        list[0]["code"].as_str().expect("a string").to_owned(),
+        list[1]["code"].as_str().expect("a string").to_owned(),
     );
     sim.hotspot_login(&c1, "10.5.50.14", "AA:BB:CC:00:00:05")
-        .unwrap();
+        .expect("it works");
     monitor(&app).await;
     // Someone disables one in Winbox and deletes the other.
     let client = routeros_api::Client::connect(sim.connect_options())
         .await
-        .unwrap();
+        .expect("it works");
     let u1 = client
         .hotspot_users()
         .get_by_name(&c1)
         .await
-        .unwrap()
-        .unwrap();
+        .expect("it works")
+        .expect("it works");
     client
         .hotspot_users()
         .set_disabled(&u1.id, true)
         .await
-        .unwrap();
+        .expect("it works");
     let u2 = client
         .hotspot_users()
         .get_by_name(&c2)
         .await
-        .unwrap()
-        .unwrap();
-    client.hotspot_users().remove(&u2.id).await.unwrap();
+        .expect("it works")
+        .expect("it works");
+    client
+        .hotspot_users()
+        .remove(&u2.id)
+        .await
+        .expect("it works");
     monitor(&app).await;
     assert_eq!(
         vouchers(&app, &format!("q={c1}")).await[0]["status"],
@@ -229,7 +262,7 @@ async fn a_voucher_disabled_or_deleted_on_the_router_is_not_shown_active() {
         .hotspot_users()
         .set_disabled(&u1.id, false)
         .await
-        .unwrap();
+        .expect("it works");
     monitor(&app).await;
     assert_eq!(
         vouchers(&app, &format!("q={c1}")).await[0]["status"],

@@ -27,7 +27,7 @@ async fn a_reseller_buys_stock_from_the_deposit_and_sees_only_their_own() {
     let r = reseller(&app, "Warung Bu Sri", "busri").await;
     assert_eq!(r["phone"], "6281211112222");
     assert_eq!(r["balance"], 0);
-    let rid = r["id"].as_str().unwrap();
+    let rid = r["id"].as_str().expect("a string");
 
     // Without deposit the batch is refused, nothing is written.
     let (status, err) = app
@@ -82,7 +82,7 @@ async fn a_reseller_buys_stock_from_the_deposit_and_sees_only_their_own() {
     // The reseller logs in: their stock only, and no staff route.
     let (status, tokens) = app.login("busri", "rahasia-reseller-1").await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
-    let token = tokens["access_token"].as_str().unwrap();
+    let token = tokens["access_token"].as_str().expect("a string");
     let (status, me) = app.get_auth("/api/reseller/me", token).await;
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["balance"], 5_000);
@@ -109,6 +109,40 @@ async fn a_reseller_buys_stock_from_the_deposit_and_sees_only_their_own() {
         let (status, err) = app.get_auth(path, token).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {err}");
     }
+    // They print their own batch, and nothing of the shop's.
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={}",
+            app.admin,
+            b["id"].as_str().expect("a string")
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("it works");
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, shop_batches) = app.call("GET", "/api/vouchers/batches", None).await;
+    let shop_batch = shop_batches["items"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .find(|x| x["reseller_id"].is_null())
+        .expect("it works")["id"]
+        .as_str()
+        .expect("a string")
+        .to_owned();
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={shop_batch}",
+            app.admin
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("it works");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (status, _) = app.get_auth("/api/auth/me", token).await;
     assert_eq!(status, StatusCode::OK);
     // Staff are kept out of the reseller pages.
@@ -117,12 +151,15 @@ async fn a_reseller_buys_stock_from_the_deposit_and_sees_only_their_own() {
 
     // Sales: the reseller's stock counts when taken; the shop's when first used.
     let shop = vouchers(&app, "status=unused").await;
-    let code = shop.iter().find(|v| v["reseller_id"].is_null()).unwrap()["code"]
+    let code = shop
+        .iter()
+        .find(|v| v["reseller_id"].is_null())
+        .expect("it works")["code"]
         .as_str()
-        .unwrap()
+        .expect("a string")
         .to_owned();
     sim.hotspot_login(&code, "10.5.50.20", "AA:BB:CC:00:00:10")
-        .unwrap();
+        .expect("it works");
     monitor(&app).await;
     let (_, sales) = app
         .call("GET", "/api/vouchers/sales?group=reseller", None)
@@ -131,7 +168,7 @@ async fn a_reseller_buys_stock_from_the_deposit_and_sees_only_their_own() {
     assert_eq!(sales["total"]["gross"], 55_000);
     assert_eq!(sales["total"]["revenue"], 50_000);
     assert_eq!(sales["total"]["commission"], 5_000);
-    let rows = sales["rows"].as_array().unwrap();
+    let rows = sales["rows"].as_array().expect("an array");
     assert_eq!(rows[0]["key"], "");
     assert_eq!(rows[0]["count"], 1);
     assert_eq!(rows[1]["key"], "Warung Bu Sri");
@@ -173,10 +210,14 @@ fn ops() -> impl Strategy<Value = Vec<Op>> {
 
 #[test]
 fn the_deposit_ledger_chains_and_never_goes_negative() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
+    let rt = tokio::runtime::Runtime::new().expect("it works");
     let app = rt.block_on(spawn_app());
     let r = rt.block_on(reseller(&app, "Agen Proptest", "agenprop"));
-    let rid: uuid::Uuid = r["id"].as_str().unwrap().parse().unwrap();
+    let rid: uuid::Uuid = r["id"]
+        .as_str()
+        .expect("a string")
+        .parse()
+        .expect("it works");
     let ctx = app.ctx();
     let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
         cases: 24,
@@ -186,7 +227,7 @@ fn the_deposit_ledger_chains_and_never_goes_negative() {
         .run(&ops(), |ops| {
             rt.block_on(async {
                 use billing_app::vouchers::resellers;
-                let start = resellers::get(&ctx, rid).await.unwrap().balance;
+                let start = resellers::get(&ctx, rid).await.expect("it works").balance;
                 let mut expected = start;
                 for op in &ops {
                     let (kind, amount) = match op {
@@ -198,7 +239,7 @@ fn the_deposit_ledger_chains_and_never_goes_negative() {
                     if expected + signed < 0 {
                         prop_assert!(res.is_err(), "overdraft allowed");
                     } else {
-                        let e = res.unwrap();
+                        let e = res.expect("it works");
                         expected += signed;
                         prop_assert_eq!(e.balance_after, expected);
                     }
@@ -210,15 +251,14 @@ fn the_deposit_ledger_chains_and_never_goes_negative() {
                 )
                 .bind(rid)
                 .fetch_all(&pool)
-                .await
-                .unwrap();
+                .await.expect("it works");
                 let mut running = 0;
                 for (amount, after) in rows {
                     running += amount;
                     prop_assert_eq!(running, after);
                     prop_assert!(after >= 0);
                 }
-                prop_assert_eq!(resellers::get(&ctx, rid).await.unwrap().balance, expected);
+                prop_assert_eq!(resellers::get(&ctx, rid).await.expect("it works").balance, expected);
                 // Nobody can rewrite history.
                 let edit = sqlx::query("update reseller_ledger set amount = amount + 1 where reseller_id = $1")
                     .bind(rid)
@@ -228,6 +268,6 @@ fn the_deposit_ledger_chains_and_never_goes_negative() {
                 Ok(())
             })
         })
-        .unwrap();
+        .expect("it works");
     rt.block_on(app.shutdown());
 }

@@ -725,23 +725,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/reseller/print": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The reseller's own vouchers as printable cards (HTML or PDF). */
-        get: operations["reseller_print"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/reseller/sales": {
         parameters: {
             query?: never;
@@ -1326,7 +1309,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. */
+        /**
+         * Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. Staff print any
+         *     batch; a reseller only their own stock (other vouchers are simply not found).
+         */
         get: operations["print_vouchers"];
         put?: never;
         post?: never;
@@ -1746,7 +1732,9 @@ export interface components {
             /** @description creating, ready or failed. */
             status: string;
             /** @description Vouchers of the batch by status (once ready). */
-            status_counts: unknown;
+            status_counts: {
+                [key: string]: number;
+            };
         };
         BatchList: {
             items: components["schemas"]["Batch"][];
@@ -2047,26 +2035,31 @@ export interface components {
             sessions_ended: number;
         };
         LedgerEntry: {
+            account: string;
             /**
              * Format: int64
-             * @description Positive adds to the deposit.
+             * @description The balance of the same wallet after this entry.
              */
-            amount: number;
-            /** Format: int64 */
             balance_after: number;
-            /** Format: uuid */
-            batch_id?: string | null;
             /** Format: date-time */
             created_at: string;
-            created_by: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** Format: int64 */
+            delta: number;
             /** Format: int64 */
             id: number;
-            /** @description deposit, withdrawal, stock (vouchers taken) or refund. */
-            kind: string;
-            note: string;
+            /** Format: uuid */
+            invoice_id?: string | null;
+            memo: string;
+            /** Format: uuid */
+            payment_id?: string | null;
+            reason: string;
+            /** Format: uuid */
+            subscription_id?: string | null;
         };
         LedgerList: {
-            items: components["schemas"]["LedgerEntry"][];
+            items: components["schemas"]["ResellerLedgerEntry"][];
         };
         LoginRequest: {
             password: string;
@@ -2542,6 +2535,25 @@ export interface components {
         };
         ResellerBatchList: {
             items: components["schemas"]["Batch"][];
+        };
+        ResellerLedgerEntry: {
+            /**
+             * Format: int64
+             * @description Positive adds to the deposit.
+             */
+            amount: number;
+            /** Format: int64 */
+            balance_after: number;
+            /** Format: uuid */
+            batch_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            /** @description deposit, withdrawal, stock (vouchers taken) or refund. */
+            kind: string;
+            note: string;
         };
         ResellerList: {
             items: components["schemas"]["Reseller"][];
@@ -4599,56 +4611,6 @@ export interface operations {
             };
         };
     };
-    reseller_print: {
-        parameters: {
-            query?: {
-                batch_id?: string | null;
-                /** @description Comma-separated voucher ids (instead of a batch). */
-                ids?: string | null;
-                /** @description default (card), small or thermal58. */
-                template?: string | null;
-                /** @description html (default, for the print dialog) or pdf. */
-                format?: string | null;
-                /** @description id (default) or en. */
-                lang?: string | null;
-                /** @description Cards per A4 page (within the template's range). */
-                per_page?: number | null;
-                /** @description Only vouchers not used yet (default true). */
-                only_unused?: boolean | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description text/html or application/pdf */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": unknown;
-                };
-            };
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     reseller_sales: {
         parameters: {
             query?: {
@@ -4839,7 +4801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LedgerEntry"];
+                    "application/json": components["schemas"]["ResellerLedgerEntry"];
                 };
             };
             404: {

@@ -25,25 +25,8 @@ export type CustomerList = Ok<'/api/customers', 'get'>;
 export type Customer = CustomerList['items'][number];
 export type CustomerDetail = Ok<'/api/customers/{id}', 'get'>;
 export type NewCustomer = Body<'/api/customers', 'post'>;
-// TODO(api): the server publishes the customer wallet entry (billing_app::ledger::LedgerEntry)
-// and the reseller deposit entry (billing_app::vouchers::resellers::LedgerEntry) under the same
-// schema name "LedgerEntry"; the reseller one wins, so the generated `BalanceView['entries']` is
-// wrong. Until the reseller struct gets `#[schema(as = ResellerLedgerEntry)]` and the schema is
-// regenerated, the wallet entry is spelled out here from the Rust struct. Remove afterwards.
-export interface LedgerEntry {
-  id: number;
-  account: string;
-  subscription_id?: string | null;
-  delta: number;
-  balance_after: number;
-  reason: string;
-  memo: string;
-  payment_id?: string | null;
-  invoice_id?: string | null;
-  created_by?: string | null;
-  created_at: string;
-}
-export type BalanceView = Omit<Ok<'/api/customers/{id}/balance', 'get'>, 'entries'> & { entries: LedgerEntry[] };
+export type BalanceView = Ok<'/api/customers/{id}/balance', 'get'>;
+export type LedgerEntry = BalanceView['entries'][number];
 export type BalanceEntryRequest = Body<'/api/customers/{id}/balance', 'post'>;
 export type PlanList = Ok<'/api/plans', 'get'>;
 export type Plan = PlanList['items'][number];

@@ -1,20 +1,14 @@
-// Voucher printing and the card templates. These endpoints are not in openapi.json yet (they
-// were being written alongside this screen), so their shapes are spelled out here from the
-// agreed contract. TODO: once `npm run gen:api` includes them, take the types from `paths` and
-// call them through `api` like every other endpoint.
+// Voucher printing and the card templates. Printing answers HTML or a PDF (not JSON), so it is
+// fetched as a blob with the token; the template shape comes from the generated schema.
 import { fetchWithToken } from './client';
+import type { components } from './schema';
 import { asApiError, toApiError } from './errors';
 
 export const PRINT_TEMPLATES = ['default', 'small', 'thermal58'] as const;
 export type PrintTemplate = (typeof PRINT_TEMPLATES)[number];
 
 /** `GET /api/vouchers/templates/{kind}`. */
-export interface CardTemplate {
-  kind: PrintTemplate;
-  html: string;
-  builtin_html: string;
-  custom: boolean;
-}
+export type CardTemplate = Omit<components['schemas']['PrintTemplate'], 'kind'> & { kind: PrintTemplate };
 
 export interface PrintRequest {
   batchId: string;

@@ -44,7 +44,6 @@ use crate::error::{ErrorBody, ErrorDetail};
         vouchers::reset_template,
         vouchers::get_print_settings,
         vouchers::set_print_settings,
-        resellers::my_print,
         resellers::list,
         resellers::create,
         resellers::update,

@@ -18,8 +18,7 @@ interface Props {
 /** Balance card (wallets, total credit), balance history, and the adjustment form. */
 export function CustomerBalance({ customerId, subscriptions, onChanged }: Props) {
   const balance = useApi(
-    // The cast goes with the TODO(api) on `LedgerEntry` in api/types.ts (a schema name clash).
-    () => unwrap(api.GET('/api/customers/{id}/balance', { params: { path: { id: customerId } } })) as Promise<unknown> as Promise<BalanceView>,
+    () => unwrap(api.GET('/api/customers/{id}/balance', { params: { path: { id: customerId } } })),
     [customerId],
   );
   return (

@@ -109,6 +109,7 @@ pub struct Batch {
     pub progress: Option<usize>,
     /// Vouchers of the batch by status (once ready).
     #[sqlx(json)]
+    #[schema(value_type = std::collections::HashMap<String, i64>)]
     pub status_counts: serde_json::Value,
 }
 

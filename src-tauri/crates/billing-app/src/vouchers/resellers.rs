@@ -39,6 +39,7 @@ pub struct ResellerInput {
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = ResellerLedgerEntry)]
 pub struct LedgerEntry {
     pub id: i64,
     /// deposit, withdrawal, stock (vouchers taken) or refund.

@@ -82,7 +82,6 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/reseller/vouchers", get(resellers::my_vouchers))
         .route("/reseller/batches", get(resellers::my_batches))
         .route("/reseller/sales", get(resellers::my_sales))
-        .route("/reseller/print", get(resellers::my_print))
         .route("/plans", get(plans::list).post(plans::create))
         .route(
             "/plans/{id}",

@@ -196,20 +196,3 @@ pub async fn my_sales(
     q.reseller_id = Some(me.id);
     Ok(Json(query::sales(&state.ctx, &q).await?))
 }
-
-/// The reseller's own vouchers as printable cards (HTML or PDF).
-#[utoipa::path(get, operation_id = "reseller_print", path = "/api/reseller/print", tag = "reseller",
-    params(super::vouchers::PrintParams), security(("bearer" = [])),
-    responses((status = 200, description = "text/html or application/pdf", content_type = "text/html"),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn my_print(
-    State(state): State<HttpState>,
-    ResellerUser(user): ResellerUser,
-    Query(p): Query<super::vouchers::PrintParams>,
-) -> Result<axum::response::Response, ApiError> {
-    let me = resellers::of_user(&state.ctx, user.id.0).await?;
-    let req = p.into_request(Some(me.id))?;
-    Ok(super::vouchers::printed_response(
-        billing_app::vouchers::print::print(&state.ctx, &req).await?,
-    ))
-}

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ErrorBody;
-use crate::extract::{ApiJson, AuthUser};
+use crate::extract::{AnyUser, ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 
 /// A field that may be left out (unchanged), `null` (cleared) or a value.
@@ -313,7 +313,7 @@ pub struct PrintParams {
 }
 
 impl PrintParams {
-    pub(crate) fn into_request(self, reseller: Option<Uuid>) -> Result<PrintRequest, ApiError> {
+    fn into_request(self, reseller: Option<Uuid>) -> Result<PrintRequest, ApiError> {
         let ids = match self.ids.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Vec::new(),
             Some(list) => list
@@ -352,7 +352,7 @@ impl PrintParams {
     }
 }
 
-pub(crate) fn printed_response(printed: Printed) -> Response {
+fn printed_response(printed: Printed) -> Response {
     match printed {
         Printed::Html(html) => {
             ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
@@ -371,17 +371,26 @@ pub(crate) fn printed_response(printed: Printed) -> Response {
     }
 }
 
-/// Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF.
+/// Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. Staff print any
+/// batch; a reseller only their own stock (other vouchers are simply not found).
 #[utoipa::path(get, operation_id = "print_vouchers", path = "/api/vouchers/print", tag = "vouchers",
     params(PrintParams), security(("bearer" = [])),
     responses((status = 200, description = "text/html or application/pdf", content_type = "text/html"),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn print(
     State(state): State<HttpState>,
-    _user: AuthUser,
+    AnyUser(user): AnyUser,
     Query(p): Query<PrintParams>,
 ) -> Result<Response, ApiError> {
-    let req = p.into_request(None)?;
+    let reseller = match user.role {
+        billing_domain::Role::Reseller => Some(
+            billing_app::vouchers::resellers::of_user(&state.ctx, user.id.0)
+                .await?
+                .id,
+        ),
+        _ => None,
+    };
+    let req = p.into_request(reseller)?;
     Ok(printed_response(print::print(&state.ctx, &req).await?))
 }
 
