@@ -388,7 +388,9 @@ async function main() {
         })(),
       ]);
       await popup.waitForLoadState('load');
-      if (!(await popup.locator('body').innerText()).trim()) throw new Error('empty print page');
+      // The window opens blank and then loads the cards: wait for one of the reseller's codes.
+      const mine = await apiCall(page, 'GET', '/api/reseller/vouchers?per_page=1');
+      await expectText(popup.locator('body'), mine.json.items[0].code, 'printed reseller cards');
       await popup.close();
     });
   } else {

@@ -50,10 +50,15 @@ pub fn validity_text(p: &Printable, lang: Lang) -> String {
         parts.push(format!("{} online", span(u)));
     }
     if let Some(q) = p.quota_bytes {
-        parts.push(if q >= 1_000_000_000 {
-            format!("{} GB", (q as f64 / 1e9 * 10.0).round() / 10.0)
+        // Binary units, as RouterOS and the dashboard count them.
+        const MIB: i64 = 1 << 20;
+        parts.push(if q >= 1 << 30 {
+            format!(
+                "{} GB",
+                (q as f64 / (1u64 << 30) as f64 * 10.0).round() / 10.0
+            )
         } else {
-            format!("{} MB", q / 1_000_000)
+            format!("{} MB", q / MIB)
         });
     }
     parts.join(" · ")
@@ -287,12 +292,16 @@ mod tests {
             "2 jam online"
         );
         assert_eq!(
-            validity_text(&p(Some(86_400), None, Some(1_500_000_000)), Lang::Id),
+            validity_text(&p(Some(86_400), None, Some(3 << 29)), Lang::Id),
             "1 hari · 1.5 GB"
         );
         assert_eq!(
-            validity_text(&p(None, None, Some(500_000_000)), Lang::Id),
+            validity_text(&p(None, None, Some(500 << 20)), Lang::Id),
             "500 MB"
+        );
+        assert_eq!(
+            validity_text(&p(None, None, Some(1 << 30)), Lang::Id),
+            "1 GB"
         );
     }
 
