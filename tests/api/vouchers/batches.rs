@@ -87,6 +87,12 @@ async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
         .call("GET", "/api/vouchers/unique-check?code=a%20b", None)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{c}");
+
+    // The router keeps the vouchers' history: it cannot be deleted from under them.
+    let (status, err) = app
+        .call("DELETE", &format!("/api/routers/{router}"), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
 }
 
 #[tokio::test]
