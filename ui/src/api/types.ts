@@ -90,3 +90,14 @@ export type WaPairing =
   | { kind: 'qr_text'; value: string }
   | { kind: 'code'; code: string }
   | { kind: 'already_paired' };
+
+// Health and backups (issue #10).
+export type HealthStatus = Health['status'];
+export type HealthCheck = Health['routers'][number];
+export type BackupList = Ok<'/api/backups', 'get'>;
+export type Backup = BackupList['items'][number];
+export type PendingRestore = NonNullable<BackupList['pending_restore']>;
+export type BackupSettings = Ok<'/api/backups/settings', 'get'>;
+export type BackupSettingsInput = Body<'/api/backups/settings', 'put'>;
+export type RestoreOutcome = Ok<'/api/backups/restore/{id}', 'post'>;
+export type ConfirmOutcome = Ok<'/api/backups/restore/{id}/confirm', 'post'>;

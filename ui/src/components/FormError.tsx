@@ -1,4 +1,5 @@
 import { Alert } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/errors';
 
@@ -17,12 +18,13 @@ const KNOWN_KINDS = [
   'not_found',
   'internal',
   'router',
+  'operation_failed',
 ] as const;
 
 /** The translated summary of a failed request, followed by the server's own message. */
 export function errorTitle(
   error: ApiError,
-  t: ReturnType<typeof useTranslation>['t'],
+  t: TFunction,
   titles?: Partial<Record<string, string>>,
 ): string {
   const override = titles?.[error.kind];

@@ -1,6 +1,7 @@
 import { Alert, Button, List, Modal, Stack, Text } from '@mantine/core';
 import type { ButtonProps } from '@mantine/core';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
@@ -11,7 +12,7 @@ import { FormError } from '../../components/FormError';
 import { formatCpu, formatMemory } from '../../lib/routerFormat';
 
 /** The API user's rights, in plain words. */
-function rights(p: RouterProbe, t: ReturnType<typeof useTranslation>['t']): string[] {
+function rights(p: RouterProbe, t: TFunction): string[] {
   const lines = [
     p.can_read && p.can_write ? t('routers.right_read_write') : p.can_read ? t('routers.right_read_only') : t('routers.right_none'),
   ];

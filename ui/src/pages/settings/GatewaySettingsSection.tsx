@@ -16,6 +16,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
@@ -54,7 +55,7 @@ export function GatewaySettingsSection() {
 }
 
 /** The gateway's display name, e.g. duitku → "Duitku". */
-export function gatewayName(code: string, t: ReturnType<typeof useTranslation>['t']): string {
+export function gatewayName(code: string, t: TFunction): string {
   return t(`payments.method_${code}` as 'payments.method_duitku', { defaultValue: code });
 }
 

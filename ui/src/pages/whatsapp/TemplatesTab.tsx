@@ -1,5 +1,6 @@
 import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -9,7 +10,7 @@ import { useApi } from '../../lib/useApi';
 import { TemplateEditor } from './TemplateEditor';
 
 /** The template's name in the user's language (the key when it has none). */
-export function templateName(t: ReturnType<typeof useTranslation>['t'], key: string): string {
+export function templateName(t: TFunction, key: string): string {
   return t(`whatsapp.templates.names.${key}` as 'whatsapp.templates.names.owner_alert', { defaultValue: key });
 }
 
