@@ -121,21 +121,21 @@ function BackupStatus({ b }: { b: Backup }) {
   const { t } = useTranslation();
   if (b.status === 'failed') {
     return (
-      <Badge color="red" variant="light" data-status="failed">
+      <Badge color="red" variant="light" data-status="failed" miw="fit-content">
         {t('backups.status_failed')}
       </Badge>
     );
   }
   if (!b.file_present) {
     return (
-      <Badge color="gray" variant="light" data-status="missing">
+      <Badge color="gray" variant="light" data-status="missing" miw="fit-content">
         {t('backups.status_missing')}
       </Badge>
     );
   }
   return (
     <Tooltip label={t('backups.verified_at', { at: formatDateTime(b.verified_at) })}>
-      <Badge color="green" variant="light" data-status="ok">
+      <Badge color="green" variant="light" data-status="ok" miw="fit-content">
         {t('backups.status_ok')}
       </Badge>
     </Tooltip>
@@ -174,7 +174,7 @@ function BackupTable({
   };
 
   return (
-    <Table.ScrollContainer minWidth={980}>
+    <Table.ScrollContainer minWidth={860}>
       <Table striped highlightOnHover aria-label={t('backups.list')}>
         <Table.Thead>
           <Table.Tr>
@@ -199,9 +199,11 @@ function BackupTable({
             const when = formatDateTime(b.started_at);
             return (
               <Table.Tr key={b.id} data-testid="backup-row" data-status={b.status}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  {when}
-                  <Text size="xs" c="dimmed">
+                <Table.Td>
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {when}
+                  </Text>
+                  <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
                     {b.file_name}
                   </Text>
                 </Table.Td>

@@ -14,6 +14,7 @@ mod restore;
 mod schedule;
 mod settings;
 pub mod switch;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -21,11 +22,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use create::{create, verify};
+pub use create::create;
 pub use restore::{confirm_restore, restore, undo_restore, ConfirmOutcome, RestoreOutcome};
 pub use schedule::{run_if_due, Trigger};
 pub(crate) use settings::existing_ancestor;
 pub use settings::{settings, update_settings, BackupSettings, BackupSettingsInput};
+pub use verify::verify;
 
 use crate::{AppContext, Error};
 

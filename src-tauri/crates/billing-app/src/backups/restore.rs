@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::create::{busy, open_checked, restore_and_compare};
+use super::create::busy;
 use super::switch::DatabaseChoice;
+use super::verify::{open_checked, restore_and_compare};
 use super::{pgtools, Backup};
 use crate::{AppContext, Error};
 
