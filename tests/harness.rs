@@ -200,14 +200,23 @@ async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -
         .prefix("mikrobill-test-")
         .tempdir()
         .expect("tempdir");
-    let mut settings = Settings::for_tests(data_dir.path());
-    settings.database.mode = DatabaseMode::Remote;
-    settings.database.url = Some(SecretString::from(database_url.to_owned()));
     let clock = FixedClock::new(
         Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
             .single()
             .expect("date"),
     );
+    start_in(data_dir, database_url, port, clock).await
+}
+
+async fn start_in(
+    data_dir: tempfile::TempDir,
+    database_url: &str,
+    port: Option<Arc<dyn RouterPort>>,
+    clock: FixedClock,
+) -> TestApp {
+    let mut settings = Settings::for_tests(data_dir.path());
+    settings.database.mode = DatabaseMode::Remote;
+    settings.database.url = Some(SecretString::from(database_url.to_owned()));
     let router = Arc::new(RecordingRouter::default());
     let ports = Ports {
         clock: Arc::new(clock.clone()),
@@ -320,6 +329,27 @@ impl TestApp {
 
     pub async fn pool(&self) -> sqlx::PgPool {
         self.app.as_ref().expect("running").context().pool.clone()
+    }
+
+    /// Stops the app and starts it again on the same data directory and database URL (the
+    /// keyring secrets are kept), as when the owner closes and reopens it.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(app) = self.app.take() {
+            app.shutdown().await;
+        }
+        let token = self.token.lock().ok().and_then(|t| t.clone());
+        let data_dir = std::mem::replace(
+            &mut self.data_dir,
+            tempfile::Builder::new()
+                .prefix("mikrobill-test-")
+                .tempdir()
+                .expect("tempdir"),
+        );
+        let restarted = start_in(data_dir, &self.database_url, None, self.clock.clone()).await;
+        if let Ok(mut slot) = restarted.token.lock() {
+            *slot = token;
+        }
+        restarted
     }
 
     pub async fn shutdown(mut self) {

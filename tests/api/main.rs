@@ -1,8 +1,10 @@
 //! End-to-end tests: the real app over HTTP on a real PostgreSQL.
 
 mod auth;
+mod backups;
 mod billing;
 mod database;
+mod health;
 mod listeners;
 mod local_cluster;
 mod openapi;

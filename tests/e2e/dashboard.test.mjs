@@ -96,7 +96,7 @@ async function assertDashboard(page, texts) {
   const db = page.getByTestId('db-status');
   await visible(db.filter({ hasText: texts.dbUp }));
   const status = await db.getAttribute('data-status');
-  if (status !== 'up') throw new Error(`health card says database "${status}", expected "up"`);
+  if (status !== 'ok') throw new Error(`health card says database "${status}", expected "ok"`);
   // The summary shows real figures (a fresh installation has 0 active customers, Rp 0 owed).
   await visible(page.getByTestId('summary-customers').filter({ hasText: /\d/ }));
   await visible(page.getByTestId('summary-unpaid').filter({ hasText: 'Rp' }));

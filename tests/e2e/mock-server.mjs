@@ -119,12 +119,27 @@ async function api(req, res, path, query) {
       return send(res, 200, { id: user.id, username: user.username, role: user.role });
     }
     const down = process.env.MOCK_DB_DOWN === '1';
+    const params = down ? { reason: 'connection refused' } : { version: '16.4', ms: '1' };
     return send(res, 200, {
-      status: down ? 'degraded' : 'ok',
+      status: down ? 'down' : 'warning',
       app_version: '0.1.0',
-      database: down
-        ? { status: 'down', server_version: null, latency_ms: null }
-        : { status: 'up', server_version: 'PostgreSQL 16.4 (mock)', latency_ms: 1 },
+      checked_at: new Date().toISOString(),
+      database: {
+        status: down ? 'down' : 'ok',
+        code: down ? 'database_down' : 'database_ok',
+        params,
+        detail: down ? 'the database does not answer: connection refused' : 'PostgreSQL 16.4 answers in 1 ms',
+        server_version: down ? null : 'PostgreSQL 16.4 (mock)',
+        latency_ms: down ? null : 1,
+        mode: 'local',
+        name: down ? null : 'mikrobill',
+      },
+      routers: [],
+      whatsapp: [],
+      gateways: [],
+      jobs: [{ kind: 'backup', id: null, name: 'backup', status: 'warning', code: 'backup_none', params: {},
+        detail: 'no backup yet: make one on the Backups page', checked_at: null }],
+      disk: [],
     });
   }
   if (await handleBilling({ req, res, path, query, user, send, fail, readJson })) return;

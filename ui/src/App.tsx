@@ -11,10 +11,12 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SetupPage } from './pages/SetupPage';
+import { BackupsPage } from './pages/backups/BackupsPage';
 import { CustomerDetailPage } from './pages/customers/CustomerDetailPage';
 import { CustomersPage } from './pages/customers/CustomersPage';
 import { InvoiceDetailPage } from './pages/invoices/InvoiceDetailPage';
 import { InvoicesPage } from './pages/invoices/InvoicesPage';
+import { HealthPage } from './pages/monitoring/HealthPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { PlansPage } from './pages/plans/PlansPage';
 import { PppoePage } from './pages/pppoe/PppoePage';
@@ -36,7 +38,7 @@ import { TemplatesPage } from './pages/vouchers/TemplatesPage';
 import { VouchersPage } from './pages/vouchers/VouchersPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -92,6 +94,8 @@ function staffRoutes() {
       <Route path="/routers/:id" element={<RouterDetailPage />} />
       <Route path="/pppoe" element={<PppoePage />} />
       <Route path="/whatsapp" element={<WhatsAppPage />} />
+      <Route path="/monitoring" element={<HealthPage />} />
+      <Route path="/backups" element={<BackupsPage />} />
       {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
         <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
       ))}

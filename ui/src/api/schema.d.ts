@@ -72,6 +72,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every backup, newest first; the restore waiting for confirmation; whether one runs now. */
+        get: operations["list_backups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a backup now and checks it (restored into a scratch database and compared). Takes
+         *     seconds to minutes; a failure is recorded in the list and answered with its reason.
+         */
+        post: operations["create_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/restore/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restores a backup into a new database, checks it, and switches the app to it at once.
+         *     The data from before is kept until `confirm` (deletes it) or `undo` (goes back to it).
+         */
+        post: operations["restore_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/restore/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keeps the restored data: the database from before the restore is deleted. */
+        post: operations["confirm_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/restore/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Goes back to the data from before the restore; the restored copy is deleted. */
+        post: operations["undo_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backup folder, second folder, how many are kept, daily time. */
+        get: operations["get_backup_settings"];
+        /** Changes the backup settings; the folders must be writable. */
+        put: operations["put_backup_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backup file (`.tar.gz`), with its SHA-256 in `X-Checksum-Sha256`. */
+        get: operations["download_backup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a stored backup again: its checksum, its contents, and a restore into a scratch
+         *     database compared with what it should hold.
+         */
+        post: operations["verify_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/run": {
         parameters: {
             query?: never;
@@ -303,7 +449,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reports the database status and version. */
+        /**
+         * The database, each router (reachability of its API port, probed in the background), each
+         *     WhatsApp session, each enabled gateway, the scheduler and backups, and disk space — each
+         *     with `ok`, `warning` or `down` and what was found in plain words.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -1653,6 +1803,102 @@ export interface components {
         AuditList: {
             items: components["schemas"]["AuditEntry"][];
         };
+        /** @description One backup attempt. */
+        Backup: {
+            /** @description Why the copy to the second folder failed (the backup itself is fine). */
+            copy_error?: string | null;
+            /** @description Where the copy in the second folder is, when it was made. */
+            copy_path?: string | null;
+            /**
+             * Format: int64
+             * @description How long pg_dump took.
+             */
+            dump_ms?: number | null;
+            /** @description Why the backup failed. */
+            error?: string | null;
+            file_name: string;
+            /** @description Whether the file is still in its folder. */
+            file_present: boolean;
+            /** Format: date-time */
+            finished_at: string;
+            /** @description The folder the file was written to. */
+            folder: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            row_count?: number | null;
+            /** @description PostgreSQL version of the server that was backed up. */
+            server_version?: string | null;
+            /** @description SHA-256 of the whole file (also in `<file>.sha256` next to it). */
+            sha256?: string | null;
+            /** Format: int64 */
+            size_bytes?: number | null;
+            /** Format: date-time */
+            started_at: string;
+            /** @description `ok` (written and verified) or `failed` (see `error`). */
+            status: string;
+            /** Format: int32 */
+            table_count?: number | null;
+            /** @description `manual` or `scheduled`. */
+            trigger: string;
+            /** Format: date-time */
+            verified_at?: string | null;
+            /**
+             * Format: int64
+             * @description How long the check (restore into a scratch database and compare) took.
+             */
+            verify_ms?: number | null;
+        };
+        /**
+         * @description The list page: every backup (newest first), the restore waiting for confirmation, and
+         *     whether a backup or restore is running now.
+         */
+        BackupList: {
+            items: components["schemas"]["Backup"][];
+            pending_restore?: null | components["schemas"]["PendingRestore"];
+            running: boolean;
+        };
+        BackupSettings: {
+            /** @description A second folder (a USB disk, a synced folder) every backup is copied to. */
+            copy_folder?: string | null;
+            daily_enabled: boolean;
+            /** @description The daily backup time, `HH:MM` in the business time zone. */
+            daily_time: string;
+            default_folder: string;
+            /** @description Where backups are written. */
+            folder: string;
+            /** @description Whether `folder` is the default one (`DATA_DIR/backups`). */
+            folder_is_default: boolean;
+            /**
+             * Format: int64
+             * @description Free space where backups are written, in bytes.
+             */
+            free_bytes?: number | null;
+            /**
+             * Format: int32
+             * @description How many backups are kept; older files are deleted (also from the second folder).
+             */
+            keep: number;
+            /**
+             * Format: date-time
+             * @description When the next daily backup is due.
+             */
+            next_run_at?: string | null;
+        };
+        BackupSettingsInput: {
+            /** @description An absolute folder for a second copy; empty or null for none. */
+            copy_folder?: string | null;
+            daily_enabled: boolean;
+            /** @description `HH:MM`. */
+            daily_time: string;
+            /** @description An absolute folder; empty or null for the default (`DATA_DIR/backups`). */
+            folder?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 365.
+             */
+            keep: number;
+        };
         BalanceEntryRequest: {
             /**
              * Format: int64
@@ -1794,8 +2040,13 @@ export interface components {
         CommandList: {
             items: components["schemas"]["OutboxEntry"][];
         };
-        /** @enum {string} */
-        ComponentStatus: "up" | "down";
+        ConfirmOutcome: {
+            /** @description The database now in use. */
+            active_database: string;
+            message: string;
+            /** @description The database that was dropped (confirm) or switched back to (undo). */
+            previous_database: string;
+        };
         /** @description The answer of "test connection", in plain words. */
         ConnectionReport: {
             ok: boolean;
@@ -1872,10 +2123,20 @@ export interface components {
             whatsapp_queued: number;
         };
         DatabaseHealth: {
+            code: string;
+            detail: string;
             /** Format: int64 */
             latency_ms?: number | null;
+            /** @description `local` (the app's own cluster) or `remote`. */
+            mode: string;
+            /** @description The database in use. */
+            name?: string | null;
+            params: {
+                [key: string]: string;
+            };
+            /** @description e.g. `PostgreSQL 15.18`. */
             server_version?: string | null;
-            status: components["schemas"]["ComponentStatus"];
+            status: components["schemas"]["HealthStatus"];
         };
         DeliveryResult: {
             delivered: number;
@@ -1915,7 +2176,8 @@ export interface components {
             field?: string | null;
             /**
              * @description Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
-             *     too_many_requests, router (502: the router was unreachable or refused), internal.
+             *     too_many_requests, router (502: the router was unreachable or refused),
+             *     operation_failed (500: a backup or restore failed; the message says why), internal.
              */
             kind: string;
             /** @description A sentence for people. */
@@ -1963,12 +2225,39 @@ export interface components {
         };
         Health: {
             app_version: string;
+            /** Format: date-time */
+            checked_at: string;
             database: components["schemas"]["DatabaseHealth"];
-            /** @description `ok` when every part is up, otherwise `degraded`. */
+            disk: components["schemas"]["HealthCheck"][];
+            gateways: components["schemas"]["HealthCheck"][];
+            /** @description The scheduler and the daily backup. */
+            jobs: components["schemas"]["HealthCheck"][];
+            routers: components["schemas"]["HealthCheck"][];
+            /** @description The worst status of all parts. */
+            status: components["schemas"]["HealthStatus"];
+            whatsapp: components["schemas"]["HealthCheck"][];
+        };
+        /** @description One checked part. */
+        HealthCheck: {
+            /** Format: date-time */
+            checked_at?: string | null;
+            /** @description What was found, for the dashboard's translation (e.g. `router_unreachable`). */
+            code: string;
+            /** @description What was found, in plain English. */
+            detail: string;
+            /** @description The router's, session's or gateway's id or code, or the folder. */
+            id?: string | null;
+            /** @description `router`, `whatsapp`, `gateway`, `scheduler`, `backup` or `disk`. */
+            kind: string;
+            name: string;
+            /** @description Values the translated text uses. */
+            params: {
+                [key: string]: string;
+            };
             status: components["schemas"]["HealthStatus"];
         };
         /** @enum {string} */
-        HealthStatus: "ok" | "degraded";
+        HealthStatus: "ok" | "warning" | "down";
         Invoice: components["schemas"]["InvoiceSummary"] & {
             allocations: components["schemas"]["AllocationView"][];
             carried_from: components["schemas"]["CarryRef"][];
@@ -2343,6 +2632,19 @@ export interface components {
             payment_id: string;
             status: string;
         };
+        /**
+         * @description A restore the owner has not confirmed yet: the app uses `active_database`, and
+         *     `previous_database` is kept until confirmed (then dropped) or undone (switched back).
+         */
+        PendingRestore: {
+            active_database: string;
+            /** Format: uuid */
+            backup_id?: string | null;
+            file_name?: string | null;
+            previous_database: string;
+            /** Format: date-time */
+            switched_at?: string | null;
+        };
         Plan: {
             active: boolean;
             /** Format: uuid */
@@ -2557,6 +2859,23 @@ export interface components {
         };
         ResellerList: {
             items: components["schemas"]["Reseller"][];
+        };
+        RestoreOutcome: {
+            /** @description The database the app uses now. */
+            active_database: string;
+            /**
+             * Format: date-time
+             * @description When the restored data was backed up.
+             */
+            backed_up_at: string;
+            /** Format: uuid */
+            backup_id: string;
+            message: string;
+            /** @description The database used before; kept until the restore is confirmed. */
+            previous_database: string;
+            /** Format: int64 */
+            rows: number;
+            tables: number;
         };
         ReviewDecision: {
             /** @description `accept`: settle for the amount the gateway reported; `reject`: fail the payment. */
@@ -3130,6 +3449,324 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_backups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+        };
+    };
+    create_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backup"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the backup failed; the message says why */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreOutcome"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a restore waits for confirmation, or one runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the file is damaged or missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmOutcome"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    undo_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmOutcome"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_backup_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSettings"];
+                };
+            };
+        };
+    };
+    put_backup_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSettings"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the backup file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Backup"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the file is damaged or missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

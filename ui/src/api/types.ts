@@ -109,3 +109,13 @@ export type Reseller = Ok<'/api/resellers', 'get'>['items'][number];
 export type NewReseller = Body<'/api/resellers', 'post'>;
 export type UpdateReseller = Body<'/api/resellers/{id}', 'patch'>;
 export type ResellerLedgerEntry = Ok<'/api/resellers/{id}/ledger', 'get'>['items'][number];
+// Health and backups (issue #10).
+export type HealthStatus = Health['status'];
+export type HealthCheck = Health['routers'][number];
+export type BackupList = Ok<'/api/backups', 'get'>;
+export type Backup = BackupList['items'][number];
+export type PendingRestore = NonNullable<BackupList['pending_restore']>;
+export type BackupSettings = Ok<'/api/backups/settings', 'get'>;
+export type BackupSettingsInput = Body<'/api/backups/settings', 'put'>;
+export type RestoreOutcome = Ok<'/api/backups/restore/{id}', 'post'>;
+export type ConfirmOutcome = Ok<'/api/backups/restore/{id}/confirm', 'post'>;

@@ -18,6 +18,7 @@ const KNOWN_KINDS = [
   'not_found',
   'internal',
   'router',
+  'operation_failed',
 ] as const;
 
 /** The translated summary of a failed request, followed by the server's own message. */

@@ -1,18 +1,21 @@
-import { Alert, Badge, Button, Card, Group, Loader, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../api/client';
 import { asApiError, unwrap } from '../api/errors';
 import type { ApiError } from '../api/errors';
 import type { Health } from '../api/types';
 import { errorTitle } from '../components/FormError';
+import { HealthBadge, healthText } from './monitoring/HealthParts';
 
 type LoadState =
   | { state: 'loading' }
   | { state: 'error'; error: ApiError }
   | { state: 'ready'; health: Health };
 
-/** Database up/down, database server version and app version from GET /api/monitoring/health. */
+/** The database, the overall status and the app version from GET /api/monitoring/health, with a
+ * link to the full health page. */
 export function HealthCard() {
   const { t } = useTranslation();
   const [load, setLoad] = useState<LoadState>({ state: 'loading' });
@@ -53,7 +56,7 @@ export function HealthCard() {
 
 function HealthDetails({ health }: { health: Health }) {
   const { t } = useTranslation();
-  const up = health.database.status === 'up';
+  const up = health.database.status !== 'down';
   const unknown = t('health.unknown');
   const latency = health.database.latency_ms;
   return (
@@ -68,10 +71,12 @@ function HealthDetails({ health }: { health: Health }) {
         >
           {up ? t('health.db_up') : t('health.db_down')}
         </Badge>
-        <Badge color={health.status === 'ok' ? 'green' : 'yellow'} variant="outline">
-          {health.status === 'ok' ? t('health.status_ok') : t('health.status_degraded')}
-        </Badge>
+        <HealthBadge status={health.status} testId="health-overall" />
+        <Anchor component={Link} to="/monitoring" size="sm">
+          {t('health.details')}
+        </Anchor>
       </Group>
+      {health.database.status !== 'ok' && <Alert color={up ? 'yellow' : 'red'} variant="light">{healthText(t, health.database)}</Alert>}
       <Table variant="vertical" withTableBorder={false} layout="fixed">
         <Table.Tbody>
           <Table.Tr>

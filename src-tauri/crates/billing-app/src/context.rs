@@ -32,6 +32,9 @@ pub struct AppContext {
     pub public_fallback_url: String,
     /// Voucher batches being written to a router right now (progress for the dashboard).
     pub voucher_batches: Arc<crate::vouchers::BatchProgress>,
+    /// Backups and the health page: the data directory, the database server and its
+    /// programs, the database switch.
+    pub ops: Arc<crate::operations::Operations>,
 }
 
 impl AppContext {

@@ -22,6 +22,10 @@ pub enum Error {
     Router(String),
     #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: i64 },
+    /// An operation (a backup, a restore) could not be completed; the message says why and
+    /// what to do, and is shown as it is.
+    #[error("{0}")]
+    Failed(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

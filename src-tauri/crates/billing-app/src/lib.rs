@@ -2,6 +2,7 @@
 //! here and map its result; the rules and the transaction boundaries live here.
 
 pub mod auth;
+pub mod backups;
 pub mod business;
 mod context;
 pub mod crypto;
@@ -17,6 +18,7 @@ pub mod isolation;
 pub mod ledger;
 pub mod notify;
 pub mod online;
+pub mod operations;
 pub mod outbox;
 pub mod password;
 pub mod payments;

@@ -145,12 +145,12 @@ impl PgBinaries {
     }
 }
 
-fn program(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn program(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// All directories to try, in order, without duplicates; unset sources are noted in `searched`.
-fn candidates(
+pub(crate) fn candidates(
     opts: &LocateOptions,
     searched: &mut Vec<SearchedPlace>,
 ) -> Vec<(SearchSource, PathBuf)> {

@@ -109,6 +109,20 @@ pub enum Error {
         reason: String,
     },
 
+    #[error(
+        "pg_dump and pg_restore of PostgreSQL {needed_major} or newer are needed for this \
+         database server (PostgreSQL {server}), but none were found. Searched:{}\n\
+         Fix: install the PostgreSQL {needed_major} client programs (e.g. \
+         `apt install postgresql-client-{needed_major}`), or set MIKROBILL_PG_BIN to the \
+         directory that contains pg_dump and pg_restore",
+        list(.searched)
+    )]
+    ClientToolsNotFound {
+        server: String,
+        needed_major: u32,
+        searched: Vec<SearchedPlace>,
+    },
+
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -20,6 +20,7 @@
 //! When the app runs as root, PostgreSQL is run as an unprivileged user (see [`DEFAULT_PG_USER`]).
 
 mod binaries;
+mod client;
 mod cluster;
 mod error;
 mod pidfile;
@@ -29,6 +30,7 @@ mod throwaway;
 mod version;
 
 pub use binaries::{LocateOptions, PgBinaries};
+pub use client::ClientTools;
 pub use cluster::{Cluster, ClusterConfig};
 pub use error::{Error, SearchSource, SearchedPlace};
 pub use privilege::DEFAULT_PG_USER;

@@ -26,6 +26,8 @@ pub enum ApiError {
     },
     /// The router was unreachable or refused (502).
     BadGateway(String),
+    /// An operation (backup, restore) failed for a reason the message gives (500).
+    Failed(String),
     Internal(anyhow::Error),
 }
 
@@ -47,7 +49,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
-    /// too_many_requests, router (502: the router was unreachable or refused), internal.
+    /// too_many_requests, router (502: the router was unreachable or refused),
+    /// operation_failed (500: a backup or restore failed; the message says why), internal.
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
@@ -69,6 +72,7 @@ impl ApiError {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "router"),
+            ApiError::Failed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "operation_failed"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -79,7 +83,8 @@ impl ApiError {
             | ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
-            | ApiError::BadGateway(m) => m.clone(),
+            | ApiError::BadGateway(m)
+            | ApiError::Failed(m) => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::TooManyRequests { message, .. } => message.clone(),
@@ -93,6 +98,9 @@ impl IntoResponse for ApiError {
         let (status, kind) = self.status_and_kind();
         if let ApiError::Internal(err) = &self {
             tracing::error!(error = ?err, "request failed");
+        }
+        if let ApiError::Failed(message) = &self {
+            tracing::error!(error = %message, "operation failed");
         }
         let field = match &self {
             ApiError::Validation { field, .. } => Some(*field),
@@ -132,6 +140,7 @@ impl From<billing_app::Error> for ApiError {
                 retry_after_secs,
             },
             E::Router(m) => ApiError::BadGateway(m),
+            E::Failed(m) => ApiError::Failed(m),
             E::Unexpected(e) => ApiError::Internal(e),
         }
     }

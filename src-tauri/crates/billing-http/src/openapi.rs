@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{pppoe, resellers, routers, vouchers, whatsapp};
+use crate::admin::{backups, pppoe, resellers, routers, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -127,6 +127,15 @@ use crate::error::{ErrorBody, ErrorDetail};
         online::get_public_url,
         online::set_public_url,
         online::check_public_url,
+        backups::list,
+        backups::create,
+        backups::verify,
+        backups::download,
+        backups::restore,
+        backups::confirm,
+        backups::undo,
+        backups::get_settings,
+        backups::put_settings,
     ),
     components(schemas(
         setup::SetupStatus,
@@ -135,10 +144,10 @@ use crate::error::{ErrorBody, ErrorDetail};
         auth::RefreshRequest,
         auth::TokenResponse,
         auth::Me,
-        monitoring::Health,
-        monitoring::HealthStatus,
-        monitoring::ComponentStatus,
-        monitoring::DatabaseHealth,
+        billing_app::health::Health,
+        billing_app::health::HealthStatus,
+        billing_app::health::HealthCheck,
+        billing_app::health::DatabaseHealth,
         ErrorBody,
         ErrorDetail,
     )),

@@ -115,7 +115,7 @@ impl Application {
         let ctx = context(
             &settings,
             &secrets,
-            database.pool.clone(),
+            &database,
             ports,
             signing_key,
             public_url,
@@ -238,7 +238,7 @@ impl Application {
 pub(crate) fn context(
     settings: &Settings,
     secrets: &SecretStore,
-    pool: sqlx::PgPool,
+    database: &Database,
     ports: Ports,
     signing_key: secrecy::SecretString,
     public_fallback_url: String,
@@ -253,8 +253,17 @@ pub(crate) fn context(
         .timezone
         .parse::<chrono_tz::Tz>()
         .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
+    let ops = billing_app::operations::Operations::new(
+        settings.data_dir.clone(),
+        settings_snapshot(settings, database),
+        crate::database::locate_options(settings),
+        database.server.clone(),
+        database.switch.clone(),
+        database.choice.clone(),
+        settings.billing.jobs,
+    );
     Ok(AppContext {
-        pool,
+        pool: database.pool.clone(),
         clock: ports.clock,
         auth: Arc::new(AuthConfig::new(
             signing_key.expose_secret().as_bytes().to_vec(),
@@ -268,6 +277,34 @@ pub(crate) fn context(
         whatsapp: Arc::new(billing_app::notify::SessionPool::default()),
         public_fallback_url,
         voucher_batches: Default::default(),
+        ops: Arc::new(ops),
+    })
+}
+
+/// The settings as written into every backup: everything but secrets (no database URL or
+/// password; a remote server is named by host and port only).
+fn settings_snapshot(settings: &Settings, database: &Database) -> serde_json::Value {
+    serde_json::json!({
+        "data_dir": settings.data_dir,
+        "database": {
+            "mode": database.server.mode,
+            "server": database.server.key,
+            "name": database.server.configured_name,
+            "in_use": database.choice.active,
+            "port": settings.database.port,
+            "pg_bin": settings.database.pg_bin,
+            "max_connections": settings.database.max_connections,
+            "connect_timeout_secs": settings.database.connect_timeout_secs,
+        },
+        "admin": { "addr": settings.admin.addr.to_string() },
+        "public": { "addr": settings.public.addr.to_string() },
+        "business": { "timezone": settings.business.timezone },
+        "billing": {
+            "jobs": settings.billing.jobs,
+            "auto_isolate": settings.billing.auto_isolate,
+        },
+        "log": { "level": settings.log.level, "file": settings.log.file },
+        "secrets": { "backend": settings.secrets.backend },
     })
 }
 

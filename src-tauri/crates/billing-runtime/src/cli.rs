@@ -206,7 +206,7 @@ where
     let ctx = crate::app::context(
         &settings,
         &secrets,
-        database.pool.clone(),
+        &database,
         crate::Ports::default(),
         secrecy::SecretString::from(String::new()),
         String::new(),

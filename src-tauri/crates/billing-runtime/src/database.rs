@@ -4,6 +4,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use billing_app::backups::switch::{DatabaseChoice, PoolSwitch};
+use billing_app::operations::DatabaseServer;
 use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
@@ -46,6 +50,30 @@ pub enum DatabaseError {
              ({backend}); the cluster in {dir} cannot be opened without it"
     )]
     PasswordLost { backend: &'static str, dir: String },
+    #[error("{0}")]
+    Choice(String),
+    #[error(
+        "the database {database:?} that {file} names as the one in use (restored from a \
+         backup) does not exist on {target}; delete {file} to use the configured database \
+         {configured:?} again"
+    )]
+    ChosenMissing {
+        database: String,
+        configured: String,
+        file: String,
+        target: String,
+    },
+    #[error(
+        "the database {configured:?} does not exist, but copies restored from backups do \
+         ({found}); {file}, which names the one in use, is missing. Restore that file (e.g. \
+         {{\"server\": \"local\", \"configured\": \"{configured}\", \"active\": \"<name>\"}}) \
+         so no empty database is created in its place"
+    )]
+    OnlyRestoredCopies {
+        configured: String,
+        found: String,
+        file: String,
+    },
     #[error("applying database migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -57,6 +85,12 @@ pub struct Database {
     pub pool: PgPool,
     pub cluster: Option<billing_embedded_pg::RunningCluster>,
     pub target: String,
+    /// How pg_dump/pg_restore reach the server (backups).
+    pub server: DatabaseServer,
+    /// Which database is in use (after a restore, not the configured one).
+    pub choice: DatabaseChoice,
+    /// Moves the pool to another database after a restore.
+    pub switch: Arc<PoolSwitch>,
 }
 
 impl std::fmt::Debug for Database {
@@ -73,6 +107,7 @@ impl Database {
         settings: &Settings,
         secrets: &SecretStore,
     ) -> Result<Database, DatabaseError> {
+        let switch = Arc::new(PoolSwitch::default());
         let db = match settings.database.mode {
             DatabaseMode::Remote => {
                 let url = settings.database.url.as_ref().ok_or_else(|| {
@@ -84,17 +119,30 @@ impl Database {
                         "it must start with postgres:// or postgresql://".into(),
                     ));
                 }
-                let options = PgConnectOptions::from_str(raw)
+                let mut options = PgConnectOptions::from_str(raw)
                     .map_err(|e| DatabaseError::BadUrl(e.to_string()))?;
-                let pool = connect(options, settings).await?;
+                let server = DatabaseServer::remote(raw).map_err(DatabaseError::BadUrl)?;
+                let choice =
+                    DatabaseChoice::load(&settings.data_dir, &server.key, &server.configured_name)
+                        .map_err(DatabaseError::Choice)?;
+                if choice.active != server.configured_name {
+                    tracing::info!(database = %choice.active, "using the database restored from a backup");
+                    options = options.database(&choice.active);
+                }
+                let pool = connect(options, settings, &switch)
+                    .await
+                    .map_err(|e| chosen_missing(e, &choice, settings))?;
                 let target = describe(&pool);
                 Database {
                     pool,
                     cluster: None,
                     target,
+                    server,
+                    choice,
+                    switch,
                 }
             }
-            DatabaseMode::Local => open_local(settings, secrets).await?,
+            DatabaseMode::Local => open_local(settings, secrets, switch).await?,
         };
         billing_db::MIGRATOR.run(&db.pool).await?;
         Ok(db)
@@ -111,18 +159,51 @@ impl Database {
     }
 }
 
-async fn open_local(settings: &Settings, secrets: &SecretStore) -> Result<Database, DatabaseError> {
-    use billing_embedded_pg::{Cluster, ClusterConfig, LocateOptions, PgBinaries};
-
+/// Where the PostgreSQL programs are searched: the installer's bundle, `database.pg_bin` or
+/// `MIKROBILL_PG_BIN`, `PATH`, the system locations.
+pub fn locate_options(settings: &Settings) -> billing_embedded_pg::LocateOptions {
     let bundled = settings
         .resource_dir
         .as_ref()
         .map(|r| r.join("postgres").join("bin"));
-    let mut locate = LocateOptions::from_env(bundled);
+    let mut locate = billing_embedded_pg::LocateOptions::from_env(bundled);
     if let Some(dir) = &settings.database.pg_bin {
         locate.env_bin = Some(dir.clone().into_os_string());
     }
-    let binaries = PgBinaries::locate(&locate)?;
+    locate
+}
+
+/// A missing restored database gets an error that names `database.json`.
+fn chosen_missing(
+    err: DatabaseError,
+    choice: &DatabaseChoice,
+    settings: &Settings,
+) -> DatabaseError {
+    match err {
+        DatabaseError::DatabaseMissing { target, database }
+            if choice.active != choice.configured && database == choice.active =>
+        {
+            DatabaseError::ChosenMissing {
+                database,
+                configured: choice.configured.clone(),
+                file: DatabaseChoice::path(&settings.data_dir)
+                    .display()
+                    .to_string(),
+                target,
+            }
+        }
+        other => other,
+    }
+}
+
+async fn open_local(
+    settings: &Settings,
+    secrets: &SecretStore,
+    switch: Arc<PoolSwitch>,
+) -> Result<Database, DatabaseError> {
+    use billing_embedded_pg::{Cluster, ClusterConfig, PgBinaries};
+
+    let binaries = PgBinaries::locate(&locate_options(settings))?;
     let cluster_dir = settings.data_dir.join("pgdata");
     let initialised = cluster_dir.join("PG_VERSION").is_file();
     let password = match secrets.get(LOCAL_PASSWORD_SECRET)? {
@@ -152,25 +233,71 @@ async fn open_local(settings: &Settings, secrets: &SecretStore) -> Result<Databa
         .connect()
         .await
         .map_err(|e| classify(e, "local cluster"))?;
-    ensure_database(&mut conn, &settings.database.name).await?;
+    let configured = settings.database.name.clone();
+    let choice = DatabaseChoice::load(&settings.data_dir, "local", &configured)
+        .map_err(DatabaseError::Choice)?;
+    let target = format!("local cluster 127.0.0.1:{}", running.port());
+    if choice.active == configured {
+        ensure_database(&mut conn, &configured, &settings.data_dir).await?;
+    } else if !exists(&mut conn, &choice.active).await? {
+        return Err(DatabaseError::ChosenMissing {
+            database: choice.active.clone(),
+            configured,
+            file: DatabaseChoice::path(&settings.data_dir)
+                .display()
+                .to_string(),
+            target,
+        });
+    } else {
+        tracing::info!(database = %choice.active, "using the database restored from a backup");
+    }
     drop(conn);
 
-    let pool = connect(admin.database(&settings.database.name), settings).await?;
-    let target = format!("local cluster 127.0.0.1:{}", running.port());
+    let pool = connect(admin.database(&choice.active), settings, &switch).await?;
+    let server = DatabaseServer::local(running.port(), LOCAL_SUPERUSER, password, &configured);
     Ok(Database {
         pool,
         cluster: Some(running),
         target,
+        server,
+        choice,
+        switch,
     })
 }
 
-async fn ensure_database(conn: &mut sqlx::PgConnection, name: &str) -> Result<(), DatabaseError> {
-    let exists: bool =
+async fn exists(conn: &mut sqlx::PgConnection, name: &str) -> Result<bool, DatabaseError> {
+    Ok(
         sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
             .bind(name)
             .fetch_one(&mut *conn)
-            .await?;
-    if !exists {
+            .await?,
+    )
+}
+
+async fn ensure_database(
+    conn: &mut sqlx::PgConnection,
+    name: &str,
+    data_dir: &std::path::Path,
+) -> Result<(), DatabaseError> {
+    if !exists(conn, name).await? {
+        // Never create an empty database where restored copies show the data lives on.
+        let restored: Vec<String> = sqlx::query_scalar(
+            "select datname::text from pg_database where datname like $1 || '\\_r%' order by 1",
+        )
+        .bind(
+            name.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_"),
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        if !restored.is_empty() {
+            return Err(DatabaseError::OnlyRestoredCopies {
+                configured: name.to_owned(),
+                found: restored.join(", "),
+                file: DatabaseChoice::path(data_dir).display().to_string(),
+            });
+        }
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
         sqlx::query(&format!(
             "create database {quoted} encoding 'UTF8' template template0"
@@ -182,16 +309,47 @@ async fn ensure_database(conn: &mut sqlx::PgConnection, name: &str) -> Result<()
     Ok(())
 }
 
-async fn connect(options: PgConnectOptions, settings: &Settings) -> Result<PgPool, DatabaseError> {
+async fn connect(
+    options: PgConnectOptions,
+    settings: &Settings,
+    switch: &Arc<PoolSwitch>,
+) -> Result<PgPool, DatabaseError> {
     let target = format!(
         "{}:{}/{}",
         options.get_host(),
         options.get_port(),
         options.get_database().unwrap_or("postgres")
     );
+    // After a restore the pool is moved to another database: connections opened before that
+    // are closed instead of reused, and a new one must reach the database it was meant for.
+    let (on_acquire, on_release, on_connect) = (switch.clone(), switch.clone(), switch.clone());
     let pool = PgPoolOptions::new()
         .max_connections(settings.database.max_connections)
         .acquire_timeout(Duration::from_secs(settings.database.connect_timeout_secs))
+        .before_acquire(move |_conn, meta| {
+            let keep = !on_acquire.is_stale(meta.age);
+            Box::pin(async move { Ok(keep) })
+        })
+        .after_release(move |_conn, meta| {
+            let keep = !on_release.is_stale(meta.age);
+            Box::pin(async move { Ok(keep) })
+        })
+        .after_connect(move |conn, _meta| {
+            let expected = on_connect.expected_database();
+            Box::pin(async move {
+                if let Some(expected) = expected {
+                    let current: String = sqlx::query_scalar("select current_database()::text")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    if current != expected {
+                        return Err(sqlx::Error::Protocol(format!(
+                            "connected to {current} while the app switched to {expected}"
+                        )));
+                    }
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| classify(e, &target))?;

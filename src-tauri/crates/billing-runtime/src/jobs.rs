@@ -81,6 +81,15 @@ impl Scheduler {
                 })
             })?)
             .await?;
+        // The daily backup: checked every minute against the time in the backup settings,
+        // so a changed time applies at once and a missed one is caught up.
+        let job_ctx = ctx.clone();
+        sched
+            .add(Job::new_async("20 * * * * *", move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                Box::pin(async move { backup_if_due(&ctx).await })
+            })?)
+            .await?;
         // Housekeeping at 03:17.
         let job_ctx = ctx.clone();
         sched
@@ -106,6 +115,7 @@ impl Scheduler {
             voucher_monitor(&ctx, true).await;
             poll_payments(&ctx).await;
             daily_billing(&ctx, options).await;
+            backup_if_due(&ctx).await;
             purge_sessions(&ctx).await;
         });
         Ok(Scheduler(sched, vec![worker]))
@@ -198,5 +208,13 @@ async fn purge_sessions(ctx: &AppContext) {
         Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),
         Ok(_) => {}
         Err(err) => tracing::warn!(error = %err, "purging expired sessions failed"),
+    }
+}
+
+async fn backup_if_due(ctx: &AppContext) {
+    match billing_app::backups::run_if_due(ctx).await {
+        Ok(Some(b)) => tracing::info!(file = %b.file_name, "daily backup made"),
+        Ok(None) => {}
+        Err(err) => tracing::error!(error = %err, "daily backup failed"),
     }
 }

@@ -296,10 +296,14 @@ async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
         .gateways
         .get(&code)
         .ok_or_else(|| Error::conflict(format!("the gateway {code} is not enabled")))?;
-    let event = gateway
-        .status(&merchant_ref, gateway_ref.as_deref())
-        .await
-        .map_err(|e| Error::Unexpected(anyhow::anyhow!("{code} status check: {e}")))?;
+    let checked = gateway.status(&merchant_ref, gateway_ref.as_deref()).await;
+    ctx.gateways.note_result(
+        &code,
+        ctx.clock.now(),
+        checked.as_ref().err().map(ToString::to_string),
+    );
+    let event =
+        checked.map_err(|e| Error::Unexpected(anyhow::anyhow!("{code} status check: {e}")))?;
     let expired = expires_at.is_some_and(|at| at + Duration::minutes(30) < ctx.clock.now());
     let event = if event.status == GatewayStatus::Pending && expired {
         GatewayEvent {

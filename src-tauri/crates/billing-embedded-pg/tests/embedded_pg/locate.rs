@@ -129,3 +129,72 @@ fn a_server_older_than_13_is_rejected_unless_a_newer_one_is_found_later() {
     let found = PgBinaries::locate(&opts).expect("the newer one");
     assert_eq!(found.bin_dir(), binaries().bin_dir());
 }
+
+/// A bin dir with scripts that print `version` for pg_dump (pg_restore only exists).
+fn fake_client_dir(dir: &Path, version: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    script(
+        &dir.join("pg_dump"),
+        &format!("echo 'pg_dump (PostgreSQL) {version}'"),
+    );
+    script(&dir.join("pg_restore"), "exit 1");
+    dir.to_path_buf()
+}
+
+#[test]
+fn client_tools_must_be_at_least_the_servers_major_version() {
+    let tmp = test_dir();
+    let old = fake_client_dir(&tmp.path().join("old"), "14.9");
+    let new = fake_client_dir(&tmp.path().join("new"), "16.2");
+    let opts = LocateOptions {
+        path_var: Some(std::env::join_paths([&old, &new]).expect("join")),
+        ..LocateOptions::default()
+    };
+    let tools = billing_embedded_pg::ClientTools::locate(&opts, 15, "15.18").expect("found");
+    assert_eq!(tools.bin_dir(), new.as_path());
+    assert_eq!(tools.version().major, 16);
+    assert_eq!(tools.pg_dump(), new.join("pg_dump"));
+
+    let err = billing_embedded_pg::ClientTools::locate(&opts, 17, "17.1").expect_err("too old");
+    let text = err.to_string();
+    assert!(text.contains("PostgreSQL 17 or newer"), "{text}");
+    assert!(text.contains("(PostgreSQL 17.1)"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "PATH: {} (PostgreSQL 16.2 is older than the server)",
+            new.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("postgresql-client-17"), "{text}");
+}
+
+#[test]
+fn client_tools_need_both_programs() {
+    let tmp = test_dir();
+    let dir = tmp.path().join("half");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    script(&dir.join("pg_dump"), "echo 'pg_dump (PostgreSQL) 15.1'");
+    let opts = LocateOptions {
+        env_bin: Some(dir.clone().into_os_string()),
+        ..LocateOptions::default()
+    };
+    let err = billing_embedded_pg::ClientTools::locate(&opts, 13, "13.0").expect_err("half");
+    assert!(
+        err.to_string().contains(&format!(
+            "MIKROBILL_PG_BIN: {} (missing pg_restore)",
+            dir.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_installed_client_tools_are_found() {
+    let opts = LocateOptions::from_env(None);
+    let server = binaries().version().clone();
+    let tools = billing_embedded_pg::ClientTools::locate(&opts, server.major, &server.text)
+        .expect("pg_dump of the installed PostgreSQL");
+    assert!(tools.version().major >= server.major);
+    assert!(tools.pg_restore().is_file());
+}

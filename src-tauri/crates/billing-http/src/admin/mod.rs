@@ -1,6 +1,7 @@
 //! The admin listener: the dashboard (static `ui/dist`) and `/api/*`.
 
 pub mod auth;
+pub mod backups;
 pub mod customers;
 pub mod invoices;
 pub mod isolation;
@@ -177,6 +178,17 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             "/whatsapp/settings",
             get(whatsapp::get_settings).put(whatsapp::put_settings),
         )
+        .route("/backups", get(backups::list))
+        .route("/backups/create", post(backups::create))
+        .route(
+            "/backups/settings",
+            get(backups::get_settings).put(backups::put_settings),
+        )
+        .route("/backups/{id}/download", get(backups::download))
+        .route("/backups/{id}/verify", post(backups::verify))
+        .route("/backups/restore/{id}", post(backups::restore))
+        .route("/backups/restore/{id}/confirm", post(backups::confirm))
+        .route("/backups/restore/{id}/undo", post(backups::undo))
         .route(
             "/settings/business",
             get(settings::get_business).put(settings::put_business),

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// Browser test of "Kesehatan sistem" and "Cadangan" against a running mikrobill admin listener
+// whose owner already exists (run last: it restores a backup, so the app switches database).
+//
+//   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner MIKROBILL_PASSWORD='…' \
+//   node tests/e2e/backups.test.mjs
+//
+// Flow: log in → Monitoring: the page "Kesehatan sistem" shows the database, the data folder's
+// free space, the scheduler and the backup line → Cadangan: "Buat cadangan sekarang" adds a
+// verified row ("Terverifikasi") → "Unduh" saves a .tar.gz → settings: a relative folder is
+// refused under its field, "Jumlah cadangan disimpan" 5 is saved → a customer is added after
+// the backup → "Pulihkan" (confirmation dialog "Pulihkan cadangan") → the banner "Pemulihan
+// menunggu konfirmasi" shows and the customer added after the backup is gone → "Konfirmasi
+// pemulihan" (dialog) → the banner is gone; health says the database is fine again.
+// Exact labels are in T below (ui/src/i18n/id.json). Screenshots: tests/e2e/artifacts/backups-*.png.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 120_000;
+const WAIT_TIMEOUT_MS = 60_000;
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
+const username = process.env.MIKROBILL_USERNAME;
+const password = process.env.MIKROBILL_PASSWORD;
+if (!username || !password) {
+  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
+  process.exit(2);
+}
+const lateCustomer = `Sesudah Cadangan ${Date.now().toString(36)}`;
+
+// Texts the UI shows (ui/src/i18n/id.json).
+const T = {
+  loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi',
+  navMonitoring: 'Monitoring', navBackups: 'Cadangan',
+  healthTitle: 'Kesehatan sistem', dataFolder: 'Folder data', scheduler: 'Penjadwal', dailyBackup: 'Cadangan harian',
+  create: 'Buat cadangan sekarang', verified: 'Terverifikasi', download: 'Unduh', restore: 'Pulihkan',
+  restoreTitle: 'Pulihkan cadangan', pendingTitle: 'Pemulihan menunggu konfirmasi',
+  confirm: 'Konfirmasi pemulihan', folder: 'Folder cadangan', keep: 'Jumlah cadangan disimpan',
+  save: 'Simpan', saved: 'Pengaturan cadangan disimpan.', fullPath: 'full path',
+};
+
+const results = [];
+const consoleErrors = [];
+let browser;
+
+async function step(page, name, fn) {
+  const started = Date.now();
+  let timer;
+  try {
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+    });
+    await Promise.race([fn(), timeout]);
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}`);
+    const file = join(artifacts, `backups-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shot = (page, file) => page.screenshot({ path: join(artifacts, `backups-${file}`), fullPage: true });
+const visible = (locator) => locator.waitFor({ state: 'visible' });
+
+/** The API with the dashboard's own token (for what the screens under test do not show). */
+async function apiCall(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const token = localStorage.getItem('mikrobill.access_token');
+      const res = await fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    [method, path, body],
+  );
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  await step(page, 'log in', async () => {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const alert = page.getByRole('alert');
+    await visible(page.getByRole('link', { name: T.navBackups, exact: true }).or(alert));
+    if (await alert.isVisible()) throw new Error(`login refused: "${(await alert.innerText()).trim()}"`);
+  });
+
+  await step(page, '"Kesehatan sistem" shows every part in plain words', async () => {
+    await page.getByRole('link', { name: T.navMonitoring, exact: true }).click();
+    await visible(page.getByRole('heading', { name: T.healthTitle, exact: true }));
+    const db = page.getByTestId('health-database');
+    await visible(db);
+    const status = await db.getAttribute('data-status');
+    if (status !== 'ok') throw new Error(`database status "${status}"`);
+    await visible(page.getByTestId('health-disk-data').filter({ hasText: T.dataFolder }).filter({ hasText: 'GiB' }));
+    await visible(page.getByTestId('health-scheduler-scheduler').filter({ hasText: T.scheduler }));
+    await visible(page.getByTestId('health-backup-backup').filter({ hasText: T.dailyBackup }));
+    await shot(page, '01-health.png');
+  });
+
+  let rowsBefore = 0;
+  await step(page, '"Buat cadangan sekarang" adds a verified backup', async () => {
+    await page.getByRole('link', { name: T.navBackups, exact: true }).click();
+    await visible(page.getByRole('button', { name: T.create, exact: true }));
+    await page.waitForLoadState('networkidle');
+    rowsBefore = await page.getByTestId('backup-row').count();
+    await page.getByRole('button', { name: T.create, exact: true }).click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="backup-row"]').length > n,
+      rowsBefore,
+      { timeout: WAIT_TIMEOUT_MS },
+    );
+    const newest = page.getByTestId('backup-row').first();
+    if ((await newest.getAttribute('data-status')) !== 'ok') throw new Error(`backup failed: ${await newest.innerText()}`);
+    await visible(newest.getByText(T.verified, { exact: true }));
+    await shot(page, '02-created.png');
+  });
+
+  await step(page, '"Unduh" saves the backup file', async () => {
+    const newest = page.getByTestId('backup-row').first();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      newest.getByRole('button', { name: new RegExp(`^${T.download} `) }).click(),
+    ]);
+    const name = download.suggestedFilename();
+    if (!/^mikrobill-\d{8}-\d{6}-[0-9a-f]{8}\.tar\.gz$/.test(name)) throw new Error(`file name ${name}`);
+    const path = join(artifacts, 'backups-download.tar.gz');
+    await download.saveAs(path);
+    const bytes = readFileSync(path);
+    if (bytes.length < 1000 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new Error(`not a gzip file (${bytes.length} bytes)`);
+  });
+
+  await step(page, 'settings: a relative folder is refused, "Jumlah cadangan disimpan" is saved', async () => {
+    const folder = page.getByLabel(T.folder, { exact: true });
+    await folder.fill('cadangan');
+    await page.getByRole('button', { name: T.save, exact: true }).click();
+    await visible(page.getByText(T.fullPath, { exact: false }));
+    await folder.fill('');
+    await page.getByLabel(T.keep, { exact: true }).fill('5');
+    await page.getByRole('button', { name: T.save, exact: true }).click();
+    await visible(page.getByText(T.saved, { exact: true }));
+    const saved = await apiCall(page, 'GET', '/api/backups/settings');
+    if (saved.body?.keep !== 5) throw new Error(`keep is ${saved.body?.keep}`);
+  });
+
+  await step(page, '"Pulihkan" restores the backup and waits for confirmation', async () => {
+    const made = await apiCall(page, 'POST', '/api/customers', { name: lateCustomer, phone: '0813-5555-0101', address: 'Jl. Kenanga' });
+    if (made.status !== 201) throw new Error(`customer: ${made.status} ${JSON.stringify(made.body)}`);
+    const newest = page.getByTestId('backup-row').first();
+    await newest.getByRole('button', { name: new RegExp(`^${T.restore} `) }).click();
+    const dialog = page.getByRole('dialog', { name: T.restoreTitle });
+    await visible(dialog);
+    await dialog.getByRole('button', { name: T.restore, exact: true }).click();
+    const banner = page.getByTestId('restore-pending');
+    await visible(banner.filter({ hasText: T.pendingTitle }));
+    const found = await apiCall(page, 'GET', `/api/customers?q=${encodeURIComponent(lateCustomer)}`);
+    if (found.body?.total !== 0) throw new Error(`the customer added after the backup is still there: ${JSON.stringify(found.body)}`);
+    await shot(page, '03-restore-pending.png');
+  });
+
+  await step(page, '"Konfirmasi pemulihan" keeps the restored data', async () => {
+    await page.getByTestId('restore-pending').getByRole('button', { name: T.confirm, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.confirm });
+    await dialog.getByRole('button', { name: T.confirm, exact: true }).click();
+    await page.getByTestId('restore-pending').waitFor({ state: 'detached' });
+    const list = await apiCall(page, 'GET', '/api/backups');
+    if (list.body?.pending_restore !== null) throw new Error(`still pending: ${JSON.stringify(list.body?.pending_restore)}`);
+    if ((list.body?.items ?? []).length <= rowsBefore) throw new Error('the backup list lost the new backup');
+    await page.getByRole('link', { name: T.navMonitoring, exact: true }).click();
+    const db = page.getByTestId('health-database');
+    await visible(db);
+    if ((await db.getAttribute('data-status')) !== 'ok') throw new Error('health still reports the restore');
+    await shot(page, '04-confirmed.png');
+  });
+}
+
+let failure;
+try {
+  await main();
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+
+const passed = results.filter((r) => r.ok).length;
+if (failure) {
+  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
+  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+}
+console.log(`screenshots: ${artifacts}`);
+console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
+process.exit(failure ? 1 : 0);
