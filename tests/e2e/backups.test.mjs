@@ -122,6 +122,15 @@ async function main() {
     await shot(page, '01-health.png');
   });
 
+  await step(page, '"Tugas terjadwal": "Jalankan sekarang" runs the voucher monitor and shows the run', async () => {
+    const row = page.getByTestId('job-voucher_monitor');
+    await visible(row.filter({ hasText: 'Pantau voucher' }));
+    await row.getByRole('button', { name: 'Jalankan sekarang', exact: true }).click();
+    await visible(row.filter({ hasText: 'manual' }));
+    await visible(row.filter({ hasText: /Berhasil|Gagal/ }));
+    await shot(page, '01b-jobs.png');
+  });
+
   let rowsBefore = 0;
   await step(page, '"Buat cadangan sekarang" adds a verified backup', async () => {
     await page.getByRole('link', { name: T.navBackups, exact: true }).click();

@@ -442,6 +442,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every scheduled job: its pattern, next run, last run and recent failures. */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs a job now and answers with the recorded run (409 while it is already running). */
+        post: operations["run_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last runs of one job, newest first. */
+        get: operations["list_job_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/health": {
         parameters: {
             query?: never;
@@ -2315,6 +2366,42 @@ export interface components {
             /** @description Router commands not delivered yet (the router is unreachable); they are retried. */
             failed: components["schemas"]["QueuedCommand"][];
             isolated: components["schemas"]["Candidate"][];
+        };
+        JobList: {
+            items: components["schemas"]["JobStatus"][];
+        };
+        JobRun: {
+            /** Format: int64 */
+            duration_ms: number;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at: string;
+            /** Format: int64 */
+            id: number;
+            job: string;
+            ok: boolean;
+            /** Format: date-time */
+            started_at: string;
+            summary: string;
+            /** @description schedule, start (catch-up) or manual ("run now"). */
+            trigger: string;
+        };
+        JobRunList: {
+            items: components["schemas"]["JobRun"][];
+        };
+        JobStatus: {
+            cron: string;
+            /**
+             * Format: int64
+             * @description Runs that failed in the last 24 hours.
+             */
+            failures_24h: number;
+            last_run?: null | components["schemas"]["JobRun"];
+            name: string;
+            /** Format: date-time */
+            next_run?: string | null;
+            /** @description The pattern's time zone: the business one or UTC. */
+            time_zone: string;
         };
         KickBody: {
             /** @description The PPPoE login whose sessions end. */
@@ -4267,6 +4354,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IsolationResult"];
+                };
+            };
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+        };
+    };
+    run_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRun"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_job_runs: {
+        parameters: {
+            query?: {
+                /** @description Default 50, at most 500. */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -119,3 +119,5 @@ export type BackupSettings = Ok<'/api/backups/settings', 'get'>;
 export type BackupSettingsInput = Body<'/api/backups/settings', 'put'>;
 export type RestoreOutcome = Ok<'/api/backups/restore/{id}', 'post'>;
 export type ConfirmOutcome = Ok<'/api/backups/restore/{id}/confirm', 'post'>;
+export type JobStatus = Ok<'/api/jobs', 'get'>['items'][number];
+export type JobRun = Ok<'/api/jobs/{name}/run', 'post'>;

@@ -27,6 +27,7 @@ pub mod ports;
 pub mod pppoe;
 pub mod reconcile;
 pub mod routers;
+pub mod schedule;
 pub mod subscriptions;
 pub mod vouchers;
 

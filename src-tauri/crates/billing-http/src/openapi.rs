@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, pppoe, resellers, routers, vouchers, whatsapp};
+use crate::admin::{backups, jobs, pppoe, resellers, routers, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -19,6 +19,9 @@ use crate::error::{ErrorBody, ErrorDetail};
         auth::logout,
         auth::me,
         monitoring::health,
+        jobs::list,
+        jobs::runs,
+        jobs::run,
         monitoring::summary,
         customers::list,
         customers::create,

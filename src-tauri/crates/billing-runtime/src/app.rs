@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::database::{Database, DatabaseError};
 use crate::demo::Demo;
-use crate::jobs::{JobOptions, Scheduler};
+use crate::jobs::Scheduler;
 use crate::secrets::{SecretError, SecretStore};
 use crate::Settings;
 
@@ -151,11 +151,8 @@ impl Application {
             serve(admin, admin_router, rx.clone()),
             serve(public, public_router, rx),
         ];
-        let jobs = JobOptions {
-            auto_isolate: settings.billing.auto_isolate,
-        };
         let scheduler = if settings.billing.jobs {
-            Some(Scheduler::start(ctx.clone(), jobs).await?)
+            Some(Scheduler::start(ctx.clone()).await?)
         } else {
             None
         };
@@ -276,6 +273,7 @@ pub(crate) fn context(
         events: tokio::sync::broadcast::channel(256).0,
         whatsapp: Arc::new(billing_app::notify::SessionPool::default()),
         public_fallback_url,
+        auto_isolate: settings.billing.auto_isolate,
         voucher_batches: Default::default(),
         ops: Arc::new(ops),
     })

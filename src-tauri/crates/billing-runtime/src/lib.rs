@@ -8,7 +8,6 @@ pub mod cli;
 pub mod database;
 mod demo;
 mod jobs;
-mod router_jobs;
 pub mod secrets;
 pub mod settings;
 mod telemetry;

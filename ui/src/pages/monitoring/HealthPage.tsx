@@ -11,6 +11,7 @@ import { formatDateTime } from '../../lib/dates';
 import { tDynamic } from '../../lib/tDynamic';
 import { useApi } from '../../lib/useApi';
 import { HealthBadge, HealthTable, healthText } from './HealthParts';
+import { JobsPanel } from './JobsPanel';
 
 /** Refreshed this often while the page is open (routers are probed in the background). */
 const REFRESH_MS = 10_000;
@@ -38,6 +39,7 @@ export function HealthPage() {
         {health.data && <HealthBadge status={health.data.status} size="lg" testId="health-overall" />}
       </PageHeader>
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
+      <JobsPanel />
     </Stack>
   );
 }

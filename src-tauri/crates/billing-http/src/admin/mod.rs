@@ -5,6 +5,7 @@ pub mod backups;
 pub mod customers;
 pub mod invoices;
 pub mod isolation;
+pub mod jobs;
 pub mod monitoring;
 pub mod online;
 pub mod payments;
@@ -38,6 +39,9 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/monitoring/health", get(monitoring::health))
+        .route("/jobs", get(jobs::list))
+        .route("/jobs/{name}/runs", get(jobs::runs))
+        .route("/jobs/{name}/run", post(jobs::run))
         .route("/dashboard/summary", get(monitoring::summary))
         .route("/customers", get(customers::list).post(customers::create))
         .route(

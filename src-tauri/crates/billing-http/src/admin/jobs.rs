@@ -1,0 +1,68 @@
+//! `/api/jobs*`: the scheduled jobs, their runs, and "run now".
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use billing_app::schedule::{self, JobRun, JobStatus, Trigger};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ErrorBody;
+use crate::extract::AuthUser;
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobList {
+    pub items: Vec<JobStatus>,
+}
+
+/// Every scheduled job: its pattern, next run, last run and recent failures.
+#[utoipa::path(get, operation_id = "list_jobs", path = "/api/jobs", tag = "monitoring",
+    security(("bearer" = [])), responses((status = 200, body = JobList)))]
+pub async fn list(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<JobList>, ApiError> {
+    Ok(Json(JobList {
+        items: schedule::list(&state.ctx).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RunsParams {
+    /// Default 50, at most 500.
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobRunList {
+    pub items: Vec<JobRun>,
+}
+
+/// The last runs of one job, newest first.
+#[utoipa::path(get, operation_id = "list_job_runs", path = "/api/jobs/{name}/runs", tag = "monitoring",
+    params(RunsParams), security(("bearer" = [])),
+    responses((status = 200, body = JobRunList), (status = 404, body = ErrorBody)))]
+pub async fn runs(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(name): Path<String>,
+    Query(p): Query<RunsParams>,
+) -> Result<Json<JobRunList>, ApiError> {
+    Ok(Json(JobRunList {
+        items: schedule::runs(&state.ctx, &name, p.limit.unwrap_or(50)).await?,
+    }))
+}
+
+/// Runs a job now and answers with the recorded run (409 while it is already running).
+#[utoipa::path(post, operation_id = "run_job", path = "/api/jobs/{name}/run", tag = "monitoring",
+    security(("bearer" = [])),
+    responses((status = 200, body = JobRun), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn run(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(name): Path<String>,
+) -> Result<Json<JobRun>, ApiError> {
+    Ok(Json(
+        schedule::run(&state.ctx, &name, Trigger::Manual).await?,
+    ))
+}

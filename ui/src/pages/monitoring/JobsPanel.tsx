@@ -1,0 +1,113 @@
+import { Badge, Button, Card, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { asApiError, unwrap } from '../../api/errors';
+import type { ApiError } from '../../api/errors';
+import type { JobStatus } from '../../api/types';
+import { FormError } from '../../components/FormError';
+import { LoadState } from '../../components/LoadState';
+import { formatDateTime } from '../../lib/dates';
+import { tDynamic } from '../../lib/tDynamic';
+import { useApi } from '../../lib/useApi';
+
+/** "Tugas terjadwal": every scheduled job with its last and next run, and "Jalankan sekarang". */
+export function JobsPanel() {
+  const { t } = useTranslation();
+  const jobs = useApi(() => unwrap(api.GET('/api/jobs')), []);
+  const [running, setRunning] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const runNow = async (name: string) => {
+    setRunning(name);
+    setError(null);
+    try {
+      await unwrap(api.POST('/api/jobs/{name}/run', { params: { path: { name } } }));
+      jobs.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setRunning(null);
+    }
+  };
+
+  return (
+    <Card withBorder padding="md" radius="md" component="section">
+      <Title order={3} size="h5" mb="xs">
+        {t('jobs.title')}
+      </Title>
+      <FormError error={error} />
+      <LoadState state={jobs}>
+        {(data) => (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped aria-label={t('jobs.title')} data-testid="jobs-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('jobs.col_job')}</Table.Th>
+                  <Table.Th>{t('jobs.col_last')}</Table.Th>
+                  <Table.Th>{t('jobs.col_result')}</Table.Th>
+                  <Table.Th>{t('jobs.col_next')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((job: JobStatus) => (
+                  <Table.Tr key={job.name} data-testid={`job-${job.name}`}>
+                    <Table.Td>
+                      <Text fw={500}>{tDynamic(t, `jobs.name_${job.name}`)}</Text>
+                      <Text size="xs" c="dimmed">
+                        {job.cron} ({job.time_zone})
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {job.last_run ? (
+                        <>
+                          {formatDateTime(job.last_run.started_at)}
+                          <Text size="xs" c="dimmed">
+                            {t('jobs.took', { ms: job.last_run.duration_ms })} ·{' '}
+                            {tDynamic(t, `jobs.trigger_${job.last_run.trigger}`)}
+                          </Text>
+                        </>
+                      ) : (
+                        <Text c="dimmed">{t('jobs.never')}</Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {job.last_run && (
+                        <>
+                          <Badge color={job.last_run.ok ? 'green' : 'red'} variant="light">
+                            {job.last_run.ok ? t('jobs.ok') : t('jobs.failed')}
+                          </Badge>
+                          <Text size="xs" c={job.last_run.ok ? 'dimmed' : 'red'}>
+                            {job.last_run.ok ? job.last_run.summary : job.last_run.error}
+                          </Text>
+                        </>
+                      )}
+                      {job.failures_24h > 0 && (
+                        <Text size="xs" c="red">
+                          {t('jobs.failures', { count: job.failures_24h })}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{job.next_run ? formatDateTime(job.next_run) : '—'}</Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        loading={running === job.name}
+                        disabled={running !== null && running !== job.name}
+                        onClick={() => void runNow(job.name)}
+                      >
+                        {t('jobs.run_now')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </LoadState>
+    </Card>
+  );
+}
