@@ -190,6 +190,11 @@ pub async fn spawn_app_with_router(router: Arc<dyn RouterPort>) -> TestApp {
     spawn_app_with(&database_url, Some(router)).await
 }
 
+/// Like [`spawn_app_with_router`], on an existing database (a second process of one install).
+pub async fn spawn_app_with_router_on(database_url: &str, router: Arc<dyn RouterPort>) -> TestApp {
+    spawn_app_with(database_url, Some(router)).await
+}
+
 async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -> TestApp {
     let data_dir = tempfile::Builder::new()
         .prefix("mikrobill-test-")

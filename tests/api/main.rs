@@ -11,4 +11,5 @@ mod openapi;
 mod payments;
 mod routers;
 mod setup;
+mod vouchers;
 mod whatsapp;

@@ -50,6 +50,8 @@ MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/online.test.mjs" || fail "online payments browser test failed"
 # Router and PPPoE screens against the simulator: add, test, sync profiles, queue, reconciliation.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/routers.test.mjs" || fail "routers browser test failed"
+# Hotspot vouchers against the simulator: profile, a batch of 20 with progress, list, reseller with deposit, reseller login.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/vouchers.test.mjs" || fail "vouchers browser test failed"
 # WhatsApp screen: a session (nothing listens at its address), templates, a queued message, quiet hours.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/whatsapp.test.mjs" || fail "whatsapp browser test failed"
 # Health page and backups, last: it restores a backup (pg_dump/pg_restore on the embedded

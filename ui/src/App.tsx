@@ -2,7 +2,7 @@ import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { useAuth } from './auth/AuthContext';
+import { isReseller, useAuth } from './auth/AuthContext';
 import { errorTitle } from './components/FormError';
 import { AppLayout } from './layout/AppLayout';
 import { AREAS } from './layout/areas';
@@ -27,9 +27,18 @@ import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetail
 import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
 import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage';
 import { WhatsAppPage } from './pages/whatsapp/WhatsAppPage';
+import { ResellerHomePage } from './pages/reseller/ResellerHomePage';
+import { ResellerSalesPage } from './pages/reseller/ResellerSalesPage';
+import { ResellerVouchersPage } from './pages/reseller/ResellerVouchersPage';
+import { BatchesPage } from './pages/vouchers/BatchesPage';
+import { ProfilesPage } from './pages/vouchers/ProfilesPage';
+import { ResellersPage } from './pages/vouchers/ResellersPage';
+import { SalesPage } from './pages/vouchers/SalesPage';
+import { TemplatesPage } from './pages/vouchers/TemplatesPage';
+import { VouchersPage } from './pages/vouchers/VouchersPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'monitoring', 'backups']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -66,7 +75,59 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** Everything the ISP's staff can open. */
+function staffRoutes() {
+  return (
+    <>
+      <Route index element={<DashboardPage />} />
+      <Route path="/customers" element={<CustomersPage />} />
+      <Route path="/customers/:id" element={<CustomerDetailPage />} />
+      <Route path="/subscriptions" element={<SubscriptionsPage />} />
+      <Route path="/subscriptions/new" element={<SubscriptionNewPage />} />
+      <Route path="/subscriptions/:id" element={<SubscriptionDetailPage />} />
+      <Route path="/plans" element={<PlansPage />} />
+      <Route path="/invoices" element={<InvoicesPage />} />
+      <Route path="/invoices/:id" element={<InvoiceDetailPage />} />
+      <Route path="/payments" element={<PaymentsPage />} />
+      <Route path="/settings" element={<SettingsPage />} />
+      <Route path="/routers" element={<RoutersPage />} />
+      <Route path="/routers/:id" element={<RouterDetailPage />} />
+      <Route path="/pppoe" element={<PppoePage />} />
+      <Route path="/whatsapp" element={<WhatsAppPage />} />
+      <Route path="/monitoring" element={<HealthPage />} />
+      <Route path="/backups" element={<BackupsPage />} />
+      {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
+        <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
+      ))}
+      <Route path="/vouchers" element={<Navigate to="/vouchers/batches" replace />} />
+      <Route path="/vouchers/profiles" element={<ProfilesPage />} />
+      <Route path="/vouchers/batches" element={<BatchesPage />} />
+      <Route path="/vouchers/list" element={<VouchersPage />} />
+      <Route path="/vouchers/sales" element={<SalesPage />} />
+      <Route path="/vouchers/resellers" element={<ResellersPage />} />
+      <Route path="/vouchers/templates" element={<TemplatesPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </>
+  );
+}
+
+/**
+ * A reseller's pages only: every staff endpoint answers 403 to them, so staff screens are not
+ * routed at all and their addresses lead back home.
+ */
+function resellerRoutes() {
+  return (
+    <>
+      <Route index element={<ResellerHomePage />} />
+      <Route path="/reseller/vouchers" element={<ResellerVouchersPage />} />
+      <Route path="/reseller/sales" element={<ResellerSalesPage />} />
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </>
+  );
+}
+
 export function App() {
+  const { user } = useAuth();
   return (
     <BrowserRouter>
       <BootGate>
@@ -80,27 +141,7 @@ export function App() {
               </RequireAuth>
             }
           >
-            <Route index element={<DashboardPage />} />
-            <Route path="/customers" element={<CustomersPage />} />
-            <Route path="/customers/:id" element={<CustomerDetailPage />} />
-            <Route path="/subscriptions" element={<SubscriptionsPage />} />
-            <Route path="/subscriptions/new" element={<SubscriptionNewPage />} />
-            <Route path="/subscriptions/:id" element={<SubscriptionDetailPage />} />
-            <Route path="/plans" element={<PlansPage />} />
-            <Route path="/invoices" element={<InvoicesPage />} />
-            <Route path="/invoices/:id" element={<InvoiceDetailPage />} />
-            <Route path="/payments" element={<PaymentsPage />} />
-            <Route path="/settings" element={<SettingsPage />} />
-            <Route path="/routers" element={<RoutersPage />} />
-            <Route path="/routers/:id" element={<RouterDetailPage />} />
-            <Route path="/pppoe" element={<PppoePage />} />
-            <Route path="/whatsapp" element={<WhatsAppPage />} />
-            <Route path="/monitoring" element={<HealthPage />} />
-            <Route path="/backups" element={<BackupsPage />} />
-            {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
-              <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
-            ))}
-            <Route path="*" element={<NotFoundPage />} />
+            {isReseller(user) ? resellerRoutes() : staffRoutes()}
           </Route>
         </Routes>
       </BootGate>

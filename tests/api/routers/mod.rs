@@ -27,6 +27,16 @@ pub async fn app_with_real_router() -> TestApp {
     spawn_app_with_router(Arc::new(pool)).await
 }
 
+/// The app with the real router adapter on an existing database.
+pub async fn app_with_real_router_on(database_url: &str) -> TestApp {
+    let pool = RouterPool::new(PoolOptions {
+        retry_after: Duration::ZERO,
+        connect_timeout: Duration::from_secs(2),
+        ..PoolOptions::default()
+    });
+    spawn_app_with_router_on(database_url, Arc::new(pool)).await
+}
+
 /// A simulator with the plan's profile.
 pub async fn simulator(config: SimConfig) -> SimHandle {
     let sim = Simulator::start(config).await.expect("simulator");

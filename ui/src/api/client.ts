@@ -67,3 +67,11 @@ async function authFetch(request: Request): Promise<Response> {
 
 /** Client for endpoints behind the bearer token. */
 export const api = createClient<paths>({ baseUrl, fetch: authFetch });
+
+/**
+ * A plain request with the bearer token (and the same refresh-once rule), for answers that are
+ * not JSON (printable HTML, PDF) or endpoints not yet in the generated schema.
+ */
+export function fetchWithToken(path: string, init?: RequestInit): Promise<Response> {
+  return authFetch(new Request(new URL(path, window.location.origin), init));
+}

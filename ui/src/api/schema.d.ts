@@ -841,6 +841,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reseller/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reseller's own batches. */
+        get: operations["reseller_batches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in reseller: deposit and stock. */
+        get: operations["reseller_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reseller's own sales. */
+        get: operations["reseller_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reseller/vouchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reseller's own vouchers (any other reseller's filter is ignored). */
+        get: operations["reseller_vouchers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resellers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resellers with deposit and stock. */
+        get: operations["list_resellers"];
+        put?: never;
+        /** Adds a reseller with their own login. */
+        post: operations["create_reseller"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resellers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a reseller. */
+        patch: operations["update_reseller"];
+        trace?: never;
+    };
+    "/api/resellers/{id}/deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Records money a reseller hands over (deposit) or gets back (withdrawal). */
+        post: operations["create_reseller_deposit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resellers/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A reseller's deposit ledger, newest first. */
+        get: operations["reseller_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/routers": {
         parameters: {
             query?: never;
@@ -1181,6 +1318,242 @@ export interface paths {
         put?: never;
         /** Ends a subscription (no further invoices; open ones stay owed). */
         post: operations["terminate_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voucher-profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Voucher profiles. */
+        get: operations["list_voucher_profiles"];
+        put?: never;
+        /**
+         * Adds a voucher profile and writes it to every router (a router that cannot be reached is
+         *     listed in `sync_errors` and retried).
+         */
+        post: operations["create_voucher_profile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voucher-profiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a profile no voucher was made with. */
+        delete: operations["delete_voucher_profile"];
+        options?: never;
+        head?: never;
+        /** Changes a voucher profile (and the routers' copy). */
+        patch: operations["update_voucher_profile"];
+        trace?: never;
+    };
+    "/api/vouchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vouchers, filtered by batch, status, profile or reseller. */
+        get: operations["list_vouchers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a batch: answers at once with the batch `creating`; poll
+         *     `GET /api/vouchers/batches/{id}` for `progress`, then `ready` or `failed` (with `error`
+         *     naming the voucher that failed and why; nothing of a failed batch stays anywhere).
+         */
+        post: operations["create_voucher_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent batches. */
+        get: operations["list_voucher_batches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch, with progress while it is written. */
+        get: operations["get_voucher_batch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/monitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs the voucher monitor now (it also runs every 30 s). */
+        post: operations["run_voucher_monitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. Staff print any
+         *     batch; a reseller only their own stock (other vouchers are simply not found).
+         */
+        get: operations["print_vouchers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/print-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the QR codes on the cards point. */
+        get: operations["get_voucher_print_settings"];
+        /** Changes the hotspot login address the QR codes carry. */
+        put: operations["set_voucher_print_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales per day, month, profile or reseller, with totals. */
+        get: operations["voucher_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A print template (the edited one or the built-in one). */
+        get: operations["get_voucher_template"];
+        /** Saves an edited card template (checked by rendering a sample card first). */
+        put: operations["set_voucher_template"];
+        post?: never;
+        /** Goes back to the built-in template. */
+        delete: operations["reset_voucher_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/unique-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a code is still free. */
+        get: operations["voucher_unique_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One voucher's use: first login, expiry, online time and data against its limits. */
+        get: operations["voucher_usage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1559,6 +1932,59 @@ export interface components {
             holder: string;
             number: string;
         };
+        Batch: {
+            /** Format: int64 */
+            base_price: number;
+            charset: string;
+            /** @description Users of this failed batch may still be on the router; the monitor removes them. */
+            cleanup_pending: boolean;
+            /** Format: int32 */
+            code_length: number;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: int32 */
+            count: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            error?: string | null;
+            /**
+             * Format: int32
+             * @description The voucher (1-based) that failed on the router.
+             */
+            failed_at?: number | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Short number for people and serials (`B12-0007`).
+             */
+            number: number;
+            prefix: string;
+            /** Format: int64 */
+            price: number;
+            /** Format: uuid */
+            profile_id: string;
+            profile_name: string;
+            /** @description Vouchers written to the router so far (while creating). */
+            progress?: number | null;
+            /** Format: uuid */
+            reseller_id?: string | null;
+            reseller_name?: string | null;
+            /** Format: uuid */
+            router_id: string;
+            router_name: string;
+            separate_password: boolean;
+            /** @description creating, ready or failed. */
+            status: string;
+            /** @description Vouchers of the batch by status (once ready). */
+            status_counts: {
+                [key: string]: number;
+            };
+        };
+        BatchList: {
+            items: components["schemas"]["Batch"][];
+        };
         BillingRunRequest: {
             /** @description Only list what would be issued. */
             dry_run?: boolean;
@@ -1601,6 +2027,11 @@ export interface components {
             invoice_id: string;
             number: string;
         };
+        /**
+         * @description Which characters a code is made of.
+         * @enum {string}
+         */
+        Charset: "digits" | "letters" | "mixed" | "mixed_case";
         CheckResult: {
             /** @description applied, already_applied, still_pending, closed, held or unknown. */
             outcome: string;
@@ -1744,7 +2175,7 @@ export interface components {
             /** @description The input field that is wrong (validation errors, and conflicts on a unique field). */
             field?: string | null;
             /**
-             * @description Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
+             * @description Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
              *     too_many_requests, router (502: the router was unreachable or refused),
              *     operation_failed (500: a backup or restore failed; the message says why), internal.
              */
@@ -1916,6 +2347,9 @@ export interface components {
             /** Format: uuid */
             subscription_id?: string | null;
         };
+        LedgerList: {
+            items: components["schemas"]["ResellerLedgerEntry"][];
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -1963,12 +2397,60 @@ export interface components {
             kind: string;
             name: string;
         };
+        MonitorReport: {
+            activated: number;
+            /** @description Routers that could not be read, with the reason. */
+            errors: string[];
+            expired: number;
+            leftovers_removed: number;
+            routers: number;
+            updated: number;
+        };
+        NewBatch: {
+            charset?: null | components["schemas"]["Charset"];
+            /**
+             * Format: int32
+             * @description Random characters per code (default 6).
+             */
+            code_length?: number | null;
+            /**
+             * Format: int32
+             * @description 1 to 10,000.
+             */
+            count: number;
+            /** @description Up to 6 letters or digits before the random part. */
+            prefix?: string | null;
+            /** Format: uuid */
+            profile_id: string;
+            /**
+             * Format: uuid
+             * @description Stock for this reseller (their deposit pays the base price).
+             */
+            reseller_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Needed when there is more than one router.
+             */
+            router_id?: string | null;
+            /** @description A separate random password instead of password = code. */
+            separate_password?: boolean;
+        };
         NewCustomer: {
             address?: string | null;
             name: string;
             notes?: string | null;
             /** @description WhatsApp number in any usual form; stored as `62…`. */
             phone: string;
+        };
+        NewDeposit: {
+            /**
+             * Format: int64
+             * @description Rupiah, positive.
+             */
+            amount: number;
+            /** @description `deposit` (money in) or `withdrawal` (money back). */
+            kind: string;
+            note?: string;
         };
         NewPayment: {
             /**
@@ -1996,6 +2478,18 @@ export interface components {
             /** @description The router profile (PPP or hotspot user profile) the plan maps to. */
             router_profile: string;
             speed_label?: string | null;
+        };
+        NewReseller: {
+            /**
+             * Format: int32
+             * @description Their share of the price in basis points (1000 = 10 %).
+             */
+            commission_bp?: number | null;
+            name: string;
+            password: string;
+            phone?: string | null;
+            /** @description Their login. */
+            username: string;
         };
         NewSubscription: {
             /**
@@ -2028,6 +2522,39 @@ export interface components {
             router_id?: string | null;
             /** Format: date */
             start_on: string;
+        };
+        NewVoucherProfile: {
+            active?: boolean | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description Rupiah.
+             */
+            price: number;
+            /**
+             * Format: int64
+             * @description Data allowed (upload + download), bytes.
+             */
+            quota_bytes?: number | null;
+            /** @description `upload/download`, e.g. `2M/5M`. */
+            rate_limit?: string | null;
+            /** @description The hotspot user profile on the routers; derived from the name when left out. */
+            router_profile?: string | null;
+            /**
+             * Format: int32
+             * @description Devices at once (default 1).
+             */
+            shared_users?: number | null;
+            /**
+             * Format: int64
+             * @description Online time allowed, seconds.
+             */
+            uptime_limit_secs?: number | null;
+            /**
+             * Format: int64
+             * @description Calendar validity from the first login, seconds.
+             */
+            validity_secs?: number | null;
         };
         /** @description An outbox entry as the dashboard shows it. */
         OutboxEntry: {
@@ -2166,6 +2693,24 @@ export interface components {
         Preview: {
             text: string;
         };
+        PrintSettings: {
+            /** @description The hotspot login page the QR codes point to (e.g. http://hotspot.lan/login). */
+            hotspot_login_url: string;
+        };
+        PrintSettingsBody: {
+            hotspot_login_url: string;
+        };
+        PrintTemplate: {
+            builtin_html: string;
+            /** @description Whether the owner edited it. */
+            custom: boolean;
+            /** @description The template in use (the edited one, or the built-in one). */
+            html: string;
+            /** @description default, small or thermal58. */
+            kind: string;
+            /** @description Placeholders a template may use. */
+            placeholders: string[];
+        };
         /** @description A profile as last read from a router. */
         Profile: {
             /** @description Still present on the router at the last sync. */
@@ -2262,6 +2807,58 @@ export interface components {
             drifts: components["schemas"]["Drift"][];
             /** @description Router commands queued to repair them (delivered right away if the router is up). */
             queued: number;
+        };
+        Reseller: {
+            active: boolean;
+            /**
+             * Format: int64
+             * @description Deposit left, in rupiah.
+             */
+            balance: number;
+            /**
+             * Format: int32
+             * @description The reseller's share of the price, in basis points (1000 = 10 %).
+             */
+            commission_bp: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            phone?: string | null;
+            /**
+             * Format: int64
+             * @description Vouchers not sold yet.
+             */
+            stock: number;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+        };
+        ResellerBatchList: {
+            items: components["schemas"]["Batch"][];
+        };
+        ResellerLedgerEntry: {
+            /**
+             * Format: int64
+             * @description Positive adds to the deposit.
+             */
+            amount: number;
+            /** Format: int64 */
+            balance_after: number;
+            /** Format: uuid */
+            batch_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            /** @description deposit, withdrawal, stock (vouchers taken) or refund. */
+            kind: string;
+            note: string;
+        };
+        ResellerList: {
+            items: components["schemas"]["Reseller"][];
         };
         RestoreOutcome: {
             /** @description The database the app uses now. */
@@ -2362,6 +2959,32 @@ export interface components {
             identity: string;
             uptime?: string | null;
             version: string;
+        };
+        SalesReport: {
+            group: string;
+            rows: components["schemas"]["SalesRow"][];
+            total: components["schemas"]["SalesRow"];
+        };
+        SalesRow: {
+            /**
+             * Format: int64
+             * @description What resellers keep.
+             */
+            commission: number;
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: int64
+             * @description What the vouchers sell for.
+             */
+            gross: number;
+            /** @description The day (YYYY-MM-DD), month (YYYY-MM), profile name or reseller name ("" = the shop). */
+            key: string;
+            /**
+             * Format: int64
+             * @description What the shop receives.
+             */
+            revenue: number;
         };
         ScanRequest: {
             /** Format: uuid */
@@ -2516,6 +3139,12 @@ export interface components {
             refresh_token: string;
             token_type: string;
         };
+        UniqueCheck: {
+            available: boolean;
+            code: string;
+            /** @description Why not, in plain words. */
+            reason?: string | null;
+        };
         UpdateCustomer: {
             address?: string | null;
             name?: string | null;
@@ -2534,8 +3163,158 @@ export interface components {
             router_profile?: string | null;
             speed_label?: string | null;
         };
+        UpdateReseller: {
+            /** @description `false` blocks their login at once. */
+            active?: boolean | null;
+            /** Format: int32 */
+            commission_bp?: number | null;
+            name?: string | null;
+            /** @description A new password. */
+            password?: string | null;
+            phone?: string | null;
+        };
+        UpdateVoucherProfile: {
+            active?: boolean | null;
+            name?: string | null;
+            /** Format: int64 */
+            price?: number | null;
+            /** Format: int64 */
+            quota_bytes?: number | null;
+            rate_limit?: string | null;
+            router_profile?: string | null;
+            /** Format: int32 */
+            shared_users?: number | null;
+            /** Format: int64 */
+            uptime_limit_secs?: number | null;
+            /**
+             * Format: int64
+             * @description `null` removes the limit.
+             */
+            validity_secs?: number | null;
+        };
+        Usage: {
+            /** Format: int64 */
+            bytes_in: number;
+            /** Format: int64 */
+            bytes_out: number;
+            code: string;
+            end_reason?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: date-time */
+            first_login_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            /** Format: int64 */
+            quota_bytes?: number | null;
+            status: string;
+            /** Format: int64 */
+            uptime_limit_secs?: number | null;
+            /** Format: int64 */
+            uptime_secs: number;
+            /**
+             * Format: int64
+             * @description Seconds of validity left (`None` without a calendar validity or before first use).
+             */
+            validity_left_secs?: number | null;
+        };
         VoidRequest: {
             reason: string;
+        };
+        Voucher: {
+            /** Format: uuid */
+            batch_id: string;
+            /** Format: int64 */
+            batch_number: number;
+            /** Format: int64 */
+            bytes_in: number;
+            /** Format: int64 */
+            bytes_out: number;
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            end_reason?: string | null;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: date-time */
+            first_login_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            /** Format: int64 */
+            price: number;
+            /** Format: uuid */
+            profile_id: string;
+            profile_name: string;
+            /** Format: uuid */
+            reseller_id?: string | null;
+            reseller_name?: string | null;
+            /** Format: uuid */
+            router_id: string;
+            /** @description Whether the password differs from the code (it is shown only when printing). */
+            separate_password: boolean;
+            /** Format: int32 */
+            seq: number;
+            /** @description unused, active, disabled, expired or removed. */
+            status: string;
+            /** Format: int64 */
+            uptime_secs: number;
+        };
+        VoucherPage: {
+            items: components["schemas"]["Voucher"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        VoucherProfile: {
+            active: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Vouchers not yet used or still running.
+             */
+            open_vouchers: number;
+            /** Format: int64 */
+            price: number;
+            /**
+             * Format: int64
+             * @description Data allowed (upload + download), in bytes.
+             */
+            quota_bytes?: number | null;
+            rate_limit: string;
+            router_profile: string;
+            /** Format: int32 */
+            shared_users: number;
+            /** @description Routers the profile could not be written to yet, with the reason. */
+            sync_errors: components["schemas"]["VoucherProfileSyncError"][];
+            /**
+             * Format: int64
+             * @description Online time allowed, in seconds.
+             */
+            uptime_limit_secs?: number | null;
+            /**
+             * Format: int64
+             * @description Calendar validity from the first login, in seconds.
+             */
+            validity_secs?: number | null;
+        };
+        VoucherProfileList: {
+            items: components["schemas"]["VoucherProfile"][];
+        };
+        VoucherProfileSyncError: {
+            error: string;
+            /** Format: uuid */
+            router_id: string;
         };
         WhatsAppSessionList: {
             items: components["schemas"]["SessionView"][];
@@ -4415,6 +5194,300 @@ export interface operations {
             };
         };
     };
+    reseller_batches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerBatchList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reseller_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reseller"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reseller_sales: {
+        parameters: {
+            query?: {
+                /** @description day, month, profile or reseller. */
+                group?: string;
+                from?: string;
+                to?: string;
+                reseller_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reseller_vouchers: {
+        parameters: {
+            query?: {
+                batch_id?: string;
+                status?: string;
+                profile_id?: string;
+                reseller_id?: string;
+                /** @description Part of the code. */
+                q?: string;
+                /** @description 1-based. */
+                page?: number;
+                /** @description Default 50, at most 1000. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_resellers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerList"];
+                };
+            };
+        };
+    };
+    create_reseller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReseller"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reseller"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_reseller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReseller"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reseller"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_reseller_deposit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDeposit"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerLedgerEntry"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reseller_ledger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_routers: {
         parameters: {
             query?: never;
@@ -5187,6 +6260,574 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_voucher_profiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherProfileList"];
+                };
+            };
+        };
+    };
+    create_voucher_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVoucherProfile"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherProfile"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_voucher_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_voucher_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVoucherProfile"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherProfile"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_vouchers: {
+        parameters: {
+            query?: {
+                batch_id?: string;
+                status?: string;
+                profile_id?: string;
+                reseller_id?: string;
+                /** @description Part of the code. */
+                q?: string;
+                /** @description 1-based. */
+                page?: number;
+                /** @description Default 50, at most 1000. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherPage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_voucher_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewBatch"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_voucher_batches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchList"];
+                };
+            };
+        };
+    };
+    get_voucher_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_voucher_monitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorReport"];
+                };
+            };
+        };
+    };
+    print_vouchers: {
+        parameters: {
+            query?: {
+                batch_id?: string | null;
+                /** @description Comma-separated voucher ids (instead of a batch). */
+                ids?: string | null;
+                /** @description default (card), small or thermal58. */
+                template?: string | null;
+                /** @description html (default, for the print dialog) or pdf. */
+                format?: string | null;
+                /** @description id (default) or en. */
+                lang?: string | null;
+                /** @description Cards per A4 page (within the template's range). */
+                per_page?: number | null;
+                /** @description Only vouchers not used yet (default true). */
+                only_unused?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/html or application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_voucher_print_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintSettings"];
+                };
+            };
+        };
+    };
+    set_voucher_print_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintSettingsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintSettings"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    voucher_sales: {
+        parameters: {
+            query?: {
+                /** @description day, month, profile or reseller. */
+                group?: string;
+                from?: string;
+                to?: string;
+                reseller_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    voucher_unique_check: {
+        parameters: {
+            query: {
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UniqueCheck"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    voucher_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -91,6 +91,25 @@ export type WaPairing =
   | { kind: 'code'; code: string }
   | { kind: 'already_paired' };
 
+// Hotspot vouchers and resellers (tags vouchers, resellers, reseller).
+export type VoucherProfile = Ok<'/api/voucher-profiles', 'get'>['items'][number];
+export type NewVoucherProfile = Body<'/api/voucher-profiles', 'post'>;
+export type UpdateVoucherProfile = Body<'/api/voucher-profiles/{id}', 'patch'>;
+export type VoucherBatch = Ok<'/api/vouchers/batches/{id}', 'get'>;
+export type NewVoucherBatch = Body<'/api/vouchers/batch', 'post'>;
+export type VoucherCharset = NonNullable<NewVoucherBatch['charset']>;
+export type VoucherPage = Ok<'/api/vouchers', 'get'>;
+export type Voucher = VoucherPage['items'][number];
+export type VoucherFilter = NonNullable<paths['/api/vouchers']['get']['parameters']['query']>;
+export type VoucherUsage = Ok<'/api/vouchers/{id}/usage', 'get'>;
+export type MonitorReport = Ok<'/api/vouchers/monitor', 'post'>;
+export type SalesReport = Ok<'/api/vouchers/sales', 'get'>;
+export type SalesRow = SalesReport['rows'][number];
+export type Reseller = Ok<'/api/resellers', 'get'>['items'][number];
+export type NewReseller = Body<'/api/resellers', 'post'>;
+export type UpdateReseller = Body<'/api/resellers/{id}', 'patch'>;
+export type ResellerLedgerEntry = Ok<'/api/resellers/{id}/ledger', 'get'>['items'][number];
+
 // Health and backups (issue #10).
 export type HealthStatus = Health['status'];
 export type HealthCheck = Health['routers'][number];

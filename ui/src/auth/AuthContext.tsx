@@ -138,3 +138,8 @@ export function useAuth(): AuthState {
   if (!ctx) throw new Error('useAuth must be used inside <AuthProvider>');
   return ctx;
 }
+
+/** A reseller sees only their own pages (every staff endpoint answers 403 to them). */
+export function isReseller(user: Me | null): boolean {
+  return user?.role === 'reseller';
+}

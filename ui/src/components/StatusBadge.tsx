@@ -6,16 +6,18 @@ const COLORS = {
   subscription: { active: 'green', isolated: 'orange', terminated: 'gray' },
   customer: { active: 'green', inactive: 'gray' },
   payment: { pending: 'yellow', paid: 'green', failed: 'red', expired: 'gray' },
+  voucher: { unused: 'blue', active: 'green', disabled: 'orange', expired: 'gray', removed: 'dark' },
+  batch: { creating: 'yellow', ready: 'green', failed: 'red' },
 } as const;
 
 type Kind = keyof typeof COLORS;
 
-/** A coloured, translated status label (invoice, subscription, customer or payment). */
+/** A coloured, translated status label (invoice, subscription, customer, payment, voucher, batch). */
 export function StatusBadge({ kind, status, testId }: { kind: Kind; status: string; testId?: string }) {
   const { t } = useTranslation();
   const colors = COLORS[kind] as Record<string, string>;
   return (
-    <Badge color={colors[status] ?? 'gray'} variant="light" miw="fit-content" data-testid={testId} data-status={status}>
+    <Badge color={colors[status] ?? 'gray'} variant="light" miw="max-content" data-testid={testId} data-status={status}>
       {t(`status.${kind}.${status}` as 'status.invoice.unpaid', { defaultValue: status })}
     </Badge>
   );

@@ -1,19 +1,98 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
+import { isReseller, useAuth } from '../auth/AuthContext';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { UserMenu } from '../components/UserMenu';
-import { AREAS } from './areas';
+import { AREAS, AREA_SECTIONS, RESELLER_AREAS } from './areas';
 
 function isActive(pathname: string, path: string): boolean {
   return path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
 }
 
+/** Staff navigation: every area; an area with sections opens into sub-links while inside it. */
+function StaffNav({ onNavigate }: { onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  const [expanded, setExpanded] = useState<string | null>(null);
+  return (
+    <>
+      {AREAS.map((area) => {
+        const active = isActive(pathname, area.path);
+        const sections = AREA_SECTIONS[area.key];
+        if (!sections) {
+          return (
+            <NavLink
+              key={area.key}
+              component={Link}
+              to={area.path}
+              label={t(`nav.${area.key}`)}
+              active={active}
+              aria-current={active ? 'page' : undefined}
+              onClick={onNavigate}
+            />
+          );
+        }
+        return (
+          <NavLink
+            key={area.key}
+            component="button"
+            label={t(`nav.${area.key}`)}
+            active={active}
+            opened={active || expanded === area.key}
+            onChange={(open) => setExpanded(open ? area.key : null)}
+          >
+            {sections.map((section) => {
+              const current = isActive(pathname, section.path);
+              return (
+                <NavLink
+                  key={section.key}
+                  component={Link}
+                  to={section.path}
+                  label={t(`nav.${area.key}_${section.key}` as 'nav.vouchers_profiles')}
+                  active={current}
+                  aria-current={current ? 'page' : undefined}
+                  onClick={onNavigate}
+                />
+              );
+            })}
+          </NavLink>
+        );
+      })}
+    </>
+  );
+}
+
+/** Reseller navigation: only their own pages. */
+function ResellerNav({ onNavigate }: { onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  return (
+    <>
+      {RESELLER_AREAS.map((area) => {
+        const active = isActive(pathname, area.path);
+        return (
+          <NavLink
+            key={area.key}
+            component={Link}
+            to={area.path}
+            label={t(`nav.reseller_${area.key}`)}
+            active={active}
+            aria-current={active ? 'page' : undefined}
+            onClick={onNavigate}
+          />
+        );
+      })}
+    </>
+  );
+}
+
 /** The signed-in shell: header (name, language, user menu) + navbar with every area. */
 export function AppLayout() {
   const { t } = useTranslation();
-  const { pathname } = useLocation();
+  const { user } = useAuth();
   const [opened, { toggle, close }] = useDisclosure(false);
 
   return (
@@ -48,17 +127,7 @@ export function AppLayout() {
 
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
         <ScrollArea type="auto">
-          {AREAS.map((area) => (
-            <NavLink
-              key={area.key}
-              component={Link}
-              to={area.path}
-              label={t(`nav.${area.key}`)}
-              active={isActive(pathname, area.path)}
-              aria-current={isActive(pathname, area.path) ? 'page' : undefined}
-              onClick={close}
-            />
-          ))}
+          {isReseller(user) ? <ResellerNav onNavigate={close} /> : <StaffNav onNavigate={close} />}
         </ScrollArea>
       </AppShell.Navbar>
 

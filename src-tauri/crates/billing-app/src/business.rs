@@ -141,3 +141,29 @@ pub async fn set_public_base_url(
         .await?;
     Ok(url)
 }
+
+/// The business as the document renderer wants it (logo decoded; PNG only).
+pub fn for_documents(p: &BusinessProfile) -> billing_documents::Business {
+    use base64::Engine as _;
+    let logo_png = p
+        .logo_data_url
+        .as_deref()
+        .and_then(|url| url.strip_prefix("data:image/png;base64,"))
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok());
+    billing_documents::Business {
+        name: p.name.clone(),
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        logo_png,
+        bank_accounts: p
+            .bank_accounts
+            .iter()
+            .map(|a| billing_documents::BankAccount {
+                bank: a.bank.clone(),
+                number: a.number.clone(),
+                holder: a.holder.clone(),
+            })
+            .collect(),
+    }
+}

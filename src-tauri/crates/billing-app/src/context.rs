@@ -30,6 +30,8 @@ pub struct AppContext {
     /// The public listener's own address, used for pay links until the owner sets the
     /// tunnel address (`public_base_url` in the business profile).
     pub public_fallback_url: String,
+    /// Voucher batches being written to a router right now (progress for the dashboard).
+    pub voucher_batches: Arc<crate::vouchers::BatchProgress>,
     /// Backups and the health page: the data directory, the database server and its
     /// programs, the database switch.
     pub ops: Arc<crate::operations::Operations>,

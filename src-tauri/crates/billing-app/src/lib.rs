@@ -28,6 +28,7 @@ pub mod pppoe;
 pub mod reconcile;
 pub mod routers;
 pub mod subscriptions;
+pub mod vouchers;
 
 pub use context::{AppContext, AuthConfig};
 pub use error::Error;

@@ -63,6 +63,155 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
 
     /// Forgets a cached connection (the router was changed or deleted).
     async fn forget(&self, _router_id: Uuid) {}
+
+    /// Creates or updates a hotspot user profile (voucher profiles).
+    async fn ensure_hotspot_profile(
+        &self,
+        _router: &RouterConn,
+        _profile: &DesiredHotspotProfile,
+    ) -> Result<(), RouterPortError> {
+        Err(unsupported("manage hotspot profiles"))
+    }
+
+    /// Names of every hotspot user on the router (to keep new codes unique there too).
+    async fn hotspot_user_names(
+        &self,
+        _router: &RouterConn,
+    ) -> Result<Vec<String>, RouterPortError> {
+        Err(unsupported("list hotspot users"))
+    }
+
+    /// Adds hotspot users, pipelined, in order; stops at the first failure. On success the
+    /// router ids of the new users, in input order. `progress` is told how many are done.
+    async fn add_hotspot_users(
+        &self,
+        _router: &RouterConn,
+        _users: &[NewHotspotUser],
+        _progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<Vec<String>, HotspotWriteError> {
+        Err(HotspotWriteError {
+            index: 0,
+            message: "this router port cannot add hotspot users".into(),
+            added: Vec::new(),
+        })
+    }
+
+    /// Removes the named hotspot users (missing ones are fine); returns how many went.
+    async fn remove_hotspot_users(
+        &self,
+        _router: &RouterConn,
+        _names: &[String],
+    ) -> Result<usize, RouterPortError> {
+        Err(unsupported("remove hotspot users"))
+    }
+
+    /// Users, sessions, our expiry schedulers and the router clock, for the voucher monitor.
+    async fn hotspot_snapshot(
+        &self,
+        _router: &RouterConn,
+    ) -> Result<HotspotSnapshot, RouterPortError> {
+        Err(unsupported("read hotspot users"))
+    }
+
+    /// Ends vouchers: their sessions are kicked, their users and expiry schedulers removed.
+    async fn end_hotspot_users(
+        &self,
+        _router: &RouterConn,
+        _targets: &[HotspotEnd],
+    ) -> Result<(), RouterPortError> {
+        Err(unsupported("remove hotspot users"))
+    }
+}
+
+/// A hotspot user profile as it should be on a router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesiredHotspotProfile {
+    pub name: String,
+    pub rate_limit: Option<String>,
+    pub shared_users: u32,
+    /// The `on-login` script (calendar validity), if any.
+    pub on_login: Option<String>,
+    pub comment: String,
+}
+
+/// One hotspot user to add.
+#[derive(Clone)]
+pub struct NewHotspotUser {
+    pub name: String,
+    pub password: SecretString,
+    pub profile: String,
+    pub limit_uptime_secs: Option<u64>,
+    pub limit_bytes_total: Option<u64>,
+    pub comment: String,
+}
+
+impl std::fmt::Debug for NewHotspotUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewHotspotUser")
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A batch of hotspot writes stopped: `index` (0-based) failed with `message`; `added`
+/// holds the router ids of the users that were added before it stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct HotspotWriteError {
+    pub index: usize,
+    pub message: String,
+    pub added: Vec<String>,
+}
+
+/// What the voucher monitor reads from a router in one go.
+#[derive(Debug, Clone, Default)]
+pub struct HotspotSnapshot {
+    /// The router's own clock (its time zone), to translate scheduler times.
+    pub clock: Option<chrono::NaiveDateTime>,
+    pub users: Vec<RemoteHotspotUser>,
+    pub active: Vec<RemoteHotspotActive>,
+    /// Our per-voucher expiry schedulers (`mbx-<code>`).
+    pub schedulers: Vec<RemoteScheduler>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteHotspotUser {
+    pub id: String,
+    pub name: String,
+    pub profile: String,
+    pub uptime_secs: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub disabled: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteHotspotActive {
+    pub id: String,
+    pub user: String,
+    pub address: Option<String>,
+    pub mac_address: Option<String>,
+    pub uptime_secs: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteScheduler {
+    pub id: String,
+    pub name: String,
+    /// When it was started (the voucher's first login), router time.
+    pub start: Option<chrono::NaiveDateTime>,
+    pub interval_secs: u64,
+    pub next_run: Option<chrono::NaiveDateTime>,
+}
+
+/// What to remove on a router to end one voucher.
+#[derive(Debug, Clone, Default)]
+pub struct HotspotEnd {
+    pub user_id: Option<String>,
+    pub active_ids: Vec<String>,
+    pub scheduler_id: Option<String>,
 }
 
 fn unsupported(what: &str) -> RouterPortError {

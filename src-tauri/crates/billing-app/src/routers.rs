@@ -208,6 +208,14 @@ pub async fn delete(ctx: &AppContext, id: Uuid) -> Result<(), Error> {
                 "subscriptions still use this router; move or remove them first",
             ))
         }
+        Err(err)
+            if billing_db::is_constraint_violation(&err, "vouchers_router_id_fkey")
+                || billing_db::is_constraint_violation(&err, "voucher_batches_router_id_fkey") =>
+        {
+            return Err(Error::conflict(
+                "vouchers were made on this router; it keeps their history and cannot be deleted",
+            ))
+        }
         Err(err) => return Err(err.into()),
         Ok(done) if done.rows_affected() == 0 => return Err(Error::NotFound("router")),
         Ok(_) => {}

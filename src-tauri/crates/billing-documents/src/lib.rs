@@ -8,6 +8,9 @@
 //! `KUITANSI` once paid in full, `DIBATALKAN` when void and
 //! `DIALIHKAN ke INV/…` when carried over. Bank accounts for transfer are
 //! listed only on a `TAGIHAN`.
+//!
+//! Hotspot voucher cards for printing in batches are rendered by
+//! [`vouchers_html`] and [`vouchers_pdf`].
 
 mod format;
 mod html;
@@ -17,6 +20,7 @@ mod model;
 mod pdf;
 mod pdf_text;
 mod pdf_writer;
+mod vouchers;
 
 pub use format::{format_date_id, format_period, format_phone, format_rupiah};
 pub use html::{escape_html, invoice_html};
@@ -27,3 +31,7 @@ pub use model::{
 };
 pub use pdf::invoice_pdf;
 pub use pdf_text::to_win_ansi;
+pub use vouchers::{
+    builtin_card_template, vouchers_html, vouchers_pdf, TemplateError, VoucherCard, VoucherPrint,
+    VoucherTemplate, MAX_CARDS, MAX_TEMPLATE_BYTES,
+};

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::vouchers::{TemplateError, VoucherTemplate};
+
 /// Language of the rendered document. Indonesian is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -130,4 +132,27 @@ pub enum DocumentError {
     /// The PDF library refused to build or serialise the document.
     #[error("PDF generation failed: {0}")]
     Pdf(String),
+    /// A voucher batch without cards.
+    #[error("there are no voucher cards to print")]
+    NoCards,
+    /// A voucher batch over [`crate::MAX_CARDS`].
+    #[error("{count} voucher cards are more than the {max} that can be printed at once")]
+    TooManyCards { count: usize, max: usize },
+    /// Cards per page outside what the template allows.
+    #[error(
+        "{per_page} cards per page does not fit the {template} voucher template \
+         (allowed: {min} to {max})"
+    )]
+    PerPage {
+        template: VoucherTemplate,
+        per_page: u32,
+        min: u32,
+        max: u32,
+    },
+    /// The custom voucher card template is not usable.
+    #[error("voucher card template: {0}")]
+    Template(#[from] TemplateError),
+    /// A voucher's login URL does not fit in a QR code.
+    #[error("voucher {serial}: the login URL cannot be put in a QR code ({reason})")]
+    Qr { serial: String, reason: String },
 }

@@ -117,18 +117,22 @@ impl std::fmt::Debug for Password {
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
+    /// Sells vouchers from their own stock; sees nothing else.
+    Reseller,
 }
 
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
+            Role::Reseller => "reseller",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "owner" => Some(Role::Owner),
+            "reseller" => Some(Role::Reseller),
             _ => None,
         }
     }

@@ -13,6 +13,8 @@ pub enum ApiError {
         message: String,
     },
     Unauthorized(String),
+    /// Logged in, but the role may not do this (403).
+    Forbidden(String),
     NotFound(String),
     Conflict {
         field: Option<&'static str>,
@@ -46,7 +48,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable: validation, unauthorized, not_found, conflict, bad_request,
+    /// Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
     /// too_many_requests, router (502: the router was unreachable or refused),
     /// operation_failed (500: a backup or restore failed; the message says why), internal.
     pub kind: &'static str,
@@ -63,6 +65,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooManyRequests { .. } => {
@@ -78,6 +81,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(m)
             | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::BadGateway(m)
             | ApiError::Failed(m) => m.clone(),

@@ -1,6 +1,7 @@
 use axum::extract::{FromRef, FromRequest, FromRequestParts};
 use axum::http::{header, request::Parts};
 use billing_app::auth::CurrentUser;
+use billing_domain::Role;
 
 use crate::{ApiError, HttpState};
 
@@ -9,11 +10,57 @@ use crate::{ApiError, HttpState};
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-/// The authenticated dashboard user, from `Authorization: Bearer <access token>`.
+/// The authenticated dashboard user (the ISP's own staff), from
+/// `Authorization: Bearer <access token>`. Resellers are refused (403): they have their
+/// own routes ([`ResellerUser`]).
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub CurrentUser);
 
 impl<S> FromRequestParts<S> for AuthUser
+where
+    HttpState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
+        if user.role == Role::Reseller {
+            return Err(ApiError::Forbidden(
+                "a reseller account may only use the reseller pages".into(),
+            ));
+        }
+        Ok(AuthUser(user))
+    }
+}
+
+/// A logged-in reseller (their own stock and sales only).
+#[derive(Debug, Clone)]
+pub struct ResellerUser(pub CurrentUser);
+
+impl<S> FromRequestParts<S> for ResellerUser
+where
+    HttpState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AnyUser(user) = AnyUser::from_request_parts(parts, state).await?;
+        if user.role != Role::Reseller {
+            return Err(ApiError::Forbidden(
+                "these pages are for reseller accounts".into(),
+            ));
+        }
+        Ok(ResellerUser(user))
+    }
+}
+
+/// Any logged-in user, whatever the role (who am I, log out).
+#[derive(Debug, Clone)]
+pub struct AnyUser(pub CurrentUser);
+
+impl<S> FromRequestParts<S> for AnyUser
 where
     HttpState: FromRef<S>,
     S: Send + Sync,
@@ -31,7 +78,7 @@ where
             ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into())
         })?;
         let user = billing_app::auth::verify_access_token(&state.ctx, token.trim())?;
-        Ok(AuthUser(user))
+        Ok(AnyUser(user))
     }
 }
 

@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, pppoe, routers, whatsapp};
+use crate::admin::{backups, pppoe, resellers, routers, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -26,6 +26,33 @@ use crate::error::{ErrorBody, ErrorDetail};
         customers::update,
         customers::balance,
         customers::change_balance,
+        vouchers::list_profiles,
+        vouchers::create_profile,
+        vouchers::update_profile,
+        vouchers::delete_profile,
+        vouchers::create_batch,
+        vouchers::list_batches,
+        vouchers::get_batch,
+        vouchers::list,
+        vouchers::usage,
+        vouchers::unique_check,
+        vouchers::sales,
+        vouchers::run_monitor,
+        vouchers::print,
+        vouchers::get_template,
+        vouchers::set_template,
+        vouchers::reset_template,
+        vouchers::get_print_settings,
+        vouchers::set_print_settings,
+        resellers::list,
+        resellers::create,
+        resellers::update,
+        resellers::deposit,
+        resellers::ledger,
+        resellers::me,
+        resellers::my_vouchers,
+        resellers::my_batches,
+        resellers::my_sales,
         plans::list,
         plans::create,
         plans::update,

@@ -2,6 +2,7 @@
 //! opened lazily with the password from the keyring and dropped when it fails (the next
 //! command reconnects, at most once per `retry_after`, so an outage fails fast).
 
+mod hotspot;
 mod ops;
 mod words;
 
@@ -10,13 +11,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use billing_app::ports::{
-    Applied, RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
+    Applied, DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, NewHotspotUser,
+    RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
     RouterPortError, RouterProbe, RouterSubscription,
 };
 use routeros_api::{Client, ConnectOptions, ReconnectPolicy, TlsOptions};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
+pub use hotspot::SCHEDULER_PREFIX;
 pub use words::plain;
 
 /// Tuning of the pool.
@@ -84,6 +87,8 @@ pub(crate) struct Session<'a> {
     pub conn: &'a RouterConn,
     entry: Arc<Entry>,
     pool: &'a RouterPool,
+    /// Whether the connection was already open (it may have died since, e.g. a reboot).
+    reused: bool,
 }
 
 impl Session<'_> {
@@ -93,6 +98,17 @@ impl Session<'_> {
             self.pool.invalidate(&self.entry, &err.to_string());
         }
         plain(self.conn, &err)
+    }
+
+    /// Whether this cached connection turned out to be dead: worth one more try on a new one.
+    pub fn went_stale(&self) -> bool {
+        self.reused
+            && self
+                .entry
+                .client
+                .try_lock()
+                .map(|c| c.is_none())
+                .unwrap_or(false)
     }
 
     /// Profiles known to exist on this router (filled by `ops::ensure_profile`).
@@ -152,6 +168,17 @@ impl RouterPool {
         o
     }
 
+    /// A new connection right away, even inside the fail-fast window: for a second try
+    /// after a cached connection went stale.
+    pub(crate) async fn fresh_session<'a>(
+        &'a self,
+        conn: &'a RouterConn,
+    ) -> Result<Session<'a>, RouterPortError> {
+        let entry = self.entry(conn);
+        *entry.failed.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.session(conn).await
+    }
+
     pub(crate) async fn session<'a>(
         &'a self,
         conn: &'a RouterConn,
@@ -166,6 +193,7 @@ impl RouterPool {
                 conn,
                 entry,
                 pool: self,
+                reused: true,
             });
         }
         let recent = entry
@@ -187,6 +215,7 @@ impl RouterPool {
                     conn,
                     entry,
                     pool: self,
+                    reused: false,
                 })
             }
             Err(err) => {
@@ -247,6 +276,93 @@ impl RouterPort for RouterPool {
     async fn kick(&self, router: &RouterConn, login: &str) -> Result<usize, RouterPortError> {
         let session = self.session(router).await?;
         ops::kick(&session, login).await
+    }
+
+    async fn ensure_hotspot_profile(
+        &self,
+        router: &RouterConn,
+        profile: &DesiredHotspotProfile,
+    ) -> Result<(), RouterPortError> {
+        let s = self.session(router).await?;
+        match hotspot::ensure_profile(&s, profile).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::ensure_profile(&s, profile).await
+            }
+            other => other,
+        }
+    }
+
+    async fn hotspot_user_names(
+        &self,
+        router: &RouterConn,
+    ) -> Result<Vec<String>, RouterPortError> {
+        let s = self.session(router).await?;
+        match hotspot::user_names(&s).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::user_names(&s).await
+            }
+            other => other,
+        }
+    }
+
+    async fn add_hotspot_users(
+        &self,
+        router: &RouterConn,
+        users: &[NewHotspotUser],
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<Vec<String>, HotspotWriteError> {
+        let session = self.session(router).await.map_err(|e| HotspotWriteError {
+            index: 0,
+            message: e.0,
+            added: Vec::new(),
+        })?;
+        hotspot::add_users(&session, users, progress).await
+    }
+
+    async fn remove_hotspot_users(
+        &self,
+        router: &RouterConn,
+        names: &[String],
+    ) -> Result<usize, RouterPortError> {
+        let s = self.session(router).await?;
+        match hotspot::remove_users(&s, names).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::remove_users(&s, names).await
+            }
+            other => other,
+        }
+    }
+
+    async fn hotspot_snapshot(
+        &self,
+        router: &RouterConn,
+    ) -> Result<HotspotSnapshot, RouterPortError> {
+        let s = self.session(router).await?;
+        match hotspot::snapshot(&s).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::snapshot(&s).await
+            }
+            other => other,
+        }
+    }
+
+    async fn end_hotspot_users(
+        &self,
+        router: &RouterConn,
+        targets: &[HotspotEnd],
+    ) -> Result<(), RouterPortError> {
+        let s = self.session(router).await?;
+        match hotspot::end_users(&s, targets).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                hotspot::end_users(&s, targets).await
+            }
+            other => other,
+        }
     }
 
     async fn forget(&self, router_id: Uuid) {

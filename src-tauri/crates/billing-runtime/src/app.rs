@@ -276,6 +276,7 @@ pub(crate) fn context(
         events: tokio::sync::broadcast::channel(256).0,
         whatsapp: Arc::new(billing_app::notify::SessionPool::default()),
         public_fallback_url,
+        voucher_batches: Default::default(),
         ops: Arc::new(ops),
     })
 }

@@ -10,6 +10,7 @@ use crate::secrets::SecretStore;
 
 mod router;
 mod seed;
+mod vouchers;
 
 const DEMO_USER: &str = "demo";
 const DEMO_PASSWORD_SECRET: &str = "demo-owner-password";
@@ -39,8 +40,13 @@ impl Demo {
         if let Err(err) = router.seed_hotspot_users("demo", 25) {
             tracing::warn!(error = %err, "seeding the simulator failed");
         }
-        if let Err(err) = router::register(ctx, &router).await {
-            tracing::warn!(error = %err, "registering the demo router failed");
+        match router::register(ctx, &router).await {
+            Ok(router_id) => {
+                if let Err(err) = vouchers::seed(ctx, &router, router_id).await {
+                    tracing::warn!(error = %err, "seeding the demo vouchers failed");
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "registering the demo router failed"),
         }
         Ok(Demo { password, router })
     }

@@ -75,6 +75,21 @@ impl Scheduler {
                 Box::pin(async move { backup_if_due(&ctx).await })
             })?)
             .await?;
+        // Vouchers: first logins, usage and expiry every 30 s (never two cycles at once).
+        let job_ctx = ctx.clone();
+        let busy = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        sched
+            .add(Job::new_async("15,45 * * * * *", move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                let busy = busy.clone();
+                Box::pin(async move {
+                    let Ok(_guard) = busy.try_lock() else {
+                        return;
+                    };
+                    voucher_monitor(&ctx, false).await;
+                })
+            })?)
+            .await?;
         // Housekeeping at 03:17.
         let job_ctx = ctx.clone();
         sched
@@ -97,6 +112,7 @@ impl Scheduler {
             }
         });
         tokio::spawn(async move {
+            voucher_monitor(&ctx, true).await;
             poll_payments(&ctx).await;
             daily_billing(&ctx, options).await;
             backup_if_due(&ctx).await;
@@ -160,6 +176,30 @@ async fn poll_payments(ctx: &AppContext) {
 async fn deliver_router_commands(ctx: &AppContext) {
     if let Err(err) = billing_app::isolation::deliver(ctx).await {
         tracing::warn!(error = %err, "delivering router commands failed");
+    }
+}
+
+async fn voucher_monitor(ctx: &AppContext, at_start: bool) {
+    let result = if at_start {
+        billing_app::vouchers::monitor::catch_up(ctx).await
+    } else {
+        billing_app::vouchers::monitor::run(ctx).await
+    };
+    match result {
+        Ok(r) => {
+            if r.activated + r.expired + r.leftovers_removed > 0 {
+                tracing::info!(
+                    activated = r.activated,
+                    expired = r.expired,
+                    leftovers = r.leftovers_removed,
+                    "voucher monitor"
+                );
+            }
+            for e in r.errors {
+                tracing::warn!(error = %e, "voucher monitor could not read a router");
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "voucher monitor failed"),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// A value that is not in the expected RouterOS format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -193,6 +193,57 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, ParseError> {
     NaiveDate::from_ymd_opt(year, month as u32 + 1, day).ok_or_else(|| err("date", input))
 }
 
+/// Formats a date in the pre-7.10 form (`jun/26/2023`) or the ISO form (`2023-06-26`).
+pub fn format_date(d: NaiveDate, iso: bool) -> String {
+    if iso {
+        d.format("%Y-%m-%d").to_string()
+    } else {
+        let month = MONTHS[d.month0() as usize];
+        format!("{month}/{}", d.format("%d/%Y"))
+    }
+}
+
+/// Parses a time of day, `HH:MM:SS`.
+pub fn parse_time_of_day(input: &str) -> Result<NaiveTime, ParseError> {
+    NaiveTime::parse_from_str(input.trim(), "%H:%M:%S").map_err(|_| err("time of day", input))
+}
+
+/// Parses a moment that RouterOS may print shortened relative to `now`, as in a scheduler's
+/// `next-run`: a full date-time in either format, `jun/26 00:32:53` or `06-26 00:32:53`
+/// (this year, or next year if that date has passed), or `00:32:53` (today).
+pub fn parse_moment(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, ParseError> {
+    let s = input.trim();
+    if let Ok(dt) = parse_date_time(s) {
+        return Ok(dt);
+    }
+    let bad = || err("date-time", input);
+    let Some((day, time)) = s.split_once(' ') else {
+        return Ok(now
+            .date()
+            .and_time(parse_time_of_day(s).map_err(|_| bad())?));
+    };
+    let time = parse_time_of_day(time).map_err(|_| bad())?;
+    let (month, day) = match day.split_once('/') {
+        Some((mon, day)) => {
+            let mon = mon.to_ascii_lowercase();
+            let m = MONTHS.iter().position(|m| *m == mon).ok_or_else(bad)?;
+            (m as u32 + 1, day)
+        }
+        None => {
+            let (m, d) = day.split_once('-').ok_or_else(bad)?;
+            (m.parse().map_err(|_| bad())?, d)
+        }
+    };
+    let day: u32 = day.parse().map_err(|_| bad())?;
+    let this_year = NaiveDate::from_ymd_opt(now.year(), month, day).ok_or_else(bad)?;
+    let date = if this_year < now.date() {
+        NaiveDate::from_ymd_opt(now.year() + 1, month, day).ok_or_else(bad)?
+    } else {
+        this_year
+    };
+    Ok(date.and_time(time))
+}
+
 /// Formats a date-time in the pre-7.10 form (`jun/26/2023 00:32:53`) or the ISO form.
 pub fn format_date_time(dt: NaiveDateTime, iso: bool) -> String {
     if iso {
@@ -267,6 +318,30 @@ mod tests {
         assert_eq!(format_date_time(old, true), "2023-06-26 00:32:53");
         assert_eq!(parse_optional_date_time("jan/01/1970 00:00:00"), Ok(None));
         assert!(parse_date_time("2023-13-01 00:00:00").is_err());
+    }
+
+    #[test]
+    fn dates_format_and_shortened_moments_parse() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 8).expect("date");
+        assert_eq!(format_date(d, false), "nov/08/2026");
+        assert_eq!(format_date(d, true), "2026-11-08");
+        assert_eq!(parse_date("nov/08/2026"), Ok(d));
+        let now = parse_date_time("2026-12-30 10:00:00").expect("now");
+        let at = |s: &str| parse_moment(s, now).map(|d| d.to_string());
+        assert_eq!(
+            at("nov/28/2026 01:02:03").as_deref(),
+            Ok("2026-11-28 01:02:03")
+        );
+        assert_eq!(
+            at("2027-01-02 01:02:03").as_deref(),
+            Ok("2027-01-02 01:02:03")
+        );
+        assert_eq!(at("dec/31 01:02:03").as_deref(), Ok("2026-12-31 01:02:03"));
+        assert_eq!(at("jan/02 01:02:03").as_deref(), Ok("2027-01-02 01:02:03"));
+        assert_eq!(at("01-02 01:02:03").as_deref(), Ok("2027-01-02 01:02:03"));
+        assert_eq!(at("23:00:00").as_deref(), Ok("2026-12-30 23:00:00"));
+        assert!(at("tomorrow").is_err());
+        assert!(parse_time_of_day("25:00:00").is_err());
     }
 
     #[test]

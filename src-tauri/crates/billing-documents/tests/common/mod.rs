@@ -1,7 +1,9 @@
 //! Shared sample data for the integration tests.
 #![allow(dead_code)]
 
-use billing_documents::{BankAccount, Business, DocAllocation, DocLine, InvoiceDoc, InvoiceStatus};
+use billing_documents::{
+    BankAccount, Business, DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, VoucherCard,
+};
 use chrono::NaiveDate;
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -94,4 +96,66 @@ pub fn tiny_png() -> Vec<u8> {
             .expect("png data");
     }
     out
+}
+
+/// `n` voucher cards: even ones without a separate password, odd ones with;
+/// codes, serials and prices (1.000, 2.000, …) all distinct.
+pub fn voucher_cards(n: usize) -> Vec<VoucherCard> {
+    (0..n)
+        .map(|i| {
+            let code = format!("KODE{i:04}X");
+            let password = (i % 2 == 1).then(|| format!("pw{i:04}z"));
+            let pw = password.clone().unwrap_or_else(|| code.clone());
+            VoucherCard {
+                login_url: format!("http://hotspot.lan/login?username={code}&password={pw}"),
+                code,
+                password,
+                price: 1_000 * (i as i64 + 1),
+                validity: "1 hari".into(),
+                profile: "1-hari-5M".into(),
+                serial: format!("B12-{i:04}"),
+            }
+        })
+        .collect()
+}
+
+/// Checks a drawn QR symbol of `modules` × `modules` cells (no quiet zone)
+/// against `url`: upright, read back by an independent decoder (`rqrr`), and
+/// module for module the symbol the `qrcode` crate makes for it, so that
+/// even damage the error correction would hide is caught.
+pub fn assert_qr(modules: usize, dark: impl Fn(usize, usize) -> bool, url: &str) {
+    let reference =
+        qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M).expect("reference QR");
+    assert_eq!(modules, reference.width(), "symbol size for {url}");
+    let colors = reference.to_colors();
+    for y in 0..modules {
+        for x in 0..modules {
+            let expected = colors[y * modules + x] == qrcode::Color::Dark;
+            assert_eq!(dark(x, y), expected, "module ({x}, {y}) of {url}");
+        }
+    }
+    assert_eq!(decode_qr(modules, dark), url);
+}
+
+/// Decodes a QR symbol given as `modules` × `modules` dark/light cells
+/// (no quiet zone): drawn at 4 px a module with a white border and read
+/// with an independent decoder.
+pub fn decode_qr(modules: usize, dark: impl Fn(usize, usize) -> bool) -> String {
+    const PX: usize = 4;
+    const BORDER: usize = 4;
+    let side = (modules + 2 * BORDER) * PX;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        let (mx, my) = (x / PX, y / PX);
+        let inside =
+            (BORDER..BORDER + modules).contains(&mx) && (BORDER..BORDER + modules).contains(&my);
+        if inside && dark(mx - BORDER, my - BORDER) {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "expected exactly one QR code");
+    let (_, content) = grids[0].decode().expect("QR decodes");
+    content
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ErrorBody;
-use crate::extract::{ApiJson, AuthUser, ClientAddr};
+use crate::extract::{AnyUser, ApiJson, ClientAddr};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -95,7 +95,7 @@ pub async fn logout(
 /// The logged-in user.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(AuthUser(user): AuthUser) -> Json<Me> {
+pub async fn me(AnyUser(user): AnyUser) -> Json<Me> {
     Json(Me {
         id: user.id.0,
         username: user.username,

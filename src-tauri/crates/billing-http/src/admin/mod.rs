@@ -11,10 +11,12 @@ pub mod payments;
 pub mod plans;
 pub mod pppoe;
 pub mod receipt;
+pub mod resellers;
 pub mod routers;
 pub mod settings;
 pub mod setup;
 pub mod subscriptions;
+pub mod vouchers;
 pub mod whatsapp;
 
 use axum::http::{header, StatusCode, Uri};
@@ -46,6 +48,41 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             "/customers/{id}/balance",
             get(customers::balance).post(customers::change_balance),
         )
+        .route(
+            "/voucher-profiles",
+            get(vouchers::list_profiles).post(vouchers::create_profile),
+        )
+        .route(
+            "/voucher-profiles/{id}",
+            axum::routing::patch(vouchers::update_profile).delete(vouchers::delete_profile),
+        )
+        .route("/vouchers", get(vouchers::list))
+        .route("/vouchers/batch", post(vouchers::create_batch))
+        .route("/vouchers/batches", get(vouchers::list_batches))
+        .route("/vouchers/batches/{id}", get(vouchers::get_batch))
+        .route("/vouchers/unique-check", get(vouchers::unique_check))
+        .route("/vouchers/sales", get(vouchers::sales))
+        .route("/vouchers/monitor", post(vouchers::run_monitor))
+        .route("/vouchers/print", get(vouchers::print))
+        .route(
+            "/vouchers/print-settings",
+            get(vouchers::get_print_settings).put(vouchers::set_print_settings),
+        )
+        .route(
+            "/vouchers/templates/{kind}",
+            get(vouchers::get_template)
+                .put(vouchers::set_template)
+                .delete(vouchers::reset_template),
+        )
+        .route("/vouchers/{id}/usage", get(vouchers::usage))
+        .route("/resellers", get(resellers::list).post(resellers::create))
+        .route("/resellers/{id}", axum::routing::patch(resellers::update))
+        .route("/resellers/{id}/deposits", post(resellers::deposit))
+        .route("/resellers/{id}/ledger", get(resellers::ledger))
+        .route("/reseller/me", get(resellers::me))
+        .route("/reseller/vouchers", get(resellers::my_vouchers))
+        .route("/reseller/batches", get(resellers::my_batches))
+        .route("/reseller/sales", get(resellers::my_sales))
         .route("/plans", get(plans::list).post(plans::create))
         .route(
             "/plans/{id}",

@@ -3,12 +3,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use billing_app::business::BusinessProfile;
 use billing_app::invoices::Invoice;
-use billing_documents::{
-    BankAccount, Business, DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang,
-};
+use billing_documents::{DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -42,7 +38,7 @@ pub async fn receipt(
     } else {
         Lang::Id
     };
-    let business = business(&profile);
+    let business = billing_app::business::for_documents(&profile);
     let doc = document(&invoice, lang);
     let file = invoice.summary.number.replace('/', "-");
     if p.format.as_deref() == Some("html") {
@@ -62,30 +58,6 @@ pub async fn receipt(
         pdf,
     )
         .into_response())
-}
-
-fn business(p: &BusinessProfile) -> Business {
-    let logo_png = p
-        .logo_data_url
-        .as_deref()
-        .and_then(|url| url.strip_prefix("data:image/png;base64,"))
-        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok());
-    Business {
-        name: p.name.clone(),
-        address: p.address.clone(),
-        phone: p.phone.clone(),
-        email: p.email.clone(),
-        logo_png,
-        bank_accounts: p
-            .bank_accounts
-            .iter()
-            .map(|a| BankAccount {
-                bank: a.bank.clone(),
-                number: a.number.clone(),
-                holder: a.holder.clone(),
-            })
-            .collect(),
-    }
 }
 
 fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {

@@ -9,7 +9,7 @@ pub(crate) const DEMO_ROUTER: &str = "Demo router (simulator)";
 
 /// Creates the plans' PPP profiles on the simulator and registers it (its port changes on
 /// every start, so an existing demo router is updated).
-pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Result<()> {
+pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Result<uuid::Uuid> {
     let client = routeros_api::Client::connect(sim.connect_options()).await?;
     let profiles: Vec<String> =
         sqlx::query_scalar("select distinct router_profile from plans where kind = 'pppoe'")
@@ -41,13 +41,9 @@ pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Resul
         .await?
         .into_iter()
         .find(|r| r.name == DEMO_ROUTER);
-    match existing {
-        Some(r) => {
-            billing_app::routers::update(ctx, r.id, input).await?;
-        }
-        None => {
-            billing_app::routers::create(ctx, input).await?;
-        }
-    }
-    Ok(())
+    let id = match existing {
+        Some(r) => billing_app::routers::update(ctx, r.id, input).await?.id,
+        None => billing_app::routers::create(ctx, input).await?.id,
+    };
+    Ok(id)
 }

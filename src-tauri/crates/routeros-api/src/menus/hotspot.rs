@@ -102,7 +102,7 @@ pub struct HotspotUserUpdate {
     pub comment: Option<String>,
 }
 
-/// A hotspot user profile.
+/// A hotspot user profile. (RouterOS has no `comment` on these.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HotspotUserProfile {
     pub id: ItemId,
@@ -110,18 +110,101 @@ pub struct HotspotUserProfile {
     pub rate_limit: Option<String>,
     pub shared_users: u64,
     pub session_timeout: Option<Duration>,
+    /// `None` for `none`.
+    pub idle_timeout: Option<Duration>,
+    pub address_pool: Option<String>,
+    /// Script run after each login (`None` when empty).
+    pub on_login: Option<String>,
+    /// Script run after each logout (`None` when empty).
+    pub on_logout: Option<String>,
 }
 
 impl HotspotUserProfile {
     /// Parses a `print` row.
     pub fn from_row(row: &Row) -> Result<Self, Error> {
+        let script = |k: &str| row.get_string(k).filter(|s| !s.is_empty());
         Ok(Self {
             id: id_of(row, PROFILE)?,
             name: req(row, PROFILE, "name")?,
-            rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
+            rate_limit: script("rate-limit"),
             shared_users: row.get_u64("shared-users").unwrap_or(1),
             session_timeout: nonzero_dur(row, "session-timeout"),
+            idle_timeout: nonzero_dur(row, "idle-timeout"),
+            address_pool: script("address-pool").filter(|p| p != "none"),
+            on_login: script("on-login"),
+            on_logout: script("on-logout"),
         })
+    }
+}
+
+/// `none` for a zero duration (no timeout), else the duration.
+fn timeout_text(d: Duration) -> String {
+    if d.is_zero() {
+        "none".into()
+    } else {
+        format_duration(d)
+    }
+}
+
+/// Fields for `/ip/hotspot/user/profile/add`; `None` keeps the router's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewHotspotProfile {
+    pub name: String,
+    /// `rx/tx` from the router's side, e.g. `512k/2M` (512k up, 2M down).
+    pub rate_limit: Option<String>,
+    pub shared_users: Option<u32>,
+    pub session_timeout: Option<Duration>,
+    /// Zero means `none`.
+    pub idle_timeout: Option<Duration>,
+    pub address_pool: Option<String>,
+    pub on_login: Option<String>,
+    pub on_logout: Option<String>,
+}
+
+impl NewHotspotProfile {
+    /// The `add` command for this profile.
+    pub fn to_command(&self) -> Command {
+        Command::new(format!("{PROFILE}/add"))
+            .attr("name", &self.name)
+            .attr_opt("rate-limit", self.rate_limit.as_deref())
+            .attr_opt("shared-users", self.shared_users.map(|n| n.to_string()))
+            .attr_opt("session-timeout", self.session_timeout.map(format_duration))
+            .attr_opt("idle-timeout", self.idle_timeout.map(timeout_text))
+            .attr_opt("address-pool", self.address_pool.as_deref())
+            .attr_opt("on-login", self.on_login.as_deref())
+            .attr_opt("on-logout", self.on_logout.as_deref())
+    }
+}
+
+/// Changes for `/ip/hotspot/user/profile/set`; `None` leaves a field as it is, `Some("")`
+/// clears a text field (e.g. removes the `on-login` script).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HotspotProfileUpdate {
+    pub name: Option<String>,
+    pub rate_limit: Option<String>,
+    pub shared_users: Option<u32>,
+    /// Zero means no limit.
+    pub session_timeout: Option<Duration>,
+    /// Zero means `none`.
+    pub idle_timeout: Option<Duration>,
+    pub address_pool: Option<String>,
+    pub on_login: Option<String>,
+    pub on_logout: Option<String>,
+}
+
+impl HotspotProfileUpdate {
+    /// The `set` command for the profile `id`.
+    pub fn to_command(&self, id: &ItemId) -> Command {
+        Command::new(format!("{PROFILE}/set"))
+            .id(id.as_str())
+            .attr_opt("name", self.name.as_deref())
+            .attr_opt("rate-limit", self.rate_limit.as_deref())
+            .attr_opt("shared-users", self.shared_users.map(|n| n.to_string()))
+            .attr_opt("session-timeout", self.session_timeout.map(format_duration))
+            .attr_opt("idle-timeout", self.idle_timeout.map(timeout_text))
+            .attr_opt("address-pool", self.address_pool.as_deref())
+            .attr_opt("on-login", self.on_login.as_deref())
+            .attr_opt("on-logout", self.on_logout.as_deref())
     }
 }
 
@@ -262,18 +345,22 @@ impl HotspotProfiles<'_> {
         list(self.0, cmd, |r| HotspotUserProfile::from_row(&r)).await
     }
 
-    /// Adds a profile with an optional rate limit (`rx/tx`, e.g. `512k/2M`).
-    pub async fn add(
-        &self,
-        name: &str,
-        rate_limit: Option<&str>,
-        shared_users: Option<u32>,
-    ) -> Result<ItemId, Error> {
-        let cmd = Command::new(format!("{PROFILE}/add"))
-            .attr("name", name)
-            .attr_opt("rate-limit", rate_limit)
-            .attr_opt("shared-users", shared_users.map(|n| n.to_string()));
-        add(self.0, cmd).await
+    /// The profile with this name, if any.
+    pub async fn get_by_name(&self, name: &str) -> Result<Option<HotspotUserProfile>, Error> {
+        by_name(self.0, PROFILE, "name", name, |r| {
+            HotspotUserProfile::from_row(&r)
+        })
+        .await
+    }
+
+    /// Adds a profile; fails with [`crate::TrapKind::AlreadyExists`] if the name is taken.
+    pub async fn add(&self, profile: &NewHotspotProfile) -> Result<ItemId, Error> {
+        add(self.0, profile.to_command()).await
+    }
+
+    /// Changes some fields of a profile.
+    pub async fn update(&self, id: &ItemId, u: &HotspotProfileUpdate) -> Result<(), Error> {
+        exec(self.0, u.to_command(id)).await
     }
 
     /// Removes a profile.

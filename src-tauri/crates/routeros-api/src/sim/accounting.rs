@@ -2,11 +2,15 @@
 
 use std::time::Duration;
 
+use super::script::{self, Value};
 use super::state::{Item, Router, SimTrap};
 use crate::parse::{format_date_time, format_duration};
 
 const HS_USER: &str = "/ip/hotspot/user";
 const HS_ACTIVE: &str = "/ip/hotspot/active";
+const HS_PROFILE: &str = "/ip/hotspot/user/profile";
+/// The interface the simulated hotspot server runs on (`$interface` in `on-login`).
+const HOTSPOT_INTERFACE: &str = "bridge-hotspot";
 const PPP_SECRET: &str = "/ppp/secret";
 const PPP_ACTIVE: &str = "/ppp/active";
 const IFACE: &str = "/interface";
@@ -27,26 +31,61 @@ fn bump(router: &mut Router, path: &'static str, pos: usize, deltas: &[(&'static
     }
 }
 
-/// Logs a hotspot user in (as the captive portal would). Returns the session id.
+/// Logs a hotspot user in (as the captive portal would) and runs the profile's `on-login`.
+/// Refused, with the text of the hotspot's status page, when the user is disabled, has used
+/// up `limit-uptime` or a byte limit, or already has `shared-users` sessions. Returns the
+/// session id.
 pub(crate) fn hotspot_login(
     router: &mut Router,
     user: &str,
     address: &str,
     mac: &str,
 ) -> Result<u32, SimTrap> {
+    let refuse = |m: String| SimTrap::new(None, m);
     let users = router
         .table(HS_USER)
-        .ok_or_else(|| SimTrap::new(None, "no hotspot"))?;
+        .ok_or_else(|| refuse("no hotspot".into()))?;
     let pos = users
         .find_by("name", user.as_bytes())
-        .ok_or_else(|| SimTrap::new(None, "no such user"))?;
-    let u = &users.items[pos];
+        .ok_or_else(|| refuse("invalid username or password".into()))?;
+    let u = users.items[pos].clone();
     if u.get("disabled") == Some(b"true") {
-        return Err(SimTrap::new(None, "user is disabled"));
+        return Err(refuse("user is disabled".into()));
     }
-    let left = u
-        .get("limit-uptime")
-        .map(|_| u.get_duration("limit-uptime"));
+    let limit = u.get_duration("limit-uptime");
+    if !limit.is_zero() && u.get_duration("uptime") >= limit {
+        return Err(refuse(format!("user {user} has reached uptime limit")));
+    }
+    let (bytes_in, bytes_out) = (u.get_u64("bytes-in"), u.get_u64("bytes-out"));
+    let over = |key: &str, used: u64| {
+        let l = u.get_u64(key);
+        l > 0 && used >= l
+    };
+    if over("limit-bytes-total", bytes_in + bytes_out)
+        || over("limit-bytes-in", bytes_in)
+        || over("limit-bytes-out", bytes_out)
+    {
+        return Err(refuse(format!("user {user} has reached traffic limit")));
+    }
+    let profile = u
+        .get("profile")
+        .and_then(|p| {
+            let t = router.table(HS_PROFILE)?;
+            t.find_by("name", p).map(|i| t.items[i].clone())
+        })
+        .ok_or_else(|| refuse("configuration error (no such user profile)".into()))?;
+    let shared = profile.get_u64("shared-users");
+    let sessions = router.table(HS_ACTIVE).map_or(0, |t| {
+        t.items
+            .iter()
+            .filter(|i| i.get("user") == Some(user.as_bytes()))
+            .count()
+    });
+    if shared > 0 && sessions as u64 >= shared {
+        return Err(refuse(format!(
+            "no more sessions are allowed for user {user}"
+        )));
+    }
     let mut attrs = vec![
         ("server", b"hotspot1".to_vec()),
         ("user", user.as_bytes().to_vec()),
@@ -54,11 +93,23 @@ pub(crate) fn hotspot_login(
         ("mac-address", mac.as_bytes().to_vec()),
         ("login-by", b"http-chap".to_vec()),
     ];
-    if let Some(limit) = left {
+    if !limit.is_zero() {
         let rest = limit.saturating_sub(u.get_duration("uptime"));
         attrs.push(("session-time-left", format_duration(rest).into_bytes()));
     }
-    Ok(insert_session(router, HS_ACTIVE, attrs))
+    let id = insert_session(router, HS_ACTIVE, attrs);
+    let source = profile.text("on-login").unwrap_or_default();
+    let vars = [
+        ("user", Value::Str(user.to_owned())),
+        ("username", Value::Str(user.to_owned())),
+        ("address", Value::Str(address.to_owned())),
+        ("mac-address", Value::Str(mac.to_owned())),
+        ("interface", Value::Str(HOTSPOT_INTERFACE.to_owned())),
+    ];
+    // As on RouterOS, a failing on-login script is logged and the user stays logged in.
+    let origin = format!("hotspot on-login ({user})");
+    let _ = script::run_logged(router, &source, &origin, &vars);
+    Ok(id)
 }
 
 fn insert_session(
@@ -245,8 +296,8 @@ pub(crate) fn ppp_traffic(router: &mut Router, name: &str, rx: u64, tx: u64) -> 
     true
 }
 
-/// Time passes: uptimes grow and limits are enforced.
-pub(crate) fn advance(router: &mut Router, by: Duration) {
+/// Time passes without any scheduler being due: uptimes grow and limits are enforced.
+pub(crate) fn step(router: &mut Router, by: Duration) {
     router.uptime += by;
     router.clock += chrono::Duration::from_std(by).unwrap_or_default();
     for path in [HS_ACTIVE, PPP_ACTIVE] {
@@ -333,8 +384,8 @@ pub(crate) fn reset_counters(router: &mut Router, ids: &[u8]) -> Result<(), SimT
     Ok(())
 }
 
-/// A reboot: sessions and dynamic interfaces vanish, uptime restarts.
-pub(crate) fn reboot(router: &mut Router) {
+/// The router goes down: sessions and dynamic interfaces vanish.
+pub(crate) fn shut_down(router: &mut Router) {
     for path in [HS_ACTIVE, PPP_ACTIVE] {
         if let Some(t) = router.table_mut(path) {
             t.items.clear();
@@ -352,5 +403,12 @@ pub(crate) fn reboot(router: &mut Router) {
             t.remove_at(p);
         }
     }
-    router.uptime = Duration::ZERO;
+}
+
+/// `remove` of resolved ids, with the bookkeeping a removed session needs.
+pub(crate) fn remove_items(router: &mut Router, path: &str, ids: &[u32]) -> Result<(), SimTrap> {
+    for item in router.remove_ids(path, ids)? {
+        on_removed(router, path, item);
+    }
+    Ok(())
 }

@@ -2,7 +2,9 @@
 
 use super::accounting;
 use super::query;
+use super::schema::SINGLETONS;
 use super::state::{id_text, no_such_command, Item, Router, SimTrap};
+use super::system;
 use crate::parse::{format_date_time, format_duration};
 use crate::proto::{Sentence, Word};
 
@@ -161,7 +163,7 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
         Some((m, v)) => (m, v),
         None => ("", req.command.as_str()),
     };
-    if read_only && (WRITE_VERBS.contains(&verb) || (menu == "/system/identity" && verb == "set")) {
+    if read_only && (WRITE_VERBS.contains(&verb) || (SINGLETONS.contains(&menu) && verb == "set")) {
         let msg = router.suffix("not enough permissions", 9);
         return Outcome::Replies(trap_words(&SimTrap::new(None, msg)));
     }
@@ -180,11 +182,35 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
             let row = vec![b"!re".to_vec(), attr_word("name", &router.identity)];
             return Outcome::Replies(vec![row, done()]);
         }
-        ("/system/identity", "set") => {
-            if let Some(name) = req.attr("name") {
-                router.identity = name.to_vec();
+        ("/system/clock", "print" | "getall") => {
+            let mut row = vec![b"!re".to_vec()];
+            let props = proplist(req);
+            for (k, v) in system::fields(router, menu) {
+                if props.as_ref().is_none_or(|p| p.iter().any(|x| x == k)) {
+                    row.push(attr_word(k, v.text(",").as_bytes()));
+                }
             }
-            return Outcome::Replies(vec![done()]);
+            return Outcome::Replies(vec![row, done()]);
+        }
+        (m, "get") if SINGLETONS.contains(&m) => {
+            let name = String::from_utf8_lossy(req.attr("value-name").unwrap_or_default());
+            let found = system::fields(router, menu)
+                .into_iter()
+                .find(|(k, _)| *k == name);
+            return Outcome::Replies(match found {
+                Some((_, v)) => vec![vec![
+                    b"!done".to_vec(),
+                    attr_word("ret", v.text(",").as_bytes()),
+                ]],
+                None => trap_words(&SimTrap::new(Some(1), format!("no such property {name}"))),
+            });
+        }
+        ("/system/identity" | "/system/clock", "set") => {
+            let attrs = req.data_attrs();
+            return Outcome::Replies(match system::set(router, menu, &attrs) {
+                Ok(()) => vec![done()],
+                Err(t) => trap_words(&t),
+            });
         }
         ("/interface", "monitor-traffic") => {
             let iface =
@@ -208,7 +234,7 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
         let known = super::schema::TABLES
             .iter()
             .any(|s| s.path.starts_with(&format!("{menu}/")))
-            || ["/system/resource", "/system/identity"].contains(&menu);
+            || SINGLETONS.contains(&menu);
         let message = if known {
             "no such command"
         } else {
@@ -232,6 +258,7 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
                 attr_word("ret", id_text(id).as_bytes()),
             ]]
         }),
+        "get" => get(router, menu, req),
         "set" if schema.can_set => match req.ids() {
             Some(ids) => router
                 .set(menu, ids, &req.data_attrs())
@@ -247,12 +274,10 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
             None => Err(SimTrap::new(Some(1), "missing value(s) of argument(s) .id")),
         },
         "remove" if schema.can_remove => match req.ids() {
-            Some(ids) => router.remove(menu, ids).map(|removed| {
-                for item in removed {
-                    accounting::on_removed(router, menu, item);
-                }
-                vec![done()]
-            }),
+            Some(ids) => router
+                .resolve(menu, ids)
+                .and_then(|ids| accounting::remove_items(router, menu, &ids))
+                .map(|()| vec![done()]),
             None => Err(SimTrap::new(Some(1), "missing value(s) of argument(s) .id")),
         },
         "reset-counters" if menu == "/ip/hotspot/user" => match req.ids() {
@@ -262,6 +287,35 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
         _ => Err(no_such_command()),
     };
     Outcome::Replies(result.unwrap_or_else(|t| trap_words(&t)))
+}
+
+/// `get =.id=… =value-name=…` on a table: the value in `=ret=`.
+fn get(router: &Router, menu: &str, req: &Request) -> Result<Vec<Words>, SimTrap> {
+    let missing = |k: &str| SimTrap::new(Some(1), format!("missing value(s) of argument(s) {k}"));
+    let ids = req
+        .ids()
+        .or_else(|| req.attr("number"))
+        .ok_or_else(|| missing(".id"))?;
+    let key = req
+        .attr("value-name")
+        .ok_or_else(|| missing("value-name"))?;
+    let table = router.table(menu).ok_or_else(no_such_command)?;
+    let pos = table.find(ids).ok_or_else(|| router.no_such_item())?;
+    let item = &table.items[pos];
+    let value = if key == b".id" {
+        Some(id_text(item.id).into_bytes())
+    } else {
+        let key = String::from_utf8_lossy(key);
+        if table.schema.prop(&key).is_none() {
+            return Err(SimTrap::new(Some(1), format!("no such property {key}")));
+        }
+        item.get(&key).map(<[u8]>::to_vec)
+    };
+    let mut done = vec![b"!done".to_vec()];
+    if let Some(v) = value {
+        done.push(attr_word("ret", &v));
+    }
+    Ok(vec![done])
 }
 
 fn print(router: &Router, menu: &str, req: &Request) -> Vec<Words> {

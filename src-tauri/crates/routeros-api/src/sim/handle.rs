@@ -6,7 +6,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDateTime;
+
 use super::accounting;
+use super::scheduler;
+use super::script::{self, Value};
 use super::server::{lock, Shared};
 use super::state::{id_text, Item, Router};
 use super::{Faults, SimTls};
@@ -35,6 +39,16 @@ impl std::fmt::Debug for SimHandle {
 
 /// One item as text pairs (for assertions and the demo).
 pub type SimItem = BTreeMap<String, String>;
+
+/// A `/log` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimLogEntry {
+    /// In the router's date-time format.
+    pub time: String,
+    /// `script,info`, `script,error`, …
+    pub topics: String,
+    pub message: String,
+}
 
 fn to_map(item: &Item) -> SimItem {
     let mut m: SimItem = item
@@ -130,19 +144,36 @@ impl SimHandle {
         self.shared.connections_total.load(Ordering::Relaxed)
     }
 
-    /// Reboots: every session is cut, active users vanish, uptime restarts; new connections
-    /// are refused for `downtime`.
+    /// Reboots: every session is cut, active users vanish, uptime restarts, `:global`s are
+    /// gone and `start-time=startup` schedulers run; new connections are refused for
+    /// `downtime` (real time; the simulated clock does not move).
     pub fn reboot(&self, downtime: Duration) {
         *lock(&self.shared.down_until) = Some(Instant::now() + downtime);
-        {
-            let mut gen = lock(&self.shared.generation);
-            gen.cancel();
-            *gen = tokio_util::sync::CancellationToken::new();
-        }
-        accounting::reboot(&mut self.router());
+        self.cut_connections();
+        scheduler::reboot(&mut self.router());
     }
 
-    /// Logs a hotspot user in, as the captive portal would. Returns the active-session id.
+    /// The router is off for `off` of simulated time: API connections and hotspot/PPP
+    /// sessions are cut, the clock moves on and no scheduler runs meanwhile (RouterOS does
+    /// not catch up: afterwards each waits for its next slot after the boot). Then it boots
+    /// as in [`SimHandle::reboot`] and accepts connections again at once.
+    pub fn power_off_for(&self, off: Duration) {
+        self.cut_connections();
+        scheduler::power_off_for(&mut self.router(), off);
+    }
+
+    fn cut_connections(&self) {
+        let mut gen = lock(&self.shared.generation);
+        gen.cancel();
+        *gen = tokio_util::sync::CancellationToken::new();
+    }
+
+    /// Logs a hotspot user in, as the captive portal would, and runs the user profile's
+    /// `on-login` script (with `$user`, `$username`, `$address`, `$"mac-address"`,
+    /// `$interface`; a failing script is logged, the login stands). Refused like the status
+    /// page refuses: `user <name> has reached uptime limit` / `traffic limit`, `no more
+    /// sessions are allowed for user <name>` (profile `shared-users`). Returns the
+    /// active-session id.
     pub fn hotspot_login(&self, user: &str, address: &str, mac: &str) -> Result<String, SimError> {
         accounting::hotspot_login(&mut self.router(), user, address, mac)
             .map(id_text)
@@ -188,9 +219,37 @@ impl SimHandle {
             .insert(interface.to_owned(), (rx_bps, tx_bps));
     }
 
-    /// Lets simulated time pass: uptimes grow and limits log users out.
+    /// Lets simulated time pass: uptimes grow, limits log users out, and schedulers that
+    /// come due run in order, each with the clock showing its moment.
     pub fn advance(&self, by: Duration) {
-        accounting::advance(&mut self.router(), by);
+        scheduler::advance(&mut self.router(), by);
+    }
+
+    /// The router's clock (`/system/clock`).
+    pub fn clock(&self) -> NaiveDateTime {
+        self.router().clock
+    }
+
+    /// Runs a script as from the terminal (variables `vars` predefined). Unlike scripts the
+    /// router starts itself, a failure is returned, not logged.
+    pub fn run_script(&self, source: &str, vars: &[(&str, &str)]) -> Result<(), SimError> {
+        let vars: Vec<(&str, Value)> = vars
+            .iter()
+            .map(|(k, v)| (*k, Value::Str((*v).to_owned())))
+            .collect();
+        script::run(&mut self.router(), source, &vars).map_err(|e| SimError(e.message))
+    }
+
+    /// `/log`, oldest first: `:log` lines and failed scripts (`script,error`).
+    pub fn log(&self) -> Vec<SimLogEntry> {
+        self.items("/log")
+            .into_iter()
+            .map(|mut m| SimLogEntry {
+                time: m.remove("time").unwrap_or_default(),
+                topics: m.remove("topics").unwrap_or_default(),
+                message: m.remove("message").unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// Adds `count` hotspot users named `{prefix}{n}` directly (fast set-up for benchmarks).

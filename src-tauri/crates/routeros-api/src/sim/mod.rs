@@ -1,9 +1,10 @@
 //! A RouterOS API server that stands in for a router in tests, benchmarks and the demo.
 //!
 //! It speaks the same wire protocol (both login methods, `.tag`, `!empty`, the query stack,
-//! `listen`, `/cancel`, `/quit`) over TCP or TLS, keeps state for the hotspot, PPP, system and
-//! interface menus, and can be told to misbehave (latency, dropped connections, slow logins,
-//! session limits, random traps).
+//! `listen`, `/cancel`, `/quit`) over TCP or TLS, keeps state for the hotspot, PPP, system,
+//! scheduler and interface menus, runs RouterOS scripts (profile `on-login`, scheduler
+//! `on-event`) as simulated time passes, and can be told to misbehave (latency, dropped
+//! connections, slow logins, session limits, random traps).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -19,10 +20,13 @@ mod cli;
 mod exec;
 mod handle;
 mod query;
+mod scheduler;
 mod schema;
+mod script;
 mod server;
 mod session;
 mod state;
+mod system;
 mod tls;
 mod version;
 
@@ -30,7 +34,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use cli::{run, run_cli, SimArgs};
-pub use handle::{SimError, SimHandle};
+pub use handle::{SimError, SimHandle, SimItem, SimLogEntry};
 pub use version::SimVersion;
 
 /// Entry point of the simulator.

@@ -18,6 +18,12 @@ pub(crate) enum Ty {
     TimeOrNone,
     /// An IPv4 address.
     Ip,
+    /// A date, printed in the version's format (`nov/28/2026` or `2026-11-28`).
+    Date,
+    /// `HH:MM:SS` or `startup` (scheduler `start-time`).
+    StartTime,
+    /// A comma-separated list of script policies.
+    Policy,
 }
 
 #[derive(Debug)]
@@ -318,8 +324,69 @@ pub(crate) static INTERFACE: Schema = Schema {
     ],
 };
 
+/// Script policies a scheduler may hold.
+pub(crate) const POLICIES: [&str; 11] = [
+    "ftp",
+    "reboot",
+    "read",
+    "write",
+    "policy",
+    "test",
+    "password",
+    "sniff",
+    "sensitive",
+    "romon",
+    "dude",
+];
+
+pub(crate) static SCHEDULER: Schema = Schema {
+    path: "/system/scheduler",
+    props: &[
+        w("name", Str, None),
+        w("start-date", Date, None),
+        w("start-time", StartTime, None),
+        w("interval", Time, Some("0s")),
+        w("on-event", Str, Some("")),
+        r("owner", Str, None),
+        w(
+            "policy",
+            Policy,
+            Some("ftp,reboot,read,write,policy,test,password,sniff,sensitive,romon"),
+        ),
+        r("run-count", Int, Some("0")),
+        r("next-run", Str, None),
+        w("disabled", Bool, Some("false")),
+        w("comment", Str, None),
+    ],
+    unique: Some(("name", "failure: item with such name already exists")),
+    refs: &[],
+    can_add: true,
+    can_set: true,
+    can_remove: true,
+    builtins: &[],
+};
+
+/// `/log`: what scripts (and the simulator) logged, oldest first.
+pub(crate) static LOG: Schema = Schema {
+    path: "/log",
+    props: &[
+        r("time", Str, None),
+        r("topics", Str, None),
+        r("message", Str, None),
+    ],
+    unique: None,
+    refs: &[],
+    can_add: false,
+    can_set: false,
+    can_remove: false,
+    builtins: &[],
+};
+
+/// Menus without items (one row, no `.id`), answered by `print` and `get`.
+pub(crate) const SINGLETONS: [&str; 3] = ["/system/clock", "/system/identity", "/system/resource"];
+
 /// All tables, in the order they are created.
-pub(crate) static TABLES: [&Schema; 7] = [
+pub(crate) static TABLES: [&Schema; 9] = [
     &HOTSPOT_PROFILE,
     &HOTSPOT_USER,
     &HOTSPOT_ACTIVE,
@@ -327,4 +394,6 @@ pub(crate) static TABLES: [&Schema; 7] = [
     &PPP_SECRET,
     &PPP_ACTIVE,
     &INTERFACE,
+    &SCHEDULER,
+    &LOG,
 ];

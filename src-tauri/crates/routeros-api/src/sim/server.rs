@@ -65,8 +65,10 @@ pub(crate) async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
     let clock = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
         .and_then(|d| d.and_hms_opt(8, 0, 0))
         .unwrap_or_default();
+    let mut router = Router::new(config.version, clock);
+    router.owner = config.username.clone();
     let shared = Arc::new(Shared {
-        router: Mutex::new(Router::new(config.version, clock)),
+        router: Mutex::new(router),
         faults: Mutex::new(config.faults.clone()),
         drop_after: AtomicI64::new(-1),
         sessions: AtomicUsize::new(0),

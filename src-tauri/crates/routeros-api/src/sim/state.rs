@@ -4,12 +4,14 @@ use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, NaiveTime};
 use tokio::sync::broadcast;
 
-use super::schema::{Access, Schema, Ty, TABLES};
+use super::scheduler;
+use super::schema::{Access, Schema, Ty, POLICIES, SCHEDULER, TABLES};
+use super::script::Value;
 use super::version::SimVersion;
-use crate::parse::{format_duration, parse_duration};
+use crate::parse::{format_date, format_duration, parse_date, parse_duration};
 
 /// A `!trap` the simulator answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,16 @@ impl Item {
         let pos = self.props.iter().position(|(k, _)| order(k) > order(key));
         self.props
             .insert(pos.unwrap_or(self.props.len()), (key, value));
+    }
+
+    pub fn unset(&mut self, key: &str) {
+        self.props.retain(|(k, _)| *k != key);
+    }
+
+    /// A property as text (lossy), for scripts and the scheduler.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
     }
 
     pub fn get_u64(&self, key: &str) -> u64 {
@@ -194,6 +206,16 @@ pub(crate) struct Router {
     pub next_session: u32,
     /// Per-interface traffic rate (rx, tx) in bits per second for `monitor-traffic`.
     pub rates: HashMap<String, (u64, u64)>,
+    /// `/system/clock` `time-zone-name`.
+    pub time_zone: String,
+    /// The user that owns what is added (the API admin).
+    pub owner: String,
+    /// When the router last booted (the anchor of `start-time=startup`).
+    pub booted_at: NaiveDateTime,
+    /// Exact next run of each scheduler item (the printed `next-run` is rounded to seconds).
+    pub next_runs: HashMap<u32, NaiveDateTime>,
+    /// `:global` variables; they live until the next reboot.
+    pub globals: HashMap<String, Value>,
 }
 
 impl Router {
@@ -208,6 +230,11 @@ impl Router {
             changes,
             next_session: 0x8100_0001,
             rates: HashMap::new(),
+            time_zone: "Asia/Jakarta".into(),
+            owner: "admin".into(),
+            booted_at: clock,
+            next_runs: HashMap::new(),
+            globals: HashMap::new(),
         }
     }
 
@@ -236,7 +263,7 @@ impl Router {
         SimTrap::new(None, self.suffix("no such item", 4))
     }
 
-    fn unknown_parameter(&self, name: &str) -> SimTrap {
+    pub fn unknown_parameter(&self, name: &str) -> SimTrap {
         if self.version.major >= 7 {
             SimTrap::new(None, format!("unknown parameter {name}"))
         } else {
@@ -283,6 +310,33 @@ impl Router {
             Ty::Ip => {
                 text.parse::<Ipv4Addr>().map_err(|_| invalid())?;
                 value.to_vec()
+            }
+            Ty::Date => {
+                // Before 7.10 only `nov/28/2026` is understood; later releases print ISO dates
+                // and still read the old form.
+                if !self.version.iso_dates() && !text.contains('/') {
+                    return Err(invalid());
+                }
+                let date = parse_date(text).map_err(|_| invalid())?;
+                format_date(date, self.version.iso_dates()).into_bytes()
+            }
+            Ty::StartTime if text == "startup" => b"startup".to_vec(),
+            Ty::StartTime => NaiveTime::parse_from_str(text, "%H:%M:%S")
+                .map_err(|_| invalid())?
+                .format("%H:%M:%S")
+                .to_string()
+                .into_bytes(),
+            Ty::Policy => {
+                let wanted: Vec<&str> = text.split(',').map(str::trim).collect();
+                if wanted.iter().any(|p| !POLICIES.contains(p)) {
+                    return Err(invalid());
+                }
+                let canonical: Vec<&str> = POLICIES
+                    .iter()
+                    .copied()
+                    .filter(|p| wanted.contains(p))
+                    .collect();
+                canonical.join(",").into_bytes()
             }
         };
         for (ref_prop, menu) in schema.refs {
@@ -336,11 +390,24 @@ impl Router {
                 return Err(SimTrap::new(None, message));
             }
         }
+        if schema.path == SCHEDULER.path {
+            scheduler::fill_defaults(self, &mut item);
+        }
         let table = self.table_mut(path).ok_or_else(no_such_command)?;
-        let id = table.insert(item.clone());
-        item.id = id;
-        self.announce(schema.path, id, Some(item));
+        let id = table.insert(item);
+        if schema.path == SCHEDULER.path {
+            scheduler::reschedule(self, id);
+        }
+        self.announce_current(schema, id);
         Ok(id)
+    }
+
+    /// Announces the stored state of an item.
+    fn announce_current(&self, schema: &'static Schema, id: u32) {
+        let snapshot = self
+            .table(schema.path)
+            .and_then(|t| t.position(id).map(|p| t.items[p].clone()));
+        self.announce(schema.path, id, snapshot);
     }
 
     /// Resolves a comma-separated `.id` / `numbers` list to positions.
@@ -356,23 +423,37 @@ impl Router {
             .collect()
     }
 
-    /// `set` on every id in `ids`.
+    /// `set` on every id in a comma-separated `.id` list.
     pub fn set(
         &mut self,
         path: &str,
         ids: &[u8],
         attrs: &[(String, Vec<u8>)],
     ) -> Result<(), SimTrap> {
+        let targets = self.resolve(path, ids)?;
+        self.set_ids(path, &targets, attrs)
+    }
+
+    /// `set` on resolved ids (nothing happens for an empty list).
+    pub fn set_ids(
+        &mut self,
+        path: &str,
+        targets: &[u32],
+        attrs: &[(String, Vec<u8>)],
+    ) -> Result<(), SimTrap> {
         let schema = self
             .table(path)
             .map(|t| t.schema)
             .ok_or_else(no_such_command)?;
-        let targets = self.resolve(path, ids)?;
         let mut props = Vec::with_capacity(attrs.len());
         for (k, v) in attrs {
             props.push(self.normalise(schema, k, v)?);
         }
-        for id in targets {
+        let timing = schema.path == SCHEDULER.path
+            && props
+                .iter()
+                .any(|(k, _)| ["start-date", "start-time", "interval", "disabled"].contains(k));
+        for &id in targets {
             let table = self.table_mut(path).ok_or_else(no_such_command)?;
             let pos = table
                 .position(id)
@@ -390,20 +471,21 @@ impl Router {
             for (k, v) in &props {
                 item.set(schema, k, v.clone());
             }
-            let snapshot = item.clone();
-            self.announce(schema.path, id, Some(snapshot));
+            if timing {
+                scheduler::reschedule(self, id);
+            }
+            self.announce_current(schema, id);
         }
         Ok(())
     }
 
-    /// `remove` on every id in `ids`, returning the removed items.
-    pub fn remove(&mut self, path: &str, ids: &[u8]) -> Result<Vec<Item>, SimTrap> {
-        let targets = self.resolve(path, ids)?;
-        let schema = self
-            .table(path)
-            .map(|t| t.schema)
-            .ok_or_else(no_such_command)?;
+    /// `remove` on resolved ids (nothing happens for an empty list).
+    pub fn remove_ids(&mut self, path: &str, targets: &[u32]) -> Result<Vec<Item>, SimTrap> {
         let table = self.table(path).ok_or_else(no_such_command)?;
+        let schema = table.schema;
+        if !schema.can_remove {
+            return Err(no_such_command());
+        }
         if targets
             .iter()
             .any(|id| table.position(*id).is_some_and(|p| table.items[p].builtin))
@@ -411,10 +493,13 @@ impl Router {
             return Err(SimTrap::new(None, "failure: can not remove default item"));
         }
         let mut removed = Vec::new();
-        for id in targets {
+        for &id in targets {
             let table = self.table_mut(path).ok_or_else(no_such_command)?;
             if let Some(pos) = table.position(id) {
                 removed.push(table.remove_at(pos));
+                if schema.path == SCHEDULER.path {
+                    self.next_runs.remove(&id);
+                }
                 self.announce(schema.path, id, None);
             }
         }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use routeros_api::hotspot::{HotspotUserUpdate, NewHotspotUser};
+use routeros_api::hotspot::{HotspotUserUpdate, NewHotspotProfile, NewHotspotUser};
 use routeros_api::ppp::{NewPppSecret, PppSecretUpdate};
 use routeros_api::sim::SimVersion;
 use routeros_api::TrapKind;
@@ -14,7 +14,12 @@ async fn hotspot_vouchers_are_created_updated_limited_and_removed() {
     let sim = sim().await;
     let c = client(&sim).await;
     c.hotspot_profiles()
-        .add("1day", Some("512k/2M"), Some(1))
+        .add(&NewHotspotProfile {
+            name: "1day".into(),
+            rate_limit: Some("512k/2M".into()),
+            shared_users: Some(1),
+            ..Default::default()
+        })
         .await
         .expect("profile");
     let profiles = c.hotspot_profiles().list().await.expect("profiles");

@@ -1,0 +1,347 @@
+use std::collections::HashSet;
+
+use billing_tests::*;
+use routeros_api::sim::SimVersion;
+use serde_json::json;
+
+use super::*;
+
+#[tokio::test]
+async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
+    let (app, sim, router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    assert_eq!(p["router_profile"], "vc-harian-5rb");
+    assert_eq!(p["sync_errors"], json!([]));
+    // The profile is on the router, marked, with the expiry script.
+    let rp = sim
+        .find("/ip/hotspot/user/profile", "vc-harian-5rb")
+        .expect("profile on the router");
+    assert_eq!(rp["rate-limit"], "2M/5M");
+    assert!(rp["on-login"].contains("VOUCHER_SYSTEM|"), "{rp:?}");
+    assert!(rp["on-login"].contains("interval=1d"), "{rp:?}");
+
+    let b = batch(
+        &app,
+        json!({"profile_id": p["id"], "count": 50, "code_length": 8, "prefix": "HS",
+                "separate_password": true}),
+    )
+    .await;
+    assert_eq!(b["status"], "ready", "{b}");
+    assert_eq!(b["router_id"], router.as_str());
+    assert_eq!(b["created_by_name"], OWNER);
+    assert_eq!(b["status_counts"]["unused"], 50);
+
+    let list = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await;
+    assert_eq!(list.len(), 50);
+    let on_router = router_vouchers(&sim);
+    assert_eq!(on_router.len(), 50);
+    let db_codes: HashSet<String> = list
+        .iter()
+        .map(|v| v["code"].as_str().expect("a string").to_owned())
+        .collect();
+    let router_codes: HashSet<String> = on_router.iter().map(|u| u["name"].clone()).collect();
+    assert_eq!(db_codes, router_codes, "both sides hold the same codes");
+    for u in &on_router {
+        let code = &u["name"];
+        assert_eq!(code.len(), 10);
+        assert!(code.starts_with("HS"));
+        assert!(code[2..]
+            .bytes()
+            .all(|c| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&c)));
+        assert_ne!(&u["password"], code, "separate passwords");
+        assert_eq!(u["profile"], "vc-harian-5rb");
+        // The validity also caps the online time on the router.
+        assert_eq!(u["limit-uptime"], "1d");
+        let comment = &u["comment"];
+        assert!(
+            comment.starts_with(&format!(
+                "VOUCHER_SYSTEM|NULL|{}|NULL|2026-11-28|{OWNER}",
+                b["id"].as_str().expect("a string")
+            )),
+            "{comment}"
+        );
+    }
+    assert!(list
+        .iter()
+        .all(|v| v["separate_password"] == true && v["status"] == "unused"));
+
+    // The unique check sees the codes.
+    let taken = list[0]["code"].as_str().expect("a string");
+    let (_, c) = app
+        .call(
+            "GET",
+            &format!("/api/vouchers/unique-check?code={taken}"),
+            None,
+        )
+        .await;
+    assert_eq!(c["available"], false);
+    let (_, c) = app
+        .call("GET", "/api/vouchers/unique-check?code=ZZZZ9999", None)
+        .await;
+    assert_eq!(c["available"], true);
+    let (status, c) = app
+        .call("GET", "/api/vouchers/unique-check?code=a%20b", None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{c}");
+
+    // The router keeps the vouchers' history: it cannot be deleted from under them.
+    let (status, err) = app
+        .call("DELETE", &format!("/api/routers/{router}"), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+}
+
+#[tokio::test]
+async fn bad_batches_are_refused_naming_the_field() {
+    let (app, _sim, _router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    for (body, field) in [
+        (json!({"profile_id": p["id"], "count": 0}), "count"),
+        (json!({"profile_id": p["id"], "count": 10_001}), "count"),
+        (
+            json!({"profile_id": p["id"], "count": 5, "prefix": "A-B"}),
+            "prefix",
+        ),
+        (
+            json!({"profile_id": p["id"], "count": 5, "code_length": 3}),
+            "code_length",
+        ),
+        (
+            json!({"profile_id": p["id"], "count": 2000, "code_length": 4, "charset": "digits"}),
+            "code_length",
+        ),
+        (
+            json!({"profile_id": "00000000-0000-0000-0000-000000000000", "count": 5}),
+            "profile_id",
+        ),
+    ] {
+        let (status, err) = app.call("POST", "/api/vouchers/batch", Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["error"]["field"], field, "{err}");
+    }
+    let (status, err) = app
+        .call(
+            "POST",
+            "/api/voucher-profiles",
+            Some(json!({"name": "Tanpa batas", "price": 1000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .expect("a string")
+        .contains("never ends"));
+    let (_, list) = app.call("GET", "/api/vouchers/batches", None).await;
+    assert_eq!(list["items"], json!([]), "nothing was recorded");
+}
+
+#[tokio::test]
+async fn a_drop_at_voucher_500_of_1000_leaves_nothing_on_either_side() {
+    let (app, sim, _router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    // Before the adds the batch reads the profile, sets it and lists the users (a handful of
+    // sentences); then, around the 500th add, the router's connection dies.
+    sim.drop_after_sentences(5 + 500);
+    let b = batch(&app, json!({"profile_id": p["id"], "count": 1000})).await;
+    assert_eq!(b["status"], "failed", "{b}");
+    let error = b["error"].as_str().expect("a string");
+    // Replies of pipelined adds come back in any order, so the first unconfirmed voucher
+    // is at or before the 501st.
+    let at = b["failed_at"].as_i64().expect("failed_at");
+    assert!((1..=501).contains(&at), "{b}");
+    assert!(error.contains(&format!("voucher {at} of 1000")), "{error}");
+    assert!(error.contains("connection"), "{error}");
+    assert!(error.contains("undone"), "{error}");
+    assert_eq!(b["cleanup_pending"], false);
+    assert_eq!(
+        router_vouchers(&sim).len(),
+        0,
+        "every added user was removed"
+    );
+    let pool = app.pool().await;
+    let n: i64 = sqlx::query_scalar("select count(*) from vouchers")
+        .fetch_one(&pool)
+        .await
+        .expect("it works");
+    assert_eq!(n, 0, "no voucher row survived");
+
+    // The router is fine again: the next batch goes through.
+    let b = batch(&app, json!({"profile_id": p["id"], "count": 10})).await;
+    assert_eq!(b["status"], "ready", "{b}");
+    assert_eq!(router_vouchers(&sim).len(), 10);
+}
+
+#[tokio::test]
+async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
+    let (app, sim, router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    sim.set_latency(std::time::Duration::from_millis(20));
+    let db = app.database_url.clone();
+    let profile_id = p["id"].as_str().expect("a string").to_owned();
+    // A second app process on the same database, on its own runtime: it starts a big batch
+    // and is killed (its runtime torn down) while the users are being written.
+    // (The simulator runs on this test's runtime, so wait for the thread without blocking it.)
+    let batch_id = tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Runtime::new().expect("it works");
+        let id = rt.block_on(async move {
+            let doomed = crate::routers::app_with_real_router_on(&db).await;
+            let (_, tokens) = doomed.login(OWNER, OWNER_PASSWORD).await;
+            *doomed.token.lock().expect("it works") = Some((
+                tokens["access_token"]
+                    .as_str()
+                    .expect("a string")
+                    .to_owned(),
+                billing_domain::Clock::now(&doomed.clock),
+            ));
+            // Each test process has its own keyring namespace: give it the router password.
+            let (status, r) = doomed
+                .call(
+                    "PATCH",
+                    &format!("/api/routers/{router}"),
+                    Some(json!({"password": ""})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{r}");
+            let (status, b) = doomed
+                .call(
+                    "POST",
+                    "/api/vouchers/batch",
+                    Some(json!({"profile_id": profile_id, "count": 3000})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{b}");
+            let id = b["id"].as_str().expect("a string").to_owned();
+            loop {
+                let (_, b) = doomed
+                    .call("GET", &format!("/api/vouchers/batches/{id}"), None)
+                    .await;
+                if b["progress"].as_u64().unwrap_or(0) >= 300 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            std::mem::forget(doomed);
+            id
+        });
+        rt.shutdown_background();
+        id
+    })
+    .await
+    .expect("it works");
+    sim.set_latency(std::time::Duration::ZERO);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        router_vouchers(&sim).len() >= 300,
+        "the crash left users behind"
+    );
+    let (_, b) = app
+        .call("GET", &format!("/api/vouchers/batches/{batch_id}"), None)
+        .await;
+    assert_eq!(b["status"], "creating", "{b}");
+
+    // The next start repairs: the batch is failed, its users leave the router.
+    let report = billing_app::vouchers::monitor::catch_up(&app.ctx())
+        .await
+        .expect("catch up");
+    assert!(report.leftovers_removed >= 300, "{report:?}");
+    assert_eq!(router_vouchers(&sim).len(), 0);
+    let (_, b) = app
+        .call("GET", &format!("/api/vouchers/batches/{batch_id}"), None)
+        .await;
+    assert_eq!(b["status"], "failed", "{b}");
+    assert_eq!(b["cleanup_pending"], false, "{b}");
+    let pool = app.pool().await;
+    let n: i64 = sqlx::query_scalar("select count(*) from vouchers")
+        .fetch_one(&pool)
+        .await
+        .expect("it works");
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn a_batch_prints_as_cards_and_the_templates_are_editable() {
+    let (app, _sim, _router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    let b = batch(&app, json!({"profile_id": p["id"], "count": 12})).await;
+    let id = b["id"].as_str().expect("a string");
+    let token = app.token().await;
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={id}&template=small",
+            app.admin
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("it works");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .expect("it works")
+        .starts_with("text/html"));
+    let html = res.text().await.expect("it works");
+    for v in vouchers(&app, &format!("batch_id={id}")).await {
+        assert!(html.contains(v["code"].as_str().expect("a string")));
+    }
+    assert!(html.contains("Rp"), "prices in rupiah");
+    assert!(html.contains("<svg"), "QR codes");
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/vouchers/print?batch_id={id}&format=pdf",
+            app.admin
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("it works");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.expect("it works").starts_with(b"%PDF"));
+
+    // Templates: a broken one is refused with the reason; a good one is used.
+    let (status, err) = app
+        .call(
+            "PUT",
+            "/api/vouchers/templates/default",
+            Some(json!({"html": "<div>{{code}} <script>alert(1)</script></div>"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, t) = app
+        .call(
+            "PUT",
+            "/api/vouchers/templates/default",
+            Some(json!({"html": "<div class=\"mine\">KODE {{code}} {{price}}</div>"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["custom"], true);
+    let html = app
+        .http
+        .get(format!("{}/api/vouchers/print?batch_id={id}", app.admin))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("it works")
+        .text()
+        .await
+        .expect("it works");
+    assert!(html.contains("class=\"mine\""));
+    let (_, t) = app
+        .call("DELETE", "/api/vouchers/templates/default", None)
+        .await;
+    assert_eq!(t["custom"], false);
+    let (status, _) = app
+        .call(
+            "PUT",
+            "/api/vouchers/print-settings",
+            Some(json!({"hotspot_login_url": "not a url"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

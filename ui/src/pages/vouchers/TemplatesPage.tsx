@@ -1,0 +1,158 @@
+import { Alert, Badge, Button, Code, Group, Stack, Tabs, Text, Textarea, UnstyledButton } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { asApiError } from '../../api/errors';
+import type { ApiError } from '../../api/errors';
+import { PRINT_TEMPLATES, getCardTemplate, resetCardTemplate, saveCardTemplate } from '../../api/voucherPrint';
+import type { CardTemplate, PrintTemplate } from '../../api/voucherPrint';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { FormError } from '../../components/FormError';
+import { LoadState } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { useApi } from '../../lib/useApi';
+
+/** What a card template can show (billing-documents' template fields). */
+const PLACEHOLDERS = ['code', 'password', 'price', 'validity', 'profile', 'qr', 'serial', 'isp', 'logo'] as const;
+
+function Editor({ template, onChanged }: { template: CardTemplate; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const [html, setHtml] = useState(template.html);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    setHtml(template.html);
+    setError(null);
+  }, [template]);
+
+  const insert = (token: string) => {
+    const el = area.current;
+    const start = el?.selectionStart ?? html.length;
+    const end = el?.selectionEnd ?? html.length;
+    setHtml(html.slice(0, start) + token + html.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + token.length, start + token.length);
+    });
+  };
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await saveCardTemplate(template.kind, html);
+      notifications.show({ color: 'green', message: t('vouchers.templates.saved') });
+      onChanged();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="sm">
+      <Group gap="xs">
+        <Badge variant="light" color={template.custom ? 'grape' : 'gray'} data-testid="template-state">
+          {template.custom ? t('vouchers.templates.custom') : t('vouchers.templates.builtin')}
+        </Badge>
+        <Text size="sm" c="dimmed">
+          {t(`vouchers.templates.kind_${template.kind}_hint`)}
+        </Text>
+      </Group>
+      <Stack gap={4}>
+        <Text size="sm" fw={500}>
+          {t('vouchers.templates.placeholders')}
+        </Text>
+        <Group gap={6}>
+          {PLACEHOLDERS.map((p) => (
+            <UnstyledButton key={p} onClick={() => insert(`{{${p}}}`)} aria-label={t('vouchers.templates.insert', { name: p })}>
+              <Code>{`{{${p}}}`}</Code>
+            </UnstyledButton>
+          ))}
+          <UnstyledButton onClick={() => insert('{{#password}}…{{/password}}')} aria-label={t('vouchers.templates.insert', { name: '#password' })}>
+            <Code>{'{{#password}}…{{/password}}'}</Code>
+          </UnstyledButton>
+        </Group>
+        <Text size="xs" c="dimmed">
+          {t('vouchers.templates.placeholders_hint')}
+        </Text>
+      </Stack>
+      <Textarea
+        ref={area}
+        label={t('vouchers.templates.html')}
+        value={html}
+        onChange={(e) => setHtml(e.currentTarget.value)}
+        autosize
+        minRows={14}
+        maxRows={30}
+        spellCheck={false}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+      />
+      <FormError error={error} />
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Button variant="subtle" onClick={() => setHtml(template.builtin_html)} disabled={html === template.builtin_html}>
+            {t('vouchers.templates.start_from_builtin')}
+          </Button>
+          {template.custom && (
+            <ConfirmButton
+              variant="light"
+              color="red"
+              label={t('vouchers.templates.reset')}
+              title={t('vouchers.templates.reset')}
+              message={t('vouchers.templates.reset_confirm')}
+              confirmLabel={t('vouchers.templates.reset')}
+              onConfirm={async () => {
+                await resetCardTemplate(template.kind);
+                notifications.show({ color: 'green', message: t('vouchers.templates.restored') });
+                onChanged();
+              }}
+            />
+          )}
+        </Group>
+        <Button loading={busy} onClick={() => void save()} disabled={html === template.html}>
+          {t('common.save')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function KindPanel({ kind }: { kind: PrintTemplate }) {
+  const template = useApi(() => getCardTemplate(kind), [kind]);
+  return <LoadState state={template}>{(data) => <Editor template={data} onChanged={template.reload} />}</LoadState>;
+}
+
+/** Template cetak: the card markup of each print layout, editable, with a way back to built-in. */
+export function TemplatesPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('kind');
+  const kind: PrintTemplate = (PRINT_TEMPLATES as readonly string[]).includes(requested ?? '') ? (requested as PrintTemplate) : 'default';
+  return (
+    <Stack gap="md">
+      <PageHeader title={t('vouchers.templates.title')} />
+      <Alert variant="light" color="blue">
+        {t('vouchers.templates.intro')}
+      </Alert>
+      <Tabs value={kind} onChange={(v) => setParams(v && v !== 'default' ? { kind: v } : {}, { replace: true })} keepMounted={false}>
+        <Tabs.List mb="md">
+          {PRINT_TEMPLATES.map((k) => (
+            <Tabs.Tab key={k} value={k}>
+              {t(`vouchers.templates.kind_${k}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {PRINT_TEMPLATES.map((k) => (
+          <Tabs.Panel key={k} value={k}>
+            <KindPanel kind={k} />
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </Stack>
+  );
+}
