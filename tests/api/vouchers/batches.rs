@@ -175,63 +175,95 @@ async fn a_drop_at_voucher_500_of_1000_leaves_nothing_on_either_side() {
     assert_eq!(router_vouchers(&sim).len(), 10);
 }
 
+/// Not a test on its own: the app process that `a_process_killed_mid_batch_…` starts as a child
+/// and kills with SIGKILL while it writes a batch. It prints `batch <id>`, then its progress.
 #[tokio::test]
-async fn a_crash_mid_batch_is_repaired_at_the_next_start() {
+#[ignore = "run as a child process by a_process_killed_mid_batch_is_repaired_at_the_next_start"]
+async fn doomed_process_writing_a_batch() {
+    let (Ok(db), Ok(router), Ok(profile_id)) = (
+        std::env::var("MB_DOOMED_DB"),
+        std::env::var("MB_DOOMED_ROUTER"),
+        std::env::var("MB_DOOMED_PROFILE"),
+    ) else {
+        return;
+    };
+    let doomed = crate::routers::app_with_real_router_on(&db).await;
+    let (_, tokens) = doomed.login(OWNER, OWNER_PASSWORD).await;
+    *doomed.token.lock().expect("token slot") = Some((
+        tokens["access_token"].as_str().expect("token").to_owned(),
+        billing_domain::Clock::now(&doomed.clock),
+    ));
+    // Each app has its own keyring namespace: give this one the router password.
+    let (status, r) = doomed
+        .call(
+            "PATCH",
+            &format!("/api/routers/{router}"),
+            Some(json!({"password": ""})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let (status, b) = doomed
+        .call(
+            "POST",
+            "/api/vouchers/batch",
+            Some(json!({"profile_id": profile_id, "count": 3000})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{b}");
+    let id = b["id"].as_str().expect("id").to_owned();
+    println!("batch {id}");
+    loop {
+        let (_, b) = doomed
+            .call("GET", &format!("/api/vouchers/batches/{id}"), None)
+            .await;
+        println!("progress {}", b["progress"].as_u64().unwrap_or(0));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_batch_is_repaired_at_the_next_start() {
+    use tokio::io::AsyncBufReadExt as _;
     let (app, sim, router) = setup(SimVersion::default()).await;
     let p = day_profile(&app).await;
     sim.set_latency(std::time::Duration::from_millis(20));
-    let db = app.database_url.clone();
-    let profile_id = p["id"].as_str().expect("a string").to_owned();
-    // A second app process on the same database, on its own runtime: it starts a big batch
-    // and is killed (its runtime torn down) while the users are being written.
-    // (The simulator runs on this test's runtime, so wait for the thread without blocking it.)
-    let batch_id = tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Runtime::new().expect("it works");
-        let id = rt.block_on(async move {
-            let doomed = crate::routers::app_with_real_router_on(&db).await;
-            let (_, tokens) = doomed.login(OWNER, OWNER_PASSWORD).await;
-            *doomed.token.lock().expect("it works") = Some((
-                tokens["access_token"]
-                    .as_str()
-                    .expect("a string")
-                    .to_owned(),
-                billing_domain::Clock::now(&doomed.clock),
-            ));
-            // Each test process has its own keyring namespace: give it the router password.
-            let (status, r) = doomed
-                .call(
-                    "PATCH",
-                    &format!("/api/routers/{router}"),
-                    Some(json!({"password": ""})),
-                )
-                .await;
-            assert_eq!(status, StatusCode::OK, "{r}");
-            let (status, b) = doomed
-                .call(
-                    "POST",
-                    "/api/vouchers/batch",
-                    Some(json!({"profile_id": profile_id, "count": 3000})),
-                )
-                .await;
-            assert_eq!(status, StatusCode::ACCEPTED, "{b}");
-            let id = b["id"].as_str().expect("a string").to_owned();
-            loop {
-                let (_, b) = doomed
-                    .call("GET", &format!("/api/vouchers/batches/{id}"), None)
-                    .await;
-                if b["progress"].as_u64().unwrap_or(0) >= 300 {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            std::mem::forget(doomed);
-            id
-        });
-        rt.shutdown_background();
-        id
-    })
-    .await
-    .expect("it works");
+    // A second app process on the same database starts a big batch and is killed with
+    // SIGKILL (kill -9) while the users are being written.
+    let mut child = tokio::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "vouchers::batches::doomed_process_writing_a_batch",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("MB_DOOMED_DB", &app.database_url)
+        .env("MB_DOOMED_ROUTER", &router)
+        .env("MB_DOOMED_PROFILE", p["id"].as_str().expect("id"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("child process");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut batch_id = None;
+    while let Some(line) = lines.next_line().await.expect("child output") {
+        // (The test harness prints the test's name on the same line, before the output.)
+        if let Some((_, id)) = line.rsplit_once("batch ") {
+            batch_id = Some(id.trim().to_owned());
+        }
+        let progress: u64 = line
+            .strip_prefix("progress ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if progress >= 300 {
+            break;
+        }
+    }
+    child.start_kill().expect("kill -9");
+    let status = child.wait().await.expect("child ended");
+    assert!(!status.success(), "the child was killed: {status}");
+    let batch_id = batch_id.expect("the child started a batch");
     sim.set_latency(std::time::Duration::ZERO);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(

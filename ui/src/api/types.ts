@@ -109,7 +109,6 @@ export type Reseller = Ok<'/api/resellers', 'get'>['items'][number];
 export type NewReseller = Body<'/api/resellers', 'post'>;
 export type UpdateReseller = Body<'/api/resellers/{id}', 'patch'>;
 export type ResellerLedgerEntry = Ok<'/api/resellers/{id}/ledger', 'get'>['items'][number];
-
 // Health and backups (issue #10).
 export type HealthStatus = Health['status'];
 export type HealthCheck = Health['routers'][number];

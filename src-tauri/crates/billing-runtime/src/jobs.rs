@@ -66,15 +66,6 @@ impl Scheduler {
                 })
             })?)
             .await?;
-        // The daily backup: checked every minute against the time in the backup settings,
-        // so a changed time applies at once and a missed one is caught up.
-        let job_ctx = ctx.clone();
-        sched
-            .add(Job::new_async("20 * * * * *", move |_id, _sched| {
-                let ctx = job_ctx.clone();
-                Box::pin(async move { backup_if_due(&ctx).await })
-            })?)
-            .await?;
         // Vouchers: first logins, usage and expiry every 30 s (never two cycles at once).
         let job_ctx = ctx.clone();
         let busy = std::sync::Arc::new(tokio::sync::Mutex::new(()));
@@ -88,6 +79,15 @@ impl Scheduler {
                     };
                     voucher_monitor(&ctx, false).await;
                 })
+            })?)
+            .await?;
+        // The daily backup: checked every minute against the time in the backup settings,
+        // so a changed time applies at once and a missed one is caught up.
+        let job_ctx = ctx.clone();
+        sched
+            .add(Job::new_async("20 * * * * *", move |_id, _sched| {
+                let ctx = job_ctx.clone();
+                Box::pin(async move { backup_if_due(&ctx).await })
             })?)
             .await?;
         // Housekeeping at 03:17.

@@ -45,6 +45,8 @@ pub enum TemplateError {
     Empty,
     #[error("scripts are not allowed (\"<script\" on line {line})")]
     Script { line: usize },
+    #[error("active content is not allowed (\"{what}\" on line {line}): event handlers, javascript: links, frames and embedded objects")]
+    ActiveContent { what: String, line: usize },
     #[error("unknown placeholder {{{{{name}}}}} on line {line}; known are {KNOWN}")]
     UnknownPlaceholder { name: String, line: usize },
     #[error("\"{{{{\" on line {line} is not closed with \"}}}}\"")]
@@ -74,6 +76,48 @@ pub(crate) struct CardTemplate<'t> {
     pieces: Vec<Piece<'t>>,
 }
 
+/// Where `lower` (a lower-cased template) holds something that runs code when the printed page
+/// opens: an event-handler attribute (`onload=`…; every handler name has 3+ letters after
+/// `on`), a `javascript:` URL, a frame or an object.
+fn active_content(lower: &str) -> Option<(usize, String)> {
+    for tag in [
+        "javascript:",
+        "<iframe",
+        "<frame",
+        "<object",
+        "<embed",
+        "<base",
+        "<meta",
+    ] {
+        if let Some(at) = lower.find(tag) {
+            return Some((at, tag.to_owned()));
+        }
+    }
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while let Some(found) = lower.get(i..).and_then(|t| t.find("on")) {
+        let at = i + found;
+        let before_ok = at > 0
+            && matches!(
+                bytes[at - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'/'
+            );
+        let mut j = at + 2;
+        while j < bytes.len() && bytes[j].is_ascii_lowercase() {
+            j += 1;
+        }
+        let name_len = j - at - 2;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if before_ok && name_len >= 3 && bytes.get(j) == Some(&b'=') {
+            return Some((at, lower.get(at..j).unwrap_or("on…").trim().to_owned()));
+        }
+        i = at + 2;
+    }
+    None
+}
+
 fn line_of(source: &str, at: usize) -> usize {
     source
         .get(..at)
@@ -95,6 +139,12 @@ impl<'t> CardTemplate<'t> {
         }
         if let Some(at) = source.to_ascii_lowercase().find("<script") {
             return Err(TemplateError::Script {
+                line: line_of(source, at),
+            });
+        }
+        if let Some((at, what)) = active_content(&source.to_ascii_lowercase()) {
+            return Err(TemplateError::ActiveContent {
+                what,
                 line: line_of(source, at),
             });
         }
@@ -249,6 +299,33 @@ mod tests {
             out.push_str(&format!("[{field:?}]"));
         });
         out
+    }
+
+    #[test]
+    fn active_content_is_refused_with_its_line() {
+        for (source, what) in [
+            ("<img src=x onerror=alert(1)>{{code}}", "onerror"),
+            ("<div\n  ONLOAD = \"x()\">{{code}}</div>", "onload"),
+            (
+                "<a href=\"JavaScript:alert(1)\">{{code}}</a>",
+                "javascript:",
+            ),
+            ("<iframe src=x></iframe>{{code}}", "<iframe"),
+            ("<object data=x></object>{{code}}", "<object"),
+        ] {
+            match CardTemplate::parse(source) {
+                Err(TemplateError::ActiveContent { what: w, .. }) => {
+                    assert_eq!(w, what, "{source}")
+                }
+                other => panic!("{source}: {other:?}"),
+            }
+        }
+        let err =
+            CardTemplate::parse("<p>{{code}}</p>\n<p onclick='x'>hi</p>").expect_err("handler");
+        assert!(err.to_string().contains("line 2"), "{err}");
+        // Words that merely contain "on" are fine.
+        CardTemplate::parse("<p class=\"onion\">Kode: {{code}} — online 1 jam, one=two</p>")
+            .expect("harmless");
     }
 
     #[test]
