@@ -9,13 +9,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 
 /// Money tables and their money column.
-pub const MONEY_TABLES: [(&str, &str); 6] = [
+pub const MONEY_TABLES: [(&str, &str); 8] = [
     ("invoices", "total"),
     ("invoice_lines", "amount"),
     ("carry_overs", "amount"),
     ("payments", "amount"),
     ("ledger_entries", "delta"),
     ("allocations", "amount"),
+    ("reseller_ledger", "amount"),
+    ("voucher_batches", "price"),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
