@@ -192,6 +192,14 @@ async fn connect(options: PgConnectOptions, settings: &Settings) -> Result<PgPoo
     let pool = PgPoolOptions::new()
         .max_connections(settings.database.max_connections)
         .acquire_timeout(Duration::from_secs(settings.database.connect_timeout_secs))
+        // The activity log's trigger learns from the connection who is acting.
+        .after_connect(|conn, _| Box::pin(billing_app::audit::attribute_connection(conn)))
+        .before_acquire(|conn, _| {
+            Box::pin(async move {
+                billing_app::audit::attribute_connection(conn).await?;
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| classify(e, &target))?;

@@ -47,6 +47,13 @@ pub struct Me {
     pub id: uuid::Uuid,
     pub username: String,
     pub role: String,
+    /// What this role may do (the dashboard shows only these menus; the server decides).
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<billing_app::users::Session>,
 }
 
 /// Logs in with username and password.
@@ -98,7 +105,44 @@ pub async fn logout(
 pub async fn me(AnyUser(user): AnyUser) -> Json<Me> {
     Json(Me {
         id: user.id.0,
+        permissions: super::access::permissions_of(user.role),
         username: user.username,
         role: user.role.as_str().to_owned(),
     })
+}
+
+/// The caller's active login sessions.
+#[utoipa::path(get, operation_id = "list_sessions", path = "/api/auth/sessions", tag = "auth",
+    security(("bearer" = [])), responses((status = 200, body = SessionList)))]
+pub async fn sessions(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<SessionList>, ApiError> {
+    Ok(Json(SessionList {
+        items: billing_app::users::sessions(&state.ctx, &user).await?,
+    }))
+}
+
+/// Ends one of the caller's sessions.
+#[utoipa::path(delete, operation_id = "end_session", path = "/api/auth/sessions/{id}", tag = "auth",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::users::end_session(&state.ctx, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Logs out everywhere: every session ends and every access token stops working.
+#[utoipa::path(post, operation_id = "logout_everywhere", path = "/api/auth/logout-everywhere",
+    tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+pub async fn logout_everywhere(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<StatusCode, ApiError> {
+    billing_app::users::logout_everywhere(&state.ctx, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,9 +1,11 @@
 //! The admin listener: the dashboard (static `ui/dist`) and `/api/*`.
 
+pub mod access;
 pub mod auth;
 pub mod customers;
 pub mod invoices;
 pub mod isolation;
+pub mod logs;
 pub mod monitoring;
 pub mod online;
 pub mod payments;
@@ -15,6 +17,7 @@ pub mod routers;
 pub mod settings;
 pub mod setup;
 pub mod subscriptions;
+pub mod users;
 pub mod vouchers;
 pub mod whatsapp;
 
@@ -36,6 +39,20 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/sessions", get(auth::sessions))
+        .route(
+            "/auth/sessions/{id}",
+            axum::routing::delete(auth::end_session),
+        )
+        .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{id}", axum::routing::patch(users::update))
+        .route(
+            "/admin/users/{id}/password",
+            axum::routing::put(users::reset_password),
+        )
+        .route("/audit", get(logs::audit))
+        .route("/security/events", get(logs::security))
         .route("/monitoring/health", get(monitoring::health))
         .route("/dashboard/summary", get(monitoring::summary))
         .route("/customers", get(customers::list).post(customers::create))
@@ -181,6 +198,11 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             "/settings/business",
             get(settings::get_business).put(settings::put_business),
         )
+        // Every route: authentication, the role's permission, security and activity logs.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorize,
+        ))
         .fallback(api_not_found)
         .with_state(state);
 
