@@ -32,7 +32,8 @@ create trigger audit_log_append_only before update or delete on audit_log
 create trigger audit_log_no_truncate before truncate on audit_log
     for each statement execute function audit_log_refuse_change();
 
--- Secrets and bulky values never reach the log.
+-- Secrets and bulky values never reach the log; bookkeeping columns (updated_at, a user's
+-- last login) are left out, so a change of only those is no change.
 create function audit_redact(doc jsonb) returns jsonb as $$
 declare
     result jsonb := '{}'::jsonb;
@@ -46,7 +47,7 @@ begin
             result := result || jsonb_build_object(item.key, '[redacted]');
         elsif length(item.value::text) > 2000 then
             result := result || jsonb_build_object(item.key, '[omitted]');
-        elsif item.key in ('updated_at') then
+        elsif item.key in ('updated_at', 'last_login_at') then
             continue;
         else
             result := result || jsonb_build_object(item.key, item.value);

@@ -55,6 +55,9 @@ MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBI
 # WhatsApp screen: a session (nothing listens at its address), templates, a queued message, quiet hours.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/whatsapp.test.mjs" || fail "whatsapp browser test failed"
 
+# Users and roles: the users page, a cashier's menus, disabling, the activity and security logs.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/users.test.mjs" || fail "users browser test failed"
+
 # The CLI works while the server runs: it uses the running cluster.
 "$BIN" --data-dir "$DATA" migrate >/dev/null || fail "migrate failed while serve runs"
 echo "pembantu-toko-1" | "$BIN" --data-dir "$DATA" admin create --username kasir >/dev/null \

@@ -1751,6 +1751,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivityEntry: {
+            /** @description `<table>.insert|update|delete`. */
+            action: string;
+            /** Format: uuid */
+            actor_id?: string | null;
+            /** @description `system` for changes made by scheduled jobs. */
+            actor_name?: string | null;
+            after?: Record<string, never> | null;
+            before?: Record<string, never> | null;
+            client_ip?: string | null;
+            entity: string;
+            entity_id?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            occurred_at: string;
+            request?: string | null;
+        };
+        ActivityLog: {
+            items: components["schemas"]["ActivityEntry"][];
+            /** Format: int64 */
+            total: number;
+        };
         AllocationView: {
             /** Format: int64 */
             amount: number;
@@ -2202,6 +2225,21 @@ export interface components {
             password: string;
             username: string;
         };
+        LoginSession: {
+            /** @description The session of the token that asked. */
+            current: boolean;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** Format: date-time */
+            started_at: string;
+        };
+        LoginSessionList: {
+            items: components["schemas"]["LoginSession"][];
+        };
         Me: {
             /** Format: uuid */
             id: string;
@@ -2341,6 +2379,13 @@ export interface components {
             /** @description Their login. */
             username: string;
         };
+        NewStaffUser: {
+            /** @description At least 10 characters. */
+            password: string;
+            /** @description owner (owner only), admin, cashier or technician. */
+            role: string;
+            username: string;
+        };
         NewSubscription: {
             /**
              * Format: int32
@@ -2372,13 +2417,6 @@ export interface components {
             router_id?: string | null;
             /** Format: date */
             start_on: string;
-        };
-        NewUser: {
-            /** @description At least 10 characters. */
-            password: string;
-            /** @description owner (owner only), admin, cashier or technician. */
-            role: string;
-            username: string;
         };
         NewVoucherProfile: {
             active?: boolean | null;
@@ -2704,7 +2742,7 @@ export interface components {
         ResellerList: {
             items: components["schemas"]["Reseller"][];
         };
-        ResetPassword: {
+        ResetPasswordRequest: {
             password: string;
         };
         ReviewDecision: {
@@ -2844,18 +2882,6 @@ export interface components {
             /** @description Any usual Indonesian form; sent to `62…`. */
             to: string;
         };
-        Session: {
-            /** @description The session of the token that asked. */
-            current: boolean;
-            /** Format: date-time */
-            expires_at: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: date-time */
-            last_used_at: string;
-            /** Format: date-time */
-            started_at: string;
-        };
         SessionInput: {
             base_url: string;
             enabled?: boolean | null;
@@ -2935,6 +2961,9 @@ export interface components {
             /** @description owner, admin, cashier, technician or reseller. */
             role: string;
             username: string;
+        };
+        StaffUserList: {
+            items: components["schemas"]["StaffUser"][];
         };
         Subscription: {
             /** Format: int64 */
@@ -3048,7 +3077,7 @@ export interface components {
             password?: string | null;
             phone?: string | null;
         };
-        UpdateUser: {
+        UpdateStaffUser: {
             /** @description Disabling ends the user's sessions and access tokens at once. */
             disabled?: boolean | null;
             role?: string | null;
@@ -3099,9 +3128,6 @@ export interface components {
              * @description Seconds of validity left (`None` without a calendar validity or before first use).
              */
             validity_left_secs?: number | null;
-        };
-        UserList: {
-            items: components["schemas"]["StaffUser"][];
         };
         VoidRequest: {
             reason: string;
@@ -3234,7 +3260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserList"];
+                    "application/json": components["schemas"]["StaffUserList"];
                 };
             };
         };
@@ -3248,7 +3274,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewUser"];
+                "application/json": components["schemas"]["NewStaffUser"];
             };
         };
         responses: {
@@ -3297,7 +3323,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateUser"];
+                "application/json": components["schemas"]["UpdateStaffUser"];
             };
         };
         responses: {
@@ -3354,7 +3380,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResetPassword"];
+                "application/json": components["schemas"]["ResetPasswordRequest"];
             };
         };
         responses: {
@@ -3416,7 +3442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditList"];
+                    "application/json": components["schemas"]["ActivityLog"];
                 };
             };
         };
@@ -3573,7 +3599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionList"];
+                    "application/json": components["schemas"]["LoginSessionList"];
                 };
             };
         };

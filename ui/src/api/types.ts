@@ -109,3 +109,12 @@ export type Reseller = Ok<'/api/resellers', 'get'>['items'][number];
 export type NewReseller = Body<'/api/resellers', 'post'>;
 export type UpdateReseller = Body<'/api/resellers/{id}', 'patch'>;
 export type ResellerLedgerEntry = Ok<'/api/resellers/{id}/ledger', 'get'>['items'][number];
+
+// Users, roles and the logs (issue 9).
+export type UserList = Ok<'/api/admin/users', 'get'>;
+export type StaffUser = UserList['items'][number];
+export type ActivityLog = Ok<'/api/audit', 'get'>;
+export type ActivityEntry = ActivityLog['items'][number];
+export type SecurityEventList = Ok<'/api/security/events', 'get'>;
+export type SecurityEvent = SecurityEventList['items'][number];
+export type SessionList = Ok<'/api/auth/sessions', 'get'>;

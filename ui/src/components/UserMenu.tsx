@@ -2,6 +2,7 @@ import { Button, Menu, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { api } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 
 /** Button with the signed-in username; its menu holds "Log out". */
@@ -12,9 +13,11 @@ export function UserMenu() {
   const [busy, setBusy] = useState(false);
   if (!user) return null;
 
-  const onLogout = async () => {
+  const onLogout = async (everywhere = false) => {
     setBusy(true);
     try {
+      // Every session of this account ends, on every device; then this one signs out too.
+      if (everywhere) await api.POST('/api/auth/logout-everywhere').catch(() => undefined);
       await logout();
     } finally {
       setBusy(false);
@@ -34,6 +37,7 @@ export function UserMenu() {
           <Text size="xs">{t('user.signed_in_as', { name: user.username })}</Text>
         </Menu.Label>
         <Menu.Item onClick={() => void onLogout()}>{t('user.logout')}</Menu.Item>
+        <Menu.Item onClick={() => void onLogout(true)}>{t('user.logout_everywhere')}</Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );

@@ -76,6 +76,7 @@ pub async fn attribute_connection(conn: &mut sqlx::PgConnection) -> Result<(), s
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = ActivityEntry)]
 pub struct AuditEntry {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,

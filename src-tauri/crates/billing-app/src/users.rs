@@ -193,6 +193,7 @@ pub async fn reset_password(
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LoginSession)]
 pub struct Session {
     pub id: Uuid,
     pub started_at: DateTime<Utc>,

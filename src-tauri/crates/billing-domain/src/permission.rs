@@ -53,6 +53,54 @@ pub enum Permission {
     UsersManage,
     AuditRead,
     SecurityRead,
+    /// Make and download backups.
+    BackupsManage,
+    /// Restore a backup over the current data: owner only.
+    BackupsRestore,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 36] = {
+        use Permission as P;
+        [
+            P::DashboardView,
+            P::CustomersRead,
+            P::CustomersWrite,
+            P::BalanceAdjust,
+            P::PlansRead,
+            P::PlansWrite,
+            P::SubscriptionsRead,
+            P::SubscriptionsWrite,
+            P::InvoicesRead,
+            P::InvoicesAdjust,
+            P::BillingRun,
+            P::PaymentsRead,
+            P::PaymentsRecord,
+            P::VouchersRead,
+            P::VouchersSell,
+            P::VouchersRouter,
+            P::VoucherTemplatesWrite,
+            P::ResellersRead,
+            P::ResellersWrite,
+            P::ResellerDeposit,
+            P::RoutersRead,
+            P::RoutersWrite,
+            P::PppoeRead,
+            P::PppoeWrite,
+            P::IsolationRun,
+            P::WhatsappRead,
+            P::WhatsappSend,
+            P::WhatsappManage,
+            P::SettingsRead,
+            P::SettingsWrite,
+            P::GatewaysManage,
+            P::UsersManage,
+            P::AuditRead,
+            P::SecurityRead,
+            P::BackupsManage,
+            P::BackupsRestore,
+        ]
+    };
 }
 
 impl Role {
@@ -61,7 +109,7 @@ impl Role {
         use Permission as P;
         match self {
             Role::Owner => true,
-            Role::Admin => !matches!(permission, P::GatewaysManage),
+            Role::Admin => !matches!(permission, P::GatewaysManage | P::BackupsRestore),
             Role::Cashier => matches!(
                 permission,
                 P::DashboardView

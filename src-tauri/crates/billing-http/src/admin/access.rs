@@ -317,16 +317,11 @@ pub fn route_access(method: &Method, path: &str) -> Option<Access> {
 
 /// Every permission a role holds, for the dashboard's menus (`/api/auth/me`).
 pub fn permissions_of(role: Role) -> Vec<String> {
-    let mut all: Vec<String> = ROUTES
-        .iter()
-        .filter_map(|(_, _, access)| match access {
-            Staff(p) | StaffOrReseller(p) if role.allows(*p) => Some(permission_name(*p)),
-            _ => None,
-        })
-        .collect();
-    all.sort();
-    all.dedup();
-    all
+    P::ALL
+        .into_iter()
+        .filter(|p| role.allows(*p))
+        .map(permission_name)
+        .collect()
 }
 
 pub fn permission_name(p: P) -> String {

@@ -52,6 +52,7 @@ pub struct Me {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LoginSessionList)]
 pub struct SessionList {
     pub items: Vec<billing_app::users::Session>,
 }

@@ -27,6 +27,7 @@ pub struct AuditParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ActivityLog)]
 pub struct AuditList {
     pub items: Vec<AuditEntry>,
     pub total: i64,

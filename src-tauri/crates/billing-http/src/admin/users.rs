@@ -14,11 +14,13 @@ use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StaffUserList)]
 pub struct UserList {
     pub items: Vec<User>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewStaffUser)]
 pub struct NewUser {
     pub username: String,
     /// At least 10 characters.
@@ -28,6 +30,7 @@ pub struct NewUser {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = UpdateStaffUser)]
 pub struct UpdateUser {
     pub role: Option<String>,
     /// Disabling ends the user's sessions and access tokens at once.
@@ -35,6 +38,7 @@ pub struct UpdateUser {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = ResetPasswordRequest)]
 pub struct ResetPassword {
     pub password: String,
 }
