@@ -406,3 +406,63 @@ async fn refused_logins_tokens_and_roles_reach_the_security_log_without_secrets(
     assert!(!text.contains(&cashier), "a whole token was logged");
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn password_guessing_from_one_address_is_slowed_to_429() {
+    let app = spawn_app().await;
+    app.create_owner().await;
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let (status, _) = app.login(&format!("tebak-{i}"), "tebakan-yang-salah").await;
+        statuses.push(status);
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "40 quick guesses were all answered: {statuses:?}"
+    );
+    assert!(statuses[..20]
+        .iter()
+        .all(|s| *s == StatusCode::UNAUTHORIZED));
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scan_of_the_public_listener_finds_no_admin_route() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    let ops = documented_operations(&app).await;
+    let mut found = Vec::new();
+    for (method, path) in &ops {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let res = app
+            .http
+            .request(m, format!("{}{}", app.public, concrete(path)))
+            .bearer_auth(&token)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("send");
+        if !matches!(
+            res.status(),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ) {
+            found.push(format!("{method} {path}: {}", res.status()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "admin routes on the public listener:\n{}",
+        found.join("\n")
+    );
+    let res = app
+        .http
+        .get(format!("{}/healthz", app.public))
+        .send()
+        .await
+        .expect("send");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    app.shutdown().await;
+}

@@ -25,18 +25,34 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::Router;
+use std::sync::Arc;
+
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::{AdminOptions, ApiError, HttpState};
 
 pub fn router(state: HttpState, options: AdminOptions) -> Router {
-    let api = Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/setup/status", get(setup::status))
+    // Password guessing from one address: a burst, then one attempt every two seconds
+    // (429). The per-username lockout in `billing_app::auth` covers slow, spread guessing.
+    let Some(credentials) = GovernorConfigBuilder::default()
+        .per_second(2)
+        .burst_size(30)
+        .finish()
+    else {
+        unreachable!("rate limit quotas are non-zero constants")
+    };
+    let credentials = Router::new()
         .route("/setup/owner", post(setup::create_owner))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
+        .layer(GovernorLayer::new(Arc::new(credentials)));
+    let api = Router::new()
+        .merge(credentials)
+        .route("/openapi.json", get(openapi))
+        .route("/setup/status", get(setup::status))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/sessions", get(auth::sessions))
