@@ -130,11 +130,22 @@ pub async fn set_password(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(username = %username_raw))]
 pub async fn login(
     ctx: &AppContext,
     username_raw: &str,
     password_raw: &str,
+    remote_addr: Option<&str>,
+) -> Result<TokenPair, Error> {
+    login_with_code(ctx, username_raw, password_raw, None, remote_addr).await
+}
+
+/// Logs in; accounts with the second factor on also need the current code (`totp`).
+#[tracing::instrument(skip_all, fields(username = %username_raw))]
+pub async fn login_with_code(
+    ctx: &AppContext,
+    username_raw: &str,
+    password_raw: &str,
+    totp: Option<&str>,
     remote_addr: Option<&str>,
 ) -> Result<TokenPair, Error> {
     let now = ctx.clock.now();
@@ -172,11 +183,15 @@ pub async fn login(
     }
 
     let user = users::find_by_username(&mut conn, &username).await?;
+    // Hashing takes a while: no pooled connection is held meanwhile, so a burst of logins
+    // cannot starve the pool.
+    drop(conn);
     let ok = password::verify(
         password_raw.to_owned(),
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
+    let mut conn = ctx.pool.acquire().await?;
     let user = match user {
         Some(user) if ok && user.disabled_at.is_none() => user,
         Some(user) => {
@@ -208,6 +223,28 @@ pub async fn login(
         }
     };
     let role = user.role().context("user has an unknown role")?;
+    match crate::totp::check_login(ctx, &mut conn, user.user_id(), totp).await? {
+        crate::totp::LoginFactor::Passed => {}
+        crate::totp::LoginFactor::Missing => {
+            return Err(Error::validation(
+                "totp",
+                "enter the 6-digit code from your authenticator app",
+            ));
+        }
+        crate::totp::LoginFactor::Wrong => {
+            record_attempt(
+                &mut conn,
+                &username,
+                Some(user.id),
+                false,
+                Some("bad_totp"),
+                remote_addr,
+                now,
+            )
+            .await?;
+            return Err(Error::Unauthorized("the code is not right".into()));
+        }
+    }
 
     let mut tx = ctx.pool.begin().await?;
     record_attempt(

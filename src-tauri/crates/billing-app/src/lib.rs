@@ -28,6 +28,7 @@ pub mod reconcile;
 pub mod routers;
 pub mod security;
 pub mod subscriptions;
+pub mod totp;
 pub mod users;
 pub mod vouchers;
 

@@ -57,10 +57,12 @@ pub enum Permission {
     BackupsManage,
     /// Restore a backup over the current data: owner only.
     BackupsRestore,
+    /// Turn on a second factor (TOTP) for one's own account: owners and admins.
+    SecondFactor,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 36] = {
+    pub const ALL: [Permission; 37] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -99,6 +101,7 @@ impl Permission {
             P::SecurityRead,
             P::BackupsManage,
             P::BackupsRestore,
+            P::SecondFactor,
         ]
     };
 }

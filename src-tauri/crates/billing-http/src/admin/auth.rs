@@ -13,6 +13,19 @@ use crate::{ApiError, HttpState};
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The 6-digit code, for accounts with the second factor on (422 with field `totp`
+    /// when it is needed and missing).
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpStatus {
+    pub enabled: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,10 +81,11 @@ pub async fn login(
     ClientAddr(remote): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let pair = billing_app::auth::login(
+    let pair = billing_app::auth::login_with_code(
         &state.ctx,
         &body.username,
         &body.password,
+        body.totp.as_deref(),
         remote.as_deref(),
     )
     .await?;
@@ -145,5 +159,57 @@ pub async fn logout_everywhere(
     AnyUser(user): AnyUser,
 ) -> Result<StatusCode, ApiError> {
     billing_app::users::logout_everywhere(&state.ctx, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the caller has the second factor on.
+#[utoipa::path(get, operation_id = "totp_status", path = "/api/auth/totp", tag = "auth",
+    security(("bearer" = [])), responses((status = 200, body = TotpStatus)))]
+pub async fn totp_status(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<TotpStatus>, ApiError> {
+    Ok(Json(TotpStatus {
+        enabled: billing_app::totp::is_enabled(&state.ctx, user.id).await?,
+    }))
+}
+
+/// Starts setting up the second factor (owner and admin accounts): a new secret.
+#[utoipa::path(post, operation_id = "totp_setup", path = "/api/auth/totp/setup", tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, body = billing_app::totp::TotpSetup),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn totp_setup(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<billing_app::totp::TotpSetup>, ApiError> {
+    Ok(Json(
+        billing_app::totp::begin_setup(&state.ctx, &user).await?,
+    ))
+}
+
+/// Confirms the set-up with a code; login asks for a code from then on.
+#[utoipa::path(post, operation_id = "totp_enable", path = "/api/auth/totp/enable", tag = "auth",
+    request_body = TotpCode, security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn totp_enable(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    ApiJson(body): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::totp::enable(&state.ctx, &user, &body.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns the second factor off (needs a current code).
+#[utoipa::path(post, operation_id = "totp_disable", path = "/api/auth/totp/disable", tag = "auth",
+    request_body = TotpCode, security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn totp_disable(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    ApiJson(body): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::totp::disable(&state.ctx, &user, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -61,6 +61,10 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             axum::routing::delete(auth::end_session),
         )
         .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/auth/totp", get(auth::totp_status))
+        .route("/auth/totp/setup", post(auth::totp_setup))
+        .route("/auth/totp/enable", post(auth::totp_enable))
+        .route("/auth/totp/disable", post(auth::totp_disable))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/{id}", axum::routing::patch(users::update))
         .route(
