@@ -10,10 +10,13 @@
 // Voucher but no Router, PPPoE, Pengaturan, Pengguna or Log aktivitas, and no screen they open
 // asks the server for something it refuses (403) → log out, log in as the owner, "Nonaktifkan"
 // the cashier → "Nonaktif", the cashier's login is refused → Log aktivitas lists the new user,
-// Log keamanan lists the refused login. Screenshots: tests/e2e/artifacts/users-*.png.
+// Log keamanan lists the refused login → the owner turns on "Verifikasi dua langkah", logs in
+// with a code computed from the secret shown, and turns it off again.
+// Screenshots: tests/e2e/artifacts/users-*.png.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const STEP_TIMEOUT_MS = 45_000;
@@ -41,6 +44,19 @@ const T = {
   addUser: 'Tambah pengguna', role: 'Peran', cashierRole: 'Kasir', save: 'Simpan', active: 'Aktif', disabled: 'Nonaktif',
   disable: 'Nonaktifkan', loginFailed: 'Gagal masuk',
 };
+
+/** The current TOTP code for a base32 secret (RFC 6238: HMAC-SHA1, 30 s, 6 digits). */
+function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[19] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
 
 const results = [];
 let browser;
@@ -175,6 +191,36 @@ async function main() {
     await expectText(page.locator('table'), T.loginFailed, 'security log');
     await expectText(page.locator('table'), cashier, 'security log username');
     await shot(page, '04-security.png');
+  });
+
+  await step(page, 'the owner turns on two-step verification and logs in with a code', async () => {
+    const openDialog = async () => {
+      await page.getByRole('button', { name: username, exact: true }).click();
+      await page.getByRole('menuitem', { name: 'Verifikasi dua langkah', exact: true }).click();
+    };
+    await openDialog();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Mulai atur', exact: true }).click();
+    const secret = (await dialog.getByTestId('totp-secret').innerText()).trim();
+    await dialog.getByLabel('Kode 6 angka').fill(totp(secret));
+    await dialog.getByRole('button', { name: 'Aktifkan', exact: true }).click();
+    await visible(dialog.getByRole('button', { name: 'Matikan', exact: true }));
+    await page.keyboard.press('Escape');
+    await logOut(page, username);
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const codeInput = page.getByLabel('Kode autentikator');
+    await visible(codeInput);
+    await shot(page, '05-login-code.png');
+    await codeInput.fill(totp(secret));
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    await visible(page.getByRole('navigation').getByRole('link', { name: T.navDashboard, exact: true }));
+    // Off again, so the owner's password alone works for whatever runs next.
+    await openDialog();
+    await dialog.getByLabel('Kode 6 angka').fill(totp(secret));
+    await dialog.getByRole('button', { name: 'Matikan', exact: true }).click();
+    await visible(dialog.getByRole('button', { name: 'Mulai atur', exact: true }));
   });
 }
 
