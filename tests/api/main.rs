@@ -10,6 +10,7 @@ mod listeners;
 mod local_cluster;
 mod openapi;
 mod payments;
+mod rbac;
 mod routers;
 mod setup;
 mod vouchers;

@@ -60,6 +60,9 @@ MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBI
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/backups.test.mjs" || fail "backups browser test failed"
 grep -q '"active": "mikrobill_r' "$DATA/database.json" || fail "database.json does not name the restored database"
 
+# Users and roles: the users page, a cashier's menus, disabling, the activity and security logs.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/users.test.mjs" || fail "users browser test failed"
+
 # The CLI works while the server runs: it uses the running cluster.
 "$BIN" --data-dir "$DATA" migrate >/dev/null || fail "migrate failed while serve runs"
 echo "pembantu-toko-1" | "$BIN" --data-dir "$DATA" admin create --username kasir >/dev/null \

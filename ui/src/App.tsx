@@ -27,6 +27,9 @@ import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetail
 import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
 import { SubscriptionsPage } from './pages/subscriptions/SubscriptionsPage';
 import { WhatsAppPage } from './pages/whatsapp/WhatsAppPage';
+import { AuditPage } from './pages/users/AuditPage';
+import { SecurityPage } from './pages/users/SecurityPage';
+import { UsersPage } from './pages/users/UsersPage';
 import { ResellerHomePage } from './pages/reseller/ResellerHomePage';
 import { ResellerSalesPage } from './pages/reseller/ResellerSalesPage';
 import { ResellerVouchersPage } from './pages/reseller/ResellerVouchersPage';
@@ -38,7 +41,7 @@ import { TemplatesPage } from './pages/vouchers/TemplatesPage';
 import { VouchersPage } from './pages/vouchers/VouchersPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups', 'users', 'audit', 'security']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -96,6 +99,9 @@ function staffRoutes() {
       <Route path="/whatsapp" element={<WhatsAppPage />} />
       <Route path="/monitoring" element={<HealthPage />} />
       <Route path="/backups" element={<BackupsPage />} />
+      <Route path="/users" element={<UsersPage />} />
+      <Route path="/audit" element={<AuditPage />} />
+      <Route path="/security" element={<SecurityPage />} />
       {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
         <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
       ))}

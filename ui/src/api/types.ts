@@ -121,3 +121,12 @@ export type RestoreOutcome = Ok<'/api/backups/restore/{id}', 'post'>;
 export type ConfirmOutcome = Ok<'/api/backups/restore/{id}/confirm', 'post'>;
 export type JobStatus = Ok<'/api/jobs', 'get'>['items'][number];
 export type JobRun = Ok<'/api/jobs/{name}/run', 'post'>;
+
+// Users, roles and the logs (issue 9).
+export type UserList = Ok<'/api/admin/users', 'get'>;
+export type StaffUser = UserList['items'][number];
+export type ActivityLog = Ok<'/api/audit', 'get'>;
+export type ActivityEntry = ActivityLog['items'][number];
+export type SecurityEventList = Ok<'/api/security/events', 'get'>;
+export type SecurityEvent = SecurityEventList['items'][number];
+export type SessionList = Ok<'/api/auth/sessions', 'get'>;

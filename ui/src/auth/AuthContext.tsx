@@ -20,7 +20,7 @@ export interface AuthState {
   expired: boolean;
   retryBoot: () => void;
   createOwner: (username: string, password: string) => Promise<void>;
-  login: (username: string, password: string) => Promise<void>;
+  login: (username: string, password: string, totp?: string) => Promise<void>;
   logout: () => Promise<void>;
   markOwnerExists: () => void;
 }
@@ -89,9 +89,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const login = useCallback(
-    async (username: string, password: string) => {
+    async (username: string, password: string, totp?: string) => {
       const tokens = await unwrap(
-        publicApi.POST('/api/auth/login', { body: { username, password } }),
+        publicApi.POST('/api/auth/login', { body: { username, password, totp } }),
       );
       await signIn(tokens);
     },

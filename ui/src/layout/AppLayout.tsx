@@ -6,7 +6,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { isReseller, useAuth } from '../auth/AuthContext';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { UserMenu } from '../components/UserMenu';
-import { AREAS, AREA_SECTIONS, RESELLER_AREAS } from './areas';
+import { AREAS, AREA_PERMISSION, AREA_SECTIONS, RESELLER_AREAS, SECTION_PERMISSION, can } from './areas';
 
 function isActive(pathname: string, path: string): boolean {
   return path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
@@ -16,12 +16,13 @@ function isActive(pathname: string, path: string): boolean {
 function StaffNav({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
+  const { user } = useAuth();
   const [expanded, setExpanded] = useState<string | null>(null);
   return (
     <>
-      {AREAS.map((area) => {
+      {AREAS.filter((area) => can(user, AREA_PERMISSION[area.key])).map((area) => {
         const active = isActive(pathname, area.path);
-        const sections = AREA_SECTIONS[area.key];
+        const sections = AREA_SECTIONS[area.key]?.filter((s) => can(user, SECTION_PERMISSION[s.path] ?? ''));
         if (!sections) {
           return (
             <NavLink

@@ -15,9 +15,48 @@ export const AREAS = [
   { key: 'backups', path: '/backups' },
   { key: 'settings', path: '/settings' },
   { key: 'users', path: '/users' },
+  { key: 'audit', path: '/audit' },
+  { key: 'security', path: '/security' },
 ] as const;
 
 export type AreaKey = (typeof AREAS)[number]['key'];
+
+/**
+ * The permission (from GET /api/auth/me) an area's menu needs. Menus only hide what the role may
+ * not use; the server refuses it anyway (403).
+ */
+export const AREA_PERMISSION: Record<AreaKey, string> = {
+  dashboard: 'dashboard_view',
+  customers: 'customers_read',
+  subscriptions: 'subscriptions_read',
+  plans: 'plans_read',
+  invoices: 'invoices_read',
+  payments: 'payments_read',
+  vouchers: 'vouchers_read',
+  pppoe: 'pppoe_read',
+  routers: 'routers_read',
+  whatsapp: 'whatsapp_read',
+  monitoring: 'dashboard_view',
+  backups: 'backups_manage',
+  settings: 'settings_write',
+  users: 'users_manage',
+  audit: 'audit_read',
+  security: 'security_read',
+};
+
+export const SECTION_PERMISSION: Record<string, string> = {
+  '/vouchers/profiles': 'vouchers_read',
+  '/vouchers/batches': 'vouchers_sell',
+  '/vouchers/list': 'vouchers_read',
+  '/vouchers/sales': 'vouchers_sell',
+  '/vouchers/resellers': 'resellers_read',
+  '/vouchers/templates': 'voucher_templates_write',
+};
+
+/** Whether a signed-in user's role holds `permission`. */
+export function can(user: { permissions?: string[] } | null, permission: string): boolean {
+  return !!user?.permissions?.includes(permission);
+}
 
 /** Areas with sections of their own: shown as sub-links under the area in the navigation. */
 export const VOUCHER_SECTIONS = [

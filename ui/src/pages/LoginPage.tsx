@@ -16,6 +16,9 @@ export function LoginPage() {
   const location = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Accounts with the second factor on: the server asks for the code (422, field "totp").
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [missing, setMissing] = useState({ username: false, password: false });
   const [busy, setBusy] = useState(false);
@@ -33,10 +36,16 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
+      await login(username.trim(), password, needsCode ? code.trim() : undefined);
       void navigate(from, { replace: true });
     } catch (err) {
-      setError(asApiError(err));
+      const failure = asApiError(err);
+      if (failure.field === 'totp') {
+        setNeedsCode(true);
+        setError(null);
+      } else {
+        setError(failure);
+      }
       setBusy(false);
     }
   };
@@ -65,6 +74,18 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.currentTarget.value)}
             error={missing.password ? t('validation.required') : undefined}
           />
+          {needsCode && (
+            <TextInput
+              label={t('login.totp')}
+              description={t('login.totp_hint')}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              maxLength={6}
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              data-autofocus
+            />
+          )}
           <FormError error={error} titles={{ unauthorized: t('login.failed') }} />
           <Button type="submit" loading={busy} fullWidth>
             {t('login.submit')}

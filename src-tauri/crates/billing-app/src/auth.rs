@@ -40,6 +40,12 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
+    /// The user's token version when issued; bumping it ends every token at once.
+    #[serde(default)]
+    pub ver: i32,
+    /// The session (refresh-token family) the token belongs to.
+    #[serde(default)]
+    pub sid: Option<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +53,10 @@ pub struct CurrentUser {
     pub id: UserId,
     pub username: String,
     pub role: Role,
+    /// The user's token version (checked against the database on every request).
+    pub token_version: i32,
+    /// The login session this access token belongs to.
+    pub session: Option<Uuid>,
 }
 
 pub async fn needs_owner(ctx: &AppContext) -> Result<bool, Error> {
@@ -120,11 +130,22 @@ pub async fn set_password(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(username = %username_raw))]
 pub async fn login(
     ctx: &AppContext,
     username_raw: &str,
     password_raw: &str,
+    remote_addr: Option<&str>,
+) -> Result<TokenPair, Error> {
+    login_with_code(ctx, username_raw, password_raw, None, remote_addr).await
+}
+
+/// Logs in; accounts with the second factor on also need the current code (`totp`).
+#[tracing::instrument(skip_all, fields(username = %username_raw))]
+pub async fn login_with_code(
+    ctx: &AppContext,
+    username_raw: &str,
+    password_raw: &str,
+    totp: Option<&str>,
     remote_addr: Option<&str>,
 ) -> Result<TokenPair, Error> {
     let now = ctx.clock.now();
@@ -162,11 +183,15 @@ pub async fn login(
     }
 
     let user = users::find_by_username(&mut conn, &username).await?;
+    // Hashing takes a while: no pooled connection is held meanwhile, so a burst of logins
+    // cannot starve the pool.
+    drop(conn);
     let ok = password::verify(
         password_raw.to_owned(),
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await?;
+    let mut conn = ctx.pool.acquire().await?;
     let user = match user {
         Some(user) if ok && user.disabled_at.is_none() => user,
         Some(user) => {
@@ -198,6 +223,28 @@ pub async fn login(
         }
     };
     let role = user.role().context("user has an unknown role")?;
+    match crate::totp::check_login(ctx, &mut conn, user.user_id(), totp).await? {
+        crate::totp::LoginFactor::Passed => {}
+        crate::totp::LoginFactor::Missing => {
+            return Err(Error::validation(
+                "totp",
+                "enter the 6-digit code from your authenticator app",
+            ));
+        }
+        crate::totp::LoginFactor::Wrong => {
+            record_attempt(
+                &mut conn,
+                &username,
+                Some(user.id),
+                false,
+                Some("bad_totp"),
+                remote_addr,
+                now,
+            )
+            .await?;
+            return Err(Error::Unauthorized("the code is not right".into()));
+        }
+    }
 
     let mut tx = ctx.pool.begin().await?;
     record_attempt(
@@ -210,10 +257,13 @@ pub async fn login(
         now,
     )
     .await?;
+    users::touch_last_login(&mut tx, user.user_id(), now).await?;
     let current = CurrentUser {
         id: user.user_id(),
         username: user.username.clone(),
         role,
+        token_version: user.token_version,
+        session: None,
     };
     let pair = issue_pair(ctx, &mut tx, &current, Uuid::now_v7(), now).await?;
     tx.commit().await?;
@@ -255,6 +305,8 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair,
         id: user.user_id(),
         username: user.username,
         role,
+        token_version: user.token_version,
+        session: None,
     };
     let pair = issue_pair(ctx, &mut tx, &current, row.family_id, now).await?;
     let new_id = refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(&pair.refresh_token))
@@ -295,7 +347,56 @@ pub fn verify_access_token(ctx: &AppContext, token: &str) -> Result<CurrentUser,
         id: UserId(data.claims.sub),
         username: data.claims.username,
         role: data.claims.role,
+        token_version: data.claims.ver,
+        session: data.claims.sid,
     })
+}
+
+/// Why a presented access token was refused (for the security log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRejection {
+    /// Bad signature, wrong algorithm, malformed, tampered.
+    Invalid,
+    Expired,
+    /// The account was disabled, its password reset, or it logged out everywhere.
+    Revoked,
+}
+
+/// Checks an access token and the account behind it: it must still exist, be enabled
+/// and have the token version the token was issued with. The role comes from the
+/// database, so a role change applies at once. One primary-key lookup per request.
+pub async fn authenticate(
+    ctx: &AppContext,
+    token: &str,
+) -> Result<CurrentUser, (TokenRejection, Error)> {
+    let mut user = verify_access_token(ctx, token).map_err(|e| {
+        let kind = match &e {
+            Error::Unauthorized(m) if m.contains("expired") => TokenRejection::Expired,
+            _ => TokenRejection::Invalid,
+        };
+        (kind, e)
+    })?;
+    let revoked = || {
+        (
+            TokenRejection::Revoked,
+            Error::Unauthorized("the session has ended; log in again".into()),
+        )
+    };
+    let mut conn = ctx
+        .pool
+        .acquire()
+        .await
+        .map_err(|e| (TokenRejection::Invalid, e.into()))?;
+    let standing = users::standing(&mut conn, user.id)
+        .await
+        .map_err(|e| (TokenRejection::Invalid, e.into()))?
+        .ok_or_else(revoked)?;
+    if standing.disabled_at.is_some() || standing.token_version != user.token_version {
+        return Err(revoked());
+    }
+    user.role = Role::parse(&standing.role).ok_or_else(revoked)?;
+    user.username = standing.username;
+    Ok(user)
 }
 
 /// Removes refresh tokens that expired long ago (daily housekeeping job).
@@ -319,6 +420,8 @@ async fn issue_pair(
         iat: now.timestamp(),
         exp: (now + ctx.auth.access_ttl).timestamp(),
         iss: ISSUER.into(),
+        ver: user.token_version,
+        sid: Some(family_id),
     };
     let key = EncodingKey::from_secret(ctx.auth.signing_key.expose_secret());
     let access_token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key)
@@ -353,6 +456,13 @@ async fn record_attempt(
 ) -> Result<(), Error> {
     if !succeeded {
         tracing::info!(username, reason, "login failed");
+        let kind = if reason == Some("locked_out") {
+            "login_locked_out"
+        } else {
+            "login_failed"
+        };
+        let detail = format!("login refused ({})", reason.unwrap_or("unknown"));
+        crate::security::record_on(conn, at, kind, Some(username), &detail, remote_addr).await?;
     }
     let attempt = login_attempts::NewLoginAttempt {
         username,

@@ -17,6 +17,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Unauthorized(String),
+    /// Logged in, but this account may not do that.
+    #[error("{0}")]
+    Forbidden(String),
     /// A router could not be reached or refused the request; the message says what to do.
     #[error("{0}")]
     Router(String),

@@ -1,6 +1,7 @@
 //! Use-cases. HTTP handlers, Tauri commands and jobs parse input, call one function
 //! here and map its result; the rules and the transaction boundaries live here.
 
+pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod business;
@@ -28,7 +29,10 @@ pub mod pppoe;
 pub mod reconcile;
 pub mod routers;
 pub mod schedule;
+pub mod security;
 pub mod subscriptions;
+pub mod totp;
+pub mod users;
 pub mod vouchers;
 
 pub use context::{AppContext, AuthConfig};

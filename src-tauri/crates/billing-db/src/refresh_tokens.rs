@@ -97,3 +97,67 @@ pub async fn delete_expired(conn: &mut PgConnection, before: DateTime<Utc>) -> s
         .await
         .map(|r| r.rows_affected())
 }
+
+/// A login session: one refresh-token family, alive while its newest token is.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub family_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn active_sessions(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "select family_id, \
+                (select min(f.created_at) from refresh_tokens f \
+                  where f.family_id = t.family_id) as started_at, \
+                t.created_at as last_used_at, t.expires_at \
+         from refresh_tokens t \
+         where t.user_id = $1 and t.revoked_at is null and t.expires_at > $2 \
+         order by t.created_at desc",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(conn)
+    .await
+}
+
+/// Revokes one session of a user; false when it was not theirs or already over.
+pub async fn revoke_user_family(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    family_id: Uuid,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "update refresh_tokens set revoked_at = $3 \
+         where user_id = $1 and family_id = $2 and revoked_at is null",
+    )
+    .bind(user_id)
+    .bind(family_id)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected() > 0)
+}
+
+/// Logout everywhere: every refresh token of the user.
+pub async fn revoke_all_for_user(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update refresh_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null",
+    )
+    .bind(user_id)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}

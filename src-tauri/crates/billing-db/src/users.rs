@@ -10,6 +10,8 @@ pub struct UserRow {
     pub password_hash: String,
     pub role: String,
     pub disabled_at: Option<DateTime<Utc>>,
+    pub token_version: i32,
+    pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -60,8 +62,8 @@ pub async fn find_by_username(
     username: &str,
 ) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
-        "select id, username, password_hash, role, disabled_at, created_at \
-         from users where username = $1",
+        "select id, username, password_hash, role, disabled_at, token_version, \
+         last_login_at, created_at from users where username = $1",
     )
     .bind(username)
     .fetch_optional(conn)
@@ -70,8 +72,8 @@ pub async fn find_by_username(
 
 pub async fn find_by_id(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
-        "select id, username, password_hash, role, disabled_at, created_at \
-         from users where id = $1",
+        "select id, username, password_hash, role, disabled_at, token_version, \
+         last_login_at, created_at from users where id = $1",
     )
     .bind(id.0)
     .fetch_optional(conn)
@@ -89,4 +91,104 @@ pub async fn update_password_hash(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+const COLUMNS: &str = "id, username, password_hash, role, disabled_at, token_version, \
+                       last_login_at, created_at";
+
+/// Every account, staff first by role then by name.
+pub async fn list(conn: &mut PgConnection) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from users order by (role = 'reseller'), role, username"
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+/// Locks the row for a change of role or status.
+pub async fn find_by_id_for_update(
+    conn: &mut PgConnection,
+    id: UserId,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} from users where id = $1 for update"
+    ))
+    .bind(id.0)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Active owners other than `except` (the last owner may not be demoted or disabled).
+pub async fn count_active_owners_except(
+    conn: &mut PgConnection,
+    except: UserId,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from users where role = 'owner' and disabled_at is null and id <> $1",
+    )
+    .bind(except.0)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_role(conn: &mut PgConnection, id: UserId, role: Role) -> sqlx::Result<()> {
+    sqlx::query("update users set role = $2, token_version = token_version + 1 where id = $1")
+        .bind(id.0)
+        .bind(role.as_str())
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    id: UserId,
+    disabled_at: Option<DateTime<Utc>>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update users set disabled_at = $2, token_version = token_version + 1 where id = $1",
+    )
+    .bind(id.0)
+    .bind(disabled_at)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Ends every access token already issued to the user.
+pub async fn bump_token_version(conn: &mut PgConnection, id: UserId) -> sqlx::Result<()> {
+    sqlx::query("update users set token_version = token_version + 1 where id = $1")
+        .bind(id.0)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn touch_last_login(
+    conn: &mut PgConnection,
+    id: UserId,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("update users set last_login_at = $2 where id = $1")
+        .bind(id.0)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// What every authenticated request checks: the current role, status and token version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserStanding {
+    pub username: String,
+    pub role: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub token_version: i32,
+}
+
+pub async fn standing(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Option<UserStanding>> {
+    sqlx::query_as("select username, role, disabled_at, token_version from users where id = $1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await
 }

@@ -116,25 +116,44 @@ impl std::fmt::Debug for Password {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// Everything, including owner accounts, gateway keys and restoring backups.
     Owner,
+    /// Everything except what only the owner may do.
+    Admin,
+    /// Customers, invoices, payments, receipts, selling and printing vouchers.
+    Cashier,
+    /// Routers, PPPoE, monitoring and the router side of vouchers; no money.
+    Technician,
     /// Sells vouchers from their own stock; sees nothing else.
     Reseller,
 }
 
 impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Cashier,
+        Role::Technician,
+        Role::Reseller,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Cashier => "cashier",
+            Role::Technician => "technician",
             Role::Reseller => "reseller",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "owner" => Some(Role::Owner),
-            "reseller" => Some(Role::Reseller),
-            _ => None,
-        }
+        Role::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// Staff work in the dashboard; resellers only have their own pages.
+    pub fn is_staff(self) -> bool {
+        self != Role::Reseller
     }
 }
 

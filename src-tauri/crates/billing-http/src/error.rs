@@ -135,6 +135,7 @@ impl From<billing_app::Error> for ApiError {
             E::Validation { field, message } => ApiError::Validation { field, message },
             E::Conflict { field, message } => ApiError::Conflict { field, message },
             E::Unauthorized(m) => ApiError::Unauthorized(m),
+            E::Forbidden(m) => ApiError::Forbidden(m),
             e @ E::TooManyAttempts { retry_after_secs } => ApiError::TooManyRequests {
                 message: e.to_string(),
                 retry_after_secs,

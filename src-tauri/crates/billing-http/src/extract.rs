@@ -1,5 +1,5 @@
 use axum::extract::{FromRef, FromRequest, FromRequestParts};
-use axum::http::{header, request::Parts};
+use axum::http::request::Parts;
 use billing_app::auth::CurrentUser;
 use billing_domain::Role;
 
@@ -56,7 +56,11 @@ where
     }
 }
 
-/// Any logged-in user, whatever the role (who am I, log out).
+/// Any logged-in user, whatever the role (who am I, log out). The [`authorize`] layer
+/// authenticates every non-public route (token, account status, token version) and
+/// leaves the user here; a route without it has no user.
+///
+/// [`authorize`]: crate::admin::access::authorize
 #[derive(Debug, Clone)]
 pub struct AnyUser(pub CurrentUser);
 
@@ -67,18 +71,13 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = HttpState::from_ref(state);
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::Unauthorized("log in first (no access token)".into()))?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(|| {
-            ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into())
-        })?;
-        let user = billing_app::auth::verify_access_token(&state.ctx, token.trim())?;
-        Ok(AnyUser(user))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .map(AnyUser)
+            .ok_or_else(|| ApiError::Unauthorized("log in first (no access token)".into()))
     }
 }
 

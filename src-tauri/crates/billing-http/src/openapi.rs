@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, jobs, pppoe, resellers, routers, vouchers, whatsapp};
+use crate::admin::{backups, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -18,6 +18,19 @@ use crate::error::{ErrorBody, ErrorDetail};
         auth::refresh,
         auth::logout,
         auth::me,
+        auth::sessions,
+        auth::end_session,
+        auth::logout_everywhere,
+        auth::totp_status,
+        auth::totp_setup,
+        auth::totp_enable,
+        auth::totp_disable,
+        users::list,
+        users::create,
+        users::update,
+        users::reset_password,
+        logs::audit,
+        logs::security,
         monitoring::health,
         jobs::list,
         jobs::runs,

@@ -326,9 +326,16 @@ async fn connect(
     let pool = PgPoolOptions::new()
         .max_connections(settings.database.max_connections)
         .acquire_timeout(Duration::from_secs(settings.database.connect_timeout_secs))
-        .before_acquire(move |_conn, meta| {
+        // The activity log's trigger learns from the connection who is acting; a connection
+        // older than a database switch (restore) is not handed out again.
+        .before_acquire(move |conn, meta| {
             let keep = !on_acquire.is_stale(meta.age);
-            Box::pin(async move { Ok(keep) })
+            Box::pin(async move {
+                if keep {
+                    billing_app::audit::attribute_connection(conn).await?;
+                }
+                Ok(keep)
+            })
         })
         .after_release(move |_conn, meta| {
             let keep = !on_release.is_stale(meta.age);
@@ -347,6 +354,7 @@ async fn connect(
                         )));
                     }
                 }
+                billing_app::audit::attribute_connection(conn).await?;
                 Ok(())
             })
         })

@@ -13,6 +13,19 @@ use crate::{ApiError, HttpState};
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The 6-digit code, for accounts with the second factor on (422 with field `totp`
+    /// when it is needed and missing).
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpStatus {
+    pub enabled: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,6 +60,14 @@ pub struct Me {
     pub id: uuid::Uuid,
     pub username: String,
     pub role: String,
+    /// What this role may do (the dashboard shows only these menus; the server decides).
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LoginSessionList)]
+pub struct SessionList {
+    pub items: Vec<billing_app::users::Session>,
 }
 
 /// Logs in with username and password.
@@ -60,10 +81,11 @@ pub async fn login(
     ClientAddr(remote): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let pair = billing_app::auth::login(
+    let pair = billing_app::auth::login_with_code(
         &state.ctx,
         &body.username,
         &body.password,
+        body.totp.as_deref(),
         remote.as_deref(),
     )
     .await?;
@@ -98,7 +120,96 @@ pub async fn logout(
 pub async fn me(AnyUser(user): AnyUser) -> Json<Me> {
     Json(Me {
         id: user.id.0,
+        permissions: super::access::permissions_of(user.role),
         username: user.username,
         role: user.role.as_str().to_owned(),
     })
+}
+
+/// The caller's active login sessions.
+#[utoipa::path(get, operation_id = "list_sessions", path = "/api/auth/sessions", tag = "auth",
+    security(("bearer" = [])), responses((status = 200, body = SessionList)))]
+pub async fn sessions(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<SessionList>, ApiError> {
+    Ok(Json(SessionList {
+        items: billing_app::users::sessions(&state.ctx, &user).await?,
+    }))
+}
+
+/// Ends one of the caller's sessions.
+#[utoipa::path(delete, operation_id = "end_session", path = "/api/auth/sessions/{id}", tag = "auth",
+    params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::users::end_session(&state.ctx, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Logs out everywhere: every session ends and every access token stops working.
+#[utoipa::path(post, operation_id = "logout_everywhere", path = "/api/auth/logout-everywhere",
+    tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+pub async fn logout_everywhere(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<StatusCode, ApiError> {
+    billing_app::users::logout_everywhere(&state.ctx, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the caller has the second factor on.
+#[utoipa::path(get, operation_id = "totp_status", path = "/api/auth/totp", tag = "auth",
+    security(("bearer" = [])), responses((status = 200, body = TotpStatus)))]
+pub async fn totp_status(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<TotpStatus>, ApiError> {
+    Ok(Json(TotpStatus {
+        enabled: billing_app::totp::is_enabled(&state.ctx, user.id).await?,
+    }))
+}
+
+/// Starts setting up the second factor (owner and admin accounts): a new secret.
+#[utoipa::path(post, operation_id = "totp_setup", path = "/api/auth/totp/setup", tag = "auth",
+    security(("bearer" = [])),
+    responses((status = 200, body = billing_app::totp::TotpSetup),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn totp_setup(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+) -> Result<Json<billing_app::totp::TotpSetup>, ApiError> {
+    Ok(Json(
+        billing_app::totp::begin_setup(&state.ctx, &user).await?,
+    ))
+}
+
+/// Confirms the set-up with a code; login asks for a code from then on.
+#[utoipa::path(post, operation_id = "totp_enable", path = "/api/auth/totp/enable", tag = "auth",
+    request_body = TotpCode, security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn totp_enable(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    ApiJson(body): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::totp::enable(&state.ctx, &user, &body.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns the second factor off (needs a current code).
+#[utoipa::path(post, operation_id = "totp_disable", path = "/api/auth/totp/disable", tag = "auth",
+    request_body = TotpCode, security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn totp_disable(
+    State(state): State<HttpState>,
+    AnyUser(user): AnyUser,
+    ApiJson(body): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::totp::disable(&state.ctx, &user, &body.code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

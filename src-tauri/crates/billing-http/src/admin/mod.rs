@@ -1,11 +1,13 @@
 //! The admin listener: the dashboard (static `ui/dist`) and `/api/*`.
 
+pub mod access;
 pub mod auth;
 pub mod backups;
 pub mod customers;
 pub mod invoices;
 pub mod isolation;
 pub mod jobs;
+pub mod logs;
 pub mod monitoring;
 pub mod online;
 pub mod payments;
@@ -17,6 +19,7 @@ pub mod routers;
 pub mod settings;
 pub mod setup;
 pub mod subscriptions;
+pub mod users;
 pub mod vouchers;
 pub mod whatsapp;
 
@@ -24,20 +27,54 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::Router;
+use std::sync::Arc;
+
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::{AdminOptions, ApiError, HttpState};
 
 pub fn router(state: HttpState, options: AdminOptions) -> Router {
-    let api = Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/setup/status", get(setup::status))
+    // Password guessing from one address: a burst, then one attempt every two seconds
+    // (429). The per-username lockout in `billing_app::auth` covers slow, spread guessing.
+    let Some(credentials) = GovernorConfigBuilder::default()
+        .per_second(2)
+        .burst_size(30)
+        .finish()
+    else {
+        unreachable!("rate limit quotas are non-zero constants")
+    };
+    let credentials = Router::new()
         .route("/setup/owner", post(setup::create_owner))
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
+        .layer(GovernorLayer::new(Arc::new(credentials)));
+    let api = Router::new()
+        .merge(credentials)
+        .route("/openapi.json", get(openapi))
+        .route("/setup/status", get(setup::status))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/sessions", get(auth::sessions))
+        .route(
+            "/auth/sessions/{id}",
+            axum::routing::delete(auth::end_session),
+        )
+        .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/auth/totp", get(auth::totp_status))
+        .route("/auth/totp/setup", post(auth::totp_setup))
+        .route("/auth/totp/enable", post(auth::totp_enable))
+        .route("/auth/totp/disable", post(auth::totp_disable))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{id}", axum::routing::patch(users::update))
+        .route(
+            "/admin/users/{id}/password",
+            axum::routing::put(users::reset_password),
+        )
+        .route("/audit", get(logs::audit))
+        .route("/security/events", get(logs::security))
         .route("/monitoring/health", get(monitoring::health))
         .route("/jobs", get(jobs::list))
         .route("/jobs/{name}/runs", get(jobs::runs))
@@ -197,6 +234,11 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             "/settings/business",
             get(settings::get_business).put(settings::put_business),
         )
+        // Every route: authentication, the role's permission, security and activity logs.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorize,
+        ))
         .fallback(api_not_found)
         .with_state(state);
 

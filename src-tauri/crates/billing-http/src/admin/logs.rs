@@ -1,0 +1,94 @@
+//! The activity log (`/api/audit`) and the security log (`/api/security/events`).
+
+use axum::extract::{Query, State};
+use axum::Json;
+use billing_app::audit::{AuditEntry, AuditQuery};
+use billing_app::security::{SecurityEvent, SecurityQuery};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::extract::AuthUser;
+use crate::{ApiError, HttpState};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditParams {
+    /// Table name: customers, plans, invoices, payments, users, routers, …
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    /// Username of whoever made the change (`system` for jobs).
+    pub user: Option<String>,
+    /// Text in the action, route or before/after values.
+    pub q: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ActivityLog)]
+pub struct AuditList {
+    pub items: Vec<AuditEntry>,
+    pub total: i64,
+}
+
+/// The activity log, newest first.
+#[utoipa::path(get, operation_id = "list_audit", path = "/api/audit", tag = "logs",
+    params(AuditParams), security(("bearer" = [])), responses((status = 200, body = AuditList)))]
+pub async fn audit(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<AuditList>, ApiError> {
+    let query = AuditQuery {
+        entity: p.entity,
+        entity_id: p.entity_id,
+        user: p.user,
+        q: p.q,
+        from: p.from,
+        to: p.to,
+        limit: p.limit,
+        offset: p.offset,
+    };
+    let (items, total) = billing_app::audit::search(&state.ctx, query).await?;
+    Ok(Json(AuditList { items, total }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SecurityParams {
+    pub kind: Option<String>,
+    /// Text in the detail, username or address.
+    pub q: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecurityEventList {
+    pub items: Vec<SecurityEvent>,
+    pub total: i64,
+}
+
+/// The security log, newest first.
+#[utoipa::path(get, operation_id = "list_security_events", path = "/api/security/events",
+    tag = "logs", params(SecurityParams), security(("bearer" = [])),
+    responses((status = 200, body = SecurityEventList)))]
+pub async fn security(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<SecurityParams>,
+) -> Result<Json<SecurityEventList>, ApiError> {
+    let query = SecurityQuery {
+        kind: p.kind,
+        q: p.q,
+        from: p.from,
+        to: p.to,
+        limit: p.limit,
+        offset: p.offset,
+    };
+    let (items, total) = billing_app::security::search(&state.ctx, query).await?;
+    Ok(Json(SecurityEventList { items, total }))
+}

@@ -1,0 +1,553 @@
+//! Roles: every admin route against every role, accounts, sessions, the activity and
+//! security logs.
+
+use billing_domain::Role;
+use billing_http::admin::access::{route_access, Access, ROUTES};
+use billing_tests::*;
+use serde_json::{json, Value};
+
+const STAFF_PASSWORD: &str = "sandi-staf-yang-kuat";
+
+/// Creates an account of every role (owner exists) and returns (role, access token).
+async fn tokens_of_every_role(app: &TestApp) -> Vec<(Role, String)> {
+    let owner = app.token().await;
+    let mut out = vec![(Role::Owner, owner)];
+    for role in [Role::Admin, Role::Cashier, Role::Technician] {
+        let name = format!("staf-{}", role.as_str());
+        let (status, body) = app
+            .call(
+                "POST",
+                "/api/admin/users",
+                Some(json!({"username": name, "password": STAFF_PASSWORD, "role": role.as_str()})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        out.push((role, login_token(app, &name).await));
+    }
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/resellers",
+            Some(json!({"username": "agen-satu", "password": STAFF_PASSWORD, "name": "Agen Satu"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    out.push((Role::Reseller, login_token(app, "agen-satu").await));
+    out
+}
+
+async fn login_token(app: &TestApp, username: &str) -> String {
+    let (status, body) = app.login(username, STAFF_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}
+
+async fn send(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = app.http.request(m, format!("{}{path}", app.admin));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if matches!(method, "POST" | "PUT" | "PATCH") {
+        req = req.json(&json!({}));
+    }
+    split(req.send().await.expect("send")).await
+}
+
+fn concrete(path: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    path.replace("{id}", &id)
+        .replace("{router_id}", &id)
+        .replace("{kind}", "voucher")
+        .replace("{code}", "duitku")
+        .replace("{key}", "invoice_issued")
+}
+
+/// The operations of the served OpenAPI document: (METHOD, path).
+async fn documented_operations(app: &TestApp) -> Vec<(String, String)> {
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                ops.push((method.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    // Logging out everywhere ends the caller's tokens: it goes last.
+    ops.sort_by_key(|(_, p)| p == "/api/auth/logout-everywhere");
+    ops
+}
+
+#[tokio::test]
+async fn every_route_answers_401_without_a_token_and_403_exactly_where_the_role_map_says() {
+    let app = spawn_app().await;
+    let tokens = tokens_of_every_role(&app).await;
+    let ops = documented_operations(&app).await;
+    assert!(
+        ops.len() > 100,
+        "the document lists {} operations",
+        ops.len()
+    );
+
+    // The table and the document describe the same routes.
+    for (method, path) in &ops {
+        let m = http::Method::from_bytes(method.as_bytes()).expect("method");
+        assert!(
+            route_access(&m, path).is_some(),
+            "{method} {path} has no access rule in billing-http/src/admin/access.rs"
+        );
+    }
+    for (method, path, access) in ROUTES {
+        if *access != Access::Public {
+            assert!(
+                ops.iter().any(|(m, p)| m == method && p == path),
+                "{method} {path} is protected but missing from the OpenAPI document"
+            );
+        }
+    }
+
+    let mut failures = Vec::new();
+    for (method, path) in &ops {
+        let m = http::Method::from_bytes(method.as_bytes()).expect("method");
+        let access = route_access(&m, path).expect("checked above");
+        let url = concrete(path);
+        if access != Access::Public {
+            let (status, _) = send(&app, method, &url, None).await;
+            if status != StatusCode::UNAUTHORIZED {
+                failures.push(format!("{method} {path} without a token: {status}"));
+            }
+            let (status, _) = send(&app, method, &url, Some("not.a.jwt")).await;
+            if status != StatusCode::UNAUTHORIZED {
+                failures.push(format!("{method} {path} with a forged token: {status}"));
+            }
+        }
+        for (role, token) in &tokens {
+            let (status, body) = send(&app, method, &url, Some(token)).await;
+            let allowed = access.allows(*role);
+            let ok = if allowed {
+                status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED
+            } else {
+                status == StatusCode::FORBIDDEN
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {path} as {}: {status} (allowed: {allowed}) {body}",
+                    role.as_str()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    app.shutdown().await;
+}
+
+async fn create_staff(app: &TestApp, name: &str, role: &str) -> Value {
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/admin/users",
+            Some(json!({"username": name, "password": STAFF_PASSWORD, "role": role})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_locked_out_at_once_and_can_be_enabled_again() {
+    let app = spawn_app().await;
+    let user = create_staff(&app, "kasir", "cashier").await;
+    let (_, tokens) = app.login("kasir", STAFF_PASSWORD).await;
+    let access = tokens["access_token"].as_str().expect("token");
+    let (status, _) = app.get_auth("/api/customers", access).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let id = user["id"].as_str().expect("id");
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{id}"),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["disabled"], true);
+
+    let (status, _) = app.get_auth("/api/customers", access).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the access token still works"
+    );
+    let (status, _) = app
+        .post(
+            "/api/auth/refresh",
+            json!({"refresh_token": tokens["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the refresh token still works"
+    );
+    let (status, _) = app.login("kasir", STAFF_PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{id}"),
+            Some(json!({"disabled": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.login("kasir", STAFF_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_role_change_applies_to_the_next_request_and_admins_cannot_make_owners() {
+    let app = spawn_app().await;
+    let user = create_staff(&app, "teknisi", "technician").await;
+    let access = login_token(&app, "teknisi").await;
+    let (status, _) = app.get_auth("/api/routers", &access).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let id = user["id"].as_str().expect("id");
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{id}"),
+            Some(json!({"role": "admin"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The role changed: old tokens end (token version) and the new login is an admin.
+    let (status, _) = app.get_auth("/api/routers", &access).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let admin = login_token(&app, "teknisi").await;
+
+    let res = app
+        .http
+        .post(format!("{}/api/admin/users", app.admin))
+        .bearer_auth(&admin)
+        .json(&json!({"username": "pemilik-dua", "password": STAFF_PASSWORD, "role": "owner"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, list) = app.get_auth("/api/admin/users", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let owner_id = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|u| u["role"] == "owner")
+        .and_then(|u| u["id"].as_str())
+        .expect("owner listed")
+        .to_owned();
+    let res = app
+        .http
+        .put(format!("{}/api/admin/users/{owner_id}/password", app.admin))
+        .bearer_auth(&admin)
+        .json(&json!({"password": "diambil-alih-12345"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "an admin reset the owner's password"
+    );
+
+    // The last owner cannot disable themselves.
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{owner_id}"),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn sessions_are_listed_and_logout_everywhere_ends_every_token() {
+    let app = spawn_app().await;
+    create_staff(&app, "kasir", "cashier").await;
+    let (_, first) = app.login("kasir", STAFF_PASSWORD).await;
+    let (_, second) = app.login("kasir", STAFF_PASSWORD).await;
+    let access = second["access_token"].as_str().expect("token");
+
+    let (status, sessions) = app.get_auth("/api/auth/sessions", access).await;
+    assert_eq!(status, StatusCode::OK, "{sessions}");
+    let items = sessions["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items.iter().filter(|s| s["current"] == true).count(), 1);
+
+    let res = app
+        .http
+        .post(format!("{}/api/auth/logout-everywhere", app.admin))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    for tokens in [&first, &second] {
+        let (status, _) = app
+            .get_auth(
+                "/api/auth/me",
+                tokens["access_token"].as_str().expect("token"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app
+            .post(
+                "/api/auth/refresh",
+                json!({"refresh_token": tokens["refresh_token"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_change_writes_exactly_one_audit_row_with_before_after_and_the_log_is_append_only() {
+    let app = spawn_app().await;
+    let (status, customer) = app
+        .call(
+            "POST",
+            "/api/customers",
+            Some(json!({"name": "Budi", "phone": "081234567890"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{customer}");
+    let id = customer["id"].as_str().expect("id").to_owned();
+    let (_, before) = app
+        .call("GET", &format!("/api/audit?entity_id={id}"), None)
+        .await;
+    assert_eq!(before["total"], 1, "{before}");
+
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/customers/{id}"),
+            Some(json!({"name": "Budi Santoso"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, log) = app
+        .call("GET", &format!("/api/audit?entity_id={id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(log["total"], 2, "{log}");
+    let row = &log["items"][0];
+    assert_eq!(row["action"], "customers.update");
+    assert_eq!(row["actor_name"], OWNER);
+    assert_eq!(row["client_ip"], "127.0.0.1");
+    assert_eq!(row["request"], "PATCH /api/customers/{id}");
+    assert_eq!(row["before"]["name"], "Budi");
+    assert_eq!(row["after"]["name"], "Budi Santoso");
+
+    let (_, found) = app
+        .call("GET", "/api/audit?q=Santoso&user=pemilik", None)
+        .await;
+    assert_eq!(found["total"], 1, "{found}");
+
+    let pool = app.pool().await;
+    for sql in [
+        "update audit_log set actor_name = 'orang-lain'",
+        "delete from audit_log",
+        "truncate audit_log",
+    ] {
+        let result = sqlx::query(sql).execute(&pool).await;
+        assert!(result.is_err(), "{sql} was accepted");
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn refused_logins_tokens_and_roles_reach_the_security_log_without_secrets() {
+    let app = spawn_app().await;
+    create_staff(&app, "kasir", "cashier").await;
+    let (status, _) = app.login("kasir", "tebakan-yang-salah").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.";
+    let (status, _) = app.get_auth("/api/customers", forged).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let cashier = login_token(&app, "kasir").await;
+    let (status, _) = app.get_auth("/api/routers", &cashier).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.get_auth("/api/security/events", &cashier).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, log) = app.call("GET", "/api/security/events", None).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let kinds: Vec<&str> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for kind in ["login_failed", "token_invalid", "forbidden"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    let text = log.to_string();
+    assert!(
+        !text.contains("tebakan-yang-salah"),
+        "a password was logged"
+    );
+    assert!(!text.contains(forged), "a whole token was logged");
+    assert!(!text.contains(&cashier), "a whole token was logged");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn password_guessing_from_one_address_is_slowed_to_429() {
+    let app = spawn_app().await;
+    app.create_owner().await;
+    // All at once, so the answer does not depend on how fast passwords are hashed here.
+    let guesses = (0..45).map(|i| {
+        let app = &app;
+        async move {
+            app.login(&format!("tebak-{i}"), "tebakan-yang-salah")
+                .await
+                .0
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(limited >= 10, "45 simultaneous guesses: {statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS)),
+        "{statuses:?}"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scan_of_the_public_listener_finds_no_admin_route() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    let ops = documented_operations(&app).await;
+    let mut found = Vec::new();
+    for (method, path) in &ops {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let res = app
+            .http
+            .request(m, format!("{}{}", app.public, concrete(path)))
+            .bearer_auth(&token)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("send");
+        if !matches!(
+            res.status(),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        ) {
+            found.push(format!("{method} {path}: {}", res.status()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "admin routes on the public listener:\n{}",
+        found.join("\n")
+    );
+    let res = app
+        .http
+        .get(format!("{}/healthz", app.public))
+        .send()
+        .await
+        .expect("send");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_owner_with_the_second_factor_needs_the_code_to_log_in() {
+    use billing_domain::Clock as _;
+    let app = spawn_app().await;
+    let (status, setup) = app.call("POST", "/api/auth/totp/setup", None).await;
+    assert_eq!(status, StatusCode::OK, "{setup}");
+    let secret_text = setup["secret"].as_str().expect("secret").to_owned();
+    assert!(setup["otpauth_url"]
+        .as_str()
+        .expect("url")
+        .starts_with("otpauth://totp/"));
+    let secret = billing_app::totp::decode_base32(&secret_text).expect("base32");
+    let code = || {
+        let step = app.clock.now().timestamp() / 30;
+        format!(
+            "{:06}",
+            billing_app::totp::code_at(&secret, step).expect("code")
+        )
+    };
+
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/auth/totp/enable",
+            Some(json!({"code": "000000"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/auth/totp/enable",
+            Some(json!({"code": code()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    let (status, body) = app.login(OWNER, OWNER_PASSWORD).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "totp");
+    let (status, _) = app
+        .post(
+            "/api/auth/login",
+            json!({"username": OWNER, "password": OWNER_PASSWORD, "totp": "123456"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = app
+        .post(
+            "/api/auth/login",
+            json!({"username": OWNER, "password": OWNER_PASSWORD, "totp": code()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The secret is in no log; cashiers cannot turn it on.
+    let (_, audit) = app
+        .call("GET", "/api/audit?entity=users&limit=500", None)
+        .await;
+    assert!(
+        !audit.to_string().contains(&secret_text),
+        "the TOTP secret is in the activity log"
+    );
+    create_staff(&app, "kasir", "cashier").await;
+    let cashier = login_token(&app, "kasir").await;
+    let res = app
+        .http
+        .post(format!("{}/api/auth/totp/setup", app.admin))
+        .bearer_auth(&cashier)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    app.shutdown().await;
+}

@@ -1,0 +1,93 @@
+import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { asApiError, unwrap } from '../api/errors';
+import type { ApiError } from '../api/errors';
+import { fieldError } from '../lib/fieldError';
+import { useApi } from '../lib/useApi';
+import { FormError } from './FormError';
+import { LoadState } from './LoadState';
+
+/** Owner/admin: turn the TOTP second factor on (secret + confirm code) or off (code). */
+export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const status = useApi(() => (opened ? unwrap(api.GET('/api/auth/totp')) : Promise.resolve({ enabled: false })), [opened]);
+  const [setup, setSetup] = useState<{ secret: string; otpauth_url: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      setCode('');
+      setSetup(null);
+      status.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('totp.title')}>
+      <LoadState state={status}>
+        {(s) => (
+          <Stack>
+            <Alert variant="light" color={s.enabled ? 'green' : 'blue'}>
+              {s.enabled ? t('totp.on') : t('totp.off')}
+            </Alert>
+            {!s.enabled && !setup && (
+              <Button
+                loading={busy}
+                onClick={() => {
+                  setError(null);
+                  unwrap(api.POST('/api/auth/totp/setup')).then(setSetup, (err: unknown) => setError(asApiError(err)));
+                }}
+              >
+                {t('totp.start')}
+              </Button>
+            )}
+            {setup && (
+              <Stack gap={4}>
+                <Text size="sm">{t('totp.secret')}</Text>
+                <Code block data-testid="totp-secret">
+                  {setup.secret}
+                </Code>
+                <Text size="sm">{t('totp.link')}</Text>
+                <Code block>{setup.otpauth_url}</Code>
+              </Stack>
+            )}
+            {(setup || s.enabled) && (
+              <TextInput
+                label={t('totp.code')}
+                inputMode="numeric"
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                error={fieldError(error, 'code')}
+              />
+            )}
+            <FormError error={error} />
+            <Group justify="flex-end">
+              {setup && (
+                <Button loading={busy} onClick={() => void run(() => unwrap(api.POST('/api/auth/totp/enable', { body: { code } })))}>
+                  {t('totp.enable')}
+                </Button>
+              )}
+              {s.enabled && (
+                <Button color="red" variant="light" loading={busy} onClick={() => void run(() => unwrap(api.POST('/api/auth/totp/disable', { body: { code } })))}>
+                  {t('totp.disable')}
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        )}
+      </LoadState>
+    </Modal>
+  );
+}
