@@ -78,13 +78,21 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/api/backups/settings", Staff(P::BackupsManage)),
     ("GET", "/api/backups/{id}/download", Staff(P::BackupsManage)),
     ("POST", "/api/backups/{id}/verify", Staff(P::BackupsManage)),
-    ("POST", "/api/backups/restore/{id}", Staff(P::BackupsRestore)),
+    (
+        "POST",
+        "/api/backups/restore/{id}",
+        Staff(P::BackupsRestore),
+    ),
     (
         "POST",
         "/api/backups/restore/{id}/confirm",
         Staff(P::BackupsRestore),
     ),
-    ("POST", "/api/backups/restore/{id}/undo", Staff(P::BackupsRestore)),
+    (
+        "POST",
+        "/api/backups/restore/{id}/undo",
+        Staff(P::BackupsRestore),
+    ),
     ("GET", "/api/dashboard/summary", Staff(P::DashboardView)),
     ("GET", "/api/customers", Staff(P::CustomersRead)),
     ("POST", "/api/customers", Staff(P::CustomersWrite)),
