@@ -42,7 +42,7 @@ impl Demo {
         }
         match router::register(ctx, &router).await {
             Ok(router_id) => {
-                if let Err(err) = vouchers::seed(ctx, &router, router_id).await {
+                if let Err(err) = vouchers::seed(ctx, router_id).await {
                     tracing::warn!(error = %err, "seeding the demo vouchers failed");
                 }
             }

@@ -165,6 +165,29 @@ pub fn marker_comment(batch: Uuid, reseller: Option<Uuid>, date: &str, created_b
     )
 }
 
+/// The router user of one voucher: password (the code unless separate), the profile's limits.
+pub fn hotspot_user(
+    profile: &profiles::Profile,
+    code: &str,
+    password: Option<&str>,
+    comment: &str,
+) -> NewHotspotUser {
+    NewHotspotUser {
+        name: code.to_owned(),
+        password: SecretString::from(password.unwrap_or(code).to_owned()),
+        profile: profile.router_profile.clone(),
+        // The validity also caps online time, so even a missed scheduler run (the router was
+        // off at the expiry moment) cannot give more than the validity online.
+        limit_uptime_secs: match (profile.uptime_limit_secs, profile.validity_secs) {
+            (Some(u), Some(v)) => Some(u.min(v)),
+            (u, v) => u.or(v),
+        }
+        .and_then(|s| u64::try_from(s).ok()),
+        limit_bytes_total: profile.quota_bytes.and_then(|b| u64::try_from(b).ok()),
+        comment: comment.to_owned(),
+    }
+}
+
 /// The batch id in a voucher user's comment, if the comment is ours.
 pub fn marker_batch(comment: &str) -> Option<Uuid> {
     let mut parts = comment.split('|');
@@ -456,20 +479,7 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
     let users: Vec<NewHotspotUser> = codes
         .iter()
         .zip(&passwords)
-        .map(|(code, pw)| NewHotspotUser {
-            name: code.clone(),
-            password: SecretString::from(pw.clone().unwrap_or_else(|| code.clone())),
-            profile: p.profile.router_profile.clone(),
-            // The validity also caps online time, so even a missed scheduler run (the router
-            // was off at the expiry moment) cannot give more than the validity online.
-            limit_uptime_secs: match (p.profile.uptime_limit_secs, p.profile.validity_secs) {
-                (Some(u), Some(v)) => Some(u.min(v)),
-                (u, v) => u.or(v),
-            }
-            .and_then(|s| u64::try_from(s).ok()),
-            limit_bytes_total: p.profile.quota_bytes.and_then(|b| u64::try_from(b).ok()),
-            comment: comment.clone(),
-        })
+        .map(|(code, pw)| hotspot_user(&p.profile, code, pw.as_deref(), &comment))
         .collect();
     let progress = |done: usize| ctx.voucher_batches.set(p.batch, done, count);
     let router_ids = match ctx

@@ -85,15 +85,21 @@ fn validate(input: &ResellerInput, creating: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// An optional phone, stored as `62…` (the domain's rule and message, as for customers).
 fn normalise_phone(phone: Option<&str>) -> Result<Option<String>, Error> {
-    match phone.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(None),
-        Some(p) => Ok(Some(
-            billing_domain::PhoneNumber::parse(p)
-                .map_err(|_| Error::validation("phone", "not an Indonesian phone number"))?
-                .as_str()
-                .to_owned(),
-        )),
+    Ok(phone
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(billing_domain::PhoneNumber::parse)
+        .transpose()?
+        .map(|p| p.as_str().to_owned()))
+}
+
+fn map_unique_name(e: sqlx::Error) -> Error {
+    if billing_db::is_constraint_violation(&e, "resellers_name_key") {
+        Error::conflict_on("name", "a reseller with this name already exists")
+    } else {
+        e.into()
     }
 }
 
@@ -136,13 +142,7 @@ pub async fn create(ctx: &AppContext, input: ResellerInput) -> Result<Reseller, 
     .bind(input.commission_bp.unwrap_or(0))
     .execute(&mut *tx)
     .await
-    .map_err(|e| {
-        if billing_db::is_constraint_violation(&e, "resellers_name_key") {
-            Error::conflict_on("name", "a reseller with this name already exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(map_unique_name)?;
     tx.commit().await?;
     get(ctx, id).await
 }
@@ -167,13 +167,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: ResellerInput) -> Result<
     .bind(input.active)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(|e| {
-        if billing_db::is_constraint_violation(&e, "resellers_name_key") {
-            Error::conflict_on("name", "a reseller with this name already exists")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(map_unique_name)?;
     let user_id = user_id.ok_or(Error::NotFound("reseller"))?;
     if let Some(active) = input.active {
         // A deactivated reseller cannot log in; their sessions end.

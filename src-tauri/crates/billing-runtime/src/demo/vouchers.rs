@@ -5,10 +5,9 @@
 use billing_app::vouchers::batches::{self, marker_comment, Actor, BatchInput};
 use billing_app::vouchers::profiles::{self, ProfileInput};
 use billing_app::AppContext;
-use routeros_api::sim::SimHandle;
 use uuid::Uuid;
 
-pub(crate) async fn seed(ctx: &AppContext, sim: &SimHandle, router_id: Uuid) -> anyhow::Result<()> {
+pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> anyhow::Result<()> {
     let existing = profiles::list(ctx).await?;
     if existing.is_empty() {
         for (name, price, validity, uptime, rate) in [
@@ -54,33 +53,38 @@ pub(crate) async fn seed(ctx: &AppContext, sim: &SimHandle, router_id: Uuid) -> 
     for p in &existing {
         profiles::sync(ctx, p.id).await?;
     }
-    // Put the open vouchers back on the fresh simulator.
-    type Row = (String, Option<Vec<u8>>, String, Uuid, Option<Uuid>, String);
+    // Put the open vouchers back on the fresh simulator, with their limits, through the same
+    // pipelined router port a batch uses.
+    type Row = (Uuid, String, Option<Vec<u8>>, Uuid, Option<Uuid>, String);
     let rows: Vec<Row> = sqlx::query_as(
-        "select v.code, v.password, p.router_profile, b.id, b.reseller_id, b.created_by_name \
+        "select v.profile_id, v.code, v.password, b.id, b.reseller_id, b.created_by_name \
          from vouchers v join voucher_batches b on b.id = v.batch_id \
-         join voucher_profiles p on p.id = v.profile_id \
          where v.router_id = $1 and v.status in ('unused', 'active', 'disabled')",
     )
     .bind(router_id)
     .fetch_all(&ctx.pool)
     .await?;
-    let client = routeros_api::Client::connect(sim.connect_options()).await?;
     let date = ctx.today().to_string();
-    for (code, sealed, profile, batch, reseller, by) in rows {
-        let password = match sealed {
-            Some(s) => ctx.cipher.open(&s)?,
-            None => code.clone(),
+    let mut users = Vec::with_capacity(rows.len());
+    for (profile_id, code, sealed, batch, reseller, by) in rows {
+        let Some(profile) = existing.iter().find(|p| p.id == profile_id) else {
+            continue;
         };
-        let cmd = routeros_api::Command::new("/ip/hotspot/user/add")
-            .attr("name", &code)
-            .attr("password", password)
-            .attr("profile", profile)
-            .attr("comment", marker_comment(batch, reseller, &date, &by));
-        if let Err(err) = client.call(cmd).await {
-            tracing::debug!(error = %err, code, "demo voucher not restored");
-        }
+        let password = sealed.map(|s| ctx.cipher.open(&s)).transpose()?;
+        let comment = marker_comment(batch, reseller, &date, &by);
+        users.push(batches::hotspot_user(
+            profile,
+            &code,
+            password.as_deref(),
+            &comment,
+        ));
     }
-    client.disconnect().await;
+    if !users.is_empty() {
+        let router = billing_app::routers::connection(ctx, router_id).await?;
+        ctx.router
+            .add_hotspot_users(&router, &users, &|_| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("restoring demo vouchers: {e}"))?;
+    }
     Ok(())
 }
