@@ -208,12 +208,39 @@ async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -
     start_in(data_dir, database_url, port, clock).await
 }
 
+/// Starts the app on a fresh database after `customise` changed its settings (e.g. the
+/// secrets backend); the error, if it does not start.
+pub async fn try_spawn_app_with_settings(
+    data_dir: tempfile::TempDir,
+    database_url: &str,
+    customise: impl FnOnce(&mut Settings),
+) -> Result<TestApp, String> {
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
+            .single()
+            .expect("date"),
+    );
+    try_start_in(data_dir, database_url, None, clock, customise).await
+}
+
 async fn start_in(
     data_dir: tempfile::TempDir,
     database_url: &str,
     port: Option<Arc<dyn RouterPort>>,
     clock: FixedClock,
 ) -> TestApp {
+    try_start_in(data_dir, database_url, port, clock, |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("the app did not start: {e}"))
+}
+
+async fn try_start_in(
+    data_dir: tempfile::TempDir,
+    database_url: &str,
+    port: Option<Arc<dyn RouterPort>>,
+    clock: FixedClock,
+    customise: impl FnOnce(&mut Settings),
+) -> Result<TestApp, String> {
     let mut settings = Settings::for_tests(data_dir.path());
     settings.database.mode = DatabaseMode::Remote;
     settings.database.url = Some(SecretString::from(database_url.to_owned()));
@@ -222,10 +249,11 @@ async fn start_in(
         clock: Arc::new(clock.clone()),
         router: port.unwrap_or_else(|| router.clone()),
     };
+    customise(&mut settings);
     let app = Application::build_with(settings, ports)
         .await
-        .unwrap_or_else(|e| panic!("the app did not start: {e}"));
-    TestApp {
+        .map_err(|e| e.to_string())?;
+    Ok(TestApp {
         router,
         token: Mutex::new(None),
         admin: format!("http://{}", app.admin_addr()),
@@ -235,7 +263,7 @@ async fn start_in(
         clock,
         data_dir,
         database_url: database_url.to_owned(),
-    }
+    })
 }
 
 impl TestApp {

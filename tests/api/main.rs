@@ -12,6 +12,7 @@ mod openapi;
 mod payments;
 mod rbac;
 mod routers;
+mod secrets;
 mod setup;
 mod vouchers;
 mod whatsapp;

@@ -2512,6 +2512,8 @@ export interface components {
             /** @description The scheduler and the daily backup. */
             jobs: components["schemas"]["HealthCheck"][];
             routers: components["schemas"]["HealthCheck"][];
+            /** @description Where the secrets are kept (a warning when not in an OS keyring service). */
+            secrets: components["schemas"]["HealthCheck"];
             /** @description The worst status of all parts. */
             status: components["schemas"]["HealthStatus"];
             whatsapp: components["schemas"]["HealthCheck"][];

@@ -417,6 +417,14 @@ pub trait SecretsPort: Send + Sync + std::fmt::Debug + 'static {
     fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>>;
     fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()>;
     fn delete(&self, name: &str) -> anyhow::Result<()>;
+    /// Where the secrets are kept (`secret-service`, `keyutils`, `encrypted-file`, …).
+    fn backend(&self) -> &str {
+        "memory"
+    }
+    /// What the owner should know about where the secrets are kept, if anything.
+    fn warning(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Keeps secrets in memory (tests and tools without a keyring).

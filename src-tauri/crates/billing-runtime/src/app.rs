@@ -99,7 +99,7 @@ impl Application {
             dir: settings.data_dir.clone(),
             source,
         })?;
-        let secrets = SecretStore::open(&settings.data_dir, &settings.secrets.backend)?;
+        let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");
 
         let database = Database::open(&settings, &secrets).await?;

@@ -200,7 +200,7 @@ where
     Fut: std::future::Future<Output = Result<String, billing_app::Error>>,
 {
     std::fs::create_dir_all(&settings.data_dir)?;
-    let secrets = SecretStore::open(&settings.data_dir, &settings.secrets.backend)?;
+    let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
     let database = Database::open(&settings, &secrets).await?;
     // Tokens are never issued by these commands; the signing key is not needed.
     let ctx = crate::app::context(

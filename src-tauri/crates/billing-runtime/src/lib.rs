@@ -8,6 +8,7 @@ pub mod cli;
 pub mod database;
 mod demo;
 mod jobs;
+pub mod secret_file;
 pub mod secrets;
 pub mod settings;
 mod telemetry;

@@ -1,6 +1,8 @@
 //! One small store for secrets, over the OS keyring: the Secret Service on Linux
 //! desktops with the kernel keyring (keyutils) as fallback, the platform stores on
-//! Windows and macOS. Secrets never touch the database, files or logs.
+//! Windows and macOS. Where no keyring service exists (a headless server), an encrypted
+//! file in the data directory under a key the operator supplies (`secret_file`), with a
+//! visible warning. Secrets never touch the database, settings files or logs.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,53 +12,115 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
+use crate::secret_file::{FileStore, FileStoreError};
+use crate::settings::SecretsSettings;
+
 const SERVICE: &str = "id.mikrobill.app";
 /// Stands for an empty secret (a NUL byte: never part of a real password).
 const EMPTY: &str = "\u{0}";
 
 #[derive(Debug, thiserror::Error)]
-#[error("the OS keyring ({backend}) could not {action} the secret {name:?}: {source}")]
-pub struct SecretError {
-    backend: &'static str,
-    action: &'static str,
-    name: String,
-    #[source]
-    source: keyring::Error,
+pub enum SecretError {
+    #[error("the OS keyring ({backend}) could not {action} the secret {name:?}: {source}")]
+    Keyring {
+        backend: &'static str,
+        action: &'static str,
+        name: String,
+        #[source]
+        source: keyring::Error,
+    },
+    #[error("{0}")]
+    File(#[from] FileStoreError),
+    #[error(
+        "this installation keeps its secrets in the encrypted file {0}; supply its key \
+         (MIKROBILL_SECRETS_KEY, or secrets.key_file in settings.toml)"
+    )]
+    KeyMissing(String),
+    #[error("secrets.key_file {path}: {source}")]
+    KeyFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+enum Backend {
+    Keyring {
+        builder: Arc<CredentialBuilder>,
+        scope: String,
+    },
+    File(Arc<FileStore>),
 }
 
 /// Secrets of one installation (one data directory), kept apart from other
 /// installations of the same user by a short hash of the data directory.
 #[derive(Clone)]
 pub struct SecretStore {
-    builder: Arc<CredentialBuilder>,
+    inner: Arc<Backend>,
     backend: &'static str,
-    scope: String,
+    warning: Option<String>,
 }
 
 impl std::fmt::Debug for SecretStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretStore")
             .field("backend", &self.backend)
-            .field("scope", &self.scope)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
+const FILE_WARNING: &str = "No OS keyring service is available, so secrets are kept in the \
+    encrypted file secrets.enc in the data folder. Keep its key safe: without it the router \
+    passwords, gateway keys and the database password cannot be read.";
+const KEYUTILS_WARNING: &str = "No OS keyring service is available, so secrets are kept in \
+    the kernel keyring, which forgets them when the computer restarts. Supply a key \
+    (MIKROBILL_SECRETS_KEY or secrets.key_file) to keep them in an encrypted file instead.";
+
 impl SecretStore {
-    /// Opens the store for a data directory. `backend` is `auto`, `secret-service` or
-    /// `keyutils` (the latter two only on Linux).
-    pub fn open(data_dir: &Path, backend: &str) -> Result<SecretStore, SecretError> {
+    /// Opens the store for a data directory. `settings.backend` is `auto`, `file`,
+    /// `secret-service` or `keyutils` (the latter two only on Linux). With `auto` an
+    /// existing secrets file wins (so an installation never loses its secrets when a
+    /// keyring appears later), then the OS keyring, then the file when a key is supplied.
+    pub fn open(data_dir: &Path, settings: &SecretsSettings) -> Result<SecretStore, SecretError> {
+        let file_path = data_dir.join(crate::secret_file::FILE_NAME);
+        let file = |warning: &str| -> Result<SecretStore, SecretError> {
+            let key = settings
+                .passphrase()?
+                .ok_or_else(|| SecretError::KeyMissing(file_path.display().to_string()))?;
+            let store = FileStore::open(data_dir, key)?;
+            tracing::warn!("{warning}");
+            Ok(SecretStore {
+                inner: Arc::new(Backend::File(Arc::new(store))),
+                backend: "encrypted-file",
+                warning: Some(warning.to_owned()),
+            })
+        };
+        match settings.backend.as_str() {
+            "file" => return file(FILE_WARNING),
+            "auto" if file_path.exists() => return file(FILE_WARNING),
+            _ => {}
+        }
         let canonical = data_dir
             .canonicalize()
             .unwrap_or_else(|_| data_dir.to_owned());
         let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
         let scope = hex::encode(&digest[..6]);
-        let (builder, name) = choose_backend(backend, &scope)?;
+        let (builder, name, fell_back) = choose_backend(&settings.backend, &scope)?;
+        if fell_back && settings.passphrase()?.is_some() {
+            return file(FILE_WARNING);
+        }
+        let warning = fell_back.then(|| {
+            tracing::warn!("{KEYUTILS_WARNING}");
+            KEYUTILS_WARNING.to_owned()
+        });
         tracing::debug!(backend = name, "secret store opened");
         Ok(SecretStore {
-            builder: Arc::from(builder),
+            inner: Arc::new(Backend::Keyring {
+                builder: Arc::from(builder),
+                scope,
+            }),
             backend: name,
-            scope,
+            warning,
         })
     }
 
@@ -64,15 +128,27 @@ impl SecretStore {
         self.backend
     }
 
+    /// Why the owner should know where the secrets are kept, when it is not an OS keyring
+    /// service (shown on the health page).
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
     fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
-        let user = format!("{}/{}", self.scope, name);
-        self.builder
+        let Backend::Keyring { builder, scope } = self.inner.as_ref() else {
+            unreachable!("entry() is only called for keyring backends")
+        };
+        let user = format!("{scope}/{name}");
+        builder
             .build(None, SERVICE, &user)
             .map(keyring::Entry::new_with_credential)
             .map_err(|source| self.err("open", name, source))
     }
 
     pub fn get(&self, name: &str) -> Result<Option<SecretString>, SecretError> {
+        if let Backend::File(store) = self.inner.as_ref() {
+            return Ok(store.get(name)?);
+        }
         match self.entry(name)?.get_password() {
             Ok(value) if value == EMPTY => Ok(Some(SecretString::from(String::new()))),
             Ok(value) => Ok(Some(SecretString::from(value))),
@@ -82,6 +158,9 @@ impl SecretStore {
     }
 
     pub fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretError> {
+        if let Backend::File(store) = self.inner.as_ref() {
+            return Ok(store.set(name, value)?);
+        }
         // Keyrings refuse empty values, but an empty password is real (a MikroTik fresh
         // from the box has `admin` with none); it is stored as a marker no password has.
         let raw = match value.expose_secret() {
@@ -94,6 +173,9 @@ impl SecretStore {
     }
 
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
+        if let Backend::File(store) = self.inner.as_ref() {
+            return Ok(store.delete(name)?);
+        }
         match self.entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(source) => Err(self.err("delete", name, source)),
@@ -117,7 +199,7 @@ impl SecretStore {
     }
 
     fn err(&self, action: &'static str, name: &str, source: keyring::Error) -> SecretError {
-        SecretError {
+        SecretError::Keyring {
             backend: self.backend,
             action,
             name: name.to_owned(),
@@ -137,7 +219,7 @@ pub fn random_token(bytes: usize) -> String {
 fn choose_backend(
     backend: &str,
     scope: &str,
-) -> Result<(Box<CredentialBuilder>, &'static str), SecretError> {
+) -> Result<(Box<CredentialBuilder>, &'static str, bool), SecretError> {
     let ss = || -> (Box<CredentialBuilder>, &'static str) {
         (
             keyring::secret_service::default_credential_builder(),
@@ -148,8 +230,14 @@ fn choose_backend(
         (keyring::keyutils::default_credential_builder(), "keyutils")
     };
     match backend {
-        "secret-service" => Ok(ss()),
-        "keyutils" => Ok(ku()),
+        "secret-service" => {
+            let (b, n) = ss();
+            Ok((b, n, false))
+        }
+        "keyutils" => {
+            let (b, n) = ku();
+            Ok((b, n, false))
+        }
         _ => {
             // Probe the Secret Service: it needs a D-Bus session and an unlocked keyring.
             let (builder, name) = ss();
@@ -160,10 +248,11 @@ fn choose_backend(
                     Err(e) => Err(e),
                 });
             match probe {
-                Ok(()) => Ok((builder, name)),
+                Ok(()) => Ok((builder, name, false)),
                 Err(err) => {
-                    tracing::info!(error = %err, "Secret Service unavailable; using the kernel keyring");
-                    Ok(ku())
+                    tracing::info!(error = %err, "Secret Service unavailable");
+                    let (b, n) = ku();
+                    Ok((b, n, true))
                 }
             }
         }
@@ -174,8 +263,12 @@ fn choose_backend(
 fn choose_backend(
     _backend: &str,
     _scope: &str,
-) -> Result<(Box<CredentialBuilder>, &'static str), SecretError> {
-    Ok((keyring::default::default_credential_builder(), "os-keyring"))
+) -> Result<(Box<CredentialBuilder>, &'static str, bool), SecretError> {
+    Ok((
+        keyring::default::default_credential_builder(),
+        "os-keyring",
+        false,
+    ))
 }
 
 impl billing_app::ports::SecretsPort for SecretStore {
@@ -190,6 +283,14 @@ impl billing_app::ports::SecretsPort for SecretStore {
     fn delete(&self, name: &str) -> anyhow::Result<()> {
         Ok(SecretStore::delete(self, name)?)
     }
+
+    fn backend(&self) -> &str {
+        self.backend
+    }
+
+    fn warning(&self) -> Option<String> {
+        self.warning.clone()
+    }
 }
 
 #[cfg(test)]
@@ -200,8 +301,8 @@ mod tests {
     fn secrets_round_trip_through_the_real_keyring_and_stay_per_installation() {
         let a = tempfile::tempdir().expect("tempdir");
         let b = tempfile::tempdir().expect("tempdir");
-        let store_a = SecretStore::open(a.path(), "auto").expect("open a");
-        let store_b = SecretStore::open(b.path(), "auto").expect("open b");
+        let store_a = SecretStore::open(a.path(), &SecretsSettings::default()).expect("open a");
+        let store_b = SecretStore::open(b.path(), &SecretsSettings::default()).expect("open b");
 
         let generated = store_a
             .get_or_generate("jwt-signing-key", 32)

@@ -103,8 +103,47 @@ pub struct LogSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SecretsSettings {
-    /// `auto` (Secret Service, then the kernel keyring), `secret-service` or `keyutils`.
+    /// `auto` (an existing secrets file, the Secret Service, then the encrypted file when a
+    /// key is supplied, else the kernel keyring), `file`, `secret-service` or `keyutils`.
     pub backend: String,
+    /// A file holding the key of the encrypted secrets file (e.g. on a USB stick or a
+    /// systemd credential); `MIKROBILL_SECRETS_KEY` gives the key directly instead.
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+    /// From `MIKROBILL_SECRETS_KEY`; never read from a settings file.
+    #[serde(skip)]
+    pub key: Option<SecretString>,
+}
+
+impl Default for SecretsSettings {
+    fn default() -> Self {
+        SecretsSettings {
+            backend: "auto".into(),
+            key_file: None,
+            key: None,
+        }
+    }
+}
+
+impl SecretsSettings {
+    /// The key of the encrypted secrets file, if the operator supplied one.
+    pub fn passphrase(&self) -> Result<Option<SecretString>, crate::secrets::SecretError> {
+        if let Some(key) = &self.key {
+            return Ok(Some(key.clone()));
+        }
+        let Some(path) = &self.key_file else {
+            return Ok(None);
+        };
+        let raw = std::fs::read_to_string(path).map_err(|source| {
+            crate::secrets::SecretError::KeyFile {
+                path: path.display().to_string(),
+                source,
+            }
+        })?;
+        // A trailing newline from `echo` is not part of the key.
+        let key = raw.trim_end_matches(['\r', '\n']).to_owned();
+        Ok(Some(SecretString::from(key)))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +227,12 @@ impl Settings {
             settings.database.mode = DatabaseMode::Remote;
             settings.database.url = Some(SecretString::from(url));
         }
+        if let Some(key) = std::env::var("MIKROBILL_SECRETS_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+        {
+            settings.secrets.key = Some(SecretString::from(key));
+        }
         if let Some(addr) = overrides.admin_addr {
             settings.admin.addr = addr;
         }
@@ -235,9 +280,7 @@ impl Settings {
                 level: "warn".into(),
                 file: false,
             },
-            secrets: SecretsSettings {
-                backend: "auto".into(),
-            },
+            secrets: SecretsSettings::default(),
             demo: false,
         }
     }
@@ -272,11 +315,11 @@ impl Settings {
         }
         if !matches!(
             self.secrets.backend.as_str(),
-            "auto" | "secret-service" | "keyutils"
+            "auto" | "file" | "secret-service" | "keyutils"
         ) {
             return Err(SettingsError::Invalid {
                 key: "secrets.backend",
-                message: "must be auto, secret-service or keyutils".into(),
+                message: "must be auto, file, secret-service or keyutils".into(),
             });
         }
         Ok(())

@@ -105,6 +105,9 @@ function HealthSections({ health }: { health: Health }) {
       <Section title={t('health.disk')}>
         <HealthTable checks={health.disk} empty={t('common.empty')} label={t('health.disk')} />
       </Section>
+      <Section title={t('health.secrets')}>
+        <HealthTable checks={[health.secrets]} empty={t('common.empty')} label={t('health.secrets')} />
+      </Section>
     </Stack>
   );
 }

@@ -71,6 +71,8 @@ pub struct Health {
     /// The scheduler and the daily backup.
     pub jobs: Vec<HealthCheck>,
     pub disk: Vec<HealthCheck>,
+    /// Where the secrets are kept (a warning when not in an OS keyring service).
+    pub secrets: HealthCheck,
 }
 
 impl Health {
@@ -85,7 +87,7 @@ impl Health {
         .into_iter()
         .flatten()
         .map(|c| c.status)
-        .chain([self.database.status])
+        .chain([self.database.status, self.secrets.status])
         .max()
         .unwrap_or(HealthStatus::Ok)
     }
@@ -136,9 +138,38 @@ pub async fn report(ctx: &AppContext, app_version: &str) -> Health {
         gateways: unread(gateways, "gateway", "payment gateways"),
         jobs: unread(jobs, "scheduler", "jobs"),
         disk,
+        secrets: secrets(ctx),
     };
     health.status = health.worst();
     health
+}
+
+fn secrets(ctx: &AppContext) -> HealthCheck {
+    let backend = ctx.secrets.backend().to_owned();
+    match ctx.secrets.warning() {
+        Some(warning) => check(
+            "secrets",
+            None,
+            "secrets",
+            HealthStatus::Warning,
+            if backend == "encrypted-file" {
+                "secrets_in_file"
+            } else {
+                "secrets_not_persistent"
+            },
+            &[("backend", backend)],
+            warning,
+        ),
+        None => check(
+            "secrets",
+            None,
+            "secrets",
+            HealthStatus::Ok,
+            "secrets_keyring",
+            &[("backend", backend.clone())],
+            format!("secrets are kept in the OS keyring ({backend})"),
+        ),
+    }
 }
 
 fn unread(
