@@ -551,3 +551,93 @@ async fn an_owner_with_the_second_factor_needs_the_code_to_log_in() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     app.shutdown().await;
 }
+
+/// The admin API's own rate-limit class (production values are larger; the mechanism is the
+/// same): per account, so one runaway client does not slow the others, and per address for
+/// refused tokens, so guessing tokens ends in 429 rather than endless 401s.
+#[tokio::test]
+async fn the_admin_api_limits_each_account_and_addresses_that_keep_sending_bad_tokens() {
+    let database_url = fresh_database().await;
+    let dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    let app = try_spawn_app_with_settings(dir, &database_url, |s| {
+        s.admin.limits = billing_runtime::settings::AdminLimitSettings {
+            per_account_per_second: 1,
+            per_account_burst: 20,
+            refused_per_second: 1,
+            refused_burst: 5,
+        };
+    })
+    .await
+    .expect("starts");
+    let owner = app.token().await;
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/admin/users",
+            Some(json!({"username": "kasir-satu", "password": STAFF_PASSWORD, "role": "cashier"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let cashier = login_token(&app, "kasir-satu").await;
+
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        let (status, _) = app.get_auth("/api/auth/me", &owner).await;
+        statuses.push(status);
+    }
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert!(
+        (19..=21).contains(&ok),
+        "the owner's burst of 20 (one used above) should pass, then 429: {statuses:?}"
+    );
+    let res = app
+        .http
+        .get(format!("{}/api/auth/me", app.admin))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!(retry >= 1);
+    let body: Value = res.json().await.expect("json");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("your account"),
+        "{body}"
+    );
+    let (status, body) = app.get_auth("/api/auth/me", &cashier).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another account is not slowed: {body}"
+    );
+
+    let mut refused = Vec::new();
+    for _ in 0..8 {
+        let (status, _) = app.get_auth("/api/auth/me", "not.a.jwt").await;
+        refused.push(status);
+    }
+    assert_eq!(
+        &refused[..5],
+        &[StatusCode::UNAUTHORIZED; 5],
+        "the first forged tokens are plain 401s: {refused:?}"
+    );
+    assert!(
+        refused[5..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "then the address is told to slow down: {refused:?}"
+    );
+    app.shutdown().await;
+}

@@ -23,6 +23,8 @@ pub struct HttpState {
     pub app_version: &'static str,
     /// One-time values for the public-URL reachability check.
     pub nonces: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// The admin API's rate limits (per account, and per address for refused tokens).
+    pub limits: std::sync::Arc<admin::limits::AdminLimits>,
 }
 
 impl HttpState {
@@ -31,6 +33,7 @@ impl HttpState {
             ctx,
             app_version,
             nonces: Default::default(),
+            limits: std::sync::Arc::new(admin::limits::AdminLimits::new(Default::default())),
         }
     }
 }

@@ -136,7 +136,10 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("loading the payment gateways: {e}"))?;
 
-        let state = HttpState::new(ctx.clone(), env!("CARGO_PKG_VERSION"));
+        let mut state = HttpState::new(ctx.clone(), env!("CARGO_PKG_VERSION"));
+        state.limits = Arc::new(billing_http::admin::limits::AdminLimits::new(
+            settings.admin.limits.into(),
+        ));
         let ui_dir = resolve_ui_dir(&settings);
         if ui_dir.is_none() {
             tracing::warn!(

@@ -71,6 +71,42 @@ pub struct AdminSettings {
     /// The built dashboard; found next to the binary or in the source tree when unset.
     #[serde(default)]
     pub ui_dir: Option<PathBuf>,
+    /// Requests per second (and burst) per signed-in account, and per address for
+    /// refused tokens.
+    #[serde(default)]
+    pub limits: AdminLimitSettings,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct AdminLimitSettings {
+    pub per_account_per_second: u32,
+    pub per_account_burst: u32,
+    pub refused_per_second: u32,
+    pub refused_burst: u32,
+}
+
+impl Default for AdminLimitSettings {
+    fn default() -> Self {
+        let d = billing_http::admin::limits::AdminLimitsConfig::default();
+        AdminLimitSettings {
+            per_account_per_second: d.per_account_per_second,
+            per_account_burst: d.per_account_burst,
+            refused_per_second: d.refused_per_second,
+            refused_burst: d.refused_burst,
+        }
+    }
+}
+
+impl From<AdminLimitSettings> for billing_http::admin::limits::AdminLimitsConfig {
+    fn from(s: AdminLimitSettings) -> Self {
+        billing_http::admin::limits::AdminLimitsConfig {
+            per_account_per_second: s.per_account_per_second,
+            per_account_burst: s.per_account_burst,
+            refused_per_second: s.refused_per_second,
+            refused_burst: s.refused_burst,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +300,13 @@ impl Settings {
             admin: AdminSettings {
                 addr: ([127, 0, 0, 1], 0).into(),
                 ui_dir: None,
+                // Route walks send hundreds of forged tokens in a row; the limits have
+                // their own tests with the production values.
+                limits: AdminLimitSettings {
+                    refused_burst: 100_000,
+                    per_account_burst: 100_000,
+                    ..AdminLimitSettings::default()
+                },
             },
             public: PublicSettings {
                 addr: ([127, 0, 0, 1], 0).into(),

@@ -372,10 +372,11 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
     } else {
         format!("/api{path}")
     };
-    let client_ip = req
+    let peer_ip = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .map(|info| info.0.ip());
+    let client_ip = peer_ip.map(|ip| ip.to_string());
     let method = req.method().clone();
     let Some(access) = route_access(&method, &path) else {
         tracing::error!(%method, %path, "admin route without an access rule; refused");
@@ -391,8 +392,19 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
         .map(str::to_owned);
     let user = match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
         Ok(user) => user,
-        Err(err) => return err.into_response(),
+        // Someone trying tokens gets 429 instead of 401 once past a small budget.
+        Err(err) => {
+            return state
+                .limits
+                .refused(peer_ip)
+                .err()
+                .unwrap_or(err)
+                .into_response()
+        }
     };
+    if let Err(err) = state.limits.account(user.id.0) {
+        return err.into_response();
+    }
     if !access.allows(user.role) {
         let detail = format!("{method} {path} refused for role {}", user.role.as_str());
         log_event(

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod invoices;
 pub mod isolation;
 pub mod jobs;
+pub mod limits;
 pub mod logs;
 pub mod monitoring;
 pub mod online;
