@@ -13,6 +13,7 @@ mod payments;
 mod rbac;
 mod routers;
 mod secrets;
+mod secrets_scan;
 mod setup;
 mod vouchers;
 mod whatsapp;
