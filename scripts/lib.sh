@@ -32,8 +32,8 @@ APP_PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev libdbus-1-dev
   postgresql keyutils dbus dbus-x11 gnome-keyring
 )
-# What the tests add: a browser, a virtual display, screenshots.
-TEST_PACKAGES=(chromium xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core procps)
+# What the tests add: a browser, a virtual display, screenshots, Python for the API fuzzer.
+TEST_PACKAGES=(chromium xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core procps python3 python3-venv)
 
 ensure_npm() {
   log "npm dependencies"

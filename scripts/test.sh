@@ -31,6 +31,9 @@ log "browser test (Chromium) against mikrobill serve"
 cargo build --locked -q -p billing-desktop --bin mikrobill
 keyctl session - bash "$ROOT/tests/e2e/run-against-server.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
 
+log "API fuzzing (Schemathesis, from the OpenAPI document) against mikrobill serve"
+keyctl session - bash "$ROOT/tests/fuzz/schemathesis.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
+
 log "desktop smoke test (Xvfb)"
 keyctl session - bash "$ROOT/tests/desktop/smoke.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
 
