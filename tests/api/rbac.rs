@@ -523,13 +523,38 @@ async fn an_owner_with_the_second_factor_needs_the_code_to_log_in() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = app
+    // The enrolment code cannot log in again: each code is accepted once.
+    let (status, _) = app
         .post(
             "/api/auth/login",
             json!({"username": OWNER, "password": OWNER_PASSWORD, "totp": code()}),
         )
         .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a used code was accepted again"
+    );
+    app.clock.advance(chrono::Duration::seconds(30));
+    let used = code();
+    let (status, body) = app
+        .post(
+            "/api/auth/login",
+            json!({"username": OWNER, "password": OWNER_PASSWORD, "totp": used}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = app
+        .post(
+            "/api/auth/login",
+            json!({"username": OWNER, "password": OWNER_PASSWORD, "totp": used}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a replayed code was accepted"
+    );
 
     // The secret is in no log; cashiers cannot turn it on.
     let (_, audit) = app

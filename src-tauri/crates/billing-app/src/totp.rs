@@ -1,6 +1,6 @@
 //! Optional second factor for owners and admins: time-based one-time codes (RFC 6238,
 //! HMAC-SHA1, 6 digits, 30-second steps, one step of clock drift either way), as
-//! authenticator apps expect. The secret is sealed with the data key before it is stored.
+//! authenticator apps expect; each code is accepted once. The secret is sealed with the data key before it is stored.
 
 use anyhow::Context as _;
 use billing_domain::{Role, UserId};
@@ -31,20 +31,48 @@ pub fn code_at(secret: &[u8], step: i64) -> Result<u32, Error> {
 
 /// Whether `code` is right at `unix_time`, allowing one step of drift.
 pub fn verify(secret: &[u8], code: &str, unix_time: i64) -> Result<bool, Error> {
+    Ok(matching_step(secret, code, unix_time)?.is_some())
+}
+
+/// The time step whose code `code` is, if it is right at `unix_time` (one step of drift).
+pub fn matching_step(secret: &[u8], code: &str, unix_time: i64) -> Result<Option<i64>, Error> {
     let code = code.trim().replace(' ', "");
     let Ok(given) = code.parse::<u32>() else {
-        return Ok(false);
+        return Ok(None);
     };
     if code.len() != DIGITS as usize {
-        return Ok(false);
+        return Ok(None);
     }
     let step = unix_time.div_euclid(STEP_SECS);
     for s in [step - 1, step, step + 1] {
         if code_at(secret, s)? == given {
-            return Ok(true);
+            return Ok(Some(s));
         }
     }
-    Ok(false)
+    Ok(None)
+}
+
+/// Accepts `code` once: right now, and of a later time step than any code this user used
+/// before (a replayed code, or an older one, is refused).
+async fn accept_once(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    id: UserId,
+    secret: &[u8],
+    code: &str,
+) -> Result<bool, Error> {
+    let Some(step) = matching_step(secret, code, ctx.clock.now().timestamp())? else {
+        return Ok(false);
+    };
+    let used = sqlx::query(
+        "update users set totp_last_step = $2 \
+         where id = $1 and (totp_last_step is null or totp_last_step < $2)",
+    )
+    .bind(id.0)
+    .bind(step)
+    .execute(&mut *conn)
+    .await?;
+    Ok(used.rows_affected() == 1)
 }
 
 /// RFC 4648 base32 without padding (what authenticator apps read).
@@ -161,7 +189,7 @@ pub async fn enable(ctx: &AppContext, user: &CurrentUser, code: &str) -> Result<
     let Some((secret, _)) = secret_of(ctx, &mut conn, user.id).await? else {
         return Err(Error::conflict("start the set-up first"));
     };
-    if !verify(&secret, code, ctx.clock.now().timestamp())? {
+    if !accept_once(ctx, &mut conn, user.id, &secret, code).await? {
         return Err(Error::validation(
             "code",
             "the code is not right; try the next one",
@@ -181,10 +209,10 @@ pub async fn disable(ctx: &AppContext, user: &CurrentUser, code: &str) -> Result
     let Some((secret, true)) = secret_of(ctx, &mut conn, user.id).await? else {
         return Err(Error::conflict("the second factor is not on"));
     };
-    if !verify(&secret, code, ctx.clock.now().timestamp())? {
+    if !accept_once(ctx, &mut conn, user.id, &secret, code).await? {
         return Err(Error::validation(
             "code",
-            "the code is not right; try the next one",
+            "the code is not right, or was used already; try the next one",
         ));
     }
     sqlx::query("update users set totp_secret = null, totp_enabled_at = null where id = $1")
@@ -204,10 +232,13 @@ pub(crate) async fn check_login(
     match secret_of(ctx, conn, id).await? {
         Some((secret, true)) => match code.filter(|c| !c.trim().is_empty()) {
             None => Ok(LoginFactor::Missing),
-            Some(code) if verify(&secret, code, ctx.clock.now().timestamp())? => {
-                Ok(LoginFactor::Passed)
+            Some(code) => {
+                if accept_once(ctx, conn, id, &secret, code).await? {
+                    Ok(LoginFactor::Passed)
+                } else {
+                    Ok(LoginFactor::Wrong)
+                }
             }
-            Some(_) => Ok(LoginFactor::Wrong),
         },
         _ => Ok(LoginFactor::Passed),
     }
