@@ -202,7 +202,10 @@ async function main() {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Mulai atur', exact: true }).click();
     const secret = (await dialog.getByTestId('totp-secret').innerText()).trim();
-    await dialog.getByLabel('Kode 6 angka').fill(totp(secret));
+    // Each code is accepted once and never an older one: enrol with the previous step's code,
+    // log in with the current one, turn it off with the next (each within the allowed drift).
+    const base = Date.now();
+    await dialog.getByLabel('Kode 6 angka').fill(totp(secret, base - 30_000));
     await dialog.getByRole('button', { name: 'Aktifkan', exact: true }).click();
     await visible(dialog.getByRole('button', { name: 'Matikan', exact: true }));
     await page.keyboard.press('Escape');
@@ -213,12 +216,12 @@ async function main() {
     const codeInput = page.getByLabel('Kode autentikator');
     await visible(codeInput);
     await shot(page, '05-login-code.png');
-    await codeInput.fill(totp(secret));
+    await codeInput.fill(totp(secret, base));
     await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
     await visible(page.getByRole('navigation').getByRole('link', { name: T.navDashboard, exact: true }));
     // Off again, so the owner's password alone works for whatever runs next.
     await openDialog();
-    await dialog.getByLabel('Kode 6 angka').fill(totp(secret));
+    await dialog.getByLabel('Kode 6 angka').fill(totp(secret, base + 30_000));
     await dialog.getByRole('button', { name: 'Matikan', exact: true }).click();
     await visible(dialog.getByRole('button', { name: 'Mulai atur', exact: true }));
   });
