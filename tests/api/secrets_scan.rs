@@ -8,7 +8,6 @@
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use billing_gateways::fake::FakeDuitku;
 use billing_tests::*;
 use billing_whatsapp::ProviderKind;
 use routeros_api::sim::SimConfig;
@@ -17,8 +16,8 @@ use serde_json::{json, Value};
 
 use crate::backups::{backup_path, create_backup};
 use crate::billing::{customer_with_subscription, d, open_invoices, set_today};
-use crate::payments::{choose, webhook_url, API_KEY, MERCHANT};
-use crate::routers::{app_with_real_router, simulator};
+use crate::payments::{choose, enable_duitku, webhook_url, API_KEY};
+use crate::routers::{app_with_real_router, register, simulator};
 use crate::whatsapp::add_session;
 
 const ROUTER_PASSWORD: &str = "sandi-Router-7bQx2Lm9";
@@ -73,20 +72,7 @@ async fn no_secret_appears_in_logs_database_backups_files_or_answers() {
         ..SimConfig::default()
     })
     .await;
-    let (status, router) = app
-        .call(
-            "POST",
-            "/api/routers",
-            Some(
-                json!({"name": "Kantor Pusat", "host": sim.addr().ip().to_string(),
-                        "port": sim.addr().port(), "api_user": "admin",
-                        "password": ROUTER_PASSWORD}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{router}");
-    record(&router);
-    let router_id = router["id"].as_str().expect("id").to_owned();
+    let router_id = register(&app, &sim, "admin", ROUTER_PASSWORD).await;
     let (status, tested) = app
         .call("POST", &format!("/api/routers/{router_id}/test"), None)
         .await;
@@ -94,18 +80,7 @@ async fn no_secret_appears_in_logs_database_backups_files_or_answers() {
     record(&tested);
 
     // Duitku with its key, against the fake that follows Duitku's formats.
-    let duitku = FakeDuitku::start(MERCHANT, API_KEY).await;
-    let (status, gw) = app
-        .call(
-            "PUT",
-            "/api/settings/gateways/duitku",
-            Some(
-                json!({"enabled": true, "environment": "sandbox", "merchant_code": MERCHANT,
-                        "base_url": duitku.base_url(), "api_key": API_KEY}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{gw}");
+    let (duitku, gw) = enable_duitku(&app).await;
     record(&gw);
 
     // A WhatsApp session with its token.

@@ -16,6 +16,12 @@ pub const API_KEY: &str = "0123456789abcdef0123456789abcdef";
 /// An app with Duitku enabled against a local fake that follows Duitku's formats.
 pub async fn app_with_duitku() -> (TestApp, FakeDuitku) {
     let app = spawn_app().await;
+    let (fake, _) = enable_duitku(&app).await;
+    (app, fake)
+}
+
+/// Enables Duitku on `app` against a fresh fake; returns it and the gateway's settings.
+pub async fn enable_duitku(app: &TestApp) -> (FakeDuitku, Value) {
     let fake = FakeDuitku::start(MERCHANT, API_KEY).await;
     let (status, body) = app
         .call(
@@ -30,7 +36,7 @@ pub async fn app_with_duitku() -> (TestApp, FakeDuitku) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["has_api_key"], true);
     assert!(body.get("api_key").is_none(), "keys are never returned");
-    (app, fake)
+    (fake, body)
 }
 
 /// An open invoice of 150,000 and a pay link for it (token, public URL).
