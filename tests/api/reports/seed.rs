@@ -268,9 +268,8 @@ pub async fn seeded() -> Seeded {
     assert_eq!(r["activated"], 3, "{r}");
     Seeded {
         app,
-        sim,
+        _sim: sim,
         router,
-        subs,
         customer_ids,
     }
 }
