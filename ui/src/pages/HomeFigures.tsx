@@ -53,7 +53,9 @@ function Income({ income, testId }: { income: DashboardHome['income_today']; tes
           <Anchor component={Link} to={paymentsLink(income.from, income.to, m.method)} size="sm" data-testid={`${testId}-method-${m.method}`}>
             {t(`home.method.${m.method}`, { defaultValue: m.method })}
           </Anchor>
-          <Text size="sm">{formatRupiah(m.amount)}</Text>
+          <Text size="sm" data-testid={`${testId}-method-${m.method}-amount`}>
+            {formatRupiah(m.amount)}
+          </Text>
         </Group>
       ))}
     </>
