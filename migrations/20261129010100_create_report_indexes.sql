@@ -12,3 +12,6 @@ create index subscriptions_terminated_at_idx on subscriptions (terminated_at)
 
 create index voucher_batches_reseller_completed_idx on voucher_batches (completed_at)
     where reseller_id is not null and status = 'ready';
+
+create index subscriptions_router_active_idx on subscriptions (router_id)
+    where status = 'active';

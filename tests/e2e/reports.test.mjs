@@ -182,14 +182,19 @@ async function main() {
   });
 
   await step(page, 'a number opens the list behind it', async () => {
+    // Arrears → the open invoices: the seeded unpaid and partly paid ones, not the paid one.
+    await page.getByTestId('home-arrears-amount').click();
+    await page.waitForURL(/\/invoices\?status=open/);
+    for (const s of open) await visible(page.getByRole('cell', { name: s.name, exact: true }));
+    const paid = SEED.find((s) => s.paid === PRICE);
+    if (await page.getByRole('cell', { name: paid.name, exact: true }).count()) throw new Error('a paid invoice is listed as open');
+    await page.goBack();
+    // Due soon / overdue → the invoices with that filter.
     const target = overdue.length > 0 ? 'home-overdue-count' : 'home-due-soon-count';
-    const seeded = overdue.length > 0 ? overdue : soon;
     await page.getByTestId(target).click();
     await page.waitForURL(/\/invoices\?due=/);
     await visible(page.getByTestId('invoices-due-filter'));
-    for (const s of seeded) await visible(page.getByRole('cell', { name: s.name, exact: true }));
-    const paid = SEED.find((s) => s.paid === PRICE);
-    if (await page.getByRole('cell', { name: paid.name, exact: true }).count()) throw new Error('a paid invoice is listed as due');
+    for (const s of overdue.length > 0 ? overdue : soon) await visible(page.getByRole('cell', { name: s.name, exact: true }));
     await page.goBack();
     await page.getByTestId('home-income-today-method-cash').click();
     await page.waitForURL(/\/payments\?.*method=cash/);

@@ -158,14 +158,12 @@ export function HomeFigures() {
                 {h.routers.map((r) => (
                   <Table.Tr key={r.id} data-testid="home-router-row">
                     <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Badge size="xs" color={r.status === 'online' ? 'green' : r.status === 'offline' ? 'red' : 'gray'} variant="dot">
-                          {t(`home.router_status.${r.status}`, { defaultValue: r.status })}
-                        </Badge>
-                        <Anchor component={Link} to={`/routers/${r.id}`} size="sm">
-                          {r.name}
-                        </Anchor>
-                      </Group>
+                      <Anchor component={Link} to={`/routers/${r.id}`} size="sm">
+                        {r.name}
+                      </Anchor>
+                      <Text size="xs" c={r.status === 'online' ? 'green' : r.status === 'offline' ? 'red' : 'dimmed'} data-testid="home-router-status">
+                        {t(`home.router_status.${r.status}`, { defaultValue: r.status })}
+                      </Text>
                     </Table.Td>
                     <Table.Td>{r.cpu_load == null ? '—' : `${r.cpu_load}%`}</Table.Td>
                     <Table.Td title={r.last_seen_at ? formatDateTime(r.last_seen_at) : undefined}>

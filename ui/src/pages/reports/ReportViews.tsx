@@ -6,14 +6,14 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
 import { formatDate } from '../../lib/dates';
-import { formatRupiah } from '../../lib/money';
+import { formatRupiah, formatRupiahShort } from '../../lib/money';
 import type { ReportQuery } from '../../lib/reports';
 import { monthLabel } from '../../lib/reports';
 import { useApi } from '../../lib/useApi';
 import { ReportBlock, ReportTable } from './ReportBlock';
 
 const rp = (n: number) => formatRupiah(n);
-const compact = (n: number) => formatRupiah(n);
+const axis = { tickFormatter: (n: number) => formatRupiahShort(n), width: 64 };
 
 export function RevenueView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
@@ -28,7 +28,8 @@ export function RevenueView({ query }: { query: ReportQuery }) {
               data={d.months.map((m) => ({ month: monthLabel(m.month), payments: m.payments, vouchers: m.vouchers }))}
               dataKey="month"
               type="stacked"
-              valueFormatter={compact}
+              valueFormatter={rp}
+              yAxisProps={axis}
               withLegend
               series={[
                 { name: 'payments', label: t('reports.col.payments'), color: 'blue.6' },
@@ -67,7 +68,8 @@ export function PaymentsView({ query }: { query: ReportQuery }) {
                   h={200}
                   data={d.rows.map((r) => ({ method: t(`home.method.${r.method}`, { defaultValue: r.method }), amount: r.amount }))}
                   dataKey="method"
-                  valueFormatter={compact}
+                  valueFormatter={rp}
+              yAxisProps={axis}
                   series={[{ name: 'amount', label: t('reports.col.amount'), color: 'blue.6' }]}
                 />
               )}
@@ -118,7 +120,8 @@ export function AgingView({ query }: { query: ReportQuery }) {
               h={220}
               data={d.buckets.map((b) => ({ bucket: t('reports.days', { range: b.bucket }), amount: b.amount }))}
               dataKey="bucket"
-              valueFormatter={compact}
+              valueFormatter={rp}
+              yAxisProps={axis}
               series={[{ name: 'amount', label: t('reports.col.amount'), color: 'orange.6' }]}
             />
             <ReportTable

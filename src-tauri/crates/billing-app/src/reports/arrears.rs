@@ -7,10 +7,16 @@ use uuid::Uuid;
 use super::{Cell, ReportFilter, Table};
 use crate::{AppContext, Error};
 
-/// Open invoices (unpaid, partly paid), on subscriptions of router `$1` when given.
-const OPEN: &str = "\
-    from invoices i join subscriptions s on s.id = i.subscription_id \
-    where i.status in ('unpaid', 'partial') and ($1::uuid is null or s.router_id = $1)";
+/// Open invoices (unpaid, partly paid), on subscriptions of router `$1` when given (joined only
+/// then: without a router the open-invoice index answers alone).
+fn open(f: &ReportFilter) -> &'static str {
+    if f.router_id.is_some() {
+        "from invoices i join subscriptions s on s.id = i.subscription_id \
+         where i.status in ('unpaid', 'partial') and s.router_id = $1"
+    } else {
+        "from invoices i where i.status in ('unpaid', 'partial') and $1::uuid is null"
+    }
+}
 
 /// The age buckets, by days past due: (label, first day, last day).
 pub const BUCKETS: [(&str, i64, i64); 4] = [
@@ -53,6 +59,7 @@ struct BucketRow {
 
 pub async fn aging(ctx: &AppContext, f: &ReportFilter) -> Result<AgingReport, Error> {
     let today = ctx.today();
+    let open = open(f);
     let rows: Vec<BucketRow> = sqlx::query_as(&format!(
         "select bucket, coalesce(sum(owed), 0)::bigint as amount, count(*) as invoices, \
                 count(distinct customer_id) as customers \
@@ -60,7 +67,7 @@ pub async fn aging(ctx: &AppContext, f: &ReportFilter) -> Result<AgingReport, Er
                            when $2 - i.overdue_from <= 60 then 1 \
                            when $2 - i.overdue_from <= 90 then 2 else 3 end as bucket, \
                       i.total - i.paid as owed, i.customer_id \
-               {OPEN} and i.overdue_from < $2) x \
+               {open} and i.overdue_from < $2) x \
          group by grouping sets ((bucket), ())"
     ))
     .bind(f.router_id)
@@ -136,18 +143,19 @@ pub struct UnpaidReport {
 
 pub async fn top_unpaid(ctx: &AppContext, f: &ReportFilter) -> Result<UnpaidReport, Error> {
     let today = ctx.today();
+    let open = open(f);
     let rows_sql = format!(
         "select c.id as customer_id, c.name, c.phone, o.invoices, o.owed, o.oldest_due, \
                 greatest($2 - o.oldest_due, 0)::bigint as days_overdue \
          from (select i.customer_id, count(*) as invoices, \
                       sum(i.total - i.paid)::bigint as owed, min(i.overdue_from) as oldest_due \
-               {OPEN} group by i.customer_id) o \
+               {open} group by i.customer_id) o \
          join customers c on c.id = o.customer_id \
          where o.owed > 0 order by o.owed desc, c.name, c.id limit $3"
     );
     let totals_sql = format!(
         "select coalesce(sum(i.total - i.paid), 0)::bigint, \
-                count(distinct i.customer_id) filter (where i.total > i.paid) {OPEN}"
+                count(distinct i.customer_id) filter (where i.total > i.paid) {open}"
     );
     let rows = sqlx::query_as::<_, UnpaidCustomer>(&rows_sql)
         .bind(f.router_id)
