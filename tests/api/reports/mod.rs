@@ -4,6 +4,7 @@
 //! computed here from the seed list, not by asking the database.
 
 mod figures;
+mod online;
 mod seed;
 
 use billing_tests::*;
