@@ -11,6 +11,7 @@ mod local_cluster;
 mod openapi;
 mod payments;
 mod rbac;
+mod reports;
 mod routers;
 mod secrets;
 mod secrets_scan;

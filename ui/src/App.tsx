@@ -19,6 +19,7 @@ import { InvoicesPage } from './pages/invoices/InvoicesPage';
 import { HealthPage } from './pages/monitoring/HealthPage';
 import { PaymentsPage } from './pages/payments/PaymentsPage';
 import { PlansPage } from './pages/plans/PlansPage';
+import { ReportsPage } from './pages/reports/ReportsPage';
 import { PppoePage } from './pages/pppoe/PppoePage';
 import { RouterDetailPage } from './pages/routers/RouterDetailPage';
 import { RoutersPage } from './pages/routers/RoutersPage';
@@ -41,7 +42,7 @@ import { TemplatesPage } from './pages/vouchers/TemplatesPage';
 import { VouchersPage } from './pages/vouchers/VouchersPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups', 'users', 'audit', 'security']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups', 'users', 'audit', 'security', 'reports']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -92,6 +93,7 @@ function staffRoutes() {
       <Route path="/invoices" element={<InvoicesPage />} />
       <Route path="/invoices/:id" element={<InvoiceDetailPage />} />
       <Route path="/payments" element={<PaymentsPage />} />
+      <Route path="/reports" element={<ReportsPage />} />
       <Route path="/settings" element={<SettingsPage />} />
       <Route path="/routers" element={<RoutersPage />} />
       <Route path="/routers/:id" element={<RouterDetailPage />} />

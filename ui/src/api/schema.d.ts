@@ -477,6 +477,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today at a glance: income today and this month by method, invoices due soon and overdue,
+         *     arrears, isolated subscribers, vouchers sold and in use, routers, WhatsApp sessions,
+         *     transfer proofs awaiting confirmation.
+         */
+        get: operations["dashboard_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard/summary": {
         parameters: {
             query?: never;
@@ -1074,6 +1095,142 @@ export interface paths {
         put?: never;
         /** Repairs every difference (through the outbox; audited when applied). */
         post: operations["repair_reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/arrears-aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is owed now, by days past due (0-30, 31-60, 61-90, 90+). */
+        get: operations["report_arrears_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/payments-by-cashier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments received in the period by who recorded them (online gateways on their own rows). */
+        get: operations["report_payments_by_cashier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/payments-by-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments received in the period by method. */
+        get: operations["report_payments_by_method"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Money received per month: subscriber payments and the shop's voucher revenue. */
+        get: operations["report_revenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscriptions started and terminated per month. */
+        get: operations["report_subscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/top-unpaid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customers who owe most now (limit rows, default 20). */
+        get: operations["report_top_unpaid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/vouchers-by-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vouchers sold in the period by profile. */
+        get: operations["report_vouchers_by_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/vouchers-by-reseller": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vouchers sold in the period by reseller (the shop's own as ""). */
+        get: operations["report_vouchers_by_reseller"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2043,6 +2200,35 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        AgingBucket: {
+            /** Format: int64 */
+            amount: number;
+            /** @description 0-30, 31-60, 61-90 or 90+ (days past due), or total. */
+            bucket: string;
+            /**
+             * Format: int64
+             * @description Distinct customers (a customer with debts of several ages counts in each bucket, once
+             *     in the total).
+             */
+            customers: number;
+            /** Format: int64 */
+            invoices: number;
+        };
+        /**
+         * @description Arrears now, by how long they are past due. An open invoice ages from the oldest due date of
+         *     the debt it carries (`overdue_from`: its own due date, or that of arrears carried into it);
+         *     invoices not yet due are not arrears and are left out.
+         */
+        AgingReport: {
+            /**
+             * Format: date
+             * @description The day the ages are counted from (today).
+             */
+            as_of: string;
+            buckets: components["schemas"]["AgingBucket"][];
+            filter: components["schemas"]["ReportFilter"];
+            total: components["schemas"]["AgingBucket"];
+        };
         AllocationView: {
             /** Format: int64 */
             amount: number;
@@ -2306,6 +2492,30 @@ export interface components {
             invoice_id: string;
             number: string;
         };
+        CashierReport: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            count: number;
+            filter: components["schemas"]["ReportFilter"];
+            /** @description Largest first. */
+            rows: components["schemas"]["CashierRow"][];
+        };
+        CashierRow: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            count: number;
+            /**
+             * @description `user` (a cashier recorded or confirmed it), `gateway` (an online payment, settled by
+             *     the gateway's callback) or `system` (recorded without a signed-in user).
+             */
+            kind: string;
+            /** @description The cashier's username, or the gateway's code. */
+            name: string;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
         /**
          * @description Which characters a code is made of.
          * @enum {string}
@@ -2331,6 +2541,13 @@ export interface components {
             ok: boolean;
             probe?: null | components["schemas"]["RouterProbe"];
             summary: string;
+        };
+        /** @description A number of things and the rupiah they amount to. */
+        CountAmount: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            count: number;
         };
         CreateGatewayPayment: {
             gateway: string;
@@ -2372,6 +2589,68 @@ export interface components {
             items: components["schemas"]["Customer"][];
             /** Format: int64 */
             total: number;
+        };
+        /** @description Today at a glance. Amounts in rupiah; "today" and "this month" in the business time zone. */
+        DashboardHome: {
+            /** Format: int64 */
+            active_subscriptions: number;
+            /** @description Everything still owed on open (unpaid, partly paid) invoices. */
+            arrears: components["schemas"]["CountAmount"];
+            /**
+             * Format: int64
+             * @description Customers who owe anything.
+             */
+            arrears_customers: number;
+            /** Format: int64 */
+            due_soon_days: number;
+            /**
+             * Format: int64
+             * @description Gateway payments held for review (the gateway reported another amount).
+             */
+            held_for_review: number;
+            income_month: components["schemas"]["Income"];
+            income_today: components["schemas"]["Income"];
+            /** @description Open invoices not yet overdue whose due date is within `due_soon_days` (today included). */
+            invoices_due_soon: components["schemas"]["CountAmount"];
+            /** @description Open invoices carrying debt whose due date has passed (`overdue_from` before today). */
+            invoices_overdue: components["schemas"]["CountAmount"];
+            /** Format: int64 */
+            isolated_subscriptions: number;
+            /**
+             * Format: int64
+             * @description Transfer proofs uploaded by customers awaiting a cashier's decision.
+             */
+            pending_proofs: number;
+            routers: components["schemas"]["RouterLine"][];
+            /** Format: int64 */
+            routers_online: number;
+            /** Format: int64 */
+            routers_total: number;
+            /** Format: date */
+            today: string;
+            /**
+             * Format: int64
+             * @description Vouchers in use now.
+             */
+            vouchers_active: number;
+            vouchers_sold_month: components["schemas"]["VouchersSold"];
+            vouchers_sold_today: components["schemas"]["VouchersSold"];
+            /**
+             * Format: int64
+             * @description Vouchers printed and not used yet.
+             */
+            vouchers_unused: number;
+            /**
+             * Format: int64
+             * @description Enabled sessions that are not healthy (failed, pairing, not checked yet).
+             */
+            whatsapp_down: number;
+            whatsapp_sessions: components["schemas"]["SessionLine"][];
+            /**
+             * Format: int64
+             * @description Enabled sessions that are healthy.
+             */
+            whatsapp_up: number;
         };
         DashboardSummary: {
             /** Format: int64 */
@@ -2539,6 +2818,22 @@ export interface components {
         };
         /** @enum {string} */
         HealthStatus: "ok" | "warning" | "down";
+        /** @description Payments received in a period (paid_at in the business time zone). */
+        Income: {
+            /** Format: int64 */
+            amount: number;
+            /** @description Largest first. */
+            by_method: components["schemas"]["MethodAmount"][];
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: date
+             * @description First and last day of the period (inclusive).
+             */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
         Invoice: components["schemas"]["InvoiceSummary"] & {
             allocations: components["schemas"]["AllocationView"][];
             carried_from: components["schemas"]["CarryRef"][];
@@ -2725,8 +3020,26 @@ export interface components {
             template_key?: string | null;
             to_phone: string;
         };
+        /** @description Money received through one payment method. */
+        MethodAmount: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            count: number;
+            /** @description cash, transfer, or the gateway's code (duitku, tripay, midtrans, xendit). */
+            method: string;
+        };
         MethodList: {
             items: components["schemas"]["MethodView"][];
+        };
+        MethodReport: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            count: number;
+            filter: components["schemas"]["ReportFilter"];
+            /** @description Largest first. */
+            rows: components["schemas"]["MethodAmount"][];
         };
         MethodView: {
             code: string;
@@ -3154,6 +3467,29 @@ export interface components {
             /** @description Router commands queued to repair them (delivered right away if the router is up). */
             queued: number;
         };
+        /**
+         * @description The filter every report takes, checked. Reports of the present state (arrears aging, top
+         *     unpaid) ignore the period; every report honours the router where its data has one.
+         */
+        ReportFilter: {
+            /**
+             * Format: date
+             * @description First day (inclusive), business time zone.
+             */
+            from: string;
+            /**
+             * Format: int64
+             * @description How many rows a top-N report gives.
+             */
+            limit: number;
+            /** Format: uuid */
+            router_id?: string | null;
+            /**
+             * Format: date
+             * @description Last day (inclusive).
+             */
+            to: string;
+        };
         Reseller: {
             active: boolean;
             /**
@@ -3226,6 +3562,32 @@ export interface components {
             rows: number;
             tables: number;
         };
+        RevenueMonth: {
+            /** @description YYYY-MM. */
+            month: string;
+            /** Format: int64 */
+            payment_count: number;
+            /**
+             * Format: int64
+             * @description Payments received from subscribers (cash, transfer, online).
+             */
+            payments: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            voucher_count: number;
+            /**
+             * Format: int64
+             * @description What the shop received for vouchers sold (less reseller commission).
+             */
+            vouchers: number;
+        };
+        RevenueReport: {
+            filter: components["schemas"]["ReportFilter"];
+            /** @description Every month the period touches, oldest first (months without money show 0). */
+            months: components["schemas"]["RevenueMonth"][];
+            total: components["schemas"]["RevenueMonth"];
+        };
         ReviewDecision: {
             /** @description `accept`: settle for the amount the gateway reported; `reject`: fail the payment. */
             action: string;
@@ -3290,6 +3652,31 @@ export interface components {
              */
             port?: number | null;
             tls?: boolean | null;
+        };
+        /** @description One router on the home screen, as the status job last saw it. */
+        RouterLine: {
+            /**
+             * Format: int64
+             * @description Active (not isolated, not terminated) subscriptions on this router.
+             */
+            active_subscriptions: number;
+            /**
+             * Format: int64
+             * @description Vouchers in use (first login seen, not ended) on this router.
+             */
+            active_vouchers: number;
+            /**
+             * Format: int32
+             * @description Percent, from the last status check.
+             */
+            cpu_load?: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            name: string;
+            /** @description unknown, online or offline. */
+            status: string;
         };
         RouterList: {
             items: components["schemas"]["Router"][];
@@ -3379,6 +3766,17 @@ export interface components {
             /** @description Write-only, to the OS keyring: access/device token, API key or Basic password. */
             token?: string | null;
         };
+        /** @description One WhatsApp sender session. */
+        SessionLine: {
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description unknown, healthy, failed or pairing. */
+            status: string;
+            /** @description Enabled and healthy. */
+            up: boolean;
+        };
         SessionList: {
             items: components["schemas"]["RemoteSession"][];
         };
@@ -3445,6 +3843,27 @@ export interface components {
         };
         StaffUserList: {
             items: components["schemas"]["StaffUser"][];
+        };
+        SubscriberMonth: {
+            /**
+             * Format: int64
+             * @description Subscriptions that started (their start date) this month.
+             */
+            gained: number;
+            /**
+             * Format: int64
+             * @description Subscriptions terminated this month.
+             */
+            lost: number;
+            /** @description YYYY-MM. */
+            month: string;
+            /** Format: int64 */
+            net: number;
+        };
+        SubscribersReport: {
+            filter: components["schemas"]["ReportFilter"];
+            months: components["schemas"]["SubscriberMonth"][];
+            total: components["schemas"]["SubscriberMonth"];
         };
         Subscription: {
             /** Format: int64 */
@@ -3541,6 +3960,46 @@ export interface components {
             code: string;
             /** @description Why not, in plain words. */
             reason?: string | null;
+        };
+        UnpaidCustomer: {
+            /** Format: uuid */
+            customer_id: string;
+            /**
+             * Format: int64
+             * @description Days since then (0 when nothing is past due yet).
+             */
+            days_overdue: number;
+            /**
+             * Format: int64
+             * @description Open invoices.
+             */
+            invoices: number;
+            name: string;
+            /**
+             * Format: date
+             * @description The oldest due date of what they owe.
+             */
+            oldest_due: string;
+            /**
+             * Format: int64
+             * @description Rupiah still owed on them.
+             */
+            owed: number;
+            phone: string;
+        };
+        /** @description The customers who owe most now (all open invoices, due or not), largest first. */
+        UnpaidReport: {
+            /** Format: date */
+            as_of: string;
+            /** Format: int64 */
+            customers_total: number;
+            filter: components["schemas"]["ReportFilter"];
+            /**
+             * Format: int64
+             * @description Everything owed by every customer (not only the rows shown).
+             */
+            owed_total: number;
+            rows: components["schemas"]["UnpaidCustomer"][];
         };
         UpdateCustomer: {
             address?: string | null;
@@ -3717,6 +4176,58 @@ export interface components {
             error: string;
             /** Format: uuid */
             router_id: string;
+        };
+        VoucherSalesReport: {
+            filter: components["schemas"]["ReportFilter"];
+            /** @description profile or reseller. */
+            group: string;
+            /** @description Largest gross first. */
+            rows: components["schemas"]["VoucherSalesRow"][];
+            total: components["schemas"]["VoucherSalesRow"];
+        };
+        VoucherSalesRow: {
+            /**
+             * Format: int64
+             * @description What resellers keep.
+             */
+            commission: number;
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: int64
+             * @description What the vouchers sell for.
+             */
+            gross: number;
+            /**
+             * Format: uuid
+             * @description The profile's or reseller's id (none for the shop's own sales).
+             */
+            id?: string | null;
+            /** @description The profile's or reseller's name ("" = the shop itself). */
+            name: string;
+            /**
+             * Format: int64
+             * @description What the shop receives.
+             */
+            revenue: number;
+        };
+        /**
+         * @description Vouchers sold in a period (a shop voucher at its first login, a reseller's when the
+         *     reseller took it into stock — as in the voucher sales page).
+         */
+        VouchersSold: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: int64
+             * @description What they sell for.
+             */
+            gross: number;
+            /**
+             * Format: int64
+             * @description What the shop receives (less reseller commission).
+             */
+            revenue: number;
         };
         WhatsAppSessionList: {
             items: components["schemas"]["SessionView"][];
@@ -4781,6 +5292,25 @@ export interface operations {
             };
         };
     };
+    dashboard_home: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardHome"];
+                };
+            };
+        };
+    };
     dashboard_summary: {
         parameters: {
             query?: never;
@@ -4809,6 +5339,8 @@ export interface operations {
                 subscription_id?: string | null;
                 /** @description Invoice number, customer name or login. */
                 q?: string | null;
+                /** @description `overdue` (open with debt past due) or `soon` (open, due within 7 days, not overdue). */
+                due?: string | null;
                 limit?: number | null;
                 offset?: number | null;
             };
@@ -5186,6 +5718,12 @@ export interface operations {
                 status?: string | null;
                 customer_id?: string | null;
                 invoice_id?: string | null;
+                /** @description cash, transfer or a gateway's code. */
+                method?: string | null;
+                /** @description Paid on or after this day (YYYY-MM-DD, business time zone). */
+                paid_from?: string | null;
+                /** @description Paid on or before this day. */
+                paid_to?: string | null;
                 limit?: number | null;
                 offset?: number | null;
             };
@@ -6067,6 +6605,382 @@ export interface operations {
                 };
             };
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_arrears_aging: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_payments_by_cashier: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CashierReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_payments_by_method: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MethodReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_revenue: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_subscribers: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscribersReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_top_unpaid: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnpaidReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_vouchers_by_profile: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherSalesReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_vouchers_by_reseller: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: the first day of the month eleven months before `to`. */
+                from?: string;
+                /** @description YYYY-MM-DD; default: today. */
+                to?: string;
+                /** @description Only subscriptions and vouchers of this router. */
+                router_id?: string;
+                /** @description Rows of the top-unpaid report (1–1000, default 20). */
+                limit?: string;
+                /** @description json (default), csv or xlsx (a download). */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON; with format=csv or xlsx, the report as a file download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoucherSalesReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -130,3 +130,13 @@ export type ActivityEntry = ActivityLog['items'][number];
 export type SecurityEventList = Ok<'/api/security/events', 'get'>;
 export type SecurityEvent = SecurityEventList['items'][number];
 export type SessionList = Ok<'/api/auth/sessions', 'get'>;
+
+// Dashboard home and reports (issue #12).
+export type DashboardHome = Ok<'/api/dashboard/home', 'get'>;
+export type RevenueReport = Ok<'/api/reports/revenue', 'get'>;
+export type MethodReport = Ok<'/api/reports/payments-by-method', 'get'>;
+export type CashierReport = Ok<'/api/reports/payments-by-cashier', 'get'>;
+export type AgingReport = Ok<'/api/reports/arrears-aging', 'get'>;
+export type SubscribersReport = Ok<'/api/reports/subscribers', 'get'>;
+export type VoucherSalesReport = Ok<'/api/reports/vouchers-by-profile', 'get'>;
+export type UnpaidReport = Ok<'/api/reports/top-unpaid', 'get'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRupiah, formatRupiahInput, formatSignedRupiah, parseRupiahInput } from './money';
+import { formatRupiah, formatRupiahInput, formatRupiahShort, formatSignedRupiah, parseRupiahInput } from './money';
 
 describe('formatRupiah', () => {
   it.each([
@@ -76,5 +76,18 @@ describe('formatRupiahInput', () => {
     expect(formatRupiahInput(-5000)).toBe('-5.000');
     expect(formatRupiahInput(0)).toBe('0');
     expect(formatRupiahInput(null)).toBe('');
+  });
+});
+
+describe('formatRupiahShort', () => {
+  it.each([
+    [0, '0'],
+    [500, '500'],
+    [140_000, '140 rb'],
+    [1_500_000, '1,5 jt'],
+    [2_000_000_000, '2 M'],
+    [-35_000, '-35 rb'],
+  ])('%d → %s', (value, expected) => {
+    expect(formatRupiahShort(value)).toBe(expected);
   });
 });

@@ -55,3 +55,14 @@ export function formatRupiahInput(value: number | null): string {
   const text = groupThousands(Math.abs(value).toString());
   return value < 0 ? `-${text}` : text;
 }
+
+/** A short amount for chart axes: 140000 → "140 rb", 1500000 → "1,5 jt", 2000000000 → "2 M". */
+export function formatRupiahShort(minor: number): string {
+  const abs = Math.abs(minor);
+  const sign = minor < 0 ? '-' : '';
+  const one = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1).replace('.', ','));
+  if (abs >= 1e9) return `${sign}${one(Math.round(abs / 1e8) / 10)} M`;
+  if (abs >= 1e6) return `${sign}${one(Math.round(abs / 1e5) / 10)} jt`;
+  if (abs >= 1e3) return `${sign}${one(Math.round(abs / 100) / 10)} rb`;
+  return `${sign}${abs}`;
+}

@@ -2,7 +2,7 @@ import { Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
 import { HealthCard } from './HealthCard';
-import { SummaryCards } from './SummaryCards';
+import { HomeFigures } from './HomeFigures';
 
 /** Home: the summary figures and the live health card. */
 export function DashboardPage() {
@@ -14,11 +14,11 @@ export function DashboardPage() {
         <Title order={2}>{t('dashboard.title')}</Title>
         {user && <Text c="dimmed">{t('dashboard.welcome', { name: user.username })}</Text>}
       </div>
-      <HealthCard />
       <Title order={3} size="h4">
         {t('dashboard.summary')}
       </Title>
-      <SummaryCards />
+      <HomeFigures />
+      <HealthCard />
     </Stack>
   );
 }

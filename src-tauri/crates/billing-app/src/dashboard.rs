@@ -50,3 +50,282 @@ pub async fn summary(ctx: &AppContext) -> Result<DashboardSummary, Error> {
     .fetch_one(&ctx.pool)
     .await?)
 }
+
+/// Open invoices whose due date falls within this many days from today (today included) are
+/// "due soon" on the home screen (and in `GET /api/invoices?due=soon`).
+pub const DUE_SOON_DAYS: i64 = 7;
+
+/// A number of things and the rupiah they amount to.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct CountAmount {
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// Money received through one payment method.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct MethodAmount {
+    /// cash, transfer, or the gateway's code (duitku, tripay, midtrans, xendit).
+    pub method: String,
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// Payments received in a period (paid_at in the business time zone).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Income {
+    /// First and last day of the period (inclusive).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub count: i64,
+    pub amount: i64,
+    /// Largest first.
+    pub by_method: Vec<MethodAmount>,
+}
+
+/// Vouchers sold in a period (a shop voucher at its first login, a reseller's when the
+/// reseller took it into stock — as in the voucher sales page).
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct VouchersSold {
+    pub count: i64,
+    /// What they sell for.
+    pub gross: i64,
+    /// What the shop receives (less reseller commission).
+    pub revenue: i64,
+}
+
+/// One router on the home screen, as the status job last saw it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct RouterLine {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// unknown, online or offline.
+    pub status: String,
+    /// Percent, from the last status check.
+    pub cpu_load: Option<i32>,
+    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Active (not isolated, not terminated) subscriptions on this router.
+    pub active_subscriptions: i64,
+    /// Vouchers in use (first login seen, not ended) on this router.
+    pub active_vouchers: i64,
+}
+
+/// One WhatsApp sender session.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SessionLine {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// unknown, healthy, failed or pairing.
+    pub status: String,
+    pub enabled: bool,
+    /// Enabled and healthy.
+    pub up: bool,
+}
+
+/// Today at a glance. Amounts in rupiah; "today" and "this month" in the business time zone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardHome {
+    pub today: NaiveDate,
+    pub due_soon_days: i64,
+    pub income_today: Income,
+    pub income_month: Income,
+    /// Open invoices not yet overdue whose due date is within `due_soon_days` (today included).
+    pub invoices_due_soon: CountAmount,
+    /// Open invoices carrying debt whose due date has passed (`overdue_from` before today).
+    pub invoices_overdue: CountAmount,
+    /// Everything still owed on open (unpaid, partly paid) invoices.
+    pub arrears: CountAmount,
+    /// Customers who owe anything.
+    pub arrears_customers: i64,
+    pub active_subscriptions: i64,
+    pub isolated_subscriptions: i64,
+    pub vouchers_sold_today: VouchersSold,
+    pub vouchers_sold_month: VouchersSold,
+    /// Vouchers in use now.
+    pub vouchers_active: i64,
+    /// Vouchers printed and not used yet.
+    pub vouchers_unused: i64,
+    pub routers_online: i64,
+    pub routers_total: i64,
+    pub routers: Vec<RouterLine>,
+    /// Enabled sessions that are healthy.
+    pub whatsapp_up: i64,
+    /// Enabled sessions that are not healthy (failed, pairing, not checked yet).
+    pub whatsapp_down: i64,
+    pub whatsapp_sessions: Vec<SessionLine>,
+    /// Transfer proofs uploaded by customers awaiting a cashier's decision.
+    pub pending_proofs: i64,
+    /// Gateway payments held for review (the gateway reported another amount).
+    pub held_for_review: i64,
+}
+
+/// The start of `day` in the business time zone, as an instant.
+pub fn day_start(tz: chrono_tz::Tz, day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .unwrap_or_else(|| tz.from_utc_datetime(&midnight))
+        .with_timezone(&chrono::Utc)
+}
+
+/// The first day of the month `day` is in.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), day.month(), 1).unwrap_or(day)
+}
+
+async fn income(ctx: &AppContext, from: NaiveDate, to: NaiveDate) -> Result<Income, Error> {
+    let by_method: Vec<MethodAmount> = sqlx::query_as(
+        "select method, count(*) as count, coalesce(sum(amount), 0)::bigint as amount \
+         from payments where status = 'paid' and paid_at >= $1 and paid_at < $2 \
+         group by method order by amount desc, method",
+    )
+    .bind(day_start(ctx.tz, from))
+    .bind(day_start(ctx.tz, to + chrono::Days::new(1)))
+    .fetch_all(&ctx.pool)
+    .await?;
+    Ok(Income {
+        from,
+        to,
+        count: by_method.iter().map(|m| m.count).sum(),
+        amount: by_method.iter().map(|m| m.amount).sum(),
+        by_method,
+    })
+}
+
+/// Vouchers sold between two instants (see [`VouchersSold`]).
+pub async fn vouchers_sold(
+    ctx: &AppContext,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+    router_id: Option<uuid::Uuid>,
+) -> Result<VouchersSold, Error> {
+    Ok(sqlx::query_as(&format!(
+        "with s as ({}) select count(*) as count, coalesce(sum(price), 0)::bigint as gross, \
+           coalesce(sum(base_price), 0)::bigint as revenue from s",
+        crate::reports::SOLD_VOUCHERS
+    ))
+    .bind(start)
+    .bind(end)
+    .bind(router_id)
+    .fetch_one(&ctx.pool)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct HomeCounts {
+    due_soon_count: i64,
+    due_soon_amount: i64,
+    overdue_count: i64,
+    overdue_amount: i64,
+    arrears_count: i64,
+    arrears_amount: i64,
+    arrears_customers: i64,
+    active_subscriptions: i64,
+    isolated_subscriptions: i64,
+    vouchers_active: i64,
+    vouchers_unused: i64,
+    pending_proofs: i64,
+    held_for_review: i64,
+}
+
+/// The figures of the home screen. The independent parts run side by side on the pool.
+#[tracing::instrument(skip_all)]
+pub async fn home(ctx: &AppContext) -> Result<DashboardHome, Error> {
+    let today = ctx.today();
+    let first = month_start(today);
+    let soon_last = today + chrono::Days::new((DUE_SOON_DAYS - 1).max(0) as u64);
+    let counts = sqlx::query_as::<_, HomeCounts>(
+        "with open as ( \
+           select overdue_from, due_on, total - paid as owed, customer_id from invoices \
+           where status in ('unpaid', 'partial')) \
+         select \
+           count(*) filter (where overdue_from >= $1 and due_on <= $2) as due_soon_count, \
+           coalesce(sum(owed) filter (where overdue_from >= $1 and due_on <= $2), 0)::bigint \
+             as due_soon_amount, \
+           count(*) filter (where overdue_from < $1) as overdue_count, \
+           coalesce(sum(owed) filter (where overdue_from < $1), 0)::bigint as overdue_amount, \
+           count(*) as arrears_count, coalesce(sum(owed), 0)::bigint as arrears_amount, \
+           (select count(*) from (select customer_id from invoices \
+              where status in ('unpaid', 'partial') group by customer_id) c) \
+             as arrears_customers, \
+           (select count(*) from subscriptions where status = 'active') as active_subscriptions, \
+           (select count(*) from subscriptions where status = 'isolated') \
+             as isolated_subscriptions, \
+           (select count(*) from vouchers where status = 'active') as vouchers_active, \
+           (select count(*) from vouchers where status = 'unused') as vouchers_unused, \
+           (select count(*) from payments p join payment_proofs pr on pr.payment_id = p.id \
+              where p.status = 'pending' and pr.reviewed_at is null) as pending_proofs, \
+           (select count(*) from payments where status = 'pending' \
+              and review_reason is not null) as held_for_review \
+         from open",
+    )
+    .bind(today)
+    .bind(soon_last)
+    .fetch_one(&ctx.pool);
+    let routers = sqlx::query_as::<_, RouterLine>(
+        "select r.id, r.name, r.status, r.cpu_load, r.last_seen_at, \
+           (select count(*) from subscriptions s where s.router_id = r.id \
+              and s.status = 'active') as active_subscriptions, \
+           (select count(*) from vouchers v where v.router_id = r.id \
+              and v.status = 'active') as active_vouchers \
+         from routers r order by r.name",
+    )
+    .fetch_all(&ctx.pool);
+    let sessions = sqlx::query_as::<_, SessionLine>(
+        "select id, name, status, enabled, (enabled and status = 'healthy') as up \
+         from whatsapp_sessions order by position, name",
+    )
+    .fetch_all(&ctx.pool);
+    let (counts, routers, sessions, income_today, income_month, sold_today, sold_month) = futures::try_join!(
+        async { counts.await.map_err(Error::from) },
+        async { routers.await.map_err(Error::from) },
+        async { sessions.await.map_err(Error::from) },
+        income(ctx, today, today),
+        income(ctx, first, today),
+        vouchers_sold(
+            ctx,
+            day_start(ctx.tz, today),
+            day_start(ctx.tz, today + chrono::Days::new(1)),
+            None
+        ),
+        vouchers_sold(
+            ctx,
+            day_start(ctx.tz, first),
+            day_start(ctx.tz, today + chrono::Days::new(1)),
+            None
+        ),
+    )?;
+    Ok(DashboardHome {
+        today,
+        due_soon_days: DUE_SOON_DAYS,
+        income_today,
+        income_month,
+        invoices_due_soon: CountAmount {
+            count: counts.due_soon_count,
+            amount: counts.due_soon_amount,
+        },
+        invoices_overdue: CountAmount {
+            count: counts.overdue_count,
+            amount: counts.overdue_amount,
+        },
+        arrears: CountAmount {
+            count: counts.arrears_count,
+            amount: counts.arrears_amount,
+        },
+        arrears_customers: counts.arrears_customers,
+        active_subscriptions: counts.active_subscriptions,
+        isolated_subscriptions: counts.isolated_subscriptions,
+        vouchers_sold_today: sold_today,
+        vouchers_sold_month: sold_month,
+        vouchers_active: counts.vouchers_active,
+        vouchers_unused: counts.vouchers_unused,
+        routers_online: routers.iter().filter(|r| r.status == "online").count() as i64,
+        routers_total: routers.len() as i64,
+        routers,
+        whatsapp_up: sessions.iter().filter(|s| s.up).count() as i64,
+        whatsapp_down: sessions.iter().filter(|s| s.enabled && !s.up).count() as i64,
+        whatsapp_sessions: sessions,
+        pending_proofs: counts.pending_proofs,
+        held_for_review: counts.held_for_review,
+    })
+}

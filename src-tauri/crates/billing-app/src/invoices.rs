@@ -76,11 +76,20 @@ pub struct InvoiceQuery {
     pub customer_id: Option<Uuid>,
     pub subscription_id: Option<Uuid>,
     pub q: Option<String>,
+    /// `overdue` (open, debt past its due date) or `soon` (open, not overdue, due within
+    /// [`crate::dashboard::DUE_SOON_DAYS`] days) — the home screen's figures.
+    pub due: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
 
 pub async fn list(ctx: &AppContext, q: InvoiceQuery) -> Result<(Vec<InvoiceSummary>, i64), Error> {
+    let due = q.due.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if due.is_some_and(|d| d != "overdue" && d != "soon") {
+        return Err(Error::validation("due", "due is overdue or soon"));
+    }
+    let today = ctx.today();
+    let soon_last = today + chrono::Days::new((crate::dashboard::DUE_SOON_DAYS - 1).max(0) as u64);
     let open_only = q.status.as_deref() == Some("open");
     let status = q.status.filter(|s| s != "open");
     let pattern =
@@ -93,7 +102,10 @@ pub async fn list(ctx: &AppContext, q: InvoiceQuery) -> Result<(Vec<InvoiceSumma
                   and ($3::uuid is null or i.subscription_id = $3) \
                   and (not $4 or i.status in ('unpaid', 'partial')) \
                   and ($5::text is null or lower(i.number) like $5 or lower(c.name) like $5 \
-                       or lower(s.login) like $5)";
+                       or lower(s.login) like $5) \
+                  and ($6::text is null or (i.status in ('unpaid', 'partial') and ( \
+                       ($6 = 'overdue' and i.overdue_from < $7) \
+                       or ($6 = 'soon' and i.overdue_from >= $7 and i.due_on <= $8))))";
     let from = "from invoices i join customers c on c.id = i.customer_id \
                 join subscriptions s on s.id = i.subscription_id";
     let total: i64 = sqlx::query_scalar(&format!("select count(*) {from} {filter}"))
@@ -102,16 +114,22 @@ pub async fn list(ctx: &AppContext, q: InvoiceQuery) -> Result<(Vec<InvoiceSumma
         .bind(q.subscription_id)
         .bind(open_only)
         .bind(&pattern)
+        .bind(due)
+        .bind(today)
+        .bind(soon_last)
         .fetch_one(&ctx.pool)
         .await?;
     let items = sqlx::query_as(&format!(
-        "{SELECT} {filter} order by i.issued_on desc, i.number desc limit $6 offset $7"
+        "{SELECT} {filter} order by i.issued_on desc, i.number desc limit $9 offset $10"
     ))
     .bind(&status)
     .bind(q.customer_id)
     .bind(q.subscription_id)
     .bind(open_only)
     .bind(&pattern)
+    .bind(due)
+    .bind(today)
+    .bind(soon_last)
     .bind(q.limit.clamp(1, 200))
     .bind(q.offset.max(0))
     .fetch_all(&ctx.pool)

@@ -27,6 +27,7 @@ pub mod plans;
 pub mod ports;
 pub mod pppoe;
 pub mod reconcile;
+pub mod reports;
 pub mod routers;
 pub mod schedule;
 pub mod security;

@@ -350,26 +350,49 @@ pub struct PaymentQuery {
     pub status: Option<String>,
     pub customer_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
+    pub method: Option<String>,
+    /// Paid on or after this day (business time zone).
+    pub paid_from: Option<chrono::NaiveDate>,
+    /// Paid on or before this day.
+    pub paid_to: Option<chrono::NaiveDate>,
     pub limit: i64,
     pub offset: i64,
 }
 
 pub async fn list(ctx: &AppContext, q: PaymentQuery) -> Result<(Vec<Payment>, i64), Error> {
+    if let (Some(from), Some(to)) = (q.paid_from, q.paid_to) {
+        if from > to {
+            return Err(Error::validation("paid_from", "the start is after the end"));
+        }
+    }
+    let from = q.paid_from.map(|d| crate::dashboard::day_start(ctx.tz, d));
+    let to = q
+        .paid_to
+        .map(|d| crate::dashboard::day_start(ctx.tz, d + chrono::Days::new(1)));
     let filter = "where ($1::text is null or p.status = $1) \
                   and ($2::uuid is null or p.customer_id = $2) \
-                  and ($3::uuid is null or p.invoice_id = $3)";
+                  and ($3::uuid is null or p.invoice_id = $3) \
+                  and ($4::text is null or p.method = $4) \
+                  and ($5::timestamptz is null or p.paid_at >= $5) \
+                  and ($6::timestamptz is null or p.paid_at < $6)";
     let total: i64 = sqlx::query_scalar(&format!("select count(*) from payments p {filter}"))
         .bind(&q.status)
         .bind(q.customer_id)
         .bind(q.invoice_id)
+        .bind(&q.method)
+        .bind(from)
+        .bind(to)
         .fetch_one(&ctx.pool)
         .await?;
     let items = sqlx::query_as(&format!(
-        "{SELECT} {filter} order by p.created_at desc, p.id desc limit $4 offset $5"
+        "{SELECT} {filter} order by p.created_at desc, p.id desc limit $7 offset $8"
     ))
     .bind(&q.status)
     .bind(q.customer_id)
     .bind(q.invoice_id)
+    .bind(&q.method)
+    .bind(from)
+    .bind(to)
     .bind(q.limit.clamp(1, 200))
     .bind(q.offset.max(0))
     .fetch_all(&ctx.pool)

@@ -292,10 +292,11 @@ pub async fn terminate(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Subsc
         _ => {}
     }
     let router: Option<(Option<Uuid>, String, String)> = sqlx::query_as(
-        "update subscriptions set status = 'terminated' where id = $1 \
+        "update subscriptions set status = 'terminated', terminated_at = $2 where id = $1 \
          returning router_id, login, kind",
     )
     .bind(id)
+    .bind(ctx.clock.now())
     .fetch_optional(&mut *tx)
     .await?;
     // The PPPoE secret leaves the router with the subscription (through the outbox).

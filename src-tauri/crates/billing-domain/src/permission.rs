@@ -59,10 +59,13 @@ pub enum Permission {
     BackupsRestore,
     /// Turn on a second factor (TOTP) for one's own account: owners and admins.
     SecondFactor,
+    /// Month-end reports (revenue, payments, arrears, subscribers, voucher sales) and their
+    /// exports: owners and admins.
+    ReportsRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 37] = {
+    pub const ALL: [Permission; 38] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -102,6 +105,7 @@ impl Permission {
             P::BackupsManage,
             P::BackupsRestore,
             P::SecondFactor,
+            P::ReportsRead,
         ]
     };
 }
@@ -180,6 +184,10 @@ mod tests {
     #[case(Role::Admin, Permission::GatewaysManage, false)]
     #[case(Role::Reseller, Permission::VouchersRead, false)]
     #[case(Role::Owner, Permission::GatewaysManage, true)]
+    #[case(Role::Owner, Permission::ReportsRead, true)]
+    #[case(Role::Admin, Permission::ReportsRead, true)]
+    #[case(Role::Cashier, Permission::ReportsRead, false)]
+    #[case(Role::Technician, Permission::ReportsRead, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

@@ -8,6 +8,11 @@ use utoipa::ToSchema;
 #[derive(Debug)]
 pub enum ApiError {
     BadRequest(String),
+    /// A query-string parameter that cannot be used (400, naming it).
+    BadQuery {
+        field: &'static str,
+        message: String,
+    },
     Validation {
         field: &'static str,
         message: String,
@@ -62,7 +67,9 @@ pub struct ErrorDetail {
 impl ApiError {
     fn status_and_kind(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::BadRequest(_) | ApiError::BadQuery { .. } => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
             ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -87,6 +94,7 @@ impl ApiError {
             | ApiError::Failed(m) => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Validation { message, .. } => message.clone(),
+            ApiError::BadQuery { field, message } => format!("{field}: {message}"),
             ApiError::TooManyRequests { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error; see the application log".into(),
         }
@@ -103,7 +111,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %message, "operation failed");
         }
         let field = match &self {
-            ApiError::Validation { field, .. } => Some(*field),
+            ApiError::Validation { field, .. } | ApiError::BadQuery { field, .. } => Some(*field),
             ApiError::Conflict { field, .. } => *field,
             _ => None,
         };

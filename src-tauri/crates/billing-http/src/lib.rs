@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod error;
+mod export;
 mod extract;
 mod openapi;
 pub mod public;

@@ -5,7 +5,9 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
+use crate::admin::{
+    backups, jobs, logs, pppoe, reports, resellers, routers, users, vouchers, whatsapp,
+};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -36,6 +38,15 @@ use crate::error::{ErrorBody, ErrorDetail};
         jobs::runs,
         jobs::run,
         monitoring::summary,
+        reports::home,
+        reports::revenue,
+        reports::payments_by_method,
+        reports::payments_by_cashier,
+        reports::arrears_aging,
+        reports::subscribers,
+        reports::vouchers_by_profile,
+        reports::vouchers_by_reseller,
+        reports::top_unpaid,
         customers::list,
         customers::create,
         customers::get,

@@ -1,6 +1,7 @@
-import { Group, NativeSelect, Stack } from '@mantine/core';
+import { Badge, CloseButton, Group, NativeSelect, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { CustomerPicker } from '../../components/CustomerPicker';
@@ -11,24 +12,32 @@ import { pageQuery, useApi } from '../../lib/useApi';
 import { BillingRunButton } from './BillingRunButton';
 import { InvoiceTable } from './InvoiceTable';
 
-const STATUSES = ['unpaid', 'partial', 'paid', 'carried_over', 'void'] as const;
+const STATUSES = ['open', 'unpaid', 'partial', 'paid', 'carried_over', 'void'] as const;
 
 /** Tagihan: status/customer filters, list, and "Jalankan penagihan". */
 export function InvoicesPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState('');
-  const [customerId, setCustomerId] = useState<string | null>(null);
+  // Filters may arrive in the address (the home screen links here with ?due=overdue etc.).
+  const [params, setParams] = useSearchParams();
+  const [status, setStatus] = useState(params.get('status') ?? '');
+  const due = params.get('due') ?? '';
+  const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
   const [page, setPage] = useState(1);
   const list = useApi(
     () =>
       unwrap(
         api.GET('/api/invoices', {
           params: {
-            query: { status: status || undefined, customer_id: customerId ?? undefined, ...pageQuery(page) },
+            query: {
+              status: status || undefined,
+              due: due || undefined,
+              customer_id: customerId ?? undefined,
+              ...pageQuery(page),
+            },
           },
         }),
       ),
-    [status, customerId, page],
+    [status, due, customerId, page],
   );
 
   return (
@@ -44,9 +53,30 @@ export function InvoicesPage() {
           }}
           data={[
             { value: '', label: t('common.all') },
-            ...STATUSES.map((s) => ({ value: s, label: t(`status.invoice.${s}`) })),
+            ...STATUSES.map((s) => ({ value: s, label: s === 'open' ? t('invoices.open') : t(`status.invoice.${s}`) })),
           ]}
         />
+        {due && (
+          <Badge
+            size="lg"
+            variant="light"
+            data-testid="invoices-due-filter"
+            rightSection={
+              <CloseButton
+                size="xs"
+                aria-label={t('common.clear_filter')}
+                onClick={() => {
+                  const next = new URLSearchParams(params);
+                  next.delete('due');
+                  setParams(next);
+                  setPage(1);
+                }}
+              />
+            }
+          >
+            {t(`invoices.due_${due === 'soon' ? 'soon' : 'overdue'}`)}
+          </Badge>
+        )}
         <div style={{ width: 320 }}>
           <CustomerPicker
             label={t('subscriptions.customer')}

@@ -1,7 +1,7 @@
-import { Anchor, Badge, Button, Group, Modal, NativeSelect, Stack, Table, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, CloseButton, Group, Modal, NativeSelect, Stack, Table, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { CustomerPicker } from '../../components/CustomerPicker';
@@ -9,7 +9,7 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime } from '../../lib/dates';
+import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { pageQuery, useApi } from '../../lib/useApi';
 import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
@@ -22,8 +22,13 @@ const STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
 /** Pembayaran: transfer proofs awaiting confirmation, payments held for review, filters, list, and "Catat pembayaran" (manual entry). */
 export function PaymentsPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState('');
-  const [customerId, setCustomerId] = useState<string | null>(null);
+  // Filters may arrive in the address (the home screen links here with ?method=cash&paid_from=…).
+  const [params, setParams] = useSearchParams();
+  const [status, setStatus] = useState(params.get('status') ?? '');
+  const method = params.get('method') ?? '';
+  const paidFrom = params.get('paid_from') ?? '';
+  const paidTo = params.get('paid_to') ?? '';
+  const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
   const [page, setPage] = useState(1);
   const [recording, setRecording] = useState(false);
   // Bumped after gateway checks, which may hold a payment for review.
@@ -33,11 +38,18 @@ export function PaymentsPage() {
       unwrap(
         api.GET('/api/payments', {
           params: {
-            query: { status: status || undefined, customer_id: customerId ?? undefined, ...pageQuery(page) },
+            query: {
+              status: status || undefined,
+              customer_id: customerId ?? undefined,
+              method: method || undefined,
+              paid_from: paidFrom || undefined,
+              paid_to: paidTo || undefined,
+              ...pageQuery(page),
+            },
           },
         }),
       ),
-    [status, customerId, page],
+    [status, customerId, method, paidFrom, paidTo, page],
   );
   const checked = () => {
     list.reload();
@@ -70,6 +82,29 @@ export function PaymentsPage() {
             ...STATUSES.map((s) => ({ value: s, label: t(`status.payment.${s}`) })),
           ]}
         />
+        {(method || paidFrom || paidTo) && (
+          <Badge
+            size="lg"
+            variant="light"
+            data-testid="payments-url-filter"
+            rightSection={
+              <CloseButton
+                size="xs"
+                aria-label={t('common.clear_filter')}
+                onClick={() => {
+                  const next = new URLSearchParams(params);
+                  ['method', 'paid_from', 'paid_to'].forEach((k) => next.delete(k));
+                  setParams(next);
+                  setPage(1);
+                }}
+              />
+            }
+          >
+            {[method && t('payments.filter_method', { method }), (paidFrom || paidTo) && t('payments.filter_paid', { from: formatDate(paidFrom), to: formatDate(paidTo) })]
+              .filter(Boolean)
+              .join(' · ')}
+          </Badge>
+        )}
         <div style={{ width: 320 }}>
           <CustomerPicker
             label={t('subscriptions.customer')}

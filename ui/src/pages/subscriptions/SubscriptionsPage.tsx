@@ -2,7 +2,7 @@ import { Button, Group, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
@@ -17,7 +17,8 @@ export function SubscriptionsPage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 300);
-  const [status, setStatus] = useState('');
+  const [params] = useSearchParams();
+  const [status, setStatus] = useState(params.get('status') ?? '');
   const [page, setPage] = useState(1);
   const list = useApi(
     () =>

@@ -18,6 +18,8 @@ pub struct InvoiceParams {
     pub subscription_id: Option<Uuid>,
     /// Invoice number, customer name or login.
     pub q: Option<String>,
+    /// `overdue` (open with debt past due) or `soon` (open, due within 7 days, not overdue).
+    pub due: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -60,6 +62,7 @@ pub async fn list(
         customer_id: p.customer_id,
         subscription_id: p.subscription_id,
         q: p.q,
+        due: p.due,
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };

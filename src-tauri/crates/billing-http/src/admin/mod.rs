@@ -15,6 +15,7 @@ pub mod payments;
 pub mod plans;
 pub mod pppoe;
 pub mod receipt;
+pub mod reports;
 pub mod resellers;
 pub mod routers;
 pub mod settings;
@@ -81,6 +82,27 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/jobs/{name}/runs", get(jobs::runs))
         .route("/jobs/{name}/run", post(jobs::run))
         .route("/dashboard/summary", get(monitoring::summary))
+        .route("/dashboard/home", get(reports::home))
+        .route("/reports/revenue", get(reports::revenue))
+        .route(
+            "/reports/payments-by-method",
+            get(reports::payments_by_method),
+        )
+        .route(
+            "/reports/payments-by-cashier",
+            get(reports::payments_by_cashier),
+        )
+        .route("/reports/arrears-aging", get(reports::arrears_aging))
+        .route("/reports/subscribers", get(reports::subscribers))
+        .route(
+            "/reports/vouchers-by-profile",
+            get(reports::vouchers_by_profile),
+        )
+        .route(
+            "/reports/vouchers-by-reseller",
+            get(reports::vouchers_by_reseller),
+        )
+        .route("/reports/top-unpaid", get(reports::top_unpaid))
         .route("/customers", get(customers::list).post(customers::create))
         .route(
             "/customers/{id}",

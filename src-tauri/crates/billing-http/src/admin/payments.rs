@@ -15,6 +15,12 @@ pub struct PaymentParams {
     pub status: Option<String>,
     pub customer_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
+    /// cash, transfer or a gateway's code.
+    pub method: Option<String>,
+    /// Paid on or after this day (YYYY-MM-DD, business time zone).
+    pub paid_from: Option<chrono::NaiveDate>,
+    /// Paid on or before this day.
+    pub paid_to: Option<chrono::NaiveDate>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -48,6 +54,9 @@ pub async fn list(
         status: p.status.filter(|s| !s.is_empty()),
         customer_id: p.customer_id,
         invoice_id: p.invoice_id,
+        method: p.method.filter(|s| !s.is_empty()),
+        paid_from: p.paid_from,
+        paid_to: p.paid_to,
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };
