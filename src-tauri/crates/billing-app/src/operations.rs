@@ -29,6 +29,10 @@ pub struct Operations {
     /// Which database is active and which one a restore left for the owner to confirm.
     pub(crate) choice: Mutex<DatabaseChoice>,
     pub(crate) routers: RouterReachability,
+    /// This app's metrics recorder (`/api/monitoring/metrics`).
+    pub metrics: crate::monitoring::metrics::Metrics,
+    /// Tickets that open the live event stream.
+    pub event_tickets: crate::monitoring::EventTickets,
 }
 
 impl std::fmt::Debug for Operations {
@@ -60,6 +64,8 @@ impl Operations {
             busy: tokio::sync::Mutex::new(()),
             choice: Mutex::new(choice),
             routers: RouterReachability::default(),
+            metrics: Default::default(),
+            event_tickets: Default::default(),
         }
     }
 

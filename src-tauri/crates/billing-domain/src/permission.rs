@@ -59,10 +59,14 @@ pub enum Permission {
     BackupsRestore,
     /// Turn on a second factor (TOTP) for one's own account: owners and admins.
     SecondFactor,
+    /// Metrics, router charts and alerts (owners, admins, technicians).
+    MonitoringRead,
+    /// Alert rules and retention periods.
+    MonitoringManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 37] = {
+    pub const ALL: [Permission; 39] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -102,6 +106,8 @@ impl Permission {
             P::BackupsManage,
             P::BackupsRestore,
             P::SecondFactor,
+            P::MonitoringRead,
+            P::MonitoringManage,
         ]
     };
 }
@@ -147,6 +153,7 @@ impl Role {
                     | P::PppoeWrite
                     | P::IsolationRun
                     | P::SettingsRead
+                    | P::MonitoringRead
             ),
             Role::Reseller => false,
         }
@@ -180,6 +187,9 @@ mod tests {
     #[case(Role::Admin, Permission::GatewaysManage, false)]
     #[case(Role::Reseller, Permission::VouchersRead, false)]
     #[case(Role::Owner, Permission::GatewaysManage, true)]
+    #[case(Role::Technician, Permission::MonitoringRead, true)]
+    #[case(Role::Cashier, Permission::MonitoringRead, false)]
+    #[case(Role::Technician, Permission::MonitoringManage, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

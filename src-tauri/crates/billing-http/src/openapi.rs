@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
+use crate::admin::{backups, events, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -32,6 +32,18 @@ use crate::error::{ErrorBody, ErrorDetail};
         logs::audit,
         logs::security,
         monitoring::health,
+        monitoring::metrics,
+        monitoring::list_alerts,
+        monitoring::list_rules,
+        monitoring::create_rule,
+        monitoring::get_rule,
+        monitoring::update_rule,
+        monitoring::delete_rule,
+        monitoring::get_settings,
+        monitoring::put_settings,
+        monitoring::router_samples,
+        events::stream,
+        events::ticket,
         jobs::list,
         jobs::runs,
         jobs::run,

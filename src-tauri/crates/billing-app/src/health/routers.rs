@@ -44,6 +44,14 @@ impl RouterReachability {
         }
     }
 
+    /// The last connect time of every probed router (`None` when it did not answer).
+    pub(crate) fn round_trips(&self) -> Vec<(Uuid, Option<u64>)> {
+        self.entries
+            .lock()
+            .map(|e| e.iter().map(|(id, p)| (*id, p.result.clone().ok())).collect())
+            .unwrap_or_default()
+    }
+
     /// The cached probe of `id` at `target` (None if never probed or the address changed);
     /// starts a background probe when there is none or it is stale.
     pub(crate) fn get(

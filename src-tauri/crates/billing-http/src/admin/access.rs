@@ -69,6 +69,38 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/audit", Staff(P::AuditRead)),
     ("GET", "/api/security/events", Staff(P::SecurityRead)),
     ("GET", "/api/monitoring/health", Staff(P::DashboardView)),
+    ("GET", "/api/monitoring/metrics", Staff(P::MonitoringRead)),
+    ("GET", "/api/monitoring/alerts", Staff(P::MonitoringRead)),
+    (
+        "GET",
+        "/api/monitoring/alerts/rules",
+        Staff(P::MonitoringRead),
+    ),
+    (
+        "POST",
+        "/api/monitoring/alerts/rules",
+        Staff(P::MonitoringManage),
+    ),
+    (
+        "GET",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringRead),
+    ),
+    (
+        "PUT",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringManage),
+    ),
+    (
+        "DELETE",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringManage),
+    ),
+    ("GET", "/api/monitoring/settings", Staff(P::MonitoringRead)),
+    ("PUT", "/api/monitoring/settings", Staff(P::MonitoringManage)),
+    // The handler authenticates (single-use ticket or bearer token) and filters by role.
+    ("GET", "/api/events", Public),
+    ("POST", "/api/events/ticket", Staff(P::DashboardView)),
     ("GET", "/api/jobs", Staff(P::DashboardView)),
     ("GET", "/api/jobs/{name}/runs", Staff(P::DashboardView)),
     ("POST", "/api/jobs/{name}/run", Staff(P::SettingsWrite)),
@@ -261,6 +293,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/routers/{id}", Staff(P::RoutersWrite)),
     ("POST", "/api/routers/{id}/test", Staff(P::RoutersRead)),
     ("GET", "/api/routers/{id}/sessions", Staff(P::RoutersRead)),
+    ("GET", "/api/routers/{id}/samples", Staff(P::RoutersRead)),
     (
         "POST",
         "/api/routers/{id}/sessions/kick",
