@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::backups::switch::{DatabaseChoice, PoolSwitch};
@@ -33,6 +34,8 @@ pub struct Operations {
     pub metrics: crate::monitoring::metrics::Metrics,
     /// Tickets that open the live event stream.
     pub event_tickets: crate::monitoring::EventTickets,
+    /// The database outage seen by the health checks: since when, and when it came back.
+    db_outage: Mutex<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>,
 }
 
 impl std::fmt::Debug for Operations {
@@ -66,6 +69,7 @@ impl Operations {
             routers: RouterReachability::default(),
             metrics: Default::default(),
             event_tickets: Default::default(),
+            db_outage: Mutex::new((None, None)),
         }
     }
 
@@ -74,6 +78,24 @@ impl Operations {
             .lock()
             .map(|c| c.clone())
             .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Notes a database check (`ok` or not); answers (down since, recovered at).
+    pub(crate) fn database_outage(
+        &self,
+        ok: bool,
+        now: DateTime<Utc>,
+    ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        let mut state = match self.db_outage.lock() {
+            Ok(s) => s,
+            Err(e) => e.into_inner(),
+        };
+        match (ok, state.0) {
+            (true, Some(_)) => *state = (None, Some(now)),
+            (false, None) => state.0 = Some(now),
+            _ => {}
+        }
+        *state
     }
 
     pub(crate) fn set_choice(&self, choice: DatabaseChoice) {

@@ -559,7 +559,10 @@ async fn report_retention(ctx: &AppContext, report: &RetentionReport) -> Result<
     )
     .bind(format!("retention:{}", ctx.today()))
     .bind(&phone)
-    .bind(format!("🧹 mikrobill: old data cleaned up ({}). {report}.", ctx.today()))
+    .bind(format!(
+        "🧹 mikrobill: old data cleaned up ({}). {report}.",
+        ctx.today()
+    ))
     .bind(now)
     .execute(&ctx.pool)
     .await?;

@@ -214,7 +214,8 @@ pub(crate) async fn sample(s: &Session<'_>) -> Result<billing_app::ports::Router
     let (res, ifaces, ppp, hotspot) = tokio::join!(
         s.client.system_resource(),
         s.client.interfaces(),
-        s.client.run(Command::new("/ppp/active/print").proplist([".id"])),
+        s.client
+            .run(Command::new("/ppp/active/print").proplist([".id"])),
         s.client
             .run(Command::new("/ip/hotspot/active/print").proplist([".id"])),
     );

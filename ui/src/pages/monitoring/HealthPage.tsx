@@ -11,7 +11,9 @@ import { formatDateTime } from '../../lib/dates';
 import { tDynamic } from '../../lib/tDynamic';
 import { useApi } from '../../lib/useApi';
 import { HealthBadge, HealthTable, healthText } from './HealthParts';
+import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
+import { useServerEvents } from '../../lib/serverEvents';
 
 /** Refreshed this often while the page is open (routers are probed in the background). */
 const REFRESH_MS = 10_000;
@@ -25,6 +27,8 @@ export function HealthPage() {
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
+  // Something changed (an alert, a WhatsApp session failed): refresh at once.
+  useServerEvents(['alert_raised', 'alert_cleared', 'whats_app_session_failed'], reload);
 
   return (
     <Stack gap="md">
@@ -38,6 +42,7 @@ export function HealthPage() {
       >
         {health.data && <HealthBadge status={health.data.status} size="lg" testId="health-overall" />}
       </PageHeader>
+      <AlertsPanel />
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
       <JobsPanel />
     </Stack>

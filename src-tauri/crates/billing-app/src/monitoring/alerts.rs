@@ -139,13 +139,20 @@ const ALERT_COLS: &str = "id, rule_id, metric, subject, subject_name, severity, 
 fn validate(input: &AlertRuleInput) -> Result<(), Error> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::validation("name", "give the rule a name of 1 to 100 characters"));
+        return Err(Error::validation(
+            "name",
+            "give the rule a name of 1 to 100 characters",
+        ));
     }
     if !METRICS.iter().any(|m| m.name == input.metric) {
         let known: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
         return Err(Error::validation(
             "metric",
-            format!("unknown metric {:?}; one of: {}", input.metric, known.join(", ")),
+            format!(
+                "unknown metric {:?}; one of: {}",
+                input.metric,
+                known.join(", ")
+            ),
         ));
     }
     if !COMPARISONS.contains(&input.comparison.as_str()) {
@@ -181,11 +188,13 @@ pub async fn list_rules(ctx: &AppContext) -> Result<Vec<AlertRule>, Error> {
 }
 
 pub async fn get_rule(ctx: &AppContext, id: Uuid) -> Result<AlertRule, Error> {
-    sqlx::query_as(&format!("select {RULE_COLS} from alert_rules where id = $1"))
-        .bind(id)
-        .fetch_optional(&ctx.pool)
-        .await?
-        .ok_or(Error::NotFound("alert rule"))
+    sqlx::query_as(&format!(
+        "select {RULE_COLS} from alert_rules where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&ctx.pool)
+    .await?
+    .ok_or(Error::NotFound("alert rule"))
 }
 
 pub async fn create_rule(ctx: &AppContext, input: AlertRuleInput) -> Result<AlertRule, Error> {
@@ -313,7 +322,11 @@ fn shop(value: f64) -> Vec<Observation> {
     }]
 }
 
-async fn observe(ctx: &AppContext, metric: &str, now: DateTime<Utc>) -> Result<Vec<Observation>, Error> {
+async fn observe(
+    ctx: &AppContext,
+    metric: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Observation>, Error> {
     let count = |sql: &'static str, since: Option<DateTime<Utc>>| async move {
         let mut q = sqlx::query_scalar::<_, i64>(sql);
         if let Some(t) = since {
@@ -449,7 +462,12 @@ fn holds(value: f64, comparison: &str, threshold: f64) -> bool {
     }
 }
 
-fn words(rule: &AlertRule, o: &Observation, since: DateTime<Utc>, now: DateTime<Utc>) -> (String, String) {
+fn words(
+    rule: &AlertRule,
+    o: &Observation,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (String, String) {
     let minutes = (now - since).num_minutes();
     let detail = o.detail.as_deref().filter(|d| !d.is_empty());
     let with = |s: String| match detail {
@@ -578,12 +596,12 @@ pub async fn evaluate(ctx: &AppContext) -> Result<Evaluation, Error> {
 }
 
 async fn active_subjects(ctx: &AppContext, rule_id: Uuid) -> Result<Vec<String>, Error> {
-    Ok(sqlx::query_scalar(
-        "select subject from alerts where rule_id = $1 and cleared_at is null",
+    Ok(
+        sqlx::query_scalar("select subject from alerts where rule_id = $1 and cleared_at is null")
+            .bind(rule_id)
+            .fetch_all(&ctx.pool)
+            .await?,
     )
-    .bind(rule_id)
-    .fetch_all(&ctx.pool)
-    .await?)
 }
 
 /// Raises the alert unless it is already active; queues the owner's WhatsApp message in the

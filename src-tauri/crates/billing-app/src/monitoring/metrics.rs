@@ -3,7 +3,9 @@
 //! Counters and histograms are recorded as things happen (HTTP requests, job runs); figures
 //! kept in the database (queues, payments) and the router round trips are read at scrape time.
 
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 
 use crate::{AppContext, Error};
 

@@ -43,9 +43,11 @@ const SETTINGS_COLS: &str = "keep_notifications_days, keep_activity_days, keep_t
     retention_report_whatsapp";
 
 pub async fn settings(ctx: &AppContext) -> Result<MonitoringSettings, Error> {
-    Ok(sqlx::query_as(&format!("select {SETTINGS_COLS} from monitoring_settings"))
-        .fetch_one(&ctx.pool)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("select {SETTINGS_COLS} from monitoring_settings"))
+            .fetch_one(&ctx.pool)
+            .await?,
+    )
 }
 
 fn within(field: &'static str, value: i32, min: i32, max: i32, unit: &str) -> Result<(), Error> {
@@ -63,12 +65,42 @@ pub async fn update_settings(
     ctx: &AppContext,
     s: MonitoringSettings,
 ) -> Result<MonitoringSettings, Error> {
-    within("keep_notifications_days", s.keep_notifications_days, 7, 3650, "days")?;
+    within(
+        "keep_notifications_days",
+        s.keep_notifications_days,
+        7,
+        3650,
+        "days",
+    )?;
     within("keep_activity_days", s.keep_activity_days, 90, 3650, "days")?;
-    within("keep_temp_files_days", s.keep_temp_files_days, 1, 365, "days")?;
-    within("keep_expired_vouchers_days", s.keep_expired_vouchers_days, 30, 3650, "days")?;
-    within("keep_sessions_hours", s.keep_sessions_hours, 1, 720, "hours")?;
-    within("keep_performance_days", s.keep_performance_days, 1, 90, "days")?;
+    within(
+        "keep_temp_files_days",
+        s.keep_temp_files_days,
+        1,
+        365,
+        "days",
+    )?;
+    within(
+        "keep_expired_vouchers_days",
+        s.keep_expired_vouchers_days,
+        30,
+        3650,
+        "days",
+    )?;
+    within(
+        "keep_sessions_hours",
+        s.keep_sessions_hours,
+        1,
+        720,
+        "hours",
+    )?;
+    within(
+        "keep_performance_days",
+        s.keep_performance_days,
+        1,
+        90,
+        "days",
+    )?;
     Ok(sqlx::query_as(&format!(
         "update monitoring_settings set keep_notifications_days = $1, keep_activity_days = $2, \
          keep_temp_files_days = $3, keep_expired_vouchers_days = $4, keep_sessions_hours = $5, \

@@ -154,7 +154,10 @@ pub async fn list(
 ) -> Result<Vec<RouterSamplePoint>, Error> {
     let hours = hours.unwrap_or(24);
     if !(1..=168).contains(&hours) {
-        return Err(Error::validation("hours", "must be between 1 and 168 (7 days)"));
+        return Err(Error::validation(
+            "hours",
+            "must be between 1 and 168 (7 days)",
+        ));
     }
     crate::routers::get(ctx, router_id).await?;
     let since = ctx.clock.now() - chrono::Duration::hours(hours);

@@ -97,9 +97,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Staff(P::MonitoringManage),
     ),
     ("GET", "/api/monitoring/settings", Staff(P::MonitoringRead)),
-    ("PUT", "/api/monitoring/settings", Staff(P::MonitoringManage)),
-    // The handler authenticates (single-use ticket or bearer token) and filters by role.
-    ("GET", "/api/events", Public),
+    (
+        "PUT",
+        "/api/monitoring/settings",
+        Staff(P::MonitoringManage),
+    ),
+    // Opened with a single-use ticket (see `authorize`); each event is filtered by role.
+    ("GET", "/api/events", Staff(P::DashboardView)),
     ("POST", "/api/events/ticket", Staff(P::DashboardView)),
     ("GET", "/api/jobs", Staff(P::DashboardView)),
     ("GET", "/api/jobs/{name}/runs", Staff(P::DashboardView)),
@@ -422,9 +426,24 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let user = match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
-        Ok(user) => user,
-        Err(err) => return err.into_response(),
+    let ticket = (authorization.is_none() && path == EVENTS)
+        .then(|| event_ticket(req.uri().query()))
+        .flatten();
+    let user = match ticket {
+        // `EventSource` cannot send headers: the event stream takes a single-use ticket.
+        Some(ticket) => match state.ctx.ops.event_tickets.redeem(&ticket) {
+            Some(user) => user,
+            None => {
+                return ApiError::Unauthorized(
+                    "the event ticket is unknown, used or expired; ask for a new one".into(),
+                )
+                .into_response()
+            }
+        },
+        None => match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
+            Ok(user) => user,
+            Err(err) => return err.into_response(),
+        },
     };
     if !access.allows(user.role) {
         let detail = format!("{method} {path} refused for role {}", user.role.as_str());
@@ -450,6 +469,18 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
     };
     req.extensions_mut().insert(user);
     billing_app::audit::with_actor(actor, next.run(req)).await
+}
+
+/// The live event stream, the one route that takes a ticket instead of the header.
+const EVENTS: &str = "/api/events";
+
+fn event_ticket(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "ticket")
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 async fn authenticate(

@@ -5,13 +5,13 @@
 //! A browser's `EventSource` cannot send the Authorization header, and an access token must
 //! not sit in a URL (logs, history). So the dashboard first asks `POST /api/events/ticket`
 //! (with its token) for a single-use ticket that is good for 30 seconds, and opens
-//! `/api/events?ticket=…`. Clients that can send headers may use `Authorization` instead.
+//! `/api/events?ticket=…` (the access layer redeems it). Clients that can send headers may
+//! use `Authorization` instead.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use billing_app::auth::CurrentUser;
@@ -57,24 +57,18 @@ pub struct EventsParams {
 /// `alert_cleared`, `metrics`; the data is JSON.
 #[utoipa::path(get, operation_id = "events", path = "/api/events", tag = "monitoring",
     params(EventsParams),
+    security(("bearer" = [])),
     responses((status = 200, description = "server-sent events", content_type = "text/event-stream"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn stream(
     State(state): State<HttpState>,
-    Query(p): Query<EventsParams>,
-    headers: HeaderMap,
+    AuthUser(user): AuthUser,
+    Query(_ticket): Query<EventsParams>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let user = who(&state, p.ticket.as_deref(), &headers).await?;
-    if !user.role.is_staff() {
-        return Err(ApiError::Forbidden(format!(
-            "your role ({}) has no live events",
-            user.role.as_str()
-        )));
-    }
     let rx = state.ctx.events.subscribe();
-    let ready = Event::default()
-        .event("ready")
-        .data(serde_json::json!({ "username": user.username, "role": user.role.as_str() }).to_string());
+    let ready = Event::default().event("ready").data(
+        serde_json::json!({ "username": user.username, "role": user.role.as_str() }).to_string(),
+    );
     let mut tick = tokio::time::interval(SNAPSHOT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let events = futures::stream::unfold(
@@ -119,28 +113,4 @@ fn visible(user: &CurrentUser, event: &BillingEvent) -> Option<Event> {
         return None;
     }
     Event::default().event(event.kind()).json_data(event).ok()
-}
-
-async fn who(
-    state: &HttpState,
-    ticket: Option<&str>,
-    headers: &HeaderMap,
-) -> Result<CurrentUser, ApiError> {
-    if let Some(ticket) = ticket {
-        return state.ctx.ops.event_tickets.redeem(ticket).ok_or_else(|| {
-            ApiError::Unauthorized(
-                "the event ticket is unknown, used or expired; ask for a new one".into(),
-            )
-        });
-    }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::Unauthorized("log in first (no event ticket or access token)".into())
-        })?;
-    billing_app::auth::authenticate(&state.ctx, token.trim())
-        .await
-        .map_err(|(_, e)| e.into())
 }

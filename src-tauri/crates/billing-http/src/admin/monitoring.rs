@@ -1,13 +1,15 @@
+use axum::extract::State;
 use axum::extract::{Path, Query};
-use billing_app::monitoring::alerts::{self, Alert, AlertFilter, AlertRule, AlertRuleInput, MetricInfo};
+use axum::Json;
+use billing_app::health::Health;
+use billing_app::monitoring::alerts::{
+    self, Alert, AlertFilter, AlertRule, AlertRuleInput, MetricInfo,
+};
 use billing_app::monitoring::samples::RouterSamplePoint;
 use billing_app::monitoring::MonitoringSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use axum::extract::State;
-use axum::Json;
-use billing_app::health::Health;
 
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
@@ -80,7 +82,6 @@ pub async fn record(
     );
     res
 }
-
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlertList {
