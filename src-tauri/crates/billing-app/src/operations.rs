@@ -11,6 +11,9 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::backups::switch::{DatabaseChoice, PoolSwitch};
 use crate::health::RouterReachability;
 
+/// (down since, recovered at).
+pub(crate) type Outage = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Set once by the runtime at start; shared by every clone of the context.
 pub struct Operations {
     /// The data directory (cluster, logs, default backup folder).
@@ -35,7 +38,7 @@ pub struct Operations {
     /// Tickets that open the live event stream.
     pub event_tickets: crate::monitoring::EventTickets,
     /// The database outage seen by the health checks: since when, and when it came back.
-    db_outage: Mutex<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>,
+    db_outage: Mutex<Outage>,
 }
 
 impl std::fmt::Debug for Operations {
@@ -81,11 +84,7 @@ impl Operations {
     }
 
     /// Notes a database check (`ok` or not); answers (down since, recovered at).
-    pub(crate) fn database_outage(
-        &self,
-        ok: bool,
-        now: DateTime<Utc>,
-    ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    pub(crate) fn database_outage(&self, ok: bool, now: DateTime<Utc>) -> Outage {
         let mut state = match self.db_outage.lock() {
             Ok(s) => s,
             Err(e) => e.into_inner(),

@@ -13,6 +13,9 @@ import { useApi } from '../../lib/useApi';
 import { HealthBadge, HealthTable, healthText } from './HealthParts';
 import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
+import { MonitoringSettingsPanel } from './MonitoringSettingsPanel';
+import { useAuth } from '../../auth/AuthContext';
+import { can } from '../../layout/areas';
 import { useServerEvents } from '../../lib/serverEvents';
 
 /** Refreshed this often while the page is open (routers are probed in the background). */
@@ -21,6 +24,7 @@ const REFRESH_MS = 10_000;
 /** "Kesehatan sistem": every part of the app with its status, in plain words. */
 export function HealthPage() {
   const { t } = useTranslation();
+  const { user } = useAuth();
   const health = useApi(() => unwrap(api.GET('/api/monitoring/health')), []);
   const { reload } = health;
   useEffect(() => {
@@ -42,9 +46,10 @@ export function HealthPage() {
       >
         {health.data && <HealthBadge status={health.data.status} size="lg" testId="health-overall" />}
       </PageHeader>
-      <AlertsPanel />
+      {can(user, 'monitoring_read') && <AlertsPanel />}
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
       <JobsPanel />
+      {can(user, 'monitoring_manage') && <MonitoringSettingsPanel />}
     </Stack>
   );
 }
