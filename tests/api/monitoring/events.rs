@@ -28,6 +28,19 @@ impl SseReader {
         }
     }
 
+    /// Reads until the server ends the stream (events before the end are skipped).
+    async fn ends(&mut self) {
+        loop {
+            let chunk = tokio::time::timeout(Duration::from_secs(60), self.body.next())
+                .await
+                .expect("the stream ends within a minute");
+            match chunk {
+                None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     async fn next_any(&mut self) -> (String, Value) {
         loop {
             if let Some(end) = self.buf.find("\n\n") {
@@ -99,7 +112,7 @@ async fn subscribe(app: &TestApp, token: &str) -> SseReader {
     reader
 }
 
-async fn staff(app: &TestApp, name: &str, role: &str) -> String {
+async fn staff(app: &TestApp, name: &str, role: &str) -> (String, String) {
     let (status, body) = app
         .call(
             "POST",
@@ -108,17 +121,18 @@ async fn staff(app: &TestApp, name: &str, role: &str) -> String {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_str().expect("id").to_owned();
     let (status, body) = app.login(name, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    body["access_token"].as_str().expect("token").to_owned()
+    (id, body["access_token"].as_str().expect("token").to_owned())
 }
 
 #[tokio::test]
 async fn a_settled_payment_reaches_authorised_staff_only_and_nothing_flows_without_a_ticket() {
     let app = spawn_app().await;
     let owner = app.token().await;
-    let cashier = staff(&app, "kasir-satu", "cashier").await;
-    let technician = staff(&app, "teknisi-satu", "technician").await;
+    let (_, cashier) = staff(&app, "kasir-satu", "cashier").await;
+    let (technician_id, technician) = staff(&app, "teknisi-satu", "technician").await;
 
     // No ticket, a made-up ticket, a ticket in the wrong place: refused before any event.
     let res = open(&app, "").await;
@@ -199,5 +213,16 @@ async fn a_settled_payment_reaches_authorised_staff_only_and_nothing_flows_witho
     };
     assert_eq!(name, "metrics");
     assert!(data["payments_pending"].is_i64(), "{data}");
+
+    // A disabled account's stream ends (at the next snapshot), though its ticket was good.
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/admin/users/{technician_id}"),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    as_technician.ends().await;
     app.shutdown().await;
 }

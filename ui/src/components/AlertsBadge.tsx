@@ -38,9 +38,20 @@ function Bell() {
     <Tooltip label={label}>
       <Indicator label={count} size={16} color="red" disabled={count === 0} data-testid="alerts-badge" data-count={count}>
         <ActionIcon component={Link} to="/monitoring" variant="subtle" aria-label={label} size="lg">
-          <span aria-hidden="true">🔔</span>
+          <BellIcon />
         </ActionIcon>
       </Indicator>
     </Tooltip>
+  );
+}
+
+/** A bell outline (no icon font: it must render on every PC). */
+function BellIcon() {
+  return (
+    <svg width={20} height={20} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2}
+      strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+      <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+    </svg>
   );
 }

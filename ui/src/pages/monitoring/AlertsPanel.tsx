@@ -59,7 +59,7 @@ function AlertsTable({ items }: { items: AlertItem[] }) {
       <Table aria-label={t('alerts.title')} verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={110}>{t('alerts.severity')}</Table.Th>
+            <Table.Th w={140}>{t('alerts.severity')}</Table.Th>
             <Table.Th>{t('alerts.what')}</Table.Th>
             <Table.Th w={170}>{t('alerts.raised_at')}</Table.Th>
             <Table.Th w={170}>{t('alerts.cleared_at')}</Table.Th>

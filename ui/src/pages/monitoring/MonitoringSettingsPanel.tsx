@@ -67,7 +67,7 @@ function RulesTable({ rules, onChange }: { rules: AlertRule[]; onChange: () => v
             <Table.Tr>
               <Table.Th>{t('alerts.rules.name')}</Table.Th>
               <Table.Th>{t('alerts.rules.condition')}</Table.Th>
-              <Table.Th w={110}>{t('alerts.severity')}</Table.Th>
+              <Table.Th w={140}>{t('alerts.severity')}</Table.Th>
               <Table.Th w={120}>{t('alerts.rules.enabled')}</Table.Th>
               <Table.Th w={100} />
             </Table.Tr>

@@ -73,7 +73,7 @@ pub async fn stream(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let events = futures::stream::unfold(
         (Some(ready), state, user, rx, tick),
-        |(first, state, user, mut rx, mut tick)| async move {
+        |(first, state, mut user, mut rx, mut tick)| async move {
             if let Some(ready) = first {
                 return Some((Ok(ready), (None, state, user, rx, tick)));
             }
@@ -90,6 +90,13 @@ pub async fn stream(
                         Err(RecvError::Closed) => return None,
                     },
                     _ = tick.tick() => {
+                        // The stream outlives the token it was opened with: a disabled
+                        // account, or one logged out everywhere, stops here; a new role applies.
+                        match billing_app::auth::current_role(&state.ctx, &user).await {
+                            Ok(Some(role)) => user.role = role,
+                            Ok(None) => return None,
+                            Err(_) => {}
+                        }
                         if !user.role.allows(Permission::DashboardView) {
                             continue;
                         }
