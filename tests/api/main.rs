@@ -8,6 +8,7 @@ mod health;
 mod jobs;
 mod listeners;
 mod local_cluster;
+mod monitoring;
 mod openapi;
 mod payments;
 mod rbac;

@@ -515,6 +515,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live event stream (`text/event-stream`). Event names: `ready`, `payment_settled`,
+         *     `payment_changed`, `subscription_changed`, `whats_app_session_failed`, `alert_raised`,
+         *     `alert_cleared`, `metrics`; the data is JSON.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (30 seconds) that opens the event stream for this account. */
+        post: operations["event_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices": {
         parameters: {
             query?: never;
@@ -702,6 +740,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active alerts first, then past ones, newest first. */
+        get: operations["list_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules (built-in ones first) and the metrics a rule can watch. */
+        get: operations["list_alert_rules"];
+        put?: never;
+        /** A new rule: metric, comparison, threshold, how long it must hold, severity. */
+        post: operations["create_alert_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_alert_rule"];
+        /** Changes a rule (a built-in rule keeps its metric; disable it with `enabled: false`). */
+        put: operations["update_alert_rule"];
+        post?: never;
+        /** Deletes one of the owner's rules (409 for a built-in rule). */
+        delete: operations["delete_alert_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/health": {
         parameters: {
             query?: never;
@@ -716,6 +807,43 @@ export interface paths {
          */
         get: operations["health"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus text: HTTP requests and latencies per route, job runs, durations and
+         *     failures, queue depths, router round trips, payments by status and method, alerts.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention periods and what the owner is told on WhatsApp. */
+        get: operations["get_monitoring_settings"];
+        put: operations["put_monitoring_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1479,6 +1607,23 @@ export interface paths {
         patch: operations["update_router"];
         trace?: never;
     };
+    "/api/routers/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The router's chart data: CPU, memory, active users and traffic, one point a minute. */
+        get: operations["router_samples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/routers/{id}/sessions": {
         parameters: {
             query?: never;
@@ -2229,6 +2374,69 @@ export interface components {
             filter: components["schemas"]["ReportFilter"];
             total: components["schemas"]["AgingBucket"];
         };
+        Alert: {
+            /**
+             * Format: date-time
+             * @description `null` while the alert is active.
+             */
+            cleared_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            message: string;
+            metric: string;
+            /** Format: date-time */
+            raised_at: string;
+            /** Format: uuid */
+            rule_id?: string | null;
+            severity: string;
+            /** @description The router's or session's id, or empty for the whole shop. */
+            subject: string;
+            subject_name: string;
+            /** Format: double */
+            threshold: number;
+            title: string;
+            /** Format: double */
+            value: number;
+        };
+        AlertList: {
+            items: components["schemas"]["Alert"][];
+        };
+        AlertRule: {
+            /** @description The built-in rule's code (`router_offline`, …); `null` for the owner's own rules. */
+            builtin?: string | null;
+            /** @description `gt`, `gte`, `lt`, `lte`, `eq` or `ne`: "metric <comparison> threshold" raises. */
+            comparison: string;
+            /**
+             * Format: int32
+             * @description How long the condition must hold before the alert is raised (0: at once).
+             */
+            duration_seconds: number;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            metric: string;
+            name: string;
+            /** @description `info`, `warning` or `critical`. */
+            severity: string;
+            /** Format: double */
+            threshold: number;
+        };
+        AlertRuleInput: {
+            comparison: string;
+            /** Format: int32 */
+            duration_seconds?: number;
+            enabled?: boolean;
+            metric: string;
+            name: string;
+            severity: string;
+            /** Format: double */
+            threshold: number;
+        };
+        AlertRuleList: {
+            items: components["schemas"]["AlertRule"][];
+            /** @description What a rule can watch. */
+            metrics: components["schemas"]["MetricInfo"][];
+        };
         AllocationView: {
             /** Format: int64 */
             amount: number;
@@ -2683,6 +2891,11 @@ export interface components {
         DatabaseHealth: {
             code: string;
             detail: string;
+            /**
+             * Format: date-time
+             * @description Since when the database has not answered (while it is down).
+             */
+            down_since?: string | null;
             /** Format: int64 */
             latency_ms?: number | null;
             /** @description `local` (the app's own cluster) or `remote`. */
@@ -2692,6 +2905,11 @@ export interface components {
             params: {
                 [key: string]: string;
             };
+            /**
+             * Format: date-time
+             * @description When the connection last came back by itself.
+             */
+            recovered_at?: string | null;
             /** @description e.g. `PostgreSQL 15.18`. */
             server_version?: string | null;
             status: components["schemas"]["HealthStatus"];
@@ -2740,6 +2958,12 @@ export interface components {
             kind: string;
             /** @description A sentence for people. */
             message: string;
+        };
+        EventTicket: {
+            /** Format: int64 */
+            expires_in_secs: number;
+            /** @description Put it in `GET /api/events?ticket=…`; it works once. */
+            ticket: string;
         };
         GatewayPaymentView: {
             /** Format: int64 */
@@ -2814,6 +3038,16 @@ export interface components {
             params: {
                 [key: string]: string;
             };
+            /**
+             * Format: date-time
+             * @description When it last came back after a failure (when known).
+             */
+            recovered_at?: string | null;
+            /**
+             * Format: date-time
+             * @description In this status since (when known).
+             */
+            since?: string | null;
             status: components["schemas"]["HealthStatus"];
         };
         /** @enum {string} */
@@ -2833,6 +3067,16 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+        };
+        InterfaceRate: {
+            name: string;
+            /**
+             * Format: int64
+             * @description Bits per second received since the reading before (`null` for the first one).
+             */
+            rx_bps?: number | null;
+            /** Format: int64 */
+            tx_bps?: number | null;
         };
         Invoice: components["schemas"]["InvoiceSummary"] & {
             allocations: components["schemas"]["AllocationView"][];
@@ -3049,6 +3293,13 @@ export interface components {
             kind: string;
             name: string;
         };
+        /** @description A metric rules can watch: name, what it means, per what. */
+        MetricInfo: {
+            description: string;
+            name: string;
+            /** @description `router`, `whatsapp_session` or `shop`. */
+            per: string;
+        };
         MonitorReport: {
             activated: number;
             /** @description Routers that could not be read, with the reason. */
@@ -3057,6 +3308,44 @@ export interface components {
             leftovers_removed: number;
             routers: number;
             updated: number;
+        };
+        /** @description Retention periods (seed §9) and the owner's notification choices. */
+        MonitoringSettings: {
+            /** @description Alerts go to the owner's WhatsApp number (WhatsApp settings). */
+            alerts_whatsapp: boolean;
+            /**
+             * Format: int32
+             * @description Router and security logs (min 90). The activity (audit) log itself is append-only
+             *     and never pruned.
+             */
+            keep_activity_days: number;
+            /**
+             * Format: int32
+             * @description Vouchers after they expired or were removed (min 30).
+             */
+            keep_expired_vouchers_days: number;
+            /**
+             * Format: int32
+             * @description Sent WhatsApp messages (min 7).
+             */
+            keep_notifications_days: number;
+            /**
+             * Format: int32
+             * @description Job runs and router chart samples (min 1).
+             */
+            keep_performance_days: number;
+            /**
+             * Format: int32
+             * @description Ended login sessions and login attempts (hours, min 1).
+             */
+            keep_sessions_hours: number;
+            /**
+             * Format: int32
+             * @description Leftover temporary files in the data folder (min 1).
+             */
+            keep_temp_files_days: number;
+            /** @description The retention job's report goes to the owner's WhatsApp number. */
+            retention_report_whatsapp: boolean;
         };
         NewBatch: {
             charset?: null | components["schemas"]["Charset"];
@@ -3695,6 +3984,29 @@ export interface components {
             identity: string;
             uptime?: string | null;
             version: string;
+        };
+        RouterSampleList: {
+            items: components["schemas"]["RouterSamplePoint"][];
+        };
+        RouterSamplePoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            cpu_load: number;
+            /** Format: int32 */
+            hotspot_active: number;
+            interfaces: components["schemas"]["InterfaceRate"][];
+            /** Format: double */
+            memory_used_percent: number;
+            /** Format: int32 */
+            pppoe_active: number;
+            /**
+             * Format: int64
+             * @description All interfaces together.
+             */
+            rx_bps: number;
+            /** Format: int64 */
+            tx_bps: number;
         };
         SalesReport: {
             group: string;
@@ -5330,6 +5642,72 @@ export interface operations {
             };
         };
     };
+    events: {
+        parameters: {
+            query?: {
+                /** @description From `POST /api/events/ticket` (or send `Authorization: Bearer …` instead). */
+                ticket?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_invoices: {
         parameters: {
             query?: {
@@ -5685,6 +6063,194 @@ export interface operations {
             };
         };
     };
+    list_alerts: {
+        parameters: {
+            query?: {
+                /** @description `active`, `past` or `all` (default). */
+                state?: string | null;
+                /** @description `info`, `warning` or `critical`. */
+                severity?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_alert_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleList"];
+                };
+            };
+        };
+    };
+    create_alert_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_alert_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_alert_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_alert_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -5703,6 +6269,76 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                };
+            };
+        };
+    };
+    get_monitoring_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringSettings"];
+                };
+            };
+        };
+    };
+    put_monitoring_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitoringSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringSettings"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7523,6 +8159,46 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    router_samples: {
+        parameters: {
+            query?: {
+                /** @description How far back, 1 to 168 hours (default 24). */
+                hours?: number | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouterSampleList"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { isReseller, useAuth } from '../auth/AuthContext';
+import { AlertsBadge } from '../components/AlertsBadge';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { UserMenu } from '../components/UserMenu';
 import { AREAS, AREA_PERMISSION, AREA_SECTIONS, RESELLER_AREAS, SECTION_PERMISSION, can } from './areas';
@@ -120,6 +121,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            {!isReseller(user) && <AlertsBadge />}
             <LanguageSwitcher />
             <UserMenu />
           </Group>

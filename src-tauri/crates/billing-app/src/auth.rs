@@ -399,6 +399,20 @@ pub async fn authenticate(
     Ok(user)
 }
 
+/// The account's role now, while it may still act (not disabled, no "log out everywhere"
+/// since the token was issued); `None` once it may not. For long-lived streams, which outlive
+/// the access token they were opened with.
+pub async fn current_role(ctx: &AppContext, user: &CurrentUser) -> Result<Option<Role>, Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    let Some(standing) = users::standing(&mut conn, user.id).await? else {
+        return Ok(None);
+    };
+    if standing.disabled_at.is_some() || standing.token_version != user.token_version {
+        return Ok(None);
+    }
+    Ok(Role::parse(&standing.role))
+}
+
 /// Removes refresh tokens that expired long ago (daily housekeeping job).
 pub async fn purge_expired_sessions(ctx: &AppContext) -> Result<u64, Error> {
     let mut conn = ctx.pool.acquire().await?;

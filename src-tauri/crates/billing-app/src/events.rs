@@ -1,5 +1,7 @@
-//! In-process money events, for live pages (SSE) and later notifications.
+//! In-process events for live pages (SSE, the desktop's notifications): money, subscriptions,
+//! WhatsApp sessions and alerts. Each event says which permission a reader needs.
 
+use billing_domain::Permission;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -25,6 +27,73 @@ pub enum BillingEvent {
         name: String,
         reason: String,
     },
+    /// A subscription was isolated (`status`: `isolated`). Restores follow payments, which
+    /// have their own event.
+    SubscriptionChanged {
+        subscription_id: Uuid,
+        status: String,
+    },
+    /// An alert rule's condition held long enough.
+    AlertRaised(AlertEvent),
+    /// The condition stopped holding.
+    AlertCleared(AlertEvent),
+}
+
+/// What a notification shows: title, severity and message.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AlertEvent {
+    pub alert_id: Uuid,
+    pub rule_id: Option<Uuid>,
+    pub metric: String,
+    /// The router's or session's id, or empty for the whole shop.
+    pub subject: String,
+    pub title: String,
+    pub message: String,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+}
+
+impl BillingEvent {
+    /// The event's name on the SSE stream (`payment_settled`, `alert_raised`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BillingEvent::PaymentSettled { .. } => "payment_settled",
+            BillingEvent::PaymentChanged { .. } => "payment_changed",
+            BillingEvent::WhatsAppSessionFailed { .. } => "whats_app_session_failed",
+            BillingEvent::SubscriptionChanged { .. } => "subscription_changed",
+            BillingEvent::AlertRaised(_) => "alert_raised",
+            BillingEvent::AlertCleared(_) => "alert_cleared",
+        }
+    }
+
+    /// What a reader must be allowed to see this: payments for payment staff, router alerts
+    /// for those who look after routers, and so on.
+    pub fn permission(&self) -> Permission {
+        match self {
+            BillingEvent::PaymentSettled { .. } | BillingEvent::PaymentChanged { .. } => {
+                Permission::PaymentsRead
+            }
+            BillingEvent::WhatsAppSessionFailed { .. } => Permission::WhatsappRead,
+            BillingEvent::SubscriptionChanged { .. } => Permission::SubscriptionsRead,
+            BillingEvent::AlertRaised(a) | BillingEvent::AlertCleared(a) => {
+                alert_permission(&a.metric)
+            }
+        }
+    }
+}
+
+/// Who is told about an alert on this metric.
+pub fn alert_permission(metric: &str) -> Permission {
+    if metric.starts_with("router_") {
+        Permission::RoutersRead
+    } else if metric.starts_with("whatsapp_") {
+        Permission::WhatsappManage
+    } else if metric.starts_with("payment_") {
+        Permission::PaymentsRead
+    } else {
+        // Disk, backups, jobs: the people who run the PC.
+        Permission::BackupsManage
+    }
 }
 
 pub fn publish(ctx: &crate::AppContext, event: BillingEvent) {

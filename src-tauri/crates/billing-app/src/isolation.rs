@@ -80,6 +80,15 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
     if !candidates.is_empty() {
         tracing::info!(count = candidates.len(), "subscriptions isolated");
     }
+    for c in &candidates {
+        crate::events::publish(
+            ctx,
+            crate::events::BillingEvent::SubscriptionChanged {
+                subscription_id: c.subscription_id,
+                status: "isolated".into(),
+            },
+        );
+    }
     crate::notify::isolated(ctx, &candidates).await?;
     deliver(ctx).await?;
     Ok(candidates)

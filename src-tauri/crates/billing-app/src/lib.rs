@@ -17,6 +17,7 @@ pub mod invoices;
 pub mod invoicing;
 pub mod isolation;
 pub mod ledger;
+pub mod monitoring;
 pub mod notify;
 pub mod online;
 pub mod operations;

@@ -5,10 +5,14 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::backups::switch::{DatabaseChoice, PoolSwitch};
 use crate::health::RouterReachability;
+
+/// (down since, recovered at).
+pub(crate) type Outage = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// Set once by the runtime at start; shared by every clone of the context.
 pub struct Operations {
@@ -29,6 +33,12 @@ pub struct Operations {
     /// Which database is active and which one a restore left for the owner to confirm.
     pub(crate) choice: Mutex<DatabaseChoice>,
     pub(crate) routers: RouterReachability,
+    /// This app's metrics recorder (`/api/monitoring/metrics`).
+    pub metrics: crate::monitoring::metrics::Metrics,
+    /// Tickets that open the live event stream.
+    pub event_tickets: crate::monitoring::EventTickets,
+    /// The database outage seen by the health checks: since when, and when it came back.
+    db_outage: Mutex<Outage>,
 }
 
 impl std::fmt::Debug for Operations {
@@ -60,6 +70,9 @@ impl Operations {
             busy: tokio::sync::Mutex::new(()),
             choice: Mutex::new(choice),
             routers: RouterReachability::default(),
+            metrics: Default::default(),
+            event_tickets: Default::default(),
+            db_outage: Mutex::new((None, None)),
         }
     }
 
@@ -68,6 +81,20 @@ impl Operations {
             .lock()
             .map(|c| c.clone())
             .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Notes a database check (`ok` or not); answers (down since, recovered at).
+    pub(crate) fn database_outage(&self, ok: bool, now: DateTime<Utc>) -> Outage {
+        let mut state = match self.db_outage.lock() {
+            Ok(s) => s,
+            Err(e) => e.into_inner(),
+        };
+        match (ok, state.0) {
+            (true, Some(_)) => *state = (None, Some(now)),
+            (false, None) => state.0 = Some(now),
+            _ => {}
+        }
+        *state
     }
 
     pub(crate) fn set_choice(&self, choice: DatabaseChoice) {

@@ -121,6 +121,30 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<(), RouterPortError> {
         Err(unsupported("remove hotspot users"))
     }
+
+    /// CPU, memory, active users and interface counters, for the router charts.
+    async fn sample(&self, _router: &RouterConn) -> Result<RouterSample, RouterPortError> {
+        Err(unsupported("read router load"))
+    }
+}
+
+/// One reading of a router's load for the charts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouterSample {
+    pub cpu_load: i32,
+    pub free_memory: i64,
+    pub total_memory: i64,
+    pub hotspot_active: i32,
+    pub pppoe_active: i32,
+    /// The router's own interfaces (not the dynamic per-session ones) and their byte counters.
+    pub interfaces: Vec<InterfaceCounters>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterfaceCounters {
+    pub name: String,
+    pub rx_byte: i64,
+    pub tx_byte: i64,
 }
 
 /// A hotspot user profile as it should be on a router.

@@ -351,7 +351,10 @@ async fn record_status(
             sqlx::query(
                 "update routers set status = 'online', last_seen_at = $2, identity = $3, \
                         version = $4, board = $5, cpu_load = $6, free_memory = $7, uptime = $8, \
-                        last_error = null where id = $1",
+                        last_error = null, \
+                        status_since = case when status = 'online' then coalesce(status_since, $2) else $2 end, \
+                        recovered_at = case when status = 'offline' then $2 else recovered_at end \
+                 where id = $1",
             )
             .bind(id)
             .bind(now)
@@ -365,9 +368,14 @@ async fn record_status(
             .await?
         }
         Err(e) => {
-            sqlx::query("update routers set status = 'offline', last_error = $2 where id = $1")
-                .bind(id)
-                .bind(&e.0)
+            sqlx::query(
+                "update routers set status = 'offline', last_error = $2, \
+                 status_since = case when status = 'offline' then coalesce(status_since, $3) else $3 end \
+                 where id = $1",
+            )
+            .bind(id)
+            .bind(&e.0)
+            .bind(now)
                 .execute(&ctx.pool)
                 .await?
         }

@@ -86,6 +86,18 @@ pub const JOBS: &[JobSpec] = &[
         at_start: true,
     },
     JobSpec {
+        name: "router_samples",
+        cron: "45 * * * * *",
+        business_time: false,
+        at_start: false,
+    },
+    JobSpec {
+        name: "alerts",
+        cron: "50 * * * * *",
+        business_time: false,
+        at_start: false,
+    },
+    JobSpec {
         name: "sessions_purge",
         cron: "0 17 3 * * *",
         business_time: true,
@@ -226,7 +238,11 @@ pub async fn run(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<JobRu
     let started_at = ctx.clock.now();
     let t0 = Instant::now();
     let result = body(ctx, spec.name, trigger).await;
-    let duration_ms = i64::try_from(t0.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let elapsed = t0.elapsed();
+    let duration_ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+    ctx.ops
+        .metrics
+        .job_run(spec.name, result.is_ok(), elapsed.as_secs_f64());
     let unlocked = sqlx::query("select pg_advisory_unlock(hashtext($1))")
         .bind(&key)
         .execute(&mut *lock)
@@ -340,7 +356,13 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
             Some(b) => format!("backup {} made and verified", b.file_name),
             None => "not due".to_owned(),
         },
-        "retention" => retention(ctx).await?.to_string(),
+        "retention" => {
+            let report = retention(ctx).await?;
+            report_retention(ctx, &report).await?;
+            report.to_string()
+        }
+        "router_samples" => crate::monitoring::samples::collect(ctx).await?.to_string(),
+        "alerts" => crate::monitoring::alerts::evaluate(ctx).await?.to_string(),
         "sessions_purge" => format!(
             "{} expired session(s) removed",
             crate::auth::purge_expired_sessions(ctx).await?
@@ -349,16 +371,8 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
     })
 }
 
-/// How long things are kept (seed §9).
+/// What is not configurable (seed §9); the rest is in `monitoring_settings`.
 pub mod keep {
-    /// WhatsApp messages that were sent, failed or were cancelled.
-    pub const NOTIFICATIONS_DAYS: i32 = 30;
-    /// Router and security logs.
-    pub const ACTIVITY_DAYS: i32 = 365;
-    /// Vouchers after they expired or were removed.
-    pub const EXPIRED_VOUCHERS_DAYS: i32 = 365;
-    /// Job runs (performance data).
-    pub const JOB_RUNS_DAYS: i32 = 7;
     /// Login attempts (the lockout only looks at minutes).
     pub const LOGIN_ATTEMPTS_DAYS: i32 = 30;
 }
@@ -371,6 +385,10 @@ pub struct RetentionReport {
     pub vouchers: u64,
     pub job_runs: u64,
     pub login_attempts: u64,
+    pub sessions: u64,
+    pub router_samples: u64,
+    pub alerts: u64,
+    pub temp_files: u64,
 }
 
 impl std::fmt::Display for RetentionReport {
@@ -378,21 +396,27 @@ impl std::fmt::Display for RetentionReport {
         write!(
             f,
             "removed: {} notification(s), {} router log row(s), {} security event(s), \
-             {} voucher(s), {} job run(s), {} login attempt(s)",
+             {} voucher(s), {} job run(s), {} login attempt(s), {} session(s), \
+             {} router sample(s), {} alert(s), {} temporary file(s)",
             self.notifications,
             self.router_audit,
             self.security_events,
             self.vouchers,
             self.job_runs,
-            self.login_attempts
+            self.login_attempts,
+            self.sessions,
+            self.router_samples,
+            self.alerts,
+            self.temp_files
         )
     }
 }
 
-/// Deletes what is past its keeping period, in one transaction. Nothing an invoice or a
-/// payment refers to is touched (customers, subscriptions, invoices, payments and the ledger
-/// are never removed here).
+/// Deletes what is past its keeping period (`monitoring_settings`), in one transaction.
+/// Nothing an invoice or a payment refers to is touched: customers, subscriptions,
+/// invoices, payments, the ledgers and the activity (audit) log are never removed here.
 pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
+    let keep = crate::monitoring::settings(ctx).await?;
     let now = ctx.clock.now();
     let days = |d: i32| now - chrono::Duration::days(i64::from(d));
     let mut tx = ctx.pool.begin().await?;
@@ -407,36 +431,36 @@ pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
             .await?
             .rows_affected())
     }
-    let report = RetentionReport {
+    let mut report = RetentionReport {
         notifications: delete(
             &mut tx,
             "delete from whatsapp_messages where status in ('sent', 'delivered', 'read', \
              'failed', 'cancelled', 'unknown') and created_at < $1",
-            days(keep::NOTIFICATIONS_DAYS),
+            days(keep.keep_notifications_days),
         )
         .await?,
         router_audit: delete(
             &mut tx,
             "delete from router_audit where at < $1",
-            days(keep::ACTIVITY_DAYS),
+            days(keep.keep_activity_days),
         )
         .await?,
         security_events: delete(
             &mut tx,
             "delete from security_events where occurred_at < $1",
-            days(keep::ACTIVITY_DAYS),
+            days(keep.keep_activity_days),
         )
         .await?,
         vouchers: delete(
             &mut tx,
             "delete from vouchers where status in ('expired', 'removed') and ended_at < $1",
-            days(keep::EXPIRED_VOUCHERS_DAYS),
+            days(keep.keep_expired_vouchers_days),
         )
         .await?,
         job_runs: delete(
             &mut tx,
             "delete from job_runs where started_at < $1",
-            days(keep::JOB_RUNS_DAYS),
+            days(keep.keep_performance_days),
         )
         .await?,
         login_attempts: delete(
@@ -445,9 +469,104 @@ pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
             days(keep::LOGIN_ATTEMPTS_DAYS),
         )
         .await?,
+        sessions: billing_db::refresh_tokens::delete_expired(
+            &mut tx,
+            now - chrono::Duration::hours(i64::from(keep.keep_sessions_hours)),
+        )
+        .await?,
+        router_samples: delete(
+            &mut tx,
+            "delete from router_samples where at < $1",
+            days(keep.keep_performance_days),
+        )
+        .await?,
+        alerts: delete(
+            &mut tx,
+            "delete from alerts where cleared_at < $1",
+            days(keep.keep_activity_days),
+        )
+        .await?,
+        temp_files: 0,
     };
     tx.commit().await?;
+    report.temp_files = remove_temp_files(ctx, days(keep.keep_temp_files_days)).await;
     Ok(report)
+}
+
+/// Leftovers of interrupted backups (`.tmp-*` in the backup folder) and files in the data
+/// folder's `tmp`, older than `before`. Best effort: what cannot be removed stays.
+async fn remove_temp_files(ctx: &AppContext, before: DateTime<Utc>) -> u64 {
+    let folder: Option<String> = sqlx::query_scalar("select folder from backup_settings")
+        .fetch_optional(&ctx.pool)
+        .await
+        .ok()
+        .flatten()
+        .flatten();
+    let backups = folder.map_or_else(|| ctx.ops.data_dir.join("backups"), Into::into);
+    let tmp = ctx.ops.data_dir.join("tmp");
+    let before = std::time::SystemTime::from(before);
+    tokio::task::spawn_blocking(move || {
+        let mut removed = 0;
+        for (dir, only_tmp) in [(backups, true), (tmp, false)] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if only_tmp && !e.file_name().to_string_lossy().starts_with(".tmp-") {
+                    continue;
+                }
+                let old = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t < before);
+                if !old {
+                    continue;
+                }
+                let path = e.path();
+                let gone = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                if gone.is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    })
+    .await
+    .unwrap_or(0)
+}
+
+/// After each run: the report goes to the owner's WhatsApp if they asked for it (once per
+/// day, keyed by the date).
+async fn report_retention(ctx: &AppContext, report: &RetentionReport) -> Result<(), Error> {
+    let wanted: Option<(Option<String>, bool)> = sqlx::query_as(
+        "select w.owner_phone, m.retention_report_whatsapp \
+         from whatsapp_settings w, monitoring_settings m",
+    )
+    .fetch_optional(&ctx.pool)
+    .await?;
+    let Some((Some(phone), true)) = wanted else {
+        return Ok(());
+    };
+    let now = ctx.clock.now();
+    sqlx::query(
+        "insert into whatsapp_messages (idempotency_key, to_phone, body, priority, \
+         next_attempt_at, queued_at) values ($1, $2, $3, 2, $4, $4) \
+         on conflict (idempotency_key) do nothing",
+    )
+    .bind(format!("retention:{}", ctx.today()))
+    .bind(&phone)
+    .bind(format!(
+        "🧹 mikrobill: old data cleaned up ({}). {report}.",
+        ctx.today()
+    ))
+    .bind(now)
+    .execute(&ctx.pool)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -62,10 +62,14 @@ pub enum Permission {
     /// Month-end reports (revenue, payments, arrears, subscribers, voucher sales) and their
     /// exports: owners and admins.
     ReportsRead,
+    /// Metrics, router charts and alerts (owners, admins, technicians).
+    MonitoringRead,
+    /// Alert rules and retention periods.
+    MonitoringManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 38] = {
+    pub const ALL: [Permission; 40] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -106,6 +110,8 @@ impl Permission {
             P::BackupsRestore,
             P::SecondFactor,
             P::ReportsRead,
+            P::MonitoringRead,
+            P::MonitoringManage,
         ]
     };
 }
@@ -151,6 +157,7 @@ impl Role {
                     | P::PppoeWrite
                     | P::IsolationRun
                     | P::SettingsRead
+                    | P::MonitoringRead
             ),
             Role::Reseller => false,
         }
@@ -188,6 +195,9 @@ mod tests {
     #[case(Role::Admin, Permission::ReportsRead, true)]
     #[case(Role::Cashier, Permission::ReportsRead, false)]
     #[case(Role::Technician, Permission::ReportsRead, false)]
+    #[case(Role::Technician, Permission::MonitoringRead, true)]
+    #[case(Role::Cashier, Permission::MonitoringRead, false)]
+    #[case(Role::Technician, Permission::MonitoringManage, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

@@ -6,7 +6,7 @@ use crate::admin::{
     setup, subscriptions,
 };
 use crate::admin::{
-    backups, jobs, logs, pppoe, reports, resellers, routers, users, vouchers, whatsapp,
+    backups, events, jobs, logs, pppoe, reports, resellers, routers, users, vouchers, whatsapp,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 
@@ -34,6 +34,18 @@ use crate::error::{ErrorBody, ErrorDetail};
         logs::audit,
         logs::security,
         monitoring::health,
+        monitoring::metrics,
+        monitoring::list_alerts,
+        monitoring::list_rules,
+        monitoring::create_rule,
+        monitoring::get_rule,
+        monitoring::update_rule,
+        monitoring::delete_rule,
+        monitoring::get_settings,
+        monitoring::put_settings,
+        monitoring::router_samples,
+        events::stream,
+        events::ticket,
         jobs::list,
         jobs::runs,
         jobs::run,

@@ -234,6 +234,20 @@ fn needs_router() -> RouterPortError {
 
 #[async_trait::async_trait]
 impl RouterPort for RouterPool {
+    async fn sample(
+        &self,
+        router: &RouterConn,
+    ) -> Result<billing_app::ports::RouterSample, RouterPortError> {
+        let s = self.session(router).await?;
+        match ops::sample(&s).await {
+            Err(_) if s.went_stale() => {
+                let s = self.fresh_session(router).await?;
+                ops::sample(&s).await
+            }
+            other => other,
+        }
+    }
+
     async fn isolate(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
         Err(needs_router())
     }

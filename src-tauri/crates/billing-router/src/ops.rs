@@ -209,6 +209,45 @@ pub(crate) async fn probe(s: &Session<'_>, check_write: bool) -> Result<RouterPr
     })
 }
 
+/// Load, active users and interface counters for the router charts.
+pub(crate) async fn sample(s: &Session<'_>) -> Result<billing_app::ports::RouterSample> {
+    let (res, ifaces, ppp, hotspot) = tokio::join!(
+        s.client.system_resource(),
+        s.client.interfaces(),
+        s.client
+            .run(Command::new("/ppp/active/print").proplist([".id"])),
+        s.client
+            .run(Command::new("/ip/hotspot/active/print").proplist([".id"])),
+    );
+    let res = res.map_err(|e| s.fail(e))?;
+    let ifaces = ifaces.map_err(|e| s.fail(e))?;
+    let ppp = ppp.map_err(|e| s.fail(e))?.len();
+    let hotspot = match hotspot {
+        Ok(rows) => rows.len(),
+        // A router without the hotspot package has no such menu.
+        Err(e) if e.trap_kind() == Some(TrapKind::NoSuchCommand) => 0,
+        Err(e) => return Err(s.fail(e)),
+    };
+    let big = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    Ok(billing_app::ports::RouterSample {
+        cpu_load: i32::try_from(res.cpu_load).unwrap_or(100),
+        free_memory: big(res.free_memory),
+        total_memory: big(res.total_memory),
+        hotspot_active: i32::try_from(hotspot).unwrap_or(i32::MAX),
+        pppoe_active: i32::try_from(ppp).unwrap_or(i32::MAX),
+        interfaces: ifaces
+            .into_iter()
+            // Per-session interfaces (`<pppoe-name>`) come and go; the totals are on the ports.
+            .filter(|i| !i.name.starts_with('<') && !i.disabled)
+            .map(|i| billing_app::ports::InterfaceCounters {
+                name: i.name,
+                rx_byte: big(i.rx_byte),
+                tx_byte: big(i.tx_byte),
+            })
+            .collect(),
+    })
+}
+
 /// Whether the API user's group has `sensitive`, from `/user` and `/user/group` (`None` if
 /// the router does not let us read them).
 async fn sensitive_policy(s: &Session<'_>) -> Option<bool> {

@@ -8,6 +8,7 @@ import { CustomerPicker } from '../../components/CustomerPicker';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
+import { useServerEvents } from '../../lib/serverEvents';
 import { pageQuery, useApi } from '../../lib/useApi';
 import { BillingRunButton } from './BillingRunButton';
 import { InvoiceTable } from './InvoiceTable';
@@ -39,6 +40,8 @@ export function InvoicesPage() {
       ),
     [status, due, customerId, page],
   );
+  // Isolated, restored or paid elsewhere (a gateway, the daily job): refresh.
+  useServerEvents(['payment_settled', 'payment_changed'], list.reload);
 
   return (
     <Stack gap="md">

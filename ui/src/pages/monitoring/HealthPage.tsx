@@ -11,7 +11,12 @@ import { formatDateTime } from '../../lib/dates';
 import { tDynamic } from '../../lib/tDynamic';
 import { useApi } from '../../lib/useApi';
 import { HealthBadge, HealthTable, healthText } from './HealthParts';
+import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
+import { MonitoringSettingsPanel } from './MonitoringSettingsPanel';
+import { useAuth } from '../../auth/AuthContext';
+import { can } from '../../layout/areas';
+import { useServerEvents } from '../../lib/serverEvents';
 
 /** Refreshed this often while the page is open (routers are probed in the background). */
 const REFRESH_MS = 10_000;
@@ -19,12 +24,15 @@ const REFRESH_MS = 10_000;
 /** "Kesehatan sistem": every part of the app with its status, in plain words. */
 export function HealthPage() {
   const { t } = useTranslation();
+  const { user } = useAuth();
   const health = useApi(() => unwrap(api.GET('/api/monitoring/health')), []);
   const { reload } = health;
   useEffect(() => {
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
+  // Something changed (an alert, a WhatsApp session failed): refresh at once.
+  useServerEvents(['alert_raised', 'alert_cleared', 'whats_app_session_failed'], reload);
 
   return (
     <Stack gap="md">
@@ -38,8 +46,10 @@ export function HealthPage() {
       >
         {health.data && <HealthBadge status={health.data.status} size="lg" testId="health-overall" />}
       </PageHeader>
+      {can(user, 'monitoring_read') && <AlertsPanel />}
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
       <JobsPanel />
+      {can(user, 'monitoring_manage') && <MonitoringSettingsPanel />}
     </Stack>
   );
 }

@@ -62,7 +62,16 @@ export function HealthTable({ checks, empty, label }: { checks: HealthCheck[]; e
               <Table.Td>
                 <HealthBadge status={c.status} />
               </Table.Td>
-              <Table.Td>{healthText(t, c)}</Table.Td>
+              <Table.Td>
+                {healthText(t, c)}
+                {(c.since || c.recovered_at) && (
+                  <Text size="xs" c="dimmed">
+                    {c.since ? t('health.since', { at: formatDateTime(c.since) }) : ''}
+                    {c.since && c.recovered_at ? ' · ' : ''}
+                    {c.recovered_at ? t('health.recovered_at', { at: formatDateTime(c.recovered_at) }) : ''}
+                  </Text>
+                )}
+              </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(c.checked_at)}</Table.Td>
             </Table.Tr>
           ))}

@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { pageQuery, useApi } from '../../lib/useApi';
+import { useServerEvents } from '../../lib/serverEvents';
 import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
 import { PaymentForm } from './PaymentForm';
 import { ProofsPanel } from './ProofsPanel';
@@ -55,6 +56,8 @@ export function PaymentsPage() {
     list.reload();
     setReviewKey((n) => n + 1);
   };
+  // A payment settled or changed elsewhere (gateway callback, another cashier): refresh.
+  useServerEvents(['payment_settled', 'payment_changed'], checked);
 
   return (
     <Stack gap="md">

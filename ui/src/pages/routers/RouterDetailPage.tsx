@@ -14,14 +14,15 @@ import { AuditTab } from './AuditTab';
 import { CommandsTab } from './CommandsTab';
 import { ConnectionTestButton } from './ConnectionTest';
 import { ReconcileTab } from './ReconcileTab';
+import { RouterCharts } from './RouterCharts';
 import { RouterFormModal } from './RouterFormModal';
 import { RouterStatusBadge } from './RouterStatusBadge';
 import { SessionsTab } from './SessionsTab';
 
-const TABS = ['sessions', 'commands', 'reconcile', 'audit'] as const;
+const TABS = ['sessions', 'charts', 'commands', 'reconcile', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
-/** One router: status, then tabs for live sessions, the command queue, reconciliation and audit (`?tab=`). */
+/** One router: status, then tabs for live sessions, charts, the command queue, reconciliation and audit (`?tab=`). */
 export function RouterDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -83,12 +84,16 @@ export function RouterDetailPage() {
           >
             <Tabs.List mb="md">
               <Tabs.Tab value="sessions">{t('routers.tab_sessions')}</Tabs.Tab>
+              <Tabs.Tab value="charts">{t('routers.tab_charts')}</Tabs.Tab>
               <Tabs.Tab value="commands">{t('routers.tab_commands')}</Tabs.Tab>
               <Tabs.Tab value="reconcile">{t('routers.tab_reconcile')}</Tabs.Tab>
               <Tabs.Tab value="audit">{t('routers.tab_audit')}</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="sessions">
               <SessionsTab routerId={r.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="charts">
+              <RouterCharts routerId={r.id} />
             </Tabs.Panel>
             <Tabs.Panel value="commands">
               <CommandsTab routerId={r.id} onChange={router.reload} />

@@ -8,6 +8,7 @@ import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
+import { useServerEvents } from '../../lib/serverEvents';
 import { pageQuery, useApi } from '../../lib/useApi';
 import { IsolationPanel } from './IsolationPanel';
 import { SubscriptionTable } from './SubscriptionTable';
@@ -29,6 +30,8 @@ export function SubscriptionsPage() {
       ),
     [debouncedQ, status, page],
   );
+  // Isolated, restored or paid elsewhere (a gateway, the daily job): refresh.
+  useServerEvents(['subscription_changed', 'payment_settled'], list.reload);
 
   return (
     <Stack gap="md">

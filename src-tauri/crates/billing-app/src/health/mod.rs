@@ -41,6 +41,10 @@ pub struct HealthCheck {
     /// What was found, in plain English.
     pub detail: String,
     pub checked_at: Option<DateTime<Utc>>,
+    /// In this status since (when known).
+    pub since: Option<DateTime<Utc>>,
+    /// When it last came back after a failure (when known).
+    pub recovered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -56,6 +60,10 @@ pub struct DatabaseHealth {
     pub mode: String,
     /// The database in use.
     pub name: Option<String>,
+    /// Since when the database has not answered (while it is down).
+    pub down_since: Option<DateTime<Utc>>,
+    /// When the connection last came back by itself.
+    pub recovered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -114,6 +122,8 @@ pub(crate) fn check(
             .collect(),
         detail,
         checked_at: None,
+        since: None,
+        recovered_at: None,
     }
 }
 
@@ -198,6 +208,7 @@ async fn database(ctx: &AppContext) -> DatabaseHealth {
             .fetch_one(&ctx.pool)
             .await;
     let mode = ctx.ops.server.mode.to_owned();
+    let (down_since, recovered_at) = ctx.ops.database_outage(result.is_ok(), ctx.clock.now());
     match result {
         Ok((version, name)) => {
             let version = version
@@ -238,6 +249,8 @@ async fn database(ctx: &AppContext) -> DatabaseHealth {
                 latency_ms: Some(ms),
                 mode,
                 name: Some(name),
+                down_since,
+                recovered_at,
             }
         }
         Err(err) => {
@@ -257,6 +270,8 @@ async fn database(ctx: &AppContext) -> DatabaseHealth {
                 latency_ms: None,
                 mode,
                 name: None,
+                down_since,
+                recovered_at,
             }
         }
     }

@@ -44,6 +44,18 @@ impl RouterReachability {
         }
     }
 
+    /// The last connect time of every probed router (`None` when it did not answer).
+    pub(crate) fn round_trips(&self) -> Vec<(Uuid, Option<u64>)> {
+        self.entries
+            .lock()
+            .map(|e| {
+                e.iter()
+                    .map(|(id, p)| (*id, p.result.clone().ok()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The cached probe of `id` at `target` (None if never probed or the address changed);
     /// starts a background probe when there is none or it is stale.
     pub(crate) fn get(
@@ -134,6 +146,8 @@ type RouterRow = (
     String,
     Option<String>,
     Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
 );
 
 pub(super) async fn checks(
@@ -141,13 +155,14 @@ pub(super) async fn checks(
     now: DateTime<Utc>,
 ) -> Result<Vec<HealthCheck>, sqlx::Error> {
     let rows: Vec<RouterRow> = sqlx::query_as(
-        "select id, name, host, port, status, last_error, last_seen_at from routers order by name",
+        "select id, name, host, port, status, last_error, last_seen_at, status_since, recovered_at \
+         from routers order by name",
     )
     .fetch_all(&ctx.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, host, port, status, last_error, last_seen)| {
+        .map(|(id, name, host, port, status, last_error, last_seen, since, recovered)| {
             let target = if host.contains(':') && !host.starts_with('[') {
                 format!("[{host}]:{port}")
             } else {
@@ -198,6 +213,8 @@ pub(super) async fn checks(
                 ),
             };
             c.checked_at = probe.map(|p| p.checked_at).or(last_seen);
+            c.since = since;
+            c.recovered_at = recovered;
             c
         })
         .collect())

@@ -81,6 +81,7 @@ pub(super) async fn whatsapp(ctx: &AppContext) -> Result<Vec<HealthCheck>, sqlx:
                     ),
                 };
                 c.checked_at = changed;
+                c.since = changed;
                 c
             },
         )

@@ -69,6 +69,42 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/audit", Staff(P::AuditRead)),
     ("GET", "/api/security/events", Staff(P::SecurityRead)),
     ("GET", "/api/monitoring/health", Staff(P::DashboardView)),
+    ("GET", "/api/monitoring/metrics", Staff(P::MonitoringRead)),
+    ("GET", "/api/monitoring/alerts", Staff(P::MonitoringRead)),
+    (
+        "GET",
+        "/api/monitoring/alerts/rules",
+        Staff(P::MonitoringRead),
+    ),
+    (
+        "POST",
+        "/api/monitoring/alerts/rules",
+        Staff(P::MonitoringManage),
+    ),
+    (
+        "GET",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringRead),
+    ),
+    (
+        "PUT",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringManage),
+    ),
+    (
+        "DELETE",
+        "/api/monitoring/alerts/rules/{id}",
+        Staff(P::MonitoringManage),
+    ),
+    ("GET", "/api/monitoring/settings", Staff(P::MonitoringRead)),
+    (
+        "PUT",
+        "/api/monitoring/settings",
+        Staff(P::MonitoringManage),
+    ),
+    // Opened with a single-use ticket (see `authorize`); each event is filtered by role.
+    ("GET", "/api/events", Staff(P::DashboardView)),
+    ("POST", "/api/events/ticket", Staff(P::DashboardView)),
     ("GET", "/api/jobs", Staff(P::DashboardView)),
     ("GET", "/api/jobs/{name}/runs", Staff(P::DashboardView)),
     ("POST", "/api/jobs/{name}/run", Staff(P::SettingsWrite)),
@@ -286,6 +322,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/routers/{id}", Staff(P::RoutersWrite)),
     ("POST", "/api/routers/{id}/test", Staff(P::RoutersRead)),
     ("GET", "/api/routers/{id}/sessions", Staff(P::RoutersRead)),
+    ("GET", "/api/routers/{id}/samples", Staff(P::RoutersRead)),
     (
         "POST",
         "/api/routers/{id}/sessions/kick",
@@ -415,17 +452,37 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let user = match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
-        Ok(user) => user,
-        // Someone trying tokens gets 429 instead of 401 once past a small budget.
-        Err(err) => {
-            return state
-                .limits
-                .refused(peer_ip)
-                .err()
-                .unwrap_or(err)
-                .into_response()
-        }
+    let ticket = (authorization.is_none() && path == EVENTS)
+        .then(|| event_ticket(req.uri().query()))
+        .flatten();
+    let user = match ticket {
+        // `EventSource` cannot send headers: the event stream takes a single-use ticket.
+        Some(ticket) => match state.ctx.ops.event_tickets.redeem(&ticket) {
+            Some(user) => user,
+            None => {
+                let err = ApiError::Unauthorized(
+                    "the event ticket is unknown, used or expired; ask for a new one".into(),
+                );
+                return state
+                    .limits
+                    .refused(peer_ip)
+                    .err()
+                    .unwrap_or(err)
+                    .into_response();
+            }
+        },
+        None => match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
+            Ok(user) => user,
+            // Someone trying tokens gets 429 instead of 401 once past a small budget.
+            Err(err) => {
+                return state
+                    .limits
+                    .refused(peer_ip)
+                    .err()
+                    .unwrap_or(err)
+                    .into_response()
+            }
+        },
     };
     if let Err(err) = state.limits.account(user.id.0) {
         return err.into_response();
@@ -454,6 +511,18 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
     };
     req.extensions_mut().insert(user);
     billing_app::audit::with_actor(actor, next.run(req)).await
+}
+
+/// The live event stream, the one route that takes a ticket instead of the header.
+const EVENTS: &str = "/api/events";
+
+fn event_ticket(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "ticket")
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 async fn authenticate(

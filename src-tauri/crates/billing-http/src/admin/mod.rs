@@ -4,6 +4,7 @@ pub mod access;
 pub mod auth;
 pub mod backups;
 pub mod customers;
+pub mod events;
 pub mod invoices;
 pub mod isolation;
 pub mod jobs;
@@ -78,6 +79,24 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/audit", get(logs::audit))
         .route("/security/events", get(logs::security))
         .route("/monitoring/health", get(monitoring::health))
+        .route("/monitoring/metrics", get(monitoring::metrics))
+        .route("/monitoring/alerts", get(monitoring::list_alerts))
+        .route(
+            "/monitoring/alerts/rules",
+            get(monitoring::list_rules).post(monitoring::create_rule),
+        )
+        .route(
+            "/monitoring/alerts/rules/{id}",
+            get(monitoring::get_rule)
+                .put(monitoring::update_rule)
+                .delete(monitoring::delete_rule),
+        )
+        .route(
+            "/monitoring/settings",
+            get(monitoring::get_settings).put(monitoring::put_settings),
+        )
+        .route("/events", get(events::stream))
+        .route("/events/ticket", post(events::ticket))
         .route("/jobs", get(jobs::list))
         .route("/jobs/{name}/runs", get(jobs::runs))
         .route("/jobs/{name}/run", post(jobs::run))
@@ -203,6 +222,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         )
         .route("/routers/{id}/test", post(routers::test))
         .route("/routers/{id}/sessions", get(routers::sessions))
+        .route("/routers/{id}/samples", get(monitoring::router_samples))
         .route("/routers/{id}/sessions/kick", post(routers::kick))
         .route("/reconcile/{router_id}", get(routers::reconcile))
         .route("/reconcile/{router_id}/repair", post(routers::repair))
@@ -261,6 +281,11 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access::authorize,
+        ))
+        // Outermost: requests refused by the access layer are counted too.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            monitoring::record,
         ))
         .fallback(api_not_found)
         .with_state(state);

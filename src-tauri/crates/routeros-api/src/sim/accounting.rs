@@ -279,7 +279,11 @@ pub(crate) fn hotspot_traffic(
 
 /// Adds traffic to a PPP session's dynamic interface. `rx` is what the router received.
 pub(crate) fn ppp_traffic(router: &mut Router, name: &str, rx: u64, tx: u64) -> bool {
-    let iface = format!("<pppoe-{name}>");
+    interface_traffic(router, &format!("<pppoe-{name}>"), rx, tx)
+}
+
+/// Adds traffic to any interface's counters (`/interface` `rx-byte`, `tx-byte`, packets).
+pub(crate) fn interface_traffic(router: &mut Router, iface: &str, rx: u64, tx: u64) -> bool {
     let Some(pos) = router
         .table(IFACE)
         .and_then(|t| t.find_by("name", iface.as_bytes()))

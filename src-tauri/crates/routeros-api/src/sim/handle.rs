@@ -212,6 +212,12 @@ impl SimHandle {
         accounting::ppp_traffic(&mut self.router(), name, rx, tx)
     }
 
+    /// Adds traffic to an interface's counters (`rx` = received by the router), as a port
+    /// carrying the customers' traffic would.
+    pub fn interface_traffic(&self, interface: &str, rx: u64, tx: u64) -> bool {
+        accounting::interface_traffic(&mut self.router(), interface, rx, tx)
+    }
+
     /// Sets the rate `monitor-traffic` reports for an interface (bits per second).
     pub fn set_interface_rate(&self, interface: &str, rx_bps: u64, tx_bps: u64) {
         self.router()

@@ -1,0 +1,706 @@
+//! Alert rules and alerts. A rule compares one metric (per subject: each router, each
+//! WhatsApp session, or the whole shop) with a threshold; when the comparison holds for at
+//! least the rule's duration an alert is raised — once — and published on the event bus and
+//! queued on WhatsApp to the owner; when it stops holding the alert is cleared.
+//! Built-in rules come with the database and can be disabled but not deleted.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::events::{publish, BillingEvent};
+use crate::{AppContext, Error};
+
+/// A metric rules can watch: name, what it means, per what.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct MetricInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// `router`, `whatsapp_session` or `shop`.
+    pub per: &'static str,
+}
+
+pub const METRICS: &[MetricInfo] = &[
+    MetricInfo {
+        name: "router_offline",
+        description: "1 while the router is offline at the status check, else 0",
+        per: "router",
+    },
+    MetricInfo {
+        name: "router_cpu_percent",
+        description: "the router's CPU load in percent (last sample)",
+        per: "router",
+    },
+    MetricInfo {
+        name: "router_memory_percent",
+        description: "the router's memory in use in percent (last sample)",
+        per: "router",
+    },
+    MetricInfo {
+        name: "whatsapp_session_down",
+        description: "1 while an enabled WhatsApp session has failed, else 0",
+        per: "whatsapp_session",
+    },
+    MetricInfo {
+        name: "whatsapp_queue",
+        description: "WhatsApp messages waiting to be sent",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "router_outbox",
+        description: "router commands (isolate, restore) waiting to be delivered",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "payment_failures_1h",
+        description: "online payments that failed or expired in the last hour",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "disk_free_percent",
+        description: "free space of the data folder's disk in percent",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "backup_failed",
+        description: "1 when the last backup failed, else 0",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "job_failures_24h",
+        description: "scheduled job runs that failed in the last 24 hours",
+        per: "shop",
+    },
+];
+
+pub const COMPARISONS: &[&str] = &["gt", "gte", "lt", "lte", "eq", "ne"];
+pub const SEVERITIES: &[&str] = &["info", "warning", "critical"];
+const MAX_DURATION_SECS: i32 = 7 * 24 * 3600;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AlertRule {
+    pub id: Uuid,
+    /// The built-in rule's code (`router_offline`, …); `null` for the owner's own rules.
+    pub builtin: Option<String>,
+    pub name: String,
+    pub metric: String,
+    /// `gt`, `gte`, `lt`, `lte`, `eq` or `ne`: "metric <comparison> threshold" raises.
+    pub comparison: String,
+    pub threshold: f64,
+    /// How long the condition must hold before the alert is raised (0: at once).
+    pub duration_seconds: i32,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AlertRuleInput {
+    pub name: String,
+    pub metric: String,
+    pub comparison: String,
+    pub threshold: f64,
+    #[serde(default)]
+    pub duration_seconds: i32,
+    pub severity: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Alert {
+    pub id: Uuid,
+    pub rule_id: Option<Uuid>,
+    pub metric: String,
+    /// The router's or session's id, or empty for the whole shop.
+    pub subject: String,
+    pub subject_name: String,
+    pub severity: String,
+    pub title: String,
+    pub message: String,
+    pub value: f64,
+    pub threshold: f64,
+    pub raised_at: DateTime<Utc>,
+    /// `null` while the alert is active.
+    pub cleared_at: Option<DateTime<Utc>>,
+}
+
+const RULE_COLS: &str =
+    "id, builtin, name, metric, comparison, threshold, duration_seconds, severity, enabled";
+const ALERT_COLS: &str = "id, rule_id, metric, subject, subject_name, severity, title, message, \
+     value, threshold, raised_at, cleared_at";
+
+fn validate(input: &AlertRuleInput) -> Result<(), Error> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::validation(
+            "name",
+            "give the rule a name of 1 to 100 characters",
+        ));
+    }
+    if !METRICS.iter().any(|m| m.name == input.metric) {
+        let known: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        return Err(Error::validation(
+            "metric",
+            format!(
+                "unknown metric {:?}; one of: {}",
+                input.metric,
+                known.join(", ")
+            ),
+        ));
+    }
+    if !COMPARISONS.contains(&input.comparison.as_str()) {
+        return Err(Error::validation(
+            "comparison",
+            format!("must be one of: {}", COMPARISONS.join(", ")),
+        ));
+    }
+    if !input.threshold.is_finite() {
+        return Err(Error::validation("threshold", "must be a number"));
+    }
+    if !(0..=MAX_DURATION_SECS).contains(&input.duration_seconds) {
+        return Err(Error::validation(
+            "duration_seconds",
+            "must be between 0 and 604800 (7 days)",
+        ));
+    }
+    if !SEVERITIES.contains(&input.severity.as_str()) {
+        return Err(Error::validation(
+            "severity",
+            format!("must be one of: {}", SEVERITIES.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn list_rules(ctx: &AppContext) -> Result<Vec<AlertRule>, Error> {
+    Ok(sqlx::query_as(&format!(
+        "select {RULE_COLS} from alert_rules order by builtin is null, name"
+    ))
+    .fetch_all(&ctx.pool)
+    .await?)
+}
+
+pub async fn get_rule(ctx: &AppContext, id: Uuid) -> Result<AlertRule, Error> {
+    sqlx::query_as(&format!(
+        "select {RULE_COLS} from alert_rules where id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&ctx.pool)
+    .await?
+    .ok_or(Error::NotFound("alert rule"))
+}
+
+pub async fn create_rule(ctx: &AppContext, input: AlertRuleInput) -> Result<AlertRule, Error> {
+    validate(&input)?;
+    Ok(sqlx::query_as(&format!(
+        "insert into alert_rules (id, name, metric, comparison, threshold, duration_seconds, \
+         severity, enabled) values ($1, $2, $3, $4, $5, $6, $7, $8) returning {RULE_COLS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(input.name.trim())
+    .bind(&input.metric)
+    .bind(&input.comparison)
+    .bind(input.threshold)
+    .bind(input.duration_seconds)
+    .bind(&input.severity)
+    .bind(input.enabled)
+    .fetch_one(&ctx.pool)
+    .await?)
+}
+
+/// Changes a rule. A built-in rule keeps its metric (everything else may change).
+pub async fn update_rule(
+    ctx: &AppContext,
+    id: Uuid,
+    input: AlertRuleInput,
+) -> Result<AlertRule, Error> {
+    validate(&input)?;
+    let current = get_rule(ctx, id).await?;
+    if current.builtin.is_some() && current.metric != input.metric {
+        return Err(Error::validation(
+            "metric",
+            "a built-in rule watches its own metric; add a new rule for another one",
+        ));
+    }
+    Ok(sqlx::query_as(&format!(
+        "update alert_rules set name = $2, metric = $3, comparison = $4, threshold = $5, \
+         duration_seconds = $6, severity = $7, enabled = $8 where id = $1 returning {RULE_COLS}"
+    ))
+    .bind(id)
+    .bind(input.name.trim())
+    .bind(&input.metric)
+    .bind(&input.comparison)
+    .bind(input.threshold)
+    .bind(input.duration_seconds)
+    .bind(&input.severity)
+    .bind(input.enabled)
+    .fetch_one(&ctx.pool)
+    .await?)
+}
+
+/// Deletes one of the owner's rules; its past alerts stay in the history.
+pub async fn delete_rule(ctx: &AppContext, id: Uuid) -> Result<(), Error> {
+    let rule = get_rule(ctx, id).await?;
+    if rule.builtin.is_some() {
+        return Err(Error::conflict(
+            "built-in rules cannot be deleted; disable the rule instead",
+        ));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    sqlx::query("update alerts set cleared_at = $2 where rule_id = $1 and cleared_at is null")
+        .bind(id)
+        .bind(ctx.clock.now())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from alert_rules where id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct AlertFilter {
+    /// `active`, `past` or `all` (default).
+    pub state: Option<String>,
+    /// `info`, `warning` or `critical`.
+    pub severity: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// Active and past alerts, newest first.
+pub async fn list_alerts(ctx: &AppContext, filter: &AlertFilter) -> Result<Vec<Alert>, Error> {
+    let state = filter.state.as_deref().unwrap_or("all");
+    if !["active", "past", "all"].contains(&state) {
+        return Err(Error::validation("state", "must be active, past or all"));
+    }
+    if let Some(s) = &filter.severity {
+        if !SEVERITIES.contains(&s.as_str()) {
+            return Err(Error::validation(
+                "severity",
+                format!("must be one of: {}", SEVERITIES.join(", ")),
+            ));
+        }
+    }
+    Ok(sqlx::query_as(&format!(
+        "select {ALERT_COLS} from alerts \
+         where ($1 = 'all' or ($1 = 'active') = (cleared_at is null)) \
+           and ($2::text is null or severity = $2) \
+         order by cleared_at is not null, raised_at desc limit $3"
+    ))
+    .bind(state)
+    .bind(&filter.severity)
+    .bind(filter.limit.unwrap_or(200).clamp(1, 1000))
+    .fetch_all(&ctx.pool)
+    .await?)
+}
+
+/// One reading of a metric for one subject.
+#[derive(Debug, Clone)]
+struct Observation {
+    subject: String,
+    name: String,
+    value: f64,
+    /// What else the message can say (the router's last error).
+    detail: Option<String>,
+}
+
+fn shop(value: f64) -> Vec<Observation> {
+    vec![Observation {
+        subject: String::new(),
+        name: String::new(),
+        value,
+        detail: None,
+    }]
+}
+
+async fn observe(
+    ctx: &AppContext,
+    metric: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Observation>, Error> {
+    let count = |sql: &'static str, since: Option<DateTime<Utc>>| async move {
+        let mut q = sqlx::query_scalar::<_, i64>(sql);
+        if let Some(t) = since {
+            q = q.bind(t);
+        }
+        Ok::<f64, Error>(q.fetch_one(&ctx.pool).await? as f64)
+    };
+    Ok(match metric {
+        "router_offline" => {
+            let rows: Vec<(Uuid, String, String, Option<String>)> =
+                sqlx::query_as("select id, name, status, last_error from routers")
+                    .fetch_all(&ctx.pool)
+                    .await?;
+            rows.into_iter()
+                .map(|(id, name, status, err)| Observation {
+                    subject: id.to_string(),
+                    name,
+                    value: if status == "offline" { 1.0 } else { 0.0 },
+                    detail: err,
+                })
+                .collect()
+        }
+        "router_cpu_percent" | "router_memory_percent" => {
+            let rows: Vec<(Uuid, String, Option<i32>, Option<f64>)> = sqlx::query_as(
+                "select r.id, r.name, s.cpu_load, s.memory_used_percent from routers r \
+                 left join lateral (select cpu_load, memory_used_percent from router_samples \
+                   where router_id = r.id and at > $1 order by at desc limit 1) s on true",
+            )
+            .bind(now - Duration::minutes(10))
+            .fetch_all(&ctx.pool)
+            .await?;
+            rows.into_iter()
+                .filter_map(|(id, name, cpu, mem)| {
+                    let value = if metric == "router_cpu_percent" {
+                        f64::from(cpu?)
+                    } else {
+                        mem?
+                    };
+                    Some(Observation {
+                        subject: id.to_string(),
+                        name,
+                        value,
+                        detail: None,
+                    })
+                })
+                .collect()
+        }
+        "whatsapp_session_down" => {
+            let rows: Vec<(Uuid, String, String, Option<String>)> = sqlx::query_as(
+                "select id, name, status, last_error from whatsapp_sessions where enabled",
+            )
+            .fetch_all(&ctx.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(id, name, status, err)| Observation {
+                    subject: id.to_string(),
+                    name,
+                    value: if status == "failed" { 1.0 } else { 0.0 },
+                    detail: err,
+                })
+                .collect()
+        }
+        "whatsapp_queue" => shop(
+            count(
+                "select count(*) from whatsapp_messages where status in ('queued', 'sending')",
+                None,
+            )
+            .await?,
+        ),
+        "router_outbox" => shop(
+            count(
+                "select count(*) from router_commands where status = 'pending'",
+                None,
+            )
+            .await?,
+        ),
+        "payment_failures_1h" => shop(
+            count(
+                "select count(*) from payments where status in ('failed', 'expired') \
+                 and updated_at > $1",
+                Some(now - Duration::hours(1)),
+            )
+            .await?,
+        ),
+        "job_failures_24h" => shop(
+            count(
+                "select count(*) from job_runs where not ok and started_at > $1",
+                Some(now - Duration::hours(24)),
+            )
+            .await?,
+        ),
+        "backup_failed" => {
+            let last: Option<String> =
+                sqlx::query_scalar("select status from backups order by created_at desc limit 1")
+                    .fetch_optional(&ctx.pool)
+                    .await?;
+            let job_failed: Option<bool> = sqlx::query_scalar(
+                "select not ok from job_runs where job = 'backup' order by id desc limit 1",
+            )
+            .fetch_optional(&ctx.pool)
+            .await?;
+            let failed = last.as_deref() == Some("failed") || job_failed == Some(true);
+            shop(if failed { 1.0 } else { 0.0 })
+        }
+        "disk_free_percent" => {
+            let dir = crate::backups::existing_ancestor(&ctx.ops.data_dir);
+            match dir.map(|d| (fs4::available_space(d), fs4::total_space(d))) {
+                Some((Ok(free), Ok(total))) if total > 0 => {
+                    shop(free as f64 * 100.0 / total as f64)
+                }
+                // Unknown: no reading, so nothing is raised or cleared on a guess.
+                _ => vec![],
+            }
+        }
+        other => {
+            return Err(Error::validation(
+                "metric",
+                format!("unknown metric {other:?}"),
+            ))
+        }
+    })
+}
+
+fn holds(value: f64, comparison: &str, threshold: f64) -> bool {
+    match comparison {
+        "gt" => value > threshold,
+        "gte" => value >= threshold,
+        "lt" => value < threshold,
+        "lte" => value <= threshold,
+        "eq" => (value - threshold).abs() < f64::EPSILON,
+        "ne" => (value - threshold).abs() >= f64::EPSILON,
+        _ => false,
+    }
+}
+
+fn words(
+    rule: &AlertRule,
+    o: &Observation,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (String, String) {
+    let minutes = (now - since).num_minutes();
+    let detail = o.detail.as_deref().filter(|d| !d.is_empty());
+    let with = |s: String| match detail {
+        Some(d) => format!("{s} ({d})"),
+        None => s,
+    };
+    match rule.metric.as_str() {
+        "router_offline" => (
+            format!("Router {} offline", o.name),
+            with(format!("Router {} has not answered for {minutes} minute(s).", o.name)),
+        ),
+        "whatsapp_session_down" => (
+            format!("WhatsApp session {} down", o.name),
+            with(format!(
+                "The WhatsApp session {} has not worked for {minutes} minute(s); the other sessions take over if there are any.",
+                o.name
+            )),
+        ),
+        "payment_failures_1h" => (
+            "Online payments failing".to_owned(),
+            format!("{} online payment(s) failed or expired in the last hour.", o.value),
+        ),
+        "disk_free_percent" => (
+            "Disk space low".to_owned(),
+            format!(
+                "Only {:.1}% of the disk with the data folder is free; backups may stop.",
+                o.value
+            ),
+        ),
+        "backup_failed" => (
+            "Backup failed".to_owned(),
+            "The last backup failed; see Monitoring → Backups.".to_owned(),
+        ),
+        _ => {
+            let of = if o.name.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", o.name)
+            };
+            (
+                format!("{}{of}", rule.name),
+                format!(
+                    "{}{of} is {} ({} {}) for {minutes} minute(s).",
+                    rule.metric, o.value, rule.comparison, rule.threshold
+                ),
+            )
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Evaluation {
+    pub rules: usize,
+    pub raised: usize,
+    pub cleared: usize,
+    pub pending: usize,
+}
+
+impl std::fmt::Display for Evaluation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} rule(s): {} raised, {} cleared, {} pending",
+            self.rules, self.raised, self.cleared, self.pending
+        )
+    }
+}
+
+/// The evaluation job: checks every rule against the current readings.
+pub async fn evaluate(ctx: &AppContext) -> Result<Evaluation, Error> {
+    let now = ctx.clock.now();
+    let rules = list_rules(ctx).await?;
+    let mut readings: HashMap<String, Vec<Observation>> = HashMap::new();
+    let mut out = Evaluation::default();
+    for rule in &rules {
+        if !rule.enabled {
+            sqlx::query("delete from alert_pending where rule_id = $1")
+                .bind(rule.id)
+                .execute(&ctx.pool)
+                .await?;
+            for subject in active_subjects(ctx, rule.id).await? {
+                out.cleared += usize::from(clear(ctx, rule, &subject, now).await?);
+            }
+            continue;
+        }
+        out.rules += 1;
+        if !readings.contains_key(&rule.metric) {
+            let obs = observe(ctx, &rule.metric, now).await?;
+            readings.insert(rule.metric.clone(), obs);
+        }
+        let obs = readings.get(&rule.metric).cloned().unwrap_or_default();
+        for o in &obs {
+            if holds(o.value, &rule.comparison, rule.threshold) {
+                let since: DateTime<Utc> = sqlx::query_scalar(
+                    "insert into alert_pending (rule_id, subject, since) values ($1, $2, $3) \
+                     on conflict (rule_id, subject) do update set since = alert_pending.since \
+                     returning since",
+                )
+                .bind(rule.id)
+                .bind(&o.subject)
+                .bind(now)
+                .fetch_one(&ctx.pool)
+                .await?;
+                if now - since >= Duration::seconds(i64::from(rule.duration_seconds)) {
+                    out.raised += usize::from(raise(ctx, rule, o, since, now).await?);
+                } else {
+                    out.pending += 1;
+                }
+            } else {
+                sqlx::query("delete from alert_pending where rule_id = $1 and subject = $2")
+                    .bind(rule.id)
+                    .bind(&o.subject)
+                    .execute(&ctx.pool)
+                    .await?;
+                out.cleared += usize::from(clear(ctx, rule, &o.subject, now).await?);
+            }
+        }
+        // A router or session that was removed: its alert ends.
+        for subject in active_subjects(ctx, rule.id).await? {
+            if !obs.iter().any(|o| o.subject == subject) && rule.metric != "disk_free_percent" {
+                out.cleared += usize::from(clear(ctx, rule, &subject, now).await?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn active_subjects(ctx: &AppContext, rule_id: Uuid) -> Result<Vec<String>, Error> {
+    Ok(
+        sqlx::query_scalar("select subject from alerts where rule_id = $1 and cleared_at is null")
+            .bind(rule_id)
+            .fetch_all(&ctx.pool)
+            .await?,
+    )
+}
+
+/// Raises the alert unless it is already active; queues the owner's WhatsApp message in the
+/// same transaction (keyed by the alert, so it is queued once).
+async fn raise(
+    ctx: &AppContext,
+    rule: &AlertRule,
+    o: &Observation,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let (title, message) = words(rule, o, since, now);
+    let mut tx = ctx.pool.begin().await?;
+    let alert: Option<Alert> = sqlx::query_as(&format!(
+        "insert into alerts (id, rule_id, metric, subject, subject_name, severity, title, \
+         message, value, threshold, raised_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         on conflict (rule_id, subject) where cleared_at is null do nothing returning {ALERT_COLS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(rule.id)
+    .bind(&rule.metric)
+    .bind(&o.subject)
+    .bind(&o.name)
+    .bind(&rule.severity)
+    .bind(&title)
+    .bind(&message)
+    .bind(o.value)
+    .bind(rule.threshold)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(alert) = alert else {
+        return Ok(false);
+    };
+    let owner: Option<(Option<String>, bool)> = sqlx::query_as(
+        "select w.owner_phone, m.alerts_whatsapp from whatsapp_settings w, monitoring_settings m",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((Some(phone), true)) = owner {
+        let icon = match rule.severity.as_str() {
+            "critical" => "🔴",
+            "warning" => "🟠",
+            _ => "🔵",
+        };
+        sqlx::query(
+            "insert into whatsapp_messages (idempotency_key, to_phone, body, priority, \
+             next_attempt_at, queued_at) values ($1, $2, $3, 0, $4, $4) \
+             on conflict (idempotency_key) do nothing",
+        )
+        .bind(format!("alert:{}:raised", alert.id))
+        .bind(&phone)
+        .bind(format!("{icon} {title}\n{message}"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(rule = %rule.name, subject = %o.name, %title, "alert raised");
+    publish(ctx, event(&alert, true));
+    Ok(true)
+}
+
+async fn clear(
+    ctx: &AppContext,
+    rule: &AlertRule,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let alert: Option<Alert> = sqlx::query_as(&format!(
+        "update alerts set cleared_at = $3 where rule_id = $1 and subject = $2 \
+         and cleared_at is null returning {ALERT_COLS}"
+    ))
+    .bind(rule.id)
+    .bind(subject)
+    .bind(now)
+    .fetch_optional(&ctx.pool)
+    .await?;
+    let Some(alert) = alert else {
+        return Ok(false);
+    };
+    tracing::info!(rule = %rule.name, title = %alert.title, "alert cleared");
+    publish(ctx, event(&alert, false));
+    Ok(true)
+}
+
+fn event(alert: &Alert, raised: bool) -> BillingEvent {
+    let alert = crate::events::AlertEvent {
+        alert_id: alert.id,
+        rule_id: alert.rule_id,
+        metric: alert.metric.clone(),
+        subject: alert.subject.clone(),
+        title: alert.title.clone(),
+        message: alert.message.clone(),
+        severity: alert.severity.clone(),
+    };
+    if raised {
+        BillingEvent::AlertRaised(alert)
+    } else {
+        BillingEvent::AlertCleared(alert)
+    }
+}

@@ -1,0 +1,83 @@
+//! Router charts: the sampling job records CPU, memory, active users and interface traffic
+//! (bits per second from the counters), and the retention job prunes them after 7 days.
+
+use billing_tests::*;
+use routeros_api::sim::SimConfig;
+use serde_json::json;
+
+use super::run_job;
+use crate::routers::{app_with_real_router, register, settle, simulator, subscribe};
+
+#[tokio::test]
+async fn samples_are_recorded_with_traffic_rates_and_pruned_after_seven_days() {
+    let app = app_with_real_router().await;
+    let sim = simulator(SimConfig::default()).await;
+    let id = register(&app, &sim, "admin", "").await;
+    subscribe(&app, "rina", &id).await;
+    settle(&app).await;
+
+    assert_eq!(
+        run_job(&app, "router_samples").await,
+        "1 of 1 router(s) sampled"
+    );
+    sim.ppp_login("rina", "AA:BB:CC:00:00:01", "10.10.0.2")
+        .expect("dial in");
+    // One minute of traffic on the uplink: 7.5 MB in, 1.5 MB out.
+    assert!(sim.interface_traffic("ether1", 7_500_000, 1_500_000));
+    app.clock.advance(chrono::Duration::seconds(60));
+    run_job(&app, "router_samples").await;
+
+    let (status, body) = app
+        .call("GET", &format!("/api/routers/{id}/samples?hours=1"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let items = body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{body}");
+    let first = &items[0];
+    assert_eq!(first["pppoe_active"], 0);
+    assert!(first["interfaces"][0]["rx_bps"].is_null(), "{first}");
+    let last = &items[1];
+    assert_eq!(last["pppoe_active"], 1);
+    assert_eq!(last["hotspot_active"], 0);
+    assert_eq!(last["cpu_load"], 3);
+    let mem = last["memory_used_percent"].as_f64().expect("memory");
+    assert!((mem - 30.0).abs() < 0.1, "{mem}");
+    let ether1 = last["interfaces"]
+        .as_array()
+        .and_then(|i| i.iter().find(|x| x["name"] == "ether1"))
+        .cloned()
+        .expect("ether1");
+    assert_eq!(ether1["rx_bps"], 1_000_000);
+    assert_eq!(ether1["tx_bps"], 200_000);
+    // Per-session interfaces are not charted.
+    assert!(last["interfaces"].as_array().is_some_and(|i| i
+        .iter()
+        .all(|x| !x["name"].as_str().unwrap_or("").starts_with('<'))));
+    assert_eq!(last["rx_bps"], 1_000_000);
+
+    let (status, body) = app
+        .call("GET", &format!("/api/routers/{id}/samples?hours=0"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "hours");
+
+    // Six days later they are still there; after eight they are gone.
+    app.clock.advance(chrono::Duration::days(6));
+    run_job(&app, "retention").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from router_samples")
+            .fetch_one(&app.pool().await)
+            .await
+            .expect("count")
+    };
+    assert_eq!(count().await, 2);
+    app.clock.advance(chrono::Duration::days(2));
+    let summary = run_job(&app, "retention").await;
+    assert!(summary.contains("2 router sample(s)"), "{summary}");
+    assert_eq!(count().await, 0);
+    let (_, body) = app
+        .call("GET", &format!("/api/routers/{id}/samples?hours=168"), None)
+        .await;
+    assert_eq!(body["items"], json!([]));
+    app.shutdown().await;
+}

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// Browser test of alerts and router charts against a running mikrobill admin listener whose
+// owner exists and which has the simulator registered as a router (routers.test.mjs ran before).
+//
+//   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner MIKROBILL_PASSWORD='…' \
+//   node tests/e2e/monitoring.test.mjs
+//
+// Flow: log in → Monitoring: the "Peringatan" panel is there → an alert rule that holds at once
+// (router commands waiting ≥ 0) is added and the alerts job is run through the API → without a
+// reload, the alert row appears (live events over /api/events) and the header bell counts it →
+// the rule is disabled and the job run again → the row goes → a router's "Grafik" tab shows the
+// load, users and traffic charts after two samples. Screenshots: tests/e2e/artifacts/monitoring-*.png.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 120_000;
+const WAIT_TIMEOUT_MS = 60_000;
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
+const username = process.env.MIKROBILL_USERNAME;
+const password = process.env.MIKROBILL_PASSWORD;
+if (!username || !password) {
+  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
+  process.exit(2);
+}
+const ruleName = `Uji antrean ${Date.now().toString(36)}`;
+
+// Texts the UI shows (ui/src/i18n/id.json).
+const T = {
+  loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi',
+  navMonitoring: 'Monitoring', navRouters: 'Router', healthTitle: 'Kesehatan sistem',
+  alerts: 'Peringatan', ongoing: 'Berlangsung', charts: 'Grafik', load: 'CPU dan memori',
+  users: 'Pengguna aktif', traffic: 'Trafik (semua port)',
+};
+
+const results = [];
+const consoleErrors = [];
+let browser;
+
+async function step(page, name, fn) {
+  const started = Date.now();
+  let timer;
+  try {
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+    });
+    await Promise.race([fn(), timeout]);
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}`);
+    const file = join(artifacts, `monitoring-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const shot = (page, file) => page.screenshot({ path: join(artifacts, `monitoring-${file}`), fullPage: true });
+const visible = (locator) => locator.waitFor({ state: 'visible' });
+
+/** The API with the dashboard's own token (for what the screens under test do not do). */
+async function apiCall(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const token = localStorage.getItem('mikrobill.access_token');
+      const res = await fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    [method, path, body],
+  );
+}
+
+async function runJob(page, name) {
+  const run = await apiCall(page, 'POST', `/api/jobs/${name}/run`);
+  if (run.status !== 200 || !run.body?.ok) throw new Error(`${name}: ${run.status} ${JSON.stringify(run.body)}`);
+  return run.body;
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  await step(page, 'log in', async () => {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await page.getByLabel(T.username, { exact: true }).fill(username);
+    await page.getByLabel(T.password, { exact: true }).fill(password);
+    await page.getByRole('button', { name: T.loginSubmit, exact: true }).click();
+    const alert = page.getByRole('alert');
+    await visible(page.getByRole('link', { name: T.navMonitoring, exact: true }).or(alert));
+    if (await alert.isVisible()) throw new Error(`login refused: "${(await alert.innerText()).trim()}"`);
+  });
+
+  let ruleId;
+  await step(page, 'an alert appears live in "Peringatan" and on the bell', async () => {
+    await page.getByRole('link', { name: T.navMonitoring, exact: true }).click();
+    await visible(page.getByRole('heading', { name: T.healthTitle, exact: true }));
+    const panel = page.getByTestId('alerts-panel');
+    await visible(panel.getByRole('heading', { name: T.alerts, exact: true }));
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    const before = await panel.getByTestId('alert-row').count();
+    const created = await apiCall(page, 'POST', '/api/monitoring/alerts/rules', {
+      name: ruleName, metric: 'router_outbox', comparison: 'gte', threshold: 0,
+      duration_seconds: 0, severity: 'warning',
+    });
+    if (created.status !== 201) throw new Error(`rule: ${created.status} ${JSON.stringify(created.body)}`);
+    ruleId = created.body.id;
+    await runJob(page, 'alerts');
+    // No reload: the event stream brings it.
+    const row = panel.getByTestId('alert-row').filter({ hasText: ruleName });
+    await visible(row.filter({ hasText: T.ongoing }));
+    if ((await panel.getByTestId('alert-row').count()) <= before) throw new Error('no new alert row');
+    const bell = page.getByTestId('alerts-badge');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="alerts-badge"]')?.getAttribute('data-count') ?? 0) > 0,
+    );
+    await visible(bell);
+    await shot(page, '01-alert.png');
+  });
+
+  await step(page, 'the alert clears when its rule is switched off', async () => {
+    const updated = await apiCall(page, 'PUT', `/api/monitoring/alerts/rules/${ruleId}`, {
+      name: ruleName, metric: 'router_outbox', comparison: 'gte', threshold: 0,
+      duration_seconds: 0, severity: 'warning', enabled: false,
+    });
+    if (updated.status !== 200) throw new Error(`disable: ${updated.status}`);
+    await runJob(page, 'alerts');
+    const panel = page.getByTestId('alerts-panel');
+    await panel.getByTestId('alert-row').filter({ hasText: ruleName }).waitFor({ state: 'detached' });
+    await apiCall(page, 'DELETE', `/api/monitoring/alerts/rules/${ruleId}`);
+  });
+
+  await step(page, 'a router\'s "Grafik" tab shows load, users and traffic', async () => {
+    const routers = await apiCall(page, 'GET', '/api/routers');
+    const router = routers.body?.items?.[0];
+    if (!router) throw new Error('no router registered (routers.test.mjs runs first)');
+    await runJob(page, 'router_samples');
+    await runJob(page, 'router_samples');
+    await page.goto(new URL(`/routers/${router.id}?tab=charts`, url).toString(), { waitUntil: 'domcontentloaded' });
+    await visible(page.getByRole('tab', { name: T.charts, exact: true }));
+    for (const [id, title] of [['chart-load', T.load], ['chart-users', T.users], ['chart-traffic', T.traffic]]) {
+      const card = page.getByTestId(id);
+      await visible(card.filter({ hasText: title }));
+      await visible(card.locator('svg.recharts-surface').first());
+    }
+    await shot(page, '02-router-charts.png');
+  });
+
+  const relevant = consoleErrors.filter((e) => !/Failed to load resource/.test(e));
+  if (relevant.length) throw new Error(`browser console errors:\n  ${relevant.join('\n  ')}`);
+}
+
+let failure;
+try {
+  await main();
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close().catch(() => undefined);
+}
+
+const passed = results.filter((r) => r.ok).length;
+if (failure) {
+  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
+  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
+}
+console.log(`screenshots: ${artifacts}`);
+console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
+process.exit(failure ? 1 : 0);
