@@ -327,6 +327,32 @@ async fn an_owner_rule_with_no_duration_fires_at_once_and_a_disabled_rule_clears
     assert_eq!(list[0]["severity"], "info");
     assert_eq!(list[0]["metric"], "whatsapp_queue");
 
+    // The home screen shows it to those who see monitoring, not to a cashier.
+    let (status, home) = app.call("GET", "/api/dashboard/home", None).await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    assert_eq!(home["alerts_active"], 1, "{home}");
+    assert_eq!(home["alerts"][0]["id"], list[0]["id"]);
+    assert_eq!(home["alerts"][0]["severity"], "info");
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/admin/users",
+            Some(json!({"username": "kasir", "password": "sandi-kasir-kuat-1", "role": "cashier"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, login) = app.login("kasir", "sandi-kasir-kuat-1").await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let (status, home) = app
+        .get_auth(
+            "/api/dashboard/home",
+            login["access_token"].as_str().expect("token"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    assert_eq!(home["alerts_active"], 0, "{home}");
+    assert_eq!(home["alerts"], json!([]));
+
     let mut off = created.clone();
     off["enabled"] = json!(false);
     let id = created["id"].as_str().expect("id");

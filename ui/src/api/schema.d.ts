@@ -2398,6 +2398,17 @@ export interface components {
             /** Format: double */
             value: number;
         };
+        /** @description An active alert. */
+        AlertLine: {
+            /** Format: uuid */
+            id: string;
+            message: string;
+            /** Format: date-time */
+            raised_at: string;
+            /** @description info, warning or critical. */
+            severity: string;
+            title: string;
+        };
         AlertList: {
             items: components["schemas"]["Alert"][];
         };
@@ -2802,6 +2813,13 @@ export interface components {
         DashboardHome: {
             /** Format: int64 */
             active_subscriptions: number;
+            /** @description The most severe, newest active alerts (at most 5). */
+            alerts: components["schemas"]["AlertLine"][];
+            /**
+             * Format: int64
+             * @description Active alerts (0 and none listed for roles that do not see monitoring).
+             */
+            alerts_active: number;
             /** @description Everything still owed on open (unpaid, partly paid) invoices. */
             arrears: components["schemas"]["CountAmount"];
             /**
@@ -3964,6 +3982,11 @@ export interface components {
             /** Format: date-time */
             last_seen_at?: string | null;
             name: string;
+            /**
+             * Format: int64
+             * @description Hotspot and PPPoE users online at the router's last sample (within 10 minutes).
+             */
+            online_users?: number | null;
             /** @description unknown, online or offline. */
             status: string;
         };

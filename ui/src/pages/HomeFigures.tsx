@@ -9,6 +9,7 @@ import { formatDateTime } from '../lib/dates';
 import { formatRupiah } from '../lib/money';
 import { useApi } from '../lib/useApi';
 import { useLive } from '../lib/useLive';
+import { useServerEvents } from '../lib/serverEvents';
 
 /** A figure that opens the list behind it. */
 function Figure({ to, testId, children }: { to: string; testId: string; children: ReactNode }) {
@@ -62,14 +63,27 @@ function Income({ income, testId }: { income: DashboardHome['income_today']; tes
   );
 }
 
+const LIVE_EVENTS = [
+  'payment_settled',
+  'payment_changed',
+  'subscription_changed',
+  'whats_app_session_failed',
+  'alert_raised',
+  'alert_cleared',
+] as const;
+
+const SEVERITY_COLOR: Record<string, string> = { critical: 'red', warning: 'orange', info: 'blue' };
+
 /**
  * Today at a glance, from GET /api/dashboard/home: every number opens the list behind it.
- * Reloaded every 30 seconds and when the window gets focus.
+ * Updated at once when the server reports a payment, a subscriber's status, a WhatsApp
+ * session or an alert (server-sent events), and every 30 seconds and on window focus besides.
  */
 export function HomeFigures() {
   const { t } = useTranslation();
   const home = useApi(() => unwrap(api.GET('/api/dashboard/home')), []);
   useLive(home.reload);
+  useServerEvents(LIVE_EVENTS, () => home.reload());
 
   if (home.error && !home.data) {
     return (
@@ -140,7 +154,7 @@ export function HomeFigures() {
           </Text>
         </Tile>
       </SimpleGrid>
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Tile title={t('home.routers')} testId="home-routers">
           <Figure to="/routers" testId="home-routers-online">
             {h.routers_total > 0 ? t('dashboard.cards.routers_value', { online: h.routers_online, total: h.routers_total }) : t('dashboard.cards.routers_none')}
@@ -167,13 +181,35 @@ export function HomeFigures() {
                     </Table.Td>
                     <Table.Td>{r.cpu_load == null ? '—' : `${r.cpu_load}%`}</Table.Td>
                     <Table.Td title={r.last_seen_at ? formatDateTime(r.last_seen_at) : undefined}>
-                      {t('home.users_detail', { subscriptions: r.active_subscriptions, vouchers: r.active_vouchers })}
+                      {r.online_users != null && (
+                        <Text size="sm" fw={600} data-testid="home-router-online-users">
+                          {t('home.online_users', { count: r.online_users })}
+                        </Text>
+                      )}
+                      <Text size="xs" c="dimmed">
+                        {t('home.users_detail', { subscriptions: r.active_subscriptions, vouchers: r.active_vouchers })}
+                      </Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           )}
+        </Tile>
+        <Tile title={t('home.alerts')} testId="home-alerts">
+          <Figure to="/monitoring" testId="home-alerts-count">
+            {t('home.alerts_value', { count: h.alerts_active })}
+          </Figure>
+          {h.alerts.map((a) => (
+            <Group key={a.id} gap={6} wrap="nowrap" data-testid="home-alert">
+              <Badge size="xs" color={SEVERITY_COLOR[a.severity] ?? 'gray'}>
+                {t(`home.severity.${a.severity}`, { defaultValue: a.severity })}
+              </Badge>
+              <Text size="sm" title={`${a.message} · ${formatDateTime(a.raised_at)}`} lineClamp={1}>
+                {a.title}
+              </Text>
+            </Group>
+          ))}
         </Tile>
         <Tile title={t('home.whatsapp')} testId="home-whatsapp">
           <Figure to="/whatsapp" testId="home-whatsapp-up">

@@ -108,6 +108,19 @@ pub struct RouterLine {
     pub active_subscriptions: i64,
     /// Vouchers in use (first login seen, not ended) on this router.
     pub active_vouchers: i64,
+    /// Hotspot and PPPoE users online at the router's last sample (within 10 minutes).
+    pub online_users: Option<i64>,
+}
+
+/// An active alert.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AlertLine {
+    pub id: uuid::Uuid,
+    /// info, warning or critical.
+    pub severity: String,
+    pub title: String,
+    pub message: String,
+    pub raised_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One WhatsApp sender session.
@@ -157,6 +170,10 @@ pub struct DashboardHome {
     pub pending_proofs: i64,
     /// Gateway payments held for review (the gateway reported another amount).
     pub held_for_review: i64,
+    /// Active alerts (0 and none listed for roles that do not see monitoring).
+    pub alerts_active: i64,
+    /// The most severe, newest active alerts (at most 5).
+    pub alerts: Vec<AlertLine>,
 }
 
 /// The start of `day` in the business time zone, as an instant.
@@ -230,7 +247,8 @@ struct HomeCounts {
 
 /// The figures of the home screen. The independent parts run side by side on the pool.
 #[tracing::instrument(skip_all)]
-pub async fn home(ctx: &AppContext) -> Result<DashboardHome, Error> {
+/// The home screen's figures; `with_alerts` for roles that see monitoring.
+pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, Error> {
     let today = ctx.today();
     let first = month_start(today);
     let soon_last = today + chrono::Days::new((DUE_SOON_DAYS - 1).max(0) as u64);
@@ -267,16 +285,39 @@ pub async fn home(ctx: &AppContext) -> Result<DashboardHome, Error> {
            (select count(*) from subscriptions s where s.router_id = r.id \
               and s.status = 'active') as active_subscriptions, \
            (select count(*) from vouchers v where v.router_id = r.id \
-              and v.status = 'active') as active_vouchers \
+              and v.status = 'active') as active_vouchers, \
+           (select (rs.hotspot_active + rs.pppoe_active)::bigint from router_samples rs \
+              where rs.router_id = r.id and rs.at > $1 \
+              order by rs.at desc limit 1) as online_users \
          from routers r order by r.name",
     )
+    .bind(ctx.clock.now() - chrono::Duration::minutes(10))
     .fetch_all(&ctx.pool);
+    let alerts = async {
+        if !with_alerts {
+            return Ok::<_, Error>((0, Vec::new()));
+        }
+        let active: i64 =
+            sqlx::query_scalar("select count(*) from alerts where cleared_at is null")
+                .fetch_one(&ctx.pool)
+                .await?;
+        let top = sqlx::query_as::<_, AlertLine>(
+            "select id, severity, title, message, raised_at from alerts \
+             where cleared_at is null \
+             order by case severity when 'critical' then 0 when 'warning' then 1 else 2 end, \
+                      raised_at desc \
+             limit 5",
+        )
+        .fetch_all(&ctx.pool)
+        .await?;
+        Ok((active, top))
+    };
     let sessions = sqlx::query_as::<_, SessionLine>(
         "select id, name, status, enabled, (enabled and status = 'healthy') as up \
          from whatsapp_sessions order by position, name",
     )
     .fetch_all(&ctx.pool);
-    let (counts, routers, sessions, income_today, income_month, sold_today, sold_month) = futures::try_join!(
+    let (counts, routers, sessions, income_today, income_month, sold_today, sold_month, alerts) = futures::try_join!(
         async { counts.await.map_err(Error::from) },
         async { routers.await.map_err(Error::from) },
         async { sessions.await.map_err(Error::from) },
@@ -294,6 +335,7 @@ pub async fn home(ctx: &AppContext) -> Result<DashboardHome, Error> {
             day_start(ctx.tz, today + chrono::Days::new(1)),
             None
         ),
+        alerts,
     )?;
     Ok(DashboardHome {
         today,
@@ -327,5 +369,7 @@ pub async fn home(ctx: &AppContext) -> Result<DashboardHome, Error> {
         whatsapp_sessions: sessions,
         pending_proofs: counts.pending_proofs,
         held_for_review: counts.held_for_review,
+        alerts_active: alerts.0,
+        alerts: alerts.1,
     })
 }

@@ -20,9 +20,12 @@ use crate::{ApiError, HttpState};
     security(("bearer" = [])), responses((status = 200, body = DashboardHome)))]
 pub async fn home(
     State(state): State<HttpState>,
-    _user: AuthUser,
+    AuthUser(user): AuthUser,
 ) -> Result<Json<DashboardHome>, ApiError> {
-    Ok(Json(billing_app::dashboard::home(&state.ctx).await?))
+    let with_alerts = user.role.allows(billing_domain::Permission::MonitoringRead);
+    Ok(Json(
+        billing_app::dashboard::home(&state.ctx, with_alerts).await?,
+    ))
 }
 
 /// The filter of every report and the output format.
