@@ -2330,6 +2330,7 @@ export interface components {
         ConnectionReport: {
             ok: boolean;
             probe?: null | components["schemas"]["RouterProbe"];
+            problem?: null | components["schemas"]["RouterProblem"];
             summary: string;
         };
         CreateGatewayPayment: {
@@ -3307,6 +3308,11 @@ export interface components {
             uptime?: string | null;
             version: string;
         };
+        /**
+         * @description Why a router connection test failed, for an explanation in plain words.
+         * @enum {string}
+         */
+        RouterProblem: "unreachable" | "timeout" | "api_disabled" | "wrong_password" | "missing_rights" | "tls" | "other";
         SalesReport: {
             group: string;
             rows: components["schemas"]["SalesRow"][];

@@ -1,24 +1,103 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, PasswordInput, SegmentedControl, Stack, Stepper, Switch, Text, TextInput, NumberInput } from '@mantine/core';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { asApiError } from '../api/errors';
+import { api } from '../api/client';
+import { asApiError, unwrap } from '../api/errors';
 import type { ApiError } from '../api/errors';
+import type { ConnectionReport } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AuthScreen } from '../components/AuthScreen';
 import { FormError } from '../components/FormError';
+import { LANGUAGES } from '../i18n';
+import { fieldError } from '../lib/fieldError';
 import { checkNewPassword, checkUsername } from '../lib/validation';
 import type { FieldErrorKey } from '../lib/validation';
+import { ConnectionResult } from './routers/ConnectionTest';
+import { BusinessProfileForm } from './settings/BusinessProfileForm';
+
+const STEPS = ['language', 'owner', 'profile', 'router', 'done'] as const;
+
+/**
+ * First run: language → owner account → ISP profile → first router → done. The owner comes
+ * second because every later step uses the authenticated settings and router APIs (the
+ * unauthenticated /api/setup/* routes stop working once the owner exists).
+ */
+export function SetupPage() {
+  const { t } = useTranslation();
+  const { needsOwner, user } = useAuth();
+  const navigate = useNavigate();
+  // Decided once: a first run keeps the wizard even after the owner exists (step 2 on).
+  const [firstRun] = useState(needsOwner);
+  const [step, setStep] = useState(0);
+
+  if (!firstRun) return <Navigate to={user ? '/' : '/login'} replace />;
+
+  const next = () => setStep((s) => Math.min(s + 1, STEPS.length - 1));
+  return (
+    <AuthScreen title={t('setup.title')} intro={t('wizard.intro')} width={760}>
+      <Stepper active={step} size="sm" allowNextStepsSelect={false}>
+        <Stepper.Step label={t('wizard.step_language')}>
+          <LanguageStep onNext={next} />
+        </Stepper.Step>
+        <Stepper.Step label={t('wizard.step_owner')}>
+          <OwnerStep onDone={next} />
+        </Stepper.Step>
+        <Stepper.Step label={t('wizard.step_profile')}>
+          <Stack>
+            <Text size="sm" c="dimmed">
+              {t('wizard.profile_intro')}
+            </Text>
+            <BusinessProfileForm />
+            <Group justify="flex-end">
+              <Button onClick={next}>{t('wizard.next')}</Button>
+            </Group>
+          </Stack>
+        </Stepper.Step>
+        <Stepper.Step label={t('wizard.step_router')}>
+          <RouterStep onNext={next} />
+        </Stepper.Step>
+        <Stepper.Completed>
+          <Stack>
+            <Alert color="green" variant="light" title={t('wizard.done_title')}>
+              {t('wizard.done_text')}
+            </Alert>
+            <Group justify="flex-end">
+              <Button onClick={() => void navigate('/', { replace: true })}>{t('wizard.open_dashboard')}</Button>
+            </Group>
+          </Stack>
+        </Stepper.Completed>
+      </Stepper>
+    </AuthScreen>
+  );
+}
+
+function LanguageStep({ onNext }: { onNext: () => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Stack>
+      <Text size="sm">{t('wizard.language_intro')}</Text>
+      <SegmentedControl
+        aria-label={t('wizard.step_language')}
+        value={i18n.resolvedLanguage ?? 'id'}
+        onChange={(lng) => void i18n.changeLanguage(lng)}
+        data={LANGUAGES.map((lng) => ({ value: lng, label: t(`wizard.language_${lng}`) }))}
+      />
+      <Group justify="flex-end">
+        <Button onClick={onNext}>{t('wizard.next')}</Button>
+      </Group>
+    </Stack>
+  );
+}
 
 type Field = 'username' | 'password' | 'confirm';
 type FieldErrors = Partial<Record<Field, FieldErrorKey | { server: string }>>;
 
-/** First run: creates the owner account (POST /api/setup/owner) and signs in. */
-export function SetupPage() {
+/** POST /api/setup/owner (only while no owner exists), which also signs in. */
+function OwnerStep({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
-  const { needsOwner, user, createOwner, markOwnerExists } = useAuth();
-  const navigate = useNavigate();
+  const { createOwner, markOwnerExists } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -27,9 +106,7 @@ export function SetupPage() {
   const [ownerExists, setOwnerExists] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  if (!needsOwner && !ownerExists && !busy) return <Navigate to={user ? '/' : '/login'} replace />;
-
-  const fieldError = (field: Field): string | undefined => {
+  const problem = (field: Field): string | undefined => {
     const e = fieldErrors[field];
     if (!e) return undefined;
     return typeof e === 'string' ? t(e) : e.server;
@@ -51,10 +128,9 @@ export function SetupPage() {
     setBusy(true);
     try {
       await createOwner(name, password);
-      void navigate('/', { replace: true });
+      onDone();
     } catch (err) {
       const apiError = asApiError(err);
-      setBusy(false);
       if (apiError.kind === 'conflict') {
         setOwnerExists(true);
         markOwnerExists();
@@ -64,56 +140,155 @@ export function SetupPage() {
         setFieldErrors({ [apiError.field]: { server: apiError.message || t('errors.validation') } });
       }
       setError(apiError);
+    } finally {
+      setBusy(false);
     }
   };
 
   if (ownerExists) {
     return (
-      <AuthScreen title={t('setup.title')}>
+      <Stack>
         <Alert color="yellow" variant="light" role="alert">
           {t('setup.already_exists')}
         </Alert>
         <Anchor component={Link} to="/login">
           {t('setup.go_to_login')}
         </Anchor>
-      </AuthScreen>
+      </Stack>
     );
   }
 
   return (
-    <AuthScreen title={t('setup.title')} intro={t('setup.intro')}>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
-        <Stack gap="sm">
+    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <Stack gap="sm" maw={420}>
+        <Text size="sm" c="dimmed">
+          {t('setup.intro')}
+        </Text>
+        <TextInput
+          label={t('auth.username')}
+          description={t('setup.username_hint')}
+          autoComplete="username"
+          autoCapitalize="none"
+          value={username}
+          onChange={(e) => setUsername(e.currentTarget.value)}
+          error={problem('username')}
+        />
+        <PasswordInput
+          label={t('auth.password')}
+          description={t('setup.password_hint')}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={problem('password')}
+        />
+        <PasswordInput
+          label={t('auth.password_confirm')}
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.currentTarget.value)}
+          error={problem('confirm')}
+        />
+        <FormError error={error} />
+        <Button type="submit" loading={busy} fullWidth>
+          {t('setup.submit')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+const DEFAULT_PORT = 8728;
+const TLS_PORT = 8729;
+
+/**
+ * The first router: saved through POST /api/routers (PATCH on a retry), then tested with the
+ * real client (POST /api/routers/{id}/test); a failure is explained by its `problem`. Skippable.
+ */
+function RouterStep({ onNext }: { onNext: () => void }) {
+  const { t } = useTranslation();
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState<string | number>(DEFAULT_PORT);
+  const [tls, setTls] = useState(false);
+  const [apiUser, setApiUser] = useState('admin');
+  const [password, setPassword] = useState('');
+  const [routerId, setRouterId] = useState<string | null>(null);
+  const [report, setReport] = useState<ConnectionReport | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onTls = (on: boolean) => {
+    setTls(on);
+    if (on && Number(port) === DEFAULT_PORT) setPort(TLS_PORT);
+    if (!on && Number(port) === TLS_PORT) setPort(DEFAULT_PORT);
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      const body = {
+        name: t('wizard.router_name'),
+        host: host.trim(),
+        port: Number(port),
+        tls,
+        api_user: apiUser.trim(),
+        password,
+      };
+      let id = routerId;
+      if (id) {
+        await unwrap(api.PATCH('/api/routers/{id}', { params: { path: { id } }, body }));
+      } else {
+        id = (await unwrap(api.POST('/api/routers', { body }))).id;
+        setRouterId(id);
+      }
+      setReport(await unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id } } })));
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          {t('wizard.router_intro')}
+        </Text>
+        <Group grow align="flex-start">
           <TextInput
-            label={t('auth.username')}
-            description={t('setup.username_hint')}
-            autoComplete="username"
+            label={t('routers.host')}
+            value={host}
+            onChange={(e) => setHost(e.currentTarget.value)}
+            error={fieldError(error, 'host')}
+            placeholder="192.168.88.1"
+          />
+          <NumberInput label={t('routers.port')} value={port} onChange={setPort} min={1} max={65535} error={fieldError(error, 'port')} />
+        </Group>
+        <Group grow align="flex-start">
+          <TextInput
+            label={t('routers.api_user')}
+            value={apiUser}
+            onChange={(e) => setApiUser(e.currentTarget.value)}
+            error={fieldError(error, 'api_user')}
             autoCapitalize="none"
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-            error={fieldError('username')}
           />
-          <PasswordInput
-            label={t('auth.password')}
-            description={t('setup.password_hint')}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={fieldError('password')}
-          />
-          <PasswordInput
-            label={t('auth.password_confirm')}
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={fieldError('confirm')}
-          />
-          <FormError error={error} />
-          <Button type="submit" loading={busy} fullWidth>
-            {t('setup.submit')}
+          <PasswordInput label={t('routers.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="off" />
+        </Group>
+        <Switch label={t('routers.tls')} checked={tls} onChange={(e) => onTls(e.currentTarget.checked)} />
+        <FormError error={error} />
+        {report && <ConnectionResult report={report} />}
+        <Group justify="space-between">
+          <Button type="submit" loading={busy} variant={report?.ok ? 'default' : 'filled'}>
+            {t('wizard.router_test')}
           </Button>
-        </Stack>
-      </form>
-    </AuthScreen>
+          <Button variant={report?.ok ? 'filled' : 'subtle'} onClick={onNext}>
+            {report?.ok ? t('wizard.next') : t('wizard.skip')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
