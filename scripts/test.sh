@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the Rust unit and end-to-end tests (real
 # PostgreSQL through the app's embedded-Postgres code, the real OS keyring), the
-# browser test of the dashboard in Chromium, and the desktop window smoke test under Xvfb.
+# browser test of the dashboard in Chromium, the desktop window smoke test under Xvfb, and the
+# .deb installed and started with its bundled PostgreSQL.
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -33,5 +34,8 @@ keyctl session - bash "$ROOT/tests/e2e/run-against-server.sh" "$CARGO_TARGET_DIR
 
 log "desktop smoke test (Xvfb)"
 keyctl session - bash "$ROOT/tests/desktop/smoke.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
+
+log "installer test: the .deb with its bundled PostgreSQL, installed and started (Xvfb)"
+bash "$ROOT/tests/desktop/deb-install.sh"
 
 log "all tests passed"

@@ -60,7 +60,8 @@ if [ -z "${DEB:-}" ]; then
   [ -n "$DEB" ] || DEB="$(find "$CARGO_TARGET_DIR/release/bundle/deb" -maxdepth 1 -name "${PKG}_*.deb" | head -n 1)"
 fi
 [ -f "${DEB:-}" ] || fail "no .deb found (set DEB=...)"
-dpkg-deb --contents "$DEB" | grep -q "\./usr/lib/mikrobill/postgres/bin/postgres$" \
+contents="$(dpkg-deb --contents "$DEB")"
+grep -Eq "(^| |\./)usr/lib/mikrobill/postgres/bin/postgres$" <<<"$contents" \
   || fail "$DEB does not carry the bundled PostgreSQL (usr/lib/mikrobill/postgres/bin/postgres)"
 DEB_BYTES=$(stat -c %s "$DEB")
 INSTALLED_KIB=$(dpkg-deb -f "$DEB" Installed-Size)
@@ -194,7 +195,13 @@ APP_PID=""
 [ "$code" -eq 0 ] || fail "the app exited with status $code"
 leftover="$(postgres_pids)"
 [ -z "$leftover" ] || fail "PostgreSQL still running after exit (pids: $leftover)"
-kill -0 "$pg_pid" 2>/dev/null && fail "postmaster $pg_pid still running after exit"
+# The postmaster may take a moment to leave the process table after pg_ctl reports it stopped;
+# an exited process that nobody has reaped yet (state Z) is gone for this check.
+deadline=$(($(date +%s) + 5))
+while [ -d "/proc/$pg_pid" ] && [ "$(awk '{print $3}' "/proc/$pg_pid/stat" 2>/dev/null)" != Z ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "postmaster $pg_pid still running after exit"
+  sleep 0.1
+done
 
 # 8. Uninstall; the user's data stays.
 dpkg -r "$PKG" >&2 || fail "dpkg -r failed"

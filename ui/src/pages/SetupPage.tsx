@@ -215,11 +215,28 @@ function RouterStep({ onNext }: { onNext: () => void }) {
   const [report, setReport] = useState<ConnectionReport | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [skipping, setSkipping] = useState(false);
 
   const onTls = (on: boolean) => {
     setTls(on);
     if (on && Number(port) === DEFAULT_PORT) setPort(TLS_PORT);
     if (!on && Number(port) === TLS_PORT) setPort(DEFAULT_PORT);
+  };
+
+  // Skipping after a failed test drops the router the test saved: "skip" means no router yet
+  // (it can be added on the Router page later).
+  const onSkipOrNext = async () => {
+    if (routerId && !report?.ok) {
+      setSkipping(true);
+      try {
+        await unwrap(api.DELETE('/api/routers/{id}', { params: { path: { id: routerId } } }));
+      } catch (e) {
+        setError(asApiError(e));
+        setSkipping(false);
+        return;
+      }
+    }
+    onNext();
   };
 
   const onSubmit = async (event: FormEvent) => {
@@ -284,7 +301,7 @@ function RouterStep({ onNext }: { onNext: () => void }) {
           <Button type="submit" loading={busy} variant={report?.ok ? 'default' : 'filled'}>
             {t('wizard.router_test')}
           </Button>
-          <Button variant={report?.ok ? 'filled' : 'subtle'} onClick={onNext}>
+          <Button variant={report?.ok ? 'filled' : 'subtle'} loading={skipping} onClick={() => void onSkipOrNext()}>
             {report?.ok ? t('wizard.next') : t('wizard.skip')}
           </Button>
         </Group>
