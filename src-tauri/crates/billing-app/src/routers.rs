@@ -303,10 +303,7 @@ pub struct ConnectionReport {
 pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionReport, Error> {
     let conn = connection(ctx, id).await?;
     let result = ctx.router.diagnose(&conn).await;
-    let status = result
-        .as_ref()
-        .map(Clone::clone)
-        .map_err(|d| d.error.clone());
+    let status = result.clone().map_err(|d| d.error);
     record_status(ctx, id, &status).await?;
     Ok(match result {
         Ok(p) => {
