@@ -13,5 +13,6 @@ mod payments;
 mod rbac;
 mod routers;
 mod setup;
+mod setup_database;
 mod vouchers;
 mod whatsapp;

@@ -4,7 +4,8 @@
 //   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner \
 //   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/dashboard.test.mjs
 //
-// Flow: first-run wizard (if the server has no user yet: language → owner account → ISP profile
+// Flow: first-run wizard (if the server has no user yet: language → database (local) → owner
+// account → ISP profile
 // → first router, whose connection test to a closed port is explained in plain words, then
 // skipped → done) → log out → log in →
 // dashboard (Indonesian) with database up → switch to English → reload keeps English →
@@ -36,6 +37,7 @@ const ID = {
   setupTitle: 'Selamat datang di mikrobill',
   setupSubmit: 'Buat akun pemilik',
   wizardNext: 'Lanjut',
+  dbLocal: 'Di komputer ini (disarankan)',
   wizardSkip: 'Lewati dulu',
   wizardOpenDashboard: 'Buka dasbor',
   profileName: 'Nama usaha',
@@ -140,7 +142,9 @@ async function main() {
   });
 
   if (screen === 'setup') {
-    await step(page, 'wizard: language, then the owner account', async () => {
+    await step(page, 'wizard: language, local database, then the owner account', async () => {
+      await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
+      await visible(page.getByRole('radio', { name: ID.dbLocal }));
       await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
       await page.getByLabel(ID.username, { exact: true }).fill(username);
       await page.getByLabel(ID.password, { exact: true }).fill(password);

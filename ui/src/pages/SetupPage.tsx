@@ -1,28 +1,30 @@
-import { Alert, Anchor, Button, Group, PasswordInput, SegmentedControl, Stack, Stepper, Switch, Text, TextInput, NumberInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, PasswordInput, Radio, SegmentedControl, Stack, Stepper, Switch, Text, TextInput, NumberInput } from '@mantine/core';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { api } from '../api/client';
+import { api, publicApi } from '../api/client';
 import { asApiError, unwrap } from '../api/errors';
 import type { ApiError } from '../api/errors';
-import type { ConnectionReport } from '../api/types';
+import type { ConnectionReport, DatabaseCheck } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AuthScreen } from '../components/AuthScreen';
 import { FormError } from '../components/FormError';
 import { LANGUAGES } from '../i18n';
 import { fieldError } from '../lib/fieldError';
+import { tDynamic } from '../lib/tDynamic';
 import { checkNewPassword, checkUsername } from '../lib/validation';
 import type { FieldErrorKey } from '../lib/validation';
 import { ConnectionResult } from './routers/ConnectionTest';
 import { BusinessProfileForm } from './settings/BusinessProfileForm';
 
-const STEPS = ['language', 'owner', 'profile', 'router', 'done'] as const;
+const STEPS = ['language', 'database', 'owner', 'profile', 'router', 'done'] as const;
 
 /**
- * First run: language → owner account → ISP profile → first router → done. The owner comes
- * second because every later step uses the authenticated settings and router APIs (the
- * unauthenticated /api/setup/* routes stop working once the owner exists).
+ * First run: language → database server → owner account → ISP profile → first router → done.
+ * The database comes before the owner (the owner is stored in it; the public /api/setup/*
+ * routes close once an owner exists), the owner before the rest (the settings and router APIs
+ * need a signed-in owner).
  */
 export function SetupPage() {
   const { t } = useTranslation();
@@ -40,6 +42,9 @@ export function SetupPage() {
       <Stepper active={step} size="sm" allowNextStepsSelect={false}>
         <Stepper.Step label={t('wizard.step_language')}>
           <LanguageStep onNext={next} />
+        </Stepper.Step>
+        <Stepper.Step label={t('wizard.step_database')}>
+          <DatabaseStep onNext={next} />
         </Stepper.Step>
         <Stepper.Step label={t('wizard.step_owner')}>
           <OwnerStep onDone={next} />
@@ -86,6 +91,115 @@ function LanguageStep({ onNext }: { onNext: () => void }) {
       />
       <Group justify="flex-end">
         <Button onClick={onNext}>{t('wizard.next')}</Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/**
+ * Local server (the default: nothing to set up) or a remote one, tested first. A chosen remote
+ * server is used from the next start (PUT /api/setup/database), so the wizard stops there and
+ * asks for a restart; the owner is then created on that server.
+ */
+function DatabaseStep({ onNext }: { onNext: () => void }) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<'local' | 'remote'>('local');
+  const [url, setUrl] = useState('');
+  const [check, setCheck] = useState<DatabaseCheck | null>(null);
+  const [chosen, setChosen] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const test = () =>
+    run(async () => {
+      setCheck(null);
+      setCheck(await unwrap(publicApi.POST('/api/setup/database/test', { body: { url } })));
+    });
+
+  const useRemote = () =>
+    run(async () => {
+      const result = await unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'remote', url } }));
+      setCheck(result);
+      setChosen(result.ok);
+    });
+
+  const useLocal = () =>
+    run(async () => {
+      await unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'local' } }));
+      onNext();
+    });
+
+  if (chosen) {
+    return (
+      <Alert color="blue" variant="light" title={t('wizard.db_restart_title')} data-testid="database-restart">
+        {t('wizard.db_restart_text', { server: check?.server ?? '' })}
+      </Alert>
+    );
+  }
+
+  return (
+    <Stack gap="sm">
+      <Radio.Group value={mode} onChange={(v) => { setMode(v === 'remote' ? 'remote' : 'local'); setCheck(null); }}>
+        <Stack gap="xs">
+          <Radio value="local" label={t('wizard.db_local')} description={t('wizard.db_local_hint')} />
+          <Radio value="remote" label={t('wizard.db_remote')} description={t('wizard.db_remote_hint')} />
+        </Stack>
+      </Radio.Group>
+      {mode === 'remote' && (
+        <>
+          <TextInput
+            label={t('wizard.db_url')}
+            placeholder="postgres://mikrobill:kata-sandi@192.168.1.10:5432/mikrobill"
+            value={url}
+            onChange={(e) => { setUrl(e.currentTarget.value); setCheck(null); }}
+            error={fieldError(error, 'url')}
+            autoCapitalize="none"
+          />
+          {check && (
+            <Alert
+              color={check.ok ? 'green' : 'orange'}
+              variant="light"
+              title={check.ok ? t('wizard.db_ok') : t('wizard.db_failed')}
+              data-testid="database-check"
+              data-problem={check.problem ?? ''}
+            >
+              <Stack gap={4}>
+                {check.ok && <Text size="sm">{check.version}</Text>}
+                {check.problem && <Text size="sm" fw={500}>{tDynamic(t, `wizard.db_problem.${check.problem}`)}</Text>}
+                {check.detail && <Text size="sm" c="dimmed">{check.detail}</Text>}
+              </Stack>
+            </Alert>
+          )}
+        </>
+      )}
+      <FormError error={error} />
+      <Group justify="flex-end">
+        {mode === 'remote' ? (
+          <>
+            <Button variant="default" loading={busy} onClick={() => void test()} disabled={!url.trim()}>
+              {t('wizard.db_test')}
+            </Button>
+            <Button loading={busy} onClick={() => void useRemote()} disabled={!check?.ok}>
+              {t('wizard.db_use_remote')}
+            </Button>
+          </>
+        ) : (
+          <Button loading={busy} onClick={() => void useLocal()}>
+            {t('wizard.next')}
+          </Button>
+        )}
       </Group>
     </Stack>
   );
