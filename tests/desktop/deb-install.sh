@@ -2,7 +2,8 @@
 # Installer proof: build the .deb, install it, run the installed app like a new user would and
 # check that it uses the PostgreSQL server it ships, not one of the machine.
 #
-#   bash tests/desktop/deb-install.sh              # builds with FAST=1, then installs and runs
+#   bash tests/desktop/deb-install.sh              # builds (release, FAST=1), installs and runs
+#   DEB_PROFILE=debug bash tests/desktop/deb-install.sh   # packages the debug build instead
 #   DEB=path/to/mikrobill_x_amd64.deb bash tests/desktop/deb-install.sh   # skip the build
 #
 # Steps: installers/build-linux.sh (FAST=1: no LTO) → `dpkg -i` → /usr/bin/mikrobill under Xvfb
@@ -54,10 +55,17 @@ fi
 if [ -z "${DEB:-}" ]; then
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mikrobill-target}"
   build_started=$(date +%s)
-  FAST="${FAST:-1}" BUNDLES="${BUNDLES:-deb}" bash "$ROOT/installers/build-linux.sh" >&2
-  say "installer built in $(($(date +%s) - build_started)) s"
-  DEB="$(find "$CARGO_TARGET_DIR/release/bundle/deb" -maxdepth 1 -name "${PKG}_*.deb" -newermt "@$build_started" | head -n 1)"
-  [ -n "$DEB" ] || DEB="$(find "$CARGO_TARGET_DIR/release/bundle/deb" -maxdepth 1 -name "${PKG}_*.deb" | head -n 1)"
+  # DEB_PROFILE=debug packages the debug build the tests already compiled (quick in CI);
+  # release (the default) packages an optimised one, with FAST=1 (no LTO).
+  profile="${DEB_PROFILE:-release}"
+  if [ "$profile" = debug ]; then
+    DEBUG=1 BUNDLES="${BUNDLES:-deb}" bash "$ROOT/installers/build-linux.sh" >&2
+  else
+    FAST="${FAST:-1}" BUNDLES="${BUNDLES:-deb}" bash "$ROOT/installers/build-linux.sh" >&2
+  fi
+  say "installer ($profile) built in $(($(date +%s) - build_started)) s"
+  DEB="$(find "$CARGO_TARGET_DIR/$profile/bundle/deb" -maxdepth 1 -name "${PKG}_*.deb" -newermt "@$build_started" | head -n 1)"
+  [ -n "$DEB" ] || DEB="$(find "$CARGO_TARGET_DIR/$profile/bundle/deb" -maxdepth 1 -name "${PKG}_*.deb" | head -n 1)"
 fi
 [ -f "${DEB:-}" ] || fail "no .deb found (set DEB=...)"
 contents="$(dpkg-deb --contents "$DEB")"
