@@ -31,6 +31,7 @@ APP_PACKAGES=(
   build-essential pkg-config file curl ca-certificates
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev libdbus-1-dev
   postgresql keyutils dbus dbus-x11 gnome-keyring
+  openssl  # installers/fetch-postgres.sh checks the bundled PostgreSQL's sha512
 )
 # What the tests add: a browser, a virtual display, screenshots, Python for the API fuzzer.
 TEST_PACKAGES=(chromium xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core procps python3 python3-venv)

@@ -5,10 +5,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use billing_runtime::{Application, Settings};
+use tauri::async_runtime::JoinHandle;
 use tauri::AppHandle;
 use tokio::sync::Mutex;
 
-use crate::window;
+use crate::{commands, events, status, window};
 
 /// Cheap to clone; all clones share one application slot.
 #[derive(Clone, Default)]
@@ -17,6 +18,8 @@ pub(crate) struct Backend {
     /// meanwhile), after it is shut down, or when startup failed.
     slot: Arc<Mutex<Option<Application>>>,
     startup_failed: Arc<AtomicBool>,
+    /// Event forwarding and the tray status refresh; aborted before the application stops.
+    tasks: Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Backend {
@@ -30,10 +33,17 @@ impl Backend {
             return;
         };
         let startup_failed = Arc::clone(&self.startup_failed);
+        let tasks = Arc::clone(&self.tasks);
         tauri::async_runtime::spawn(async move {
             match Application::build(settings).await {
                 Ok(application) => {
                     let admin_url = application.admin_url();
+                    let ctx = application.context().clone();
+                    tasks.lock().unwrap_or_else(|p| p.into_inner()).extend([
+                        tauri::async_runtime::spawn(events::forward(app.clone(), ctx.clone())),
+                        tauri::async_runtime::spawn(status::refresh(app.clone(), ctx)),
+                    ]);
+                    commands::grant_to_dashboard(&app, &admin_url);
                     *slot = Some(application);
                     // Release before touching the window: window calls may need the main thread,
                     // which an exit in progress blocks on this lock.
@@ -54,6 +64,14 @@ impl Backend {
     /// Stops the application if it runs, blocking the caller until listeners, scheduler and the
     /// embedded Postgres are down. Only the first call does anything.
     pub(crate) fn shutdown_blocking(&self) {
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
         tauri::async_runtime::block_on(async {
             let running = self.slot.lock().await.take();
             if let Some(application) = running {

@@ -1,21 +1,29 @@
-//! The tray icon: "Buka mikrobill" shows the window, "Keluar" quits (which stops the backend).
+//! The tray icon: a status line (refreshed by `status.rs`), "Buka mikrobill" shows the window,
+//! "Keluar" quits (which stops the backend and its PostgreSQL).
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
-use tauri::{App, AppHandle};
+use tauri::{App, AppHandle, Manager, Wry};
 
 use crate::window;
 
+pub(crate) const ID: &str = "main";
+const STATUS: &str = "status";
 const OPEN: &str = "open";
 const QUIT: &str = "quit";
 
+/// The disabled first menu item that shows the status line (managed state).
+pub(crate) struct StatusItem(pub MenuItem<Wry>);
+
 pub(crate) fn install(app: &App) -> tauri::Result<()> {
+    let status = MenuItem::with_id(app, STATUS, "Memuat status…", false, None::<&str>)?;
     let open = MenuItem::with_id(app, OPEN, "Buka mikrobill", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
+    let separator2 = PredefinedMenuItem::separator(app)?;
     let quit = MenuItem::with_id(app, QUIT, "Keluar", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &separator, &quit])?;
+    let menu = Menu::with_items(app, &[&status, &separator, &open, &separator2, &quit])?;
 
-    let mut tray = TrayIconBuilder::with_id("main")
+    let mut tray = TrayIconBuilder::with_id(ID)
         .tooltip("mikrobill")
         .menu(&menu)
         .show_menu_on_left_click(false)
@@ -25,6 +33,7 @@ pub(crate) fn install(app: &App) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    app.manage(StatusItem(status));
     Ok(())
 }
 

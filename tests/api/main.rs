@@ -17,5 +17,6 @@ mod routers;
 mod secrets;
 mod secrets_scan;
 mod setup;
+mod setup_database;
 mod vouchers;
 mod whatsapp;

@@ -4,7 +4,10 @@
 //   MIKROBILL_URL=http://127.0.0.1:7878/ MIKROBILL_USERNAME=owner \
 //   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/dashboard.test.mjs
 //
-// Flow: first-run owner creation (if the server has no user yet) → log out → log in →
+// Flow: first-run wizard (if the server has no user yet: language → database (local) → owner
+// account → ISP profile
+// → first router, whose connection test to a closed port is explained in plain words, then
+// skipped → done) → log out → log in →
 // dashboard (Indonesian) with database up → switch to English → reload keeps English →
 // wrong password on a fresh context shows the error. Screenshots go to tests/e2e/artifacts/.
 // Needs playwright-core (root package.json) and Debian's chromium (CHROMIUM_PATH to override).
@@ -31,7 +34,18 @@ if (!username || !password) {
 
 // Texts the UI shows (ui/src/i18n/id.json and en.json).
 const ID = {
+  setupTitle: 'Selamat datang di mikrobill',
   setupSubmit: 'Buat akun pemilik',
+  wizardNext: 'Lanjut',
+  dbLocal: 'Di komputer ini (disarankan)',
+  wizardSkip: 'Lewati dulu',
+  wizardOpenDashboard: 'Buka dasbor',
+  profileName: 'Nama usaha',
+  save: 'Simpan',
+  routerHost: 'Alamat (IP atau nama host)',
+  routerPort: 'Port API',
+  routerTest: 'Simpan dan tes koneksi',
+  apiDisabled: 'layanan API-nya kemungkinan mati',
   loginSubmit: 'Masuk',
   loginTitle: 'Masuk ke mikrobill',
   username: 'Nama pengguna',
@@ -119,7 +133,7 @@ async function main() {
 
   await step(page, 'open the app', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
-    const setup = page.getByRole('button', { name: ID.setupSubmit, exact: true });
+    const setup = page.getByRole('heading', { name: ID.setupTitle, exact: true });
     const login = page.getByRole('button', { name: ID.loginSubmit, exact: true });
     await visible(setup.or(login));
     screen = (await setup.isVisible()) ? 'setup' : 'login';
@@ -128,11 +142,40 @@ async function main() {
   });
 
   if (screen === 'setup') {
-    await step(page, 'create the owner on the first-run screen', async () => {
+    await step(page, 'wizard: language, local database, then the owner account', async () => {
+      await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
+      await visible(page.getByRole('radio', { name: ID.dbLocal }));
+      await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
       await page.getByLabel(ID.username, { exact: true }).fill(username);
       await page.getByLabel(ID.password, { exact: true }).fill(password);
       await page.getByLabel(ID.passwordConfirm, { exact: true }).fill(password);
       await page.getByRole('button', { name: ID.setupSubmit, exact: true }).click();
+      await visible(page.getByLabel(ID.profileName, { exact: true }));
+      await shot(page, '02-wizard-profile.png');
+    });
+
+    await step(page, 'wizard: ISP profile saved', async () => {
+      await page.getByLabel(ID.profileName, { exact: true }).fill('RT/RW Net Uji');
+      await page.getByRole('button', { name: ID.save, exact: true }).click();
+      await visible(page.getByText('Profil usaha tersimpan.', { exact: false }));
+      await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
+      await visible(page.getByLabel(ID.routerHost, { exact: true }));
+    });
+
+    await step(page, 'wizard: a closed API port is explained, then skipped', async () => {
+      await page.getByLabel(ID.routerHost, { exact: true }).fill('127.0.0.1');
+      // Port 1 on this machine: nothing listens, so the connection is refused.
+      await page.getByLabel(ID.routerPort, { exact: true }).fill('1');
+      await page.getByRole('button', { name: ID.routerTest, exact: true }).click();
+      const problem = page.getByTestId('router-test-problem');
+      await visible(problem);
+      const kind = await problem.getAttribute('data-problem');
+      if (kind !== 'api_disabled') throw new Error(`expected problem api_disabled, got ${kind}`);
+      const text = await problem.innerText();
+      if (!text.includes(ID.apiDisabled)) throw new Error(`the explanation does not say "${ID.apiDisabled}": ${text}`);
+      await shot(page, '02-wizard-router-problem.png');
+      await page.getByRole('button', { name: ID.wizardSkip, exact: true }).click();
+      await page.getByRole('button', { name: ID.wizardOpenDashboard, exact: true }).click();
       await assertDashboard(page, ID);
       await shot(page, '02-after-setup.png');
     });

@@ -3,6 +3,7 @@
 
 mod flows;
 mod outage;
+mod problems;
 mod reconcile;
 mod rights;
 

@@ -1779,6 +1779,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/setup/database": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records the database server for the next start: `local` (the default), or `remote` with a
+         *     URL that must pass the connection test (only while no owner exists). A failed test records
+         *     nothing and is returned with `ok: false`.
+         */
+        put: operations["choose_database"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/setup/database/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tests a remote PostgreSQL server for the first-run wizard (only while no owner exists). */
+        post: operations["test_database"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup/owner": {
         parameters: {
             query?: never;
@@ -2759,6 +2797,7 @@ export interface components {
         ConnectionReport: {
             ok: boolean;
             probe?: null | components["schemas"]["RouterProbe"];
+            problem?: null | components["schemas"]["RouterProblem"];
             summary: string;
         };
         /** @description A number of things and the rupiah they amount to. */
@@ -2906,6 +2945,26 @@ export interface components {
             /** Format: int64 */
             whatsapp_queued: number;
         };
+        /** @description The answer of "test connection". */
+        DatabaseCheck: {
+            /** @description The server's or the network's own message. */
+            detail?: string | null;
+            ok: boolean;
+            problem?: null | components["schemas"]["DatabaseProblem"];
+            /** @description `host:port/database`. */
+            server: string;
+            /** @description `PostgreSQL 16.4 …` when connected. */
+            version?: string | null;
+        };
+        /** @description What the first-run screen chose. */
+        DatabaseChoiceInput: {
+            /** @enum {string} */
+            mode: "local";
+        } | {
+            /** @enum {string} */
+            mode: "remote";
+            url: string;
+        };
         DatabaseHealth: {
             code: string;
             detail: string;
@@ -2931,6 +2990,15 @@ export interface components {
             /** @description e.g. `PostgreSQL 15.18`. */
             server_version?: string | null;
             status: components["schemas"]["HealthStatus"];
+        };
+        /**
+         * @description Why a remote server cannot be used, for an explanation in plain words.
+         * @enum {string}
+         */
+        DatabaseProblem: "unreachable" | "refused" | "wrong_password" | "not_allowed" | "no_database" | "tls" | "other";
+        DatabaseTestRequest: {
+            /** @description `postgres://user:password@host:5432/database` (add `?sslmode=require` for TLS). */
+            url: string;
         };
         DeliveryResult: {
             delivered: number;
@@ -4008,6 +4076,11 @@ export interface components {
             uptime?: string | null;
             version: string;
         };
+        /**
+         * @description Why a router connection test failed, for an explanation in plain words.
+         * @enum {string}
+         */
+        RouterProblem: "unreachable" | "timeout" | "api_disabled" | "wrong_password" | "missing_rights" | "tls" | "other";
         RouterSampleList: {
             items: components["schemas"]["RouterSamplePoint"][];
         };
@@ -8548,6 +8621,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicUrlCheck"];
+                };
+            };
+        };
+    };
+    choose_database: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatabaseChoiceInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseCheck"];
+                };
+            };
+            /** @description setup is finished (an owner exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the URL is not a PostgreSQL address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_database: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatabaseTestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseCheck"];
+                };
+            };
+            /** @description setup is finished (an owner exists) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the URL is not a PostgreSQL address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

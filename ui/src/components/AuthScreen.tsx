@@ -8,15 +8,18 @@ export function AuthScreen({
   title,
   intro,
   children,
+  width = 420,
 }: {
   title: string;
   intro?: string;
   children: ReactNode;
+  /** Card width in px (the first-run wizard needs more room than the login form). */
+  width?: number;
 }) {
   const { t } = useTranslation();
   return (
     <Center mih="100vh" p="md" component="main">
-      <Paper withBorder shadow="sm" radius="md" p="xl" w="100%" maw={420}>
+      <Paper withBorder shadow="sm" radius="md" p="xl" w="100%" maw={width}>
         <Stack gap="md">
           <Group justify="space-between" wrap="nowrap">
             <Text fw={700} size="lg">

@@ -245,9 +245,9 @@ struct HomeCounts {
     held_for_review: i64,
 }
 
-/// The figures of the home screen. The independent parts run side by side on the pool.
+/// The figures of the home screen; alerts only `with_alerts` (roles that see monitoring).
+/// The independent parts run side by side on the pool.
 #[tracing::instrument(skip_all)]
-/// The home screen's figures; `with_alerts` for roles that see monitoring.
 pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, Error> {
     let today = ctx.today();
     let first = month_start(today);
@@ -372,4 +372,30 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
         alerts_active: alerts.0,
         alerts: alerts.1,
     })
+}
+
+/// The desktop tray's one-line status: what needs an eye without opening the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct TrayStatus {
+    pub routers_online: i64,
+    pub routers_total: i64,
+    /// Gateway payments waiting for the customer to pay (or the gateway to confirm).
+    pub pending_payments: i64,
+    pub whatsapp_healthy: i64,
+    /// Enabled WhatsApp sender sessions.
+    pub whatsapp_sessions: i64,
+}
+
+pub async fn tray_status(ctx: &AppContext) -> Result<TrayStatus, Error> {
+    Ok(sqlx::query_as(
+        "select \
+           (select count(*) from routers where status = 'online') as routers_online, \
+           (select count(*) from routers) as routers_total, \
+           (select count(*) from payments where status = 'pending') as pending_payments, \
+           (select count(*) from whatsapp_sessions where enabled and status = 'healthy') \
+              as whatsapp_healthy, \
+           (select count(*) from whatsapp_sessions where enabled) as whatsapp_sessions",
+    )
+    .fetch_one(&ctx.pool)
+    .await?)
 }

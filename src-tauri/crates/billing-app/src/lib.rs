@@ -9,6 +9,7 @@ mod context;
 pub mod crypto;
 pub mod customers;
 pub mod dashboard;
+pub mod database_setup;
 mod error;
 pub mod events;
 pub mod gateways;

@@ -41,6 +41,15 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
         Err(unsupported("probe"))
     }
 
+    /// [`Self::probe`] with write check on a new connection, with the failure sorted into a
+    /// [`RouterProblem`] so the first-run wizard and the router page can explain it. The default
+    /// only knows [`RouterProblem::Other`].
+    async fn diagnose(&self, router: &RouterConn) -> Result<RouterProbe, RouterDiagnosis> {
+        self.probe(router, true)
+            .await
+            .map_err(|e| RouterDiagnosis::new(RouterProblem::Other, e))
+    }
+
     /// PPP and hotspot profiles on the router.
     async fn profiles(&self, _router: &RouterConn) -> Result<Vec<RemoteProfile>, RouterPortError> {
         Err(unsupported("profiles"))
@@ -254,6 +263,40 @@ pub struct RouterSubscription {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
 pub struct RouterPortError(pub String);
+
+/// Why a router connection test failed, for an explanation in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouterProblem {
+    /// No answer from the address (off, wrong address, firewall dropping packets).
+    Unreachable,
+    /// The connection or login took longer than the deadline.
+    Timeout,
+    /// The address answers but refuses the API port: the `api`/`api-ssl` service is disabled
+    /// (IP → Services), on another port, or limited to other addresses.
+    ApiDisabled,
+    /// The router refused the login (`invalid user name or password (6)`).
+    WrongPassword,
+    /// Logged in, but the API user's group lacks the `read`/`write` policies.
+    MissingRights,
+    /// The TLS handshake failed (no certificate on api-ssl, or an untrusted one).
+    Tls,
+    /// Anything else; the detail says what.
+    Other,
+}
+
+/// A failed [`RouterPort::diagnose`]: the kind and the plain-words message.
+#[derive(Debug, Clone)]
+pub struct RouterDiagnosis {
+    pub problem: RouterProblem,
+    pub error: RouterPortError,
+}
+
+impl RouterDiagnosis {
+    pub fn new(problem: RouterProblem, error: RouterPortError) -> Self {
+        Self { problem, error }
+    }
+}
 
 /// Used until a router is configured: every command stays queued in the outbox.
 #[derive(Debug, Default)]

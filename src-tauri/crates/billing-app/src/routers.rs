@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::ports::{IsolationProfile, RouterConn, RouterProbe};
+use crate::ports::{IsolationProfile, RouterConn, RouterProbe, RouterProblem};
 use crate::{AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -294,24 +294,32 @@ pub struct ConnectionReport {
     pub ok: bool,
     pub summary: String,
     pub probe: Option<RouterProbe>,
+    /// What is wrong when `ok` is false (the UI explains each kind in plain words).
+    pub problem: Option<RouterProblem>,
 }
 
 /// Connects, reads identity/version/board and checks the API user's rights.
 #[tracing::instrument(skip_all, fields(router_id = %id))]
 pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionReport, Error> {
     let conn = connection(ctx, id).await?;
-    let result = ctx.router.probe(&conn, true).await;
-    record_status(ctx, id, &result).await?;
+    let result = ctx.router.diagnose(&conn).await;
+    let status = result.clone().map_err(|d| d.error);
+    record_status(ctx, id, &status).await?;
     Ok(match result {
-        Ok(p) => ConnectionReport {
-            ok: p.can_read && p.can_write,
-            summary: describe(&conn, &p),
-            probe: Some(p),
-        },
-        Err(e) => ConnectionReport {
+        Ok(p) => {
+            let ok = p.can_read && p.can_write;
+            ConnectionReport {
+                ok,
+                summary: describe(&conn, &p),
+                problem: (!ok).then_some(RouterProblem::MissingRights),
+                probe: Some(p),
+            }
+        }
+        Err(d) => ConnectionReport {
             ok: false,
-            summary: e.0,
+            summary: d.error.0,
             probe: None,
+            problem: Some(d.problem),
         },
     })
 }

@@ -279,4 +279,119 @@ mod tests {
             .collect();
         assert_eq!(got, want);
     }
+
+    /// A bin dir whose `postgres --version` prints `version` (shell scripts stand in for the
+    /// real programs, so the search runs its real probe).
+    #[cfg(unix)]
+    fn fake_bin(root: &Path, name: &str, version: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = root.join(name).join("bin");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for program in PROGRAMS {
+            let path = dir.join(program);
+            let script = format!("#!/bin/sh\necho \"{program} (PostgreSQL) {version}\"\n");
+            std::fs::write(&path, script).expect("write fake program");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        dir
+    }
+
+    #[cfg(unix)]
+    fn options(
+        bundled: Option<PathBuf>,
+        env: Option<&Path>,
+        path: &[&Path],
+        system: &Path,
+    ) -> LocateOptions {
+        LocateOptions {
+            bundled_bin_dir: bundled,
+            env_bin: env.map(|d| d.as_os_str().to_owned()),
+            path_var: Some(std::env::join_paths(path).expect("join PATH")),
+            system_patterns: vec![system.join("postgresql").join("*").join("bin")],
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_bundled_server_wins_over_every_system_postgres() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let bundled = fake_bin(tmp.path(), "bundle", "18.4");
+        let env = fake_bin(tmp.path(), "env", "17.2");
+        let on_path = fake_bin(tmp.path(), "path", "16.1");
+        fake_bin(&tmp.path().join("postgresql"), "15", "15.18");
+        let opts = options(Some(bundled.clone()), Some(&env), &[&on_path], tmp.path());
+
+        let found = PgBinaries::locate(&opts).expect("bundled binaries found");
+        assert_eq!(found.bin_dir(), bundled);
+        assert_eq!(found.source(), SearchSource::Bundled);
+        assert_eq!(found.version().major, 18);
+        assert_eq!(found.postgres(), bundled.join("postgres"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn without_a_bundle_the_search_falls_back_in_order() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let env = fake_bin(tmp.path(), "env", "17.2");
+        let on_path = fake_bin(tmp.path(), "path", "16.1");
+        let system = fake_bin(&tmp.path().join("postgresql"), "15", "15.18");
+        let missing_bundle = tmp.path().join("no-bundle").join("bin");
+
+        let found = PgBinaries::locate(&options(
+            Some(missing_bundle.clone()),
+            Some(&env),
+            &[&on_path],
+            tmp.path(),
+        ))
+        .expect("env dir");
+        assert_eq!(
+            (found.source(), found.bin_dir()),
+            (SearchSource::EnvVar, env.as_path())
+        );
+
+        let found = PgBinaries::locate(&options(
+            Some(missing_bundle),
+            None,
+            &[&on_path],
+            tmp.path(),
+        ))
+        .expect("PATH dir");
+        assert_eq!(
+            (found.source(), found.bin_dir()),
+            (SearchSource::PathVar, on_path.as_path())
+        );
+
+        let found = PgBinaries::locate(&options(None, None, &[], tmp.path())).expect("system dir");
+        assert_eq!(
+            (found.source(), found.bin_dir()),
+            (SearchSource::SystemDir, system.as_path())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_incomplete_or_too_old_bundle_is_skipped_and_reported() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let bundled = fake_bin(tmp.path(), "bundle", "18.4");
+        std::fs::remove_file(bundled.join("initdb")).expect("remove initdb");
+        let old = fake_bin(tmp.path(), "old", "12.9");
+        let system = fake_bin(&tmp.path().join("postgresql"), "16", "16.4");
+
+        let found =
+            PgBinaries::locate(&options(Some(bundled.clone()), Some(&old), &[], tmp.path()))
+                .expect("falls back to the system server");
+        assert_eq!(found.bin_dir(), system);
+
+        let err = PgBinaries::locate(&options(
+            Some(bundled),
+            Some(&old),
+            &[],
+            &tmp.path().join("none"),
+        ))
+        .expect_err("nothing usable");
+        assert!(
+            matches!(&err, Error::UnsupportedVersion { found, .. } if found.starts_with("12.9")),
+            "{err:?}"
+        );
+    }
 }

@@ -16,6 +16,8 @@ use crate::error::{ErrorBody, ErrorDetail};
     paths(
         setup::status,
         setup::create_owner,
+        setup::test_database,
+        setup::choose_database,
         auth::login,
         auth::refresh,
         auth::logout,
@@ -179,6 +181,7 @@ use crate::error::{ErrorBody, ErrorDetail};
     components(schemas(
         setup::SetupStatus,
         setup::CreateOwnerRequest,
+        setup::DatabaseTestRequest,
         auth::LoginRequest,
         auth::RefreshRequest,
         auth::TokenResponse,

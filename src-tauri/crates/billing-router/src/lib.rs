@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use billing_app::ports::{
     Applied, DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, NewHotspotUser,
-    RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterPort,
-    RouterPortError, RouterProbe, RouterSubscription,
+    RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterDiagnosis,
+    RouterPort, RouterPortError, RouterProbe, RouterProblem, RouterSubscription,
 };
 use routeros_api::{Client, ConnectOptions, ReconnectPolicy, TlsOptions};
 use secrecy::ExposeSecret;
@@ -273,6 +273,22 @@ impl RouterPort for RouterPool {
     ) -> Result<RouterProbe, RouterPortError> {
         let session = self.session(router).await?;
         ops::probe(&session, check_write).await
+    }
+
+    async fn diagnose(&self, router: &RouterConn) -> Result<RouterProbe, RouterDiagnosis> {
+        // A connection of its own: the test must see today's address and credentials, not a
+        // cached session or a cached failure.
+        let explain =
+            |e: routeros_api::Error| RouterDiagnosis::new(words::problem(&e), plain(router, &e));
+        let client = Client::connect(self.options(router))
+            .await
+            .map_err(explain)?;
+        let first = client.identity().await;
+        client.disconnect().await;
+        first.map_err(explain)?;
+        let other = |e| RouterDiagnosis::new(RouterProblem::Other, e);
+        let session = self.fresh_session(router).await.map_err(other)?;
+        ops::probe(&session, true).await.map_err(other)
     }
 
     async fn profiles(&self, router: &RouterConn) -> Result<Vec<RemoteProfile>, RouterPortError> {

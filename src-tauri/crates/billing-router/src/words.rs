@@ -1,6 +1,6 @@
 //! RouterOS errors in plain words for the person at the shop PC.
 
-use billing_app::ports::{RouterConn, RouterPortError};
+use billing_app::ports::{RouterConn, RouterPortError, RouterProblem};
 use routeros_api::{ErrorKind, TrapKind};
 
 /// Explains a RouterOS error and what to do about it.
@@ -36,4 +36,34 @@ pub fn plain(conn: &RouterConn, err: &routeros_api::Error) -> RouterPortError {
         _ => format!("{who}: {err}"),
     };
     RouterPortError(message)
+}
+
+/// Sorts a connect/login/first-command failure into what the person has to fix.
+pub fn problem(err: &routeros_api::Error) -> RouterProblem {
+    match err.kind() {
+        ErrorKind::Login(_) => RouterProblem::WrongPassword,
+        ErrorKind::Timeout => RouterProblem::Timeout,
+        ErrorKind::Io => match io_error_kind(err) {
+            // Something answers at the address but nothing listens on the port.
+            Some(std::io::ErrorKind::ConnectionRefused) => RouterProblem::ApiDisabled,
+            Some(std::io::ErrorKind::TimedOut) => RouterProblem::Timeout,
+            _ => RouterProblem::Unreachable,
+        },
+        ErrorKind::Tls => RouterProblem::Tls,
+        ErrorKind::Trap(_) if err.trap_kind() == Some(TrapKind::NotEnoughPermissions) => {
+            RouterProblem::MissingRights
+        }
+        _ => RouterProblem::Other,
+    }
+}
+
+fn io_error_kind(err: &routeros_api::Error) -> Option<std::io::ErrorKind> {
+    let mut source = std::error::Error::source(err);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = current.source();
+    }
+    None
 }

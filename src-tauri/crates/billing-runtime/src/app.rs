@@ -93,7 +93,10 @@ impl Application {
         Self::build_with(settings, Ports::default()).await
     }
 
-    pub async fn build_with(settings: Settings, ports: Ports) -> Result<Application, StartupError> {
+    pub async fn build_with(
+        mut settings: Settings,
+        ports: Ports,
+    ) -> Result<Application, StartupError> {
         settings.validate()?;
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
             dir: settings.data_dir.clone(),
@@ -101,6 +104,7 @@ impl Application {
         })?;
         let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");
+        apply_server_choice(&mut settings, |name| Ok(secrets.get(name)?))?;
 
         let database = Database::open(&settings, &secrets).await?;
         tracing::info!(target = %database.target, "database ready");
@@ -365,4 +369,114 @@ fn resolve_ui_dir(settings: &Settings) -> Option<PathBuf> {
     candidates
         .into_iter()
         .find(|d| d.join("index.html").is_file())
+}
+
+/// The first-run wizard's database choice (`DATA_DIR/database-server.json` plus the URL in the
+/// keyring, see `billing_app::database_setup`) applies when nothing else chose a remote server
+/// (`database.url`, `MIKROBILL_DATABASE_URL`, `--database-url` win).
+pub(crate) fn apply_server_choice(
+    settings: &mut Settings,
+    secret: impl Fn(&str) -> anyhow::Result<Option<secrecy::SecretString>>,
+) -> anyhow::Result<()> {
+    use billing_app::database_setup::{ServerChoice, URL_SECRET};
+    if settings.database.mode != crate::settings::DatabaseMode::Local {
+        return Ok(());
+    }
+    let Some(choice) = ServerChoice::load(&settings.data_dir).map_err(anyhow::Error::msg)? else {
+        return Ok(());
+    };
+    if !choice.is_remote() {
+        return Ok(());
+    }
+    let url = secret(URL_SECRET)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} chooses a remote database server, but its address is missing from the keyring; \
+             delete that file to use the local server, or choose the server again",
+            ServerChoice::path(&settings.data_dir).display()
+        )
+    })?;
+    tracing::info!(server = ?choice.server, "using the remote database chosen at first run");
+    settings.database.mode = crate::settings::DatabaseMode::Remote;
+    settings.database.url = Some(url);
+    Ok(())
+}
+
+#[cfg(test)]
+mod server_choice_tests {
+    use super::*;
+    use crate::settings::DatabaseMode;
+    use secrecy::{ExposeSecret, SecretString};
+
+    fn settings(dir: &std::path::Path) -> Settings {
+        Settings::for_tests(dir)
+    }
+
+    fn url(_: &str) -> anyhow::Result<Option<SecretString>> {
+        Ok(Some(SecretString::from(
+            "postgres://u:p@db.example:5432/isp".to_owned(),
+        )))
+    }
+
+    #[test]
+    fn no_file_keeps_the_local_server() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = settings(dir.path());
+        apply_server_choice(&mut s, url).expect("apply");
+        assert_eq!(s.database.mode, DatabaseMode::Local);
+    }
+
+    #[test]
+    fn a_remote_choice_switches_to_the_stored_url() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("database-server.json"),
+            r#"{"mode":"remote","server":"db.example:5432/isp"}"#,
+        )
+        .expect("write");
+        let mut s = settings(dir.path());
+        apply_server_choice(&mut s, url).expect("apply");
+        assert_eq!(s.database.mode, DatabaseMode::Remote);
+        let got = s
+            .database
+            .url
+            .as_ref()
+            .map(|u| u.expose_secret().to_owned());
+        assert_eq!(got.as_deref(), Some("postgres://u:p@db.example:5432/isp"));
+    }
+
+    #[test]
+    fn a_remote_choice_without_its_url_stops_with_a_clear_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("database-server.json"),
+            r#"{"mode":"remote"}"#,
+        )
+        .expect("write");
+        let mut s = settings(dir.path());
+        let err = apply_server_choice(&mut s, |_| Ok(None)).expect_err("missing url");
+        assert!(
+            err.to_string().contains("missing from the keyring"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_explicit_remote_setting_wins_over_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("database-server.json"),
+            r#"{"mode":"remote"}"#,
+        )
+        .expect("write");
+        let mut s = settings(dir.path());
+        s.database.mode = DatabaseMode::Remote;
+        s.database.url = Some(SecretString::from("postgres://other/db".to_owned()));
+        apply_server_choice(&mut s, |_| Ok(None)).expect("untouched");
+        let got = s
+            .database
+            .url
+            .as_ref()
+            .map(|u| u.expose_secret().to_owned());
+        assert_eq!(got.as_deref(), Some("postgres://other/db"));
+    }
 }

@@ -10,6 +10,7 @@ import type { ConnectionReport, Router, RouterProbe } from '../../api/types';
 import { Field, FieldRow } from '../../components/Field';
 import { FormError } from '../../components/FormError';
 import { formatCpu, formatMemory } from '../../lib/routerFormat';
+import { tDynamic } from '../../lib/tDynamic';
 
 /** The API user's rights, in plain words. */
 function rights(p: RouterProbe, t: TFunction): string[] {
@@ -34,6 +35,11 @@ export function ConnectionResult({ report }: { report: ConnectionReport }) {
       data-testid="router-test-result"
       data-ok={String(report.ok)}
     >
+      {report.problem && (
+        <Text size="sm" fw={500} mb="xs" data-testid="router-test-problem" data-problem={report.problem}>
+          {tDynamic(t, `routers.problem.${report.problem}`)}
+        </Text>
+      )}
       {p ? (
         <Stack gap="sm">
           <Text size="sm">{t('routers.test_connected', { identity: p.identity, version: p.version, board: p.board })}</Text>

@@ -2,14 +2,17 @@ import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
+import { isDesktop } from '../../lib/desktop';
 import { BusinessProfileForm } from './BusinessProfileForm';
+import { DesktopSection } from './DesktopSection';
 import { GatewaySettingsSection } from './GatewaySettingsSection';
 import { PublicUrlSection } from './PublicUrlSection';
 
-const TABS = ['business', 'online', 'public'] as const;
+const TABS = ['business', 'online', 'public', 'desktop'] as const;
 type Tab = (typeof TABS)[number];
 
-/** Pengaturan: business profile, online payment gateways and the public address (`?tab=`). */
+/** Pengaturan: business profile, online payment gateways, the public address and, in the desktop
+ * window, the desktop section (`?tab=`). */
 export function SettingsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -23,6 +26,7 @@ export function SettingsPage() {
           <Tabs.Tab value="business">{t('settings.tab_business')}</Tabs.Tab>
           <Tabs.Tab value="online">{t('settings.tab_online')}</Tabs.Tab>
           <Tabs.Tab value="public">{t('settings.tab_public')}</Tabs.Tab>
+          {isDesktop() && <Tabs.Tab value="desktop">{t('settings.tab_desktop')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="business">
           <BusinessProfileForm />
@@ -33,6 +37,11 @@ export function SettingsPage() {
         <Tabs.Panel value="public">
           <PublicUrlSection />
         </Tabs.Panel>
+        {isDesktop() && (
+          <Tabs.Panel value="desktop">
+            <DesktopSection />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );

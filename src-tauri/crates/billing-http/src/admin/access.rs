@@ -47,6 +47,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/openapi.json", Public),
     ("GET", "/api/setup/status", Public),
     ("POST", "/api/setup/owner", Public),
+    // Refused by the use-case once an owner exists (like /api/setup/owner).
+    ("POST", "/api/setup/database/test", Public),
+    ("PUT", "/api/setup/database", Public),
     ("POST", "/api/auth/login", Public),
     ("POST", "/api/auth/refresh", Public),
     ("POST", "/api/auth/logout", Public),

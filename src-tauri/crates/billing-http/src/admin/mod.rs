@@ -51,6 +51,11 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
     };
     let credentials = Router::new()
         .route("/setup/owner", post(setup::create_owner))
+        .route("/setup/database/test", post(setup::test_database))
+        .route(
+            "/setup/database",
+            axum::routing::put(setup::choose_database),
+        )
         .route("/auth/login", post(auth::login))
         .route("/auth/refresh", post(auth::refresh))
         .layer(GovernorLayer::new(Arc::new(credentials)));

@@ -42,3 +42,43 @@ pub async fn create_owner(
         billing_app::auth::create_first_owner(&state.ctx, &body.username, &body.password).await?;
     Ok((StatusCode::CREATED, Json(pair.into())))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DatabaseTestRequest {
+    /// `postgres://user:password@host:5432/database` (add `?sslmode=require` for TLS).
+    pub url: String,
+}
+
+/// Tests a remote PostgreSQL server for the first-run wizard (only while no owner exists).
+#[utoipa::path(post, path = "/api/setup/database/test", tag = "setup",
+    request_body = DatabaseTestRequest,
+    responses(
+        (status = 200, body = billing_app::database_setup::DatabaseCheck),
+        (status = 409, description = "setup is finished (an owner exists)", body = crate::error::ErrorBody),
+        (status = 422, description = "the URL is not a PostgreSQL address", body = crate::error::ErrorBody)))]
+pub async fn test_database(
+    State(state): State<HttpState>,
+    ApiJson(body): ApiJson<DatabaseTestRequest>,
+) -> Result<Json<billing_app::database_setup::DatabaseCheck>, ApiError> {
+    Ok(Json(
+        billing_app::database_setup::test_remote(&state.ctx, &body.url).await?,
+    ))
+}
+
+/// Records the database server for the next start: `local` (the default), or `remote` with a
+/// URL that must pass the connection test (only while no owner exists). A failed test records
+/// nothing and is returned with `ok: false`.
+#[utoipa::path(put, path = "/api/setup/database", tag = "setup",
+    request_body = billing_app::database_setup::DatabaseChoiceInput,
+    responses(
+        (status = 200, body = billing_app::database_setup::DatabaseCheck),
+        (status = 409, description = "setup is finished (an owner exists)", body = crate::error::ErrorBody),
+        (status = 422, description = "the URL is not a PostgreSQL address", body = crate::error::ErrorBody)))]
+pub async fn choose_database(
+    State(state): State<HttpState>,
+    ApiJson(body): ApiJson<billing_app::database_setup::DatabaseChoiceInput>,
+) -> Result<Json<billing_app::database_setup::DatabaseCheck>, ApiError> {
+    Ok(Json(
+        billing_app::database_setup::choose(&state.ctx, body).await?,
+    ))
+}
