@@ -13,6 +13,7 @@ mod error;
 pub mod events;
 pub mod gateways;
 pub mod health;
+pub mod imports;
 pub mod invoices;
 pub mod invoicing;
 pub mod isolation;

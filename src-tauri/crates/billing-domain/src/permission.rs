@@ -59,10 +59,13 @@ pub enum Permission {
     BackupsRestore,
     /// Turn on a second factor (TOTP) for one's own account: owners and admins.
     SecondFactor,
+    /// Bring customers, plans, subscriptions and vouchers in from files, dumps and routers:
+    /// owners and admins.
+    ImportsRun,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 37] = {
+    pub const ALL: [Permission; 38] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -102,6 +105,7 @@ impl Permission {
             P::BackupsManage,
             P::BackupsRestore,
             P::SecondFactor,
+            P::ImportsRun,
         ]
     };
 }
@@ -180,6 +184,9 @@ mod tests {
     #[case(Role::Admin, Permission::GatewaysManage, false)]
     #[case(Role::Reseller, Permission::VouchersRead, false)]
     #[case(Role::Owner, Permission::GatewaysManage, true)]
+    #[case(Role::Admin, Permission::ImportsRun, true)]
+    #[case(Role::Cashier, Permission::ImportsRun, false)]
+    #[case(Role::Technician, Permission::ImportsRun, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

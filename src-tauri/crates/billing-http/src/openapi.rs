@@ -5,7 +5,7 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
+use crate::admin::{backups, imports, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]
@@ -152,6 +152,13 @@ use crate::error::{ErrorBody, ErrorDetail};
         backups::undo,
         backups::get_settings,
         backups::put_settings,
+        imports::list,
+        imports::upload_file,
+        imports::upload_phpnuxbill,
+        imports::from_router,
+        imports::get,
+        imports::dry_run,
+        imports::commit,
     ),
     components(schemas(
         setup::SetupStatus,
