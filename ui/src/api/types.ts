@@ -130,3 +130,7 @@ export type ActivityEntry = ActivityLog['items'][number];
 export type SecurityEventList = Ok<'/api/security/events', 'get'>;
 export type SecurityEvent = SecurityEventList['items'][number];
 export type SessionList = Ok<'/api/auth/sessions', 'get'>;
+
+// Imports (issue #12).
+export type ImportRecord = Ok<'/api/imports/{id}', 'get'>;
+export type ImportSummary = Ok<'/api/imports', 'get'>['items'][number];
