@@ -69,7 +69,11 @@ pub fn seed_mikhmon(sim: &SimHandle) {
     );
     add(
         "/ip/hotspot/user",
-        &[("name", "tamu"), ("password", "tamu"), ("comment", "akun tamu")],
+        &[
+            ("name", "tamu"),
+            ("password", "tamu"),
+            ("comment", "akun tamu"),
+        ],
     );
     add(
         "/ppp/secret",
@@ -117,11 +121,19 @@ async fn a_mikhmon_router_imports_cleanly_and_is_left_unchanged() {
     let before = snapshot(&sim);
 
     let (status, record) = app
-        .call("POST", "/api/imports/router", Some(json!({"router_id": router})))
+        .call(
+            "POST",
+            "/api/imports/router",
+            Some(json!({"router_id": router})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{record}");
     assert_eq!(record["source"], "router");
-    assert!(record["notes"].to_string().contains("neither Mikhmon"), "{}", record["notes"]);
+    assert!(
+        record["notes"].to_string().contains("neither Mikhmon"),
+        "{}",
+        record["notes"]
+    );
     let id = record["id"].as_str().expect("id").to_owned();
 
     let dry = step(&app, &id, "dry-run", json!({})).await;
@@ -138,8 +150,37 @@ async fn a_mikhmon_router_imports_cleanly_and_is_left_unchanged() {
     let done = step(&app, &id, "commit", json!({})).await;
     assert_eq!(done["totals"]["imported"], 4, "{}", done["totals"]);
     assert_eq!(snapshot(&sim), before, "nothing changed on the router");
+    // Nor by the voucher jobs afterwards (profile sync, the monitor's catch-up).
+    billing_app::vouchers::monitor::catch_up(&app.ctx())
+        .await
+        .expect("monitor");
+    assert_eq!(
+        snapshot(&sim),
+        before,
+        "the voucher jobs leave the imported router alone"
+    );
 
     let pool = app.pool().await;
+    let (first, expires): (
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ) = sqlx::query_as("select first_login_at, expires_at from vouchers where code = 'cd34'")
+        .fetch_one(&pool)
+        .await
+        .expect("cd34");
+    let expires = expires.expect("the expiry comment is kept");
+    assert_eq!(
+        (expires + chrono::Duration::hours(7))
+            .naive_utc()
+            .to_string(),
+        "2026-12-29 10:00:00",
+        "router time is business time (Asia/Jakarta, UTC+7)"
+    );
+    assert_eq!(
+        first,
+        Some(expires - chrono::Duration::days(1)),
+        "first login = expiry - validity"
+    );
     let vouchers: Vec<(String, String, String, Option<String>, bool)> = sqlx::query_as(
         "select v.code, v.status, p.router_profile, v.router_user_id, v.password is not null \
          from vouchers v join voucher_profiles p on p.id = v.profile_id order by v.code",
@@ -154,10 +195,20 @@ async fn a_mikhmon_router_imports_cleanly_and_is_left_unchanged() {
         .collect();
     assert_eq!(vouchers.len(), 3);
     for (code, status, profile, router_user_id, own_password) in &vouchers {
-        assert_eq!(router_user_id.as_ref(), ids.get(code), "{code} is linked to its router user");
+        assert_eq!(
+            router_user_id.as_ref(),
+            ids.get(code),
+            "{code} is linked to its router user"
+        );
         match code.as_str() {
-            "ab12" => assert_eq!((status.as_str(), profile.as_str(), *own_password), ("unused", "3jam", false)),
-            "xy99" => assert_eq!((status.as_str(), profile.as_str(), *own_password), ("unused", "1hari", true)),
+            "ab12" => assert_eq!(
+                (status.as_str(), profile.as_str(), *own_password),
+                ("unused", "3jam", false)
+            ),
+            "xy99" => assert_eq!(
+                (status.as_str(), profile.as_str(), *own_password),
+                ("unused", "1hari", true)
+            ),
             "cd34" => assert_eq!((status.as_str(), profile.as_str()), ("active", "1hari")),
             other => panic!("unexpected voucher {other}"),
         }
@@ -168,20 +219,35 @@ async fn a_mikhmon_router_imports_cleanly_and_is_left_unchanged() {
     .fetch_one(&pool)
     .await
     .expect("profile");
-    assert_eq!((price, validity), (5000, Some(3 * 3600)), "selling price and validity from on-login");
+    assert_eq!(
+        (price, validity),
+        (5000, Some(3 * 3600)),
+        "selling price and validity from on-login"
+    );
     let (login, router_id, name): (String, Option<uuid::Uuid>, String) = sqlx::query_as(
         "select s.login, s.router_id, c.name from subscriptions s join customers c on c.id = s.customer_id",
     )
     .fetch_one(&pool)
     .await
     .expect("subscription");
-    assert_eq!((login.as_str(), name.as_str()), ("pelanggan1", "Budi Santoso"));
+    assert_eq!(
+        (login.as_str(), name.as_str()),
+        ("pelanggan1", "Budi Santoso")
+    );
     assert_eq!(router_id.map(|r| r.to_string()), Some(router.clone()));
-    assert_eq!(count(&app, "router_commands").await, 0, "nothing queued for the router");
+    assert_eq!(
+        count(&app, "router_commands").await,
+        0,
+        "nothing queued for the router"
+    );
 
     // Reading it again finds everything already there.
     let (_, again) = app
-        .call("POST", "/api/imports/router", Some(json!({"router_id": router})))
+        .call(
+            "POST",
+            "/api/imports/router",
+            Some(json!({"router_id": router})),
+        )
         .await;
     let done = step(&app, again["id"].as_str().expect("id"), "commit", json!({})).await;
     assert_eq!(done["totals"]["imported"], 0);

@@ -95,7 +95,10 @@ async fn csv_import_reports_bad_rows_keeps_good_ones_and_never_duplicates() {
     assert_eq!(record["mapping"]["phone"], "No HP");
     assert_eq!(record["mapping"]["login"], "Username PPPoE");
     assert_eq!(record["mapping"]["billing_day"], "Tgl Tagihan");
-    assert_eq!(record["sample"][0][6], "••••", "passwords are masked in the preview");
+    assert_eq!(
+        record["sample"][0][6], "••••",
+        "passwords are masked in the preview"
+    );
     let id = record["id"].as_str().expect("id").to_owned();
 
     let dry = step(&app, &id, "dry-run", json!({})).await;
@@ -115,7 +118,11 @@ async fn csv_import_reports_bad_rows_keeps_good_ones_and_never_duplicates() {
     assert_eq!(dry["totals"]["ok"], 3);
     assert_eq!(dry["totals"]["customers"], 3);
     assert_eq!(dry["totals"]["subscriptions"], 2);
-    assert_eq!(count(&app, "customers").await, 0, "a dry run writes nothing");
+    assert_eq!(
+        count(&app, "customers").await,
+        0,
+        "a dry run writes nothing"
+    );
     assert_eq!(count(&app, "subscriptions").await, 0);
     assert_eq!(count(&app, "invoices").await, 0);
 
@@ -137,23 +144,26 @@ async fn csv_import_reports_bad_rows_keeps_good_ones_and_never_duplicates() {
             .expect("siti");
     assert_eq!(phone, "6281234567802", "the phone is normalised to 62…");
     assert_eq!(address, "Jl. Melati, Gg. 2");
-    let (sealed, day): (Vec<u8>, i16) = sqlx::query_as(
-        "select password_enc, billing_day from subscriptions where login = 'budi'",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("budi");
+    let (sealed, day): (Vec<u8>, i16) =
+        sqlx::query_as("select password_enc, billing_day from subscriptions where login = 'budi'")
+            .fetch_one(&pool)
+            .await
+            .expect("budi");
     assert_eq!(day, 5);
     assert!(
         !sealed.windows(12).any(|w| w == b"rahasia-budi"),
         "the PPPoE password is sealed"
     );
-    let raw: Option<Vec<u8>> = sqlx::query_scalar("select data_enc from imports where id = $1::uuid")
-        .bind(&id)
-        .fetch_one(&pool)
-        .await
-        .expect("import");
-    assert!(raw.is_none(), "the uploaded rows are dropped after the commit");
+    let raw: Option<Vec<u8>> =
+        sqlx::query_scalar("select data_enc from imports where id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .expect("import");
+    assert!(
+        raw.is_none(),
+        "the uploaded rows are dropped after the commit"
+    );
 
     // The report can be opened again.
     let (status, again) = app.call("GET", &format!("/api/imports/{id}"), None).await;
@@ -165,7 +175,11 @@ async fn csv_import_reports_bad_rows_keeps_good_ones_and_never_duplicates() {
 
     // A second commit of the same draft is refused; the same file again imports nothing.
     let (status, _) = app
-        .call("POST", &format!("/api/imports/{id}/commit"), Some(json!({})))
+        .call(
+            "POST",
+            &format!("/api/imports/{id}/commit"),
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let second = upload(&app, "/api/imports/file", "pelanggan.csv", CSV.as_bytes()).await;
@@ -183,9 +197,27 @@ async fn xlsx_import_creates_missing_plans_and_brings_credit_through_the_ledger(
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let rows: [[&str; 7]; 3] = [
-        ["Name", "Phone", "Plan", "Price", "Login", "Password", "Balance"],
-        ["Joko", "081399990001", "Paket 30M", "300000", "joko", "rahasia-joko", "50000"],
-        ["Lina", "0213456789", "Paket 30M", "300000", "lina", "rahasia-lina", ""],
+        [
+            "Name", "Phone", "Plan", "Price", "Login", "Password", "Balance",
+        ],
+        [
+            "Joko",
+            "081399990001",
+            "Paket 30M",
+            "300000",
+            "joko",
+            "rahasia-joko",
+            "50000",
+        ],
+        [
+            "Lina",
+            "0213456789",
+            "Paket 30M",
+            "300000",
+            "lina",
+            "rahasia-lina",
+            "",
+        ],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
@@ -207,11 +239,17 @@ async fn xlsx_import_creates_missing_plans_and_brings_credit_through_the_ledger(
 
     // Without the option the plan is unknown; with it, it is created.
     let dry = step(&app, &id, "dry-run", json!({})).await;
-    assert_eq!(outcome(&dry)[0], (2, "error".into(), vec!["plan".to_owned()]));
+    assert_eq!(
+        outcome(&dry)[0],
+        (2, "error".into(), vec!["plan".to_owned()])
+    );
     let opts = json!({"options": {"create_missing_plans": true}});
     let dry = step(&app, &id, "dry-run", opts.clone()).await;
     assert_eq!(outcome(&dry)[0].1, "ok");
-    assert_eq!(outcome(&dry)[1], (3, "error".into(), vec!["phone".to_owned()]));
+    assert_eq!(
+        outcome(&dry)[1],
+        (3, "error".into(), vec!["phone".to_owned()])
+    );
     assert_eq!(dry["totals"]["plans_created"], 1);
     assert_eq!(count(&app, "plans").await, 0);
 
@@ -224,7 +262,9 @@ async fn xlsx_import_creates_missing_plans_and_brings_credit_through_the_ledger(
         .await
         .expect("plan");
     assert_eq!(price, 300_000);
-    let customer = done["results"][0]["customer_id"].as_str().expect("customer");
+    let customer = done["results"][0]["customer_id"]
+        .as_str()
+        .expect("customer");
     let (status, balance) = app
         .call("GET", &format!("/api/customers/{customer}/balance"), None)
         .await;
@@ -235,7 +275,10 @@ async fn xlsx_import_creates_missing_plans_and_brings_credit_through_the_ledger(
         .filter(|e| e["reason"] == "adjustment")
         .map(|e| e["delta"].as_i64().expect("delta"))
         .sum();
-    assert_eq!(brought, 50_000, "the balance came in as one ledger adjustment");
+    assert_eq!(
+        brought, 50_000,
+        "the balance came in as one ledger adjustment"
+    );
     let invoice_paid: i64 = sqlx::query_scalar(
         "select coalesce(sum(a.amount), 0)::bigint from allocations a \
          join invoices i on i.id = a.invoice_id join customers c on c.id = i.customer_id \
@@ -262,7 +305,11 @@ async fn bad_uploads_and_mappings_name_the_field() {
     let record = upload(&app, "/api/imports/file", "x.csv", b"kolom1,kolom2\na,b\n").await;
     let id = record["id"].as_str().expect("id");
     let (status, body) = app
-        .call("POST", &format!("/api/imports/{id}/dry-run"), Some(json!({})))
+        .call(
+            "POST",
+            &format!("/api/imports/{id}/dry-run"),
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.to_string().contains("mapping"), "{body}");
@@ -273,5 +320,64 @@ async fn bad_uploads_and_mappings_name_the_field() {
         json!({"mapping": {"name": "kolom1", "phone": "kolom2"}}),
     )
     .await;
-    assert_eq!(outcome(&dry)[0], (2, "error".into(), vec!["phone".to_owned()]));
+    assert_eq!(
+        outcome(&dry)[0],
+        (2, "error".into(), vec!["phone".to_owned()])
+    );
+}
+
+#[tokio::test]
+async fn a_commit_is_one_transaction_all_good_rows_or_none() {
+    let app = spawn_app().await;
+    plan(&app, "Paket 10M", 150_000, "10M").await;
+    let record = upload(&app, "/api/imports/file", "pelanggan.csv", CSV.as_bytes()).await;
+    let id = record["id"].as_str().expect("id").to_owned();
+    // The database refuses the last good row (Rina) only when it is written.
+    let pool = app.pool().await;
+    sqlx::query(
+        "create function refuse_rina() returns trigger language plpgsql as $$ \
+         begin if new.name = 'Rina' then raise exception 'refused for the test'; end if; \
+         return new; end $$",
+    )
+    .execute(&pool)
+    .await
+    .expect("function");
+    sqlx::query(
+        "create trigger refuse_rina before insert on customers \
+         for each row execute function refuse_rina()",
+    )
+    .execute(&pool)
+    .await
+    .expect("trigger");
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/imports/{id}/commit"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        count(&app, "customers").await,
+        0,
+        "the rows before it were rolled back"
+    );
+    assert_eq!(count(&app, "subscriptions").await, 0);
+    assert_eq!(count(&app, "invoices").await, 0);
+    let (_, again) = app.call("GET", &format!("/api/imports/{id}"), None).await;
+    assert_eq!(
+        again["status"], "draft",
+        "the import can be committed again"
+    );
+
+    sqlx::query("drop trigger refuse_rina on customers")
+        .execute(&pool)
+        .await
+        .expect("drop");
+    let done = step(&app, &id, "commit", json!({})).await;
+    assert_eq!(
+        done["totals"]["imported"], 2,
+        "Budi and Rina (Siti's plan is unknown here)"
+    );
+    assert_eq!(count(&app, "customers").await, 2);
 }

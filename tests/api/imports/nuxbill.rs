@@ -65,7 +65,13 @@ INSERT INTO `tbl_transactions` (`id`, `invoice`, `username`) VALUES (1,'INV-1','
 #[tokio::test]
 async fn phpnuxbill_dump_brings_customers_plans_recharges_and_balances() {
     let app = spawn_app().await;
-    let record = upload(&app, "/api/imports/phpnuxbill", "phpnuxbill.sql", DUMP.as_bytes()).await;
+    let record = upload(
+        &app,
+        "/api/imports/phpnuxbill",
+        "phpnuxbill.sql",
+        DUMP.as_bytes(),
+    )
+    .await;
     assert_eq!(record["source"], "phpnuxbill");
     assert_eq!(record["row_count"], 3);
     let notes = record["notes"].to_string();
@@ -109,10 +115,11 @@ async fn phpnuxbill_dump_brings_customers_plans_recharges_and_balances() {
     assert_eq!(plan, "PPPoE 10M");
     // Paid through the recharge's expiration: billing starts there.
     assert!(start_on >= chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"));
-    let andi: String = sqlx::query_scalar("select name from customers where phone = '6281298765432'")
-        .fetch_one(&pool)
-        .await
-        .expect("andi");
+    let andi: String =
+        sqlx::query_scalar("select name from customers where phone = '6281298765432'")
+            .fetch_one(&pool)
+            .await
+            .expect("andi");
     assert_eq!(andi, "Andi \"AJ\" Jaya");
     let credit: i64 = sqlx::query_scalar(
         "select coalesce(sum(delta), 0)::bigint from ledger_entries where reason = 'adjustment'",
@@ -123,7 +130,13 @@ async fn phpnuxbill_dump_brings_customers_plans_recharges_and_balances() {
     assert_eq!(credit, 25_000);
 
     // The same dump again brings nothing new.
-    let again = upload(&app, "/api/imports/phpnuxbill", "phpnuxbill.sql", DUMP.as_bytes()).await;
+    let again = upload(
+        &app,
+        "/api/imports/phpnuxbill",
+        "phpnuxbill.sql",
+        DUMP.as_bytes(),
+    )
+    .await;
     let done = step(&app, again["id"].as_str().expect("id"), "commit", opts).await;
     assert_eq!(done["totals"]["imported"], 0);
     assert_eq!(count(&app, "customers").await, 2);

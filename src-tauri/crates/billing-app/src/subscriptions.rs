@@ -78,7 +78,10 @@ pub(crate) struct CheckedSubscription {
 
 /// The rules a new subscription must pass before anything is written (the create use-case
 /// and the import share them). The password comes back sealed.
-pub(crate) fn check_new(ctx: &AppContext, input: &NewSubscription) -> Result<CheckedSubscription, Error> {
+pub(crate) fn check_new(
+    ctx: &AppContext,
+    input: &NewSubscription,
+) -> Result<CheckedSubscription, Error> {
     let login = parse_login(&input.login)?;
     if input.password.chars().count() < 4 || input.password.len() > 128 {
         return Err(Error::validation(

@@ -5,7 +5,9 @@ use crate::admin::{
     auth, customers, invoices, isolation, monitoring, online, payments, plans, receipt, settings,
     setup, subscriptions,
 };
-use crate::admin::{backups, imports, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp};
+use crate::admin::{
+    backups, imports, jobs, logs, pppoe, resellers, routers, users, vouchers, whatsapp,
+};
 use crate::error::{ErrorBody, ErrorDetail};
 
 #[derive(OpenApi)]

@@ -41,6 +41,10 @@ pub struct MikhmonUser {
     pub password_known: bool,
     pub profile: String,
     pub status: String,
+    /// Mikhmon keeps only the expiry: the first login is the expiry less the validity (or
+    /// the import time when the validity is unknown).
+    #[serde(default)]
+    pub first_login_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub uptime_secs: i64,
     pub bytes_in: i64,
@@ -147,7 +151,9 @@ fn name_and_phone(comment: &str) -> (String, String) {
             let phone: String = chars[s..e].iter().collect();
             let name: String = chars[..s].iter().chain(chars[e..].iter()).collect();
             let name = name
-                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '|' | ',' | ';' | '/' | ':'))
+                .trim_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '-' | '|' | ',' | ';' | '/' | ':')
+                })
                 .to_owned();
             (name, phone.trim().to_owned())
         }
@@ -172,10 +178,12 @@ pub(crate) async fn read(ctx: &AppContext, conn: &RouterConn) -> Result<Read, Er
         }
     };
 
-    let headers: Vec<String> = ["name", "phone", "login", "password", "plan", "router", "notes"]
-        .iter()
-        .map(|h| (*h).to_owned())
-        .collect();
+    let headers: Vec<String> = [
+        "name", "phone", "login", "password", "plan", "router", "notes",
+    ]
+    .iter()
+    .map(|h| (*h).to_owned())
+    .collect();
     let mut rows = Vec::new();
     let mut other_service = 0;
     for (n, s) in secrets.iter().enumerate() {
@@ -189,7 +197,11 @@ pub(crate) async fn read(ctx: &AppContext, conn: &RouterConn) -> Result<Read, Er
         } else {
             name_and_phone(&comment)
         };
-        let name = if name.is_empty() { s.name.clone() } else { name };
+        let name = if name.is_empty() {
+            s.name.clone()
+        } else {
+            name
+        };
         rows.push((
             i32::try_from(n + 1).unwrap_or(i32::MAX),
             vec![
@@ -264,6 +276,14 @@ pub(crate) async fn read(ctx: &AppContext, conn: &RouterConn) -> Result<Read, Er
         } else {
             "unused"
         };
+        let validity = mk_profiles
+            .iter()
+            .find(|p| p.name == u.profile)
+            .and_then(|p| p.validity_secs);
+        let first_login_at = expires_at.map(|e| match validity {
+            Some(secs) => e - chrono::Duration::seconds(secs),
+            None => ctx.clock.now(),
+        });
         let password = u.password.as_ref().map(|p| p.expose_secret().to_owned());
         users.push(MikhmonUser {
             router_user_id: u.id.clone(),
@@ -272,6 +292,7 @@ pub(crate) async fn read(ctx: &AppContext, conn: &RouterConn) -> Result<Read, Er
             password: password.filter(|p| *p != u.name),
             profile: u.profile.clone(),
             status: status.into(),
+            first_login_at,
             expires_at,
             uptime_secs: i64::try_from(u.uptime_secs).unwrap_or(i64::MAX),
             bytes_in: i64::try_from(u.bytes_in).unwrap_or(i64::MAX),
@@ -344,19 +365,17 @@ pub(crate) async fn evaluate(
             .await?
             .into_iter()
             .collect();
-    let existing: HashMap<String, Uuid> = sqlx::query_as::<_, (String, Uuid)>(
-        "select router_profile, id from voucher_profiles",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let taken_names: HashSet<String> =
-        sqlx::query_scalar("select name from voucher_profiles")
+    let existing: HashMap<String, Uuid> =
+        sqlx::query_as::<_, (String, Uuid)>("select router_profile, id from voucher_profiles")
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .collect();
+    let taken_names: HashSet<String> = sqlx::query_scalar("select name from voucher_profiles")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
     let known: HashSet<&str> = plan.profiles.iter().map(|p| p.name.as_str()).collect();
     let mut results = Vec::new();
     let mut good = Vec::new();
@@ -443,6 +462,17 @@ pub(crate) async fn write(
         .bind(p.shared_users)
         .execute(&mut *conn)
         .await?;
+        // The profile is on this router as Mikhmon left it: recorded as in place, so the
+        // profile sync does not rewrite its on-login script behind the owner's back.
+        sqlx::query(
+            "insert into voucher_profile_routers (profile_id, router_id, synced_at) \
+             values ($1, $2, $3) on conflict do nothing",
+        )
+        .bind(id)
+        .bind(plan.router_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
         profile_ids.insert(p.name.clone(), id);
         created += 1;
     }
@@ -465,10 +495,12 @@ pub(crate) async fn write(
             .ok_or_else(|| anyhow::anyhow!("profile {profile} missing"))?;
         let price = match prices.get(profile) {
             Some(p) => *p,
-            None => sqlx::query_scalar("select price from voucher_profiles where id = $1")
-                .bind(profile_id)
-                .fetch_one(&mut *conn)
-                .await?,
+            None => {
+                sqlx::query_scalar("select price from voucher_profiles where id = $1")
+                    .bind(profile_id)
+                    .fetch_one(&mut *conn)
+                    .await?
+            }
         };
         for chunk in members.chunks(10_000) {
             let batch_id = Uuid::now_v7();
@@ -504,8 +536,8 @@ pub(crate) async fn write(
                 sqlx::query(
                     "insert into vouchers (id, batch_id, seq, code, password, profile_id, \
                          router_id, status, router_user_id, expires_at, uptime_secs, bytes_in, \
-                         bytes_out) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                         bytes_out, first_login_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(Uuid::now_v7())
                 .bind(batch_id)
@@ -520,6 +552,7 @@ pub(crate) async fn write(
                 .bind(u.uptime_secs)
                 .bind(u.bytes_in)
                 .bind(u.bytes_out)
+                .bind(u.first_login_at)
                 .execute(&mut *conn)
                 .await?;
                 if let Some(r) = eval.results.get_mut(*i) {
@@ -538,7 +571,8 @@ mod tests {
 
     #[test]
     fn mikhmon_profile_script_carries_price_and_validity() {
-        let script = ":put (\",rem,5000,1d,6000,,Disable,\"); {:local date [ /system clock get date ]}";
+        let script =
+            ":put (\",rem,5000,1d,6000,,Disable,\"); {:local date [ /system clock get date ]}";
         assert_eq!(profile_data(script), Some((6000, Some(86_400))));
         let script = ":put (\",ntf,25000,30d,0,,Enable,\"); {}";
         assert_eq!(profile_data(script), Some((25_000, Some(30 * 86_400))));
@@ -549,9 +583,13 @@ mod tests {
     fn comments_tell_generated_from_used() {
         assert_eq!(comment_state("vc-437-11.28.26-promo"), Some(None));
         assert_eq!(comment_state("up-120-11.28.26-"), Some(None));
-        let v6 = comment_state("jan/02/2026 10:20:30").flatten().expect("v6 date");
+        let v6 = comment_state("jan/02/2026 10:20:30")
+            .flatten()
+            .expect("v6 date");
         assert_eq!(v6.to_string(), "2026-01-02 10:20:30");
-        let v7 = comment_state("2026-07-14 08:00:00").flatten().expect("v7 date");
+        let v7 = comment_state("2026-07-14 08:00:00")
+            .flatten()
+            .expect("v7 date");
         assert_eq!(v7.to_string(), "2026-07-14 08:00:00");
         assert_eq!(comment_state("pelanggan lama"), None);
     }

@@ -224,12 +224,7 @@ async fn store(ctx: &AppContext, user: &CurrentUser, draft: Draft) -> Result<Imp
         })
         .collect();
     let row_count = i32::try_from(
-        sheet.rows.len()
-            + draft
-                .payload
-                .hotspot
-                .as_ref()
-                .map_or(0, |h| h.users.len()),
+        sheet.rows.len() + draft.payload.hotspot.as_ref().map_or(0, |h| h.users.len()),
     )
     .unwrap_or(i32::MAX);
     let json = serde_json::to_string(&draft.payload).map_err(anyhow::Error::from)?;
@@ -270,7 +265,10 @@ fn check_size(bytes: &[u8]) -> Result<(), Error> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::validation(
             "content",
-            format!("the file is larger than {} MB", MAX_FILE_BYTES / 1024 / 1024),
+            format!(
+                "the file is larger than {} MB",
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
         ));
     }
     Ok(())

@@ -474,8 +474,13 @@ pub fn convert(sql: &str, today: NaiveDate) -> Result<(Sheet, Vec<String>), Erro
                 _ => String::new(),
             },
         };
-        let (mut plan, mut price, mut kind, mut login, mut password) =
-            (String::new(), String::new(), String::new(), String::new(), String::new());
+        let (mut plan, mut price, mut kind, mut login, mut password) = (
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        );
         let (mut start_on, mut billing_day) = (String::new(), String::new());
         if let Some(r) = active.get(&id) {
             let plan_id = r.get("plan_id").copied().unwrap_or_default();

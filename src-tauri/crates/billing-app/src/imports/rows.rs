@@ -175,10 +175,9 @@ pub(crate) async fn evaluate(
     for p in &plans {
         plan_by_name.insert(p.name.to_lowercase(), p);
     }
-    let routers: Vec<(Uuid, String, String)> =
-        sqlx::query_as("select id, name, host from routers")
-            .fetch_all(&mut *conn)
-            .await?;
+    let routers: Vec<(Uuid, String, String)> = sqlx::query_as("select id, name, host from routers")
+        .fetch_all(&mut *conn)
+        .await?;
     if let Some(r) = options.router_id {
         if !routers.iter().any(|(id, _, _)| *id == r) {
             return Err(Error::validation("router_id", "no such router"));
@@ -318,9 +317,7 @@ pub(crate) async fn evaluate(
             } else {
                 err(
                     "plan",
-                    format!(
-                        "unknown plan {plan_name} (create it first or allow creating plans)"
-                    ),
+                    format!("unknown plan {plan_name} (create it first or allow creating plans)"),
                 );
                 None
             };
@@ -512,8 +509,7 @@ pub(crate) async fn write(
                 ..sub.input.clone()
             };
             let id = Uuid::now_v7();
-            subscriptions::insert_in(&mut *conn, ctx, id, &input, &sub.checked, &sub.kind)
-                .await?;
+            subscriptions::insert_in(&mut *conn, ctx, id, &input, &sub.checked, &sub.kind).await?;
             by_through
                 .entry(ctx.today().max(input.start_on))
                 .or_default()

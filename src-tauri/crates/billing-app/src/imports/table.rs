@@ -205,9 +205,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, Error> {
         .from_reader(bytes);
     let mut raw = Vec::new();
     for record in reader.byte_records() {
-        let record = record.map_err(|e| {
-            Error::validation("file", format!("the file is not valid CSV: {e}"))
-        })?;
+        let record = record
+            .map_err(|e| Error::validation("file", format!("the file is not valid CSV: {e}")))?;
         let line = record
             .position()
             .map(|p| i32::try_from(p.line()).unwrap_or(i32::MAX))
@@ -265,11 +264,20 @@ mod tests {
 
     #[test]
     fn indonesian_headers_map_to_fields() {
-        let headers: Vec<String> = ["Nama Pelanggan", "No. HP", "Alamat", "Paket", "Harga",
-            "Username PPPoE", "Password", "Tgl Tagihan", "Saldo"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+        let headers: Vec<String> = [
+            "Nama Pelanggan",
+            "No. HP",
+            "Alamat",
+            "Paket",
+            "Harga",
+            "Username PPPoE",
+            "Password",
+            "Tgl Tagihan",
+            "Saldo",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
         let map = auto_map(&headers);
         assert_eq!(map["name"], "Nama Pelanggan");
         assert_eq!(map["phone"], "No. HP");
