@@ -100,6 +100,41 @@ pub(crate) async fn insert_in(
     Ok(())
 }
 
+/// One customer for [`insert_many_in`].
+pub(crate) struct NewCustomerRow<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub phone: &'a PhoneNumber,
+    pub address: &'a str,
+    pub notes: &'a str,
+}
+
+/// [`insert_in`] for many customers at once (an import), in one statement.
+pub(crate) async fn insert_many_in(
+    conn: &mut PgConnection,
+    rows: &[NewCustomerRow<'_>],
+) -> Result<(), Error> {
+    for chunk in rows.chunks(5_000) {
+        let ids: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
+        let names: Vec<&str> = chunk.iter().map(|r| r.name).collect();
+        let phones: Vec<&str> = chunk.iter().map(|r| r.phone.as_str()).collect();
+        let addresses: Vec<&str> = chunk.iter().map(|r| r.address.trim()).collect();
+        let notes: Vec<&str> = chunk.iter().map(|r| r.notes.trim()).collect();
+        sqlx::query(
+            "insert into customers (id, name, phone, address, notes) \
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])",
+        )
+        .bind(&ids)
+        .bind(&names)
+        .bind(&phones)
+        .bind(&addresses)
+        .bind(&notes)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<Customer, Error> {
     let name = input.name.as_deref().map(parse_name).transpose()?;
     let phone = input.phone.as_deref().map(PhoneNumber::parse).transpose()?;

@@ -168,6 +168,63 @@ pub(crate) async fn insert_in(
     Ok(())
 }
 
+/// [`insert_in`] for many checked subscriptions at once (an import), in few statements.
+pub(crate) async fn insert_many_in(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    rows: &[(Uuid, &NewSubscription, &CheckedSubscription, &str)],
+) -> Result<(), Error> {
+    let now = ctx.clock.now();
+    for chunk in rows.chunks(5_000) {
+        let ids: Vec<Uuid> = chunk.iter().map(|r| r.0).collect();
+        let customers: Vec<Uuid> = chunk.iter().map(|r| r.1.customer_id).collect();
+        let plans: Vec<Uuid> = chunk.iter().map(|r| r.1.plan_id).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|r| r.3).collect();
+        let logins: Vec<&str> = chunk.iter().map(|r| r.2.login.as_str()).collect();
+        let passwords: Vec<&[u8]> = chunk
+            .iter()
+            .map(|r| r.2.sealed_password.as_slice())
+            .collect();
+        let starts: Vec<chrono::NaiveDate> = chunk.iter().map(|r| r.1.start_on).collect();
+        let days: Vec<i16> = chunk.iter().map(|r| r.2.billing_day).collect();
+        let due: Vec<i16> = chunk.iter().map(|r| r.2.due_days).collect();
+        let grace: Vec<i16> = chunk.iter().map(|r| r.2.grace_days).collect();
+        let routers: Vec<Option<Uuid>> = chunk.iter().map(|r| r.1.router_id).collect();
+        let inserted = sqlx::query(
+            "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, \
+                                        start_on, billing_day, due_days, grace_days, router_id, \
+                                        created_at) \
+             select t.*, $12 from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
+                                         $5::text[], $6::bytea[], $7::date[], $8::int2[], \
+                                         $9::int2[], $10::int2[], $11::uuid[]) t",
+        )
+        .bind(&ids)
+        .bind(&customers)
+        .bind(&plans)
+        .bind(&kinds)
+        .bind(&logins)
+        .bind(&passwords)
+        .bind(&starts)
+        .bind(&days)
+        .bind(&due)
+        .bind(&grace)
+        .bind(&routers)
+        .bind(now)
+        .execute(&mut *conn)
+        .await;
+        if let Err(err) = inserted {
+            if billing_db::is_constraint_violation(&err, "subscriptions_login_key") {
+                return Err(Error::conflict_on(
+                    "login",
+                    "a login of the import was taken meanwhile; run the dry run again",
+                ));
+            }
+            return Err(err.into());
+        }
+    }
+    Ok(())
+}
+
 /// Creates the subscription and issues its first (pro-rated) invoice, in one transaction.
 #[tracing::instrument(skip_all, fields(customer_id = %input.customer_id))]
 pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscription, Error> {

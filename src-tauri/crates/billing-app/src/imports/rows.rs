@@ -474,18 +474,24 @@ pub(crate) async fn write(
         written.plans += 1;
     }
     let mut by_through: BTreeMap<NaiveDate, Vec<Uuid>> = BTreeMap::new();
-    for row in &eval.good {
-        let customer_id = Uuid::now_v7();
-        customers::insert_in(
-            &mut *conn,
-            customer_id,
-            &row.name,
-            &row.phone,
-            &row.address,
-            &row.notes,
-        )
-        .await?;
-        written.customers += 1;
+    let customer_ids: Vec<Uuid> = eval.good.iter().map(|_| Uuid::now_v7()).collect();
+    let new_customers: Vec<customers::NewCustomerRow<'_>> = eval
+        .good
+        .iter()
+        .zip(&customer_ids)
+        .map(|(row, id)| customers::NewCustomerRow {
+            id: *id,
+            name: &row.name,
+            phone: &row.phone,
+            address: &row.address,
+            notes: &row.notes,
+        })
+        .collect();
+    customers::insert_many_in(&mut *conn, &new_customers).await?;
+    written.customers = i64::try_from(new_customers.len()).unwrap_or(i64::MAX);
+    let mut subs: Vec<(Uuid, NewSubscription, &CheckedSubscription, &str)> = Vec::new();
+    for (row, customer_id) in eval.good.iter().zip(&customer_ids) {
+        let customer_id = *customer_id;
         if row.credit > 0 {
             let change = BalanceChange {
                 kind: "adjustment".into(),
@@ -509,16 +515,21 @@ pub(crate) async fn write(
                 ..sub.input.clone()
             };
             let id = Uuid::now_v7();
-            subscriptions::insert_in(&mut *conn, ctx, id, &input, &sub.checked, &sub.kind).await?;
             by_through
                 .entry(ctx.today().max(input.start_on))
                 .or_default()
                 .push(id);
-            written.subscriptions += 1;
+            subs.push((id, input, &sub.checked, sub.kind.as_str()));
         }
+    }
+    let sub_rows: Vec<(Uuid, &NewSubscription, &CheckedSubscription, &str)> =
+        subs.iter().map(|(id, i, c, k)| (*id, i, *c, *k)).collect();
+    subscriptions::insert_many_in(&mut *conn, ctx, &sub_rows).await?;
+    written.subscriptions = i64::try_from(sub_rows.len()).unwrap_or(i64::MAX);
+    for (row, customer_id) in eval.good.iter().zip(&customer_ids) {
         if let Some(r) = eval.results.get_mut(row.index) {
             r.status = "imported".into();
-            r.customer_id = Some(customer_id);
+            r.customer_id = Some(*customer_id);
         }
     }
     // The first invoice of each subscription, as the create use-case issues it.
