@@ -5,6 +5,7 @@ mod backups;
 mod billing;
 mod database;
 mod health;
+mod imports;
 mod jobs;
 mod listeners;
 mod local_cluster;

@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { SetupPage } from './pages/SetupPage';
 import { BackupsPage } from './pages/backups/BackupsPage';
+import { ImportsPage } from './pages/imports/ImportsPage';
 import { CustomerDetailPage } from './pages/customers/CustomerDetailPage';
 import { CustomersPage } from './pages/customers/CustomersPage';
 import { InvoiceDetailPage } from './pages/invoices/InvoiceDetailPage';
@@ -42,7 +43,7 @@ import { TemplatesPage } from './pages/vouchers/TemplatesPage';
 import { VouchersPage } from './pages/vouchers/VouchersPage';
 
 /** Areas that have screens; every other area shows the placeholder. */
-const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups', 'users', 'audit', 'security', 'reports']);
+const BUILT = new Set<string>(['dashboard', 'customers', 'subscriptions', 'plans', 'invoices', 'payments', 'settings', 'routers', 'pppoe', 'whatsapp', 'vouchers', 'monitoring', 'backups', 'imports', 'users', 'audit', 'security', 'reports']);
 
 /** Waits for GET /api/setup/status (and the current user) before any screen is chosen. */
 function BootGate({ children }: { children: ReactNode }) {
@@ -101,6 +102,7 @@ function staffRoutes() {
       <Route path="/whatsapp" element={<WhatsAppPage />} />
       <Route path="/monitoring" element={<HealthPage />} />
       <Route path="/backups" element={<BackupsPage />} />
+      <Route path="/imports" element={<ImportsPage />} />
       <Route path="/users" element={<UsersPage />} />
       <Route path="/audit" element={<AuditPage />} />
       <Route path="/security" element={<SecurityPage />} />

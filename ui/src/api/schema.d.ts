@@ -553,6 +553,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every import, newest first. */
+        get: operations["list_imports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a CSV or XLSX file of customers (with plans and subscriptions): answers the
+         *     detected columns, the first rows and a suggested mapping. Nothing is imported yet.
+         */
+        post: operations["upload_import_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/phpnuxbill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a PHPNuxBill database dump (`mysqldump` .sql): customers, plans, active
+         *     recharges and balances become import rows; the notes say what is left out.
+         */
+        post: operations["upload_import_phpnuxbill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/router": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reads a router as Mikhmon keeps it (hotspot users and profiles, PPPoE secrets). Nothing
+         *     is changed on the router, now or at commit.
+         */
+        post: operations["import_from_router"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import with its per-row report. */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Writes the good rows in one transaction; bad rows are reported with row, field and
+         *     reason and left out.
+         */
+        post: operations["commit_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks every row with the chosen mapping and shows what a commit would write. Writes
+         *     nothing but the report.
+         */
+        post: operations["dry_run_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices": {
         parameters: {
             query?: never;
@@ -3138,6 +3272,108 @@ export interface components {
         };
         /** @enum {string} */
         HealthStatus: "ok" | "warning" | "down";
+        ImportList: {
+            items: components["schemas"]["ImportSummary"][];
+        };
+        ImportOptions: {
+            /** @description Create a plan the file names that does not exist yet (with the row's price and kind). */
+            create_missing_plans?: boolean;
+            /**
+             * Format: uuid
+             * @description The router subscriptions are linked to when the row names none.
+             */
+            router_id?: string | null;
+        };
+        ImportRecord: {
+            columns: string[];
+            /** Format: date-time */
+            committed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            /** Format: date-time */
+            dry_run_at?: string | null;
+            /** @description Every field a column can be mapped to. */
+            fields: string[];
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            mapping: {
+                [key: string]: string;
+            };
+            /** @description What was not brought over, and why (dumps and routers). */
+            notes: string[];
+            options: components["schemas"]["ImportOptions"];
+            results: components["schemas"]["RowResult"][];
+            /** Format: uuid */
+            router_id?: string | null;
+            /** Format: int32 */
+            row_count: number;
+            /** @description The first rows as read (passwords masked). */
+            sample: string[][];
+            /** @description `csv`, `xlsx`, `phpnuxbill` or `router`. */
+            source: string;
+            /** @description `draft` or `committed`. */
+            status: string;
+            totals?: null | components["schemas"]["ImportTotals"];
+        };
+        /** @description What the owner chose on the mapping step. */
+        ImportRequest: {
+            /** @description Field (`name`, `phone`, `plan`, …) → the column header that holds it. */
+            mapping?: {
+                [key: string]: string;
+            } | null;
+            options?: null | components["schemas"]["ImportOptions"];
+        };
+        ImportSummary: {
+            /** Format: date-time */
+            committed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            row_count: number;
+            source: string;
+            status: string;
+            totals?: null | components["schemas"]["ImportTotals"];
+        };
+        ImportTotals: {
+            /**
+             * Format: int64
+             * @description Rupiah brought over into customer wallets.
+             */
+            credit: number;
+            /** Format: int64 */
+            customers: number;
+            /** Format: int64 */
+            duplicates: number;
+            /** Format: int64 */
+            errors: number;
+            /** Format: int64 */
+            imported: number;
+            /** Format: int64 */
+            invoices: number;
+            /** Format: int64 */
+            ok: number;
+            /** Format: int64 */
+            plans_created: number;
+            /** Format: int64 */
+            rows: number;
+            /** Format: int64 */
+            subscriptions: number;
+            /** Format: int64 */
+            voucher_profiles: number;
+            /** Format: int64 */
+            vouchers: number;
+        };
+        /** @description A file, base64-encoded. */
+        ImportUpload: {
+            content_base64: string;
+            file_name: string;
+        };
         /** @description Payments received in a period (paid_at in the business time zone). */
         Income: {
             /** Format: int64 */
@@ -4028,6 +4264,10 @@ export interface components {
             port?: number | null;
             tls?: boolean | null;
         };
+        RouterImport: {
+            /** Format: uuid */
+            router_id: string;
+        };
         /** @description One router on the home screen, as the status job last saw it. */
         RouterLine: {
             /**
@@ -4103,6 +4343,24 @@ export interface components {
             rx_bps: number;
             /** Format: int64 */
             tx_bps: number;
+        };
+        RowError: {
+            field: string;
+            message: string;
+        };
+        /** @description The outcome of one row (or one router user). */
+        RowResult: {
+            /** Format: uuid */
+            customer_id?: string | null;
+            errors: components["schemas"]["RowError"][];
+            label: string;
+            /**
+             * Format: int32
+             * @description Line in the file (the header is line 1), or position in the router's list.
+             */
+            row: number;
+            /** @description `ok` (would be written), `error`, `duplicate` (already there: skipped), `imported`. */
+            status: string;
         };
         SalesReport: {
             group: string;
@@ -5795,6 +6053,253 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportList"];
+                };
+            };
+        };
+    };
+    upload_import_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_import_phpnuxbill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_from_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouterImport"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    commit_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRecord"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

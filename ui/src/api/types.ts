@@ -147,3 +147,6 @@ export type AlertRuleList = Ok<'/api/monitoring/alerts/rules', 'get'>;
 export type AlertRule = AlertRuleList['items'][number];
 export type MonitoringSettings = Ok<'/api/monitoring/settings', 'get'>;
 export type RouterSamplePoint = Ok<'/api/routers/{id}/samples', 'get'>['items'][number];
+// Imports (issue #12).
+export type ImportRecord = Ok<'/api/imports/{id}', 'get'>;
+export type ImportSummary = Ok<'/api/imports', 'get'>['items'][number];

@@ -43,7 +43,7 @@ const SELECT: &str =
         as total_credit, \
     c.created_at from customers c";
 
-fn parse_name(raw: &str) -> Result<String, Error> {
+pub(crate) fn parse_name(raw: &str) -> Result<String, Error> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::validation(
@@ -69,19 +69,70 @@ pub async fn create(ctx: &AppContext, input: CustomerInput) -> Result<Customer, 
     let phone = PhoneNumber::parse(input.phone.as_deref().unwrap_or_default())?;
     let id = Uuid::now_v7();
     let mut tx = ctx.pool.begin().await?;
+    let address = input.address.unwrap_or_default();
+    let notes = input.notes.unwrap_or_default();
+    insert_in(&mut tx, id, &name, &phone, &address, &notes).await?;
+    let customer = fetch(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+/// Writes a customer whose name and phone passed [`parse_name`] and [`PhoneNumber::parse`]
+/// (the create use-case and the import share it).
+pub(crate) async fn insert_in(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    phone: &PhoneNumber,
+    address: &str,
+    notes: &str,
+) -> Result<(), Error> {
     sqlx::query(
         "insert into customers (id, name, phone, address, notes) values ($1, $2, $3, $4, $5)",
     )
     .bind(id)
-    .bind(&name)
+    .bind(name)
     .bind(phone.as_str())
-    .bind(input.address.unwrap_or_default().trim())
-    .bind(input.notes.unwrap_or_default().trim())
-    .execute(&mut *tx)
+    .bind(address.trim())
+    .bind(notes.trim())
+    .execute(conn)
     .await?;
-    let customer = fetch(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(customer)
+    Ok(())
+}
+
+/// One customer for [`insert_many_in`].
+pub(crate) struct NewCustomerRow<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub phone: &'a PhoneNumber,
+    pub address: &'a str,
+    pub notes: &'a str,
+}
+
+/// [`insert_in`] for many customers at once (an import), in one statement.
+pub(crate) async fn insert_many_in(
+    conn: &mut PgConnection,
+    rows: &[NewCustomerRow<'_>],
+) -> Result<(), Error> {
+    for chunk in rows.chunks(5_000) {
+        let ids: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
+        let names: Vec<&str> = chunk.iter().map(|r| r.name).collect();
+        let phones: Vec<&str> = chunk.iter().map(|r| r.phone.as_str()).collect();
+        let addresses: Vec<&str> = chunk.iter().map(|r| r.address.trim()).collect();
+        let notes: Vec<&str> = chunk.iter().map(|r| r.notes.trim()).collect();
+        sqlx::query(
+            "insert into customers (id, name, phone, address, notes) \
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])",
+        )
+        .bind(&ids)
+        .bind(&names)
+        .bind(&phones)
+        .bind(&addresses)
+        .bind(&notes)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<Customer, Error> {

@@ -9,12 +9,17 @@ use crate::{isolation, AppContext, Error};
 
 /// Which subscriptions a run covers, and up to which period start.
 #[derive(Debug, Clone, Copy)]
-pub enum Scope {
+pub enum Scope<'a> {
     /// Every subscription that is not terminated, periods starting on or before `through`.
     All { through: NaiveDate },
     /// One subscription, periods starting on or before `through`.
     One {
         subscription_id: Uuid,
+        through: NaiveDate,
+    },
+    /// These subscriptions (an import), periods starting on or before `through`.
+    Many {
+        subscription_ids: &'a [Uuid],
         through: NaiveDate,
     },
 }
@@ -23,7 +28,7 @@ pub enum Scope {
 /// app was closed for a while), one period per round, all in one transaction. Returns
 /// the ids of the new invoices. Running it twice issues nothing the second time.
 #[tracing::instrument(skip_all)]
-pub async fn run(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error> {
+pub async fn run(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error> {
     let mut tx = ctx.pool.begin().await?;
     let issued = run_in(&mut tx, ctx, scope).await?;
     isolation::restore_paid_up(&mut tx, ctx).await?;
@@ -35,7 +40,7 @@ pub async fn run(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error> {
 }
 
 /// Lists what a run would issue now, without writing anything.
-pub async fn preview(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error> {
+pub async fn preview(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error> {
     let mut tx = ctx.pool.begin().await?;
     let issued = run_in(&mut tx, ctx, scope).await?;
     tx.rollback().await?;
@@ -45,7 +50,7 @@ pub async fn preview(ctx: &AppContext, scope: Scope) -> Result<Vec<Uuid>, Error>
 pub(crate) async fn run_in(
     conn: &mut PgConnection,
     ctx: &AppContext,
-    scope: Scope,
+    scope: Scope<'_>,
 ) -> Result<Vec<Uuid>, Error> {
     // One run at a time; concurrent runs would only collide on the unique period key.
     sqlx::query("select pg_advisory_xact_lock(hashtext('mikrobill.invoicing'))")
@@ -66,16 +71,20 @@ pub(crate) async fn run_in(
 
 async fn issue_round(
     conn: &mut PgConnection,
-    scope: Scope,
+    scope: Scope<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, Error> {
-    let (through, only) = match scope {
-        Scope::All { through } => (through, None),
+    let (through, only, many) = match scope {
+        Scope::All { through } => (through, None, None),
         Scope::One {
             subscription_id,
             through,
-        } => (through, Some(subscription_id)),
+        } => (through, Some(subscription_id), None),
+        Scope::Many {
+            subscription_ids,
+            through,
+        } => (through, None, Some(subscription_ids)),
     };
     sqlx::query("drop table if exists gen")
         .execute(&mut *conn)
@@ -97,10 +106,12 @@ async fn issue_round(
                   else make_date(extract(year from s.start_on)::int, \
                                  extract(month from s.start_on)::int, s.billing_day) \
                        - interval '1 month' end)::date as ps) np \
-         where s.status <> 'terminated' and np.ps <= $1 and ($2::uuid is null or s.id = $2)",
+         where s.status <> 'terminated' and np.ps <= $1 and ($2::uuid is null or s.id = $2) \
+           and ($3::uuid[] is null or s.id = any($3))",
     )
     .bind(through)
     .bind(only)
+    .bind(many)
     .execute(&mut *conn)
     .await?;
     let count: i64 = sqlx::query_scalar("select count(*) from gen")

@@ -108,7 +108,43 @@ pub async fn change_balance(
         }
     };
     let mut tx = ctx.pool.begin().await?;
-    customers::lock(&mut tx, customer_id).await?;
+    let done = change_balance_in(&mut tx, ctx, user, customer_id, &change, delta, reason).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Checks a balance change ([`change_balance`]'s rules) and appends it inside the caller's
+/// transaction (the import brings wallets over this way).
+pub(crate) async fn adjust_in(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    user: Option<UserId>,
+    customer_id: Uuid,
+    change: &BalanceChange,
+) -> Result<(LedgerEntry, i64), Error> {
+    let reason = change.reason.trim();
+    if reason.is_empty() {
+        return Err(Error::validation("reason", "a reason is required"));
+    }
+    if change.kind != "adjustment" || change.amount == 0 {
+        return Err(Error::validation(
+            "amount",
+            "an adjustment must not be zero",
+        ));
+    }
+    change_balance_in(conn, ctx, user, customer_id, change, change.amount, reason).await
+}
+
+async fn change_balance_in(
+    tx: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    user: Option<UserId>,
+    customer_id: Uuid,
+    change: &BalanceChange,
+    delta: i64,
+    reason: &str,
+) -> Result<(LedgerEntry, i64), Error> {
+    customers::lock(&mut *tx, customer_id).await?;
     if let Some(sub) = change.subscription_id {
         let owner: Option<Uuid> =
             sqlx::query_scalar("select customer_id from subscriptions where id = $1")
@@ -167,6 +203,5 @@ pub async fn change_balance(
     .bind(after)
     .fetch_one(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok((entry, after))
 }

@@ -14,6 +14,7 @@ mod error;
 pub mod events;
 pub mod gateways;
 pub mod health;
+pub mod imports;
 pub mod invoices;
 pub mod invoicing;
 pub mod isolation;

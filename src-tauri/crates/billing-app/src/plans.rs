@@ -31,7 +31,7 @@ const SELECT: &str = "select p.id, p.name, p.price, p.kind, p.router_profile, p.
     p.active, (select count(*) from subscriptions s where s.plan_id = p.id \
                and s.status <> 'terminated') as subscription_count from plans p";
 
-fn validate(input: &PlanInput, creating: bool) -> Result<(), Error> {
+pub(crate) fn validate(input: &PlanInput, creating: bool) -> Result<(), Error> {
     if creating || input.name.is_some() {
         let name = input.name.as_deref().unwrap_or_default().trim();
         if name.is_empty() || name.chars().count() > 80 {
@@ -84,6 +84,18 @@ fn map_unique(err: sqlx::Error) -> Error {
 pub async fn create(ctx: &AppContext, input: PlanInput) -> Result<Plan, Error> {
     validate(&input, true)?;
     let id = Uuid::now_v7();
+    let mut conn = ctx.pool.acquire().await?;
+    insert_in(&mut conn, id, &input).await?;
+    drop(conn);
+    get(ctx, id).await
+}
+
+/// Writes a plan that passed [`validate`] (the create use-case and the import share it).
+pub(crate) async fn insert_in(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    input: &PlanInput,
+) -> Result<(), Error> {
     sqlx::query(
         "insert into plans (id, name, price, kind, router_profile, speed_label, active) \
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -95,10 +107,10 @@ pub async fn create(ctx: &AppContext, input: PlanInput) -> Result<Plan, Error> {
     .bind(input.router_profile.as_deref().map(str::trim))
     .bind(input.speed_label.as_deref().unwrap_or_default().trim())
     .bind(input.active.unwrap_or(true))
-    .execute(&ctx.pool)
+    .execute(conn)
     .await
     .map_err(map_unique)?;
-    get(ctx, id).await
+    Ok(())
 }
 
 pub async fn update(ctx: &AppContext, id: Uuid, input: PlanInput) -> Result<Plan, Error> {

@@ -218,6 +218,9 @@ pub struct RemoteHotspotUser {
     pub bytes_out: u64,
     pub disabled: bool,
     pub comment: Option<String>,
+    /// Only when the API user may read passwords.
+    pub password: Option<SecretString>,
+    pub limit_uptime_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -447,6 +450,9 @@ pub struct RemoteProfile {
     pub name: String,
     pub rate_limit: Option<String>,
     pub comment: Option<String>,
+    /// Hotspot user profiles: the `on-login` script (Mikhmon keeps price and validity there).
+    pub on_login: Option<String>,
+    pub shared_users: Option<u32>,
 }
 
 #[derive(Clone)]

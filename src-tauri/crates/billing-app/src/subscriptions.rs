@@ -66,9 +66,22 @@ fn parse_login(raw: &str) -> Result<String, Error> {
     Ok(login.to_owned())
 }
 
-/// Creates the subscription and issues its first (pro-rated) invoice, in one transaction.
-#[tracing::instrument(skip_all, fields(customer_id = %input.customer_id))]
-pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscription, Error> {
+/// A new subscription that passed the rules (login, password, days, start date).
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedSubscription {
+    pub login: String,
+    pub sealed_password: Vec<u8>,
+    pub billing_day: i16,
+    pub due_days: i16,
+    pub grace_days: i16,
+}
+
+/// The rules a new subscription must pass before anything is written (the create use-case
+/// and the import share them). The password comes back sealed.
+pub(crate) fn check_new(
+    ctx: &AppContext,
+    input: &NewSubscription,
+) -> Result<CheckedSubscription, Error> {
     let login = parse_login(&input.login)?;
     if input.password.chars().count() < 4 || input.password.len() > 128 {
         return Err(Error::validation(
@@ -105,7 +118,118 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
             "the start date is too far from today",
         ));
     }
-    let sealed = ctx.cipher.seal(&input.password)?;
+    let sealed_password = ctx.cipher.seal(&input.password)?;
+    Ok(CheckedSubscription {
+        login,
+        sealed_password,
+        billing_day,
+        due_days,
+        grace_days,
+    })
+}
+
+/// Writes a checked subscription (no invoice, no router command: the caller decides).
+pub(crate) async fn insert_in(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    id: Uuid,
+    input: &NewSubscription,
+    checked: &CheckedSubscription,
+    kind: &str,
+) -> Result<(), Error> {
+    let inserted = sqlx::query(
+        "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, start_on, \
+                                    billing_day, due_days, grace_days, router_id, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id)
+    .bind(input.customer_id)
+    .bind(input.plan_id)
+    .bind(kind)
+    .bind(&checked.login)
+    .bind(&checked.sealed_password)
+    .bind(input.start_on)
+    .bind(checked.billing_day)
+    .bind(checked.due_days)
+    .bind(checked.grace_days)
+    .bind(input.router_id)
+    .bind(ctx.clock.now())
+    .execute(conn)
+    .await;
+    if let Err(err) = inserted {
+        if billing_db::is_constraint_violation(&err, "subscriptions_login_key") {
+            return Err(Error::conflict_on(
+                "login",
+                format!("the login {} is already in use", checked.login),
+            ));
+        }
+        return Err(err.into());
+    }
+    Ok(())
+}
+
+/// [`insert_in`] for many checked subscriptions at once (an import), in few statements.
+pub(crate) async fn insert_many_in(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    rows: &[(Uuid, &NewSubscription, &CheckedSubscription, &str)],
+) -> Result<(), Error> {
+    let now = ctx.clock.now();
+    for chunk in rows.chunks(5_000) {
+        let ids: Vec<Uuid> = chunk.iter().map(|r| r.0).collect();
+        let customers: Vec<Uuid> = chunk.iter().map(|r| r.1.customer_id).collect();
+        let plans: Vec<Uuid> = chunk.iter().map(|r| r.1.plan_id).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|r| r.3).collect();
+        let logins: Vec<&str> = chunk.iter().map(|r| r.2.login.as_str()).collect();
+        let passwords: Vec<&[u8]> = chunk
+            .iter()
+            .map(|r| r.2.sealed_password.as_slice())
+            .collect();
+        let starts: Vec<chrono::NaiveDate> = chunk.iter().map(|r| r.1.start_on).collect();
+        let days: Vec<i16> = chunk.iter().map(|r| r.2.billing_day).collect();
+        let due: Vec<i16> = chunk.iter().map(|r| r.2.due_days).collect();
+        let grace: Vec<i16> = chunk.iter().map(|r| r.2.grace_days).collect();
+        let routers: Vec<Option<Uuid>> = chunk.iter().map(|r| r.1.router_id).collect();
+        let inserted = sqlx::query(
+            "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, \
+                                        start_on, billing_day, due_days, grace_days, router_id, \
+                                        created_at) \
+             select t.*, $12 from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
+                                         $5::text[], $6::bytea[], $7::date[], $8::int2[], \
+                                         $9::int2[], $10::int2[], $11::uuid[]) t",
+        )
+        .bind(&ids)
+        .bind(&customers)
+        .bind(&plans)
+        .bind(&kinds)
+        .bind(&logins)
+        .bind(&passwords)
+        .bind(&starts)
+        .bind(&days)
+        .bind(&due)
+        .bind(&grace)
+        .bind(&routers)
+        .bind(now)
+        .execute(&mut *conn)
+        .await;
+        if let Err(err) = inserted {
+            if billing_db::is_constraint_violation(&err, "subscriptions_login_key") {
+                return Err(Error::conflict_on(
+                    "login",
+                    "a login of the import was taken meanwhile; run the dry run again",
+                ));
+            }
+            return Err(err.into());
+        }
+    }
+    Ok(())
+}
+
+/// Creates the subscription and issues its first (pro-rated) invoice, in one transaction.
+#[tracing::instrument(skip_all, fields(customer_id = %input.customer_id))]
+pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscription, Error> {
+    let checked = check_new(ctx, &input)?;
+    let today = ctx.today();
 
     let mut tx = ctx.pool.begin().await?;
     let plan: Option<(String, bool)> =
@@ -138,34 +262,7 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
         }
     }
     let id = Uuid::now_v7();
-    let inserted = sqlx::query(
-        "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, start_on, \
-                                    billing_day, due_days, grace_days, router_id, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(id)
-    .bind(input.customer_id)
-    .bind(input.plan_id)
-    .bind(&kind)
-    .bind(&login)
-    .bind(sealed)
-    .bind(input.start_on)
-    .bind(billing_day)
-    .bind(due_days)
-    .bind(grace_days)
-    .bind(input.router_id)
-    .bind(ctx.clock.now())
-    .execute(&mut *tx)
-    .await;
-    if let Err(err) = inserted {
-        if billing_db::is_constraint_violation(&err, "subscriptions_login_key") {
-            return Err(Error::conflict_on(
-                "login",
-                format!("the login {login} is already in use"),
-            ));
-        }
-        return Err(err.into());
-    }
+    insert_in(&mut tx, ctx, id, &input, &checked, &kind).await?;
     let through = today.max(input.start_on);
     invoicing::run_in(
         &mut tx,

@@ -66,10 +66,13 @@ pub enum Permission {
     MonitoringRead,
     /// Alert rules and retention periods.
     MonitoringManage,
+    /// Bring customers, plans, subscriptions and vouchers in from files, dumps and routers:
+    /// owners and admins.
+    ImportsRun,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 40] = {
+    pub const ALL: [Permission; 41] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -112,6 +115,7 @@ impl Permission {
             P::ReportsRead,
             P::MonitoringRead,
             P::MonitoringManage,
+            P::ImportsRun,
         ]
     };
 }
@@ -198,6 +202,9 @@ mod tests {
     #[case(Role::Technician, Permission::MonitoringRead, true)]
     #[case(Role::Cashier, Permission::MonitoringRead, false)]
     #[case(Role::Technician, Permission::MonitoringManage, false)]
+    #[case(Role::Admin, Permission::ImportsRun, true)]
+    #[case(Role::Cashier, Permission::ImportsRun, false)]
+    #[case(Role::Technician, Permission::ImportsRun, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

@@ -6,7 +6,8 @@ use crate::admin::{
     setup, subscriptions,
 };
 use crate::admin::{
-    backups, events, jobs, logs, pppoe, reports, resellers, routers, users, vouchers, whatsapp,
+    backups, events, imports, jobs, logs, pppoe, reports, resellers, routers, users, vouchers,
+    whatsapp,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 
@@ -177,6 +178,13 @@ use crate::error::{ErrorBody, ErrorDetail};
         backups::undo,
         backups::get_settings,
         backups::put_settings,
+        imports::list,
+        imports::upload_file,
+        imports::upload_phpnuxbill,
+        imports::from_router,
+        imports::get,
+        imports::dry_run,
+        imports::commit,
     ),
     components(schemas(
         setup::SetupStatus,

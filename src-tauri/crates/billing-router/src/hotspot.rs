@@ -190,6 +190,8 @@ pub(crate) async fn snapshot(s: &Session<'_>) -> Result<HotspotSnapshot> {
             "bytes-out",
             "disabled",
             "comment",
+            "password",
+            "limit-uptime",
         ]));
     let active = s
         .client
@@ -225,6 +227,12 @@ pub(crate) async fn snapshot(s: &Session<'_>) -> Result<HotspotSnapshot> {
                 bytes_out: r.get_u64("bytes-out").unwrap_or(0),
                 disabled: r.get_bool("disabled").unwrap_or(false),
                 comment: r.get_string("comment"),
+                password: r.get_string("password").map(secrecy::SecretString::from),
+                limit_uptime_secs: r
+                    .get_string("limit-uptime")
+                    .and_then(|t| parse_duration(&t).ok())
+                    .map(|d| d.as_secs())
+                    .filter(|s| *s > 0),
             })
         })
         .collect();

@@ -287,6 +287,10 @@ fn profile_of(kind: &str, row: &Row) -> Option<RemoteProfile> {
         name: row.get_string("name")?,
         rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
         comment: row.get_string("comment").filter(|c| !c.is_empty()),
+        on_login: row.get_string("on-login").filter(|c| !c.is_empty()),
+        shared_users: row
+            .get_u64("shared-users")
+            .and_then(|n| u32::try_from(n).ok()),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod backups;
 pub mod customers;
 pub mod events;
+pub mod imports;
 pub mod invoices;
 pub mod isolation;
 pub mod jobs;
@@ -267,6 +268,23 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             "/whatsapp/settings",
             get(whatsapp::get_settings).put(whatsapp::put_settings),
         )
+        .route("/imports", get(imports::list))
+        .route(
+            "/imports/file",
+            post(imports::upload_file).layer(axum::extract::DefaultBodyLimit::max(
+                billing_app::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
+            )),
+        )
+        .route(
+            "/imports/phpnuxbill",
+            post(imports::upload_phpnuxbill).layer(axum::extract::DefaultBodyLimit::max(
+                billing_app::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
+            )),
+        )
+        .route("/imports/router", post(imports::from_router))
+        .route("/imports/{id}", get(imports::get))
+        .route("/imports/{id}/dry-run", post(imports::dry_run))
+        .route("/imports/{id}/commit", post(imports::commit))
         .route("/backups", get(backups::list))
         .route("/backups/create", post(backups::create))
         .route(

@@ -275,6 +275,18 @@ impl SimHandle {
         Ok(())
     }
 
+    /// Adds an item to a table menu directly, as the router's own configuration would hold
+    /// it (set-up of a router populated by another tool, e.g. Mikhmon).
+    pub fn add_item(&self, menu: &str, attrs: &[(&str, &str)]) -> Result<u32, SimError> {
+        let attrs: Vec<(String, Vec<u8>)> = attrs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        self.router()
+            .add(menu, &attrs)
+            .map_err(|t| SimError(t.message))
+    }
+
     /// Every item of a table menu (`/ppp/secret`, `/ip/hotspot/active`, …) as text.
     pub fn items(&self, menu: &str) -> Vec<SimItem> {
         self.router()
