@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # Pinned: a new Schemathesis generates different inputs; upgrades are deliberate.
 SCHEMATHESIS_VERSION=4.32.5
 VENV="${MIKROBILL_FUZZ_VENV:-/var/tmp/mikrobill-fuzz-venv}"
-EXAMPLES="${MIKROBILL_FUZZ_EXAMPLES:-15}"
+EXAMPLES="${MIKROBILL_FUZZ_EXAMPLES:-6}"
 
 if [ "$("$VENV/bin/st" --version 2>/dev/null || true)" != "st, version $SCHEMATHESIS_VERSION" ]; then
   echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
