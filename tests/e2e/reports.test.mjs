@@ -12,23 +12,16 @@
 // which covers everything, must move by exactly the seeded amounts from what it showed before.
 // Checks that a number opens its list, every report tab, and a CSV download.
 // Screenshots: tests/e2e/artifacts/reports-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 30_000;
 const WAIT_TIMEOUT_MS = 15_000;
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = (process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/').replace(/\/?$/, '/');
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
+const { url, username, password, step, open: openPage, run, shot } = harness('reports', {
+  stepTimeoutMs: 30_000, waitTimeoutMs: WAIT_TIMEOUT_MS, needs: ['ROUTEROS_SIM_ADDR'],
+});
 const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR ?? '');
-if (!username || !password || !simMatch) {
-  console.error('FAIL: set MIKROBILL_USERNAME, MIKROBILL_PASSWORD and ROUTEROS_SIM_ADDR (and MIKROBILL_URL)');
+if (!simMatch) {
+  console.error(`FAIL: ROUTEROS_SIM_ADDR is not host:port`);
   process.exit(2);
 }
 
@@ -53,9 +46,6 @@ const T = {
 const rp = (n) => `Rp ${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
 const days = (a, b) => Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
 
-const results = [];
-const consoleErrors = [];
-let browser;
 let token;
 
 async function apiCall(method, path, body) {
@@ -70,31 +60,6 @@ async function apiCall(method, path, body) {
   return json;
 }
 
-function withTimeout(promise, name) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`step "${name}" timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  try {
-    await withTimeout(fn(), name);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `reports-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `reports-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
 const clean = (s) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
 
 async function expectText(locator, expected, what) {
@@ -148,18 +113,7 @@ async function main() {
   const soon = open.filter((s) => s.dueOn >= today && days(s.dueOn, today) <= 6);
   const bucket = (d) => (d <= 30 ? '0-30' : d <= 60 ? '31-60' : d <= 90 ? '61-90' : '90+');
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await openPage();
 
   await step(page, 'log in and see the home screen', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -284,20 +238,4 @@ async function main() {
   });
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);
