@@ -15,7 +15,10 @@
 // yang menunggu" and "Kirim ulang sekarang" answers "Terkirim: …", "Rekonsiliasi" says the router
 // and database match ("Perbaiki semua" disabled) — or, after the billing tests, lists only their
 // subscriptions under "Tidak ada di router" and "Perbaiki semua" asks first (cancelled) —,
-// "Audit" loads → the new-subscription form offers the router in its "Router" select. Exact labels are in T below (ui/src/i18n/id.json).
+// "Audit" loads → the new-subscription form offers the router in its "Router" select → with
+// ROUTEROS_SIM_TLS_ADDR (a `routeros-sim --tls`): a router with "Pakai TLS (API-SSL)" is not
+// trusted at first ("certificate_untrusted", its SHA-256 fingerprint shown), "Percayai
+// sertifikat ini" connects, and the detail page shows the trusted fingerprint. Exact labels are in T below (ui/src/i18n/id.json).
 // Screenshots: tests/e2e/artifacts/routers-*.png.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +40,7 @@ if (!username || !password || !simMatch) {
 }
 const [, simHost, simPort] = simMatch;
 const simPassword = process.env.ROUTEROS_SIM_PASSWORD ?? '';
+const tlsMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_TLS_ADDR ?? '');
 const routerName = `Router Uji ${Date.now().toString(36)}`;
 
 // Texts the UI shows (ui/src/i18n/id.json).
@@ -53,6 +57,7 @@ const T = {
   missingOnRouter: 'Tidak ada di router', repairAll: 'Perbaiki semua', repairTitle: 'Perbaiki semua selisih',
   repairWarning: 'selisih akan diperbaiki', cancel: 'Batal',
   tabAudit: 'Audit', subRouter: 'Router',
+  tls: 'Pakai TLS (API-SSL)', trustCertificate: 'Percayai sertifikat ini',
 };
 
 const results = [];
@@ -208,6 +213,50 @@ async function main() {
     await visible(select);
     await expectText(select, routerName, 'router options');
   });
+
+  if (tlsMatch) {
+    const [, tlsHost, tlsPort] = tlsMatch;
+    const tlsName = `${routerName} TLS`;
+    let fingerprint = '';
+    await step(page, 'TLS router: the certificate is shown and trusted by its fingerprint', async () => {
+      await page.getByRole('link', { name: T.navRouters, exact: true }).click();
+      await page.getByRole('button', { name: T.addRouter, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: T.addRouter });
+      await dialog.getByLabel(T.routerName, { exact: true }).fill(tlsName);
+      await dialog.getByLabel(T.host, { exact: true }).fill(tlsHost);
+      await dialog.getByLabel(T.tls, { exact: true }).check();
+      const port = dialog.getByLabel(T.port, { exact: true });
+      if ((await port.inputValue()) !== '8729') throw new Error(`TLS port: ${await port.inputValue()}`);
+      await port.fill(tlsPort);
+      await dialog.getByLabel(T.apiUser, { exact: true }).fill('admin');
+      await dialog.getByLabel(T.apiPassword, { exact: true }).fill('');
+      await dialog.getByRole('button', { name: T.save, exact: true }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: `${T.test} ${tlsName}`, exact: true }).click();
+      const testDialog = page.getByRole('dialog', { name: `${T.test} ${tlsName}` });
+      const result = testDialog.getByTestId('router-test-result');
+      await visible(result);
+      if ((await result.getAttribute('data-ok')) !== 'false') throw new Error('an untrusted certificate was accepted');
+      const problem = await result.getByTestId('router-test-problem').getAttribute('data-problem');
+      if (problem !== 'certificate_untrusted') throw new Error(`problem: ${problem}`);
+      fingerprint = (await result.getByTestId('router-certificate-sha256').innerText()).trim();
+      if (!/^([0-9a-f]{8} ){7}[0-9a-f]{8}$/.test(fingerprint)) throw new Error(`fingerprint shown: "${fingerprint}"`);
+      await page.waitForTimeout(400); // the dialog's open transition
+      await shot(page, '07-tls-untrusted.png');
+      await result.getByRole('button', { name: T.trustCertificate, exact: true }).click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="router-test-result"]')?.getAttribute('data-ok') === 'true',
+        undefined,
+        { timeout: WAIT_TIMEOUT_MS },
+      );
+      await expectText(result, T.connected, 'connected over TLS');
+      await shot(page, '08-tls-trusted.png');
+      await testDialog.getByRole('button', { name: T.close, exact: true }).click();
+      await testDialog.waitFor({ state: 'hidden' });
+      await page.getByRole('link', { name: tlsName, exact: true }).click();
+      await expectText(page.getByTestId('router-tls-fingerprint'), fingerprint, 'trusted fingerprint on the detail page');
+    });
+  }
 }
 
 let failure;

@@ -9,12 +9,13 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 DATA="$(mktemp -d /var/tmp/mikrobill-e2e.XXXXXX)"; chmod 755 "$DATA"
 LOG="$DATA/serve.log"
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-ADMIN_PORT=$(free_port); PUBLIC_PORT=$(free_port); SIM_PORT=$(free_port)
+ADMIN_PORT=$(free_port); PUBLIC_PORT=$(free_port); SIM_PORT=$(free_port); SIM_TLS_PORT=$(free_port)
 export MIKROBILL__ADMIN__UI_DIR="$ROOT/ui/dist"
-PID=""; SIM_PID=""
+PID=""; SIM_PID=""; SIM_TLS_PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
   [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
+  [ -n "$SIM_TLS_PID" ] && kill "$SIM_TLS_PID" 2>/dev/null && wait "$SIM_TLS_PID" 2>/dev/null || true
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -40,6 +41,12 @@ SIM_PID=$!
 for _ in $(seq 1 100); do grep -q listening "$DATA/sim.log" 2>/dev/null && break; sleep 0.1; done
 grep -q listening "$DATA/sim.log" || fail "the RouterOS simulator did not start: $(cat "$DATA/sim.log")"
 export ROUTEROS_SIM_ADDR="127.0.0.1:$SIM_PORT"
+# And one on api-ssl with a self-signed certificate (trusted by its fingerprint in the test).
+"$BIN" routeros-sim --tls --listen "127.0.0.1:$SIM_TLS_PORT" >"$DATA/sim-tls.log" 2>&1 &
+SIM_TLS_PID=$!
+for _ in $(seq 1 100); do grep -q listening "$DATA/sim-tls.log" 2>/dev/null && break; sleep 0.1; done
+grep -q listening "$DATA/sim-tls.log" || fail "the TLS RouterOS simulator did not start: $(cat "$DATA/sim-tls.log")"
+export ROUTEROS_SIM_TLS_ADDR="127.0.0.1:$SIM_TLS_PORT"
 
 # A new user on a fresh installation: the first-run screen, login, dashboard, language.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \

@@ -1809,6 +1809,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/routers/{id}/trust-certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trusts the router's api-ssl certificate by its SHA-256 fingerprint: from then on only that
+         *     certificate is accepted. The router must present exactly that certificate now; the answer
+         *     is a new connection test.
+         */
+        post: operations["trust_router_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/security/events": {
         parameters: {
             query?: never;
@@ -2929,6 +2950,11 @@ export interface components {
         };
         /** @description The answer of "test connection", in plain words. */
         ConnectionReport: {
+            /**
+             * @description With `certificate_untrusted`/`certificate_changed`: the SHA-256 (lowercase hex) of the
+             *     certificate the router presented, to compare with the router's and trust.
+             */
+            certificate_sha256?: string | null;
             ok: boolean;
             probe?: null | components["schemas"]["RouterProbe"];
             problem?: null | components["schemas"]["RouterProblem"];
@@ -4240,6 +4266,11 @@ export interface components {
             /** @description `unknown`, `online` or `offline`. */
             status: string;
             tls: boolean;
+            /**
+             * @description SHA-256 (lowercase hex, as RouterOS prints it) of the api-ssl certificate the owner
+             *     trusted; only that certificate is accepted. `null` until one is trusted.
+             */
+            tls_fingerprint?: string | null;
             uptime?: string | null;
             version?: string | null;
         };
@@ -4320,7 +4351,7 @@ export interface components {
          * @description Why a router connection test failed, for an explanation in plain words.
          * @enum {string}
          */
-        RouterProblem: "unreachable" | "timeout" | "api_disabled" | "wrong_password" | "missing_rights" | "tls" | "other";
+        RouterProblem: "unreachable" | "timeout" | "api_disabled" | "wrong_password" | "missing_rights" | "tls" | "certificate_untrusted" | "certificate_changed" | "other";
         RouterSampleList: {
             items: components["schemas"]["RouterSamplePoint"][];
         };
@@ -4620,6 +4651,14 @@ export interface components {
         };
         TotpStatus: {
             enabled: boolean;
+        };
+        /** @description The api-ssl certificate to trust, as the connection test showed it. */
+        TrustCertificateBody: {
+            /**
+             * @description SHA-256 fingerprint: 64 hex digits; colons, spaces and case are ignored. RouterOS shows
+             *     it as `fingerprint` in `/certificate print detail`.
+             */
+            sha256: string;
         };
         UniqueCheck: {
             available: boolean;
@@ -8915,6 +8954,66 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    trust_router_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustCertificateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the router presents another certificate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not a fingerprint, or the router does not use TLS */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the router could not be reached */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

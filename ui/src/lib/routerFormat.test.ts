@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAuditValue, formatCpu, formatDuration, formatMemory } from './routerFormat';
+import { formatAuditValue, formatCpu, formatDuration, formatFingerprint, formatMemory } from './routerFormat';
 
 describe('router figures', () => {
   it('shows free memory in MiB', () => {
@@ -25,5 +25,13 @@ describe('router figures', () => {
     expect(formatAuditValue(null)).toBe('—');
     expect(formatAuditValue({ profile: 'isolir', disabled: false })).toBe('profile=isolir, disabled=false');
     expect(formatAuditValue('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
+  });
+});
+
+describe('formatFingerprint', () => {
+  it('groups the 64 hex digits by 8, lowercase like RouterOS', () => {
+    const hex = 'AFE0E94EC46F8EAED5BF018D520CAC75DBCAE5717FC9C2EF9E3CED82046900DF';
+    expect(formatFingerprint(hex)).toBe('afe0e94e c46f8eae d5bf018d 520cac75 dbcae571 7fc9c2ef 9e3ced82 046900df');
+    expect(formatFingerprint(hex).replaceAll(' ', '')).toBe(hex.toLowerCase());
   });
 });

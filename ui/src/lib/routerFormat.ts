@@ -41,3 +41,11 @@ export function formatAuditValue(value: unknown, max = 120): string {
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/**
+ * A SHA-256 certificate fingerprint as RouterOS prints it (lowercase hex), in groups of 8 so it
+ * is easier to compare by eye with `/certificate print detail`.
+ */
+export function formatFingerprint(hex: string): string {
+  return (hex.toLowerCase().match(/.{1,8}/g) ?? []).join(' ');
+}

@@ -410,7 +410,7 @@ function RouterStep({ onNext }: { onNext: () => void }) {
         </Group>
         <Switch label={t('routers.tls')} checked={tls} onChange={(e) => onTls(e.currentTarget.checked)} />
         <FormError error={error} />
-        {report && <ConnectionResult report={report} />}
+        {report && <ConnectionResult report={report} routerId={routerId ?? undefined} onReport={setReport} />}
         <Group justify="space-between">
           <Button type="submit" loading={busy} variant={report?.ok ? 'default' : 'filled'}>
             {t('wizard.router_test')}

@@ -282,8 +282,14 @@ pub enum RouterProblem {
     WrongPassword,
     /// Logged in, but the API user's group lacks the `read`/`write` policies.
     MissingRights,
-    /// The TLS handshake failed (no certificate on api-ssl, or an untrusted one).
+    /// The TLS handshake failed (no certificate on api-ssl, or one that cannot be used).
     Tls,
+    /// The router's api-ssl certificate is not trusted yet: compare its fingerprint
+    /// (`certificate_sha256`) with the router's and trust it.
+    CertificateUntrusted,
+    /// The router presents another certificate than the trusted one (renewed, replaced, or
+    /// someone in between): trust the new one only if it was changed on purpose.
+    CertificateChanged,
     /// Anything else; the detail says what.
     Other,
 }
@@ -293,11 +299,18 @@ pub enum RouterProblem {
 pub struct RouterDiagnosis {
     pub problem: RouterProblem,
     pub error: RouterPortError,
+    /// The SHA-256 (lowercase hex) of the certificate the router presented, when the TLS
+    /// handshake got that far.
+    pub presented_certificate: Option<String>,
 }
 
 impl RouterDiagnosis {
     pub fn new(problem: RouterProblem, error: RouterPortError) -> Self {
-        Self { problem, error }
+        Self {
+            problem,
+            error,
+            presented_certificate: None,
+        }
     }
 }
 
@@ -328,6 +341,8 @@ pub struct RouterConn {
     pub host: String,
     pub port: u16,
     pub tls: bool,
+    /// The trusted api-ssl certificate's SHA-256 (lowercase hex); `None` trusts nothing yet.
+    pub tls_fingerprint: Option<String>,
     pub username: String,
     pub password: SecretString,
     pub isolation: IsolationProfile,

@@ -18,6 +18,9 @@ pub struct Router {
     pub host: String,
     pub port: i32,
     pub tls: bool,
+    /// SHA-256 (lowercase hex, as RouterOS prints it) of the api-ssl certificate the owner
+    /// trusted; only that certificate is accepted. `null` until one is trusted.
+    pub tls_fingerprint: Option<String>,
     pub api_user: String,
     pub isolation_profile: String,
     pub isolation_rate_limit: String,
@@ -41,7 +44,7 @@ pub struct Router {
 }
 
 const SELECT: &str =
-    "select r.id, r.name, r.host, r.port, r.tls, r.api_user, r.isolation_profile, \
+    "select r.id, r.name, r.host, r.port, r.tls, r.tls_fingerprint, r.api_user, r.isolation_profile, \
     r.isolation_rate_limit, r.isolation_address_list, r.status, r.last_seen_at, r.identity, \
     r.version, r.board, r.cpu_load, r.free_memory, r.uptime, r.last_error, r.drift_count, \
     r.reconciled_at, (select count(*) from router_commands c where c.status = 'pending' \
@@ -157,7 +160,12 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: RouterInput) -> Result<Ro
         }
     }
     let updated = sqlx::query(
-        "update routers set name = coalesce($2, name), host = coalesce($3, host), \
+        "update routers set name = coalesce($2, name), \
+                tls_fingerprint = case when coalesce($3, host) is distinct from host \
+                    or coalesce($4, port) is distinct from port \
+                    or coalesce($5, tls) is distinct from tls then null \
+                    else tls_fingerprint end, \
+                host = coalesce($3, host), \
                 port = coalesce($4, port), tls = coalesce($5, tls), \
                 api_user = coalesce($6, api_user), \
                 isolation_profile = coalesce($7, isolation_profile), \
@@ -234,6 +242,7 @@ struct ConnRow {
     host: String,
     port: i32,
     tls: bool,
+    tls_fingerprint: Option<String>,
     api_user: String,
     isolation_profile: String,
     isolation_rate_limit: String,
@@ -251,6 +260,7 @@ fn to_conn(ctx: &AppContext, r: ConnRow) -> Result<Option<RouterConn>, Error> {
         host: r.host,
         port: u16::try_from(r.port).unwrap_or(8728),
         tls: r.tls,
+        tls_fingerprint: r.tls_fingerprint,
         username: r.api_user,
         password,
         isolation: IsolationProfile {
@@ -261,7 +271,8 @@ fn to_conn(ctx: &AppContext, r: ConnRow) -> Result<Option<RouterConn>, Error> {
     }))
 }
 
-const CONN: &str = "select id, name, host, port, tls, api_user, isolation_profile, \
+const CONN: &str =
+    "select id, name, host, port, tls, tls_fingerprint, api_user, isolation_profile, \
     isolation_rate_limit, isolation_address_list from routers";
 
 /// Every router with its password (routers whose password is missing are left out).
@@ -296,6 +307,9 @@ pub struct ConnectionReport {
     pub probe: Option<RouterProbe>,
     /// What is wrong when `ok` is false (the UI explains each kind in plain words).
     pub problem: Option<RouterProblem>,
+    /// With `certificate_untrusted`/`certificate_changed`: the SHA-256 (lowercase hex) of the
+    /// certificate the router presented, to compare with the router's and trust.
+    pub certificate_sha256: Option<String>,
 }
 
 /// Connects, reads identity/version/board and checks the API user's rights.
@@ -313,6 +327,7 @@ pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionRep
                 summary: describe(&conn, &p),
                 problem: (!ok).then_some(RouterProblem::MissingRights),
                 probe: Some(p),
+                certificate_sha256: None,
             }
         }
         Err(d) => ConnectionReport {
@@ -320,8 +335,70 @@ pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionRep
             summary: d.error.0,
             probe: None,
             problem: Some(d.problem),
+            certificate_sha256: d.presented_certificate,
         },
     })
+}
+
+/// Trusts the router's api-ssl certificate by its SHA-256 fingerprint, as the owner read it
+/// off the connection test (and ideally compared with `/certificate print detail` on the
+/// router). The router must present exactly that certificate now; then it is the only one
+/// accepted, and the connection is tested again.
+#[tracing::instrument(skip_all, fields(router_id = %id))]
+pub async fn trust_certificate(
+    ctx: &AppContext,
+    id: Uuid,
+    sha256: &str,
+) -> Result<ConnectionReport, Error> {
+    let wanted = normalise_fingerprint(sha256).ok_or_else(|| {
+        Error::validation(
+            "sha256",
+            "a SHA-256 fingerprint is 64 hexadecimal digits (colons and spaces are ignored)",
+        )
+    })?;
+    let mut conn = connection(ctx, id).await?;
+    if !conn.tls {
+        return Err(Error::validation(
+            "tls",
+            "this router is reached without TLS; switch TLS on first",
+        ));
+    }
+    // What the router presents now, judged against no trusted certificate.
+    conn.tls_fingerprint = None;
+    let presented = match ctx.router.diagnose(&conn).await {
+        Err(d) => d.presented_certificate.ok_or(Error::Router(d.error.0))?,
+        Ok(_) => {
+            return Err(Error::Router(
+                "the router accepted a TLS connection without a trusted certificate".into(),
+            ))
+        }
+    };
+    if presented != wanted {
+        return Err(Error::conflict_on(
+            "sha256",
+            format!(
+                "the router presents the certificate {presented}, not {wanted}; check the \
+                 fingerprint again"
+            ),
+        ));
+    }
+    sqlx::query("update routers set tls_fingerprint = $2 where id = $1")
+        .bind(id)
+        .bind(&wanted)
+        .execute(&ctx.pool)
+        .await?;
+    ctx.router.forget(id).await;
+    test_connection(ctx, id).await
+}
+
+/// 64 lowercase hex digits from any usual spelling (`AB:CD:…`, spaces), or `None`.
+fn normalise_fingerprint(text: &str) -> Option<String> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | ' ' | '-'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (digits.len() == 64 && digits.chars().all(|c| c.is_ascii_hexdigit())).then_some(digits)
 }
 
 fn describe(conn: &RouterConn, p: &RouterProbe) -> String {

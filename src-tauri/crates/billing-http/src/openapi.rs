@@ -138,6 +138,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         routers::update,
         routers::delete,
         routers::test,
+        routers::trust_certificate,
         routers::refresh,
         routers::sessions,
         routers::kick,

@@ -15,7 +15,7 @@ use billing_app::ports::{
     RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterDiagnosis,
     RouterPort, RouterPortError, RouterProbe, RouterProblem, RouterSubscription,
 };
-use routeros_api::{Client, ConnectOptions, ReconnectPolicy, TlsOptions};
+use routeros_api::{CertFingerprint, Client, ConnectOptions, ReconnectPolicy, TlsOptions};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
@@ -53,7 +53,7 @@ pub struct RouterPool {
 
 #[derive(Debug)]
 struct Entry {
-    key: (String, u16, bool, String),
+    key: (String, u16, bool, Option<String>, String),
     password: secrecy::SecretString,
     client: tokio::sync::Mutex<Option<Client>>,
     failed: Mutex<Option<(Instant, String)>>,
@@ -77,8 +77,14 @@ impl Entry {
     }
 }
 
-fn key_of(c: &RouterConn) -> (String, u16, bool, String) {
-    (c.host.clone(), c.port, c.tls, c.username.clone())
+fn key_of(c: &RouterConn) -> (String, u16, bool, Option<String>, String) {
+    (
+        c.host.clone(),
+        c.port,
+        c.tls,
+        c.tls_fingerprint.clone(),
+        c.username.clone(),
+    )
 }
 
 /// A connected router: the client plus the pool entry (for invalidation and caches).
@@ -152,7 +158,15 @@ impl RouterPool {
             conn.password.expose_secret(),
         );
         if conn.tls {
-            o = o.tls(TlsOptions::default());
+            // Only the certificate the owner trusted; none yet means none is accepted (the
+            // connection test then shows the router's fingerprint to trust).
+            o = o.tls(TlsOptions {
+                pinned_sha256: conn
+                    .tls_fingerprint
+                    .as_deref()
+                    .and_then(CertFingerprint::parse),
+                ..TlsOptions::default()
+            });
         }
         o = o
             .port(conn.port)
@@ -278,8 +292,7 @@ impl RouterPort for RouterPool {
     async fn diagnose(&self, router: &RouterConn) -> Result<RouterProbe, RouterDiagnosis> {
         // A connection of its own: the test must see today's address and credentials, not a
         // cached session or a cached failure.
-        let explain =
-            |e: routeros_api::Error| RouterDiagnosis::new(words::problem(&e), plain(router, &e));
+        let explain = |e: routeros_api::Error| words::diagnosis(router, &e);
         let client = Client::connect(self.options(router))
             .await
             .map_err(explain)?;

@@ -1,6 +1,6 @@
 //! RouterOS errors in plain words for the person at the shop PC.
 
-use billing_app::ports::{RouterConn, RouterPortError, RouterProblem};
+use billing_app::ports::{RouterConn, RouterDiagnosis, RouterPortError, RouterProblem};
 use routeros_api::{ErrorKind, TrapKind};
 
 /// Explains a RouterOS error and what to do about it.
@@ -16,10 +16,23 @@ pub fn plain(conn: &RouterConn, err: &routeros_api::Error) -> RouterPortError {
             "{who} is unreachable ({err}). Check that it is on, the address and port, and that \
              the 'api' service is enabled (IP → Services) for this PC's address."
         ),
-        ErrorKind::Tls => format!(
-            "TLS to {who} failed ({err}). Install a certificate on the api-ssl service and \
-             trust it here, or use the plain api service on a trusted LAN."
-        ),
+        ErrorKind::Tls => match (err.presented_certificate(), &conn.tls_fingerprint) {
+            (Some(seen), Some(trusted)) => format!(
+                "{who} presented another TLS certificate than the trusted one (trusted SHA-256 \
+                 {trusted}, now {seen}). If the router's certificate was replaced on purpose, \
+                 compare the new fingerprint with `/certificate print detail` on the router and \
+                 trust it; otherwise something may be intercepting the connection."
+            ),
+            (Some(seen), None) => format!(
+                "{who} uses a TLS certificate that is not trusted yet. Its SHA-256 fingerprint \
+                 is {seen}: compare it with `/certificate print detail` on the router and \
+                 trust it."
+            ),
+            (None, _) => format!(
+                "TLS to {who} failed ({err}). Install a certificate on the api-ssl service and \
+                 trust it here, or use the plain api service on a trusted LAN."
+            ),
+        },
         ErrorKind::Trap(t) => match err.trap_kind() {
             Some(TrapKind::NotEnoughPermissions) => format!(
                 "API user {user:?} on {who} is not allowed to change this ({}). Give its group \
@@ -36,6 +49,23 @@ pub fn plain(conn: &RouterConn, err: &routeros_api::Error) -> RouterPortError {
         _ => format!("{who}: {err}"),
     };
     RouterPortError(message)
+}
+
+/// A failed connection test: what to fix, in plain words, with the certificate the router
+/// presented when TLS got that far.
+pub fn diagnosis(conn: &RouterConn, err: &routeros_api::Error) -> RouterDiagnosis {
+    let mut problem = problem(err);
+    let presented = err.presented_certificate().map(ToString::to_string);
+    if presented.is_some() {
+        problem = if conn.tls_fingerprint.is_some() {
+            RouterProblem::CertificateChanged
+        } else {
+            RouterProblem::CertificateUntrusted
+        };
+    }
+    let mut d = RouterDiagnosis::new(problem, plain(conn, err));
+    d.presented_certificate = presented;
+    d
 }
 
 /// Sorts a connect/login/first-command failure into what the person has to fix.

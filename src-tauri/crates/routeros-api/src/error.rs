@@ -91,6 +91,7 @@ struct Inner {
     router: Option<String>,
     command: Option<String>,
     source: Option<Source>,
+    presented_certificate: Option<crate::CertFingerprint>,
 }
 
 impl Error {
@@ -101,7 +102,19 @@ impl Error {
             router: None,
             command: None,
             source: None,
+            presented_certificate: None,
         }))
+    }
+
+    pub(crate) fn with_presented_certificate(mut self, seen: crate::CertFingerprint) -> Self {
+        self.0.presented_certificate = Some(seen);
+        self
+    }
+
+    /// For a TLS failure after the router sent its certificate (not trusted, or not the
+    /// pinned one): that certificate's SHA-256 fingerprint, to show the user for trusting it.
+    pub fn presented_certificate(&self) -> Option<&crate::CertFingerprint> {
+        self.0.presented_certificate.as_ref()
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {

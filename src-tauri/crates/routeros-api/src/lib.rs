@@ -41,6 +41,6 @@ pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Trap, TrapKind};
 pub use login::challenge_response;
 pub use menus::{hotspot, interface, ppp, system, ItemId};
-pub use options::{ConnectOptions, ReconnectPolicy, TlsOptions};
+pub use options::{CertFingerprint, ConnectOptions, ReconnectPolicy, TlsOptions};
 pub use row::Row;
 pub use stream::RowStream;

@@ -133,6 +133,51 @@ pub struct TlsOptions {
     /// Accept any certificate without verification. Only for labs; this defeats TLS's
     /// protection against interception.
     pub insecure_skip_verify: bool,
+    /// Trust exactly the certificate with this SHA-256 fingerprint (what RouterOS shows as
+    /// `fingerprint` in `/certificate print detail`), whoever issued it and whatever name it
+    /// carries: the usual way to trust a router's self-signed certificate. Takes precedence
+    /// over `root_certs` and `insecure_skip_verify`; another certificate fails with
+    /// [`crate::ErrorKind::Tls`] and [`crate::Error::presented_certificate`] set.
+    pub pinned_sha256: Option<CertFingerprint>,
+}
+
+/// The SHA-256 of a certificate (DER), shown as 64 lowercase hex digits like RouterOS does.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CertFingerprint(pub [u8; 32]);
+
+impl CertFingerprint {
+    /// The fingerprint of a DER certificate.
+    pub fn of_der(der: &[u8]) -> Self {
+        use sha2::Digest;
+        CertFingerprint(sha2::Sha256::digest(der).into())
+    }
+
+    /// Parses 64 hex digits; colons, spaces and case are ignored (`AB:CD:…` as browsers show
+    /// it works too). `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ':' | ' ' | '-'))
+            .collect();
+        if digits.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(digits.to_ascii_lowercase(), &mut out).ok()?;
+        Some(CertFingerprint(out))
+    }
+}
+
+impl std::fmt::Display for CertFingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl std::fmt::Debug for CertFingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CertFingerprint({self})")
+    }
 }
 
 impl TlsOptions {

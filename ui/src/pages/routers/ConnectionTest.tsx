@@ -9,7 +9,7 @@ import type { ApiError } from '../../api/errors';
 import type { ConnectionReport, Router, RouterProbe } from '../../api/types';
 import { Field, FieldRow } from '../../components/Field';
 import { FormError } from '../../components/FormError';
-import { formatCpu, formatMemory } from '../../lib/routerFormat';
+import { formatCpu, formatFingerprint, formatMemory } from '../../lib/routerFormat';
 import { tDynamic } from '../../lib/tDynamic';
 
 /** The API user's rights, in plain words. */
@@ -22,10 +22,70 @@ function rights(p: RouterProbe, t: TFunction): string[] {
   return lines;
 }
 
-/** The outcome of "Tes koneksi": identity, version, board and rights, or what went wrong. */
-export function ConnectionResult({ report }: { report: ConnectionReport }) {
+/**
+ * The router's api-ssl certificate is not trusted (yet, or any more): its fingerprint to
+ * compare with the router's, and "trust it" (POST /api/routers/{id}/trust-certificate), which
+ * answers with a new connection test.
+ */
+function TrustCertificate({
+  routerId,
+  report,
+  onReport,
+}: {
+  routerId: string;
+  report: ConnectionReport;
+  onReport: (report: ConnectionReport) => void;
+}) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const sha256 = report.certificate_sha256 ?? '';
+  const trust = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onReport(
+        await unwrap(
+          api.POST('/api/routers/{id}/trust-certificate', { params: { path: { id: routerId } }, body: { sha256 } }),
+        ),
+      );
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack gap="xs" mt="xs">
+      <Text size="sm">{t('routers.certificate_compare')}</Text>
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="router-certificate-sha256">
+        {formatFingerprint(sha256)}
+      </Text>
+      <Button size="xs" w="fit-content" loading={busy} onClick={() => void trust()} data-testid="router-trust-certificate">
+        {report.problem === 'certificate_changed' ? t('routers.certificate_trust_new') : t('routers.certificate_trust')}
+      </Button>
+      <FormError error={error} />
+    </Stack>
+  );
+}
+
+/**
+ * The outcome of "Tes koneksi": identity, version, board and rights, or what went wrong. With
+ * `routerId` and `onReport`, an untrusted api-ssl certificate can be trusted right here.
+ */
+export function ConnectionResult({
+  report,
+  routerId,
+  onReport,
+}: {
+  report: ConnectionReport;
+  routerId?: string;
+  onReport?: (report: ConnectionReport) => void;
+}) {
   const { t } = useTranslation();
   const p = report.probe;
+  const certificate =
+    (report.problem === 'certificate_untrusted' || report.problem === 'certificate_changed') && report.certificate_sha256;
   return (
     <Alert
       color={report.ok ? 'green' : 'orange'}
@@ -58,8 +118,10 @@ export function ConnectionResult({ report }: { report: ConnectionReport }) {
           </FieldRow>
         </Stack>
       ) : (
-        <Text size="sm">{report.summary}</Text>
+        // The certificate case is explained above and below; the server's sentence would repeat it.
+        !certificate && <Text size="sm">{report.summary}</Text>
       )}
+      {certificate && routerId && onReport && <TrustCertificate routerId={routerId} report={report} onReport={onReport} />}
     </Alert>
   );
 }
@@ -95,7 +157,16 @@ export function ConnectionTestButton({ router, onTested, ...props }: ButtonProps
       <Modal opened={open} onClose={() => setOpen(false)} title={t('routers.test_title', { name: router.name })} centered size="lg">
         <Stack>
           {busy && <Text size="sm">{t('common.loading')}</Text>}
-          {report && <ConnectionResult report={report} />}
+          {report && (
+            <ConnectionResult
+              report={report}
+              routerId={router.id}
+              onReport={(next) => {
+                setReport(next);
+                onTested?.();
+              }}
+            />
+          )}
           <FormError error={error} />
           <Button variant="default" onClick={() => setOpen(false)} w="fit-content">
             {t('common.close')}

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Stack, Tabs } from '@mantine/core';
+import { Alert, Button, Card, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
@@ -8,7 +8,7 @@ import { Field, FieldRow } from '../../components/Field';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
-import { formatCpu, formatMemory } from '../../lib/routerFormat';
+import { formatCpu, formatFingerprint, formatMemory } from '../../lib/routerFormat';
 import { useApi } from '../../lib/useApi';
 import { AuditTab } from './AuditTab';
 import { CommandsTab } from './CommandsTab';
@@ -57,6 +57,13 @@ export function RouterDetailPage() {
                   {r.host}:{r.port}
                   {r.tls ? ' (TLS)' : ''}
                 </Field>
+                {r.tls && (
+                  <Field label={t('routers.certificate')}>
+                    <Text span size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="router-tls-fingerprint">
+                      {r.tls_fingerprint ? formatFingerprint(r.tls_fingerprint) : t('routers.certificate_none')}
+                    </Text>
+                  </Field>
+                )}
                 <Field label={t('routers.api_user')}>{r.api_user}</Field>
                 <Field label={t('routers.identity')}>{r.identity || '—'}</Field>
                 <Field label={t('routers.version')}>{r.version || '—'}</Field>

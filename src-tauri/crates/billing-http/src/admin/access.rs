@@ -331,6 +331,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("PATCH", "/api/routers/{id}", Staff(P::RoutersWrite)),
     ("DELETE", "/api/routers/{id}", Staff(P::RoutersWrite)),
     ("POST", "/api/routers/{id}/test", Staff(P::RoutersRead)),
+    (
+        "POST",
+        "/api/routers/{id}/trust-certificate",
+        Staff(P::RoutersWrite),
+    ),
     ("GET", "/api/routers/{id}/sessions", Staff(P::RoutersRead)),
     ("GET", "/api/routers/{id}/samples", Staff(P::RoutersRead)),
     (

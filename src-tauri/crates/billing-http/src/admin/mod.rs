@@ -227,6 +227,10 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
                 .delete(routers::delete),
         )
         .route("/routers/{id}/test", post(routers::test))
+        .route(
+            "/routers/{id}/trust-certificate",
+            post(routers::trust_certificate),
+        )
         .route("/routers/{id}/sessions", get(routers::sessions))
         .route("/routers/{id}/samples", get(monitoring::router_samples))
         .route("/routers/{id}/sessions/kick", post(routers::kick))

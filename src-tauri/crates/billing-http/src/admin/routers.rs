@@ -135,6 +135,35 @@ pub async fn test(
     ))
 }
 
+/// The api-ssl certificate to trust, as the connection test showed it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TrustCertificateBody {
+    /// SHA-256 fingerprint: 64 hex digits; colons, spaces and case are ignored. RouterOS shows
+    /// it as `fingerprint` in `/certificate print detail`.
+    pub sha256: String,
+}
+
+/// Trusts the router's api-ssl certificate by its SHA-256 fingerprint: from then on only that
+/// certificate is accepted. The router must present exactly that certificate now; the answer
+/// is a new connection test.
+#[utoipa::path(post, operation_id = "trust_router_certificate",
+    path = "/api/routers/{id}/trust-certificate", tag = "routers",
+    params(("id" = Uuid, Path)), request_body = TrustCertificateBody, security(("bearer" = [])),
+    responses((status = 200, body = ConnectionReport), (status = 404, body = ErrorBody),
+              (status = 409, description = "the router presents another certificate", body = ErrorBody),
+              (status = 422, description = "not a fingerprint, or the router does not use TLS", body = ErrorBody),
+              (status = 502, description = "the router could not be reached", body = ErrorBody)))]
+pub async fn trust_certificate(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<TrustCertificateBody>,
+) -> Result<Json<ConnectionReport>, ApiError> {
+    Ok(Json(
+        billing_app::routers::trust_certificate(&s.ctx, id, &body.sha256).await?,
+    ))
+}
+
 /// Refreshes the status (online, CPU, memory, uptime) of every router now.
 #[utoipa::path(post, operation_id = "refresh_routers", path = "/api/routers/refresh", tag = "routers",
     security(("bearer" = [])), responses((status = 200, body = RouterList)))]

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use routeros_api::sim::{Faults, SimConfig, SimGroup, SimTls, SimUser, SimVersion};
-use routeros_api::{Client, ErrorKind, TlsOptions, TrapKind};
+use routeros_api::{CertFingerprint, Client, ErrorKind, TlsOptions, TrapKind};
 
 use super::{client, sim, sim_version, sim_with};
 
@@ -166,4 +166,84 @@ async fn tls_trusting_the_routers_exported_pem_works() {
         .expect("login over TLS");
     assert_eq!(c.identity().await.expect("identity"), "MikroTik");
     assert!(TlsOptions::default().with_root_pem(b"not pem").is_err());
+}
+
+fn sim_fingerprint(pem: &str) -> CertFingerprint {
+    let der = rustls_pemfile::certs(&mut pem.as_bytes())
+        .next()
+        .expect("a certificate")
+        .expect("valid pem");
+    CertFingerprint::of_der(der.as_ref())
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_reported_with_its_fingerprint_and_trusting_that_pin_works() {
+    let sim = sim_with(SimConfig {
+        tls: SimTls::SelfSigned,
+        ..SimConfig::default()
+    })
+    .await;
+    let expected = sim_fingerprint(sim.certificate_pem().expect("pem"));
+
+    let err = Client::connect(sim.connect_options().tls(TlsOptions::default()))
+        .await
+        .expect_err("untrusted");
+    assert_eq!(err.kind(), &ErrorKind::Tls);
+    assert_eq!(err.presented_certificate(), Some(&expected));
+    assert!(err.to_string().contains(&expected.to_string()), "{err}");
+
+    // Pinned: trusted whatever the name (the simulator's certificate is for "localhost", the
+    // address is 127.0.0.1) and issuer.
+    let pinned = TlsOptions {
+        pinned_sha256: Some(expected),
+        ..Default::default()
+    };
+    let c = Client::connect(sim.connect_options().tls(pinned))
+        .await
+        .expect("login over TLS with the pinned certificate");
+    assert_eq!(c.identity().await.expect("identity"), "MikroTik");
+}
+
+#[tokio::test]
+async fn another_certificate_than_the_pinned_one_is_refused_naming_both() {
+    let sim = sim_with(SimConfig {
+        tls: SimTls::SelfSigned,
+        ..SimConfig::default()
+    })
+    .await;
+    let presented = sim_fingerprint(sim.certificate_pem().expect("pem"));
+    let other = CertFingerprint([7; 32]);
+    let opts = sim.connect_options().tls(TlsOptions {
+        pinned_sha256: Some(other),
+        // A pin wins over "accept anything".
+        insecure_skip_verify: true,
+        ..Default::default()
+    });
+    let err = Client::connect(opts).await.expect_err("not the pinned one");
+    assert_eq!(err.kind(), &ErrorKind::Tls);
+    assert_eq!(err.presented_certificate(), Some(&presented));
+    let text = err.to_string();
+    assert!(
+        text.contains("not the trusted one")
+            && text.contains(&other.to_string())
+            && text.contains(&presented.to_string()),
+        "{text}"
+    );
+}
+
+#[test]
+fn fingerprints_parse_in_the_usual_spellings() {
+    let hex = "5f0c8e0f8a6a2a1b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70819203";
+    let fp = CertFingerprint::parse(hex).expect("routeros spelling");
+    assert_eq!(fp.to_string(), hex);
+    let colons = hex
+        .as_bytes()
+        .chunks(2)
+        .map(|c| std::str::from_utf8(c).expect("ascii").to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join(":");
+    assert_eq!(CertFingerprint::parse(&colons), Some(fp));
+    assert_eq!(CertFingerprint::parse(&hex[..62]), None);
+    assert_eq!(CertFingerprint::parse(&format!("{}zz", &hex[..62])), None);
+    assert_eq!(CertFingerprint::parse(""), None);
 }
