@@ -143,6 +143,20 @@ async fn no_secret_appears_in_logs_database_backups_files_or_answers() {
         "the payment confirmation went out through the session: {drained}"
     );
 
+    // The live event stream, opened with a single-use ticket in its URL (EventSource cannot
+    // send headers): the ticket is a credential for 30 seconds and must not reach the logs.
+    let (status, ticket) = app.call("POST", "/api/events/ticket", None).await;
+    assert_eq!(status, StatusCode::OK, "{ticket}");
+    let ticket = ticket["ticket"].as_str().expect("ticket").to_owned();
+    let stream = app
+        .http
+        .get(format!("{}/api/events?ticket={ticket}", app.admin))
+        .send()
+        .await
+        .expect("event stream");
+    assert_eq!(stream.status(), StatusCode::OK);
+    drop(stream);
+
     // A backup.
     let backup = create_backup(&app).await;
     record(&backup);
@@ -185,6 +199,16 @@ async fn no_secret_appears_in_logs_database_backups_files_or_answers() {
             login["refresh_token"].as_str().expect("refresh").into(),
         ),
     ];
+    secrets.push(("event stream ticket".into(), ticket));
+    // The customer's pay link is a capability (whoever has it sees the invoice and can pay).
+    let pay_token = url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .expect("a token at the end of the pay link")
+        .to_owned();
+    assert!(pay_token.len() >= 16, "pay link token: {url}");
+    secrets.push(("pay link token".into(), pay_token));
     for name in ["jwt-signing-key", "data-key"] {
         let value = ctx.secrets.get(name).expect("keyring").expect("present");
         secrets.push((name.into(), value.expose_secret().to_owned()));

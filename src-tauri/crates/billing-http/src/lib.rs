@@ -9,6 +9,7 @@ mod export;
 mod extract;
 mod openapi;
 pub mod public;
+mod request_log;
 
 use std::path::PathBuf;
 

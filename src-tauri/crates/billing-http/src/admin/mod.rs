@@ -36,7 +36,6 @@ use std::sync::Arc;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::GovernorLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::trace::TraceLayer;
 
 use crate::{AdminOptions, ApiError, HttpState};
 
@@ -328,7 +327,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         }
         None => router.fallback(dashboard_missing),
     };
-    router.layer(TraceLayer::new_for_http())
+    router.layer(crate::request_log::layer())
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -17,7 +17,6 @@ use serde_json::json;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::GovernorLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::{ApiError, HttpState};
 
@@ -92,7 +91,7 @@ pub fn router(state: HttpState) -> Router {
         ))
         // Webhook and upload bodies are small; the proof upload route sets its own limit.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
-        .layer(TraceLayer::new_for_http())
+        .layer(crate::request_log::layer())
 }
 
 /// Liveness for the tunnel: says nothing about the business.
