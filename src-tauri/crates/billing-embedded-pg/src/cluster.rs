@@ -123,6 +123,11 @@ impl Cluster {
         self.config.data_dir.join("pgdata")
     }
 
+    /// The configuration this cluster was made from.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.config.data_dir.join("postgres.log")
     }

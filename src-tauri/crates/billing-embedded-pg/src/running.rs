@@ -238,6 +238,24 @@ impl RunningCluster {
             .ssl_mode(PgSslMode::Disable)
     }
 
+    /// Whether the server is still there: its `postmaster.pid` names a live postmaster of this
+    /// data directory (where the platform cannot tell, whether the port accepts connections).
+    /// `false` after a crash, a kill or someone stopping it behind the app's back.
+    pub async fn is_running(&self) -> bool {
+        let path = pidfile::path(&self.pgdata);
+        let Some(file) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| PidFile::parse(&t))
+        else {
+            return false;
+        };
+        match pidfile::holder(file.pid, &self.pgdata) {
+            Holder::Postmaster => true,
+            Holder::Dead | Holder::Other => false,
+            Holder::Unknown => accepts(self.port).await,
+        }
+    }
+
     /// `pg_ctl -m fast stop` if this handle owns the server; a no-op otherwise.
     pub async fn stop(mut self) -> Result<(), Error> {
         self.stopped = true;

@@ -83,7 +83,8 @@ pub enum DatabaseError {
 /// An open database: the pool, plus the local cluster when we started one.
 pub struct Database {
     pub pool: PgPool,
-    pub cluster: Option<billing_embedded_pg::RunningCluster>,
+    /// The app's own cluster, watched and restarted if it stops (mode `local`).
+    pub cluster: Option<LocalCluster>,
     pub target: String,
     /// How pg_dump/pg_restore reach the server (backups).
     pub server: DatabaseServer,
@@ -152,9 +153,7 @@ impl Database {
     pub async fn close(self) {
         self.pool.close().await;
         if let Some(cluster) = self.cluster {
-            if let Err(err) = cluster.stop().await {
-                tracing::warn!(error = %err, "stopping the local database failed");
-            }
+            cluster.stop().await;
         }
     }
 }
@@ -255,14 +254,112 @@ async fn open_local(
 
     let pool = connect(admin.database(&choice.active), settings, &switch).await?;
     let server = DatabaseServer::local(running.port(), LOCAL_SUPERUSER, password, &configured);
+    // A restart must come back on the same port: the pool and pg_dump know that one.
+    let mut restart = cluster.config().clone();
+    restart.port = Some(running.port());
     Ok(Database {
         pool,
-        cluster: Some(running),
+        cluster: Some(LocalCluster::watch(running, restart)),
         target,
         server,
         choice,
         switch,
     })
+}
+
+/// How often the watchdog looks at the local cluster.
+const WATCH_INTERVAL: Duration = Duration::from_secs(2);
+/// The longest wait between restart attempts while the cluster cannot start.
+const MAX_RESTART_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The app's own PostgreSQL with a watchdog: if the server stops behind the app's back (a crash,
+/// the out-of-memory killer, someone ending the process), it is started again on the same port
+/// and the pool reconnects by itself; the health page shows the outage and the recovery. Only
+/// a server this process started is watched (one reused from another instance belongs to it).
+pub struct LocalCluster {
+    running: Arc<tokio::sync::Mutex<Option<billing_embedded_pg::RunningCluster>>>,
+    stop: tokio_util::sync::CancellationToken,
+    watchdog: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl LocalCluster {
+    fn watch(
+        running: billing_embedded_pg::RunningCluster,
+        restart: billing_embedded_pg::ClusterConfig,
+    ) -> LocalCluster {
+        let owned = running.is_owned();
+        let running = Arc::new(tokio::sync::Mutex::new(Some(running)));
+        let stop = tokio_util::sync::CancellationToken::new();
+        let watchdog =
+            owned.then(|| tokio::spawn(watchdog(running.clone(), restart, stop.clone())));
+        LocalCluster {
+            running,
+            stop,
+            watchdog,
+        }
+    }
+
+    /// Ends the watchdog, then stops the server (if this process started it).
+    pub async fn stop(mut self) {
+        self.stop.cancel();
+        if let Some(watchdog) = self.watchdog.take() {
+            let _ = watchdog.await;
+        }
+        if let Some(running) = self.running.lock().await.take() {
+            if let Err(err) = running.stop().await {
+                tracing::warn!(error = %err, "stopping the local database failed");
+            }
+        }
+    }
+}
+
+async fn watchdog(
+    running: Arc<tokio::sync::Mutex<Option<billing_embedded_pg::RunningCluster>>>,
+    restart: billing_embedded_pg::ClusterConfig,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    let mut wait = WATCH_INTERVAL;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(wait) => {}
+        }
+        let mut slot = running.lock().await;
+        if stop.is_cancelled() {
+            return;
+        }
+        let alive = match slot.as_ref() {
+            Some(current) => current.is_running().await,
+            None => false,
+        };
+        if alive {
+            wait = WATCH_INTERVAL;
+            continue;
+        }
+        if let Some(gone) = slot.take() {
+            tracing::error!(
+                port = gone.port(),
+                "the local database stopped unexpectedly; starting it again"
+            );
+            // Marks the handle stopped (pg_ctl finds nothing to stop).
+            let _ = gone.stop().await;
+        }
+        let started = match billing_embedded_pg::Cluster::new(restart.clone()) {
+            Ok(cluster) => cluster.start().await,
+            Err(err) => Err(err),
+        };
+        match started {
+            Ok(again) => {
+                tracing::info!(port = again.port(), "the local database is running again");
+                *slot = Some(again);
+                wait = WATCH_INTERVAL;
+            }
+            Err(err) => {
+                wait = (wait * 2).min(MAX_RESTART_BACKOFF);
+                tracing::error!(error = %err, retry_in = ?wait, "the local database could not be started again");
+            }
+        }
+    }
 }
 
 async fn exists(conn: &mut sqlx::PgConnection, name: &str) -> Result<bool, DatabaseError> {
