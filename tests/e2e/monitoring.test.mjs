@@ -6,7 +6,8 @@
 //   node tests/e2e/monitoring.test.mjs
 //
 // Flow: log in → Monitoring: the "Peringatan" panel is there → an alert rule that holds at once
-// (router commands waiting ≥ 0) is added and the alerts job is run through the API → without a
+// (router commands waiting ≥ 0, for 0 minutes) is added with "Tambah aturan" (the form shows
+// what the rule means) and listed in plain words, and the alerts job is run through the API → without a
 // reload, the alert row appears (live events over /api/events) and the header bell counts it →
 // the rule is disabled and the job run again → the row goes → a router's "Grafik" tab shows the
 // load, users and traffic charts after two samples. Screenshots: tests/e2e/artifacts/monitoring-*.png.
@@ -21,6 +22,10 @@ const T = {
   navMonitoring: 'Monitoring', navRouters: 'Router', healthTitle: 'Kesehatan sistem',
   alerts: 'Peringatan', ongoing: 'Berlangsung', charts: 'Grafik', load: 'CPU dan memori',
   users: 'Pengguna aktif', traffic: 'Trafik (semua port)',
+  addRule: 'Tambah aturan', addRuleTitle: 'Tambah aturan peringatan', ruleName: 'Aturan',
+  ruleMetric: 'Yang dipantau', ruleComparison: 'Muncul bila nilainya', ruleThreshold: 'Batas',
+  ruleMinutes: 'Selama (menit)', save: 'Simpan', outboxLabel: 'Antrean perintah router',
+  preview: 'Peringatan muncul bila Antrean perintah router paling sedikit 0 selama minimal 0 menit.',
 };
 
 
@@ -51,12 +56,28 @@ async function main() {
     await visible(panel.getByRole('heading', { name: T.alerts, exact: true }));
     await page.waitForLoadState('networkidle').catch(() => undefined);
     const before = await panel.getByTestId('alert-row').count();
-    const created = await apiCall(page, 'POST', '/api/monitoring/alerts/rules', {
-      name: ruleName, metric: 'router_outbox', comparison: 'gte', threshold: 0,
-      duration_seconds: 0, severity: 'warning',
-    });
-    if (created.status !== 201) throw new Error(`rule: ${created.status} ${JSON.stringify(created.body)}`);
-    ruleId = created.body.id;
+    const settings = page.getByTestId('monitoring-settings');
+    await settings.getByRole('button', { name: T.addRule, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.addRuleTitle });
+    await dialog.getByLabel(new RegExp(`^${T.ruleName}( \\*)?$`)).fill(ruleName); // required: "Aturan *"
+    await dialog.getByLabel(T.ruleMetric, { exact: true }).selectOption('router_outbox');
+    await dialog.getByLabel(T.ruleComparison, { exact: true }).selectOption('gte');
+    await dialog.getByLabel(new RegExp(`^${T.ruleThreshold}( \\*)?$`)).fill('0');
+    await dialog.getByLabel(T.ruleMinutes, { exact: true }).fill('0');
+    const preview = (await dialog.getByTestId('rule-preview').innerText()).trim();
+    if (preview !== T.preview) throw new Error(`preview: "${preview}"`);
+    await shot(page, '00-add-rule.png');
+    await dialog.getByRole('button', { name: T.save, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const listed = settings.getByRole('row').filter({ hasText: ruleName });
+    await visible(listed.filter({ hasText: T.outboxLabel }));
+    const rules = await apiCall(page, 'GET', '/api/monitoring/alerts/rules');
+    const created = rules.body?.items?.find((r) => r.name === ruleName);
+    if (!created || created.metric !== 'router_outbox' || created.comparison !== 'gte' || created.threshold !== 0
+      || created.duration_seconds !== 0 || created.severity !== 'warning' || !created.enabled) {
+      throw new Error(`the rule as saved: ${JSON.stringify(created)}`);
+    }
+    ruleId = created.id;
     await runJob(page, 'alerts');
     // No reload: the event stream brings it.
     const row = panel.getByTestId('alert-row').filter({ hasText: ruleName });

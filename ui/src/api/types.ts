@@ -145,6 +145,7 @@ export type AlertList = Ok<'/api/monitoring/alerts', 'get'>;
 export type AlertItem = AlertList['items'][number];
 export type AlertRuleList = Ok<'/api/monitoring/alerts/rules', 'get'>;
 export type AlertRule = AlertRuleList['items'][number];
+export type AlertMetric = AlertRuleList['metrics'][number];
 export type MonitoringSettings = Ok<'/api/monitoring/settings', 'get'>;
 export type RouterSamplePoint = Ok<'/api/routers/{id}/samples', 'get'>['items'][number];
 // Imports (issue #12).

@@ -6,12 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
 import type { ApiError } from '../../api/errors';
-import type { AlertRule, MonitoringSettings } from '../../api/types';
+import type { AlertMetric, AlertRule, MonitoringSettings } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { fieldError } from '../../lib/fieldError';
 import { tDynamic } from '../../lib/tDynamic';
 import { useApi } from '../../lib/useApi';
+import { AlertRuleFormModal } from './AlertRuleFormModal';
 import { SEVERITY_COLORS } from './AlertsPanel';
 
 const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' };
@@ -21,12 +22,33 @@ export function MonitoringSettingsPanel() {
   const { t } = useTranslation();
   const rules = useApi(() => unwrap(api.GET('/api/monitoring/alerts/rules')), []);
   const settings = useApi(() => unwrap(api.GET('/api/monitoring/settings')), []);
+  const [adding, setAdding] = useState(false);
   return (
     <Card withBorder padding="md" radius="md" component="section" data-testid="monitoring-settings">
-      <Title order={3} size="h5" mb="xs">
-        {t('alerts.rules.title')}
-      </Title>
-      <LoadState state={rules}>{(data) => <RulesTable rules={data.items} onChange={rules.reload} />}</LoadState>
+      <LoadState state={rules}>
+        {(data) => (
+          <>
+            <Group justify="space-between" mb="xs">
+              <Title order={3} size="h5">
+                {t('alerts.rules.title')}
+              </Title>
+              <Button size="xs" variant="light" onClick={() => setAdding(true)}>
+                {t('alerts.rules.add')}
+              </Button>
+            </Group>
+            <RulesTable rules={data.items} metrics={data.metrics} onChange={rules.reload} />
+            <AlertRuleFormModal
+              opened={adding}
+              metrics={data.metrics}
+              onClose={() => setAdding(false)}
+              onSaved={() => {
+                notifications.show({ color: 'green', message: t('alerts.rules.saved') });
+                rules.reload();
+              }}
+            />
+          </>
+        )}
+      </LoadState>
       <Title order={3} size="h5" mt="lg" mb="xs">
         {t('alerts.retention.title')}
       </Title>
@@ -35,7 +57,7 @@ export function MonitoringSettingsPanel() {
   );
 }
 
-function RulesTable({ rules, onChange }: { rules: AlertRule[]; onChange: () => void }) {
+function RulesTable({ rules, metrics, onChange }: { rules: AlertRule[]; metrics: AlertMetric[]; onChange: () => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<ApiError | null>(null);
   const act = async (call: () => Promise<unknown>) => {
@@ -79,8 +101,13 @@ function RulesTable({ rules, onChange }: { rules: AlertRule[]; onChange: () => v
                   {r.builtin ? tDynamic(t, `alerts.rules.builtin.${r.builtin}`, { defaultValue: r.name }) : r.name}
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {r.metric} {OPS[r.comparison] ?? r.comparison} {r.threshold}
+                  <Text size="sm">
+                    {tDynamic(t, `alerts.metrics.${r.metric}`, {
+                      defaultValue: metrics.find((m) => m.name === r.metric)?.description ?? r.metric,
+                    })}{' '}
+                    <Text span ff="monospace">
+                      {OPS[r.comparison] ?? r.comparison} {r.threshold.toLocaleString('id-ID')}
+                    </Text>
                   </Text>
                   <Text size="xs" c="dimmed">
                     {t('alerts.rules.for_minutes', { count: Math.round(r.duration_seconds / 60) })}
