@@ -83,10 +83,14 @@ impl SecretStore {
     /// keyring appears later), then the OS keyring, then the file when a key is supplied.
     pub fn open(data_dir: &Path, settings: &SecretsSettings) -> Result<SecretStore, SecretError> {
         let file_path = data_dir.join(crate::secret_file::FILE_NAME);
-        let file = |warning: &str| -> Result<SecretStore, SecretError> {
-            let key = settings
-                .passphrase()?
-                .ok_or_else(|| SecretError::KeyMissing(file_path.display().to_string()))?;
+        // `key`: the passphrase when the caller has already read it (read it once).
+        let file = |key: Option<SecretString>, warning: &str| -> Result<SecretStore, SecretError> {
+            let key = match key {
+                Some(key) => key,
+                None => settings
+                    .passphrase()?
+                    .ok_or_else(|| SecretError::KeyMissing(file_path.display().to_string()))?,
+            };
             let store = FileStore::open(data_dir, key)?;
             tracing::warn!("{warning}");
             Ok(SecretStore {
@@ -96,8 +100,8 @@ impl SecretStore {
             })
         };
         match settings.backend.as_str() {
-            "file" => return file(FILE_WARNING),
-            "auto" if file_path.exists() => return file(FILE_WARNING),
+            "file" => return file(None, FILE_WARNING),
+            "auto" if file_path.exists() => return file(None, FILE_WARNING),
             _ => {}
         }
         let canonical = data_dir
@@ -106,8 +110,10 @@ impl SecretStore {
         let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
         let scope = hex::encode(&digest[..6]);
         let (builder, name, fell_back) = choose_backend(&settings.backend, &scope)?;
-        if fell_back && settings.passphrase()?.is_some() {
-            return file(FILE_WARNING);
+        if fell_back {
+            if let Some(key) = settings.passphrase()? {
+                return file(Some(key), FILE_WARNING);
+            }
         }
         let warning = fell_back.then(|| {
             tracing::warn!("{KEYUTILS_WARNING}");
