@@ -13,23 +13,13 @@
 // menunggu konfirmasi" shows and the customer added after the backup is gone → "Konfirmasi
 // pemulihan" (dialog) → the banner is gone; health says the database is fine again.
 // Exact labels are in T below (ui/src/i18n/id.json). Screenshots: tests/e2e/artifacts/backups-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiCall, artifacts, harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 120_000;
-const WAIT_TIMEOUT_MS = 60_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-if (!username || !password) {
-  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
-  process.exit(2);
-}
+const { url, username, password, step, open, run, shot, waitTimeoutMs } = harness('backups', {
+  stepTimeoutMs: 120_000, waitTimeoutMs: 60_000,
+});
 const lateCustomer = `Sesudah Cadangan ${Date.now().toString(36)}`;
 
 // Texts the UI shows (ui/src/i18n/id.json).
@@ -43,61 +33,8 @@ const T = {
   save: 'Simpan', saved: 'Pengaturan cadangan disimpan.', fullPath: 'full path',
 };
 
-const results = [];
-const consoleErrors = [];
-let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `backups-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `backups-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** The API with the dashboard's own token (for what the screens under test do not show). */
-async function apiCall(page, method, path, body) {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const token = localStorage.getItem('mikrobill.access_token');
-      const res = await fetch(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    [method, path, body],
-  );
-}
-
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open({ acceptDownloads: true });
 
   await step(page, 'log in', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -141,7 +78,7 @@ async function main() {
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="backup-row"]').length > n,
       rowsBefore,
-      { timeout: WAIT_TIMEOUT_MS },
+      { timeout: waitTimeoutMs },
     );
     const newest = page.getByTestId('backup-row').first();
     if ((await newest.getAttribute('data-status')) !== 'ok') throw new Error(`backup failed: ${await newest.innerText()}`);
@@ -207,20 +144,4 @@ async function main() {
   });
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

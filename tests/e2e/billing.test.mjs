@@ -11,24 +11,13 @@
 // cash 100.000 (Sebagian, owed Rp 50.000) → cash 70.000 (Lunas, credit Rp 20.000) → PDF
 // receipt → the customer's balance card and history. Names carry a run suffix so the test can
 // run again on the same database. Screenshots: tests/e2e/artifacts/billing-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 20_000;
-const WAIT_TIMEOUT_MS = 15_000;
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-if (!username || !password) {
-  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
-  process.exit(2);
-}
+const { url, username, password, step, open, run, shot, expectText, expectValue } = harness('billing', {
+  stepTimeoutMs: 20_000, waitTimeoutMs: 15_000,
+});
 
 const suffix = Date.now().toString(36);
 const planName = `Paket Uji ${suffix}`;
@@ -54,59 +43,6 @@ const T = {
   paymentReceived: 'Pembayaran diterima',
 };
 
-const results = [];
-const consoleErrors = [];
-let browser;
-
-function withTimeout(promise, name) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`step "${name}" timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  try {
-    await withTimeout(fn(), name);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `billing-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `billing-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** Waits until the locator's text contains `expected` (polling), with a clear message. */
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
-
-async function expectValue(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await locator.inputValue().catch(() => '');
-    if (last === expected) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected value "${expected}", saw "${last}"`);
-}
-
 async function recordPayment(page, amount, prefilled) {
   await page.getByRole('button', { name: T.recordPayment, exact: true }).click();
   const dialog = page.getByRole('dialog', { name: T.recordPayment });
@@ -121,18 +57,7 @@ async function recordPayment(page, amount, prefilled) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open({ acceptDownloads: true });
 
   await step(page, 'log in', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -273,20 +198,4 @@ async function main() {
   });
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

@@ -1,9 +1,14 @@
 // What every browser test needs, in one place: the server's address and the owner's login from
 // the environment, Chromium, named steps with a time limit and a screenshot on failure, the API
-// with the dashboard's own token, and the summary and exit code at the end.
+// with the dashboard's own token, polling text checks, and the summary and exit code at the end.
 //
 //   const t = harness('imports');           // screenshots tests/e2e/artifacts/imports-*.png
 //   await t.run(async () => { const page = await t.open(); await t.step(page, 'log in', …); });
+//
+// Options: stepTimeoutMs (per step), waitTimeoutMs (Playwright's default wait and the expect*
+// helpers), needs (more environment variables the test requires), login: false (a test that does
+// not log in, so MIKROBILL_USERNAME/MIKROBILL_PASSWORD are not required). open(contextOptions)
+// passes extra options to the browser context (acceptDownloads, a phone's viewport, …).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +18,11 @@ export const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifact
 
 export const visible = (locator) => locator.waitFor({ state: 'visible' });
 
-/** The API with the dashboard's own token (for what the screens under test do not do). */
+/**
+ * The API with the signed-in user's token, from inside the page (for what the screens under test
+ * do not do): `{ status, body }`, body the parsed JSON or null, and `text`, the start of the raw
+ * answer (for messages, or a page that is not JSON).
+ */
 export async function apiCall(page, method, path, body) {
   return page.evaluate(
     async ([method, path, body]) => {
@@ -23,21 +32,28 @@ export async function apiCall(page, method, path, body) {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: body ? JSON.stringify(body) : undefined,
       });
-      return { status: res.status, body: await res.json().catch(() => null) };
+      const text = await res.text();
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON (printable HTML, an empty answer, or a route that does not exist)
+      }
+      return { status: res.status, body: json, text: text.slice(0, 2000) };
     },
     [method, path, body],
   );
 }
 
-export function harness(prefix, { stepTimeoutMs = 120_000, waitTimeoutMs = 60_000, needs = [] } = {}) {
+export function harness(prefix, { stepTimeoutMs = 120_000, waitTimeoutMs = 60_000, needs = [], login = true } = {}) {
   mkdirSync(artifacts, { recursive: true });
   const url = (process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/').replace(/\/?$/, '/');
   const username = process.env.MIKROBILL_USERNAME;
   const password = process.env.MIKROBILL_PASSWORD;
-  const missing = [!username && 'MIKROBILL_USERNAME', !password && 'MIKROBILL_PASSWORD',
+  const missing = [login && !username && 'MIKROBILL_USERNAME', login && !password && 'MIKROBILL_PASSWORD',
     ...needs.filter((name) => !process.env[name])].filter(Boolean);
   if (missing.length) {
-    console.error(`FAIL: set ${missing.join(', ')} (and MIKROBILL_URL)`);
+    console.error(`FAIL: set ${missing.join(', ')}${login ? ' (and MIKROBILL_URL)' : ''}`);
     process.exit(2);
   }
   const results = [];
@@ -66,13 +82,13 @@ export function harness(prefix, { stepTimeoutMs = 120_000, waitTimeoutMs = 60_00
   }
 
   /** A fresh page in headless Chromium (Indonesian locale); console errors are kept. */
-  async function open() {
+  async function open(contextOptions = {}) {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', ...contextOptions });
     const page = await context.newPage();
     page.setDefaultTimeout(waitTimeoutMs);
     page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
@@ -101,5 +117,46 @@ export function harness(prefix, { stepTimeoutMs = 120_000, waitTimeoutMs = 60_00
   }
 
   const shot = (page, file) => page.screenshot({ path: join(artifacts, `${prefix}-${file}`), fullPage: true });
-  return { url, username, password, step, open, run, shot, consoleErrors };
+
+  /** Polls `read()` until `done(value)` or the wait timeout; then throws `message(last)`. */
+  async function poll(read, done, message) {
+    const deadline = Date.now() + waitTimeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      last = await read();
+      if (done(last)) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(message(last));
+  }
+
+  /** Waits until the locator's text contains `expected` (polling), with a clear message. */
+  const expectText = (locator, expected, what) => poll(
+    async () => ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' '),
+    (last) => last.includes(expected),
+    (last) => `${what}: expected "${expected}", saw "${last ?? ''}"`);
+
+  /** Waits until an input's value is exactly `expected`. */
+  const expectValue = (locator, expected, what) => poll(
+    () => locator.inputValue().catch(() => ''),
+    (last) => last === expected,
+    (last) => `${what}: expected value "${expected}", saw "${last ?? ''}"`);
+
+  /** The error text Mantine links to an input (aria-describedby), i.e. what is shown under it. */
+  const expectFieldError = (input, expected, what) => poll(
+    async () => {
+      const text = await input.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/)
+        .map((id) => (id && document.getElementById(id)?.textContent) || '').join(' | ')).catch(() => '');
+      // TextInput marks the input aria-invalid; PasswordInput marks its inner input data-invalid.
+      const invalid = await input.evaluate((el) => el.getAttribute('aria-invalid') === 'true' || el.hasAttribute('data-invalid'))
+        .catch(() => false);
+      return { text, invalid };
+    },
+    (last) => last.text.includes(expected) && last.invalid,
+    (last) => `${what}: expected the field error "${expected}", saw "${last?.text ?? ''}"`);
+
+  return {
+    url, username, password, step, open, run, shot, consoleErrors, stepTimeoutMs, waitTimeoutMs,
+    expectText, expectValue, expectFieldError,
+  };
 }

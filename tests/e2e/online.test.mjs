@@ -32,19 +32,8 @@
 // Exact labels are in T below (ui/src/i18n/id.json).
 // The test expects a 0 % tax rate (billing.test.mjs sets it). Screenshots:
 // tests/e2e/artifacts/online-*.png.
-import { chromium } from 'playwright-core';
-import {
-  WAIT_TIMEOUT_MS, artifacts, consoleErrors, expectText, results, shot, step, visible,
-} from './online-lib.mjs';
+import { expectText, open, password, run, shot, step, url, username, visible } from './online-lib.mjs';
 import { gatewaySteps, proofSteps, webhookStep } from './online-steps.mjs';
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-if (!username || !password) {
-  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
-  process.exit(2);
-}
 
 const suffix = Date.now().toString(36);
 const planName = `Paket Online ${suffix}`;
@@ -80,19 +69,8 @@ const T = {
   reviewTitle: 'Pembayaran ditahan untuk ditinjau', reviewEmpty: 'Tidak ada pembayaran yang ditahan untuk ditinjau.',
 };
 
-let browser;
-
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open();
 
   await step(page, 'log in', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -198,7 +176,7 @@ async function main() {
   });
 
   await step(page, 'the pay link opens the pay page with the amount owed', async () => {
-    const pay = await context.newPage();
+    const pay = await page.context().newPage();
     await pay.goto(payUrl, { waitUntil: 'domcontentloaded' });
     await visible(pay.getByText(T.owedOnPayPage));
     await expectText(pay.locator('#amount'), 'Rp 150.000', 'amount on the pay page');
@@ -224,20 +202,4 @@ async function main() {
 
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

@@ -20,22 +20,14 @@
 // trusted at first ("certificate_untrusted", its SHA-256 fingerprint shown), "Percayai
 // sertifikat ini" connects, and the detail page shows the trusted fingerprint. Exact labels are in T below (ui/src/i18n/id.json).
 // Screenshots: tests/e2e/artifacts/routers-*.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 30_000;
-const WAIT_TIMEOUT_MS = 15_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR ?? '');
-if (!username || !password || !simMatch) {
-  console.error('FAIL: set MIKROBILL_USERNAME, MIKROBILL_PASSWORD and ROUTEROS_SIM_ADDR=host:port (and MIKROBILL_URL)');
+const { url, username, password, step, open, run, shot, expectText, waitTimeoutMs } = harness('routers', {
+  stepTimeoutMs: 30_000, waitTimeoutMs: 15_000, needs: ['ROUTEROS_SIM_ADDR'],
+});
+const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR);
+if (!simMatch) {
+  console.error('FAIL: set ROUTEROS_SIM_ADDR=host:port');
   process.exit(2);
 }
 const [, simHost, simPort] = simMatch;
@@ -60,57 +52,8 @@ const T = {
   tls: 'Pakai TLS (API-SSL)', trustCertificate: 'Percayai sertifikat ini',
 };
 
-const results = [];
-const consoleErrors = [];
-let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `routers-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `routers-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** Waits until the locator's text contains `expected` (polling), with a clear message. */
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
-
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open();
 
   await step(page, 'log in', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -247,7 +190,7 @@ async function main() {
       await page.waitForFunction(
         () => document.querySelector('[data-testid="router-test-result"]')?.getAttribute('data-ok') === 'true',
         undefined,
-        { timeout: WAIT_TIMEOUT_MS },
+        { timeout: waitTimeoutMs },
       );
       await expectText(result, T.connected, 'connected over TLS');
       await shot(page, '08-tls-trusted.png');
@@ -259,20 +202,4 @@ async function main() {
   }
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

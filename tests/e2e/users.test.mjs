@@ -13,24 +13,12 @@
 // Log keamanan lists the refused login → the owner turns on "Verifikasi dua langkah", logs in
 // with a code computed from the secret shown, and turns it off again.
 // Screenshots: tests/e2e/artifacts/users-*.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
-import { chromium } from 'playwright-core';
+import { harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 45_000;
-const WAIT_TIMEOUT_MS = 20_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-if (!username || !password) {
-  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
-  process.exit(2);
-}
+const { url, username, password, step, open, run, shot, expectText } = harness('users', {
+  stepTimeoutMs: 45_000, waitTimeoutMs: 20_000,
+});
 const suffix = Date.now().toString(36);
 const cashier = `kasir-${suffix}`;
 const cashierPassword = 'kasir-aman-12345';
@@ -58,44 +46,6 @@ function totp(secret, at = Date.now()) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-const results = [];
-let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `users-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `users-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
-
 async function logIn(page, user, pass) {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   await page.getByLabel(T.username, { exact: true }).fill(user);
@@ -118,14 +68,7 @@ async function openArea(page, name) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
+  const page = await open();
   const forbidden = [];
   page.on('response', (response) => {
     if (response.url().includes('/api/') && response.status() === 403) forbidden.push(response.url());
@@ -227,17 +170,4 @@ async function main() {
   });
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

@@ -16,22 +16,15 @@
 // balance Rp 55.000, stock 10, their one batch, 10 vouchers, no staff request answered 403 and a
 // staff address leads back home. Printing (staff and reseller) and the print-template editor are
 // checked too. Screenshots: tests/e2e/artifacts/vouchers-*.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { apiCall, artifacts, harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 45_000;
-const WAIT_TIMEOUT_MS = 20_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR ?? '');
-if (!username || !password || !simMatch) {
-  console.error('FAIL: set MIKROBILL_USERNAME, MIKROBILL_PASSWORD and ROUTEROS_SIM_ADDR=host:port (and MIKROBILL_URL)');
+const { url, username, password, step, open, run, shot, expectText, waitTimeoutMs } = harness('vouchers', {
+  stepTimeoutMs: 45_000, waitTimeoutMs: 20_000, needs: ['ROUTEROS_SIM_ADDR'],
+});
+const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR);
+if (!simMatch) {
+  console.error('FAIL: set ROUTEROS_SIM_ADDR=host:port');
   process.exit(2);
 }
 const [, simHost, simPort] = simMatch;
@@ -58,73 +51,10 @@ const T = {
   balance: 'Saldo deposit', stock: 'Stok voucher', print: 'Cetak', checkNow: 'Periksa sekarang',
 };
 
-const results = [];
-const consoleErrors = [];
-let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `vouchers-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `vouchers-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** Waits until the locator's text contains `expected` (polling), with a clear message. */
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
-
-/** A request with the signed-in user's token, from inside the page (setup and probes only). */
-function apiCall(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const token = localStorage.getItem('mikrobill.access_token');
-      const response = await fetch(path, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.text();
-      let json = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON (printable HTML, or a route that does not exist)
-      }
-      return { status: response.status, json, text: text.slice(0, 2000) };
-    },
-    { method, path, body },
-  );
-}
-
 /** Whether the server has an endpoint: a missing one answers 404 "no API route …" (or 405). */
 function routeExists(answer) {
   if (answer.status === 405) return false;
-  return !(answer.status === 404 && String(answer.json?.error?.message ?? '').startsWith('no API route'));
+  return !(answer.status === 404 && String(answer.body?.error?.message ?? '').startsWith('no API route'));
 }
 
 async function logIn(page, user, pass, landmark) {
@@ -163,7 +93,7 @@ async function createBatch(page, count, reseller) {
   const routerSelect = form.getByLabel(T.navRouters, { exact: true });
   if (await routerSelect.isVisible()) {
     // More than one router (a re-run next to other tests): the simulator is the one at simPort.
-    const routers = (await apiCall(page, 'GET', '/api/routers')).json.items;
+    const routers = (await apiCall(page, 'GET', '/api/routers')).body.items;
     const sim = routers.find((r) => String(r.port) === simPort && r.host === simHost);
     await routerSelect.selectOption(sim.id);
   }
@@ -171,7 +101,7 @@ async function createBatch(page, count, reseller) {
   const progress = page.getByTestId('batch-progress');
   await visible(progress);
   const seen = new Set([await progress.getAttribute('data-status')]);
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
+  const deadline = Date.now() + waitTimeoutMs;
   while (!['ready', 'failed'].includes(await progress.getAttribute('data-status'))) {
     if (Date.now() > deadline) throw new Error('the batch did not finish');
     seen.add(await progress.getAttribute('data-status'));
@@ -190,16 +120,8 @@ async function createBatch(page, count, reseller) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open();
+  const context = page.context();
   let staffBatchId = null;
   let printAvailable = false;
 
@@ -210,7 +132,7 @@ async function main() {
   await step(page, 'a router exists (the simulator)', async () => {
     const routers = await apiCall(page, 'GET', '/api/routers');
     if (routers.status !== 200) throw new Error(`GET /api/routers: ${routers.status}`);
-    if (routers.json.items.length > 0) return;
+    if (routers.body.items.length > 0) return;
     const added = await apiCall(page, 'POST', '/api/routers', {
       name: `Simulator ${suffix}`, host: simHost, port: Number(simPort), api_user: 'admin',
       password: process.env.ROUTEROS_SIM_PASSWORD ?? '',
@@ -282,7 +204,7 @@ async function main() {
         dialog.getByRole('button', { name: T.print, exact: true }).click(),
       ]);
       await popup.waitForLoadState('load');
-      const code = (await apiCall(page, 'GET', `/api/vouchers?batch_id=${staffBatchId}&per_page=1`)).json.items[0].code;
+      const code = (await apiCall(page, 'GET', `/api/vouchers?batch_id=${staffBatchId}&per_page=1`)).body.items[0].code;
       await expectText(popup.locator('body'), code, 'printed cards');
       await popup.screenshot({ path: join(artifacts, 'vouchers-04-print.png'), fullPage: false });
       await popup.close();
@@ -390,7 +312,7 @@ async function main() {
       await popup.waitForLoadState('load');
       // The window opens blank and then loads the cards: wait for one of the reseller's codes.
       const mine = await apiCall(page, 'GET', '/api/reseller/vouchers?per_page=1');
-      await expectText(popup.locator('body'), mine.json.items[0].code, 'printed reseller cards');
+      await expectText(popup.locator('body'), mine.body.items[0].code, 'printed reseller cards');
       await popup.close();
     });
   } else {
@@ -398,20 +320,4 @@ async function main() {
   }
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await run(main);

@@ -15,23 +15,10 @@
 // lists it to 6281234567890 as "Dalam antrean" → "Pengaturan": "Jam tenang mulai" 22:00,
 // "Jam tenang selesai" 06:00, "Simpan", kept after a reload. Exact labels are in T below
 // (ui/src/i18n/id.json). Screenshots: tests/e2e/artifacts/whatsapp-*.png.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { harness, visible } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 30_000;
-const WAIT_TIMEOUT_MS = 15_000;
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-
-const url = process.env.MIKROBILL_URL ?? 'http://127.0.0.1:7878/';
-const username = process.env.MIKROBILL_USERNAME;
-const password = process.env.MIKROBILL_PASSWORD;
-if (!username || !password) {
-  console.error('FAIL: set MIKROBILL_USERNAME and MIKROBILL_PASSWORD (and MIKROBILL_URL)');
-  process.exit(2);
-}
+const t = harness('whatsapp', { stepTimeoutMs: 30_000, waitTimeoutMs: 15_000 });
+const { url, username, password, step, open, shot, expectText, waitTimeoutMs } = t;
 const run = Date.now().toString(36);
 const sessionName = `WA Uji ${run}`;
 const messageBody = `Pesan uji ${run}: gangguan jaringan sudah diperbaiki.`;
@@ -50,57 +37,8 @@ const T = {
   settingsSaved: 'Pengaturan WhatsApp disimpan.',
 };
 
-const results = [];
-const consoleErrors = [];
-let browser;
-
-async function step(page, name, fn) {
-  const started = Date.now();
-  let timer;
-  try {
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
-    });
-    await Promise.race([fn(), timeout]);
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`not ok - ${name}`);
-    const file = join(artifacts, `whatsapp-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page?.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : err}\n  screenshot: ${file}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const shot = (page, file) => page.screenshot({ path: join(artifacts, `whatsapp-${file}`), fullPage: true });
-const visible = (locator) => locator.waitFor({ state: 'visible' });
-
-/** Waits until the locator's text contains `expected` (polling), with a clear message. */
-async function expectText(locator, expected, what) {
-  const deadline = Date.now() + WAIT_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = ((await locator.first().textContent().catch(() => '')) ?? '').replace(/[\u00a0\u202f]/g, ' ');
-    if (last.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what}: expected "${expected}", saw "${last}"`);
-}
-
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_TIMEOUT_MS);
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const page = await open();
 
   await step(page, 'log in and open WhatsApp', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
@@ -177,7 +115,7 @@ async function main() {
     await page.reload({ waitUntil: 'domcontentloaded' });
     const start = page.getByLabel(T.quietStart, { exact: true });
     await visible(start);
-    const deadline = Date.now() + WAIT_TIMEOUT_MS;
+    const deadline = Date.now() + waitTimeoutMs;
     while ((await start.inputValue()) !== '22:00' && Date.now() < deadline) await page.waitForTimeout(150);
     const saved = [await start.inputValue(), await page.getByLabel(T.quietEnd, { exact: true }).inputValue()];
     if (saved.join('–') !== '22:00–06:00') throw new Error(`quiet hours after reload: ${saved.join('–')}`);
@@ -185,20 +123,4 @@ async function main() {
   });
 }
 
-let failure;
-try {
-  await main();
-} catch (err) {
-  failure = err;
-} finally {
-  await browser?.close().catch(() => undefined);
-}
-
-const passed = results.filter((r) => r.ok).length;
-if (failure) {
-  console.error(`\nFAIL: ${failure instanceof Error ? failure.message : failure}`);
-  if (consoleErrors.length) console.error(`browser console errors:\n  ${consoleErrors.join('\n  ')}`);
-}
-console.log(`screenshots: ${artifacts}`);
-console.log(`${passed} passed, ${failure ? Math.max(results.length - passed, 1) : 0} failed`);
-process.exit(failure ? 1 : 0);
+await t.run(main);
