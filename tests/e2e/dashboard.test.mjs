@@ -61,6 +61,7 @@ const ID = {
   password: 'Kata sandi',
   passwordConfirm: 'Ulangi kata sandi',
   customers: 'Pelanggan',
+  home: 'Dasbor',
   logout: 'Keluar',
   dbUp: 'Basis data aktif',
   loginFailed: 'Nama pengguna atau kata sandi salah.',
@@ -218,6 +219,9 @@ async function main() {
       await page.getByRole('link', { name: ID.customers, exact: true }).click();
       await visible(page.getByText(ID.sampleCustomer, { exact: true }).first());
       await shot(page, '02-sample-customers.png');
+      // Back home, so the next login lands on the dashboard again.
+      await page.getByRole('link', { name: ID.home, exact: true }).click();
+      await assertDashboard(page, ID);
     });
 
     await step(page, 'log out through the user menu', async () => {

@@ -376,7 +376,7 @@ fn resolve_ui_dir(settings: &Settings) -> Option<PathBuf> {
 /// settings.toml's `business.timezone`, which stays the default until one is chosen. Read once
 /// at start-up: the process keeps one zone for its dates, cron schedules and reports, so a
 /// change made while running is used from the next start.
-async fn apply_profile_timezone(
+pub(crate) async fn apply_profile_timezone(
     settings: &mut Settings,
     pool: &sqlx::PgPool,
 ) -> Result<(), StartupError> {

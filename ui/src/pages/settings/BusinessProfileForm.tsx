@@ -177,29 +177,27 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
             error={err('tax_rate_bp')}
             w={200}
           />
-          <Group grow align="flex-start">
-            <Select
-              label={t('business.timezone')}
-              description={t('business.timezone_hint')}
-              data={zoneGroups}
-              value={timezone}
-              onChange={(v) => v && setTimezone(v)}
-              searchable
-              allowDeselect={false}
-              nothingFoundMessage={t('business.timezone_none')}
-              error={err('timezone')}
-              maxDropdownHeight={280}
-            />
-            <Select
-              label={t('business.currency')}
-              description={t('business.currency_hint')}
-              data={currencies.map((c) => ({ value: c, label: t('business.currency_label', { code: c }) }))}
-              value={currency}
-              onChange={(v) => v && setCurrency(v)}
-              allowDeselect={false}
-              error={err('currency')}
-            />
-          </Group>
+          <Select
+            label={t('business.timezone')}
+            description={t('business.timezone_hint')}
+            data={zoneGroups}
+            value={timezone}
+            onChange={(v) => v && setTimezone(v)}
+            searchable
+            allowDeselect={false}
+            nothingFoundMessage={t('business.timezone_none')}
+            error={err('timezone')}
+            maxDropdownHeight={280}
+          />
+          <Select
+            label={t('business.currency')}
+            description={t('business.currency_hint')}
+            data={currencies.map((c) => ({ value: c, label: t('business.currency_label', { code: c }) }))}
+            value={currency}
+            onChange={(v) => v && setCurrency(v)}
+            allowDeselect={false}
+            error={err('currency')}
+          />
           {savedZone && zoneInUse && savedZone !== zoneInUse && (
             <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">
               {t('business.timezone_restart_text', { zone: savedZone, in_use: zoneInUse })}
