@@ -13,6 +13,7 @@ import { FormError } from '../components/FormError';
 import { LANGUAGES } from '../i18n';
 import { fieldError } from '../lib/fieldError';
 import { tDynamic } from '../lib/tDynamic';
+import { useApi } from '../lib/useApi';
 import { checkNewPassword, checkUsername } from '../lib/validation';
 import type { FieldErrorKey } from '../lib/validation';
 import { ConnectionResult } from './routers/ConnectionTest';
@@ -78,6 +79,7 @@ export function SetupPage() {
             <Alert color="green" variant="light" title={t('wizard.done_title')}>
               {t('wizard.done_text')}
             </Alert>
+            <PendingZoneNotice />
             {sample && (
               <Alert color="blue" variant="light" title={t('wizard.sample_done_title')} data-testid="sample-data-done">
                 {t('wizard.sample_done_text', { customers: sample.customers, plans: sample.plans, invoices: sample.invoices, payments: sample.payments })}
@@ -323,6 +325,19 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
         </Button>
       </Stack>
     </form>
+  );
+}
+
+/** A time zone chosen in the profile step is used from the next start: say so at the end. */
+function PendingZoneNotice() {
+  const { t } = useTranslation();
+  const profile = useApi(() => unwrap(api.GET('/api/settings/business')), []);
+  const p = profile.data;
+  if (!p || p.timezone === p.timezone_in_use) return null;
+  return (
+    <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">
+      {t('business.timezone_restart_text', { zone: p.timezone, in_use: p.timezone_in_use })}
+    </Alert>
   );
 }
 
