@@ -21,3 +21,4 @@ mod setup;
 mod setup_database;
 mod vouchers;
 mod whatsapp;
+mod wizard;

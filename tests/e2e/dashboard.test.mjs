@@ -5,9 +5,10 @@
 //   MIKROBILL_PASSWORD='correct horse battery' node tests/e2e/dashboard.test.mjs
 //
 // Flow: first-run wizard (if the server has no user yet: language → database (local) → owner
-// account → ISP profile
+// account → ISP profile with time zone (WITA saved: the restart notice shows; then back to WIB,
+// the zone the later browser tests count in) and currency
 // → first router, whose connection test to a closed port is explained in plain words, then
-// skipped → done) → log out → log in →
+// skipped → sample data ticked → done, the sample customers listed) → log out → log in →
 // dashboard (Indonesian) with database up → switch to English → reload keeps English →
 // wrong password on a fresh context shows the error. Screenshots go to tests/e2e/artifacts/.
 // Needs playwright-core (root package.json) and Debian's chromium (CHROMIUM_PATH to override).
@@ -15,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { apiCall } from './harness.mjs';
 
 const STEP_TIMEOUT_MS = 15_000;
 // Locator waits give up a little earlier than the step, so their message (naming what was
@@ -41,6 +43,13 @@ const ID = {
   wizardSkip: 'Lewati dulu',
   wizardOpenDashboard: 'Buka dasbor',
   profileName: 'Nama usaha',
+  timezone: 'Zona waktu',
+  currency: 'Mata uang',
+  wita: 'WITA (Asia/Makassar)',
+  wib: 'WIB (Asia/Jakarta)',
+  idr: 'IDR (Rupiah)',
+  sampleSwitch: 'Isi data contoh',
+  sampleCustomer: 'Budi Santoso (contoh)',
   save: 'Simpan',
   routerHost: 'Alamat (IP atau nama host)',
   routerPort: 'Port API',
@@ -52,6 +61,7 @@ const ID = {
   password: 'Kata sandi',
   passwordConfirm: 'Ulangi kata sandi',
   customers: 'Pelanggan',
+  home: 'Dasbor',
   logout: 'Keluar',
   dbUp: 'Basis data aktif',
   loginFailed: 'Nama pengguna atau kata sandi salah.',
@@ -154,10 +164,30 @@ async function main() {
       await shot(page, '02-wizard-profile.png');
     });
 
-    await step(page, 'wizard: ISP profile saved', async () => {
+    await step(page, 'wizard: ISP profile saved with time zone and currency', async () => {
       await page.getByLabel(ID.profileName, { exact: true }).fill('RT/RW Net Uji');
+      // The zone select is searchable: typing narrows it to the Indonesian zone.
+      const zone = page.getByRole('textbox', { name: ID.timezone, exact: true });
+      await zone.click();
+      await zone.fill('Makassar');
+      await page.getByRole('option', { name: ID.wita, exact: true }).click();
+      await page.getByRole('textbox', { name: ID.currency, exact: true }).click();
+      await page.getByRole('option', { name: ID.idr, exact: true }).click();
       await page.getByRole('button', { name: ID.save, exact: true }).click();
-      await visible(page.getByText('Profil usaha tersimpan.', { exact: false }));
+      // Saved, and the app says the new zone applies from the next start.
+      await visible(page.getByTestId('timezone-restart').filter({ hasText: 'Asia/Makassar' }));
+      await shot(page, '02-wizard-profile-timezone.png');
+      const saved = (await apiCall(page, 'GET', '/api/settings/business')).body;
+      if (saved.timezone !== 'Asia/Makassar' || saved.currency !== 'IDR' || saved.timezone_in_use !== 'Asia/Jakarta') {
+        throw new Error(`profile after save: ${JSON.stringify({ tz: saved.timezone, cur: saved.currency, in_use: saved.timezone_in_use })}`);
+      }
+      // Back to WIB (the zone in use): the notice goes away.
+      await zone.click();
+      await zone.fill('Jakarta');
+      await page.getByRole('option', { name: ID.wib, exact: true }).click();
+      await page.getByRole('button', { name: ID.save, exact: true }).click();
+      await page.getByTestId('timezone-restart').waitFor({ state: 'detached' });
+      if ((await apiCall(page, 'GET', '/api/settings/business')).body.timezone !== 'Asia/Jakarta') throw new Error('WIB was not saved');
       await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
       await visible(page.getByLabel(ID.routerHost, { exact: true }));
     });
@@ -175,9 +205,23 @@ async function main() {
       if (!text.includes(ID.apiDisabled)) throw new Error(`the explanation does not say "${ID.apiDisabled}": ${text}`);
       await shot(page, '02-wizard-router-problem.png');
       await page.getByRole('button', { name: ID.wizardSkip, exact: true }).click();
+      await visible(page.getByRole('switch', { name: ID.sampleSwitch }));
+    });
+
+    await step(page, 'wizard: sample data filled in, then the sample customers are listed', async () => {
+      await page.getByRole('switch', { name: ID.sampleSwitch }).check({ force: true });
+      await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
+      await visible(page.getByTestId('sample-data-done').filter({ hasText: '8 pelanggan' }));
+      await shot(page, '02-wizard-sample-data.png');
       await page.getByRole('button', { name: ID.wizardOpenDashboard, exact: true }).click();
       await assertDashboard(page, ID);
       await shot(page, '02-after-setup.png');
+      await page.getByRole('link', { name: ID.customers, exact: true }).click();
+      await visible(page.getByText(ID.sampleCustomer, { exact: true }).first());
+      await shot(page, '02-sample-customers.png');
+      // Back home, so the next login lands on the dashboard again.
+      await page.getByRole('link', { name: ID.home, exact: true }).click();
+      await assertDashboard(page, ID);
     });
 
     await step(page, 'log out through the user menu', async () => {

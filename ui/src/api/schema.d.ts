@@ -1989,6 +1989,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/setup/sample-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fills an empty database with the sample data set (plans, customers, subscriptions,
+         *     invoices, payments; names end in "(contoh)") so a new owner can try the app first. Owner
+         *     only; refused when the database already holds customers; all or nothing.
+         */
+        post: operations["sample_data"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup/status": {
         parameters: {
             query?: never;
@@ -2874,12 +2895,45 @@ export interface components {
         BusinessProfile: {
             address: string;
             bank_accounts: components["schemas"]["BankAccount"][];
+            /** @description ISO 4217 code of the money the ISP bills in. */
+            currency: string;
+            email?: string | null;
+            logo_data_url?: string | null;
+            name: string;
+            phone: string;
+            /** @description The currencies the app can bill in (for the form's choice). */
+            supported_currencies: string[];
+            /** Format: int32 */
+            tax_rate_bp: number;
+            /**
+             * @description The business time zone (IANA name, e.g. `Asia/Jakarta` for WIB, `Asia/Makassar` for
+             *     WITA, `Asia/Jayapura` for WIT): billing periods, due dates, schedules and reports use
+             *     it. Until one is chosen, settings.toml's `business.timezone`.
+             */
+            timezone: string;
+            /** @description The zone the running app uses now; differs from `timezone` until the app restarts. */
+            timezone_in_use: string;
+        };
+        /** @description What `PUT /api/settings/business` takes. */
+        BusinessProfileInput: {
+            address: string;
+            bank_accounts: components["schemas"]["BankAccount"][];
+            /**
+             * @description ISO 4217; only `IDR` today: amounts are whole rupiah and every supported payment
+             *     gateway settles in IDR. Left out: unchanged.
+             */
+            currency?: string | null;
             email?: string | null;
             logo_data_url?: string | null;
             name: string;
             phone: string;
             /** Format: int32 */
             tax_rate_bp: number;
+            /**
+             * @description An IANA zone; saved at once and used from the next start of the app (the answer's
+             *     `timezone_in_use` shows the zone in use until then). Left out or empty: unchanged.
+             */
+            timezone?: string | null;
         };
         Candidate: {
             customer_name: string;
@@ -4418,6 +4472,19 @@ export interface components {
              * @description What the shop receives.
              */
             revenue: number;
+        };
+        /** @description What was added. */
+        SampleSummary: {
+            /** Format: int64 */
+            customers: number;
+            /** Format: int64 */
+            invoices: number;
+            /** Format: int64 */
+            payments: number;
+            /** Format: int64 */
+            plans: number;
+            /** Format: int64 */
+            subscriptions: number;
         };
         ScanRequest: {
             /** Format: uuid */
@@ -9078,7 +9145,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BusinessProfile"];
+                "application/json": components["schemas"]["BusinessProfileInput"];
             };
         };
         responses: {
@@ -9343,6 +9410,43 @@ export interface operations {
             };
             /** @description invalid username or password */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sample_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleSummary"];
+                };
+            };
+            /** @description only the owner may add sample data */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database already holds customers */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

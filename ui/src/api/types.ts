@@ -66,6 +66,7 @@ export type RouterBody = Body<'/api/routers', 'post'>;
 export type ConnectionReport = Ok<'/api/routers/{id}/test', 'post'>;
 export type RouterProbe = NonNullable<ConnectionReport['probe']>;
 export type DatabaseCheck = Ok<'/api/setup/database/test', 'post'>;
+export type SampleSummary = Ok<'/api/setup/sample-data', 'post', 201>;
 export type RemoteSession = Ok<'/api/routers/{id}/sessions', 'get'>['items'][number];
 export type OutboxEntry = Ok<'/api/routers/commands', 'get'>['items'][number];
 export type AuditEntry = Ok<'/api/routers/audit', 'get'>['items'][number];

@@ -6,22 +6,24 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { api, publicApi } from '../api/client';
 import { asApiError, unwrap } from '../api/errors';
 import type { ApiError } from '../api/errors';
-import type { ConnectionReport, DatabaseCheck } from '../api/types';
+import type { ConnectionReport, DatabaseCheck, SampleSummary } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AuthScreen } from '../components/AuthScreen';
 import { FormError } from '../components/FormError';
 import { LANGUAGES } from '../i18n';
 import { fieldError } from '../lib/fieldError';
 import { tDynamic } from '../lib/tDynamic';
+import { useApi } from '../lib/useApi';
 import { checkNewPassword, checkUsername } from '../lib/validation';
 import type { FieldErrorKey } from '../lib/validation';
 import { ConnectionResult } from './routers/ConnectionTest';
 import { BusinessProfileForm } from './settings/BusinessProfileForm';
 
-const STEPS = ['language', 'database', 'owner', 'profile', 'router', 'done'] as const;
+const STEPS = ['language', 'database', 'owner', 'profile', 'router', 'sample', 'done'] as const;
 
 /**
- * First run: language → database server → owner account → ISP profile → first router → done.
+ * First run: language → database server → owner account → ISP profile (with time zone and
+ * currency) → first router → optional sample data → done.
  * The database comes before the owner (the owner is stored in it; the public /api/setup/*
  * routes close once an owner exists), the owner before the rest (the settings and router APIs
  * need a signed-in owner).
@@ -33,6 +35,7 @@ export function SetupPage() {
   // Decided once: a first run keeps the wizard even after the owner exists (step 2 on).
   const [firstRun] = useState(needsOwner);
   const [step, setStep] = useState(0);
+  const [sample, setSample] = useState<SampleSummary | null>(null);
 
   if (!firstRun) return <Navigate to={user ? '/' : '/login'} replace />;
 
@@ -63,11 +66,25 @@ export function SetupPage() {
         <Stepper.Step label={t('wizard.step_router')}>
           <RouterStep onNext={next} />
         </Stepper.Step>
+        <Stepper.Step label={t('wizard.step_sample')}>
+          <SampleStep
+            onNext={(summary) => {
+              setSample(summary);
+              next();
+            }}
+          />
+        </Stepper.Step>
         <Stepper.Completed>
           <Stack>
             <Alert color="green" variant="light" title={t('wizard.done_title')}>
               {t('wizard.done_text')}
             </Alert>
+            <PendingZoneNotice />
+            {sample && (
+              <Alert color="blue" variant="light" title={t('wizard.sample_done_title')} data-testid="sample-data-done">
+                {t('wizard.sample_done_text', { customers: sample.customers, plans: sample.plans, invoices: sample.invoices, payments: sample.payments })}
+              </Alert>
+            )}
             <Group justify="flex-end">
               <Button onClick={() => void navigate('/', { replace: true })}>{t('wizard.open_dashboard')}</Button>
             </Group>
@@ -308,6 +325,67 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
         </Button>
       </Stack>
     </form>
+  );
+}
+
+/** A time zone chosen in the profile step is used from the next start: say so at the end. */
+function PendingZoneNotice() {
+  const { t } = useTranslation();
+  const profile = useApi(() => unwrap(api.GET('/api/settings/business')), []);
+  const p = profile.data;
+  if (!p || p.timezone === p.timezone_in_use) return null;
+  return (
+    <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">
+      {t('business.timezone_restart_text', { zone: p.timezone, in_use: p.timezone_in_use })}
+    </Alert>
+  );
+}
+
+/**
+ * Optional sample data (POST /api/setup/sample-data, owner only) for an owner who wants to try
+ * the app first: plans, customers, invoices and payments whose names end in "(contoh)". Only
+ * into an empty database; the server refuses (409) once customers exist.
+ */
+function SampleStep({ onNext }: { onNext: (summary: SampleSummary | null) => void }) {
+  const { t } = useTranslation();
+  const [fill, setFill] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onContinue = async () => {
+    if (!fill) {
+      onNext(null);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onNext(await unwrap(api.POST('/api/setup/sample-data')));
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        {t('wizard.sample_intro')}
+      </Text>
+      <Switch
+        label={t('wizard.sample_switch')}
+        description={t('wizard.sample_hint')}
+        checked={fill}
+        onChange={(e) => setFill(e.currentTarget.checked)}
+      />
+      <FormError error={error} />
+      <Group justify="flex-end">
+        <Button loading={busy} onClick={() => void onContinue()}>
+          {t('wizard.next')}
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 

@@ -20,36 +20,141 @@ pub struct BusinessProfile {
     pub logo_data_url: Option<String>,
     pub bank_accounts: Vec<BankAccount>,
     pub tax_rate_bp: i32,
+    /// The business time zone (IANA name, e.g. `Asia/Jakarta` for WIB, `Asia/Makassar` for
+    /// WITA, `Asia/Jayapura` for WIT): billing periods, due dates, schedules and reports use
+    /// it. Until one is chosen, settings.toml's `business.timezone`.
+    pub timezone: String,
+    /// The zone the running app uses now; differs from `timezone` until the app restarts.
+    pub timezone_in_use: String,
+    /// ISO 4217 code of the money the ISP bills in.
+    pub currency: String,
+    /// The currencies the app can bill in (for the form's choice).
+    pub supported_currencies: Vec<String>,
+}
+
+/// What `PUT /api/settings/business` takes.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct BusinessProfileInput {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub logo_data_url: Option<String>,
+    pub bank_accounts: Vec<BankAccount>,
+    pub tax_rate_bp: i32,
+    /// An IANA zone; saved at once and used from the next start of the app (the answer's
+    /// `timezone_in_use` shows the zone in use until then). Left out or empty: unchanged.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// ISO 4217; only `IDR` today: amounts are whole rupiah and every supported payment
+    /// gateway settles in IDR. Left out: unchanged.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// The currencies the app can bill in: the money model is integer rupiah and Duitku, Tripay,
+/// Midtrans and Xendit all settle in IDR.
+pub const SUPPORTED_CURRENCIES: &[&str] = &["IDR"];
+
+/// Checks an IANA zone name; returns the zone.
+pub fn parse_timezone(raw: &str) -> Result<chrono_tz::Tz, Error> {
+    let name = raw.trim();
+    name.parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::validation(
+            "timezone",
+            format!(
+                "{name:?} is not a known time zone; choose an IANA name such as Asia/Jakarta \
+                 (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+            ),
+        )
+    })
+}
+
+/// Checks an ISO 4217 code against what the app can bill in; returns the code.
+pub fn parse_currency(raw: &str) -> Result<&'static str, Error> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Error::validation(
+            "currency",
+            "the currency must be an ISO 4217 code such as IDR",
+        ));
+    }
+    SUPPORTED_CURRENCIES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .ok_or_else(|| {
+            Error::validation(
+                "currency",
+                format!(
+                    "{code} cannot be billed: amounts are whole rupiah and every supported \
+                     payment gateway (Duitku, Tripay, Midtrans, Xendit) settles in IDR, so only \
+                     IDR is supported"
+                ),
+            )
+        })
+}
+
+/// The time zone saved with the profile, if any (read at start-up, before the context exists;
+/// `None` when none was chosen or the stored name is no longer known).
+pub async fn saved_timezone(pool: &sqlx::PgPool) -> Result<Option<chrono_tz::Tz>, Error> {
+    let name: Option<String> = sqlx::query_scalar("select timezone from business_profile")
+        .fetch_optional(pool)
+        .await?
+        .flatten();
+    Ok(name.and_then(|n| match n.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            tracing::warn!(timezone = %n, "the saved time zone is not known; using settings.toml's");
+            None
+        }
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    name: String,
+    address: String,
+    phone: String,
+    email: Option<String>,
+    logo_data_url: Option<String>,
+    bank_accounts: serde_json::Value,
+    tax_rate_bp: i32,
+    timezone: Option<String>,
+    currency: String,
 }
 
 pub async fn get(ctx: &AppContext) -> Result<BusinessProfile, Error> {
-    let row: (
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        serde_json::Value,
-        i32,
-    ) = sqlx::query_as(
-        "select name, address, phone, email, logo_data_url, bank_accounts, tax_rate_bp \
+    let row: ProfileRow = sqlx::query_as(
+        "select name, address, phone, email, logo_data_url, bank_accounts, tax_rate_bp, \
+                timezone, currency \
              from business_profile",
     )
     .fetch_one(&ctx.pool)
     .await?;
-    let bank_accounts = serde_json::from_value(row.5).unwrap_or_default();
+    let bank_accounts = serde_json::from_value(row.bank_accounts).unwrap_or_default();
     Ok(BusinessProfile {
-        name: row.0,
-        address: row.1,
-        phone: row.2,
-        email: row.3,
-        logo_data_url: row.4,
+        name: row.name,
+        address: row.address,
+        phone: row.phone,
+        email: row.email,
+        logo_data_url: row.logo_data_url,
         bank_accounts,
-        tax_rate_bp: row.6,
+        tax_rate_bp: row.tax_rate_bp,
+        timezone: row.timezone.unwrap_or_else(|| ctx.tz.name().to_owned()),
+        timezone_in_use: ctx.tz.name().to_owned(),
+        currency: row.currency,
+        supported_currencies: SUPPORTED_CURRENCIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
     })
 }
 
-pub async fn update(ctx: &AppContext, profile: BusinessProfile) -> Result<BusinessProfile, Error> {
+pub async fn update(
+    ctx: &AppContext,
+    profile: BusinessProfileInput,
+) -> Result<BusinessProfile, Error> {
     if profile.name.trim().is_empty() {
         return Err(Error::validation("name", "the business name is required"));
     }
@@ -84,10 +189,20 @@ pub async fn update(ctx: &AppContext, profile: BusinessProfile) -> Result<Busine
             ));
         }
     }
+    let timezone = match profile.timezone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Some(parse_timezone(name)?.name().to_owned()),
+    };
+    let currency = profile
+        .currency
+        .as_deref()
+        .map(parse_currency)
+        .transpose()?;
     let accounts = serde_json::to_value(&profile.bank_accounts).map_err(anyhow::Error::from)?;
     sqlx::query(
         "update business_profile set name = $1, address = $2, phone = $3, email = $4, \
-         logo_data_url = $5, bank_accounts = $6, tax_rate_bp = $7",
+         logo_data_url = $5, bank_accounts = $6, tax_rate_bp = $7, \
+         timezone = coalesce($8, timezone), currency = coalesce($9, currency)",
     )
     .bind(profile.name.trim())
     .bind(profile.address.trim())
@@ -102,8 +217,17 @@ pub async fn update(ctx: &AppContext, profile: BusinessProfile) -> Result<Busine
     .bind(&profile.logo_data_url)
     .bind(accounts)
     .bind(profile.tax_rate_bp)
+    .bind(&timezone)
+    .bind(currency)
     .execute(&ctx.pool)
     .await?;
+    if let Some(zone) = timezone.as_deref().filter(|z| *z != ctx.tz.name()) {
+        tracing::info!(
+            timezone = zone,
+            in_use = ctx.tz.name(),
+            "business time zone saved; used from the next start"
+        );
+    }
     get(ctx).await
 }
 
@@ -165,5 +289,52 @@ pub fn for_documents(p: &BusinessProfile) -> billing_documents::Business {
                 holder: a.holder.clone(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indonesian_and_other_iana_zones_are_accepted() {
+        for name in [
+            "Asia/Jakarta",
+            "Asia/Makassar",
+            "Asia/Jayapura",
+            "Europe/Berlin",
+        ] {
+            let tz = parse_timezone(name).expect(name);
+            assert_eq!(tz.name(), name);
+        }
+        assert_eq!(
+            parse_timezone(" Asia/Makassar ").expect("trimmed").name(),
+            "Asia/Makassar"
+        );
+    }
+
+    #[test]
+    fn an_unknown_zone_names_the_field() {
+        let err = parse_timezone("Mars/Olympus").expect_err("unknown");
+        assert!(
+            matches!(&err, Error::Validation { field: "timezone", message } if message.contains("Mars/Olympus")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn only_rupiah_can_be_billed() {
+        assert_eq!(parse_currency("IDR").expect("IDR"), "IDR");
+        assert_eq!(parse_currency(" idr ").expect("lower case"), "IDR");
+        let err = parse_currency("USD").expect_err("USD");
+        assert!(
+            matches!(&err, Error::Validation { field: "currency", message } if message.contains("only IDR")),
+            "{err}"
+        );
+        let err = parse_currency("rupiah").expect_err("not a code");
+        assert!(
+            matches!(&err, Error::Validation { field: "currency", message } if message.contains("ISO 4217")),
+            "{err}"
+        );
     }
 }

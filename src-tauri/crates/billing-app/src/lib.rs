@@ -32,6 +32,7 @@ pub mod pppoe;
 pub mod reconcile;
 pub mod reports;
 pub mod routers;
+pub mod sample_data;
 pub mod schedule;
 pub mod security;
 pub mod subscriptions;

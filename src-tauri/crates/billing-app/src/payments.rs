@@ -63,6 +63,21 @@ pub async fn record_manual(
     user: Option<UserId>,
     input: ManualPayment,
 ) -> Result<Settlement, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let settlement = record_manual_in(&mut tx, ctx, user, input).await?;
+    tx.commit().await?;
+    announce_settled(ctx, &settlement);
+    Ok(settlement)
+}
+
+/// [`record_manual`] inside the caller's transaction (the sample data set shares it); the
+/// caller announces the settlement after committing.
+pub(crate) async fn record_manual_in(
+    conn: &mut PgConnection,
+    ctx: &AppContext,
+    user: Option<UserId>,
+    input: ManualPayment,
+) -> Result<Settlement, Error> {
     if input.amount <= 0 {
         return Err(Error::validation(
             "amount",
@@ -86,17 +101,16 @@ pub async fn record_manual(
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
 
-    let mut tx = ctx.pool.begin().await?;
     let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
         .bind(input.invoice_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(Error::NotFound("invoice"))?;
-    customers::lock(&mut tx, customer_id).await?;
+    customers::lock(conn, customer_id).await?;
     let (status, number): (String, String) =
         sqlx::query_as("select status, number from invoices where id = $1 for update")
             .bind(input.invoice_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
     ensure_payable(&status, &number)?;
 
@@ -114,7 +128,7 @@ pub async fn record_manual(
     .bind(input.amount)
     .bind(user.map(|u| u.0))
     .bind(input.note.unwrap_or_default().trim())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await;
     if let Err(err) = inserted {
         if billing_db::is_constraint_violation(&err, "payments_method_reference_key") {
@@ -125,10 +139,8 @@ pub async fn record_manual(
         }
         return Err(err.into());
     }
-    let settlement = settle_in(&mut tx, ctx, id).await?;
-    isolation::restore_paid_up(&mut tx, ctx).await?;
-    tx.commit().await?;
-    announce_settled(ctx, &settlement);
+    let settlement = settle_in(conn, ctx, id).await?;
+    isolation::restore_paid_up(conn, ctx).await?;
     Ok(settlement)
 }
 

@@ -69,10 +69,12 @@ pub enum Permission {
     /// Bring customers, plans, subscriptions and vouchers in from files, dumps and routers:
     /// owners and admins.
     ImportsRun,
+    /// Fill an empty database with the sample data set (first-run wizard): owner only.
+    SampleData,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 41] = {
+    pub const ALL: [Permission; 42] = {
         use Permission as P;
         [
             P::DashboardView,
@@ -116,6 +118,7 @@ impl Permission {
             P::MonitoringRead,
             P::MonitoringManage,
             P::ImportsRun,
+            P::SampleData,
         ]
     };
 }
@@ -126,7 +129,10 @@ impl Role {
         use Permission as P;
         match self {
             Role::Owner => true,
-            Role::Admin => !matches!(permission, P::GatewaysManage | P::BackupsRestore),
+            Role::Admin => !matches!(
+                permission,
+                P::GatewaysManage | P::BackupsRestore | P::SampleData
+            ),
             Role::Cashier => matches!(
                 permission,
                 P::DashboardView
@@ -205,6 +211,9 @@ mod tests {
     #[case(Role::Admin, Permission::ImportsRun, true)]
     #[case(Role::Cashier, Permission::ImportsRun, false)]
     #[case(Role::Technician, Permission::ImportsRun, false)]
+    #[case(Role::Owner, Permission::SampleData, true)]
+    #[case(Role::Admin, Permission::SampleData, false)]
+    #[case(Role::Cashier, Permission::SampleData, false)]
     fn the_map_says_who_may_do_what(
         #[case] role: Role,
         #[case] permission: Permission,

@@ -19,6 +19,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         setup::create_owner,
         setup::test_database,
         setup::choose_database,
+        setup::sample_data,
         auth::login,
         auth::refresh,
         auth::logout,

@@ -108,6 +108,7 @@ impl Application {
 
         let database = Database::open(&settings, &secrets).await?;
         tracing::info!(target = %database.target, "database ready");
+        apply_profile_timezone(&mut settings, &database.pool).await?;
         let signing_key = secrets.get_or_generate(JWT_KEY_SECRET, 48)?;
         // Bind both listeners before anything else is started, so a busy port fails early.
         let admin = bind("admin", settings.admin.addr).await?;
@@ -369,6 +370,30 @@ fn resolve_ui_dir(settings: &Settings) -> Option<PathBuf> {
     candidates
         .into_iter()
         .find(|d| d.join("index.html").is_file())
+}
+
+/// The time zone chosen in the ISP profile (first-run wizard or Settings) wins over
+/// settings.toml's `business.timezone`, which stays the default until one is chosen. Read once
+/// at start-up: the process keeps one zone for its dates, cron schedules and reports, so a
+/// change made while running is used from the next start.
+pub(crate) async fn apply_profile_timezone(
+    settings: &mut Settings,
+    pool: &sqlx::PgPool,
+) -> Result<(), StartupError> {
+    let saved = billing_app::business::saved_timezone(pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the business time zone: {e}"))?;
+    if let Some(tz) = saved {
+        if tz.name() != settings.business.timezone {
+            tracing::info!(
+                timezone = tz.name(),
+                settings_toml = %settings.business.timezone,
+                "using the time zone chosen in the ISP profile"
+            );
+        }
+        settings.business.timezone = tz.name().to_owned();
+    }
+    Ok(())
 }
 
 /// The first-run wizard's database choice (`DATA_DIR/database-server.json` plus the URL in the

@@ -194,7 +194,7 @@ async fn serve(settings: Settings) -> Result<String, BoxError> {
 
 /// Opens just the database (starting the local cluster if no other process runs it),
 /// runs `f`, and closes everything again.
-async fn with_database<F, Fut>(settings: Settings, f: F) -> Result<String, BoxError>
+async fn with_database<F, Fut>(mut settings: Settings, f: F) -> Result<String, BoxError>
 where
     F: FnOnce(AppContext) -> Fut,
     Fut: std::future::Future<Output = Result<String, billing_app::Error>>,
@@ -202,6 +202,8 @@ where
     std::fs::create_dir_all(&settings.data_dir)?;
     let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
     let database = Database::open(&settings, &secrets).await?;
+    // The same business zone as the running app (dates of a billing run, backup names).
+    crate::app::apply_profile_timezone(&mut settings, &database.pool).await?;
     // Tokens are never issued by these commands; the signing key is not needed.
     let ctx = crate::app::context(
         &settings,

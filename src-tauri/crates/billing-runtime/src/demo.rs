@@ -9,7 +9,6 @@ use secrecy::ExposeSecret;
 use crate::secrets::SecretStore;
 
 mod router;
-mod seed;
 mod vouchers;
 
 const DEMO_USER: &str = "demo";
@@ -35,7 +34,12 @@ impl Demo {
             Err(billing_app::Error::Conflict { .. }) => {}
             Err(err) => return Err(anyhow::anyhow!("seeding the demo owner failed: {err}")),
         }
-        seed::seed(ctx).await?;
+        // Once: a database that already has customers (an earlier demo run) keeps them.
+        match billing_app::sample_data::seed(ctx, None).await {
+            Ok(summary) => tracing::info!(?summary, "demo data seeded"),
+            Err(billing_app::Error::Conflict { .. }) => {}
+            Err(err) => return Err(anyhow::anyhow!("seeding the demo data failed: {err}")),
+        }
         let router = Simulator::start(SimConfig::default()).await?;
         if let Err(err) = router.seed_hotspot_users("demo", 25) {
             tracing::warn!(error = %err, "seeding the simulator failed");

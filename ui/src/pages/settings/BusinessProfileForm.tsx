@@ -1,6 +1,6 @@
-import { Button, Card, FileInput, Group, Image, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, FileInput, Group, Image, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -10,10 +10,21 @@ import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { bpToPercent, logoProblem, percentToBp, readAsDataUrl } from '../../lib/business';
 import { fieldError } from '../../lib/fieldError';
+import { ianaZones, timezoneGroups } from '../../lib/timezones';
 import { useApi } from '../../lib/useApi';
 import { BankAccountsField } from './BankAccountsField';
 
-const EMPTY: BusinessProfile = { name: '', address: '', phone: '', bank_accounts: [], tax_rate_bp: 0 };
+const EMPTY: BusinessProfile = {
+  name: '',
+  address: '',
+  phone: '',
+  bank_accounts: [],
+  tax_rate_bp: 0,
+  timezone: 'Asia/Jakarta',
+  currency: 'IDR',
+  timezone_in_use: 'Asia/Jakarta',
+  supported_currencies: ['IDR'],
+};
 
 /** Loads the profile (a missing one starts empty) and shows the form. */
 export function BusinessProfileForm() {
@@ -38,6 +49,16 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
   const [logoFile, setLogoFile] = useState<File | null>(null);
   const [banks, setBanks] = useState<BankAccount[]>(initial.bank_accounts);
   const [tax, setTax] = useState(String(bpToPercent(initial.tax_rate_bp)));
+  const [timezone, setTimezone] = useState(initial.timezone || initial.timezone_in_use);
+  const [currency, setCurrency] = useState(initial.currency || 'IDR');
+  // What the server holds and what the running app uses; they differ until it restarts.
+  const [savedZone, setSavedZone] = useState(initial.timezone);
+  const [zoneInUse, setZoneInUse] = useState(initial.timezone_in_use);
+  const currencies = initial.supported_currencies.length > 0 ? initial.supported_currencies : ['IDR'];
+  const zoneGroups = useMemo(
+    () => timezoneGroups(ianaZones(), timezone, { indonesia: t('business.timezone_group_id'), other: t('business.timezone_group_other') }),
+    [timezone, t],
+  );
   const [local, setLocal] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -78,8 +99,12 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
         logo_data_url: logo,
         bank_accounts: bankRows.map((b) => ({ bank: b.bank.trim(), number: b.number.trim(), holder: b.holder.trim() })),
         tax_rate_bp: bp,
+        timezone,
+        currency,
       };
-      await unwrap(api.PUT('/api/settings/business', { body }));
+      const saved = await unwrap(api.PUT('/api/settings/business', { body }));
+      setSavedZone(saved.timezone);
+      setZoneInUse(saved.timezone_in_use);
       notifications.show({ color: 'green', message: t('business.saved') });
     } catch (e) {
       setError(asApiError(e));
@@ -152,6 +177,32 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
             error={err('tax_rate_bp')}
             w={200}
           />
+          <Select
+            label={t('business.timezone')}
+            description={t('business.timezone_hint')}
+            data={zoneGroups}
+            value={timezone}
+            onChange={(v) => v && setTimezone(v)}
+            searchable
+            allowDeselect={false}
+            nothingFoundMessage={t('business.timezone_none')}
+            error={err('timezone')}
+            maxDropdownHeight={280}
+          />
+          <Select
+            label={t('business.currency')}
+            description={t('business.currency_hint')}
+            data={currencies.map((c) => ({ value: c, label: t('business.currency_label', { code: c }) }))}
+            value={currency}
+            onChange={(v) => v && setCurrency(v)}
+            allowDeselect={false}
+            error={err('currency')}
+          />
+          {savedZone && zoneInUse && savedZone !== zoneInUse && (
+            <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">
+              {t('business.timezone_restart_text', { zone: savedZone, in_use: zoneInUse })}
+            </Alert>
+          )}
           <FormError error={error} />
           <Group justify="flex-end">
             <Button type="submit" loading={busy}>

@@ -81,7 +81,7 @@ pub async fn list(ctx: &AppContext, f: &VoucherFilter) -> Result<VoucherPage, Er
         f.q.as_deref()
             .map(str::trim)
             .filter(|q| !q.is_empty())
-            .map(|q| format!("%{}%", q.replace(['%', '_', '\\'], "")));
+            .map(|q| format!("%{}%", q.replace(['%', '_', '\\', '\0'], "")));
     let filter =
         "where ($1::uuid is null or v.batch_id = $1) and ($2::text is null or v.status = $2) \
         and ($3::uuid is null or v.profile_id = $3) and ($4::uuid is null or v.reseller_id = $4) \

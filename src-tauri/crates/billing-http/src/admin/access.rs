@@ -50,6 +50,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Refused by the use-case once an owner exists (like /api/setup/owner).
     ("POST", "/api/setup/database/test", Public),
     ("PUT", "/api/setup/database", Public),
+    ("POST", "/api/setup/sample-data", Staff(P::SampleData)),
     ("POST", "/api/auth/login", Public),
     ("POST", "/api/auth/refresh", Public),
     ("POST", "/api/auth/logout", Public),

@@ -63,6 +63,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .merge(credentials)
         .route("/openapi.json", get(openapi))
         .route("/setup/status", get(setup::status))
+        .route("/setup/sample-data", post(setup::sample_data))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/sessions", get(auth::sessions))

@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::business::BusinessProfile;
+use billing_app::business::{BusinessProfile, BusinessProfileInput};
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
@@ -17,13 +17,13 @@ pub async fn get_business(
 }
 
 /// Changes the ISP's details.
-#[utoipa::path(put, operation_id = "put_business", path = "/api/settings/business", tag = "settings", request_body = BusinessProfile,
+#[utoipa::path(put, operation_id = "put_business", path = "/api/settings/business", tag = "settings", request_body = BusinessProfileInput,
     security(("bearer" = [])),
     responses((status = 200, body = BusinessProfile), (status = 422, body = ErrorBody)))]
 pub async fn put_business(
     State(state): State<HttpState>,
     _user: AuthUser,
-    ApiJson(body): ApiJson<BusinessProfile>,
+    ApiJson(body): ApiJson<BusinessProfileInput>,
 ) -> Result<Json<BusinessProfile>, ApiError> {
     Ok(Json(billing_app::business::update(&state.ctx, body).await?))
 }

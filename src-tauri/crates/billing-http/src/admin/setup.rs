@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::TokenResponse;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,4 +81,20 @@ pub async fn choose_database(
     Ok(Json(
         billing_app::database_setup::choose(&state.ctx, body).await?,
     ))
+}
+
+/// Fills an empty database with the sample data set (plans, customers, subscriptions,
+/// invoices, payments; names end in "(contoh)") so a new owner can try the app first. Owner
+/// only; refused when the database already holds customers; all or nothing.
+#[utoipa::path(post, path = "/api/setup/sample-data", tag = "setup", security(("bearer" = [])),
+    responses(
+        (status = 201, body = billing_app::sample_data::SampleSummary),
+        (status = 403, description = "only the owner may add sample data", body = crate::error::ErrorBody),
+        (status = 409, description = "the database already holds customers", body = crate::error::ErrorBody)))]
+pub async fn sample_data(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+) -> Result<(StatusCode, Json<billing_app::sample_data::SampleSummary>), ApiError> {
+    let summary = billing_app::sample_data::seed(&state.ctx, Some(user.id)).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
 }
