@@ -20,13 +20,9 @@ log "UI unit tests"
 (cd ui && npm test --silent)
 
 # The keyring: a private D-Bus session with an unlocked gnome-keyring (Secret Service)
-# inside a fresh kernel session keyring, so both backends are real.
+# inside a fresh kernel session keyring, so both backends are real (scripts/test-keyring.sh).
 log "cargo test"
-keyctl session - dbus-run-session -- bash -c '
-  export XDG_DATA_HOME=$(mktemp -d)
-  echo -n ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test --locked --workspace --all-features
-' 2> >(grep -v "Failed to set fd limit" >&2)
+keyctl session - bash "$ROOT/scripts/test-keyring.sh" cargo test --locked --workspace --all-features
 
 log "browser test (Chromium) against mikrobill serve"
 cargo build --locked -q -p billing-desktop --bin mikrobill

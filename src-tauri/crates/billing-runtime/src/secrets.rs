@@ -155,7 +155,7 @@ impl SecretStore {
         if let Backend::File(store) = self.inner.as_ref() {
             return Ok(store.get(name)?);
         }
-        match self.entry(name)?.get_password() {
+        match self.retrying(name, |entry| entry.get_password())? {
             Ok(value) if value == EMPTY => Ok(Some(SecretString::from(String::new()))),
             Ok(value) => Ok(Some(SecretString::from(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -173,8 +173,7 @@ impl SecretStore {
             "" => EMPTY,
             other => other,
         };
-        self.entry(name)?
-            .set_password(raw)
+        self.retrying(name, |entry| entry.set_password(raw))?
             .map_err(|source| self.err("store", name, source))
     }
 
@@ -182,7 +181,7 @@ impl SecretStore {
         if let Backend::File(store) = self.inner.as_ref() {
             return Ok(store.delete(name)?);
         }
-        match self.entry(name)?.delete_credential() {
+        match self.retrying(name, keyring::Entry::delete_credential)? {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(source) => Err(self.err("delete", name, source)),
         }
@@ -201,6 +200,34 @@ impl SecretStore {
         match self.get(name)? {
             Some(stored) if stored.expose_secret() == value.expose_secret() => Ok(value),
             _ => Err(self.err("keep", name, keyring::Error::NoEntry)),
+        }
+    }
+
+    /// Runs a keyring call, again after a short pause when the keyring service failed on its
+    /// side (a Secret Service daemon that crashed or restarted: D-Bus starts it again on the
+    /// next call). A missing entry, a refusal or bad data are answered at once.
+    fn retrying<T>(
+        &self,
+        name: &str,
+        call: impl Fn(&keyring::Entry) -> keyring::Result<T>,
+    ) -> Result<keyring::Result<T>, SecretError> {
+        const PAUSES: [std::time::Duration; 2] = [
+            std::time::Duration::from_millis(100),
+            std::time::Duration::from_millis(400),
+        ];
+        let mut attempt = 0;
+        loop {
+            let entry = self.entry(name)?;
+            match call(&entry) {
+                Err(
+                    err @ (keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_)),
+                ) if attempt < PAUSES.len() => {
+                    tracing::warn!(secret = name, error = %err, "the keyring failed; trying again");
+                    std::thread::sleep(PAUSES[attempt]);
+                    attempt += 1;
+                }
+                result => return Ok(result),
+            }
         }
     }
 
