@@ -233,6 +233,12 @@ async fn the_owner_fills_an_empty_database_with_marked_sample_data_once() {
     let (status, list) = app.call("GET", "/api/customers?q=contoh", None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert!(list.to_string().contains("Budi Santoso (contoh)"), "{list}");
+    // The sample phone numbers look real: no WhatsApp message waits for them, so connecting
+    // a session later sends nothing to strangers.
+    assert_eq!(
+        count(&app, "select count(*) from whatsapp_messages").await,
+        0
+    );
 
     // Never twice: the second call is refused and adds nothing.
     let (status, body) = post(owner).await;

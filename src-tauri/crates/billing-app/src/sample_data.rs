@@ -115,8 +115,10 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
         .and_then(|d| d.checked_sub_months(Months::new(1)))
         .unwrap_or(today);
     let mut subscription_ids = Vec::new();
+    let mut customer_ids = Vec::new();
     for (n, (name, phone, address)) in CUSTOMERS.into_iter().enumerate() {
         let customer_id = Uuid::now_v7();
+        customer_ids.push(customer_id);
         let customer_name = customers::parse_name(&format!("{name}{MARK}"))?;
         let phone = PhoneNumber::parse(phone)?;
         customers::insert_in(&mut tx, customer_id, &customer_name, &phone, address, NOTE).await?;
@@ -189,6 +191,15 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
         .await?;
         settlements.push(settlement);
     }
+    // Invoices and payments queue WhatsApp messages to their customers. The sample phone
+    // numbers look real (and may be someone's): nothing is ever sent to them, even after a
+    // WhatsApp session is connected later.
+    let dropped = sqlx::query("delete from whatsapp_messages where customer_id = any($1)")
+        .bind(&customer_ids)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tracing::debug!(dropped, "WhatsApp messages to sample customers dropped");
     tx.commit().await?;
     for settlement in &settlements {
         payments::announce_settled(ctx, settlement);
