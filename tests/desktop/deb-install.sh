@@ -154,22 +154,12 @@ if find "$BUNDLED_PG" -type l | grep -q .; then
 fi
 [ -f "$BUNDLED_PG/licenses/PostgreSQL.txt" ] || fail "licence texts missing from $BUNDLED_PG/licenses"
 
-free_port() {
-  python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
-}
+# shellcheck source=tests/desktop/lib.sh
+. "$ROOT/tests/desktop/lib.sh"
 now_ms() { date +%s%3N; }
 
 # 3. A virtual display.
-: >"$WORK/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-deadline=$(($(date +%s) + 10))
-until [ -s "$WORK/display" ]; do
-  kill -0 "$XVFB_PID" 2>/dev/null || fail "Xvfb did not start"
-  [ "$(date +%s)" -lt "$deadline" ] || fail "Xvfb did not report a display within 10 s"
-  sleep 0.1
-done
-export DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
+start_xvfb "$WORK/xvfb.log"
 
 # 4. The installed app, as a first run: fresh HOME, nothing configured but free ports and the
 # kernel keyring (CI has no desktop keyring).
@@ -201,12 +191,7 @@ say "first-run wizard ready after ${first_screen_ms} ms (window $window, status 
 
 # 5. Screenshot of the first screen.
 sleep "$SETTLE_SECS"
-import -window root "$ARTIFACTS/deb-first-run.png" || fail "screenshot failed"
-stddev="$(convert "$ARTIFACTS/deb-first-run.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)"
-colors="$(convert "$ARTIFACTS/deb-first-run.png" -format '%k' info:)"
-python3 -c "import sys; sys.exit(0 if float('$stddev') > 0.02 and int('$colors') > 16 else 1)" \
-  || fail "the screenshot looks blank (stddev $stddev, $colors colours)"
-say "screenshot: $ARTIFACTS/deb-first-run.png"
+say "screenshot: $(screenshot "$ARTIFACTS/deb-first-run.png")"
 
 # 6. The PostgreSQL that runs is the bundled one.
 pidfile="$DATA/pgdata/postmaster.pid"
@@ -247,14 +232,6 @@ say "backup made and verified with the bundled pg_dump in ${backup_ms} ms ($(jso
 
 # 6c. Closing the window hides it to the tray; the app and its listeners keep running.
 visible_windows() { xdotool search --onlyvisible --name mikrobill 2>/dev/null || true; }
-wait_until() { # wait_until SECONDS MESSAGE COMMAND...: polls COMMAND until it succeeds
-  local limit=$(($(date +%s) + $1)) message="$2"
-  shift 2
-  until "$@"; do
-    [ "$(date +%s)" -lt "$limit" ] || fail "$message"
-    sleep 0.1
-  done
-}
 have_visible_window() { [ -n "$(visible_windows)" ]; }
 no_visible_window() { [ -z "$(visible_windows)" ]; }
 have_visible_window || fail "no visible window before closing it"
@@ -286,15 +263,8 @@ say "second launch exited; the running app's window is shown again"
 # 7. Clean quit.
 say "sending SIGTERM"
 kill -TERM "$APP_PID"
-deadline=$(($(date +%s) + EXIT_TIMEOUT))
-while kill -0 "$APP_PID" 2>/dev/null; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "the app did not exit within ${EXIT_TIMEOUT} s of SIGTERM"
-  sleep 0.1
-done
-code=0
-wait "$APP_PID" || code=$?
+exits_cleanly "$APP_PID" "$EXIT_TIMEOUT" "of SIGTERM"
 APP_PID=""
-[ "$code" -eq 0 ] || fail "the app exited with status $code"
 leftover="$(postgres_pids)"
 [ -z "$leftover" ] || fail "PostgreSQL still running after exit (pids: $leftover)"
 # The postmaster may take a moment to leave the process table after pg_ctl reports it stopped;
@@ -344,12 +314,8 @@ say "window size remembered across runs (1000x640)"
 sleep "$SETTLE_SECS"
 # shellcheck disable=SC2046
 python3 "$ROOT/tests/desktop/x11-close.py" $(visible_windows) || fail "could not ask the window to close"
-app_gone() { ! kill -0 "$APP_PID" 2>/dev/null; }
-wait_until "$EXIT_TIMEOUT" "with close to tray off, closing the window did not quit the app" app_gone
-code=0
-wait "$APP_PID" || code=$?
+exits_cleanly "$APP_PID" "$EXIT_TIMEOUT" "after its window was closed (close to tray off)"
 APP_PID=""
-[ "$code" -eq 0 ] || fail "the app exited with status $code after its window was closed"
 no_postgres() { [ -z "$(postgres_pids)" ]; }
 wait_until 10 "PostgreSQL still running after the window closed the app" no_postgres
 say "close to tray off: closing the window quit the app and stopped PostgreSQL"

@@ -81,22 +81,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
-}
+# shellcheck source=tests/desktop/lib.sh
+. "$ROOT/tests/desktop/lib.sh"
 now() { date +%s; }
 
 # 1. A virtual display on a free number (Xvfb picks it and writes it to the fd).
-: >"$WORK/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$XVFB_LOG" 2>&1 &
-XVFB_PID=$!
-deadline=$(($(now) + 10))
-until [ -s "$WORK/display" ]; do
-  kill -0 "$XVFB_PID" 2>/dev/null || fail "Xvfb did not start (see $XVFB_LOG)"
-  [ "$(now)" -lt "$deadline" ] || fail "Xvfb did not report a display within 10 s"
-  sleep 0.1
-done
-export DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
+start_xvfb "$XVFB_LOG"
 say "Xvfb on $DISPLAY"
 
 # 2. The app, with its own data dir and ports (and this checkout's dashboard build, if any).
@@ -127,26 +117,14 @@ say "window $window is up and the admin listener answers ($(($(now) - started)) 
 
 # 4. Let the dashboard render, take a screenshot, check it is not blank.
 sleep "$SETTLE_SECS"
-import -window root "$ARTIFACTS/window.png" || fail "screenshot failed"
-stddev="$(convert "$ARTIFACTS/window.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)"
-colors="$(convert "$ARTIFACTS/window.png" -format '%k' info:)"
-say "screenshot: $ARTIFACTS/window.png (gray stddev $stddev, $colors colours)"
-python3 -c "import sys; sys.exit(0 if float('$stddev') > 0.02 and int('$colors') > 16 else 1)" \
-  || fail "the screenshot looks blank (stddev $stddev, $colors colours)"
+say "screenshot: $(screenshot "$ARTIFACTS/window.png")"
 
 # 5. SIGTERM takes the graceful path: the app stops its listeners and PostgreSQL, then exits.
 [ -n "$(postgres_pids)" ] || fail "no embedded PostgreSQL process for $DATA while running"
 say "sending SIGTERM"
 kill -TERM "$APP_PID"
-deadline=$(($(now) + EXIT_TIMEOUT))
-while kill -0 "$APP_PID" 2>/dev/null; do
-  [ "$(now)" -lt "$deadline" ] || fail "the app did not exit within ${EXIT_TIMEOUT} s of SIGTERM"
-  sleep 0.1
-done
-code=0
-wait "$APP_PID" || code=$?
+exits_cleanly "$APP_PID" "$EXIT_TIMEOUT" "after SIGTERM"
 APP_PID=""
-[ "$code" -eq 0 ] || fail "the app exited with status $code after SIGTERM"
 leftover="$(postgres_pids)"
 [ -z "$leftover" ] || fail "embedded PostgreSQL still running after exit (pids: $leftover)"
 say "PASS: window rendered, app exited cleanly and PostgreSQL is stopped"

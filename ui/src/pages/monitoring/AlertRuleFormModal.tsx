@@ -150,7 +150,7 @@ export function AlertRuleFormModal({ opened, metrics, onClose, onSaved }: Props)
               })}
             </Text>
           )}
-          <FormError error={error && !['name', 'metric', 'comparison', 'threshold', 'duration_seconds', 'severity'].includes(error.field ?? '') ? error : null} />
+          <FormError error={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}

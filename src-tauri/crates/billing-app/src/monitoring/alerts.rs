@@ -313,6 +313,19 @@ struct Observation {
     detail: Option<String>,
 }
 
+/// One observation per subject row `(id, name, status, last_error)`: 1 while its status is
+/// `bad`, else 0, with the last error as the detail.
+fn flagged(rows: Vec<(Uuid, String, String, Option<String>)>, bad: &str) -> Vec<Observation> {
+    rows.into_iter()
+        .map(|(id, name, status, err)| Observation {
+            subject: id.to_string(),
+            name,
+            value: if status == bad { 1.0 } else { 0.0 },
+            detail: err,
+        })
+        .collect()
+}
+
 fn shop(value: f64) -> Vec<Observation> {
     vec![Observation {
         subject: String::new(),
@@ -336,18 +349,10 @@ async fn observe(
     };
     Ok(match metric {
         "router_offline" => {
-            let rows: Vec<(Uuid, String, String, Option<String>)> =
-                sqlx::query_as("select id, name, status, last_error from routers")
-                    .fetch_all(&ctx.pool)
-                    .await?;
-            rows.into_iter()
-                .map(|(id, name, status, err)| Observation {
-                    subject: id.to_string(),
-                    name,
-                    value: if status == "offline" { 1.0 } else { 0.0 },
-                    detail: err,
-                })
-                .collect()
+            let rows = sqlx::query_as("select id, name, status, last_error from routers")
+                .fetch_all(&ctx.pool)
+                .await?;
+            flagged(rows, "offline")
         }
         "router_cpu_percent" | "router_memory_percent" => {
             let rows: Vec<(Uuid, String, Option<i32>, Option<f64>)> = sqlx::query_as(
@@ -375,19 +380,12 @@ async fn observe(
                 .collect()
         }
         "whatsapp_session_down" => {
-            let rows: Vec<(Uuid, String, String, Option<String>)> = sqlx::query_as(
+            let rows = sqlx::query_as(
                 "select id, name, status, last_error from whatsapp_sessions where enabled",
             )
             .fetch_all(&ctx.pool)
             .await?;
-            rows.into_iter()
-                .map(|(id, name, status, err)| Observation {
-                    subject: id.to_string(),
-                    name,
-                    value: if status == "failed" { 1.0 } else { 0.0 },
-                    detail: err,
-                })
-                .collect()
+            flagged(rows, "failed")
         }
         "whatsapp_queue" => shop(
             count(
