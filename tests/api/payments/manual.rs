@@ -2,13 +2,19 @@
 
 use super::*;
 
-fn png() -> Vec<u8> {
+pub(crate) fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend_from_slice(&[0u8; 64]);
     bytes
 }
 
-async fn upload(app: &TestApp, url: &str, amount: &str, image: Vec<u8>) -> (StatusCode, Value) {
+/// A transfer proof sent from the pay page, as the customer does.
+pub(crate) async fn upload(
+    app: &TestApp,
+    url: &str,
+    amount: &str,
+    image: Vec<u8>,
+) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new()
         .text("amount", amount.to_owned())
         .text("payer_name", "Budi Santoso")

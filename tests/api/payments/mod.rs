@@ -1,5 +1,5 @@
 mod concurrency;
-mod manual;
+pub(crate) mod manual;
 mod pay_page;
 mod tripay;
 mod webhooks;

@@ -5,26 +5,11 @@ use billing_tests::*;
 use serde_json::Value;
 
 use super::report;
+use crate::payments::manual::{png, upload};
 use crate::payments::{app_with_duitku, choose, invoice_with_link, webhook_url};
 
 async fn upload_proof(app: &TestApp, url: &str, amount: &str) -> Value {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend_from_slice(&[0u8; 64]);
-    let form = reqwest::multipart::Form::new()
-        .text("amount", amount.to_owned())
-        .text("payer_name", "Rina Wati")
-        .part(
-            "proof",
-            reqwest::multipart::Part::bytes(png).file_name("bukti.png"),
-        );
-    let res = app
-        .http
-        .post(format!("{url}/manual"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("send");
-    let (status, body) = split(res).await;
+    let (status, body) = upload(app, url, amount, png()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
