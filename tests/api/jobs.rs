@@ -159,3 +159,45 @@ async fn retention_removes_only_what_is_past_its_time() {
         .expect("count");
     assert_eq!(runs, 1);
 }
+
+/// Defect: the newest token of a rotated session is referenced by the one it replaced, so
+/// deleting expired tokens hit the foreign key and rolled the whole retention job back —
+/// every day, for good, after ordinary use.
+#[tokio::test]
+async fn retention_and_session_purge_keep_working_after_sessions_were_refreshed() {
+    let app = spawn_app().await;
+    app.token().await;
+    let (status, first) = app.login(OWNER, OWNER_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let mut refresh = first["refresh_token"].as_str().expect("refresh").to_owned();
+    for _ in 0..2 {
+        let (status, body) = app
+            .post("/api/auth/refresh", json!({ "refresh_token": refresh }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        refresh = body["refresh_token"].as_str().expect("refresh").to_owned();
+    }
+    let pool = app.pool().await;
+    let family: uuid::Uuid = sqlx::query_scalar(
+        "select family_id from refresh_tokens where replaced_by is not null limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("family");
+    // Twenty days away, then the app starts again.
+    app.clock.advance(chrono::Duration::days(20));
+    let app = app.restart().await;
+    for job in ["retention", "sessions_purge"] {
+        let (status, run) = app
+            .call("POST", &format!("/api/jobs/{job}/run"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{run}");
+        assert_eq!(run["ok"], true, "{job}: {run}");
+    }
+    let left: i64 = sqlx::query_scalar("select count(*) from refresh_tokens where family_id = $1")
+        .bind(family)
+        .fetch_one(&app.pool().await)
+        .await
+        .expect("count");
+    assert_eq!(left, 0, "the expired session's three tokens are gone");
+}

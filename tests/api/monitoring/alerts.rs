@@ -106,6 +106,12 @@ async fn router_offline_fires_after_five_minutes_once_and_clears_when_the_router
     assert!(
         alert["message"]
             .as_str()
+            .is_some_and(|m| m.contains("tidak menjawab selama 6 menit")),
+        "{alert}"
+    );
+    assert!(
+        alert["message_en"]
+            .as_str()
             .is_some_and(|m| m.contains("has not answered for 6 minute(s)")),
         "{alert}"
     );
@@ -224,8 +230,12 @@ async fn rules_are_validated_field_by_field_and_built_in_ones_stay() {
         [
             "backup_failed",
             "disk_low",
+            "subscription_not_provisioned",
             "payment_failures",
+            "payment_unapplied",
+            "router_command_stuck",
             "router_offline",
+            "job_failing",
             "whatsapp_session_down"
         ]
     );

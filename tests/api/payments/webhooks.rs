@@ -200,6 +200,45 @@ async fn an_amount_that_differs_is_held_for_review_not_applied() {
         .await,
         1
     );
+
+    // Paid at the gateway but not applied: the owner is alerted until someone decides.
+    let alerts = || async {
+        let (_, run) = app.call("POST", "/api/jobs/alerts/run", None).await;
+        assert_eq!(run["ok"], true, "{run}");
+        let (_, list) = app
+            .call("GET", "/api/monitoring/alerts?state=active", None)
+            .await;
+        list["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a["metric"] == "payments_unapplied")
+            .collect::<Vec<_>>()
+    };
+    let raised = alerts().await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert!(
+        raised[0]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("belum diterapkan"),
+        "{raised:?}"
+    );
+    let payment_id: uuid::Uuid =
+        sqlx::query_scalar("select id from payments where review_reason is not null")
+            .fetch_one(&app.pool().await)
+            .await
+            .expect("held");
+    let (status, decided) = app
+        .call(
+            "POST",
+            &format!("/api/payments/{payment_id}/review"),
+            Some(json!({"action": "accept"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    assert!(alerts().await.is_empty(), "cleared once decided");
     app.shutdown().await;
 }
 

@@ -5,6 +5,7 @@ mod certificates;
 mod flows;
 mod outage;
 mod problems;
+mod provisioning;
 mod reconcile;
 mod rights;
 

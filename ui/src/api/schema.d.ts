@@ -2079,6 +2079,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/subscriptions/{id}/retry-provisioning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Coba lagi": tries now to put the subscription on its router as the database says (after
+         *     the plan's profile, the router or its password was fixed). The answer shows the new state.
+         */
+        post: operations["retry_subscription_provisioning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/subscriptions/{id}/terminate": {
         parameters: {
             query?: never;
@@ -2597,6 +2617,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             message: string;
+            message_en: string;
             metric: string;
             /** Format: date-time */
             raised_at: string;
@@ -2608,7 +2629,9 @@ export interface components {
             subject_name: string;
             /** Format: double */
             threshold: number;
+            /** @description In Indonesian (the app's default language). */
             title: string;
+            title_en: string;
             /** Format: double */
             value: number;
         };
@@ -2983,6 +3006,11 @@ export interface components {
             user_id?: string | null;
         };
         /**
+         * @description How bad a failure is (seed §10).
+         * @enum {string}
+         */
+        Category: "critical" | "high" | "medium" | "low";
+        /**
          * @description Which characters a code is made of.
          * @enum {string}
          */
@@ -3105,6 +3133,17 @@ export interface components {
             routers_online: number;
             /** Format: int64 */
             routers_total: number;
+            /**
+             * Format: int64
+             * @description Subscriptions whose latest change is still waiting to reach their router.
+             */
+            subscriptions_pending: number;
+            /**
+             * Format: int64
+             * @description Subscriptions not on their router for a reason that needs someone (or still
+             *     undelivered after their retries): see `provisioning` on each subscription.
+             */
+            subscriptions_unprovisioned: number;
             /** Format: date */
             today: string;
             /**
@@ -3264,6 +3303,21 @@ export interface components {
             expires_in_secs: number;
             /** @description Put it in `GET /api/events?ticket=…`; it works once. */
             ticket: string;
+        };
+        /** @description A classified failure: what the dashboard shows next to a failed job, command or message. */
+        Failure: {
+            category: components["schemas"]["Category"];
+            /**
+             * @description Stable, machine-readable: `database_unavailable`, `router_unreachable`,
+             *     `router_profile_missing`, … (see `docs/failures.md`).
+             */
+            code: string;
+            /** @description The technical cause, as the part that failed reported it (English). */
+            detail: string;
+            /** @description What to do about it. */
+            todo: components["schemas"]["Words"];
+            /** @description What failed, in plain words. */
+            what: components["schemas"]["Words"];
         };
         GatewayPaymentView: {
             /** Format: int64 */
@@ -3544,7 +3598,13 @@ export interface components {
         JobRun: {
             /** Format: int64 */
             duration_ms: number;
+            /** @description The technical cause of a failed run (English, with its causes). */
             error?: string | null;
+            /** @description A failed run's category: `critical`, `high`, `medium` or `low`. */
+            error_category?: string | null;
+            /** @description A failed run's stable code (`database_error`, `router_unreachable`, …). */
+            error_code?: string | null;
+            failure?: null | components["schemas"]["Failure"];
             /** Format: date-time */
             finished_at: string;
             /** Format: int64 */
@@ -4083,6 +4143,23 @@ export interface components {
         ProfileList: {
             items: components["schemas"]["Profile"][];
         };
+        /** @description Whether a subscription is on its router as the database says. */
+        Provisioning: {
+            /** Format: int32 */
+            attempts: number;
+            failure?: null | components["schemas"]["Failure"];
+            /**
+             * Format: date-time
+             * @description When the router confirmed it, or when the waiting command was queued.
+             */
+            since?: string | null;
+            /**
+             * @description `provisioned` (the router confirmed the last change), `pending` (waiting to be sent,
+             *     e.g. while the router is unreachable) or `failed` (a cause that needs someone, or still
+             *     undelivered after its retries; `failure` says what to do).
+             */
+            state: string;
+        };
         PublicUrl: {
             /** @description The address customers and gateways use, e.g. `https://bayar.rtrwnet.id` (a tunnel). */
             public_base_url?: string | null;
@@ -4252,6 +4329,16 @@ export interface components {
             /** Format: int64 */
             rows: number;
             tables: number;
+        };
+        /** @description What "Coba lagi" answers. */
+        RetryProvisioning: {
+            /**
+             * Format: int64
+             * @description Commands that were waiting and were tried again now (0: it was put on its router
+             *     again from the database).
+             */
+            retried: number;
+            subscription: components["schemas"]["Subscription"];
         };
         RevenueMonth: {
             /** @description YYYY-MM. */
@@ -4652,8 +4739,14 @@ export interface components {
             plan_name: string;
             /** Format: int64 */
             price: number;
+            /**
+             * @description Whether it is on its router as the database says: `provisioned`, `pending`, `failed`
+             *     (with what to do) or `no_router`.
+             */
+            provisioning: components["schemas"]["Provisioning"];
             /** Format: uuid */
             router_id?: string | null;
+            router_name?: string | null;
             /** Format: date */
             start_on: string;
             status: string;
@@ -5012,6 +5105,12 @@ export interface components {
             quiet_start?: string | null;
             /** @description Reminders this many days before the due date. */
             reminder_days: number[];
+        };
+        /** @description A text in both languages of the app. */
+        Words: {
+            en: string;
+            /** @description Bahasa Indonesia (the default). */
+            id: string;
         };
     };
     responses: never;
@@ -9480,6 +9579,8 @@ export interface operations {
             query?: {
                 customer_id?: string | null;
                 status?: string | null;
+                /** @description `failed` (not on the router for a reason that needs someone) or `pending`. */
+                provisioning?: string | null;
                 q?: string | null;
                 limit?: number | null;
                 offset?: number | null;
@@ -9596,6 +9697,35 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    retry_subscription_provisioning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryProvisioning"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

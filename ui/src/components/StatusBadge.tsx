@@ -8,11 +8,12 @@ const COLORS = {
   payment: { pending: 'yellow', paid: 'green', failed: 'red', expired: 'gray' },
   voucher: { unused: 'blue', active: 'green', disabled: 'orange', expired: 'gray', removed: 'dark' },
   batch: { creating: 'yellow', ready: 'green', failed: 'red' },
+  provisioning: { provisioned: 'green', pending: 'yellow', failed: 'red', no_router: 'gray' },
 } as const;
 
 type Kind = keyof typeof COLORS;
 
-/** A coloured, translated status label (invoice, subscription, customer, payment, voucher, batch). */
+/** A coloured, translated status label (invoice, subscription, customer, payment, voucher, batch, provisioning). */
 export function StatusBadge({ kind, status, testId }: { kind: Kind; status: string; testId?: string }) {
   const { t } = useTranslation();
   const colors = COLORS[kind] as Record<string, string>;

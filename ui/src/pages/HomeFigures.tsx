@@ -132,6 +132,11 @@ export function HomeFigures() {
           <Anchor component={Link} to="/subscriptions?status=isolated" size="sm" data-testid="home-isolated" c={h.isolated_subscriptions > 0 ? 'orange' : undefined}>
             {t('home.isolated', { count: h.isolated_subscriptions })}
           </Anchor>
+          {h.subscriptions_unprovisioned > 0 && (
+            <Anchor component={Link} to="/subscriptions?provisioning=failed" size="sm" data-testid="home-unprovisioned" c="red">
+              {t('home.unprovisioned', { count: h.subscriptions_unprovisioned })}
+            </Anchor>
+          )}
         </Tile>
         <Tile title={t('home.vouchers')} testId="home-vouchers">
           <Figure to="/vouchers/sales" testId="home-vouchers-today">

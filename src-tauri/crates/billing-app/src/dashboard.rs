@@ -152,6 +152,11 @@ pub struct DashboardHome {
     pub arrears_customers: i64,
     pub active_subscriptions: i64,
     pub isolated_subscriptions: i64,
+    /// Subscriptions not on their router for a reason that needs someone (or still
+    /// undelivered after their retries): see `provisioning` on each subscription.
+    pub subscriptions_unprovisioned: i64,
+    /// Subscriptions whose latest change is still waiting to reach their router.
+    pub subscriptions_pending: i64,
     pub vouchers_sold_today: VouchersSold,
     pub vouchers_sold_month: VouchersSold,
     /// Vouchers in use now.
@@ -239,6 +244,8 @@ struct HomeCounts {
     arrears_customers: i64,
     active_subscriptions: i64,
     isolated_subscriptions: i64,
+    subscriptions_unprovisioned: i64,
+    subscriptions_pending: i64,
     vouchers_active: i64,
     vouchers_unused: i64,
     pending_proofs: i64,
@@ -252,7 +259,7 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
     let today = ctx.today();
     let first = month_start(today);
     let soon_last = today + chrono::Days::new((DUE_SOON_DAYS - 1).max(0) as u64);
-    let counts = sqlx::query_as::<_, HomeCounts>(
+    let counts_sql = format!(
         "with open as ( \
            select overdue_from, due_on, total - paid as owed, customer_id from invoices \
            where status in ('unpaid', 'partial')) \
@@ -269,6 +276,10 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
            (select count(*) from subscriptions where status = 'active') as active_subscriptions, \
            (select count(*) from subscriptions where status = 'isolated') \
              as isolated_subscriptions, \
+           (select count(*) from subscriptions s {join} where s.status <> 'terminated' \
+              and {failed}) as subscriptions_unprovisioned, \
+           (select count(*) from subscriptions s {join} where s.status <> 'terminated' \
+              and pc.status = 'pending' and not {failed}) as subscriptions_pending, \
            (select count(*) from vouchers where status = 'active') as vouchers_active, \
            (select count(*) from vouchers where status = 'unused') as vouchers_unused, \
            (select count(*) from payments p join payment_proofs pr on pr.payment_id = p.id \
@@ -276,10 +287,15 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
            (select count(*) from payments where status = 'pending' \
               and review_reason is not null) as held_for_review \
          from open",
-    )
-    .bind(today)
-    .bind(soon_last)
-    .fetch_one(&ctx.pool);
+        join = crate::outbox::PROVISIONING_JOIN,
+        failed = crate::outbox::provisioning_failed_sql("$3", "$4"),
+    );
+    let counts = sqlx::query_as::<_, HomeCounts>(&counts_sql)
+        .bind(today)
+        .bind(soon_last)
+        .bind(crate::outbox::permanent_codes())
+        .bind(crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS)
+        .fetch_one(&ctx.pool);
     let routers = sqlx::query_as::<_, RouterLine>(
         "select r.id, r.name, r.status, r.cpu_load, r.last_seen_at, \
            (select count(*) from subscriptions s where s.router_id = r.id \
@@ -357,6 +373,8 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
         arrears_customers: counts.arrears_customers,
         active_subscriptions: counts.active_subscriptions,
         isolated_subscriptions: counts.isolated_subscriptions,
+        subscriptions_unprovisioned: counts.subscriptions_unprovisioned,
+        subscriptions_pending: counts.subscriptions_pending,
         vouchers_sold_today: sold_today,
         vouchers_sold_month: sold_month,
         vouchers_active: counts.vouchers_active,

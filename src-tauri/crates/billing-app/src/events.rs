@@ -75,6 +75,13 @@ impl BillingEvent {
             }
             BillingEvent::WhatsAppSessionFailed { .. } => Permission::WhatsappRead,
             BillingEvent::SubscriptionChanged { .. } => Permission::SubscriptionsRead,
+            // A critical alert reaches every signed-in staff member (whoever is at the PC
+            // can act or call the owner); the others only those who look after that area.
+            BillingEvent::AlertRaised(a) | BillingEvent::AlertCleared(a)
+                if a.severity == "critical" =>
+            {
+                Permission::DashboardView
+            }
             BillingEvent::AlertRaised(a) | BillingEvent::AlertCleared(a) => {
                 alert_permission(&a.metric)
             }
@@ -84,7 +91,7 @@ impl BillingEvent {
 
 /// Who is told about an alert on this metric.
 pub fn alert_permission(metric: &str) -> Permission {
-    if metric.starts_with("router_") {
+    if metric.starts_with("router_") || metric.starts_with("subscriptions_") {
         Permission::RoutersRead
     } else if metric.starts_with("whatsapp_") {
         Permission::WhatsappManage

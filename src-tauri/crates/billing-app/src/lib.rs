@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod database_setup;
 mod error;
 pub mod events;
+pub mod failure;
 pub mod gateways;
 pub mod health;
 pub mod imports;

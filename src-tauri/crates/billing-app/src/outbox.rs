@@ -224,16 +224,25 @@ pub async fn deliver(ctx: &AppContext) -> Result<usize, Error> {
                     audit.push(d, target, applied, None);
                 }
                 Err(message) => {
-                    let backoff = Duration::seconds(
-                        30 * 2i64.pow(u32::try_from(d.attempts.clamp(0, 7)).unwrap_or(7)),
-                    );
+                    let code = crate::failure::classify_router(message);
+                    // A cause that needs someone (a missing profile, no router) is tried
+                    // again hourly, in case it was fixed on the router, and shows as failed;
+                    // an outage backs off from 30 s to about an hour.
+                    let backoff = if crate::failure::is_permanent(code) {
+                        Duration::hours(1)
+                    } else {
+                        Duration::seconds(
+                            30 * 2i64.pow(u32::try_from(d.attempts.clamp(0, 7)).unwrap_or(7)),
+                        )
+                    };
                     sqlx::query(
                         "update router_commands set attempts = attempts + 1, last_error = $2, \
-                                next_attempt_at = $3 where id = $1",
+                                next_attempt_at = $3, error_code = $4 where id = $1",
                     )
                     .bind(d.id)
                     .bind(message)
                     .bind(now + backoff)
+                    .bind(code.code)
                     .execute(&mut *tx)
                     .await?;
                     audit.push(d, target, &Applied::default(), Some(message.clone()));
@@ -243,7 +252,7 @@ pub async fn deliver(ctx: &AppContext) -> Result<usize, Error> {
         }
         sqlx::query(
             "update router_commands set status = 'done', done_at = $2, attempts = attempts + 1, \
-                    last_error = null where id = any($1)",
+                    last_error = null, error_code = null where id = any($1)",
         )
         .bind(&ok)
         .bind(now)
@@ -278,12 +287,15 @@ fn resolve(
     if router.is_none() && !ctx.router.accepts_unrouted() {
         return Err("no router is assigned to this subscription; assign one".into());
     }
-    if d.kind.as_deref() == Some("hotspot") {
-        return Err("hotspot subscriptions are not provisioned on the router yet".into());
-    }
+    let hotspot = d.kind.as_deref() == Some("hotspot");
     let login = d.login.clone().unwrap_or_default();
-    let profile = match (action, d.sub_status.as_deref()) {
-        (RouterAction::Isolate, _) | (_, Some("isolated")) => router
+    let isolated = matches!(
+        (action, d.sub_status.as_deref()),
+        (RouterAction::Isolate, _) | (_, Some("isolated"))
+    );
+    let profile = match isolated {
+        // A hotspot user keeps its plan's user profile and is disabled while isolated.
+        true if !hotspot => router
             .as_ref()
             .map(|r| r.isolation.name.clone())
             .unwrap_or_else(|| "isolir".into()),
@@ -305,6 +317,7 @@ fn resolve(
                 password: password.into(),
                 profile,
                 comment: marker_comment(&customer, &sub_id.to_string(), &date, &d.created_by),
+                disabled: hotspot && isolated,
             })
         }
         _ => None,
@@ -408,6 +421,143 @@ impl AuditRows {
         .execute(conn)
         .await?;
         Ok(())
+    }
+}
+
+/// The codes of causes that need someone (see [`crate::failure::is_permanent`]).
+pub fn permanent_codes() -> Vec<&'static str> {
+    crate::failure::CODES
+        .iter()
+        .filter(|c| crate::failure::is_permanent(**c))
+        .map(|c| c.code)
+        .collect()
+}
+
+/// "Coba lagi": the subscription's waiting commands are tried now (after the owner fixed
+/// the plan's profile, the router or its password). Returns how many were due again.
+pub async fn retry_subscription(ctx: &AppContext, subscription_id: Uuid) -> Result<u64, Error> {
+    let exists: bool =
+        sqlx::query_scalar("select exists(select 1 from subscriptions where id = $1)")
+            .bind(subscription_id)
+            .fetch_one(&ctx.pool)
+            .await?;
+    if !exists {
+        return Err(Error::NotFound("subscription"));
+    }
+    let due = sqlx::query(
+        "update router_commands set next_attempt_at = $2 \
+         where subscription_id = $1 and status = 'pending'",
+    )
+    .bind(subscription_id)
+    .bind(ctx.clock.now())
+    .execute(&ctx.pool)
+    .await?
+    .rows_affected();
+    if due == 0 {
+        // Nothing waits: put the subscription on its router again as the database says.
+        let mut tx = ctx.pool.begin().await?;
+        enqueue(
+            &mut tx,
+            NewCommand {
+                reason: Some("retry"),
+                ..NewCommand::for_subscription(
+                    subscription_id,
+                    RouterAction::UpdateSecret,
+                    "system",
+                )
+            },
+            ctx.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    deliver(ctx).await?;
+    Ok(due)
+}
+
+/// Whether a subscription is on its router as the database says.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Provisioning {
+    /// `provisioned` (the router confirmed the last change), `pending` (waiting to be sent,
+    /// e.g. while the router is unreachable) or `failed` (a cause that needs someone, or still
+    /// undelivered after its retries; `failure` says what to do).
+    pub state: String,
+    pub attempts: i32,
+    /// When the router confirmed it, or when the waiting command was queued.
+    pub since: Option<DateTime<Utc>>,
+    pub failure: Option<crate::failure::Failure>,
+}
+
+impl Provisioning {
+    /// A subscription with no router (chosen so): nothing to put anywhere.
+    pub fn no_router() -> Provisioning {
+        Provisioning {
+            state: "no_router".to_owned(),
+            ..Provisioning::default()
+        }
+    }
+}
+
+/// The provisioning columns for `subscriptions s` (join with [`PROVISIONING_JOIN`]).
+pub const PROVISIONING_COLS: &str = "pc.status as prov_status, pc.attempts as prov_attempts, \
+     pc.error_code as prov_error_code, pc.last_error as prov_last_error, \
+     coalesce(pc.done_at, pc.created_at) as prov_since";
+/// The newest router command of each subscription.
+pub const PROVISIONING_JOIN: &str = "left join lateral (select x.status, x.attempts, \
+     x.error_code, x.last_error, x.done_at, x.created_at from router_commands x \
+     where x.subscription_id = s.id order by x.id desc limit 1) pc on true";
+
+/// The SQL condition "this subscription's provisioning failed" over [`PROVISIONING_JOIN`]
+/// (`$n` is bound to [`permanent_codes`], `$m` to the stuck threshold).
+pub fn provisioning_failed_sql(codes: &str, stuck: &str) -> String {
+    format!("(pc.status = 'pending' and (pc.error_code = any({codes}) or pc.attempts >= {stuck}))")
+}
+
+/// Reads the provisioning columns of a row.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ProvisioningRow {
+    pub prov_status: Option<String>,
+    pub prov_attempts: Option<i32>,
+    pub prov_error_code: Option<String>,
+    pub prov_last_error: Option<String>,
+    pub prov_since: Option<DateTime<Utc>>,
+}
+
+impl ProvisioningRow {
+    pub fn provisioning(&self, router_name: &str) -> Provisioning {
+        let attempts = self.prov_attempts.unwrap_or(0);
+        let failure = self.prov_last_error.as_ref().map(|e| {
+            let code = self
+                .prov_error_code
+                .as_deref()
+                .map(crate::failure::lookup)
+                .unwrap_or_else(|| crate::failure::classify_router(e));
+            crate::failure::explain(code, router_name, e)
+        });
+        let state = match self.prov_status.as_deref() {
+            None | Some("done") => "provisioned",
+            Some(_) => {
+                let permanent = self
+                    .prov_error_code
+                    .as_deref()
+                    .is_some_and(|c| crate::failure::is_permanent(crate::failure::lookup(c)));
+                if permanent || attempts >= crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                }
+            }
+        };
+        Provisioning {
+            state: state.to_owned(),
+            attempts,
+            since: self.prov_since,
+            failure: if state == "provisioned" {
+                None
+            } else {
+                failure
+            },
+        }
     }
 }
 

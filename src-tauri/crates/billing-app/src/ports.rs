@@ -413,6 +413,9 @@ pub struct DesiredSecret {
     pub profile: String,
     /// `PPPOE_SYSTEM|customer|subscription|vendor|date|created_by`.
     pub comment: String,
+    /// A hotspot subscription's user is disabled while isolated (it keeps its profile); a
+    /// PPPoE secret moves to the isolation profile instead and is never disabled here.
+    pub disabled: bool,
 }
 
 impl std::fmt::Debug for DesiredSecret {

@@ -242,18 +242,35 @@ pub async fn repair(ctx: &AppContext, actor: &str, router_id: Uuid) -> Result<Re
 }
 
 /// The scheduled reconciliation: records the drift count of every router.
-pub async fn check_all(ctx: &AppContext) -> Result<(), Error> {
-    let ids: Vec<Uuid> = sqlx::query_scalar("select id from routers where status = 'online'")
-        .fetch_all(&ctx.pool)
-        .await?;
-    for id in ids {
+pub async fn check_all(ctx: &AppContext) -> Result<CheckSummary, Error> {
+    let rows: Vec<(Uuid, String)> =
+        sqlx::query_as("select id, name from routers where status = 'online'")
+            .fetch_all(&ctx.pool)
+            .await?;
+    let mut summary = CheckSummary::default();
+    for (id, name) in rows {
         match check(ctx, id).await {
-            Ok(r) if !r.drifts.is_empty() => {
-                tracing::warn!(router_id = %id, drifts = r.drifts.len(), "router drift found")
+            Ok(r) => {
+                summary.routers += 1;
+                summary.drifts += r.drifts.len();
+                if !r.drifts.is_empty() {
+                    tracing::warn!(router_id = %id, drifts = r.drifts.len(), "router drift found")
+                }
             }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(router_id = %id, error = %err, "reconciliation failed"),
+            Err(err) => {
+                tracing::warn!(router_id = %id, error = %err, "reconciliation failed");
+                summary.failed.push(format!("router {name}: {err}"));
+            }
         }
     }
-    Ok(())
+    Ok(summary)
+}
+
+/// What one reconciliation round found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckSummary {
+    pub routers: usize,
+    pub drifts: usize,
+    /// Routers that could not be compared, with the reason.
+    pub failed: Vec<String>,
 }

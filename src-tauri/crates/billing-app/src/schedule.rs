@@ -140,8 +140,54 @@ pub struct JobRun {
     pub duration_ms: i64,
     pub ok: bool,
     pub summary: String,
+    /// The technical cause of a failed run (English, with its causes).
     pub error: Option<String>,
+    /// A failed run's stable code (`database_error`, `router_unreachable`, …).
+    pub error_code: Option<String>,
+    /// A failed run's category: `critical`, `high`, `medium` or `low`.
+    pub error_category: Option<String>,
+    /// A failed run in words for the owner: what failed and what to do, in Indonesian and
+    /// English.
+    #[sqlx(skip)]
+    pub failure: Option<crate::failure::Failure>,
 }
+
+impl JobRun {
+    fn explained(mut self) -> JobRun {
+        if let (Some(code), false) = (&self.error_code, self.ok) {
+            self.failure = Some(crate::failure::explain(
+                crate::failure::lookup(code),
+                &job_words(&self.job),
+                self.error.as_deref().unwrap_or(""),
+            ));
+        }
+        self
+    }
+}
+
+/// A job's name as the owner knows it (Indonesian; the code name is in the table).
+pub fn job_words(name: &str) -> String {
+    match name {
+        "billing" => "penagihan bulanan",
+        "payments_check" => "cek pembayaran online",
+        "voucher_monitor" => "pemantau voucher",
+        "router_delivery" => "kirim perintah router",
+        "router_status" => "status router",
+        "reconcile" => "rekonsiliasi router",
+        "whatsapp_health" => "cek sesi WhatsApp",
+        "reminders" => "pengingat tagihan",
+        "backup" => "pencadangan",
+        "retention" => "pembersihan data lama",
+        "router_samples" => "grafik router",
+        "alerts" => "peringatan",
+        "sessions_purge" => "hapus sesi login kedaluwarsa",
+        other => other,
+    }
+    .to_owned()
+}
+
+const RUN_COLS: &str = "id, job, trigger, started_at, finished_at, duration_ms, ok, summary, \
+     error, error_code, error_category";
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JobStatus {
@@ -173,12 +219,14 @@ pub fn next_run(spec: &JobSpec, tz: chrono_tz::Tz, after: DateTime<Utc>) -> Opti
 
 /// Every job with its next and last run.
 pub async fn list(ctx: &AppContext) -> Result<Vec<JobStatus>, Error> {
-    let last: Vec<JobRun> = sqlx::query_as(
-        "select distinct on (job) id, job, trigger, started_at, finished_at, duration_ms, ok, \
-         summary, error from job_runs order by job, id desc",
-    )
+    let last: Vec<JobRun> = sqlx::query_as::<_, JobRun>(&format!(
+        "select distinct on (job) {RUN_COLS} from job_runs order by job, id desc"
+    ))
     .fetch_all(&ctx.pool)
-    .await?;
+    .await?
+    .into_iter()
+    .map(JobRun::explained)
+    .collect();
     let failures: Vec<(String, i64)> = sqlx::query_as(
         "select job, count(*) from job_runs where not ok and started_at > $1 group by job",
     )
@@ -209,14 +257,16 @@ pub async fn list(ctx: &AppContext) -> Result<Vec<JobStatus>, Error> {
 /// The last runs of one job, newest first.
 pub async fn runs(ctx: &AppContext, name: &str, limit: i64) -> Result<Vec<JobRun>, Error> {
     spec(name)?;
-    Ok(sqlx::query_as(
-        "select id, job, trigger, started_at, finished_at, duration_ms, ok, summary, error \
-         from job_runs where job = $1 order by id desc limit $2",
-    )
+    Ok(sqlx::query_as::<_, JobRun>(&format!(
+        "select {RUN_COLS} from job_runs where job = $1 order by id desc limit $2"
+    ))
     .bind(name)
     .bind(limit.clamp(1, 500))
     .fetch_all(&ctx.pool)
-    .await?)
+    .await?
+    .into_iter()
+    .map(JobRun::explained)
+    .collect())
 }
 
 /// Runs a job now and records the run. A job that is already running (here or in another
@@ -251,15 +301,20 @@ pub async fn run(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<JobRu
         // The connection is suspect: close it, which releases the lock too.
         let _ = lock.close().await;
     }
-    let (ok, summary, error) = match &result {
-        Ok(s) => (true, s.clone(), None),
-        Err(e) => (false, String::new(), Some(e.to_string())),
+    let (ok, summary, error, code) = match &result {
+        Ok(s) => (true, s.clone(), None, None),
+        Err(e) => (
+            false,
+            String::new(),
+            Some(crate::failure::detail_of(e)),
+            Some(crate::failure::classify(e)),
+        ),
     };
-    let run: JobRun = sqlx::query_as(
-        "insert into job_runs (job, trigger, started_at, finished_at, duration_ms, ok, summary, error) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8) \
-         returning id, job, trigger, started_at, finished_at, duration_ms, ok, summary, error",
-    )
+    let run: JobRun = sqlx::query_as::<_, JobRun>(&format!(
+        "insert into job_runs (job, trigger, started_at, finished_at, duration_ms, ok, summary, \
+         error, error_code, error_category) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         returning {RUN_COLS}"
+    ))
     .bind(spec.name)
     .bind(trigger.as_str())
     .bind(started_at)
@@ -268,9 +323,11 @@ pub async fn run(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<JobRu
     .bind(ok)
     .bind(&summary)
     .bind(&error)
+    .bind(code.map(|c| c.code))
+    .bind(code.map(|c| c.category.as_str()))
     .fetch_one(&ctx.pool)
     .await?;
-    Ok(run)
+    Ok(run.explained())
 }
 
 /// What the scheduler calls: runs the job, logs failures, skips quietly when it is busy.
@@ -341,8 +398,16 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
             format!("{} router(s), {offline} offline", routers.len())
         }
         "reconcile" => {
-            crate::reconcile::check_all(ctx).await?;
-            "checked".to_owned()
+            let s = crate::reconcile::check_all(ctx).await?;
+            if !s.failed.is_empty() {
+                // A router that could not be compared is a failure the owner must see, not
+                // a line in the log.
+                return Err(Error::Router(s.failed.join("; ")));
+            }
+            format!(
+                "{} router(s) checked, {} drift(s) found",
+                s.routers, s.drifts
+            )
         }
         "whatsapp_health" => {
             crate::notify::health_check(ctx).await?;
@@ -358,6 +423,12 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
         },
         "retention" => {
             let report = retention(ctx).await?;
+            if !report.failed.is_empty() {
+                return Err(Error::Failed(format!(
+                    "not everything could be cleaned up: {}; the rest was ({report})",
+                    report.failed.join("; ")
+                )));
+            }
             report_retention(ctx, &report).await?;
             report.to_string()
         }
@@ -389,6 +460,24 @@ pub struct RetentionReport {
     pub router_samples: u64,
     pub alerts: u64,
     pub temp_files: u64,
+    /// The parts that could not be cleaned, each with the reason (the others were).
+    pub failed: Vec<String>,
+}
+
+impl RetentionReport {
+    fn count_mut(&mut self, part: &str) -> &mut u64 {
+        match part {
+            "notifications" => &mut self.notifications,
+            "router_audit" => &mut self.router_audit,
+            "security_events" => &mut self.security_events,
+            "vouchers" => &mut self.vouchers,
+            "job_runs" => &mut self.job_runs,
+            "login_attempts" => &mut self.login_attempts,
+            "router_samples" => &mut self.router_samples,
+            "alerts" => &mut self.alerts,
+            _ => &mut self.temp_files,
+        }
+    }
 }
 
 impl std::fmt::Display for RetentionReport {
@@ -412,83 +501,75 @@ impl std::fmt::Display for RetentionReport {
     }
 }
 
-/// Deletes what is past its keeping period (`monitoring_settings`), in one transaction.
+/// Deletes what is past its keeping period (`monitoring_settings`). Each kind of data is its
+/// own statement (and so its own transaction): a part that fails is named in the report and
+/// the others are still cleaned, so one bad table cannot stop the clean-up for good.
 /// Nothing an invoice or a payment refers to is touched: customers, subscriptions,
 /// invoices, payments, the ledgers and the activity (audit) log are never removed here.
 pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
     let keep = crate::monitoring::settings(ctx).await?;
     let now = ctx.clock.now();
     let days = |d: i32| now - chrono::Duration::days(i64::from(d));
-    let mut tx = ctx.pool.begin().await?;
-    async fn delete(
-        tx: &mut sqlx::PgConnection,
-        sql: &str,
-        before: DateTime<Utc>,
-    ) -> Result<u64, Error> {
-        Ok(sqlx::query(sql)
-            .bind(before)
-            .execute(tx)
-            .await?
-            .rows_affected())
-    }
-    let mut report = RetentionReport {
-        notifications: delete(
-            &mut tx,
+    let mut report = RetentionReport::default();
+    let parts: [(&str, &str, DateTime<Utc>); 8] = [
+        (
+            "notifications",
             "delete from whatsapp_messages where status in ('sent', 'delivered', 'read', \
              'failed', 'cancelled', 'unknown') and created_at < $1",
             days(keep.keep_notifications_days),
-        )
-        .await?,
-        router_audit: delete(
-            &mut tx,
+        ),
+        (
+            "router_audit",
             "delete from router_audit where at < $1",
             days(keep.keep_activity_days),
-        )
-        .await?,
-        security_events: delete(
-            &mut tx,
+        ),
+        (
+            "security_events",
             "delete from security_events where occurred_at < $1",
             days(keep.keep_activity_days),
-        )
-        .await?,
-        vouchers: delete(
-            &mut tx,
+        ),
+        (
+            "vouchers",
             "delete from vouchers where status in ('expired', 'removed') and ended_at < $1",
             days(keep.keep_expired_vouchers_days),
-        )
-        .await?,
-        job_runs: delete(
-            &mut tx,
+        ),
+        (
+            "job_runs",
             "delete from job_runs where started_at < $1",
             days(keep.keep_performance_days),
-        )
-        .await?,
-        login_attempts: delete(
-            &mut tx,
+        ),
+        (
+            "login_attempts",
             "delete from login_attempts where attempted_at < $1",
             days(keep::LOGIN_ATTEMPTS_DAYS),
-        )
-        .await?,
-        sessions: billing_db::refresh_tokens::delete_expired(
-            &mut tx,
-            now - chrono::Duration::hours(i64::from(keep.keep_sessions_hours)),
-        )
-        .await?,
-        router_samples: delete(
-            &mut tx,
+        ),
+        (
+            "router_samples",
             "delete from router_samples where at < $1",
             days(keep.keep_performance_days),
-        )
-        .await?,
-        alerts: delete(
-            &mut tx,
+        ),
+        (
+            "alerts",
             "delete from alerts where cleared_at < $1",
             days(keep.keep_activity_days),
-        )
-        .await?,
-        temp_files: 0,
-    };
-    tx.commit().await?;
+        ),
+    ];
+    for (part, sql, before) in parts {
+        match sqlx::query(sql).bind(before).execute(&ctx.pool).await {
+            Ok(done) => *report.count_mut(part) = done.rows_affected(),
+            Err(err) => report.failed.push(format!("{part}: {err}")),
+        }
+    }
+    let sessions_before = now - chrono::Duration::hours(i64::from(keep.keep_sessions_hours));
+    match ctx.pool.acquire().await {
+        Ok(mut conn) => {
+            match billing_db::refresh_tokens::delete_expired(&mut conn, sessions_before).await {
+                Ok(n) => report.sessions = n,
+                Err(err) => report.failed.push(format!("sessions: {err}")),
+            }
+        }
+        Err(err) => report.failed.push(format!("sessions: {err}")),
+    }
     report.temp_files = remove_temp_files(ctx, days(keep.keep_temp_files_days)).await;
     Ok(report)
 }

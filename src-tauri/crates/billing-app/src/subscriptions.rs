@@ -26,14 +26,42 @@ pub struct Subscription {
     pub status: String,
     pub balance: i64,
     pub created_at: DateTime<Utc>,
+    pub router_name: Option<String>,
+    /// Whether it is on its router as the database says: `provisioned`, `pending`, `failed`
+    /// (with what to do) or `no_router`.
+    #[sqlx(skip)]
+    pub provisioning: outbox::Provisioning,
+    #[sqlx(flatten)]
+    #[serde(skip)]
+    prov: outbox::ProvisioningRow,
 }
 
-const SELECT: &str = "select s.id, s.customer_id, c.name as customer_name, s.plan_id, \
+impl Subscription {
+    fn with_provisioning(mut self) -> Subscription {
+        let router = self.router_name.clone().unwrap_or_default();
+        self.provisioning = if self.router_id.is_none() && self.prov.prov_status.is_none() {
+            outbox::Provisioning::no_router()
+        } else {
+            self.prov.provisioning(&router)
+        };
+        self
+    }
+}
+
+fn select() -> String {
+    format!(
+        "select s.id, s.customer_id, c.name as customer_name, s.plan_id, \
     p.name as plan_name, p.price, s.kind, s.login, s.router_id, s.start_on, s.billing_day, s.due_days, \
     s.grace_days, s.status, \
     coalesce((select sum(delta) from ledger_entries l where l.account = 'subscription' \
-              and l.subscription_id = s.id), 0)::bigint as balance, s.created_at \
-    from subscriptions s join customers c on c.id = s.customer_id join plans p on p.id = s.plan_id";
+              and l.subscription_id = s.id), 0)::bigint as balance, s.created_at, \
+    rt.name as router_name, {} \
+    from subscriptions s join customers c on c.id = s.customer_id join plans p on p.id = s.plan_id \
+    left join routers rt on rt.id = s.router_id {}",
+        outbox::PROVISIONING_COLS,
+        outbox::PROVISIONING_JOIN
+    )
+}
 
 #[derive(Debug, Clone)]
 pub struct NewSubscription {
@@ -273,7 +301,7 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
         },
     )
     .await?;
-    let provision = input.router_id.is_some() && kind == "pppoe";
+    let provision = input.router_id.is_some() && (kind == "pppoe" || kind == "hotspot");
     if provision {
         let actor = input.created_by.as_deref().unwrap_or("system");
         let cmd = outbox::NewCommand::for_subscription(id, RouterAction::CreateSecret, actor);
@@ -287,10 +315,11 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
 }
 
 pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Subscription, Error> {
-    sqlx::query_as(&format!("{SELECT} where s.id = $1"))
+    sqlx::query_as::<_, Subscription>(&format!("{} where s.id = $1", select()))
         .bind(id)
         .fetch_optional(&ctx.pool)
         .await?
+        .map(Subscription::with_provisioning)
         .ok_or(Error::NotFound("subscription"))
 }
 
@@ -331,6 +360,8 @@ pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Erro
 pub struct SubscriptionQuery {
     pub customer_id: Option<Uuid>,
     pub status: Option<String>,
+    /// `failed` or `pending` (see [`outbox::Provisioning`]).
+    pub provisioning: Option<String>,
     pub q: Option<String>,
     pub limit: i64,
     pub offset: i64,
@@ -345,27 +376,57 @@ pub async fn list(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase()));
-    let filter = "where ($1::uuid is null or s.customer_id = $1) \
+    let provisioning = match q.provisioning.as_deref() {
+        None => "true".to_owned(),
+        Some("failed") => outbox::provisioning_failed_sql("$6", "$7"),
+        Some("pending") => format!(
+            "(pc.status = 'pending' and not {})",
+            outbox::provisioning_failed_sql("$6", "$7")
+        ),
+        Some(_) => {
+            return Err(Error::validation(
+                "provisioning",
+                "must be failed or pending",
+            ))
+        }
+    };
+    let filter = format!(
+        "where ($1::uuid is null or s.customer_id = $1) \
                   and ($2::text is null or s.status = $2) \
-                  and ($3::text is null or lower(s.login) like $3 or lower(c.name) like $3)";
+                  and ($3::text is null or lower(s.login) like $3 or lower(c.name) like $3) \
+                  and ($6::text[] is not null and $7::int is not null) and {provisioning}"
+    );
     let total: i64 = sqlx::query_scalar(&format!(
-        "select count(*) from subscriptions s join customers c on c.id = s.customer_id {filter}"
+        "select count(*) from subscriptions s join customers c on c.id = s.customer_id {} \
+         {filter} and $4::bigint is not null and $5::bigint is not null",
+        outbox::PROVISIONING_JOIN
     ))
     .bind(q.customer_id)
     .bind(&q.status)
     .bind(&pattern)
+    .bind(0i64)
+    .bind(0i64)
+    .bind(outbox::permanent_codes())
+    .bind(crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS)
     .fetch_one(&ctx.pool)
     .await?;
-    let items = sqlx::query_as(&format!(
-        "{SELECT} {filter} order by s.created_at desc, s.id limit $4 offset $5"
+    let items: Vec<Subscription> = sqlx::query_as(&format!(
+        "{} {filter} order by s.created_at desc, s.id limit $4 offset $5",
+        select()
     ))
     .bind(q.customer_id)
     .bind(&q.status)
     .bind(&pattern)
     .bind(q.limit.clamp(1, 200))
     .bind(q.offset.max(0))
+    .bind(outbox::permanent_codes())
+    .bind(crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS)
     .fetch_all(&ctx.pool)
     .await?;
+    let items = items
+        .into_iter()
+        .map(Subscription::with_provisioning)
+        .collect();
     Ok((items, total))
 }
 

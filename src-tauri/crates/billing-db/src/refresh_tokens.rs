@@ -89,13 +89,20 @@ pub async fn revoke_family(
     .map(|r| r.rows_affected())
 }
 
-/// Housekeeping: tokens that expired more than a day ago are of no use to anyone.
+/// Housekeeping: sessions (token families) whose every token expired before `before` are of
+/// no use to anyone. A family goes as a whole, in one statement: each rotated token refers to
+/// the one that replaced it (`replaced_by`), so deleting only some of them would break that
+/// reference, and a family still alive keeps its rotated tokens for reuse detection.
 pub async fn delete_expired(conn: &mut PgConnection, before: DateTime<Utc>) -> sqlx::Result<u64> {
-    sqlx::query("delete from refresh_tokens where expires_at < $1 and replaced_by is null")
-        .bind(before)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected())
+    sqlx::query(
+        "delete from refresh_tokens where family_id in \
+           (select family_id from refresh_tokens group by family_id \
+            having max(expires_at) < $1)",
+    )
+    .bind(before)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// A login session: one refresh-token family, alive while its newest token is.

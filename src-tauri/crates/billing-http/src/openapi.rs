@@ -105,6 +105,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         subscriptions::get,
         subscriptions::renew,
         subscriptions::terminate,
+        subscriptions::retry_provisioning,
         invoices::list,
         invoices::get,
         invoices::void,

@@ -4,6 +4,7 @@
 
 mod hotspot;
 mod ops;
+mod subscriber_hotspot;
 mod words;
 
 use std::collections::{HashMap, HashSet};

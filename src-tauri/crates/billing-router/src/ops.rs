@@ -24,6 +24,9 @@ fn snapshot(s: &PppSecret) -> serde_json::Value {
 
 /// Applies one outbox command. Every action sets a target state, so repeating it is harmless.
 pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applied> {
+    if cmd.subscription.kind == "hotspot" {
+        return crate::subscriber_hotspot::apply(s, cmd).await;
+    }
     let login = cmd.subscription.login.as_str();
     match cmd.action {
         RouterAction::RemoveSecret => {

@@ -46,7 +46,7 @@ export function AlertsPanel() {
 }
 
 function AlertsTable({ items }: { items: AlertItem[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (items.length === 0) {
     return (
       <Text c="dimmed" size="sm" data-testid="alerts-empty">
@@ -76,10 +76,10 @@ function AlertsTable({ items }: { items: AlertItem[] }) {
               <Table.Td>
                 <Stack gap={2}>
                   <Text fw={500} size="sm">
-                    {a.title}
+                    {i18n.language.startsWith('en') && a.title_en ? a.title_en : a.title}
                   </Text>
                   <Text size="sm" c="dimmed">
-                    {a.message}
+                    {i18n.language.startsWith('en') && a.message_en ? a.message_en : a.message}
                   </Text>
                 </Stack>
               </Table.Td>

@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
 import type { ApiError } from '../../api/errors';
 import type { JobStatus } from '../../api/types';
+import { FailureText } from '../../components/FailureText';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
@@ -78,9 +79,13 @@ export function JobsPanel() {
                           <Badge color={job.last_run.ok ? 'green' : 'red'} variant="light">
                             {job.last_run.ok ? t('jobs.ok') : t('jobs.failed')}
                           </Badge>
-                          <Text size="xs" c={job.last_run.ok ? 'dimmed' : 'red'}>
-                            {job.last_run.ok ? job.last_run.summary : job.last_run.error}
-                          </Text>
+                          {job.last_run.ok || !job.last_run.failure ? (
+                            <Text size="xs" c={job.last_run.ok ? 'dimmed' : 'red'}>
+                              {job.last_run.ok ? job.last_run.summary : job.last_run.error}
+                            </Text>
+                          ) : (
+                            <FailureText failure={job.last_run.failure} testId={`job-failure-${job.name}`} />
+                          )}
                         </>
                       )}
                       {job.failures_24h > 0 && (

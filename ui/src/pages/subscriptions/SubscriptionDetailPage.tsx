@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Stack, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,12 +6,13 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
 import type { ApiError } from '../../api/errors';
+import { FailureText } from '../../components/FailureText';
 import { Field, FieldRow } from '../../components/Field';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatDate } from '../../lib/dates';
+import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { useApi } from '../../lib/useApi';
 import { InvoiceTable } from '../invoices/InvoiceTable';
@@ -35,6 +36,20 @@ export function SubscriptionDetailPage() {
       const invoice = await unwrap(api.POST('/api/subscriptions/{id}/renew', { params: { path: { id } } }));
       notifications.show({ color: 'green', message: t('subscriptions.renewed', { number: invoice.number }) });
       invoices.reload();
+      sub.reload();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const retry = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(api.POST('/api/subscriptions/{id}/retry-provisioning', { params: { path: { id } } }));
+      notifications.show({ color: 'green', message: t('subscriptions.retried') });
       sub.reload();
     } catch (e) {
       setError(asApiError(e));
@@ -78,6 +93,29 @@ export function SubscriptionDetailPage() {
                 {formatRupiah(s.balance)}
               </Field>
             </FieldRow>
+          </Card>
+          <Card withBorder data-testid="subscription-provisioning">
+            <Group justify="space-between" align="flex-start" wrap="nowrap">
+              <Stack gap={4}>
+                <Group gap="xs">
+                  <Text fw={500}>{t('subscriptions.provisioning_title')}</Text>
+                  {s.router_name && <Text c="dimmed">{s.router_name}</Text>}
+                  <StatusBadge kind="provisioning" status={s.provisioning.state} testId="provisioning-state" />
+                </Group>
+                {s.provisioning.since && (
+                  <Text size="xs" c="dimmed">
+                    {t('subscriptions.provisioning_since', { time: formatDateTime(s.provisioning.since) })}
+                    {s.provisioning.attempts > 0 && ` · ${t('subscriptions.provisioning_attempts', { count: s.provisioning.attempts })}`}
+                  </Text>
+                )}
+                {s.provisioning.failure && <FailureText failure={s.provisioning.failure} testId="provisioning-failure" />}
+              </Stack>
+              {(s.provisioning.state === 'failed' || s.provisioning.state === 'pending') && (
+                <Button variant="light" onClick={() => void retry()} loading={busy} data-testid="provisioning-retry">
+                  {t('subscriptions.retry')}
+                </Button>
+              )}
+            </Group>
           </Card>
           <Stack gap="xs">
             <Title order={3} size="h4">

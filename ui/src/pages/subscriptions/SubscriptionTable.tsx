@@ -21,13 +21,14 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
             <Table.Th>{t('subscriptions.billing_day')}</Table.Th>
             <Table.Th>{t('subscriptions.start_on')}</Table.Th>
             <Table.Th>{t('common.status')}</Table.Th>
+            <Table.Th>{t('subscriptions.on_router')}</Table.Th>
             <Table.Th ta="right">{t('balance.balance')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {items.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={showCustomer ? 8 : 7}>{t('common.empty')}</Table.Td>
+              <Table.Td colSpan={showCustomer ? 9 : 8}>{t('common.empty')}</Table.Td>
             </Table.Tr>
           )}
           {items.map((s) => (
@@ -50,6 +51,9 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
               <Table.Td>{formatDate(s.start_on)}</Table.Td>
               <Table.Td>
                 <StatusBadge kind="subscription" status={s.status} />
+              </Table.Td>
+              <Table.Td>
+                <StatusBadge kind="provisioning" status={s.provisioning.state} testId={`provisioning-${s.login}`} />
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(s.balance)}</Table.Td>
             </Table.Tr>

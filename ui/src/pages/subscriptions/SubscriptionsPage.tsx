@@ -20,15 +20,23 @@ export function SubscriptionsPage() {
   const [debouncedQ] = useDebouncedValue(q.trim(), 300);
   const [params] = useSearchParams();
   const [status, setStatus] = useState(params.get('status') ?? '');
+  const [provisioning, setProvisioning] = useState(params.get('provisioning') ?? '');
   const [page, setPage] = useState(1);
   const list = useApi(
     () =>
       unwrap(
         api.GET('/api/subscriptions', {
-          params: { query: { q: debouncedQ || undefined, status: status || undefined, ...pageQuery(page) } },
+          params: {
+            query: {
+              q: debouncedQ || undefined,
+              status: status || undefined,
+              provisioning: provisioning || undefined,
+              ...pageQuery(page),
+            },
+          },
         }),
       ),
-    [debouncedQ, status, page],
+    [debouncedQ, status, provisioning, page],
   );
   // Isolated, restored or paid elsewhere (a gateway, the daily job): refresh.
   useServerEvents(['subscription_changed', 'payment_settled'], list.reload);
@@ -65,6 +73,22 @@ export function SubscriptionsPage() {
             ...(['active', 'isolated', 'terminated'] as const).map((s) => ({
               value: s,
               label: t(`status.subscription.${s}`),
+            })),
+          ]}
+        />
+        <NativeSelect
+          label={t('subscriptions.on_router')}
+          value={provisioning}
+          data-testid="filter-provisioning"
+          onChange={(e) => {
+            setProvisioning(e.currentTarget.value);
+            setPage(1);
+          }}
+          data={[
+            { value: '', label: t('common.all') },
+            ...(['failed', 'pending'] as const).map((s) => ({
+              value: s,
+              label: t(`status.provisioning.${s}`),
             })),
           ]}
         />

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::events::{publish, BillingEvent};
+use crate::failure::Words;
 use crate::{AppContext, Error};
 
 /// A metric rules can watch: name, what it means, per what.
@@ -73,7 +74,31 @@ pub const METRICS: &[MetricInfo] = &[
         description: "scheduled job runs that failed in the last 24 hours",
         per: "shop",
     },
+    MetricInfo {
+        name: "job_failures_in_a_row",
+        description: "failed runs of a scheduled job since its last good run",
+        per: "job",
+    },
+    MetricInfo {
+        name: "router_commands_stuck",
+        description: "router commands still undelivered after their retries (or failed for a reason that needs someone)",
+        per: "router",
+    },
+    MetricInfo {
+        name: "subscriptions_not_provisioned",
+        description: "subscriptions not put on their router for a reason that needs someone",
+        per: "shop",
+    },
+    MetricInfo {
+        name: "payments_unapplied",
+        description: "payments paid at the gateway but not applied (held for review)",
+        per: "shop",
+    },
 ];
+
+/// Attempts after which a router command counts as stuck (its retries back off 30 s, 1, 2,
+/// 4, 8 and 16 minutes: about half an hour).
+pub const STUCK_AFTER_ATTEMPTS: i32 = 6;
 
 pub const COMPARISONS: &[&str] = &["gt", "gte", "lt", "lte", "eq", "ne"];
 pub const SEVERITIES: &[&str] = &["info", "warning", "critical"];
@@ -122,8 +147,11 @@ pub struct Alert {
     pub subject: String,
     pub subject_name: String,
     pub severity: String,
+    /// In Indonesian (the app's default language).
     pub title: String,
     pub message: String,
+    pub title_en: String,
+    pub message_en: String,
     pub value: f64,
     pub threshold: f64,
     pub raised_at: DateTime<Utc>,
@@ -134,7 +162,7 @@ pub struct Alert {
 const RULE_COLS: &str =
     "id, builtin, name, metric, comparison, threshold, duration_seconds, severity, enabled";
 const ALERT_COLS: &str = "id, rule_id, metric, subject, subject_name, severity, title, message, \
-     value, threshold, raised_at, cleared_at";
+     title_en, message_en, value, threshold, raised_at, cleared_at";
 
 fn validate(input: &AlertRuleInput) -> Result<(), Error> {
     let name = input.name.trim();
@@ -416,6 +444,89 @@ async fn observe(
             )
             .await?,
         ),
+        "job_failures_in_a_row" => {
+            let rows: Vec<(String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+                "select r.job, count(*), \
+                        (array_agg(r.error_code order by r.id desc))[1], \
+                        (array_agg(r.error order by r.id desc))[1] \
+                 from job_runs r where not r.ok and r.id > coalesce( \
+                     (select max(o.id) from job_runs o where o.job = r.job and o.ok), 0) \
+                 group by r.job",
+            )
+            .fetch_all(&ctx.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(job, n, code, error)| Observation {
+                    name: crate::schedule::job_words(&job),
+                    subject: job,
+                    value: n as f64,
+                    detail: code.map(|c| {
+                        let f = crate::failure::explain(
+                            crate::failure::lookup(&c),
+                            "",
+                            error.as_deref().unwrap_or(""),
+                        );
+                        format!("{}|{}|{}", f.what.id, f.what.en, f.detail)
+                    }),
+                })
+                .collect()
+        }
+        "router_commands_stuck" => {
+            let rows: Vec<(Option<Uuid>, Option<String>, i64, Option<String>)> = sqlx::query_as(
+                "select c.router_id, r.name, count(*), \
+                        (array_agg(c.last_error order by c.id))[1] \
+                 from router_commands c left join routers r on r.id = c.router_id \
+                 where c.status = 'pending' and (c.attempts >= $1 or c.error_code = any($2)) \
+                 group by c.router_id, r.name",
+            )
+            .bind(STUCK_AFTER_ATTEMPTS)
+            .bind(crate::outbox::permanent_codes())
+            .fetch_all(&ctx.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(id, name, n, err)| Observation {
+                    subject: id.map(|i| i.to_string()).unwrap_or_default(),
+                    name: name.unwrap_or_else(|| "—".to_owned()),
+                    value: n as f64,
+                    detail: err,
+                })
+                .collect()
+        }
+        "subscriptions_not_provisioned" => {
+            let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                "select coalesce(c.login, s.login, ''), c.error_code, c.last_error \
+                 from subscriptions s join lateral (select * from router_commands x \
+                     where x.subscription_id = s.id order by x.id desc limit 1) c on true \
+                 where s.status <> 'terminated' and c.status = 'pending' \
+                   and c.error_code = any($1) order by c.id limit 1000",
+            )
+            .bind(crate::outbox::permanent_codes())
+            .fetch_all(&ctx.pool)
+            .await?;
+            let logins: Vec<&str> = rows.iter().take(5).map(|r| r.0.as_str()).collect();
+            let detail = rows.first().map(|(_, code, err)| {
+                let f = crate::failure::explain(
+                    crate::failure::lookup(code.as_deref().unwrap_or("")),
+                    "",
+                    err.as_deref().unwrap_or(""),
+                );
+                format!("{}|{}|{}", f.what.id, f.what.en, f.detail)
+            });
+            vec![Observation {
+                subject: String::new(),
+                name: logins.join(", "),
+                value: rows.len() as f64,
+                detail,
+            }]
+        }
+        "payments_unapplied" => shop(
+            count(
+                "select count(*) from payments where status = 'pending' \
+                 and review_reason is not null",
+                None,
+            )
+            .await?,
+        ),
         "backup_failed" => {
             let last: Option<String> =
                 sqlx::query_scalar("select status from backups order by created_at desc limit 1")
@@ -460,44 +571,137 @@ fn holds(value: f64, comparison: &str, threshold: f64) -> bool {
     }
 }
 
+/// An alert's title and message, in Indonesian and English.
+struct AlertWords {
+    title: Words,
+    message: Words,
+}
+
+/// `(id, en, detail)` of a failure packed into an observation's detail by `observe`.
+fn unpack(detail: Option<&str>) -> (String, String, String) {
+    let mut parts = detail.unwrap_or("").splitn(3, '|');
+    (
+        parts.next().unwrap_or("").to_owned(),
+        parts.next().unwrap_or("").to_owned(),
+        parts.next().unwrap_or("").to_owned(),
+    )
+}
+
 fn words(
     rule: &AlertRule,
     o: &Observation,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> (String, String) {
+) -> AlertWords {
     let minutes = (now - since).num_minutes();
     let detail = o.detail.as_deref().filter(|d| !d.is_empty());
     let with = |s: String| match detail {
         Some(d) => format!("{s} ({d})"),
         None => s,
     };
-    match rule.metric.as_str() {
+    let w = |id: String, en: String| Words { id, en };
+    let (title, message) = match rule.metric.as_str() {
         "router_offline" => (
-            format!("Router {} offline", o.name),
-            with(format!("Router {} has not answered for {minutes} minute(s).", o.name)),
+            w(format!("Router {} offline", o.name), format!("Router {} offline", o.name)),
+            w(
+                with(format!(
+                    "Router {} tidak menjawab selama {minutes} menit. Periksa listrik dan kabelnya; perintah menunggu di antrean.",
+                    o.name
+                )),
+                with(format!("Router {} has not answered for {minutes} minute(s).", o.name)),
+            ),
         ),
         "whatsapp_session_down" => (
-            format!("WhatsApp session {} down", o.name),
-            with(format!(
-                "The WhatsApp session {} has not worked for {minutes} minute(s); the other sessions take over if there are any.",
-                o.name
-            )),
+            w(
+                format!("Sesi WhatsApp {} mati", o.name),
+                format!("WhatsApp session {} down", o.name),
+            ),
+            w(
+                with(format!(
+                    "Sesi WhatsApp {} tidak berfungsi selama {minutes} menit; sesi lain mengambil alih jika ada. Sambungkan ulang di halaman WhatsApp.",
+                    o.name
+                )),
+                with(format!(
+                    "The WhatsApp session {} has not worked for {minutes} minute(s); the other sessions take over if there are any.",
+                    o.name
+                )),
+            ),
         ),
         "payment_failures_1h" => (
-            "Online payments failing".to_owned(),
-            format!("{} online payment(s) failed or expired in the last hour.", o.value),
+            w("Pembayaran online gagal".into(), "Online payments failing".into()),
+            w(
+                format!("{} pembayaran online gagal atau kedaluwarsa dalam satu jam terakhir. Periksa gateway di Pengaturan → Pembayaran online.", o.value),
+                format!("{} online payment(s) failed or expired in the last hour.", o.value),
+            ),
         ),
         "disk_free_percent" => (
-            "Disk space low".to_owned(),
-            format!(
-                "Only {:.1}% of the disk with the data folder is free; backups may stop.",
-                o.value
+            w("Ruang disk hampir habis".into(), "Disk space low".into()),
+            w(
+                format!("Hanya {:.1}% disk folder data yang kosong; pencadangan bisa berhenti. Hapus cadangan lama atau pindahkan ke USB.", o.value),
+                format!(
+                    "Only {:.1}% of the disk with the data folder is free; backups may stop.",
+                    o.value
+                ),
             ),
         ),
         "backup_failed" => (
-            "Backup failed".to_owned(),
-            "The last backup failed; see Monitoring → Backups.".to_owned(),
+            w("Pencadangan gagal".into(), "Backup failed".into()),
+            w(
+                "Cadangan terakhir gagal; lihat Cadangan untuk alasannya dan tekan Buat cadangan sekarang.".into(),
+                "The last backup failed; see Monitoring → Backups.".into(),
+            ),
+        ),
+        "job_failures_in_a_row" => {
+            let (id, en, tech) = unpack(detail);
+            (
+                w(
+                    format!("Tugas \"{}\" gagal {} kali berturut-turut", o.name, o.value),
+                    format!("Job {} failed {} times in a row", o.subject, o.value),
+                ),
+                w(
+                    format!("{id}. Lihat Kesehatan sistem → Tugas terjadwal untuk langkah perbaikan. Rincian: {tech}"),
+                    format!("{en}. See System health → Scheduled jobs for what to do. Details: {tech}"),
+                ),
+            )
+        }
+        "router_commands_stuck" => (
+            w(
+                format!("{} perintah ke router {} tidak terkirim", o.value, o.name),
+                format!("{} command(s) to router {} undelivered", o.value, o.name),
+            ),
+            w(
+                with(format!(
+                    "Perintah (isolir, buka isolir, akun PPPoE/hotspot) ke router {} belum sampai setelah dicoba berulang kali. Lihat Router → Antrean perintah.",
+                    o.name
+                )),
+                with(format!(
+                    "Commands (isolate, restore, PPPoE/hotspot accounts) to router {} were not delivered after their retries. See Router → Command queue.",
+                    o.name
+                )),
+            ),
+        ),
+        "subscriptions_not_provisioned" => {
+            let (id, en, tech) = unpack(detail);
+            (
+                w(
+                    format!("{} langganan belum terpasang di router", o.value),
+                    format!("{} subscription(s) not on their router", o.value),
+                ),
+                w(
+                    format!("{id}: {}. Pelanggan ini belum bisa terhubung. Perbaiki lalu tekan Coba lagi di Langganan. Rincian: {tech}", o.name),
+                    format!("{en}: {}. These customers cannot connect yet. Fix it, then press Retry under Subscriptions. Details: {tech}", o.name),
+                ),
+            )
+        }
+        "payments_unapplied" => (
+            w(
+                format!("{} pembayaran lunas di gateway belum diterapkan", o.value),
+                format!("{} payment(s) paid at the gateway but not applied", o.value),
+            ),
+            w(
+                format!("Gateway melaporkan jumlah yang berbeda untuk {} pembayaran; tinjau di Pembayaran → Pembayaran ditahan untuk ditinjau.", o.value),
+                format!("The gateway reported a different amount for {} payment(s); review them under Payments → Held for review.", o.value),
+            ),
         ),
         _ => {
             let of = if o.name.is_empty() {
@@ -506,14 +710,21 @@ fn words(
                 format!(" ({})", o.name)
             };
             (
-                format!("{}{of}", rule.name),
-                format!(
-                    "{}{of} is {} ({} {}) for {minutes} minute(s).",
-                    rule.metric, o.value, rule.comparison, rule.threshold
+                w(format!("{}{of}", rule.name), format!("{}{of}", rule.name)),
+                w(
+                    format!(
+                        "{}{of} bernilai {} ({} {}) selama {minutes} menit.",
+                        rule.metric, o.value, rule.comparison, rule.threshold
+                    ),
+                    format!(
+                        "{}{of} is {} ({} {}) for {minutes} minute(s).",
+                        rule.metric, o.value, rule.comparison, rule.threshold
+                    ),
                 ),
             )
         }
-    }
+    };
+    AlertWords { title, message }
 }
 
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -611,11 +822,12 @@ async fn raise(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
-    let (title, message) = words(rule, o, since, now);
+    let AlertWords { title, message } = words(rule, o, since, now);
     let mut tx = ctx.pool.begin().await?;
     let alert: Option<Alert> = sqlx::query_as(&format!(
         "insert into alerts (id, rule_id, metric, subject, subject_name, severity, title, \
-         message, value, threshold, raised_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         message, title_en, message_en, value, threshold, raised_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $12, $13, $9, $10, $11) \
          on conflict (rule_id, subject) where cleared_at is null do nothing returning {ALERT_COLS}"
     ))
     .bind(Uuid::now_v7())
@@ -624,11 +836,13 @@ async fn raise(
     .bind(&o.subject)
     .bind(&o.name)
     .bind(&rule.severity)
-    .bind(&title)
-    .bind(&message)
+    .bind(&title.id)
+    .bind(&message.id)
     .bind(o.value)
     .bind(rule.threshold)
     .bind(now)
+    .bind(&title.en)
+    .bind(&message.en)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(alert) = alert else {
@@ -652,13 +866,13 @@ async fn raise(
         )
         .bind(format!("alert:{}:raised", alert.id))
         .bind(&phone)
-        .bind(format!("{icon} {title}\n{message}"))
+        .bind(format!("{icon} {}\n{}", title.id, message.id))
         .bind(now)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;
-    tracing::warn!(rule = %rule.name, subject = %o.name, %title, "alert raised");
+    tracing::warn!(rule = %rule.name, subject = %o.name, title = %title.en, "alert raised");
     publish(ctx, event(&alert, true));
     Ok(true)
 }

@@ -264,6 +264,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/subscriptions/{id}/terminate",
         Staff(P::SubscriptionsWrite),
     ),
+    (
+        "POST",
+        "/api/subscriptions/{id}/retry-provisioning",
+        Staff(P::SubscriptionsWrite),
+    ),
     ("GET", "/api/invoices", Staff(P::InvoicesRead)),
     ("GET", "/api/invoices/{id}", Staff(P::InvoicesRead)),
     ("POST", "/api/invoices/{id}/void", Staff(P::InvoicesAdjust)),

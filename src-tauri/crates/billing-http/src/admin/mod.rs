@@ -184,6 +184,10 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route("/subscriptions/{id}", get(subscriptions::get))
         .route("/subscriptions/{id}/renew", post(subscriptions::renew))
         .route(
+            "/subscriptions/{id}/retry-provisioning",
+            post(subscriptions::retry_provisioning),
+        )
+        .route(
             "/subscriptions/{id}/terminate",
             post(subscriptions::terminate),
         )

@@ -16,6 +16,8 @@ use crate::{ApiError, HttpState};
 pub struct SubscriptionParams {
     pub customer_id: Option<Uuid>,
     pub status: Option<String>,
+    /// `failed` (not on the router for a reason that needs someone) or `pending`.
+    pub provisioning: Option<String>,
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -57,6 +59,7 @@ pub async fn list(
     let query = SubscriptionQuery {
         customer_id: p.customer_id,
         status: p.status.filter(|s| !s.is_empty()),
+        provisioning: p.provisioning.filter(|s| !s.is_empty()),
         q: p.q,
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
@@ -139,4 +142,31 @@ pub async fn terminate(
     Ok(Json(
         billing_app::subscriptions::terminate(&state.ctx, id, &b.reason).await?,
     ))
+}
+
+/// What "Coba lagi" answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RetryProvisioning {
+    /// Commands that were waiting and were tried again now (0: it was put on its router
+    /// again from the database).
+    pub retried: u64,
+    pub subscription: Subscription,
+}
+
+/// "Coba lagi": tries now to put the subscription on its router as the database says (after
+/// the plan's profile, the router or its password was fixed). The answer shows the new state.
+#[utoipa::path(post, operation_id = "retry_subscription_provisioning",
+    path = "/api/subscriptions/{id}/retry-provisioning", tag = "subscriptions",
+    security(("bearer" = [])),
+    responses((status = 200, body = RetryProvisioning), (status = 404, body = ErrorBody)))]
+pub async fn retry_provisioning(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<RetryProvisioning>, ApiError> {
+    let retried = billing_app::outbox::retry_subscription(&state.ctx, id).await?;
+    Ok(Json(RetryProvisioning {
+        retried,
+        subscription: billing_app::subscriptions::get(&state.ctx, id).await?,
+    }))
 }
