@@ -15,6 +15,7 @@ pub mod events;
 pub mod gateways;
 pub mod health;
 pub mod imports;
+pub mod instances;
 pub mod invoices;
 pub mod invoicing;
 pub mod isolation;
