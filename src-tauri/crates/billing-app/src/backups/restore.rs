@@ -212,6 +212,7 @@ pub async fn undo_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcome, 
     after_switch(ctx, old_routers).await;
     if let Some(claims) = &ctx.ops.claims {
         claims.release(&restored).await;
+        claims.record().await;
     }
     // The restored copy goes only if no one else connected to it meanwhile.
     match close_for_drop(
