@@ -168,6 +168,8 @@ pub struct TestApp {
     pub clock: FixedClock,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    /// The router port it was started with (kept by [`TestApp::restart`]).
+    router_port: Option<Arc<dyn RouterPort>>,
 }
 
 pub const OWNER: &str = "pemilik";
@@ -190,9 +192,33 @@ pub async fn spawn_app_with_router(router: Arc<dyn RouterPort>) -> TestApp {
     spawn_app_with(&database_url, Some(router)).await
 }
 
-/// Like [`spawn_app_with_router`], on an existing database (a second process of one install).
+/// Like [`spawn_app_with_router`], on an existing database that no other app serves.
 pub async fn spawn_app_with_router_on(database_url: &str, router: Arc<dyn RouterPort>) -> TestApp {
     spawn_app_with(database_url, Some(router)).await
+}
+
+/// Like [`spawn_app_with_router_on`], serving from the data folder of an installation whose
+/// app is stopped (its next process, e.g. one started as a child and killed). The returned
+/// `TestApp::data_dir` is a placeholder; the app uses `data_dir`.
+pub async fn spawn_app_with_router_in(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    router: Arc<dyn RouterPort>,
+) -> TestApp {
+    let placeholder = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
+            .single()
+            .expect("date"),
+    );
+    try_start_in(placeholder, database_url, Some(router), clock, |s| {
+        s.data_dir = data_dir.to_owned();
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the app did not start: {e}"))
 }
 
 async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -> TestApp {
@@ -247,7 +273,7 @@ async fn try_start_in(
     let router = Arc::new(RecordingRouter::default());
     let ports = Ports {
         clock: Arc::new(clock.clone()),
-        router: port.unwrap_or_else(|| router.clone()),
+        router: port.clone().unwrap_or_else(|| router.clone()),
     };
     customise(&mut settings);
     let app = Application::build_with(settings, ports)
@@ -263,6 +289,7 @@ async fn try_start_in(
         clock,
         data_dir,
         database_url: database_url.to_owned(),
+        router_port: port,
     })
 }
 
@@ -359,13 +386,21 @@ impl TestApp {
         self.app.as_ref().expect("running").context().pool.clone()
     }
 
-    /// Stops the app and starts it again on the same data directory and database URL (the
-    /// keyring secrets are kept), as when the owner closes and reopens it.
-    pub async fn restart(mut self) -> TestApp {
+    /// Stops the app but keeps its data directory (and keyring secrets), as when the owner
+    /// closes it; [`TestApp::restart`] opens it again.
+    pub async fn stop(&mut self) {
         if let Some(app) = self.app.take() {
             app.shutdown().await;
         }
+    }
+
+    /// Stops the app (if running) and starts it again on the same data directory, database
+    /// URL and router port (the keyring secrets are kept), as when the owner closes and
+    /// reopens it: the same installation.
+    pub async fn restart(mut self) -> TestApp {
+        self.stop().await;
         let token = self.token.lock().ok().and_then(|t| t.clone());
+        // The data directory moves into the restarted app; a placeholder stays behind.
         let data_dir = std::mem::replace(
             &mut self.data_dir,
             tempfile::Builder::new()
@@ -373,7 +408,13 @@ impl TestApp {
                 .tempdir()
                 .expect("tempdir"),
         );
-        let restarted = start_in(data_dir, &self.database_url, None, self.clock.clone()).await;
+        let restarted = start_in(
+            data_dir,
+            &self.database_url,
+            self.router_port.clone(),
+            self.clock.clone(),
+        )
+        .await;
         if let Ok(mut slot) = restarted.token.lock() {
             *slot = token;
         }

@@ -108,7 +108,8 @@ async fn the_local_database_is_started_again_after_it_crashes() {
         .prefix("mikrobill-crash-")
         .tempdir_in("/var/tmp")
         .expect("tmp");
-    let settings = Settings::for_tests(dir.path());
+    let mut settings = Settings::for_tests(dir.path());
+    settings.database.heartbeat_secs = 1;
     let app = Application::build(settings)
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
@@ -158,6 +159,27 @@ async fn the_local_database_is_started_again_after_it_crashes() {
             std::time::Instant::now() < deadline,
             "the local database did not come back (pid file: {:?})",
             std::fs::read_to_string(&pidfile).ok()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // The app's claim on its database ended with the old server; it is taken again.
+    let pool = app.context().pool.clone();
+    loop {
+        let held: Option<i64> = sqlx::query_scalar(
+            "select count(*) from pg_locks where locktype = 'advisory' and granted \
+             and classid::bigint = $1 and objid::bigint = $2",
+        )
+        .bind(billing_app::instances::LOCK_KEY >> 32)
+        .bind(billing_app::instances::LOCK_KEY & 0xffff_ffff)
+        .fetch_one(&pool)
+        .await
+        .ok();
+        if held == Some(1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the claim on the database was not taken again"
         );
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }

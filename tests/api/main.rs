@@ -6,6 +6,7 @@ mod billing;
 mod database;
 mod health;
 mod imports;
+mod instances;
 mod jobs;
 mod listeners;
 mod local_cluster;

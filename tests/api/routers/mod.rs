@@ -30,14 +30,15 @@ pub async fn app_with_real_router() -> TestApp {
     spawn_app_with_router(Arc::new(pool)).await
 }
 
-/// The app with the real router adapter on an existing database.
-pub async fn app_with_real_router_on(database_url: &str) -> TestApp {
+/// The app with the real router adapter, serving from the data folder of a stopped app (its
+/// next process).
+pub async fn app_with_real_router_in(data_dir: &std::path::Path, database_url: &str) -> TestApp {
     let pool = RouterPool::new(PoolOptions {
         retry_after: Duration::ZERO,
         connect_timeout: Duration::from_secs(2),
         ..PoolOptions::default()
     });
-    spawn_app_with_router_on(database_url, Arc::new(pool)).await
+    spawn_app_with_router_in(data_dir, database_url, Arc::new(pool)).await
 }
 
 /// A simulator with the plan's profile.

@@ -180,14 +180,15 @@ async fn a_drop_at_voucher_500_of_1000_leaves_nothing_on_either_side() {
 #[tokio::test]
 #[ignore = "run as a child process by a_process_killed_mid_batch_is_repaired_at_the_next_start"]
 async fn doomed_process_writing_a_batch() {
-    let (Ok(db), Ok(router), Ok(profile_id)) = (
+    let (Ok(db), Ok(dir), Ok(router), Ok(profile_id)) = (
         std::env::var("MB_DOOMED_DB"),
+        std::env::var("MB_DOOMED_DATA_DIR"),
         std::env::var("MB_DOOMED_ROUTER"),
         std::env::var("MB_DOOMED_PROFILE"),
     ) else {
         return;
     };
-    let doomed = crate::routers::app_with_real_router_on(&db).await;
+    let doomed = crate::routers::app_with_real_router_in(std::path::Path::new(&dir), &db).await;
     let (_, tokens) = doomed.login(OWNER, OWNER_PASSWORD).await;
     *doomed.token.lock().expect("token slot") = Some((
         tokens["access_token"].as_str().expect("token").to_owned(),
@@ -224,11 +225,13 @@ async fn doomed_process_writing_a_batch() {
 #[tokio::test]
 async fn a_process_killed_mid_batch_is_repaired_at_the_next_start() {
     use tokio::io::AsyncBufReadExt as _;
-    let (app, sim, router) = setup(SimVersion::default()).await;
+    let (mut app, sim, router) = setup(SimVersion::default()).await;
     let p = day_profile(&app).await;
     sim.set_latency(std::time::Duration::from_millis(20));
-    // A second app process on the same database starts a big batch and is killed with
-    // SIGKILL (kill -9) while the users are being written.
+    // The app is closed; its next process (the same installation: the same data folder and
+    // database) starts a big batch and is killed with SIGKILL (kill -9) while the users are
+    // being written.
+    app.stop().await;
     let mut child = tokio::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
@@ -238,6 +241,7 @@ async fn a_process_killed_mid_batch_is_repaired_at_the_next_start() {
             "--test-threads=1",
         ])
         .env("MB_DOOMED_DB", &app.database_url)
+        .env("MB_DOOMED_DATA_DIR", app.data_dir.path())
         .env("MB_DOOMED_ROUTER", &router)
         .env("MB_DOOMED_PROFILE", p["id"].as_str().expect("id"))
         .stdout(std::process::Stdio::piped())
@@ -265,6 +269,7 @@ async fn a_process_killed_mid_batch_is_repaired_at_the_next_start() {
     assert!(!status.success(), "the child was killed: {status}");
     let batch_id = batch_id.expect("the child started a batch");
     sim.set_latency(std::time::Duration::ZERO);
+    let app = app.restart().await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
         router_vouchers(&sim).len() >= 300,

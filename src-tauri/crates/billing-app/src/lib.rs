@@ -16,6 +16,7 @@ pub mod failure;
 pub mod gateways;
 pub mod health;
 pub mod imports;
+pub mod instances;
 pub mod invoices;
 pub mod invoicing;
 pub mod isolation;

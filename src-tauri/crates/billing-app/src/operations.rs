@@ -28,6 +28,8 @@ pub struct Operations {
     pub switch: std::sync::Arc<PoolSwitch>,
     /// Whether the scheduler runs (the `billing.jobs` setting).
     pub scheduler_enabled: bool,
+    /// This serving instance's claim on its database(s); `None` for the command-line tools.
+    pub claims: Option<std::sync::Arc<crate::instances::Claims>>,
     /// One backup or restore at a time.
     pub(crate) busy: tokio::sync::Mutex<()>,
     /// Which database is active and which one a restore left for the owner to confirm.
@@ -67,6 +69,7 @@ impl Operations {
             server,
             switch,
             scheduler_enabled,
+            claims: None,
             busy: tokio::sync::Mutex::new(()),
             choice: Mutex::new(choice),
             routers: RouterReachability::default(),

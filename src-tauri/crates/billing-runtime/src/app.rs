@@ -62,6 +62,8 @@ pub enum StartupError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Instance(#[from] crate::instance::InstanceError),
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
 }
@@ -77,6 +79,8 @@ pub struct Application {
     database: Option<Database>,
     demo: Option<Demo>,
     secrets: SecretStore,
+    /// Only one process serves from a data folder; released after everything stopped.
+    instance_lock: Option<crate::instance::InstanceLock>,
 }
 
 impl std::fmt::Debug for Application {
@@ -102,11 +106,13 @@ impl Application {
             dir: settings.data_dir.clone(),
             source,
         })?;
+        let (instance, instance_lock) =
+            crate::instance::open(&settings.data_dir, env!("CARGO_PKG_VERSION"))?;
         let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");
         apply_server_choice(&mut settings, |name| Ok(secrets.get(name)?))?;
 
-        let database = Database::open(&settings, &secrets).await?;
+        let database = Database::open(&settings, &secrets, Some(&instance)).await?;
         tracing::info!(target = %database.target, "database ready");
         apply_profile_timezone(&mut settings, &database.pool).await?;
         let signing_key = secrets.get_or_generate(JWT_KEY_SECRET, 48)?;
@@ -182,6 +188,7 @@ impl Application {
             database: Some(database),
             demo,
             secrets,
+            instance_lock: Some(instance_lock),
         })
     }
 
@@ -235,6 +242,7 @@ impl Application {
         if let Some(database) = self.database.take() {
             database.close().await;
         }
+        drop(self.instance_lock.take());
         tracing::info!("mikrobill stopped");
     }
 }
@@ -258,7 +266,7 @@ pub(crate) fn context(
         .timezone
         .parse::<chrono_tz::Tz>()
         .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
-    let ops = billing_app::operations::Operations::new(
+    let mut ops = billing_app::operations::Operations::new(
         settings.data_dir.clone(),
         settings_snapshot(settings, database),
         crate::database::locate_options(settings),
@@ -267,6 +275,7 @@ pub(crate) fn context(
         database.choice.clone(),
         settings.billing.jobs,
     );
+    ops.claims = database.claims.clone();
     Ok(AppContext {
         pool: database.pool.clone(),
         clock: ports.clock,

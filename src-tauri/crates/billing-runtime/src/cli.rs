@@ -193,7 +193,8 @@ async fn serve(settings: Settings) -> Result<String, BoxError> {
 }
 
 /// Opens just the database (starting the local cluster if no other process runs it),
-/// runs `f`, and closes everything again.
+/// runs `f`, and closes everything again. These tools are not serving instances: they do not
+/// claim the database, so they work while the app runs (on this PC or another).
 async fn with_database<F, Fut>(mut settings: Settings, f: F) -> Result<String, BoxError>
 where
     F: FnOnce(AppContext) -> Fut,
@@ -201,7 +202,7 @@ where
 {
     std::fs::create_dir_all(&settings.data_dir)?;
     let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
-    let database = Database::open(&settings, &secrets).await?;
+    let database = Database::open(&settings, &secrets, None).await?;
     // The same business zone as the running app (dates of a billing run, backup names).
     crate::app::apply_profile_timezone(&mut settings, &database.pool).await?;
     // Tokens are never issued by these commands; the signing key is not needed.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use billing_app::backups::switch::{DatabaseChoice, PoolSwitch};
+use billing_app::instances::{ClaimError, Claims, Identity};
 use billing_app::operations::DatabaseServer;
 use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -74,6 +75,8 @@ pub enum DatabaseError {
         found: String,
         file: String,
     },
+    #[error("{0}")]
+    Claimed(#[from] ClaimError),
     #[error("applying database migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -92,6 +95,9 @@ pub struct Database {
     pub choice: DatabaseChoice,
     /// Moves the pool to another database after a restore.
     pub switch: Arc<PoolSwitch>,
+    /// This serving instance's claim on the database (none for the command-line tools).
+    pub claims: Option<Arc<Claims>>,
+    heartbeat: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -103,12 +109,17 @@ impl std::fmt::Debug for Database {
 }
 
 impl Database {
-    /// Opens the database the settings describe and applies the migrations.
+    /// Opens the database the settings describe and applies the migrations. A serving
+    /// instance (`instance` given) first claims the database, so a second instance on it is
+    /// refused before it migrates anything; the command-line tools pass `None`.
     pub async fn open(
         settings: &Settings,
         secrets: &SecretStore,
+        instance: Option<&Identity>,
     ) -> Result<Database, DatabaseError> {
         let switch = Arc::new(PoolSwitch::default());
+        let app_name =
+            instance.map_or_else(|| "mikrobill-cli".to_owned(), |i| i.application_name());
         let db = match settings.database.mode {
             DatabaseMode::Remote => {
                 let url = settings.database.url.as_ref().ok_or_else(|| {
@@ -121,7 +132,8 @@ impl Database {
                     ));
                 }
                 let mut options = PgConnectOptions::from_str(raw)
-                    .map_err(|e| DatabaseError::BadUrl(e.to_string()))?;
+                    .map_err(|e| DatabaseError::BadUrl(e.to_string()))?
+                    .application_name(&app_name);
                 let server = DatabaseServer::remote(raw).map_err(DatabaseError::BadUrl)?;
                 let choice =
                     DatabaseChoice::load(&settings.data_dir, &server.key, &server.configured_name)
@@ -141,19 +153,62 @@ impl Database {
                     server,
                     choice,
                     switch,
+                    claims: None,
+                    heartbeat: None,
                 }
             }
-            DatabaseMode::Local => open_local(settings, secrets, switch).await?,
+            DatabaseMode::Local => open_local(settings, secrets, switch, &app_name).await?,
         };
+        let mut db = db;
+        if let Some(me) = instance {
+            let claims = Arc::new(Claims::new(
+                me.clone(),
+                (*db.pool.connect_options()).clone(),
+            ));
+            if let Err(err) = claims.claim(&db.choice.active).await {
+                db.close().await;
+                return Err(err.into());
+            }
+            db.claims = Some(claims);
+        }
         billing_db::MIGRATOR.run(&db.pool).await?;
+        if let Some(claims) = db.claims.clone() {
+            claims.record().await;
+            let every = Duration::from_secs(settings.database.heartbeat_secs.max(1));
+            db.heartbeat = Some(tokio::spawn(async move {
+                let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+                loop {
+                    tick.tick().await;
+                    claims.heartbeat().await;
+                }
+            }));
+        }
         Ok(db)
     }
 
-    /// Closes the pool and stops the local cluster if this process started it.
-    pub async fn close(self) {
+    /// Gives up the claim, closes the pool and stops the local cluster if this process
+    /// started it.
+    pub async fn close(mut self) {
+        if let Some(heartbeat) = self.heartbeat.take() {
+            heartbeat.abort();
+            let _ = heartbeat.await;
+        }
+        if let Some(claims) = self.claims.take() {
+            claims.release_all().await;
+        }
         self.pool.close().await;
-        if let Some(cluster) = self.cluster {
+        if let Some(cluster) = self.cluster.take() {
             cluster.stop().await;
+        }
+    }
+}
+
+impl Drop for Database {
+    /// A start that fails after the database was opened must not leave the heartbeat (and
+    /// with it the claim) running.
+    fn drop(&mut self) {
+        if let Some(heartbeat) = self.heartbeat.take() {
+            heartbeat.abort();
         }
     }
 }
@@ -199,6 +254,7 @@ async fn open_local(
     settings: &Settings,
     secrets: &SecretStore,
     switch: Arc<PoolSwitch>,
+    app_name: &str,
 ) -> Result<Database, DatabaseError> {
     use billing_embedded_pg::{Cluster, ClusterConfig, PgBinaries};
 
@@ -226,7 +282,9 @@ async fn open_local(
     cluster.ensure_initialized().await?;
     let running = cluster.start().await?;
 
-    let admin = running.connect_options(&password);
+    let admin = running
+        .connect_options(&password)
+        .application_name(app_name);
     let mut conn = admin
         .clone()
         .connect()
@@ -264,6 +322,8 @@ async fn open_local(
         server,
         choice,
         switch,
+        claims: None,
+        heartbeat: None,
     })
 }
 

@@ -7,6 +7,7 @@ mod app;
 pub mod cli;
 pub mod database;
 mod demo;
+pub mod instance;
 mod jobs;
 pub mod secret_file;
 pub mod secrets;

@@ -50,6 +50,9 @@ pub struct DatabaseSettings {
     pub pg_bin: Option<PathBuf>,
     pub max_connections: u32,
     pub connect_timeout_secs: u64,
+    /// How often this instance refreshes its claim on the database (its row in
+    /// `app_instances`), and notices a lost claim connection to take it again.
+    pub heartbeat_secs: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {
@@ -237,6 +240,7 @@ impl Settings {
             .set_default("database.name", "mikrobill")?
             .set_default("database.max_connections", 10)?
             .set_default("database.connect_timeout_secs", 10)?
+            .set_default("database.heartbeat_secs", 15)?
             .set_default("admin.addr", "127.0.0.1:7878")?
             .set_default("public.addr", "127.0.0.1:7879")?
             .set_default("business.timezone", "Asia/Jakarta")?
@@ -296,6 +300,7 @@ impl Settings {
                 pg_bin: None,
                 max_connections: 5,
                 connect_timeout_secs: 10,
+                heartbeat_secs: 15,
             },
             admin: AdminSettings {
                 addr: ([127, 0, 0, 1], 0).into(),

@@ -12,6 +12,7 @@ mod create;
 mod pgtools;
 mod restore;
 mod schedule;
+mod sessions;
 mod settings;
 pub mod switch;
 mod verify;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::create::busy;
+use super::sessions::{close_for_drop, refuse_if_used, reopen};
 use super::switch::DatabaseChoice;
 use super::verify::{open_checked, restore_and_compare};
 use super::{pgtools, Backup};
@@ -47,6 +48,14 @@ pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error
              database {previous}); confirm or undo it first"
         )));
     }
+    refuse_if_used(
+        ctx,
+        &choice.active,
+        "Memulihkan sekarang akan meninggalkannya pada data lama sementara PC ini pindah ke data \
+         cadangan.",
+        "A restore now would leave it on the old data while this PC moves to the backup's.",
+    )
+    .await?;
     let backup: Backup = super::get(ctx, id).await?;
     if backup.status != "ok" {
         return Err(Error::conflict(
@@ -70,6 +79,14 @@ pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error
         return Err(err);
     }
 
+    // This instance claims the restored database before it uses it (and keeps its claim on
+    // the previous one until the restore is confirmed or undone).
+    if let Some(claims) = &ctx.ops.claims {
+        if let Err(err) = claims.claim(&target).await {
+            pgtools::drop_quietly(&ctx.pool, &target).await;
+            return Err(Error::Failed(err.to_string()));
+        }
+    }
     let previous = choice.active.clone();
     let next = DatabaseChoice {
         active: target.clone(),
@@ -89,6 +106,9 @@ pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error
     let old_routers = router_ids(ctx).await;
     ctx.ops.set_choice(next);
     ctx.ops.switch.switch(&ctx.pool, &target);
+    if let Some(claims) = &ctx.ops.claims {
+        claims.record().await;
+    }
     after_switch(ctx, old_routers).await;
     let local = manifest.created_at.with_timezone(&ctx.tz);
     tracing::warn!(backup = %backup.file_name, database = %target, previous = %previous,
@@ -114,14 +134,33 @@ pub async fn confirm_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcom
     let _guard = ctx.ops.busy.try_lock().map_err(|_| busy())?;
     let choice = pending_for(ctx, id)?;
     let previous = choice.previous.clone().unwrap_or_default();
+    // Only this app's own connections may be left on it (the pool's older ones, the claim):
+    // never drop a database someone else uses.
+    close_for_drop(
+        ctx,
+        &previous,
+        "Database itu tidak dihapus; pemulihan masih menunggu konfirmasi.",
+        "It was not deleted; the restore still waits for confirmation.",
+    )
+    .await?;
     let next = DatabaseChoice {
         previous: None,
         ..choice.clone()
     };
-    next.save(&ctx.ops.data_dir)
-        .map_err(|e| Error::Failed(format!("recording the confirmation failed: {e}")))?;
+    if let Err(e) = next.save(&ctx.ops.data_dir) {
+        reopen(ctx, &previous).await;
+        return Err(Error::Failed(format!(
+            "recording the confirmation failed: {e}"
+        )));
+    }
     ctx.ops.set_choice(next);
-    pgtools::drop_database(&ctx.pool, &previous).await?;
+    if let Some(claims) = &ctx.ops.claims {
+        claims.release(&previous).await;
+    }
+    if let Err(err) = pgtools::drop_database(&ctx.pool, &previous).await {
+        reopen(ctx, &previous).await;
+        return Err(err);
+    }
     tracing::warn!(dropped = %previous, "restore confirmed; the previous database was dropped");
     Ok(ConfirmOutcome {
         active_database: choice.active.clone(),
@@ -144,6 +183,19 @@ pub async fn undo_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcome, 
         )));
     }
     let restored = choice.active.clone();
+    if let Some(claims) = &ctx.ops.claims {
+        claims
+            .claim(&previous)
+            .await
+            .map_err(|e| Error::conflict(e.to_string()))?;
+    }
+    refuse_if_used(
+        ctx,
+        &restored,
+        "Pemulihan tidak dibatalkan; data cadangan tetap dipakai.",
+        "The restore was not undone; the backup's data stays in use.",
+    )
+    .await?;
     let next = DatabaseChoice {
         active: previous.clone(),
         previous: None,
@@ -158,7 +210,24 @@ pub async fn undo_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcome, 
     ctx.ops.set_choice(next);
     ctx.ops.switch.switch(&ctx.pool, &previous);
     after_switch(ctx, old_routers).await;
-    pgtools::drop_quietly(&ctx.pool, &restored).await;
+    if let Some(claims) = &ctx.ops.claims {
+        claims.release(&restored).await;
+        claims.record().await;
+    }
+    // The restored copy goes only if no one else connected to it meanwhile.
+    match close_for_drop(
+        ctx,
+        &restored,
+        "Salinan pulihan disimpan.",
+        "The restored copy was kept.",
+    )
+    .await
+    {
+        Ok(()) => pgtools::drop_quietly(&ctx.pool, &restored).await,
+        Err(err) => {
+            tracing::warn!(database = %restored, error = %err, "the restored copy was kept")
+        }
+    }
     tracing::warn!(database = %previous, dropped = %restored, "restore undone");
     Ok(ConfirmOutcome {
         active_database: previous.clone(),

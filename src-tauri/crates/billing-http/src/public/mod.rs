@@ -94,9 +94,18 @@ pub fn router(state: HttpState) -> Router {
         .layer(crate::request_log::layer())
 }
 
-/// Liveness for the tunnel: says nothing about the business.
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+/// Whether this app can serve, for the tunnel and for monitors: 200 when its database
+/// answers (one cheap query) and is still this instance's, else 503. Says nothing about the
+/// business; the reason stays in the log and on the health page.
+async fn healthz(State(state): State<HttpState>) -> (StatusCode, Json<serde_json::Value>) {
+    if billing_app::instances::can_serve(&state.ctx).await {
+        (StatusCode::OK, Json(json!({ "status": "ok" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable" })),
+        )
+    }
 }
 
 /// Answers only for a nonce the admin side just issued: proves that the configured public
