@@ -97,3 +97,27 @@ async fn malformed_json_gets_a_bad_request_in_the_error_shape() {
     );
     app.shutdown().await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_is_made_the_owners_alone_at_start() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let database_url = fresh_database().await;
+    let dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    // As an older version or a careless copy left it: readable by everyone.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = dir.path().to_owned();
+    let app = try_spawn_app_with_settings(dir, &database_url, |_| {})
+        .await
+        .expect("starts");
+    let mode = std::fs::metadata(&path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o700, "data directory mode {mode:o}");
+    app.shutdown().await;
+}

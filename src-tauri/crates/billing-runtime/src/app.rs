@@ -98,9 +98,12 @@ impl Application {
         ports: Ports,
     ) -> Result<Application, StartupError> {
         settings.validate()?;
-        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
-            dir: settings.data_dir.clone(),
-            source,
+        // The owner's alone (0700): it holds the logs, backups and the database's files.
+        crate::owner_only::create_dir(&settings.data_dir).map_err(|source| {
+            StartupError::DataDir {
+                dir: settings.data_dir.clone(),
+                source,
+            }
         })?;
         let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod database;
 mod demo;
 mod jobs;
+mod owner_only;
 pub mod secret_file;
 pub mod secrets;
 pub mod settings;
