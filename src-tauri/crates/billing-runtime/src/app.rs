@@ -99,7 +99,7 @@ impl Application {
     ) -> Result<Application, StartupError> {
         settings.validate()?;
         // The owner's alone (0700): it holds the logs, backups and the database's files.
-        crate::owner_only::create_dir(&settings.data_dir).map_err(|source| {
+        crate::owner_only::create_data_dir(&settings.data_dir).map_err(|source| {
             StartupError::DataDir {
                 dir: settings.data_dir.clone(),
                 source,

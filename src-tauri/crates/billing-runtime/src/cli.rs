@@ -199,7 +199,7 @@ where
     F: FnOnce(AppContext) -> Fut,
     Fut: std::future::Future<Output = Result<String, billing_app::Error>>,
 {
-    crate::owner_only::create_dir(&settings.data_dir)?;
+    crate::owner_only::create_data_dir(&settings.data_dir)?;
     let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
     let database = Database::open(&settings, &secrets).await?;
     // The same business zone as the running app (dates of a billing run, backup names).

@@ -13,6 +13,30 @@ pub fn create_dir(dir: &Path) -> io::Result<()> {
     restrict(dir, 0o700)
 }
 
+/// Prepares the data directory: the owner's alone (0700). Run as root, the embedded
+/// PostgreSQL (which refuses root) runs as an unprivileged account in `pgdata/` inside it, so
+/// a root-owned data directory is 0711: others may pass through to a path they know, but not
+/// list or read it; the logs stay 0700/0600 and pgdata is that account's own 0700.
+pub fn create_data_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    restrict(dir, data_dir_mode(dir)?)
+}
+
+#[cfg(unix)]
+fn data_dir_mode(dir: &Path) -> io::Result<u32> {
+    use std::os::unix::fs::MetadataExt as _;
+    Ok(if std::fs::metadata(dir)?.uid() == 0 {
+        0o711
+    } else {
+        0o700
+    })
+}
+
+#[cfg(not(unix))]
+fn data_dir_mode(_dir: &Path) -> io::Result<u32> {
+    Ok(0o700)
+}
+
 /// Makes an existing file readable and writable by its owner only.
 pub fn restrict_file(path: &Path) -> io::Result<()> {
     restrict(path, 0o600)

@@ -75,7 +75,7 @@ pub struct DailyLog<C> {
 impl<C: Clock> DailyLog<C> {
     /// Prepares `dir` inside `data_dir` (both made the owner's alone) and today's file.
     pub fn open(data_dir: &Path, dir: &Path, keep: usize, clock: C) -> std::io::Result<Self> {
-        owner_only::create_dir(data_dir)?;
+        owner_only::create_data_dir(data_dir)?;
         owner_only::create_dir(dir)?;
         owner_only::restrict_files_in(dir)?;
         let mut log = Self {
@@ -179,7 +179,8 @@ mod tests {
         writeln!(log, "{{\"msg\":\"besok\"}}").expect("write");
         log.flush().expect("flush");
 
-        assert_eq!(mode(&data), 0o700);
+        // Nobody else may list or read it (run as root: pass through to pgdata, 0711).
+        assert_eq!(mode(&data) & 0o066, 0, "data directory {:o}", mode(&data));
         assert_eq!(mode(&logs), 0o700);
         assert_eq!(
             mode(&old),
