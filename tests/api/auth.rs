@@ -1,6 +1,6 @@
 use billing_tests::*;
 use chrono::Duration;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn owner_logs_in_and_reaches_the_api_with_the_access_token() {
@@ -44,21 +44,109 @@ async fn wrong_password_is_refused_and_recorded() {
     app.shutdown().await;
 }
 
+/// A client that connects from another loopback address (Linux routes all of 127/8).
+fn client_from(addr: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(addr))
+        .build()
+        .expect("client")
+}
+
+async fn login_from(
+    app: &TestApp,
+    client: &reqwest::Client,
+    password: &str,
+) -> (StatusCode, Option<String>, Value) {
+    let res = client
+        .post(format!("{}/api/auth/login", app.admin))
+        .json(&json!({"username": OWNER, "password": password}))
+        .send()
+        .await
+        .expect("send");
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().expect("ascii").to_owned());
+    let (status, body) = split(res).await;
+    (status, retry_after, body)
+}
+
 #[tokio::test]
-async fn repeated_failures_lock_the_username_for_a_while() {
+async fn repeated_failures_lock_the_username_from_that_address_for_the_time_left() {
     let app = spawn_app().await;
     app.create_owner().await;
     for _ in 0..10 {
         let (status, _) = app.login(OWNER, "tebakan-yang-salah").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    // Even the right password is refused during the lockout.
-    let (status, body) = app.login(OWNER, OWNER_PASSWORD).await;
+    // Even the right password is refused from this address during the lockout.
+    let (status, retry_after, body) = login_from(&app, &app.http, OWNER_PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["kind"], "too_many_requests", "{body}");
+    assert_eq!(retry_after.as_deref(), Some("900"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("900 seconds")),
+        "{body}"
+    );
 
-    app.clock.advance(Duration::minutes(16));
-    let (status, _) = app.login(OWNER, OWNER_PASSWORD).await;
-    assert_eq!(status, StatusCode::OK);
+    // Five minutes on, the answer says ten minutes are left: refused attempts did not
+    // count as failures nor extend the lock.
+    app.clock.advance(Duration::minutes(5));
+    for _ in 0..5 {
+        let (status, retry_after, _) = login_from(&app, &app.http, "tebakan-lain").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry_after.as_deref(), Some("600"));
+    }
+    app.clock.advance(Duration::minutes(10));
+    let (status, _, body) = login_from(&app, &app.http, OWNER_PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the lock ends when the time told is up: {body}"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_does_not_lock_the_owner_out_from_another() {
+    let app = spawn_app().await;
+    app.create_owner().await;
+    let attacker = client_from([127, 0, 0, 2]);
+    for _ in 0..12 {
+        let (status, _, _) = login_from(&app, &attacker, "tebakan-yang-salah").await;
+        assert!(
+            matches!(
+                status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+            ),
+            "{status}"
+        );
+    }
+    let (status, retry_after, _) = login_from(&app, &attacker, OWNER_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after.as_deref(), Some("900"));
+
+    // The owner, at the shop's computer, logs in with the right password.
+    let (status, _, body) = login_from(&app, &app.http, OWNER_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A wrong password from the owner's address counts for that address alone.
+    let (status, _, _) = login_from(&app, &app.http, "salah-ketik").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let pool = app.pool().await;
+    let locked: Vec<Option<String>> = sqlx::query_scalar(
+        "select remote_addr from security_events where kind = 'login_locked_out'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("query");
+    assert!(!locked.is_empty());
+    assert!(
+        locked.iter().all(|a| a.as_deref() == Some("127.0.0.2")),
+        "{locked:?}"
+    );
     app.shutdown().await;
 }
 

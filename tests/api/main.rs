@@ -18,6 +18,7 @@ mod reports;
 mod routers;
 mod secrets;
 mod secrets_scan;
+mod sessions;
 mod setup;
 mod setup_database;
 mod vouchers;

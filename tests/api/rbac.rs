@@ -676,3 +676,74 @@ async fn the_admin_api_limits_each_account_and_addresses_that_keep_sending_bad_t
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_cashier_reads_no_settings_or_jobs_yet_prints_receipts_with_the_business_name() {
+    use crate::billing::{customer_with_subscription, d, open_invoices, set_today};
+    let app = spawn_app().await;
+    let (_, mut profile) = app.call("GET", "/api/settings/business", None).await;
+    profile["name"] = json!("Warung Net Sejahtera");
+    profile["address"] = json!("Jl. Melati 7, Sleman");
+    let (status, body) = app
+        .call("PUT", "/api/settings/business", Some(profile))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "nina", d(2026, 11, 1)).await;
+    let invoice = open_invoices(&app, &sub["id"]).await.remove(0);
+
+    create_staff(&app, "kasir", "cashier").await;
+    let cashier = login_token(&app, "kasir").await;
+    for path in [
+        "/api/settings/business",
+        "/api/settings/public-url",
+        "/api/settings/gateways",
+        "/api/jobs",
+        "/api/jobs/billing/runs",
+    ] {
+        let (status, body) = app.get_auth(path, &cashier).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        assert_eq!(body["error"]["kind"], "forbidden", "{path}: {body}");
+    }
+    let (_, me) = app.get_auth("/api/auth/me", &cashier).await;
+    let permissions: Vec<&str> = me["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        !permissions.iter().any(|p| p.starts_with("settings_")),
+        "{permissions:?}"
+    );
+    assert!(!permissions.contains(&"monitoring_read"), "{permissions:?}");
+    for needed in [
+        "dashboard_view",
+        "invoices_read",
+        "payments_record",
+        "vouchers_sell",
+    ] {
+        assert!(permissions.contains(&needed), "{needed}: {permissions:?}");
+    }
+
+    // The receipt carries the business's name and address without the settings.
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/invoices/{}/receipt?format=html",
+            app.admin,
+            invoice["id"].as_str().expect("id")
+        ))
+        .bearer_auth(&cashier)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("Warung Net Sejahtera"), "{html}");
+    assert!(html.contains("Jl. Melati 7, Sleman"), "{html}");
+    // The health summary of the dashboard stays open to the cashier.
+    let (status, _) = app.get_auth("/api/monitoring/health", &cashier).await;
+    assert_eq!(status, StatusCode::OK);
+    app.shutdown().await;
+}

@@ -97,3 +97,36 @@ async fn malformed_json_gets_a_bad_request_in_the_error_shape() {
     );
     app.shutdown().await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_is_made_the_owners_alone_at_start() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let database_url = fresh_database().await;
+    let dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    // As an older version or a careless copy left it: readable by everyone.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = dir.path().to_owned();
+    let app = try_spawn_app_with_settings(dir, &database_url, |_| {})
+        .await
+        .expect("starts");
+    let mode = std::fs::metadata(&path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777;
+    // Nobody else may list or read it; run as root it stays passable (0711) for the
+    // embedded PostgreSQL's own account, otherwise it is 0700.
+    assert_eq!(mode & 0o066, 0, "data directory mode {mode:o}");
+    let root =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&path).expect("metadata")) == 0;
+    assert_eq!(
+        mode,
+        if root { 0o711 } else { 0o700 },
+        "data directory mode {mode:o}"
+    );
+    app.shutdown().await;
+}

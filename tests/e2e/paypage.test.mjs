@@ -15,6 +15,10 @@ async function main() {
   const page = await open({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
   let navigations = 0;
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations += 1; });
+  // The page's Content-Security-Policy allows its one script and style sheet by hash: any
+  // refusal means part of the page did not run or was not styled.
+  const refused = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
 
   await step(page, 'the pay page renders on a phone without scrolling sideways', async () => {
     const started = Date.now();
@@ -39,6 +43,9 @@ async function main() {
   await step(page, 'the page shows LUNAS without reloading', async () => {
     await page.getByText('LUNAS').waitFor({ timeout: 20_000 });
     if (navigations !== 1) throw new Error(`the page reloaded (${navigations} navigations)`);
+    if (refused.length) throw new Error(`the browser refused parts of the page: ${refused.join(' | ')}`);
+    const styled = await page.evaluate(() => getComputedStyle(document.querySelector('.card')).borderRadius);
+    if (styled !== '12px') throw new Error(`the style sheet did not apply (card radius ${styled})`);
     await shot(page, 'paid.png');
   });
 }

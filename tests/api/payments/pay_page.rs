@@ -36,6 +36,89 @@ async fn pay_page_is_small_and_has_no_admin_data() {
     app.shutdown().await;
 }
 
+/// The inline `<script>` elements of a page that run (not JSON data blocks), as written.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    html.split("<script")
+        .skip(1)
+        .filter(|s| s.starts_with('>'))
+        .filter_map(|s| s[1..].split("</script>").next())
+        .collect()
+}
+
+fn csp_source(text: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+#[tokio::test]
+async fn the_pay_page_runs_only_the_script_its_policy_names_and_no_inline_code() {
+    let (app, _fake) = app_with_duitku().await;
+    let (_, url) = invoice_with_link(&app, "dewi").await;
+    let res = app.http.get(&url).send().await.expect("send");
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let html = res.text().await.expect("html");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {csp}"))
+            .to_owned()
+    };
+    let script_src = directive("script-src ");
+    let scripts = inline_scripts(&html);
+    assert_eq!(scripts.len(), 1, "one inline script: {scripts:?}");
+    assert!(
+        script_src.contains(&csp_source(scripts[0])),
+        "the page's script is not the one {script_src} allows"
+    );
+    assert_eq!(
+        script_src.split_whitespace().count(),
+        2,
+        "only that one script: {script_src}"
+    );
+    assert!(directive("style-src ").contains("'sha256-"), "{csp}");
+    assert!(!html.contains(" style="), "no inline style attributes");
+    let handler = html.match_indices(" on").any(|(i, _)| {
+        let rest = &html[i + 3..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        name_len > 0 && rest[name_len..].starts_with('=')
+    });
+    assert!(!handler, "no inline event handlers (onclick=…)");
+    // The link's data travels as a JSON block that cannot end the script element.
+    assert!(html.contains("<script type=application/json id=pay-data>"));
+
+    // The return page and the not-found page obey the same policy.
+    for path in [
+        "/pay/return/INV-1".to_owned(),
+        format!("/pay/{}", "x".repeat(32)),
+    ] {
+        let res = app
+            .http
+            .get(format!("{}{path}", app.public))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.headers()["content-security-policy"], csp.as_str());
+        let html = res.text().await.expect("html");
+        assert!(
+            inline_scripts(&html).is_empty() && !html.contains(" style="),
+            "{html}"
+        );
+    }
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn customer_pays_by_qris_on_a_phone_and_sees_paid_without_reloading() {
     if std::env::var_os("MIKROBILL_SKIP_BROWSER").is_some() {

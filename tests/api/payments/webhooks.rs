@@ -243,6 +243,55 @@ async fn an_amount_that_differs_is_held_for_review_not_applied() {
 }
 
 #[tokio::test]
+async fn a_signed_callback_whose_amount_the_status_check_contradicts_is_a_security_event() {
+    let (app, fake) = app_with_duitku().await;
+    let (invoice, url) = invoice_with_link(&app, "wati").await;
+    let created = choose(&app, &url, "NQ").await;
+    let merchant_ref = created["merchant_ref"].as_str().expect("ref").to_owned();
+    fake.mark_paid(&merchant_ref);
+    // Correctly signed, but for 15,000; Duitku's status check says 150,000 was paid.
+    let form = fake.callback_form_for(&merchant_ref, "15000", "00");
+    let delivery = fake
+        .post_form(&webhook_url(&app), form)
+        .await
+        .expect("post");
+    assert_eq!(delivery.status, 200);
+    // The checked amount counts: the invoice is paid in full, once.
+    let state = invoice_state(&app, &invoice["id"]).await;
+    assert_eq!(
+        (state["status"].as_str(), state["paid"].as_i64()),
+        (Some("paid"), Some(150_000))
+    );
+    let events: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select detail, remote_addr from security_events \
+         where kind = 'payment_amount_mismatch'",
+    )
+    .fetch_all(&app.pool().await)
+    .await
+    .expect("query");
+    assert_eq!(events.len(), 1, "{events:?}");
+    let (detail, address) = &events[0];
+    for part in ["duitku", merchant_ref.as_str(), "15000", "150000"] {
+        assert!(detail.contains(part), "{part} missing from: {detail}");
+    }
+    assert_eq!(address.as_deref(), Some("127.0.0.1"));
+
+    // A callback that agrees with the check records nothing more.
+    fake.deliver_callback(&merchant_ref, &webhook_url(&app))
+        .await
+        .expect("post");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from security_events where kind = 'payment_amount_mismatch'"
+        )
+        .await,
+        1
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
 async fn webhooks_for_unknown_gateways_and_garbage_bodies_are_refused() {
     let (app, fake) = app_with_duitku().await;
     let res = app

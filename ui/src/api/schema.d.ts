@@ -4583,7 +4583,8 @@ export interface components {
             id: number;
             /**
              * @description `login_failed`, `login_locked_out`, `token_invalid`, `token_expired`,
-             *     `token_revoked`, `forbidden`, `webhook_bad_signature`, …
+             *     `token_revoked`, `refresh_token_reused`, `forbidden`, `webhook_bad_signature`,
+             *     `payment_amount_mismatch`, …
              */
             kind: string;
             /** Format: date-time */

@@ -165,8 +165,18 @@ pub async fn login_with_code(
 
     let mut conn = ctx.pool.acquire().await?;
     let since = now - ctx.auth.lockout_window;
-    let failures = login_attempts::count_failures_since(&mut conn, &username, since).await?;
-    if failures >= ctx.auth.max_failed_logins {
+    let locked = login_attempts::lock_started(
+        &mut conn,
+        &username,
+        remote_addr,
+        since,
+        ctx.auth.max_failed_logins,
+    )
+    .await?;
+    if let Some(started) = locked {
+        // Rounded up, so a client that waits exactly this long is let in.
+        let left_ms = (started + ctx.auth.lockout_window - now).num_milliseconds();
+        let left = ((left_ms + 999) / 1000).max(1);
         record_attempt(
             &mut conn,
             &username,
@@ -178,7 +188,7 @@ pub async fn login_with_code(
         )
         .await?;
         return Err(Error::TooManyAttempts {
-            retry_after_secs: ctx.auth.lockout_window.num_seconds(),
+            retry_after_secs: left,
         });
     }
 
@@ -270,9 +280,22 @@ pub async fn login_with_code(
     Ok(pair)
 }
 
+/// Who presented a token: for the security log.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Client<'a> {
+    pub remote_addr: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
 /// Exchanges a refresh token for a new pair. The presented token is spent; presenting
-/// a spent token again revokes every token of its family.
-pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair, Error> {
+/// a spent token again revokes every token of its family (their access tokens stop working
+/// at once) and records `refresh_token_reused` in the security log: one of the two holders
+/// stole it.
+pub async fn refresh(
+    ctx: &AppContext,
+    refresh_token: &str,
+    client: Client<'_>,
+) -> Result<TokenPair, Error> {
     let now = ctx.clock.now();
     let hash = token_hash(refresh_token);
     let mut tx = ctx.pool.begin().await?;
@@ -284,8 +307,26 @@ pub async fn refresh(ctx: &AppContext, refresh_token: &str) -> Result<TokenPair,
     if row.revoked_at.is_some() {
         if row.replaced_by.is_some() {
             let n = refresh_tokens::revoke_family(&mut tx, row.family_id, now).await?;
+            let username = users::find_by_id(&mut tx, UserId(row.user_id))
+                .await?
+                .map(|u| u.username);
+            let detail = format!(
+                "a spent refresh token ({}) of session {} was presented again; the session was \
+                 ended ({n} live token(s) revoked, its access tokens refused); user agent: {}",
+                crate::security::token_fingerprint(refresh_token),
+                row.family_id,
+                client.user_agent.unwrap_or("unknown"),
+            );
+            crate::security::record_on(
+                &mut tx,
+                now,
+                "refresh_token_reused",
+                username.as_deref(),
+                &detail,
+                client.remote_addr,
+            )
+            .await?;
             tx.commit().await?;
-            tracing::warn!(user_id = %row.user_id, revoked = n, "refresh token reused; session family revoked");
         }
         return Err(Error::Unauthorized(
             "the session has ended; log in again".into(),
@@ -362,9 +403,14 @@ pub enum TokenRejection {
     Revoked,
 }
 
-/// Checks an access token and the account behind it: it must still exist, be enabled
-/// and have the token version the token was issued with. The role comes from the
-/// database, so a role change applies at once. One primary-key lookup per request.
+/// Checks an access token and the account behind it: it must still exist, be enabled,
+/// have the token version the token was issued with, and the token's session must still be
+/// open (no logout, no ended session, no reused refresh token). The role comes from the
+/// database, so a role change applies at once. One query per request, no cache: every app
+/// instance on the same database refuses an ended session on the very next request.
+///
+/// Tokens without a session (`sid`, issued by versions before it existed) are refused like
+/// an ended session; the dashboard then renews its pair with the refresh token and goes on.
 pub async fn authenticate(
     ctx: &AppContext,
     token: &str,
@@ -387,11 +433,11 @@ pub async fn authenticate(
         .acquire()
         .await
         .map_err(|e| (TokenRejection::Invalid, e.into()))?;
-    let standing = users::standing(&mut conn, user.id)
+    let standing = users::standing(&mut conn, user.id, user.session)
         .await
         .map_err(|e| (TokenRejection::Invalid, e.into()))?
         .ok_or_else(revoked)?;
-    if standing.disabled_at.is_some() || standing.token_version != user.token_version {
+    if !standing.may_act(user.token_version) {
         return Err(revoked());
     }
     user.role = Role::parse(&standing.role).ok_or_else(revoked)?;
@@ -400,14 +446,14 @@ pub async fn authenticate(
 }
 
 /// The account's role now, while it may still act (not disabled, no "log out everywhere"
-/// since the token was issued); `None` once it may not. For long-lived streams, which outlive
+/// since the token was issued, its session still open); `None` once it may not. For long-lived streams, which outlive
 /// the access token they were opened with.
 pub async fn current_role(ctx: &AppContext, user: &CurrentUser) -> Result<Option<Role>, Error> {
     let mut conn = ctx.pool.acquire().await?;
-    let Some(standing) = users::standing(&mut conn, user.id).await? else {
+    let Some(standing) = users::standing(&mut conn, user.id, user.session).await? else {
         return Ok(None);
     };
-    if standing.disabled_at.is_some() || standing.token_version != user.token_version {
+    if !standing.may_act(user.token_version) {
         return Ok(None);
     }
     Ok(Role::parse(&standing.role))

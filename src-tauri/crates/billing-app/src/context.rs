@@ -51,8 +51,8 @@ pub struct AuthConfig {
     pub signing_key: SecretSlice<u8>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
-    /// Failed logins for one username within `lockout_window` before further attempts
-    /// are refused until the window has passed.
+    /// Failed logins for one username from one address within `lockout_window` before
+    /// further attempts from that address are refused (other addresses still log in).
     pub max_failed_logins: i64,
     pub lockout_window: Duration,
 }

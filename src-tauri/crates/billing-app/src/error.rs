@@ -23,7 +23,9 @@ pub enum Error {
     /// A router could not be reached or refused the request; the message says what to do.
     #[error("{0}")]
     Router(String),
-    #[error("too many failed login attempts; try again in {retry_after_secs} seconds")]
+    #[error(
+        "too many failed login attempts from this address; try again in {retry_after_secs} seconds"
+    )]
     TooManyAttempts { retry_after_secs: i64 },
     /// An operation (a backup, a restore) could not be completed; the message says why and
     /// what to do, and is shown as it is.

@@ -61,7 +61,8 @@ pub async fn record(
 pub struct SecurityEvent {
     pub id: i64,
     /// `login_failed`, `login_locked_out`, `token_invalid`, `token_expired`,
-    /// `token_revoked`, `forbidden`, `webhook_bad_signature`, …
+    /// `token_revoked`, `refresh_token_reused`, `forbidden`, `webhook_bad_signature`,
+    /// `payment_amount_mismatch`, …
     pub kind: String,
     pub username: Option<String>,
     pub detail: String,

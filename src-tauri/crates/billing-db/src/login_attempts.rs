@@ -28,18 +28,29 @@ pub async fn insert(conn: &mut PgConnection, attempt: NewLoginAttempt<'_>) -> sq
     .map(|_| ())
 }
 
-/// Failed attempts for a username since an instant (for throttling).
-pub async fn count_failures_since(
+/// Until when logins for `username` from `remote_addr` are refused: once `max` failures from
+/// that address fall within the window after `since` (exclusive: a failure exactly one window
+/// old has left it), the lock lasts until the
+/// `max`-th newest of them leaves the window (the returned instant is that failure's time;
+/// the caller adds the window). `None` when not locked. Attempts refused because of the
+/// lock are not failures: they neither count nor extend it. Other addresses are unaffected.
+pub async fn lock_started(
     conn: &mut PgConnection,
     username: &str,
+    remote_addr: Option<&str>,
     since: DateTime<Utc>,
-) -> sqlx::Result<i64> {
+    max: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(
-        "select count(*) from login_attempts \
-         where username = $1 and not succeeded and attempted_at >= $2",
+        "select attempted_at from login_attempts \
+         where username = $1 and remote_addr is not distinct from $2 and not succeeded \
+           and reason is distinct from 'locked_out' and attempted_at > $3 \
+         order by attempted_at desc offset $4 limit 1",
     )
     .bind(username)
+    .bind(remote_addr)
     .bind(since)
-    .fetch_one(conn)
+    .bind((max - 1).max(0))
+    .fetch_optional(conn)
     .await
 }

@@ -177,18 +177,43 @@ pub async fn touch_last_login(
         .map(|_| ())
 }
 
-/// What every authenticated request checks: the current role, status and token version.
+/// What every authenticated request checks: the current role, status, token version and
+/// whether the token's login session (refresh-token family) is still open.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserStanding {
     pub username: String,
     pub role: String,
     pub disabled_at: Option<DateTime<Utc>>,
     pub token_version: i32,
+    /// The session has a token that is neither spent nor revoked: false after logout, after
+    /// the session was ended from the sessions list, and after a reused refresh token ended
+    /// the whole family. Always false without a session.
+    pub session_open: bool,
 }
 
-pub async fn standing(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Option<UserStanding>> {
-    sqlx::query_as("select username, role, disabled_at, token_version from users where id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await
+impl UserStanding {
+    /// Whether a token issued with `token_version` for this session may still act.
+    pub fn may_act(&self, token_version: i32) -> bool {
+        self.disabled_at.is_none() && self.token_version == token_version && self.session_open
+    }
+}
+
+/// One primary-key lookup of the user and one index lookup of the session, in one round
+/// trip; read from the database every time, so every app instance on it agrees at once.
+pub async fn standing(
+    conn: &mut PgConnection,
+    id: UserId,
+    session: Option<Uuid>,
+) -> sqlx::Result<Option<UserStanding>> {
+    sqlx::query_as(
+        "select u.username, u.role, u.disabled_at, u.token_version, \
+                exists (select 1 from refresh_tokens t \
+                         where t.family_id = $2 and t.user_id = u.id \
+                           and t.revoked_at is null) as session_open \
+         from users u where u.id = $1",
+    )
+    .bind(id.0)
+    .bind(session)
+    .fetch_optional(conn)
+    .await
 }

@@ -150,7 +150,6 @@ impl Role {
                     | P::ResellerDeposit
                     | P::WhatsappRead
                     | P::WhatsappSend
-                    | P::SettingsRead
             ),
             Role::Technician => matches!(
                 permission,
@@ -193,6 +192,8 @@ mod tests {
     #[case(Role::Cashier, Permission::PaymentsRecord, true)]
     #[case(Role::Cashier, Permission::RoutersRead, false)]
     #[case(Role::Cashier, Permission::SettingsWrite, false)]
+    #[case(Role::Cashier, Permission::SettingsRead, false)]
+    #[case(Role::Technician, Permission::SettingsRead, true)]
     #[case(Role::Cashier, Permission::UsersManage, false)]
     #[case(Role::Technician, Permission::RoutersWrite, true)]
     #[case(Role::Technician, Permission::PaymentsRead, false)]

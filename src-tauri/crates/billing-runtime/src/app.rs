@@ -102,9 +102,12 @@ impl Application {
         ports: Ports,
     ) -> Result<Application, StartupError> {
         settings.validate()?;
-        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
-            dir: settings.data_dir.clone(),
-            source,
+        // The owner's alone (0700): it holds the logs, backups and the database's files.
+        crate::owner_only::create_data_dir(&settings.data_dir).map_err(|source| {
+            StartupError::DataDir {
+                dir: settings.data_dir.clone(),
+                source,
+            }
         })?;
         let (instance, instance_lock) =
             crate::instance::open(&settings.data_dir, env!("CARGO_PKG_VERSION"))?;

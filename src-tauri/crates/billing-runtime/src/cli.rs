@@ -200,7 +200,7 @@ where
     F: FnOnce(AppContext) -> Fut,
     Fut: std::future::Future<Output = Result<String, billing_app::Error>>,
 {
-    std::fs::create_dir_all(&settings.data_dir)?;
+    crate::owner_only::create_data_dir(&settings.data_dir)?;
     let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
     let database = Database::open(&settings, &secrets, None).await?;
     // The same business zone as the running app (dates of a billing run, backup names).

@@ -9,6 +9,7 @@ pub mod database;
 mod demo;
 pub mod instance;
 mod jobs;
+mod owner_only;
 pub mod secret_file;
 pub mod secrets;
 pub mod settings;

@@ -48,7 +48,7 @@ export function HealthPage() {
       </PageHeader>
       {can(user, 'monitoring_read') && <AlertsPanel />}
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
-      <JobsPanel />
+      {can(user, 'monitoring_read') && <JobsPanel />}
       {can(user, 'monitoring_manage') && <MonitoringSettingsPanel />}
     </Stack>
   );

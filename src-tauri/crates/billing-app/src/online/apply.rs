@@ -81,7 +81,26 @@ pub async fn handle_callback(
             .status(&event.merchant_ref, event.gateway_ref.as_deref())
             .await
         {
-            Ok(confirmed) => confirmed,
+            Ok(confirmed) => {
+                if confirmed.amount != event.amount {
+                    // The checked amount is what gets applied (and held if it differs from the
+                    // payment); a signed callback that says otherwise is worth a look.
+                    let mut conn = ctx.pool.acquire().await?;
+                    security_event(
+                        &mut conn,
+                        ctx.clock.now(),
+                        "payment_amount_mismatch",
+                        &format!(
+                            "{code}: {}: the signed callback says {} but the status check reports \
+                             {}; the checked amount counts",
+                            event.merchant_ref, event.amount, confirmed.amount
+                        ),
+                        remote_addr,
+                    )
+                    .await?;
+                }
+                confirmed
+            }
             Err(err) => {
                 // Let the gateway retry; the poller will also catch it.
                 tracing::warn!(error = %err, "status confirmation failed");

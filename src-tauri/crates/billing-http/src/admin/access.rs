@@ -109,8 +109,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Opened with a single-use ticket (see `authorize`); each event is filtered by role.
     ("GET", "/api/events", Staff(P::DashboardView)),
     ("POST", "/api/events/ticket", Staff(P::DashboardView)),
-    ("GET", "/api/jobs", Staff(P::DashboardView)),
-    ("GET", "/api/jobs/{name}/runs", Staff(P::DashboardView)),
+    // The jobs' runs and their errors are operations detail: not for cashiers (the health
+    // summary tells them whether all is well).
+    ("GET", "/api/jobs", Staff(P::MonitoringRead)),
+    ("GET", "/api/jobs/{name}/runs", Staff(P::MonitoringRead)),
     ("POST", "/api/jobs/{name}/run", Staff(P::SettingsWrite)),
     ("GET", "/api/imports", Staff(P::ImportsRun)),
     ("POST", "/api/imports/file", Staff(P::ImportsRun)),

@@ -97,9 +97,19 @@ pub async fn login(
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<HttpState>,
+    ClientAddr(remote): ClientAddr,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let pair = billing_app::auth::refresh(&state.ctx, &body.refresh_token).await?;
+    let client = billing_app::auth::Client {
+        remote_addr: remote.as_deref(),
+        user_agent: headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            // Header text is ASCII here (to_str), so the cut is on a character boundary.
+            .map(|ua| ua.get(..200).unwrap_or(ua)),
+    };
+    let pair = billing_app::auth::refresh(&state.ctx, &body.refresh_token, client).await?;
     Ok(Json(pair.into()))
 }
 

@@ -33,6 +33,8 @@ pub fn router(state: HttpState) -> Router {
     let (Some(pages), Some(hooks)) = (pages, hooks) else {
         unreachable!("rate limit quotas are non-zero constants")
     };
+    let csp = HeaderValue::from_str(&page::content_security_policy())
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     let pay = Router::new()
         .route("/pay/{token}", get(pay::page))
         .route("/pay/{token}/payments", post(pay::start))
@@ -70,16 +72,11 @@ pub fn router(state: HttpState) -> Router {
             axum::http::header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        // The pay page is one self-contained document (inline style and script); it talks
-        // only to this listener and may not be framed.
+        // The pay page is one self-contained document; only its own script and style sheet
+        // run (by hash), it talks only to this listener and may not be framed.
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'unsafe-inline'; \
-                 style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; \
-                 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
-                 form-action 'self' https:",
-            ),
+            csp,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::STRICT_TRANSPORT_SECURITY,

@@ -110,7 +110,7 @@ font-weight:700;letter-spacing:1px;text-align:center}.qr svg{display:block;margi
 max-width:100%;height:auto}.muted{color:#5c6670;font-size:13px}.lang{text-align:right;\
 font-size:13px}.hidden{display:none}.ok{text-align:center}label{display:block;font-size:13px;\
 color:#5c6670;margin:8px 0}input{display:block;width:100%;padding:10px;margin-top:4px;border:1px \
-solid #d0d7de;border-radius:8px;font-size:15px}";
+solid #d0d7de;border-radius:8px;font-size:15px}h2{font-size:16px}.spaced{margin-top:12px}";
 
 fn doc_lang(lang: Lang) -> DocLang {
     match lang {
@@ -159,11 +159,6 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
     } else {
         ("en", "English")
     };
-    let pending = view
-        .pending
-        .as_ref()
-        .map(pending_json)
-        .unwrap_or_else(|| "null".into());
     format!(
         "<!doctype html><html lang={lang}><head><meta charset=utf-8>\
 <meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} {number}</title>\
@@ -172,11 +167,11 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
 <div class=card><header>{logo}<h1>{business}</h1></header></div>\
 <div class=card><dl><dt>{l_invoice}</dt><dd>{number}</dd><dt>{l_period}</dt><dd>{period}</dd>\
 <dt>{l_due}</dt><dd>{due}</dd></dl>\
-<p class=muted style=\"margin-top:12px\">{customer}</p>\
-<div id=owed class=\"{owed_class}\"><p class=muted style=\"text-align:center\">{l_owed}</p>\
+<p class=\"muted spaced\">{customer}</p>\
+<div id=owed class=\"{owed_class}\"><p class=\"muted ok\">{l_owed}</p>\
 <p class=amount id=amount>{owed}</p></div>\
 <div id=paid class=\"ok {paid_class}\" role=status><p><span class=badge>{paid_badge}</span></p><p>{paid_msg}</p></div></div>\
-<div id=choose class=\"card {choose_class}\"><h2 style=\"font-size:16px\">{l_choose}</h2>{methods}{none}</div>\
+<div id=choose class=\"card {choose_class}\"><h2>{l_choose}</h2>{methods}{none}</div>\
 <div id=instructions class=\"card hidden\"></div>\
 <div class=\"card {banks_class}\"><p class=muted>{l_transfer}</p>{banks}\
 <form id=proof><p class=muted>{proof_title}</p>\
@@ -185,9 +180,8 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
 <label>{proof_file}<input name=proof type=file accept=\"image/png,image/jpeg,image/webp\" required></label>\
 <button type=submit class=\"btn primary\">{proof_send}</button></form>\
 <p id=proof-sent class=\"ok hidden\" role=status>{proof_sent}</p></div>\
-</main><script>\
-const T={js_texts};const TOKEN={token_js};let current={pending};\
-{js}</script></body></html>",
+</main><script type=application/json id=pay-data>{data}</script><script>{js}</script>\
+</body></html>",
         lang = t.lang,
         title = t.title,
         number = esc(&view.invoice_number),
@@ -222,37 +216,37 @@ const T={js_texts};const TOKEN={token_js};let current={pending};\
         proof_send = t.proof_send,
         proof_sent = t.proof_sent,
         owed_plain = view.owed,
-        js_texts = js_texts(t),
-        token_js = js_string(token),
+        data = page_data(t, token, view.pending.as_ref()),
         js = JS,
     )
 }
 
-fn pending_json(p: &PaymentInstructions) -> String {
-    let value = serde_json::json!({
-        "payment_url": p.payment_url, "va_number": p.va_number,
-        "qr_svg": p.qr_string.as_deref().and_then(super::pay::qr_svg),
+/// What the script needs (texts, the link's token, a payment already chosen) as a JSON data
+/// block: data, not code, so the script itself is the same on every page and the CSP can
+/// allow exactly it by its hash.
+fn page_data(t: &Texts, token: &str, pending: Option<&PaymentInstructions>) -> String {
+    let pending = pending.map(|p| {
+        serde_json::json!({
+            "payment_url": p.payment_url, "va_number": p.va_number,
+            "qr_svg": p.qr_string.as_deref().and_then(super::pay::qr_svg),
+        })
     });
-    // `</` must not end the script element.
-    value.to_string().replace("</", "<\\/")
-}
-
-fn js_string(s: &str) -> String {
-    serde_json::Value::String(s.to_owned())
-        .to_string()
-        .replace("</", "<\\/")
-}
-
-fn js_texts(t: &Texts) -> String {
-    serde_json::json!({
-        "va": t.va, "copy": t.copy, "copied": t.copied, "open": t.open, "scan": t.scan,
-        "waiting": t.waiting, "other": t.other, "error": t.error,
-    })
-    .to_string()
+    let value = serde_json::json!({
+        "texts": {
+            "va": t.va, "copy": t.copy, "copied": t.copied, "open": t.open, "scan": t.scan,
+            "waiting": t.waiting, "other": t.other, "error": t.error,
+        },
+        "token": token,
+        "pending": pending,
+    });
+    // `<` appears only inside JSON strings, where `\u003c` means the same; nothing in the
+    // data can end the script element or open a comment.
+    value.to_string().replace('<', "\\u003c")
 }
 
 const JS: &str = r#"
 const $=id=>document.getElementById(id);
+const DATA=JSON.parse($('pay-data').textContent);const T=DATA.texts;const TOKEN=DATA.token;let current=DATA.pending;
 function el(tag,cls,text){const e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e}
 function show(p){const box=$('instructions');box.replaceChildren();box.classList.remove('hidden');$('choose').classList.add('hidden');
  if(p.qr_svg){const q=el('div','qr');q.innerHTML=p.qr_svg;box.append(el('p','muted',T.scan),q)}
@@ -273,6 +267,41 @@ function paid(){$('owed').classList.add('hidden');$('choose').classList.add('hid
 if(window.EventSource){const es=new EventSource(location.pathname.replace(/\/$/,'')+'/events');
  es.addEventListener('status',ev=>{const s=JSON.parse(ev.data);if(s.status==='paid'){paid();es.close()}})}
 "#;
+
+/// The page a gateway sends the customer back to (no script).
+pub fn returned() -> String {
+    format!(
+        "<!doctype html><html lang=id><head><meta charset=utf-8><meta name=viewport \
+         content=\"width=device-width,initial-scale=1\"><title>mikrobill</title>\
+         <style>{CSS}</style></head><body><main><div class=card><h2>Terima kasih</h2>\
+         <p>Status pembayaran akan diperbarui otomatis. Anda boleh menutup halaman ini.</p>\
+         <p lang=en>Thank you. The payment status updates automatically; you may close this \
+         page.</p></div></main></body></html>"
+    )
+}
+
+/// The Content-Security-Policy of the public listener: the one script and the one style
+/// sheet the pages carry are allowed by their SHA-256 hashes; nothing else inline runs
+/// (no `'unsafe-inline'`), no other origin is contacted, and no page may be framed.
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; script-src '{}'; style-src '{}'; img-src 'self' data: https:; \
+         connect-src 'self'; form-action 'self' https:; frame-ancestors 'none'; \
+         base-uri 'none'",
+        csp_hash(JS),
+        csp_hash(CSS)
+    )
+}
+
+fn csp_hash(source: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(source.as_bytes());
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
 
 pub fn not_found(lang: Lang) -> String {
     let (title, body) = match lang {

@@ -171,14 +171,8 @@ fn status_stream(
 }
 
 /// Where a gateway sends the customer back: a friendly page that points to the pay page.
-pub async fn returned(Path(_reference): Path<String>) -> Html<&'static str> {
-    Html(
-        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>\
-         <title>mikrobill</title><body style='font-family:sans-serif;padding:24px'>\
-         <h2>Terima kasih</h2><p>Status pembayaran akan diperbarui otomatis. \
-         Anda boleh menutup halaman ini.</p><p lang=en>Thank you. The payment status updates \
-         automatically; you may close this page.</p></body>",
-    )
+pub async fn returned(Path(_reference): Path<String>) -> Html<String> {
+    Html(super::page::returned())
 }
 
 #[derive(Debug, Serialize)]
