@@ -61,8 +61,10 @@ def bodies(rng):
     yield f"multipart/form-data; boundary={boundary}", body
 
 
-def check(base, method, path, content_type, body, problems, attempts=4):
-    """One request; a 429 (the per-address rate limit) is retried after its Retry-After."""
+def check(base, method, path, content_type, body, problems, attempts=1):
+    """One request; with `attempts` > 1 a 429 (the per-address rate limit of the pay pages,
+    10 a second after a burst of 60) is retried after its Retry-After. The CI size takes a
+    429 as an answer (it is JSON and below 500) to stay within its time budget."""
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
     headers = {"content-type": content_type} if content_type else {}
@@ -102,6 +104,7 @@ def check(base, method, path, content_type, body, problems, attempts=4):
 def main():
     base = sys.argv[1]
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    attempts = 4 if rounds > 1 else 1
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 20261207)
     problems, sent = [], 0
     for r in range(rounds):
@@ -112,7 +115,7 @@ def main():
                 for content_type, body in bodies(rng):
                     if method == "GET" and body is not None:
                         continue
-                    check(base, method, path, content_type, body, problems)
+                    check(base, method, path, content_type, body, problems, attempts)
                     sent += 1
             for other in METHODS:
                 check(base, other, template.replace("{v}", "x"), None, None, problems)
