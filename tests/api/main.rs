@@ -5,6 +5,7 @@ mod backups;
 mod billing;
 mod database;
 mod health;
+mod hostile_input;
 mod imports;
 mod instances;
 mod jobs;

@@ -3,6 +3,12 @@
 # operation, valid and invalid inputs generated from the schemas, as the owner, against a
 # real `mikrobill serve` on a fresh data directory (embedded PostgreSQL). Any 5xx answer or a
 # dropped connection fails the run; the server must still answer and stop cleanly after it.
+# Hostile values the schemas do not suggest (NUL and control characters, overlong text, i64
+# extremes in query, path and body) come from hostile_hooks.py; the stateful phase follows
+# the operations' links (create → read → change); then public_listener.py sends a checked
+# list of hostile requests to the public listener (pay pages, webhooks), which has no
+# OpenAPI document. Size: MIKROBILL_FUZZ_EXAMPLES (examples per operation, default 6, the CI
+# size) and MIKROBILL_FUZZ_PUBLIC_ROUNDS (default 1); tests/fuzz/deep.sh runs it long.
 # Usage: schemathesis.sh path/to/mikrobill   (inside a keyring session, like the e2e runner)
 set -euo pipefail
 BIN="${1:?path to the mikrobill binary}"
@@ -11,6 +17,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 SCHEMATHESIS_VERSION=4.32.5
 VENV="${MIKROBILL_FUZZ_VENV:-/var/tmp/mikrobill-fuzz-venv}"
 EXAMPLES="${MIKROBILL_FUZZ_EXAMPLES:-6}"
+PUBLIC_ROUNDS="${MIKROBILL_FUZZ_PUBLIC_ROUNDS:-1}"
+SEED="${MIKROBILL_FUZZ_SEED:-20261128}"
 
 if [ "$("$VENV/bin/st" --version 2>/dev/null || true)" != "st, version $SCHEMATHESIS_VERSION" ]; then
   echo "fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
@@ -54,11 +62,12 @@ TOKEN=$(curl -sf -H 'content-type: application/json' \
 # tests nothing): logging out, ending sessions, resetting passwords.
 REPORT="$DATA/report"
 set +e
+SCHEMATHESIS_HOOKS="$HERE/hostile_hooks.py" \
 "$VENV/bin/st" run "$BASE/api/openapi.json" --url "$BASE" \
   -H "Authorization: Bearer $TOKEN" \
   --checks not_a_server_error \
-  --phases examples,coverage,fuzzing \
-  --max-examples "$EXAMPLES" --seed 20261128 \
+  --phases examples,coverage,fuzzing,stateful \
+  --max-examples "$EXAMPLES" --seed "$SEED" \
   --workers 4 --request-timeout 20 --no-shrink \
   --exclude-path-regex '^/api/(auth/(logout|logout-everywhere|sessions/\{id\})|admin/users/\{id\}/password)$' \
   --suppress-health-check all --generation-database none \
@@ -71,6 +80,10 @@ mkdir -p "$HERE/artifacts"; cp "$DATA/st.log" "$HERE/artifacts/schemathesis.log"
 [ "$rc" = 0 ] || fail "schemathesis found failures (exit $rc); see tests/fuzz/artifacts/schemathesis.log"
 grep -q "panicked" "$LOG" && fail "the server panicked during the run"
 
+python3 "$HERE/public_listener.py" "http://127.0.0.1:$PUBLIC_PORT" "$PUBLIC_ROUNDS" "$SEED" \
+  || fail "the public listener answered hostile requests with a 5xx, a dropped connection or a non-JSON error"
+grep -q "panicked" "$LOG" && fail "the server panicked during the public listener run"
+
 # Still alive, and the fuzzer's token still worked at the end (otherwise most of the run
 # was 401s and proved little); then it still stops cleanly.
 curl -sf "$BASE/api/setup/status" >/dev/null || fail "the server stopped answering"
@@ -81,4 +94,4 @@ for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$PID" 2>/dev/null && fail "serve did not stop within 10 s of SIGTERM after fuzzing"
 wait "$PID" || fail "serve exited with an error after fuzzing"
 PID=""
-echo "fuzz: schemathesis ($EXAMPLES examples per operation) found no 5xx; the server stopped cleanly"
+echo "fuzz: schemathesis ($EXAMPLES examples per operation, stateful) and the public listener list ($PUBLIC_ROUNDS round(s)) found no 5xx; the server stopped cleanly"

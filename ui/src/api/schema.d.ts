@@ -3287,10 +3287,14 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         ErrorDetail: {
-            /** @description The input field that is wrong (validation errors, and conflicts on a unique field). */
+            /**
+             * @description The input that is wrong: a body field (a JSON path such as `lines[0].amount` when it
+             *     is nested), a query or path parameter, or the unique field of a conflict.
+             */
             field?: string | null;
             /**
              * @description Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
+             *     method_not_allowed, payload_too_large, unsupported_media_type, uri_too_long,
              *     too_many_requests, router (502: the router was unreachable or refused),
              *     operation_failed (500: a backup or restore failed; the message says why), internal.
              */

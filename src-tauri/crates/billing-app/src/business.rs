@@ -198,6 +198,7 @@ pub async fn update(
         .as_deref()
         .map(parse_currency)
         .transpose()?;
+    crate::text::check("address", profile.address.trim(), crate::text::ADDRESS)?;
     let accounts = serde_json::to_value(&profile.bank_accounts).map_err(anyhow::Error::from)?;
     sqlx::query(
         "update business_profile set name = $1, address = $2, phone = $3, email = $4, \

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{AppContext, Error};
+use crate::{text, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Customer {
@@ -45,13 +45,19 @@ const SELECT: &str =
 
 pub(crate) fn parse_name(raw: &str) -> Result<String, Error> {
     let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 120 {
+    if name.is_empty() || name.chars().count() > text::NAME {
         return Err(Error::validation(
             "name",
-            "the name must be 1 to 120 characters",
+            format!("the name must be 1 to {} characters", text::NAME),
         ));
     }
     Ok(name.to_owned())
+}
+
+/// The address and notes limits ([`text::ADDRESS`], [`text::NOTES`]), after trimming.
+pub(crate) fn check_texts(address: Option<&str>, notes: Option<&str>) -> Result<(), Error> {
+    text::check_opt("address", address.map(str::trim), text::ADDRESS)?;
+    text::check_opt("notes", notes.map(str::trim), text::NOTES)
 }
 
 fn parse_status(raw: &str) -> Result<String, Error> {
@@ -67,10 +73,11 @@ fn parse_status(raw: &str) -> Result<String, Error> {
 pub async fn create(ctx: &AppContext, input: CustomerInput) -> Result<Customer, Error> {
     let name = parse_name(input.name.as_deref().unwrap_or_default())?;
     let phone = PhoneNumber::parse(input.phone.as_deref().unwrap_or_default())?;
-    let id = Uuid::now_v7();
-    let mut tx = ctx.pool.begin().await?;
     let address = input.address.unwrap_or_default();
     let notes = input.notes.unwrap_or_default();
+    check_texts(Some(&address), Some(&notes))?;
+    let id = Uuid::now_v7();
+    let mut tx = ctx.pool.begin().await?;
     insert_in(&mut tx, id, &name, &phone, &address, &notes).await?;
     let customer = fetch(&mut tx, id).await?;
     tx.commit().await?;
@@ -139,6 +146,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<
     let name = input.name.as_deref().map(parse_name).transpose()?;
     let phone = input.phone.as_deref().map(PhoneNumber::parse).transpose()?;
     let status = input.status.as_deref().map(parse_status).transpose()?;
+    check_texts(input.address.as_deref(), input.notes.as_deref())?;
     let mut tx = ctx.pool.begin().await?;
     let updated = sqlx::query(
         "update customers set name = coalesce($2, name), phone = coalesce($3, phone), \

@@ -43,6 +43,18 @@ impl Error {
         }
     }
 
+    /// Checks one money input against [`billing_domain::money::MAX_INPUT`] and its sign;
+    /// refused as a validation error naming `field`.
+    pub fn money(
+        field: &'static str,
+        amount: i64,
+        sign: billing_domain::money::InputSign,
+    ) -> Result<i64, Error> {
+        billing_domain::money::check_input(amount, sign)
+            .map(billing_domain::Money::minor)
+            .map_err(|e| Error::validation(field, e.to_string()))
+    }
+
     pub fn conflict(message: impl Into<String>) -> Error {
         Error::Conflict {
             field: None,

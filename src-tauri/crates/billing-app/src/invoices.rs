@@ -226,6 +226,7 @@ pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, E
             "a reason is required to void an invoice",
         ));
     }
+    crate::text::check("reason", reason, crate::text::REASON)?;
     let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
     let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
@@ -306,12 +307,14 @@ pub async fn discount(
             "a reason is required for a discount",
         ));
     }
+    crate::text::check("reason", reason, crate::text::REASON)?;
     if amount <= 0 {
         return Err(Error::validation(
             "amount",
             "the discount must be more than zero",
         ));
     }
+    Error::money("amount", amount, billing_domain::money::InputSign::Positive)?;
     let mut tx = ctx.pool.begin().await?;
     let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
         .bind(id)

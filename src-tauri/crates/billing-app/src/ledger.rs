@@ -1,5 +1,6 @@
 //! Wallet balances, their history, and manual adjustments and refunds.
 
+use billing_domain::money::InputSign;
 use billing_domain::UserId;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -90,10 +91,15 @@ pub async fn change_balance(
     if reason.is_empty() {
         return Err(Error::validation("reason", "a reason is required"));
     }
+    crate::text::check("reason", reason, crate::text::REASON)?;
     let delta = match change.kind.as_str() {
-        "adjustment" if change.amount != 0 => change.amount,
+        "adjustment" if change.amount != 0 => {
+            Error::money("amount", change.amount, InputSign::NonZero)?
+        }
         "adjustment" => return Err(Error::validation("amount", "the amount must not be zero")),
-        "refund" if change.amount > 0 => -change.amount,
+        "refund" if change.amount > 0 => {
+            -Error::money("amount", change.amount, InputSign::Positive)?
+        }
         "refund" => {
             return Err(Error::validation(
                 "amount",

@@ -38,6 +38,7 @@ pub mod sample_data;
 pub mod schedule;
 pub mod security;
 pub mod subscriptions;
+pub mod text;
 pub mod totp;
 pub mod users;
 pub mod vouchers;

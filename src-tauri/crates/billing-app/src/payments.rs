@@ -78,12 +78,11 @@ pub(crate) async fn record_manual_in(
     user: Option<UserId>,
     input: ManualPayment,
 ) -> Result<Settlement, Error> {
-    if input.amount <= 0 {
-        return Err(Error::validation(
-            "amount",
-            "the amount must be more than zero",
-        ));
-    }
+    Error::money(
+        "amount",
+        input.amount,
+        billing_domain::money::InputSign::Positive,
+    )?;
     if input.amount > 1_000_000_000_000 {
         return Err(Error::validation(
             "amount",
@@ -100,6 +99,12 @@ pub(crate) async fn record_manual_in(
         .reference
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
+    crate::text::check_opt("reference", reference.as_deref(), crate::text::REFERENCE)?;
+    crate::text::check_opt(
+        "note",
+        input.note.as_deref().map(str::trim),
+        crate::text::NOTES,
+    )?;
 
     let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
         .bind(input.invoice_id)
@@ -372,6 +377,15 @@ pub struct PaymentQuery {
 }
 
 pub async fn list(ctx: &AppContext, q: PaymentQuery) -> Result<(Vec<Payment>, i64), Error> {
+    for (field, day) in [("paid_from", q.paid_from), ("paid_to", q.paid_to)] {
+        // The day after `paid_to` is computed below; keep both within four-digit years.
+        if day.is_some_and(|d| !(1..=9999).contains(&chrono::Datelike::year(&d))) {
+            return Err(Error::validation(
+                field,
+                "use a date between the years 1 and 9999",
+            ));
+        }
+    }
     if let (Some(from), Some(to)) = (q.paid_from, q.paid_to) {
         if from > to {
             return Err(Error::validation("paid_from", "the start is after the end"));

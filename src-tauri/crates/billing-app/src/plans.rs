@@ -43,7 +43,7 @@ pub(crate) fn validate(input: &PlanInput, creating: bool) -> Result<(), Error> {
     }
     if creating || input.price.is_some() {
         match input.price {
-            Some(p) if p > 0 && p <= 1_000_000_000 => {}
+            Some(p) if p > 0 && p <= billing_domain::money::MAX_INPUT => {}
             _ => {
                 return Err(Error::validation(
                     "price",

@@ -53,6 +53,51 @@ impl Money {
     }
 }
 
+/// The largest amount one money input may carry: Rp 1.000.000.000 (one billion rupiah) per
+/// entry — an adjustment, refund, payment, price, deposit, discount or imported balance.
+///
+/// Why this number: the largest real entry of a small ISP (a year of a business line, a
+/// reseller's deposit for a season of vouchers) is a few tens of millions of rupiah, so a
+/// billion is never a legitimate single entry, while a typo with extra zeros or a hostile
+/// `9223372036854775807` is refused. And sums stay safe: a bigint holds 9.2 × 10^18, so
+/// more than nine billion entries at the bound would be needed to overflow a total.
+pub const MAX_INPUT: i64 = 1_000_000_000;
+
+/// Which signs a money input accepts (besides the [`MAX_INPUT`] bound on its size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSign {
+    /// 1 ..= MAX_INPUT: payments, refunds, deposits, discounts, plan prices.
+    Positive,
+    /// 0 ..= MAX_INPUT: prices that may be free, opening balances.
+    NonNegative,
+    /// -MAX_INPUT ..= MAX_INPUT except 0: manual adjustments.
+    NonZero,
+}
+
+/// A money input outside its allowed range; the message names the range in words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MoneyInputError(String);
+
+/// Checks one amount typed by a person or read from a file or request.
+pub fn check_input(amount: i64, sign: InputSign) -> Result<Money, MoneyInputError> {
+    let (ok, range) = match sign {
+        InputSign::Positive => ((1..=MAX_INPUT).contains(&amount), "from 1"),
+        InputSign::NonNegative => ((0..=MAX_INPUT).contains(&amount), "from 0"),
+        InputSign::NonZero => (
+            amount != 0 && (-MAX_INPUT..=MAX_INPUT).contains(&amount),
+            "not zero, from -1.000.000.000",
+        ),
+    };
+    if ok {
+        Ok(Money(amount))
+    } else {
+        Err(MoneyInputError(format!(
+            "the amount must be a whole number of rupiah, {range} to 1.000.000.000"
+        )))
+    }
+}
+
 /// How a payment of `amount` meets an invoice that still owes `owed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Allocation {
@@ -77,6 +122,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case(InputSign::Positive, 1, true)]
+    #[case(InputSign::Positive, 0, false)]
+    #[case(InputSign::Positive, -1, false)]
+    #[case(InputSign::Positive, MAX_INPUT, true)]
+    #[case(InputSign::Positive, MAX_INPUT + 1, false)]
+    #[case(InputSign::NonNegative, 0, true)]
+    #[case(InputSign::NonNegative, -1, false)]
+    #[case(InputSign::NonZero, -MAX_INPUT, true)]
+    #[case(InputSign::NonZero, -MAX_INPUT - 1, false)]
+    #[case(InputSign::NonZero, 0, false)]
+    #[case(InputSign::NonZero, i64::MAX, false)]
+    #[case(InputSign::NonZero, i64::MIN, false)]
+    fn money_inputs_are_bounded(#[case] sign: InputSign, #[case] amount: i64, #[case] ok: bool) {
+        assert_eq!(check_input(amount, sign).is_ok(), ok);
+    }
 
     #[rstest]
     #[case(150_000, 150_000, 150_000, 0)]

@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use axum::extract::rejection::JsonRejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -8,15 +10,28 @@ use utoipa::ToSchema;
 #[derive(Debug)]
 pub enum ApiError {
     BadRequest(String),
-    /// A query-string parameter that cannot be used (400, naming it).
+    /// A query-string or path parameter that cannot be used (400, naming it).
     BadQuery {
-        field: &'static str,
+        field: Cow<'static, str>,
         message: String,
     },
     Validation {
         field: &'static str,
         message: String,
     },
+    /// A body field that cannot be used, named by its JSON path (`lines[0].amount`) (422).
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// The body is larger than the route accepts (413).
+    PayloadTooLarge(String),
+    /// The body is not in a format the route reads (415).
+    UnsupportedMediaType(String),
+    /// The route exists but not with this method (405).
+    MethodNotAllowed(String),
+    /// The address (path and query) is longer than the app reads (414).
+    UriTooLong(String),
     Unauthorized(String),
     /// Logged in, but the role may not do this (403).
     Forbidden(String),
@@ -54,14 +69,16 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: validation, unauthorized, forbidden, not_found, conflict, bad_request,
+    /// method_not_allowed, payload_too_large, unsupported_media_type, uri_too_long,
     /// too_many_requests, router (502: the router was unreachable or refused),
     /// operation_failed (500: a backup or restore failed; the message says why), internal.
     pub kind: &'static str,
     /// A sentence for people.
     pub message: String,
-    /// The input field that is wrong (validation errors, and conflicts on a unique field).
+    /// The input that is wrong: a body field (a JSON path such as `lines[0].amount` when it
+    /// is nested), a query or path parameter, or the unique field of a conflict.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -70,7 +87,15 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::BadQuery { .. } => {
                 (StatusCode::BAD_REQUEST, "bad_request")
             }
-            ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            ApiError::Validation { .. } | ApiError::Invalid { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+            }
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri_too_long"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -91,9 +116,14 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::BadGateway(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::MethodNotAllowed(m)
+            | ApiError::UriTooLong(m)
             | ApiError::Failed(m) => m.clone(),
             ApiError::Conflict { message, .. } => message.clone(),
             ApiError::Validation { message, .. } => message.clone(),
+            ApiError::Invalid { field, message } => format!("{field}: {message}"),
             ApiError::BadQuery { field, message } => format!("{field}: {message}"),
             ApiError::TooManyRequests { message, .. } => message.clone(),
             ApiError::Internal(_) => "internal error; see the application log".into(),
@@ -111,8 +141,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %message, "operation failed");
         }
         let field = match &self {
-            ApiError::Validation { field, .. } | ApiError::BadQuery { field, .. } => Some(*field),
-            ApiError::Conflict { field, .. } => *field,
+            ApiError::Validation { field, .. } => Some((*field).to_owned()),
+            ApiError::BadQuery { field, .. } => Some(field.to_string()),
+            ApiError::Invalid { field, .. } => Some(field.clone()),
+            ApiError::Conflict { field, .. } => field.map(str::to_owned),
             _ => None,
         };
         let body = ErrorBody {

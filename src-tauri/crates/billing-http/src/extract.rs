@@ -1,14 +1,11 @@
-use axum::extract::{FromRef, FromRequest, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use billing_app::auth::CurrentUser;
 use billing_domain::Role;
 
 use crate::{ApiError, HttpState};
 
-/// `Json` whose rejection is an [`ApiError`], so bad bodies get the usual error shape.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct ApiJson<T>(pub T);
+pub use crate::input::{ApiJson, Path, Query};
 
 /// The authenticated dashboard user (the ISP's own staff), from
 /// `Authorization: Bearer <access token>`. Resellers are refused (403): they have their

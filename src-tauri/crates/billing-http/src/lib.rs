@@ -7,6 +7,8 @@ pub mod admin;
 mod error;
 mod export;
 mod extract;
+mod guard;
+mod input;
 mod openapi;
 pub mod public;
 mod request_log;

@@ -257,6 +257,10 @@ pub(crate) async fn evaluate(
         let credit = match c.get("credit") {
             "" => 0,
             raw => match parse_rupiah(raw) {
+                Some(v) if v > billing_domain::money::MAX_INPUT => {
+                    err("credit", format!("{raw} is more than Rp 1.000.000.000"));
+                    0
+                }
                 Some(v) => v,
                 None => {
                     err("credit", format!("{raw} is not a whole rupiah amount"));
@@ -264,6 +268,15 @@ pub(crate) async fn evaluate(
                 }
             },
         };
+
+        for (field, max) in [
+            ("address", crate::text::ADDRESS),
+            ("notes", crate::text::NOTES),
+        ] {
+            if c.get(field).trim().chars().count() > max {
+                err(field, format!("{field} is at most {max} characters"));
+            }
+        }
 
         let plan_name = c.get("plan");
         let login = c.get("login");

@@ -108,12 +108,7 @@ pub async fn available_methods(
     ),
     Error,
 > {
-    if amount <= 0 {
-        return Err(Error::validation(
-            "amount",
-            "the amount must be more than zero",
-        ));
-    }
+    Error::money("amount", amount, billing_domain::money::InputSign::Positive)?;
     let (mut methods, mut unavailable) = (Vec::new(), Vec::new());
     for gateway in ctx.gateways.all() {
         match gateway.methods(amount).await {

@@ -43,6 +43,11 @@ pub async fn submit_proof(
             "enter the amount you transferred",
         ));
     }
+    Error::money(
+        "amount",
+        upload.amount,
+        billing_domain::money::InputSign::Positive,
+    )?;
     let payer = upload.payer_name.trim();
     if payer.is_empty() || payer.chars().count() > 100 {
         return Err(Error::validation(
@@ -150,6 +155,7 @@ pub async fn reject_proof(
     if reason.is_empty() {
         return Err(Error::validation("reason", "a reason is required"));
     }
+    crate::text::check("reason", reason, crate::text::REASON)?;
     let mut tx = ctx.pool.begin().await?;
     let status: Option<String> = sqlx::query_scalar(
         "select p.status from payments p join payment_proofs pr on pr.payment_id = p.id \

@@ -81,8 +81,11 @@ fn date(field: &'static str, raw: Option<&str>) -> Result<Option<NaiveDate>, Err
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            // Years beyond four digits parse, but the day after them cannot be computed.
+            .filter(|d| (1..=9999).contains(&d.year()))
             .map(Some)
-            .map_err(|_| Error::validation(field, "use a date like 2026-01-31 (YYYY-MM-DD)")),
+            .ok_or_else(|| Error::validation(field, "use a date like 2026-01-31 (YYYY-MM-DD)")),
     }
 }
 

@@ -77,6 +77,16 @@ pub async fn list(ctx: &AppContext, f: &VoucherFilter) -> Result<VoucherPage, Er
     }
     let per_page = f.per_page.unwrap_or(50).clamp(1, 1000);
     let page = f.page.unwrap_or(1).max(1);
+    // A page far past the end is empty, but its offset must still fit in a bigint.
+    let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
+        Error::validation(
+            "page",
+            format!(
+                "page is at most {} with {per_page} per page",
+                i64::MAX / per_page
+            ),
+        )
+    })?;
     let q =
         f.q.as_deref()
             .map(str::trim)
@@ -103,7 +113,7 @@ pub async fn list(ctx: &AppContext, f: &VoucherFilter) -> Result<VoucherPage, Er
     .bind(f.reseller_id)
     .bind(&q)
     .bind(per_page)
-    .bind((page - 1) * per_page)
+    .bind(offset)
     .fetch_all(&ctx.pool)
     .await?;
     Ok(VoucherPage {

@@ -288,7 +288,7 @@ pub async fn record_deposit(
     if !matches!(kind, "deposit" | "withdrawal") {
         return Err(Error::validation("kind", "kind is deposit or withdrawal"));
     }
-    if amount <= 0 || amount > 1_000_000_000 {
+    if amount <= 0 || amount > billing_domain::money::MAX_INPUT {
         return Err(Error::validation(
             "amount",
             "the amount must be a positive number of rupiah",

@@ -155,7 +155,7 @@ pub async fn sessions(
 pub async fn end_session(
     State(state): State<HttpState>,
     AnyUser(user): AnyUser,
-    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    crate::extract::Path(id): crate::extract::Path<uuid::Uuid>,
 ) -> Result<StatusCode, ApiError> {
     billing_app::users::end_session(&state.ctx, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,7 +1,7 @@
 //! `/api/backups*`: backups (list, create now, check again, download), restore with the
 //! owner's confirmation, and the backup settings.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,6 +12,7 @@ use tower::ServiceExt as _;
 use uuid::Uuid;
 
 use crate::error::ErrorBody;
+use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 

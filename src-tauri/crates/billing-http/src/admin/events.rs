@@ -11,7 +11,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use billing_app::auth::CurrentUser;
@@ -24,6 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
+use crate::extract::Query;
 use crate::{ApiError, HttpState};
 
 /// How often the metrics snapshot is sent.

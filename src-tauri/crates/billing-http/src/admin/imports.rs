@@ -1,7 +1,7 @@
 //! `/api/imports*`: customers, plans and subscriptions from a CSV/XLSX file, a PHPNuxBill
 //! dump or a router kept the Mikhmon way: upload → preview and mapping → dry run → commit.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine as _;
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ErrorBody;
+use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 

@@ -1,6 +1,6 @@
 //! `/api/jobs*`: the scheduled jobs, their runs, and "run now".
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use billing_app::schedule::{self, JobRun, JobStatus, Trigger};
 use serde::{Deserialize, Serialize};
@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Serialize, ToSchema)]

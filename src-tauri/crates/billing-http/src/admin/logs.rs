@@ -1,6 +1,6 @@
 //! The activity log (`/api/audit`) and the security log (`/api/security/events`).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use billing_app::audit::{AuditEntry, AuditQuery};
 use billing_app::security::{SecurityEvent, SecurityQuery};
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::AuthUser;
+use crate::extract::Query;
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Deserialize, IntoParams)]

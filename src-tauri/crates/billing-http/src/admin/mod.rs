@@ -318,6 +318,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
             state.clone(),
             monitoring::record,
         ))
+        .method_not_allowed_fallback(crate::guard::method_not_allowed)
         .fallback(api_not_found)
         .with_state(state);
 
@@ -332,7 +333,7 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         }
         None => router.fallback(dashboard_missing),
     };
-    router.layer(crate::request_log::layer())
+    crate::guard::layers(router).layer(crate::request_log::layer())
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -1,5 +1,4 @@
 use axum::extract::State;
-use axum::extract::{Path, Query};
 use axum::Json;
 use billing_app::health::Health;
 use billing_app::monitoring::alerts::{
@@ -13,6 +12,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
+use crate::extract::{ApiJson, Path, Query};
 use crate::HttpState;
 
 /// The database, each router (reachability of its API port, probed in the background), each
@@ -129,7 +129,7 @@ pub async fn list_rules(
 pub async fn create_rule(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Json(input): Json<AlertRuleInput>,
+    ApiJson(input): ApiJson<AlertRuleInput>,
 ) -> Result<(axum::http::StatusCode, Json<AlertRule>), crate::ApiError> {
     Ok((
         axum::http::StatusCode::CREATED,
@@ -155,7 +155,7 @@ pub async fn update_rule(
     State(state): State<HttpState>,
     _user: AuthUser,
     Path(id): Path<Uuid>,
-    Json(input): Json<AlertRuleInput>,
+    ApiJson(input): ApiJson<AlertRuleInput>,
 ) -> Result<Json<AlertRule>, crate::ApiError> {
     Ok(Json(alerts::update_rule(&state.ctx, id, input).await?))
 }
@@ -189,7 +189,7 @@ pub async fn get_settings(
 pub async fn put_settings(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Json(input): Json<MonitoringSettings>,
+    ApiJson(input): ApiJson<MonitoringSettings>,
 ) -> Result<Json<MonitoringSettings>, crate::ApiError> {
     Ok(Json(
         billing_app::monitoring::update_settings(&state.ctx, input).await?,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use billing_app::online::{
     GatewaySettings, GatewaySettingsInput, PayLink, PaymentStatusView, PollSummary,
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 /// A new pay link for an open invoice (send it by WhatsApp).

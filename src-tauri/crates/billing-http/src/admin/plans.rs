@@ -1,4 +1,4 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::plans::{Plan, PlanInput};
@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ErrorBody;
+use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 

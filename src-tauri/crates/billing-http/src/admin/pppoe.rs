@@ -1,7 +1,7 @@
 //! `/api/pppoe/*`: profiles (sync from the routers), PPPoE users (the secrets of
 //! subscriptions) and manual isolate / restore with a reason.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::pppoe::{PppoeUser, Profile};
@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Deserialize, IntoParams)]

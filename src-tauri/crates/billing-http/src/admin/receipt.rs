@@ -1,6 +1,6 @@
 //! Printable invoice / receipt documents (PDF or HTML).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use billing_app::invoices::Invoice;
@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::extract::AuthUser;
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,6 +1,6 @@
 //! The dashboard home and the reports (`/api/reports/{name}`), each as JSON, CSV or XLSX.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
+use crate::extract::Query;
 use crate::{ApiError, HttpState};
 
 /// Today at a glance: income today and this month by method, invoices due soon and overdue,
@@ -58,7 +59,7 @@ async fn parse(state: &HttpState, p: ReportParams) -> Result<(ReportFilter, Form
         "xlsx" => Format::Xlsx,
         _ => {
             return Err(ApiError::BadQuery {
-                field: "format",
+                field: "format".into(),
                 message: "format is json, csv or xlsx".into(),
             })
         }
@@ -72,9 +73,10 @@ async fn parse(state: &HttpState, p: ReportParams) -> Result<(ReportFilter, Form
     let filter = ReportFilter::parse(&state.ctx, &raw)
         .await
         .map_err(|e| match e {
-            billing_app::Error::Validation { field, message } => {
-                ApiError::BadQuery { field, message }
-            }
+            billing_app::Error::Validation { field, message } => ApiError::BadQuery {
+                field: field.into(),
+                message,
+            },
             other => other.into(),
         })?;
     Ok((filter, format))

@@ -1,6 +1,6 @@
 //! `/api/resellers*` (staff manage resellers) and `/api/reseller/*` (a reseller's own stock).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::vouchers::batches::{self, Batch};
@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser, ResellerUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! `/api/routers*` and `/api/reconcile/*`: routers, their status and live sessions, the
 //! router outbox, the audit log, and reconciliation.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::outbox::{AuditEntry, OutboxEntry};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 /// A router to add, or the fields to change (absent fields stay as they are).

@@ -1,6 +1,6 @@
 //! `/api/admin/users`: staff accounts (owner and admins).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::users::{User, UserChange};
@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ErrorBody;
+use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 

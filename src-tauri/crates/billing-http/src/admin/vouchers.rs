@@ -1,6 +1,6 @@
 //! `/api/vouchers*` and `/api/voucher-profiles*`: hotspot vouchers for the ISP's staff.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{AnyUser, ApiJson, AuthUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 /// A field that may be left out (unchanged), `null` (cleared) or a value.

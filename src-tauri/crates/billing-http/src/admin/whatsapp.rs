@@ -1,6 +1,6 @@
 //! WhatsApp: sessions, the queue and its log, templates, settings.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::notify::sessions::{
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 /// Sessions, their health, and the queue counts.

@@ -9,7 +9,7 @@ mod whatsapp;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,6 +18,7 @@ use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::GovernorLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::extract::Path;
 use crate::{ApiError, HttpState};
 
 pub fn router(state: HttpState) -> Router {
@@ -55,11 +56,13 @@ pub fn router(state: HttpState) -> Router {
             post(whatsapp::status).get(whatsapp::verify),
         )
         .layer(GovernorLayer::new(Arc::new(hooks)));
-    Router::new()
+    let router = Router::new()
         .merge(pay)
         .merge(webhooks)
+        .method_not_allowed_fallback(crate::guard::method_not_allowed)
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state);
+    crate::guard::layers(router)
         .layer(SetResponseHeaderLayer::overriding(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

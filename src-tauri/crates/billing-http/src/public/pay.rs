@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::page::{render, Lang};
 use crate::extract::ApiJson;
+use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
 #[derive(Debug, Deserialize)]
@@ -198,11 +199,22 @@ pub async fn manual(
             .bytes()
             .await
             .map_err(|e| ApiError::BadRequest(format!("unreadable upload: {e}")))?;
+        if name != "proof" && bytes.contains(&0) {
+            return Err(ApiError::BadQuery {
+                field: name.into(),
+                message: crate::input::NUL_MESSAGE.into(),
+            });
+        }
         match name.as_str() {
             "amount" => {
                 let text = String::from_utf8_lossy(&bytes);
                 let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-                amount = digits.parse::<i64>().ok();
+                // More digits than an i64 holds is far above any transfer: refused below.
+                amount = Some(digits.parse::<i64>().unwrap_or(if digits.is_empty() {
+                    0
+                } else {
+                    i64::MAX
+                }));
             }
             "payer_name" => payer_name = String::from_utf8_lossy(&bytes).into_owned(),
             "proof" => image = bytes.to_vec(),

@@ -1,11 +1,12 @@
 //! `POST /api/payments/webhook/{gateway}`: raw bytes in, the gateway's expected answer out.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::extract::ClientAddr;
+use crate::extract::Path;
 use crate::{ApiError, HttpState};
 
 pub async fn receive(

@@ -1,10 +1,11 @@
 //! Delivery-status webhooks from the WhatsApp providers (per session).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use uuid::Uuid;
 
+use crate::extract::Path;
 use crate::{ApiError, HttpState};
 
 pub async fn status(
@@ -32,7 +33,7 @@ pub struct Handshake {
 pub async fn verify(
     State(state): State<HttpState>,
     Path(session_id): Path<Uuid>,
-    axum::extract::Query(q): axum::extract::Query<Handshake>,
+    crate::extract::Query(q): crate::extract::Query<Handshake>,
 ) -> Result<(StatusCode, String), ApiError> {
     let token = q.verify_token.unwrap_or_default();
     let ok = q.mode.as_deref() == Some("subscribe")
