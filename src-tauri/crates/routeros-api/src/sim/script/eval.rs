@@ -213,6 +213,12 @@ impl<'r> Interp<'r> {
                     _ => return Err(ScriptError::runtime(format!(":{name}: bad name"))),
                 };
                 let value = match pos.get(1) {
+                    // `:local v 86400` holds a number, as on RouterOS (`:typeof` is num).
+                    Some(Expr::Word(w))
+                        if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        w.parse().map_or_else(|_| Value::Str(w.clone()), Value::Num)
+                    }
                     Some(e) => self.eval(e, dir, None)?,
                     None => Value::Nil,
                 };

@@ -214,11 +214,13 @@ fn text_numbers_and_loops_for_date_scripts() {
         :set out ($out . "," . ((7 - 10) * 3) . "," . (17 / 5) . "," . [:tonum "08"] . "," . [:tostr 01:02:03])
         :foreach u in=[/ip hotspot user find] do={ :set out ($out . "," . [/ip hotspot user get $u name]) }
         :set out ($out . "," . [:pick [:tostr (100 + 7)] 1 3] . "," . [:typeof [:tonum "x"]])
+        :local v 86400
+        :set out ($out . "," . ($v + 1) . "," . [:typeof $v])
     "#;
     run(&mut r, src, &[]).expect("runs");
     assert_eq!(
         global(&r, "out"),
-        s("7,14,/,nil,-9,3,8,01:02:03,default-trial,07,nil")
+        s("7,14,/,nil,-9,3,8,01:02:03,default-trial,07,nil,86401,num")
     );
     let err = run(&mut r, ":local x (1 / 0)", &[]).expect_err("division by zero");
     assert_eq!(err.message, "division by zero");
