@@ -361,7 +361,25 @@ impl TestApp {
 
     /// Stops the app and starts it again on the same data directory and database URL (the
     /// keyring secrets are kept), as when the owner closes and reopens it.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.restart_on(None).await
+    }
+
+    /// [`TestApp::restart`] with this router port (a restart otherwise gets the recording
+    /// fake), e.g. the real adapter talking to a simulator that lived on meanwhile.
+    pub async fn restart_with_router(self, router: Arc<dyn RouterPort>) -> TestApp {
+        self.restart_on(Some(router)).await
+    }
+
+    /// Stops the app (the PC is off); [`TestApp::restart`] or
+    /// [`TestApp::restart_with_router`] start it again on the same data.
+    pub async fn stop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.shutdown().await;
+        }
+    }
+
+    async fn restart_on(mut self, router: Option<Arc<dyn RouterPort>>) -> TestApp {
         if let Some(app) = self.app.take() {
             app.shutdown().await;
         }
@@ -373,7 +391,7 @@ impl TestApp {
                 .tempdir()
                 .expect("tempdir"),
         );
-        let restarted = start_in(data_dir, &self.database_url, None, self.clock.clone()).await;
+        let restarted = start_in(data_dir, &self.database_url, router, self.clock.clone()).await;
         if let Ok(mut slot) = restarted.token.lock() {
             *slot = token;
         }

@@ -75,8 +75,11 @@ fn comment(sim: &SimHandle, code: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The voucher can still get online (the sweeper disables an expired one; the app removes
+/// it when it next runs).
 fn works(sim: &SimHandle, code: &str) -> bool {
-    sim.find("/ip/hotspot/user", code).is_some()
+    sim.find("/ip/hotspot/user", code)
+        .is_some_and(|u| u.get("disabled").map(String::as_str) != Some("true"))
 }
 
 fn online(sim: &SimHandle, code: &str) -> bool {

@@ -4,8 +4,10 @@
 //! the user's comment, after our marker: `VOUCHER_SYSTEM|…|exp=2026-12-08 10:15:30` (router
 //! local time, always ISO whatever the router prints). One scheduler per router,
 //! [`SWEEPER_NAME`], runs [`sweeper_script`] every minute: it reads the router's clock (both
-//! date formats: `jul/14/2023` up to 7.9, `2023-07-14` from 7.10) and removes every voucher
-//! whose expiry has passed, with its sessions. A slot missed while the router was off or
+//! date formats: `jul/14/2023` up to 7.9, `2023-07-14` from 7.10), kicks every voucher whose
+//! expiry has passed and disables it. Disabled, not removed: the app, when it next runs, still
+//! finds the user with its stamp and records the voucher as expired (first login and expiry
+//! included), then removes it. A slot missed while the router was off or
 //! while its clock jumped only delays the next sweep by a minute.
 //!
 //! A 1970 clock (a board without a battery, before NTP) is never trusted: below year 2024
@@ -119,8 +121,8 @@ pub fn stamp_on_login(validity_secs: i64) -> String {
     )
 }
 
-/// The sweeper's `on-event`: with a trusted clock, removes every voucher (our marker)
-/// whose stamped expiry has passed, and its sessions; turns pending stamps into times.
+/// The sweeper's `on-event`: with a trusted clock, disables every voucher (our marker)
+/// whose stamped expiry has passed and ends its sessions; turns pending stamps into times.
 pub fn sweeper_script() -> String {
     let marker = super::profiles::MARKER;
     let key_len = EXPIRY_KEY.len();
@@ -138,10 +140,10 @@ pub fn sweeper_script() -> String {
          }} else={{\n\
          :local k [:tonum ([:pick $v 0 4] . [:pick $v 5 7] . [:pick $v 8 10] . [:pick $v 11 13] . [:pick $v 14 16] . [:pick $v 17 19])]\n\
          :if ([:typeof $k] = \"num\") do={{\n\
-         :if ($k <= $nk) do={{\n\
+         :if (($k <= $nk) and ([/ip hotspot user get $u disabled] = false)) do={{\n\
          :local n [/ip hotspot user get $u name]\n\
+         /ip hotspot user disable $u\n\
          /ip hotspot active remove [find user=$n]\n\
-         /ip hotspot user remove $u\n\
          :log info (\"voucher \" . $n . \" expired at \" . $v)\n\
          }}\n\
          }}\n\
