@@ -421,6 +421,13 @@ impl TestApp {
         restarted
     }
 
+    /// [`TestApp::restart`] with this router port from now on, e.g. the real adapter talking
+    /// to a simulator that lived on meanwhile.
+    pub async fn restart_with_router(mut self, router: Arc<dyn RouterPort>) -> TestApp {
+        self.router_port = Some(router);
+        self.restart().await
+    }
+
     pub async fn shutdown(mut self) {
         if let Some(app) = self.app.take() {
             let secrets = app.secrets().clone();

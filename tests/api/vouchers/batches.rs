@@ -18,7 +18,11 @@ async fn a_batch_lands_on_the_router_and_in_the_database_alike() {
         .expect("profile on the router");
     assert_eq!(rp["rate-limit"], "2M/5M");
     assert!(rp["on-login"].contains("VOUCHER_SYSTEM|"), "{rp:?}");
-    assert!(rp["on-login"].contains("interval=1d"), "{rp:?}");
+    assert!(rp["on-login"].contains(":local v 86400"), "{rp:?}");
+    let sweeper = sim
+        .find("/system/scheduler", "mikrobill-voucher-expiry")
+        .expect("the expiry sweeper is on the router");
+    assert_eq!(sweeper["interval"], "1m");
 
     let b = batch(
         &app,
@@ -391,4 +395,22 @@ async fn a_code_search_with_a_nul_character_is_answered_not_a_server_error() {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(page["total"], 0, "{page}");
     app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_batch_is_completed_at_the_app_clock_when_its_router_writes_are_done() {
+    let (app, _sim, _router) = setup(SimVersion::default()).await;
+    let p = day_profile(&app).await;
+    // The app's clock (injected) is far from the database's: `now()` would be the
+    // transaction's start on the database server, before the router writes.
+    let done_at: chrono::DateTime<chrono::Utc> = "2031-03-04T05:06:07Z".parse().expect("a time");
+    app.clock.set(done_at);
+    let b = batch(&app, json!({"profile_id": p["id"], "count": 3})).await;
+    assert_eq!(b["status"], "ready", "{b}");
+    let completed: chrono::DateTime<chrono::Utc> = b["completed_at"]
+        .as_str()
+        .expect("completed_at")
+        .parse()
+        .expect("a timestamp");
+    assert_eq!(completed, done_at, "{b}");
 }

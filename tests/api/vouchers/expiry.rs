@@ -30,13 +30,17 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     let code = list[0]["code"].as_str().expect("a string").to_owned();
     let other = list[1]["code"].as_str().expect("a string").to_owned();
 
-    // The app is closed: a customer logs in, the router's on-login script starts the clock.
+    // The app is closed: a customer logs in, the router's on-login script stamps the expiry
+    // on the user, and the router's own sweeper will end it.
     sim.hotspot_login(&code, "10.5.50.10", "AA:BB:CC:00:00:01")
         .expect("login");
-    let sched = sim
-        .find("/system/scheduler", &format!("mbx-{code}"))
-        .expect("the router started the expiry scheduler");
-    assert_eq!(sched["interval"], "1d");
+    let stamped = sim.find("/ip/hotspot/user", &code).expect("user")["comment"].clone();
+    assert!(stamped.contains("|exp="), "{stamped}");
+    let sweeper = sim
+        .find("/system/scheduler", "mikrobill-voucher-expiry")
+        .expect("the profile brought the expiry sweeper");
+    assert_eq!(sweeper["interval"], "1m");
+    assert_eq!(sweeper["start-time"], "startup");
     sim.advance(Duration::from_secs(2 * 3600));
     sim.hotspot_traffic(&code, 1_000_000, 9_000_000);
 
@@ -62,11 +66,13 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     assert_eq!(usage["bytes_out"], 9_000_000);
     assert_eq!(usage["uptime_secs"], 7200);
 
-    // The app is closed again; a day passes on the router: it removes the voucher itself.
+    // The app is closed again; a day passes on the router: it ends the voucher itself.
     sim.advance(Duration::from_secs(23 * 3600));
-    assert!(
-        sim.find("/ip/hotspot/user", &code).is_none(),
-        "gone on the router"
+    assert_eq!(
+        sim.find("/ip/hotspot/user", &code)
+            .expect("kept for the app")["disabled"],
+        "true",
+        "disabled on the router"
     );
     assert!(sim.find("/ip/hotspot/active", &code).is_none(), "kicked");
     assert!(sim
@@ -84,12 +90,10 @@ async fn validity_survives_the_app_being_closed(version: SimVersion) {
     assert_eq!(r["expired"], 1, "{r}");
     let v = &vouchers(&app, &format!("q={code}")).await[0];
     assert_eq!(v["status"], "expired", "{v}");
+    assert_eq!(v["end_reason"], "validity over", "{v}");
     assert!(
-        v["end_reason"]
-            .as_str()
-            .expect("a string")
-            .contains("router"),
-        "{v}"
+        sim.find("/ip/hotspot/user", &code).is_none(),
+        "removed by the app"
     );
     let unused = vouchers(&app, "status=unused").await;
     assert_eq!(unused.len(), 2);
@@ -103,6 +107,70 @@ async fn calendar_validity_holds_with_the_app_closed_on_routeros_6_dates() {
 #[tokio::test]
 async fn calendar_validity_holds_with_the_app_closed_on_routeros_7_iso_dates() {
     validity_survives_the_app_being_closed(SimVersion::V7_17).await;
+}
+
+#[tokio::test]
+async fn a_voucher_the_router_ended_while_the_app_was_stopped_is_recorded_as_ended_after_restart() {
+    let (app, sim, _router) = setup(SimVersion::V7_17).await;
+    let p = day_profile(&app).await;
+    let b = batch(&app, json!({"profile_id": p["id"], "count": 2})).await;
+    let list = vouchers(
+        &app,
+        &format!("batch_id={}", b["id"].as_str().expect("a string")),
+    )
+    .await;
+    let code = list[0]["code"].as_str().expect("a string").to_owned();
+    let spare = list[1]["code"].as_str().expect("a string").to_owned();
+    // The PC is off (the app stopped; restarted below). A customer logs in over the router's
+    // API (as a captive portal's server-side login does); an hour later the router reboots
+    // without a clock battery, and NTP brings its clock back a day and a half on, past the
+    // expiry. The router's sweeper ends the voucher on its own.
+    let mut app = app;
+    app.stop().await;
+    sim.hotspot_login_with_password(&code, &code, "10.5.50.10", "AA:BB:CC:00:00:01")
+        .expect("login");
+    sim.advance(Duration::from_secs(3600));
+    sim.reboot_without_rtc(Duration::from_secs(600));
+    assert_eq!(sim.clock().format("%Y").to_string(), "1970");
+    sim.advance(Duration::from_secs(300));
+    assert!(
+        sim.find("/ip/hotspot/user", &code).is_some(),
+        "not with a 1970 clock"
+    );
+    sim.set_clock(
+        chrono::NaiveDateTime::parse_from_str("2026-01-07 12:00:00", "%Y-%m-%d %H:%M:%S")
+            .expect("a date"),
+    );
+    sim.advance(Duration::from_secs(60));
+    let u = sim
+        .find("/ip/hotspot/user", &code)
+        .expect("kept for the app");
+    assert_eq!(u["disabled"], "true", "the router ended it");
+    assert!(sim.find("/ip/hotspot/active", &code).is_none());
+    let pool = billing_router::RouterPool::new(billing_router::PoolOptions {
+        retry_after: Duration::ZERO,
+        connect_timeout: Duration::from_secs(2),
+        ..billing_router::PoolOptions::default()
+    });
+    let app = app.restart_with_router(std::sync::Arc::new(pool)).await;
+    app.clock.set(app.clock.now() + chrono::Duration::hours(36));
+    // The cycle the app runs at start (and every 30 s, here run once more) records the end.
+    monitor(&app).await;
+    let v = &vouchers(&app, &format!("q={code}")).await[0];
+    assert_eq!(v["status"], "expired", "{v}");
+    assert_eq!(v["end_reason"], "validity over", "{v}");
+    // First login and expiry come from the router's stamp (a day and a half ago).
+    assert_eq!(
+        (at(v, "expires_at") - at(v, "first_login_at")).num_seconds(),
+        86_400,
+        "{v}"
+    );
+    assert!(
+        sim.find("/ip/hotspot/user", &code).is_none(),
+        "removed by the app"
+    );
+    let s = &vouchers(&app, &format!("q={spare}")).await[0];
+    assert_eq!(s["status"], "unused", "{s}");
 }
 
 #[tokio::test]

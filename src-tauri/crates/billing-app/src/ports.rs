@@ -164,6 +164,9 @@ pub struct DesiredHotspotProfile {
     pub shared_users: u32,
     /// The `on-login` script (calendar validity), if any.
     pub on_login: Option<String>,
+    /// The router-wide expiry sweeper's `on-event` (scheduler
+    /// [`crate::vouchers::expiry::SWEEPER_NAME`]), installed or updated with the profile.
+    pub expiry_sweeper: Option<String>,
     pub comment: String,
 }
 

@@ -45,7 +45,50 @@ pub(crate) async fn ensure_profile(s: &Session<'_>, p: &DesiredHotspotProfile) -
         )
         .await
         .map_err(|e| s.fail(e))?;
+    if let Some(script) = &p.expiry_sweeper {
+        ensure_sweeper(s, script).await?;
+    }
     s.known_profiles().lock().await.insert(p.name.clone());
+    Ok(())
+}
+
+/// The router-wide voucher expiry sweeper: added once, rewritten only when its script or
+/// rhythm differ (so saving profiles does not reset it). It runs every interval counted from
+/// each boot (`start-time=startup`), whatever the clock shows.
+async fn ensure_sweeper(s: &Session<'_>, script: &str) -> Result<()> {
+    use billing_app::vouchers::expiry::{SWEEPER_NAME, SWEEP_INTERVAL};
+    let rows = s
+        .client
+        .run(Command::new(format!("{SCHEDULER}/print")).query_eq("name", SWEEPER_NAME))
+        .await
+        .map_err(|e| s.fail(e))?;
+    let interval = parse_duration(SWEEP_INTERVAL).ok();
+    let cmd = match rows.first() {
+        Some(r)
+            if r.get_string("on-event").as_deref() == Some(script)
+                && r.get("interval").and_then(|v| parse_duration(&v).ok()) == interval
+                && r.get_string("start-time").as_deref() == Some("startup")
+                && !r.get_bool("disabled").unwrap_or(false) =>
+        {
+            return Ok(())
+        }
+        Some(r) => match r.id() {
+            Some(id) => Command::new(format!("{SCHEDULER}/set")).id(id.into_owned()),
+            None => return Ok(()),
+        },
+        None => Command::new(format!("{SCHEDULER}/add")).attr("name", SWEEPER_NAME),
+    };
+    s.client
+        .call(
+            cmd.attr("start-time", "startup")
+                .attr("interval", SWEEP_INTERVAL)
+                .attr("policy", "read,write,test")
+                .attr("disabled", "no")
+                .attr("comment", "VOUCHER_SYSTEM|expiry sweeper")
+                .attr("on-event", script),
+        )
+        .await
+        .map_err(|e| s.fail(e))?;
     Ok(())
 }
 

@@ -357,12 +357,13 @@ async fn run(ctx: &AppContext, p: Prepared) {
         tracing::warn!(batch = %id, error = %f.message, "voucher batch failed");
         let saved = sqlx::query(
             "update voucher_batches set status = 'failed', error = $2, failed_at = $3, \
-             cleanup_pending = $4, completed_at = now() where id = $1 and status = 'creating'",
+             cleanup_pending = $4, completed_at = $5 where id = $1 and status = 'creating'",
         )
         .bind(id)
         .bind(&f.message)
         .bind(f.at)
         .bind(f.cleanup_pending)
+        .bind(ctx.clock.now())
         .execute(&ctx.pool)
         .await;
         if let Err(e) = saved {
@@ -532,12 +533,13 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
                 .await?;
             }
         }
-        sqlx::query(
-            "update voucher_batches set status = 'ready', completed_at = now() where id = $1",
-        )
-        .bind(p.batch)
-        .execute(&mut *tx)
-        .await?;
+        // When the router writes completed (the injected clock), not `now()`: that is the
+        // transaction's start, before the writes.
+        sqlx::query("update voucher_batches set status = 'ready', completed_at = $2 where id = $1")
+            .bind(p.batch)
+            .bind(ctx.clock.now())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok::<(), Error>(())
     };
@@ -571,11 +573,12 @@ async fn undo(ctx: &AppContext, router: &RouterConn, codes: &[String]) -> bool {
 pub async fn repair(ctx: &AppContext) -> Result<u64, Error> {
     let running: Vec<Uuid> = ctx.voucher_batches.running().into_iter().collect();
     let done = sqlx::query(
-        "update voucher_batches set status = 'failed', cleanup_pending = true, completed_at = now(), \
+        "update voucher_batches set status = 'failed', cleanup_pending = true, completed_at = $2, \
          error = 'the app stopped while this batch was being written; it was undone' \
          where status = 'creating' and id <> all($1)",
     )
     .bind(&running)
+    .bind(ctx.clock.now())
     .execute(&ctx.pool)
     .await?;
     Ok(done.rows_affected())

@@ -2,11 +2,13 @@
 //! records first logins and usage and ends used-up vouchers, resellers with a deposit, sales.
 //!
 //! Expiry holds while the app is closed: online time and data are router limits
-//! (`limit-uptime`, `limit-bytes-total`), and calendar validity is a scheduler the profile's
-//! on-login script creates on the router at the first login (see [`profiles::on_login_script`]).
+//! (`limit-uptime`, `limit-bytes-total`), and calendar validity is an expiry the profile's
+//! on-login script writes on the user at the first login, enforced by one sweeper scheduler
+//! per router that survives reboots and clock jumps (see [`expiry`]).
 
 pub mod batches;
 pub mod codes;
+pub mod expiry;
 pub mod monitor;
 pub mod print;
 pub mod profiles;

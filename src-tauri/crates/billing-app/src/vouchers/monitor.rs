@@ -10,6 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::batches::marker_batch;
+use super::expiry::{self, Stamp};
 use super::profiles::SCHEDULER_PREFIX;
 use crate::ports::{HotspotEnd, HotspotSnapshot, RouterConn};
 use crate::{routers, AppContext, Error};
@@ -110,13 +111,25 @@ pub fn plan(
         let uptime = i64::try_from(user.uptime_secs).unwrap_or(i64::MAX);
         let bytes_in = i64::try_from(user.bytes_in).unwrap_or(i64::MAX);
         let bytes_out = i64::try_from(user.bytes_out).unwrap_or(i64::MAX);
-        let used = uptime > 0 || online || sched.is_some() || bytes_in + bytes_out > 0;
+        // The expiry the router stamped at the first login, in app time (only while the
+        // router's clock can be trusted: a 1970 clock after a reboot says nothing).
+        let stamp = user.comment.as_deref().and_then(expiry::parse_stamp);
+        let stamped_expiry = match (stamp, expiry::trusted(snap.clock)) {
+            (Some(Stamp::At(t)), Some(router_now)) => Some(expiry::to_app(t, router_now, now)),
+            _ => None,
+        };
+        let used =
+            uptime > 0 || online || sched.is_some() || stamp.is_some() || bytes_in + bytes_out > 0;
         let mut first = v.first_login_at;
         if first.is_none() && used {
             first = Some(
                 sched
                     .and_then(|s| s.start)
                     .map(to_app)
+                    .or_else(|| {
+                        let validity = Duration::seconds(v.validity_secs?);
+                        stamped_expiry.map(|e| e - validity)
+                    })
                     .or_else(|| {
                         active
                             .and_then(|a| a.iter().map(|s| s.uptime_secs).max())
@@ -125,7 +138,7 @@ pub fn plan(
                     .unwrap_or(now),
             );
         }
-        let expires = match (v.expires_at, first, v.validity_secs) {
+        let expires = match (v.expires_at.or(stamped_expiry), first, v.validity_secs) {
             (Some(e), _, _) => Some(e),
             (None, Some(f), Some(secs)) => Some(f + Duration::seconds(secs)),
             _ => None,

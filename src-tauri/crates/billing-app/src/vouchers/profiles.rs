@@ -86,24 +86,15 @@ pub fn ros_duration(secs: i64) -> String {
     out
 }
 
-/// The profile's `on-login` script: our marker, and for calendar validity a scheduler per
-/// user, created at the first login, that removes the user when the validity is over. It
-/// never parses a date: the router gets its own date and time back, so both date formats
-/// (before and after RouterOS 7.10) work, and the scheduler outlives reboots.
+/// The profile's `on-login` script: our marker, and for calendar validity the absolute
+/// expiry written into the user's comment at the first login, which the router's own sweeper
+/// enforces (see [`super::expiry`]). Routers set up before this kept a per-user scheduler
+/// (`mbx-<code>`); the monitor still reads and removes those.
 pub fn on_login_script(profile_id: Uuid, validity_secs: Option<i64>) -> String {
     let mut script = format!(":put \"{MARKER}|{profile_id}\"");
     if let Some(v) = validity_secs {
-        let p = SCHEDULER_PREFIX;
-        script.push_str(&format!(
-            "\n:if ([:len [/system scheduler find name=\"{p}$user\"]] = 0) do={{\
-             /system scheduler add name=\"{p}$user\" start-date=[/system clock get date] \
-             start-time=[/system clock get time] interval={} policy=read,write,test \
-             on-event=\"/ip hotspot active remove [find user=\\\"$user\\\"]; \
-             /ip hotspot user remove [find name=\\\"$user\\\"]; \
-             /system scheduler remove [find name=\\\"{p}$user\\\"]\" \
-             comment=\"{MARKER}|expiry\"}}",
-            ros_duration(v)
-        ));
+        script.push('\n');
+        script.push_str(&super::expiry::stamp_on_login(v));
     }
     script
 }
@@ -379,6 +370,10 @@ pub fn desired(p: &Profile) -> DesiredHotspotProfile {
         rate_limit: (!p.rate_limit.is_empty()).then(|| p.rate_limit.clone()),
         shared_users: u32::try_from(p.shared_users).unwrap_or(1),
         on_login: Some(on_login_script(p.id, p.validity_secs)),
+        expiry_sweeper: p
+            .validity_secs
+            .is_some()
+            .then(super::expiry::sweeper_script),
         comment: format!("{MARKER}|{}", p.id),
     }
 }
@@ -449,16 +444,13 @@ mod tests {
     }
 
     #[test]
-    fn the_script_hands_the_router_its_own_date() {
+    fn the_script_stamps_the_expiry_without_a_scheduler_per_user() {
         let id = Uuid::nil();
         let s = on_login_script(id, Some(86_400));
         assert!(s.starts_with(":put \"VOUCHER_SYSTEM|"));
-        assert!(s.contains("start-date=[/system clock get date]"));
-        assert!(s.contains("interval=1d "));
-        assert!(s.contains("name=\"mbx-$user\""));
-        assert!(s.contains("[find name=\\\"$user\\\"]"));
-        // No date arithmetic or picking that depends on the date format.
-        assert!(!s.contains(":pick"));
+        assert!(s.contains(":local v 86400"));
+        assert!(s.contains("comment=($c . \"|exp=\" . $x)"));
+        assert!(!s.contains("/system scheduler"));
         assert_eq!(
             on_login_script(id, None),
             format!(":put \"VOUCHER_SYSTEM|{id}\"")

@@ -32,12 +32,14 @@ fn bump(router: &mut Router, path: &'static str, pos: usize, deltas: &[(&'static
 }
 
 /// Logs a hotspot user in (as the captive portal would) and runs the profile's `on-login`.
-/// Refused, with the text of the hotspot's status page, when the user is disabled, has used
-/// up `limit-uptime` or a byte limit, or already has `shared-users` sessions. Returns the
-/// session id.
+/// Refused, with the text of the hotspot's status page, when the user is unknown or the
+/// `password` (if one is given; `None` logs in like `login-by=mac`) is wrong, the user is
+/// disabled, has used up `limit-uptime` or a byte limit, or already has `shared-users`
+/// sessions. Returns the session id.
 pub(crate) fn hotspot_login(
     router: &mut Router,
     user: &str,
+    password: Option<&str>,
     address: &str,
     mac: &str,
 ) -> Result<u32, SimTrap> {
@@ -49,6 +51,9 @@ pub(crate) fn hotspot_login(
         .find_by("name", user.as_bytes())
         .ok_or_else(|| refuse("invalid username or password".into()))?;
     let u = users.items[pos].clone();
+    if password.is_some_and(|p| p.as_bytes() != u.get("password").unwrap_or_default()) {
+        return Err(refuse("invalid username or password".into()));
+    }
     if u.get("disabled") == Some(b"true") {
         return Err(refuse("user is disabled".into()));
     }
@@ -145,10 +150,13 @@ pub(crate) fn hotspot_logout(router: &mut Router, user: &str) -> usize {
     end_sessions(router, HS_ACTIVE, "user", user)
 }
 
-/// Establishes a PPP session for a secret (as a PPPoE client dialling in).
+/// Establishes a PPP session for a secret (as a PPPoE client dialling in). With a
+/// `password`, a wrong one is refused as RouterOS logs it (`user <name> authentication
+/// failed`); `None` skips the check (a test shortcut).
 pub(crate) fn ppp_login(
     router: &mut Router,
     name: &str,
+    password: Option<&str>,
     caller_id: &str,
     address: &str,
 ) -> Result<u32, SimTrap> {
@@ -160,6 +168,14 @@ pub(crate) fn ppp_login(
         .ok_or_else(|| SimTrap::new(None, "no such secret"))?;
     if secrets.items[pos].get("disabled") == Some(b"true") {
         return Err(SimTrap::new(None, "secret is disabled"));
+    }
+    if password
+        .is_some_and(|p| p.as_bytes() != secrets.items[pos].get("password").unwrap_or_default())
+    {
+        return Err(SimTrap::new(
+            None,
+            format!("user {name} authentication failed"),
+        ));
     }
     let service = match secrets.items[pos].get("service") {
         Some(b"any") | None => b"pppoe".to_vec(),
@@ -218,7 +234,11 @@ fn end_sessions(router: &mut Router, path: &'static str, key: &str, value: &str)
 /// Bookkeeping after a session item was removed (by `remove` or by the control API).
 pub(crate) fn on_removed(router: &mut Router, path: &str, item: Item) {
     // Hotspot traffic and uptime are added to the user while the session runs, so a hotspot
-    // logout has nothing left to carry over; a PPP hang-up updates the secret.
+    // logout only runs the profile's `on-logout`; a PPP hang-up updates the secret.
+    if path == HS_ACTIVE {
+        run_on_logout(router, &item);
+        return;
+    }
     if path != PPP_ACTIVE {
         return;
     }
@@ -244,6 +264,39 @@ pub(crate) fn on_removed(router: &mut Router, path: &str, item: Item) {
             s.set(schema, "last-disconnect-reason", b"peer-request".to_vec());
         }
     }
+}
+
+/// Runs the user profile's `on-logout` for an ended hotspot session (same variables as
+/// `on-login`; a failure is logged).
+fn run_on_logout(router: &mut Router, session: &Item) {
+    let user = session.text("user").unwrap_or_default();
+    let source = router
+        .table(HS_USER)
+        .and_then(|t| {
+            t.find_by("name", user.as_bytes())
+                .map(|p| t.items[p].clone())
+        })
+        .and_then(|u| {
+            let t = router.table(HS_PROFILE)?;
+            let p = t.find_by("name", u.get("profile")?)?;
+            t.items[p].text("on-logout")
+        })
+        .unwrap_or_default();
+    let vars = [
+        ("user", Value::Str(user.clone())),
+        ("username", Value::Str(user.clone())),
+        (
+            "address",
+            Value::Str(session.text("address").unwrap_or_default()),
+        ),
+        (
+            "mac-address",
+            Value::Str(session.text("mac-address").unwrap_or_default()),
+        ),
+        ("interface", Value::Str(HOTSPOT_INTERFACE.to_owned())),
+    ];
+    let origin = format!("hotspot on-logout ({user})");
+    let _ = script::run_logged(router, &source, &origin, &vars);
 }
 
 /// Adds traffic to a hotspot user's session (and the user's totals). `bytes_in` is upload.

@@ -73,6 +73,8 @@ pub(crate) type Words = Vec<Vec<u8>>;
 /// What the session has to do for a command.
 pub(crate) enum Outcome {
     Replies(Vec<Words>),
+    /// Reply, then cut every connection (the router rebooted).
+    RepliesThenCut(Vec<Words>),
     Listen {
         menu: &'static str,
         proplist: Option<Vec<String>>,
@@ -166,6 +168,17 @@ pub(crate) fn execute(router: &mut Router, req: &Request, read_only: bool) -> Ou
     if read_only && (WRITE_VERBS.contains(&verb) || (SINGLETONS.contains(&menu) && verb == "set")) {
         let msg = router.suffix("not enough permissions", 9);
         return Outcome::Replies(trap_words(&SimTrap::new(None, msg)));
+    }
+    if super::control::handles(&req.command) {
+        if read_only {
+            let msg = router.suffix("not enough permissions", 9);
+            return Outcome::Replies(trap_words(&SimTrap::new(None, msg)));
+        }
+        return match super::control::execute(router, req) {
+            Ok((r, super::control::After::Nothing)) => Outcome::Replies(r),
+            Ok((r, super::control::After::CutConnections)) => Outcome::RepliesThenCut(r),
+            Err(t) => Outcome::Replies(trap_words(&t)),
+        };
     }
     match (menu, verb) {
         ("", "cancel") => {

@@ -173,14 +173,32 @@ impl SimHandle {
     /// `$interface`; a failing script is logged, the login stands). Refused like the status
     /// page refuses: `user <name> has reached uptime limit` / `traffic limit`, `no more
     /// sessions are allowed for user <name>` (profile `shared-users`). Returns the
-    /// active-session id.
+    /// active-session id. The password is not checked (like `login-by=mac`); see
+    /// [`SimHandle::hotspot_login_with_password`].
     pub fn hotspot_login(&self, user: &str, address: &str, mac: &str) -> Result<String, SimError> {
-        accounting::hotspot_login(&mut self.router(), user, address, mac)
+        accounting::hotspot_login(&mut self.router(), user, None, address, mac)
             .map(id_text)
             .map_err(|t| SimError(t.message))
     }
 
-    /// Logs out every session of `user`; returns how many ended.
+    /// [`SimHandle::hotspot_login`] with the password checked (`invalid username or
+    /// password`), as `/ip/hotspot/active/login` over the API does.
+    ///
+    /// `sim.hotspot_login_with_password("K7P2Q9", "K7P2Q9", "10.5.50.10", "AA:BB:CC:00:00:01")`
+    pub fn hotspot_login_with_password(
+        &self,
+        user: &str,
+        password: &str,
+        address: &str,
+        mac: &str,
+    ) -> Result<String, SimError> {
+        accounting::hotspot_login(&mut self.router(), user, Some(password), address, mac)
+            .map(id_text)
+            .map_err(|t| SimError(t.message))
+    }
+
+    /// Logs out every session of `user` (running the profile's `on-logout`); returns how
+    /// many ended.
     pub fn hotspot_logout(&self, user: &str) -> usize {
         accounting::hotspot_logout(&mut self.router(), user)
     }
@@ -197,7 +215,24 @@ impl SimHandle {
         caller_id: &str,
         address: &str,
     ) -> Result<String, SimError> {
-        accounting::ppp_login(&mut self.router(), name, caller_id, address)
+        accounting::ppp_login(&mut self.router(), name, None, caller_id, address)
+            .map(id_text)
+            .map_err(|t| SimError(t.message))
+    }
+
+    /// A PPPoE client dials in with a password: refused when the secret does not exist
+    /// (`no such secret`), is disabled (`secret is disabled`) or the password is wrong
+    /// (`user <name> authentication failed`). Returns the `/ppp/active` id.
+    ///
+    /// `sim.ppp_connect("rina", "rahasia", "AA:BB:CC:00:00:01", "10.10.0.2")`
+    pub fn ppp_connect(
+        &self,
+        name: &str,
+        password: &str,
+        caller_id: &str,
+        address: &str,
+    ) -> Result<String, SimError> {
+        accounting::ppp_login(&mut self.router(), name, Some(password), caller_id, address)
             .map(id_text)
             .map_err(|t| SimError(t.message))
     }
@@ -229,6 +264,26 @@ impl SimHandle {
     /// come due run in order, each with the clock showing its moment.
     pub fn advance(&self, by: Duration) {
         scheduler::advance(&mut self.router(), by);
+    }
+
+    /// The clock jumps to `to` (NTP synchronising after a boot, or a manual change), forward
+    /// or back. Nothing that fell due in between runs; each scheduler waits for its next slot.
+    ///
+    /// `sim.set_clock(parse_date_time("2026-12-07 09:00:00")?)`
+    pub fn set_clock(&self, to: NaiveDateTime) {
+        scheduler::jump(&mut self.router(), to);
+    }
+
+    /// A reboot of a board without a clock battery, off for `off` meanwhile: sessions and
+    /// `:global`s are gone, `run-count`s restart, and the clock starts at jan/02/1970
+    /// 00:00:00 until [`SimHandle::set_clock`] (NTP) sets it; `start-time=startup`
+    /// schedulers run. API connections are cut and accepted again at once. (With a clock
+    /// battery, see [`SimHandle::power_off_for`].)
+    ///
+    /// `sim.reboot_without_rtc(Duration::from_secs(600))`
+    pub fn reboot_without_rtc(&self, off: Duration) {
+        self.cut_connections();
+        scheduler::restart(&mut self.router(), off, false);
     }
 
     /// The router's clock (`/system/clock`).

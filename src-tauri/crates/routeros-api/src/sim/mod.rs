@@ -17,6 +17,7 @@
 
 mod accounting;
 mod cli;
+mod control;
 mod exec;
 mod handle;
 mod query;

@@ -185,6 +185,12 @@ pub(crate) fn boot(router: &mut Router) {
     router.uptime = Duration::ZERO;
     router.booted_at = router.clock;
     router.globals.clear();
+    // `run-count` lives in RAM and starts again at every boot.
+    if let Some(t) = router.table_mut(PATH) {
+        for item in &mut t.items {
+            item.set(&SCHEDULER, "run-count", b"0".to_vec());
+        }
+    }
     reschedule_all(router);
     let startup: Vec<u32> = items(router)
         .iter()
@@ -209,9 +215,35 @@ pub(crate) fn reboot(router: &mut Router) {
 
 /// Off for `off` (no scheduler runs meanwhile), then a boot.
 pub(crate) fn power_off_for(router: &mut Router, off: Duration) {
+    restart(router, off, true);
+}
+
+/// What a board without a clock battery shows at boot: "jan/02/1970 00:00:00" (RouterOS
+/// manual, System/Time) until NTP or someone sets it.
+pub(crate) fn unset_clock() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 2)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+}
+
+/// Off for `off`, then a boot. With a clock battery (`rtc`) the clock kept running; without
+/// one it starts at [`unset_clock`].
+pub(crate) fn restart(router: &mut Router, off: Duration, rtc: bool) {
     accounting::shut_down(router);
-    router.clock += chrono::Duration::from_std(off).unwrap_or_default();
+    if rtc {
+        router.clock += chrono::Duration::from_std(off).unwrap_or_default();
+    } else {
+        router.clock = unset_clock();
+    }
     boot(router);
+}
+
+/// The clock jumps to `to` (NTP after a boot, or a manual change), forward or back. Like a
+/// manual change on RouterOS, nothing that was due in between runs: every scheduler waits
+/// for its next slot after the new time.
+pub(crate) fn jump(router: &mut Router, to: NaiveDateTime) {
+    router.clock = to;
+    reschedule_all(router);
 }
 
 #[cfg(test)]

@@ -61,6 +61,8 @@ struct Session {
     /// Replies held back for deliberate interleaving.
     held: Vec<(Instant, Vec<Bytes>)>,
     held_since: Option<Instant>,
+    /// Cut every connection once this one's replies are out (`/sim/reboot`).
+    cut_after: bool,
 }
 
 pub(crate) async fn serve(stream: BoxStream, shared: Arc<Shared>, token: CancellationToken) {
@@ -77,6 +79,7 @@ pub(crate) async fn serve(stream: BoxStream, shared: Arc<Shared>, token: Cancell
         running: HashMap::new(),
         held: Vec::new(),
         held_since: None,
+        cut_after: false,
     };
     loop {
         let flush_at = s.held_since.map(|t| t + Duration::from_millis(100));
@@ -96,8 +99,14 @@ pub(crate) async fn serve(stream: BoxStream, shared: Arc<Shared>, token: Cancell
         r.token.cancel();
         r.task.abort();
     }
+    let (cut, shared) = (s.cut_after, s.shared.clone());
     drop(s);
     let _ = writer.await;
+    if cut {
+        let mut gen = lock(&shared.generation);
+        gen.cancel();
+        *gen = CancellationToken::new();
+    }
 }
 
 async fn sleep_until_opt(at: Option<Instant>) {
@@ -177,6 +186,12 @@ impl Session {
         };
         match outcome {
             Outcome::Replies(r) => self.reply(arrived, tag.as_deref(), &r),
+            Outcome::RepliesThenCut(r) => {
+                let sentences = r.iter().map(|w| encode(w, tag.as_deref())).collect();
+                self.send(arrived + self.shared.faults().latency, sentences, true);
+                self.cut_after = true;
+                return false;
+            }
             Outcome::Quit => {
                 let words = vec![
                     b"!fatal".to_vec(),

@@ -115,8 +115,7 @@ pub(crate) fn set(
             if moved {
                 // Like a manual clock change on RouterOS: nothing that was due in between
                 // runs; every scheduler waits for its next slot after the new time.
-                router.clock = date.and_time(time);
-                super::scheduler::reschedule_all(router);
+                super::scheduler::jump(router, date.and_time(time));
             }
             Ok(())
         }

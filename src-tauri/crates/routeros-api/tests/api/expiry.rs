@@ -239,7 +239,8 @@ async fn startup_schedulers_run_at_each_boot_and_repeating_ones_keep_their_rhyth
     let items = c.scheduler().list().await.expect("list");
     let boot = items.iter().find(|i| i.name == "boot").expect("boot");
     assert!(boot.at_startup && boot.next_run.is_none());
-    assert_eq!(boot.run_count, 2);
+    // run-count lives in RAM: the last boot started it again.
+    assert_eq!(boot.run_count, 1);
     let tick = items.iter().find(|i| i.name == "tick").expect("tick");
     assert_eq!(
         tick.next_run.map(|t| t.to_string()).as_deref(),
@@ -376,7 +377,7 @@ async fn a_broken_on_login_script_is_logged_and_the_login_stands() {
     c.hotspot_profiles()
         .add(&NewHotspotProfile {
             name: "broken".into(),
-            on_login: Some(":foreach i in=[/ip hotspot user find] do={ :log info $i }".into()),
+            on_login: Some(":while (true) do={ :log info x }".into()),
             ..Default::default()
         })
         .await
@@ -390,7 +391,7 @@ async fn a_broken_on_login_script_is_logged_and_the_login_stands() {
     assert!(p
         .on_login
         .as_deref()
-        .is_some_and(|s| s.starts_with(":foreach")));
+        .is_some_and(|s| s.starts_with(":while")));
     users_add(&c, "b1", "broken").await;
     sim.hotspot_login("b1", "10.5.50.9", "AA:00:00:00:00:09")
         .expect("login stands");

@@ -1,6 +1,7 @@
 //! Client ↔ simulator tests over real TCP (and TLS). One binary, one module per area.
 
 mod client;
+mod control;
 mod expiry;
 mod faults;
 mod login;

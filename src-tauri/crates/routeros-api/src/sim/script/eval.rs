@@ -169,20 +169,7 @@ impl<'r> Interp<'r> {
             Op::Le => Value::Bool(a.compare(&b)?.is_le()),
             Op::Ge => Value::Bool(a.compare(&b)?.is_ge()),
             Op::Concat => Value::Str(a.text(";") + &b.text(";")),
-            Op::Add => match (&a, &b) {
-                (Value::Num(x), Value::Num(y)) => Value::Num(
-                    x.checked_add(*y)
-                        .ok_or_else(|| ScriptError::runtime("number overflow"))?,
-                ),
-                (Value::Time(x), Value::Time(y)) => Value::Time(*x + *y),
-                _ => {
-                    return Err(ScriptError::runtime(format!(
-                        "cannot add {} and {}",
-                        a.type_name(),
-                        b.type_name()
-                    )))
-                }
-            },
+            Op::Add | Op::Sub | Op::Mul | Op::Div => arithmetic(op, &a, &b)?,
             Op::And | Op::Or => Value::Nil,
         })
     }
@@ -190,6 +177,9 @@ impl<'r> Interp<'r> {
     fn builtin(&mut self, name: &str, args: &[Arg], dir: &str) -> Result<Value, ScriptError> {
         if name == "if" {
             return self.if_(args, dir);
+        }
+        if name == "foreach" {
+            return self.foreach(args, dir);
         }
         let mut pos = Vec::new();
         for a in args {
@@ -223,6 +213,12 @@ impl<'r> Interp<'r> {
                     _ => return Err(ScriptError::runtime(format!(":{name}: bad name"))),
                 };
                 let value = match pos.get(1) {
+                    // `:local v 86400` holds a number, as on RouterOS (`:typeof` is num).
+                    Some(Expr::Word(w))
+                        if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        w.parse().map_or_else(|_| Value::Str(w.clone()), Value::Num)
+                    }
                     Some(e) => self.eval(e, dir, None)?,
                     None => Value::Nil,
                 };
@@ -264,8 +260,82 @@ impl<'r> Interp<'r> {
                 arity(1, 1)?;
                 Ok(Value::Num(self.eval(pos[0], dir, None)?.len()))
             }
+            "pick" => {
+                arity(2, 3)?;
+                let v = self.eval(pos[0], dir, None)?;
+                let start = self.index(pos[1], dir)?;
+                let end = match pos.get(2) {
+                    Some(e) => Some(self.index(e, dir)?),
+                    None => None,
+                };
+                Ok(pick(&v, start, end))
+            }
+            "find" => {
+                arity(2, 3)?;
+                let v = self.eval(pos[0], dir, None)?;
+                let needle = self.eval(pos[1], dir, None)?;
+                let from = match pos.get(2) {
+                    Some(e) => self.index(e, dir)?,
+                    None => -1,
+                };
+                Ok(find(&v, &needle, from))
+            }
+            "tonum" => {
+                arity(1, 1)?;
+                Ok(to_num(&self.eval(pos[0], dir, None)?))
+            }
+            "tostr" => {
+                arity(1, 1)?;
+                Ok(Value::Str(self.eval(pos[0], dir, None)?.text(";")))
+            }
+            "typeof" => {
+                arity(1, 1)?;
+                let v = self.eval(pos[0], dir, None)?;
+                Ok(Value::Str(v.type_name().to_owned()))
+            }
             _ => Err(ScriptError::runtime(format!("unsupported command :{name}"))),
         }
+    }
+
+    /// A position argument of `:pick` / `:find`.
+    fn index(&mut self, e: &Expr, dir: &str) -> Result<i64, ScriptError> {
+        match to_num(&self.eval(e, dir, None)?) {
+            Value::Num(n) => Ok(n),
+            v => Err(ScriptError::runtime(format!(
+                "expected a number, got {}",
+                v.type_name()
+            ))),
+        }
+    }
+
+    /// `:foreach i in=<array> do={ … }`: the block once per element, `$i` set to it.
+    fn foreach(&mut self, args: &[Arg], dir: &str) -> Result<Value, ScriptError> {
+        let (mut var, mut list, mut body) = (None, None, None);
+        for a in args {
+            match a {
+                Arg::Pos(Expr::Word(w)) if var.is_none() => var = Some(w.clone()),
+                Arg::Named(k, e) if k == "in" => list = Some(e),
+                Arg::Named(k, Expr::Block(b)) if k == "do" => body = Some(b),
+                _ => return Err(ScriptError::runtime(":foreach: unexpected argument")),
+            }
+        }
+        let (Some(var), Some(list), Some(body)) = (var, list, body) else {
+            return Err(ScriptError::runtime(
+                ":foreach needs a name, in= and do={ }",
+            ));
+        };
+        let items = match self.eval(list, dir, None)? {
+            Value::Array(a) => a,
+            Value::Nil => Vec::new(),
+            v => vec![v],
+        };
+        for item in items {
+            self.scopes.push(HashMap::from([(var.clone(), item)]));
+            let r = self.stmts(body, dir);
+            self.scopes.pop();
+            r?;
+        }
+        Ok(Value::Nil)
     }
 
     fn assign(&mut self, var: String, value: Value) -> Result<(), ScriptError> {
@@ -502,6 +572,95 @@ impl<'r> Interp<'r> {
                 .map_err(trap),
             _ => Err(ScriptError::runtime(format!("{verb}: unexpected argument"))),
         }
+    }
+}
+
+/// `+ - * /` on numbers (integer division, as RouterOS) and times.
+fn arithmetic(op: Op, a: &Value, b: &Value) -> Result<Value, ScriptError> {
+    let overflow = || ScriptError::runtime("number overflow");
+    Ok(match (op, a, b) {
+        (Op::Add, Value::Num(x), Value::Num(y)) => {
+            Value::Num(x.checked_add(*y).ok_or_else(overflow)?)
+        }
+        (Op::Sub, Value::Num(x), Value::Num(y)) => {
+            Value::Num(x.checked_sub(*y).ok_or_else(overflow)?)
+        }
+        (Op::Mul, Value::Num(x), Value::Num(y)) => {
+            Value::Num(x.checked_mul(*y).ok_or_else(overflow)?)
+        }
+        (Op::Div, Value::Num(_), Value::Num(0)) => {
+            return Err(ScriptError::runtime("division by zero"))
+        }
+        (Op::Div, Value::Num(x), Value::Num(y)) => {
+            Value::Num(x.checked_div(*y).ok_or_else(overflow)?)
+        }
+        (Op::Add, Value::Time(x), Value::Time(y)) => Value::Time(*x + *y),
+        (Op::Sub, Value::Time(x), Value::Time(y)) => Value::Time(x.saturating_sub(*y)),
+        _ => {
+            return Err(ScriptError::runtime(format!(
+                "cannot do arithmetic on {} and {}",
+                a.type_name(),
+                b.type_name()
+            )))
+        }
+    })
+}
+
+/// `:pick`: characters `[start, end)` of a string (one character without `end`), or
+/// elements of an array (one element, not an array, without `end`).
+fn pick(v: &Value, start: i64, end: Option<i64>) -> Value {
+    let clamp = |n: i64, len: usize| usize::try_from(n.max(0)).unwrap_or(0).min(len);
+    match v {
+        Value::Array(a) => {
+            let s = clamp(start, a.len());
+            match end {
+                None => a.get(s).cloned().unwrap_or(Value::Nil),
+                Some(e) => Value::Array(a[s..clamp(e, a.len()).max(s)].to_vec()),
+            }
+        }
+        Value::Nil => Value::Nil,
+        other => {
+            let chars: Vec<char> = other.text(";").chars().collect();
+            let s = clamp(start, chars.len());
+            let e = clamp(end.unwrap_or(start.saturating_add(1)), chars.len()).max(s);
+            Value::Str(chars[s..e].iter().collect())
+        }
+    }
+}
+
+/// `:find`: the first position after `from` (-1: from the start) where `needle` is, or
+/// nothing.
+fn find(v: &Value, needle: &Value, from: i64) -> Value {
+    let first = usize::try_from(from.saturating_add(1).max(0)).unwrap_or(0);
+    let found = match v {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .skip(first)
+            .find(|(_, x)| x.equals(needle))
+            .map(|(i, _)| i),
+        Value::Nil => None,
+        other => {
+            let hay: Vec<char> = other.text(";").chars().collect();
+            let pat: Vec<char> = needle.text(";").chars().collect();
+            (first..=hay.len().saturating_sub(pat.len()))
+                .find(|&i| hay.get(i..i + pat.len()) == Some(&pat[..]))
+        }
+    };
+    found
+        .and_then(|i| i64::try_from(i).ok())
+        .map_or(Value::Nil, Value::Num)
+}
+
+/// `:tonum`: a number from a number, a decimal string (leading zeros allowed, as in
+/// `[:tonum "08"]`) or a time (whole seconds); nothing otherwise.
+fn to_num(v: &Value) -> Value {
+    match v {
+        Value::Num(n) => Value::Num(*n),
+        Value::Time(d) => i64::try_from(d.as_secs()).map_or(Value::Nil, Value::Num),
+        Value::Bool(b) => Value::Num(i64::from(*b)),
+        Value::Str(s) => s.trim().parse().map_or(Value::Nil, Value::Num),
+        _ => Value::Nil,
     }
 }
 

@@ -66,12 +66,30 @@ impl Parser {
     }
 
     fn concat_expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
-        let mut left = self.unary(stop)?;
+        let mut left = self.mul_expr(stop)?;
         loop {
             self.skip_expr_blanks(stop);
             let op = match self.peek() {
                 Some('.') => Op::Concat,
                 Some('+') => Op::Add,
+                Some('-') => Op::Sub,
+                _ => return Ok(left),
+            };
+            self.pos += 1;
+            let right = self.mul_expr(stop)?;
+            left = Expr::Bin(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    /// `*` and `/` bind tighter than `+ - .`. (RouterOS's own precedence is not documented;
+    /// the scripts the app installs put every operation in parentheses.)
+    fn mul_expr(&mut self, stop: Stop) -> Result<Expr, ScriptError> {
+        let mut left = self.unary(stop)?;
+        loop {
+            self.skip_expr_blanks(stop);
+            let op = match self.peek() {
+                Some('*') => Op::Mul,
+                Some('/') => Op::Div,
                 _ => return Ok(left),
             };
             self.pos += 1;

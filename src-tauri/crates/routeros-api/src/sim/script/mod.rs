@@ -1,10 +1,11 @@
 //! A RouterOS script interpreter for the subset the billing app installs on routers.
 //!
 //! Supported: statements separated by `;` or newlines, `{ }` blocks, `:local`, `:global`,
-//! `:set`, `:if (…) do={…} else={…}`, `:log info|warning|error|debug`, `:put`, `:len`,
+//! `:set`, `:if (…) do={…} else={…}`, `:foreach x in=… do={…}`, `:log info|warning|error|debug`,
+//! `:put`, `:len`, `:pick`, `:find`, `:tonum`, `:tostr`, `:typeof`,
 //! `[ … ]` command substitution, `$var` and `$"var-name"`, strings with `$var`, `$[…]` and
 //! `$(…)` inside and the escapes `\" \\ \$ \? \n \r \t \_ \XX`, the operators
-//! `= != < > <= >= and or && || ! . +`, and menu commands (`/ip hotspot user remove
+//! `= != < > <= >= and or && || ! . + - * /` (integer division), and menu commands (`/ip hotspot user remove
 //! [find name="x"]`, `/system/scheduler add …`) with `add`, `set`, `remove`, `enable`,
 //! `disable`, `get`, `find` (`k=v` or `where …`) and `print` (output dropped).
 //!

@@ -5,7 +5,10 @@ use super::ScriptError;
 use crate::sim::schema::{SINGLETONS, TABLES};
 
 /// `:commands` the interpreter runs.
-const BUILTINS: [&str; 7] = ["if", "local", "global", "set", "log", "put", "len"];
+const BUILTINS: [&str; 13] = [
+    "if", "local", "global", "set", "log", "put", "len", "foreach", "pick", "find", "tonum",
+    "tostr", "typeof",
+];
 /// Menu verbs the interpreter runs.
 const VERBS: [&str; 8] = [
     "add", "set", "remove", "get", "find", "print", "enable", "disable",
@@ -52,6 +55,9 @@ pub(crate) enum Op {
     Ge,
     Concat,
     Add,
+    Sub,
+    Mul,
+    Div,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -151,10 +151,7 @@ fn a_runtime_error_stops_the_rest_and_table_rules_apply() {
 }
 
 #[rstest]
-#[case(
-    ":foreach i in=[/ip hotspot user find] do={}",
-    "unsupported command :foreach"
-)]
+#[case(":while (true) do={}", "unsupported command :while")]
 #[case(":delay 1s", "unsupported command :delay")]
 #[case("/ip hotspot user add name=mbx-$user", "quote the whole value")]
 #[case("/ip hotspot walled-garden add dst-host=x", "no such command")]
@@ -188,7 +185,7 @@ fn unsupported_syntax_fails_before_anything_runs(#[case] tail: &str, #[case] wan
 fn scripts_the_router_starts_log_their_failure() {
     let mut r = router(SimVersion::V7_9);
     run_logged(&mut r, ":log warning \"low\"", "scheduler (a)", &[]).expect("ok");
-    run_logged(&mut r, ":foreach x in=1 do={}", "scheduler (b)", &[]).expect_err("bad");
+    run_logged(&mut r, ":while (true) do={}", "scheduler (b)", &[]).expect_err("bad");
     let log = &r.table("/log").expect("log").items;
     let line = |i: usize| {
         (
@@ -204,4 +201,27 @@ fn scripts_the_router_starts_log_their_failure() {
         "{message}"
     );
     assert_eq!(log[1].text("time").as_deref(), Some("nov/28/2026 10:15:30"));
+}
+
+#[test]
+fn text_numbers_and_loops_for_date_scripts() {
+    let mut r = router(SimVersion::V7_17);
+    let src = r#"
+        :global out ""
+        :local d "jul/14/2023"
+        :local mo (([:find "janfebmaraprmayjunjulaugsepoctnovdec" [:pick $d 0 3]] / 3) + 1)
+        :set out ($mo . "," . [:tonum [:pick $d 4 6]] . "," . [:pick $d 3] . "," . [:typeof [:find $d "x"]])
+        :set out ($out . "," . ((7 - 10) * 3) . "," . (17 / 5) . "," . [:tonum "08"] . "," . [:tostr 01:02:03])
+        :foreach u in=[/ip hotspot user find] do={ :set out ($out . "," . [/ip hotspot user get $u name]) }
+        :set out ($out . "," . [:pick [:tostr (100 + 7)] 1 3] . "," . [:typeof [:tonum "x"]])
+        :local v 86400
+        :set out ($out . "," . ($v + 1) . "," . [:typeof $v])
+    "#;
+    run(&mut r, src, &[]).expect("runs");
+    assert_eq!(
+        global(&r, "out"),
+        s("7,14,/,nil,-9,3,8,01:02:03,default-trial,07,nil,86401,num")
+    );
+    let err = run(&mut r, ":local x (1 / 0)", &[]).expect_err("division by zero");
+    assert_eq!(err.message, "division by zero");
 }
