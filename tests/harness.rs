@@ -18,6 +18,8 @@ use std::sync::Mutex;
 
 pub use reqwest::StatusCode;
 
+pub mod ledger;
+
 /// Where tests create their databases.
 #[derive(Clone)]
 pub struct TestServer {
@@ -168,6 +170,8 @@ pub struct TestApp {
     pub clock: FixedClock,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    /// Applied to the settings at every start (restarts too).
+    settings: fn(&mut Settings),
 }
 
 pub const OWNER: &str = "pemilik";
@@ -195,6 +199,25 @@ pub async fn spawn_app_with_router_on(database_url: &str, router: Arc<dyn Router
     spawn_app_with(database_url, Some(router)).await
 }
 
+/// Like [`spawn_app_with_router`], with `settings` applied at this and every later start
+/// (e.g. the scheduler's automatic isolation, as a shop runs it).
+pub async fn spawn_app_with_router_and_settings(
+    router: Arc<dyn RouterPort>,
+    settings: fn(&mut Settings),
+) -> TestApp {
+    let database_url = fresh_database().await;
+    let data_dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
+            .single()
+            .expect("date"),
+    );
+    start_in(data_dir, &database_url, Some(router), clock, settings).await
+}
+
 async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -> TestApp {
     let data_dir = tempfile::Builder::new()
         .prefix("mikrobill-test-")
@@ -205,7 +228,7 @@ async fn spawn_app_with(database_url: &str, port: Option<Arc<dyn RouterPort>>) -
             .single()
             .expect("date"),
     );
-    start_in(data_dir, database_url, port, clock).await
+    start_in(data_dir, database_url, port, clock, |_| {}).await
 }
 
 /// Starts the app on a fresh database after `customise` changed its settings (e.g. the
@@ -220,7 +243,10 @@ pub async fn try_spawn_app_with_settings(
             .single()
             .expect("date"),
     );
-    try_start_in(data_dir, database_url, None, clock, customise).await
+    let mut app = try_start_in(data_dir, database_url, None, clock, customise).await?;
+    // The customisation is not kept for restarts.
+    app.settings = |_| {};
+    Ok(app)
 }
 
 async fn start_in(
@@ -228,10 +254,13 @@ async fn start_in(
     database_url: &str,
     port: Option<Arc<dyn RouterPort>>,
     clock: FixedClock,
+    settings: fn(&mut Settings),
 ) -> TestApp {
-    try_start_in(data_dir, database_url, port, clock, |_| {})
+    let mut app = try_start_in(data_dir, database_url, port, clock, settings)
         .await
-        .unwrap_or_else(|e| panic!("the app did not start: {e}"))
+        .unwrap_or_else(|e| panic!("the app did not start: {e}"));
+    app.settings = settings;
+    app
 }
 
 async fn try_start_in(
@@ -263,6 +292,7 @@ async fn try_start_in(
         clock,
         data_dir,
         database_url: database_url.to_owned(),
+        settings: |_| {},
     })
 }
 
@@ -361,7 +391,13 @@ impl TestApp {
 
     /// Stops the app and starts it again on the same data directory and database URL (the
     /// keyring secrets are kept), as when the owner closes and reopens it.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.stop().await.start(None).await
+    }
+
+    /// Stops the app, keeping what a restart needs (data directory, database, clock, the
+    /// cached token): the shop PC switched off.
+    pub async fn stop(mut self) -> StoppedApp {
         if let Some(app) = self.app.take() {
             app.shutdown().await;
         }
@@ -373,11 +409,13 @@ impl TestApp {
                 .tempdir()
                 .expect("tempdir"),
         );
-        let restarted = start_in(data_dir, &self.database_url, None, self.clock.clone()).await;
-        if let Ok(mut slot) = restarted.token.lock() {
-            *slot = token;
+        StoppedApp {
+            data_dir,
+            database_url: self.database_url.clone(),
+            clock: self.clock.clone(),
+            token,
+            settings: self.settings,
         }
-        restarted
     }
 
     pub async fn shutdown(mut self) {
@@ -388,6 +426,34 @@ impl TestApp {
                 let _ = secrets.delete(name);
             }
         }
+    }
+}
+
+/// An app that was stopped; [`StoppedApp::start`] starts it again on the same data.
+pub struct StoppedApp {
+    data_dir: tempfile::TempDir,
+    database_url: String,
+    pub clock: FixedClock,
+    token: Option<(String, chrono::DateTime<Utc>)>,
+    settings: fn(&mut Settings),
+}
+
+impl StoppedApp {
+    /// Starts the app again, with `router` as its router port (a fresh
+    /// `billing_router::RouterPool`, as a new process has) or the recording fake.
+    pub async fn start(self, router: Option<Arc<dyn RouterPort>>) -> TestApp {
+        let started = start_in(
+            self.data_dir,
+            &self.database_url,
+            router,
+            self.clock,
+            self.settings,
+        )
+        .await;
+        if let Ok(mut slot) = started.token.lock() {
+            *slot = self.token;
+        }
+        started
     }
 }
 
