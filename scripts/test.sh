@@ -22,7 +22,12 @@ log "UI unit tests"
 # The keyring: a private D-Bus session with an unlocked gnome-keyring (Secret Service)
 # inside a fresh kernel session keyring, so both backends are real (scripts/test-keyring.sh).
 log "cargo test"
-keyctl session - bash "$ROOT/scripts/test-keyring.sh" cargo test --locked --workspace --all-features
+keyctl session - bash "$ROOT/scripts/test-keyring.sh" cargo test --locked --workspace --all-features \
+  -- --skip a_year_of_shop_life
+
+# Its own step: a long deterministic scenario (tests/year; size from MIKROBILL_YEAR_*).
+log "a year of shop life (tests/year)"
+keyctl session - bash "$ROOT/scripts/test-keyring.sh" cargo test --locked --workspace --all-features --test year
 
 log "browser test (Chromium) against mikrobill serve"
 cargo build --locked -q -p billing-desktop --bin mikrobill

@@ -18,6 +18,8 @@ use std::sync::Mutex;
 
 pub use reqwest::StatusCode;
 
+pub mod ledger;
+
 /// Where tests create their databases.
 #[derive(Clone)]
 pub struct TestServer {
@@ -170,6 +172,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The router port it was started with (kept by [`TestApp::restart`]).
     router_port: Option<Arc<dyn RouterPort>>,
+    /// Applied to the settings at every start (restarts too).
+    settings: fn(&mut Settings),
 }
 
 pub const OWNER: &str = "pemilik";
@@ -255,9 +259,40 @@ async fn start_in(
     port: Option<Arc<dyn RouterPort>>,
     clock: FixedClock,
 ) -> TestApp {
-    try_start_in(data_dir, database_url, port, clock, |_| {})
+    start_in_with(data_dir, database_url, port, clock, |_| {}).await
+}
+
+async fn start_in_with(
+    data_dir: tempfile::TempDir,
+    database_url: &str,
+    port: Option<Arc<dyn RouterPort>>,
+    clock: FixedClock,
+    settings: fn(&mut Settings),
+) -> TestApp {
+    let mut app = try_start_in(data_dir, database_url, port, clock, settings)
         .await
-        .unwrap_or_else(|e| panic!("the app did not start: {e}"))
+        .unwrap_or_else(|e| panic!("the app did not start: {e}"));
+    app.settings = settings;
+    app
+}
+
+/// Like [`spawn_app_with_router`], with `settings` applied at this and every later start
+/// (e.g. the scheduler's automatic isolation, as a shop runs it).
+pub async fn spawn_app_with_router_and_settings(
+    router: Arc<dyn RouterPort>,
+    settings: fn(&mut Settings),
+) -> TestApp {
+    let database_url = fresh_database().await;
+    let data_dir = tempfile::Builder::new()
+        .prefix("mikrobill-test-")
+        .tempdir()
+        .expect("tempdir");
+    let clock = FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0)
+            .single()
+            .expect("date"),
+    );
+    start_in_with(data_dir, &database_url, Some(router), clock, settings).await
 }
 
 async fn try_start_in(
@@ -290,6 +325,7 @@ async fn try_start_in(
         data_dir,
         database_url: database_url.to_owned(),
         router_port: port,
+        settings: |_| {},
     })
 }
 
@@ -408,17 +444,39 @@ impl TestApp {
                 .tempdir()
                 .expect("tempdir"),
         );
-        let restarted = start_in(
+        let restarted = start_in_with(
             data_dir,
             &self.database_url,
             self.router_port.clone(),
             self.clock.clone(),
+            self.settings,
         )
         .await;
         if let Ok(mut slot) = restarted.token.lock() {
             *slot = token;
         }
         restarted
+    }
+
+    /// Stops the app, keeping what a later start needs (data directory, database, clock, the
+    /// cached token, the settings): the shop PC switched off for a while.
+    pub async fn power_off(mut self) -> StoppedApp {
+        self.stop().await;
+        let token = self.token.lock().ok().and_then(|t| t.clone());
+        let data_dir = std::mem::replace(
+            &mut self.data_dir,
+            tempfile::Builder::new()
+                .prefix("mikrobill-test-")
+                .tempdir()
+                .expect("tempdir"),
+        );
+        StoppedApp {
+            data_dir,
+            database_url: self.database_url.clone(),
+            clock: self.clock.clone(),
+            token,
+            settings: self.settings,
+        }
     }
 
     /// [`TestApp::restart`] with this router port from now on, e.g. the real adapter talking
@@ -448,4 +506,32 @@ pub async fn split(res: reqwest::Response) -> (StatusCode, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
     (status, value)
+}
+
+/// An app that was powered off ([`TestApp::power_off`]): the same installation, not running.
+pub struct StoppedApp {
+    data_dir: tempfile::TempDir,
+    database_url: String,
+    pub clock: FixedClock,
+    token: Option<(String, chrono::DateTime<Utc>)>,
+    settings: fn(&mut Settings),
+}
+
+impl StoppedApp {
+    /// Starts the app again, with `router` as its router port (a fresh
+    /// `billing_router::RouterPool`, as a new process has) or the recording fake.
+    pub async fn start(self, router: Option<Arc<dyn RouterPort>>) -> TestApp {
+        let started = start_in_with(
+            self.data_dir,
+            &self.database_url,
+            router,
+            self.clock,
+            self.settings,
+        )
+        .await;
+        if let Ok(mut slot) = started.token.lock() {
+            *slot = self.token;
+        }
+        started
+    }
 }

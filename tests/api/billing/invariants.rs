@@ -134,68 +134,8 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
 }
 
 pub(crate) async fn check_invariants(ctx: &AppContext) {
-    let pool = &ctx.pool;
-    let negative: i64 = sqlx::query_scalar(
-        "select count(*) from (select sum(delta) as b from ledger_entries \
-         group by customer_id, account, subscription_id) w where b < 0",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("q");
-    assert_eq!(negative, 0, "a wallet went negative");
-
-    let mismatched: i64 = sqlx::query_scalar(
-        "select count(*) from invoices i where i.paid <> coalesce((select sum(amount) \
-         from allocations a where a.invoice_id = i.id), 0) or i.paid > i.total",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("q");
-    assert_eq!(
-        mismatched, 0,
-        "allocations disagree with an invoice or exceed its total"
-    );
-
-    let twice: i64 = sqlx::query_scalar(
-        "select count(*) from payments p where (p.status = 'paid') <> \
-         ((select count(*) from ledger_entries l where l.payment_id = p.id \
-           and l.reason = 'payment_received') = 1)",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("q");
-    assert_eq!(twice, 0, "a payment was received zero or several times");
-
-    let (money_in, allocated, credit): (i64, i64, i64) = sqlx::query_as(
-        "select \
-           ((select coalesce(sum(amount), 0) from payments where status = 'paid') \
-             + (select coalesce(sum(delta), 0) from ledger_entries \
-                where reason in ('adjustment', 'refund')))::bigint, \
-           (select coalesce(sum(a.amount), 0) from allocations a join invoices i \
-              on i.id = a.invoice_id where i.status <> 'void')::bigint, \
-           (select coalesce(sum(delta), 0) from ledger_entries)::bigint",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("q");
-    assert_eq!(
-        money_in,
-        allocated + credit,
-        "money in ≠ money allocated + credit"
-    );
-
-    let status_wrong: i64 = sqlx::query_scalar(
-        "select count(*) from invoices where \
-           (status = 'paid' and paid <> total) or (status = 'partial' and not (paid > 0 and paid < total)) \
-           or (status = 'unpaid' and paid <> 0)",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("q");
-    assert_eq!(
-        status_wrong, 0,
-        "an invoice status disagrees with its amounts"
-    );
+    let broken = billing_tests::ledger::violations(&ctx.pool).await;
+    assert!(broken.is_empty(), "{}", broken.join("; "));
 }
 
 fn run_case(ops: Vec<Op>) {

@@ -36,11 +36,7 @@ impl Scheduler {
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             }
         });
-        tokio::spawn(async move {
-            for spec in JOBS.iter().filter(|j| j.at_start) {
-                schedule::run_scheduled(&ctx, spec.name, Trigger::Start).await;
-            }
-        });
+        tokio::spawn(async move { catch_up(&ctx).await });
         Ok(Scheduler(sched, vec![worker]))
     }
 
@@ -54,7 +50,16 @@ impl Scheduler {
     }
 }
 
-async fn whatsapp_round(ctx: &AppContext) {
+/// The catch-up at start: every job marked `at_start`, once, in registry order. The
+/// scheduler runs it in the background; tests that drive the jobs themselves call it.
+pub async fn catch_up(ctx: &AppContext) {
+    for spec in JOBS.iter().filter(|j| j.at_start) {
+        schedule::run_scheduled(ctx, spec.name, Trigger::Start).await;
+    }
+}
+
+/// One round of the WhatsApp worker: queue the invoice notices, then send what is due.
+pub async fn whatsapp_round(ctx: &AppContext) {
     if let Err(err) = billing_app::notify::pending_invoice_notices(ctx).await {
         tracing::warn!(error = %err, "queuing invoice messages failed");
     }
