@@ -70,21 +70,42 @@ impl Checks {
     /// Each job run since the last look succeeded, or failed only as that day's events
     /// explain (a router job while the router was down).
     pub async fn jobs(&mut self, shop: &Shop, day: &Day) {
-        let runs: Vec<(i64, String, String, DateTime<Utc>, bool, Option<String>)> = sqlx::query_as(
-            "select id, job, trigger, started_at, ok, error from job_runs \
-                 where id > $1 order by id",
+        /// id, job, trigger, started, ok, error, error code, category.
+        type Run = (
+            i64,
+            String,
+            String,
+            DateTime<Utc>,
+            bool,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let runs: Vec<Run> = sqlx::query_as(
+            "select id, job, trigger, started_at, ok, error, error_code, error_category \
+             from job_runs where id > $1 order by id",
         )
         .bind(self.last_run_id)
         .fetch_all(&shop.app().pool().await)
         .await
         .expect("job runs");
-        for (id, job, trigger, at, ok, error) in runs {
+        for (id, job, trigger, at, ok, error, code, category) in runs {
             self.last_run_id = id;
             self.job_runs += 1;
             if ok {
                 continue;
             }
+            if code.is_none() || category.is_none() {
+                self.fail(
+                    day,
+                    "job",
+                    format!("{job} failed without a category: {error:?}"),
+                );
+            }
+            // Expected: a router job during that day's outage, failing as an unreachable
+            // router (a categorised, alerted failure), nothing else.
             let expected = ROUTER_JOBS.contains(&job.as_str())
+                && code.as_deref() == Some("router_unreachable")
                 && day.outage.is_some_and(|(from, to)| from <= at && at <= to);
             if !expected {
                 let error = error.unwrap_or_default();

@@ -472,7 +472,9 @@ async fn observe(
                 .collect()
         }
         "router_commands_stuck" => {
-            let rows: Vec<(Option<Uuid>, Option<String>, i64, Option<String>)> = sqlx::query_as(
+            /// Router, its name, stuck commands, the oldest one's error.
+            type Stuck = (Option<Uuid>, Option<String>, i64, Option<String>);
+            let rows: Vec<Stuck> = sqlx::query_as(
                 "select c.router_id, r.name, count(*), \
                         (array_agg(c.last_error order by c.id))[1] \
                  from router_commands c left join routers r on r.id = c.router_id \
