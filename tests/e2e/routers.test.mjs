@@ -20,7 +20,7 @@
 // trusted at first ("certificate_untrusted", its SHA-256 fingerprint shown), "Percayai
 // sertifikat ini" connects, and the detail page shows the trusted fingerprint. Exact labels are in T below (ui/src/i18n/id.json).
 // Screenshots: tests/e2e/artifacts/routers-*.png.
-import { harness, visible } from './harness.mjs';
+import { apiCall, harness, visible } from './harness.mjs';
 
 const { url, username, password, step, open, run, shot, expectText, waitTimeoutMs } = harness('routers', {
   stepTimeoutMs: 30_000, waitTimeoutMs: 15_000, needs: ['ROUTEROS_SIM_ADDR'],
@@ -50,6 +50,8 @@ const T = {
   repairWarning: 'selisih akan diperbaiki', cancel: 'Batal',
   tabAudit: 'Audit', subRouter: 'Router',
   tls: 'Pakai TLS (API-SSL)', trustCertificate: 'Percayai sertifikat ini',
+  provFailed: 'Gagal dipasang', profileMissing: 'Profil paket tidak ada di router', retry: 'Coba lagi',
+  unprovisioned: 'belum terpasang di router',
 };
 
 async function main() {
@@ -155,6 +157,46 @@ async function main() {
     const select = page.getByLabel(T.subRouter, { exact: true });
     await visible(select);
     await expectText(select, routerName, 'router options');
+  });
+
+  await step(page, 'a plan profile missing on the router: the subscription says so in words, with "Coba lagi"', async () => {
+    // A plan whose "Profil router" was typed by hand and does not exist on the router.
+    const routers = await apiCall(page, 'GET', '/api/routers');
+    const router = routers.body.items.find((r) => r.name === routerName);
+    const stamp = Date.now().toString(36);
+    const plan = await apiCall(page, 'POST', '/api/plans', {
+      name: `Paket salah ketik ${stamp}`, price: 150000, kind: 'pppoe', router_profile: `pppoe-tidak-ada-${stamp}`,
+    });
+    if (plan.status !== 201) throw new Error(`plan: ${plan.text}`);
+    const customer = await apiCall(page, 'POST', '/api/customers', { name: `Pelanggan uji ${stamp}`, phone: '081234567890' });
+    if (customer.status !== 201) throw new Error(`customer: ${customer.text}`);
+    const login = `uji-${stamp}`;
+    const sub = await apiCall(page, 'POST', '/api/subscriptions', {
+      customer_id: customer.body.id, plan_id: plan.body.id, login, password: 'rahasia-uji',
+      start_on: new Date().toISOString().slice(0, 10), router_id: router.id,
+    });
+    if (sub.status !== 201) throw new Error(`subscription: ${sub.text}`);
+    const deadline = Date.now() + waitTimeoutMs;
+    for (;;) {
+      const now = await apiCall(page, 'GET', `/api/subscriptions/${sub.body.id}`);
+      if (now.body?.provisioning?.state === 'failed') break;
+      if (Date.now() > deadline) throw new Error(`provisioning: ${JSON.stringify(now.body?.provisioning)}`);
+      await apiCall(page, 'POST', '/api/routers/commands/deliver');
+      await page.waitForTimeout(300);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(new URL(`subscriptions/${sub.body.id}`, url).href, { waitUntil: 'domcontentloaded' });
+    await expectText(page.getByTestId('provisioning-state'), T.provFailed, 'provisioning badge');
+    await expectText(page.getByTestId('provisioning-failure'), T.profileMissing, 'what failed');
+    await expectText(page.getByTestId('provisioning-failure'), routerName, 'which router');
+    await visible(page.getByTestId('provisioning-retry'));
+    await shot(page, '06-provisioning-failed.png');
+    await page.goto(new URL('subscriptions?provisioning=failed', url).href, { waitUntil: 'domcontentloaded' });
+    await expectText(page.getByTestId(`provisioning-${login}`), T.provFailed, 'list badge');
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await expectText(page.getByTestId('home-unprovisioned'), T.unprovisioned, 'home screen count');
+    // Out of the way for the steps after: the subscription ends (its commands stop mattering).
+    await apiCall(page, 'POST', `/api/subscriptions/${sub.body.id}/terminate`, { reason: 'uji selesai' });
   });
 
   if (tlsMatch) {

@@ -227,8 +227,9 @@ pub async fn voucher_batch(shop: &mut Shop, checks: &mut Checks, day: &Day, tall
 }
 
 /// Hotspot customers log in with vouchers they bought; the router starts their validity.
-// TODO(lead): log in through the new `/ip/hotspot/active/login` over the API once the
-// simulator has it on main (the simulator-side `SimHandle::hotspot_login` is used here).
+/// Each day two unused vouchers are logged in as a customer's phone would (the code is the password:
+/// the batch has no separate passwords), running the profile's on-login script like the
+/// router's `/ip/hotspot/active/login`, then use some data.
 pub async fn voucher_logins(shop: &mut Shop, day: u32, tally: &mut Tally) {
     let codes: Vec<String> = sqlx::query_scalar(
         "select code from vouchers where status = 'unused' order by created_at, seq limit 2",
@@ -239,9 +240,14 @@ pub async fn voucher_logins(shop: &mut Shop, day: u32, tally: &mut Tally) {
     for (k, code) in codes.iter().enumerate() {
         let address = format!("10.5.50.{}", 10 + (day as usize * 2 + k) % 200);
         let mac = format!("AA:BB:CC:00:{:02X}:{:02X}", day % 256, k);
-        if shop.sim.hotspot_login(code, &address, &mac).is_ok() {
-            shop.sim.hotspot_traffic(code, 2_000_000, 30_000_000);
-            tally.voucher_logins += 1;
-        }
+        let login = shop
+            .sim
+            .hotspot_login_with_password(code, code, &address, &mac);
+        assert!(
+            login.is_ok(),
+            "day {day}: voucher {code} could not log in: {login:?}"
+        );
+        shop.sim.hotspot_traffic(code, 2_000_000, 30_000_000);
+        tally.voucher_logins += 1;
     }
 }

@@ -244,7 +244,8 @@ pub async fn repair(ctx: &AppContext, actor: &str, router_id: Uuid) -> Result<Re
 /// The scheduled reconciliation: records the drift count of every router.
 pub async fn check_all(ctx: &AppContext) -> Result<CheckSummary, Error> {
     let rows: Vec<(Uuid, String)> =
-        sqlx::query_as("select id, name from routers where status = 'online'")
+        // Online and not yet checked ones; a router known to be offline has its own alert.
+        sqlx::query_as("select id, name from routers where status <> 'offline'")
             .fetch_all(&ctx.pool)
             .await?;
     let mut summary = CheckSummary::default();
