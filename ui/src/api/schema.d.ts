@@ -4160,7 +4160,8 @@ export interface components {
             /**
              * @description `provisioned` (the router confirmed the last change), `pending` (waiting to be sent,
              *     e.g. while the router is unreachable) or `failed` (a cause that needs someone, or still
-             *     undelivered after its retries; `failure` says what to do).
+             *     undelivered after its retries; `failure` says what to do), `removed` (a terminated
+             *     subscription taken off its router) or `no_router`.
              */
             state: string;
         };

@@ -8,7 +8,7 @@ const COLORS = {
   payment: { pending: 'yellow', paid: 'green', failed: 'red', expired: 'gray' },
   voucher: { unused: 'blue', active: 'green', disabled: 'orange', expired: 'gray', removed: 'dark' },
   batch: { creating: 'yellow', ready: 'green', failed: 'red' },
-  provisioning: { provisioned: 'green', pending: 'yellow', failed: 'red', no_router: 'gray' },
+  provisioning: { provisioned: 'green', pending: 'yellow', failed: 'red', removed: 'gray', no_router: 'gray' },
 } as const;
 
 type Kind = keyof typeof COLORS;

@@ -480,7 +480,8 @@ pub async fn retry_subscription(ctx: &AppContext, subscription_id: Uuid) -> Resu
 pub struct Provisioning {
     /// `provisioned` (the router confirmed the last change), `pending` (waiting to be sent,
     /// e.g. while the router is unreachable) or `failed` (a cause that needs someone, or still
-    /// undelivered after its retries; `failure` says what to do).
+    /// undelivered after its retries; `failure` says what to do), `removed` (a terminated
+    /// subscription taken off its router) or `no_router`.
     pub state: String,
     pub attempts: i32,
     /// When the router confirmed it, or when the waiting command was queued.

@@ -42,7 +42,12 @@ impl Subscription {
         self.provisioning = if self.router_id.is_none() && self.prov.prov_status.is_none() {
             outbox::Provisioning::no_router()
         } else {
-            self.prov.provisioning(&router)
+            let mut p = self.prov.provisioning(&router);
+            if self.status == "terminated" && p.state == "provisioned" {
+                // Its account was taken off the router when it ended.
+                p.state = "removed".to_owned();
+            }
+            p
         };
         self
     }

@@ -96,7 +96,7 @@ export function SubscriptionDetailPage() {
           </Card>
           <Card withBorder data-testid="subscription-provisioning">
             <Group justify="space-between" align="flex-start" wrap="nowrap">
-              <Stack gap={4}>
+              <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
                 <Group gap="xs">
                   <Text fw={500}>{t('subscriptions.provisioning_title')}</Text>
                   {s.router_name && <Text c="dimmed">{s.router_name}</Text>}
@@ -111,7 +111,7 @@ export function SubscriptionDetailPage() {
                 {s.provisioning.failure && <FailureText failure={s.provisioning.failure} testId="provisioning-failure" />}
               </Stack>
               {(s.provisioning.state === 'failed' || s.provisioning.state === 'pending') && (
-                <Button variant="light" onClick={() => void retry()} loading={busy} data-testid="provisioning-retry">
+                <Button variant="light" onClick={() => void retry()} loading={busy} data-testid="provisioning-retry" style={{ flexShrink: 0 }}>
                   {t('subscriptions.retry')}
                 </Button>
               )}
