@@ -157,14 +157,25 @@ async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Re
     Ok(())
 }
 
-/// Ends every session of `login`; returns how many.
+/// Ends every PPPoE session of `login`; returns how many.
 pub(crate) async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
+    end_sessions(s, "/ppp/active", "name", login).await
+}
+
+/// Ends every session in `menu` (`/ppp/active`, `/ip/hotspot/active`) whose `key` is
+/// `login`; returns how many. A session that ended meanwhile is not an error.
+pub(crate) async fn end_sessions(
+    s: &Session<'_>,
+    menu: &str,
+    key: &str,
+    login: &str,
+) -> Result<usize> {
     let rows = s
         .client
         .run(
-            Command::new("/ppp/active/print")
+            Command::new(format!("{menu}/print"))
                 .proplist([".id"])
-                .query_eq("name", login),
+                .query_eq(key, login),
         )
         .await
         .map_err(|e| s.fail(e))?;
@@ -173,7 +184,7 @@ pub(crate) async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
         let Some(id) = row.id() else { continue };
         match s
             .client
-            .call(Command::new("/ppp/active/remove").id(id.as_ref()))
+            .call(Command::new(format!("{menu}/remove")).id(id.as_ref()))
             .await
         {
             Ok(_) => ended += 1,

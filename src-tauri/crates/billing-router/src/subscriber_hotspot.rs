@@ -140,27 +140,5 @@ async fn ensure_user(s: &Session<'_>, d: &DesiredSecret) -> Result<Option<Hotspo
 
 /// Ends every hotspot session of `login`; returns how many.
 async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
-    let rows = s
-        .client
-        .run(
-            Command::new(format!("{ACTIVE}/print"))
-                .proplist([".id"])
-                .query_eq("user", login),
-        )
-        .await
-        .map_err(|e| s.fail(e))?;
-    let mut ended = 0;
-    for row in rows {
-        let Some(id) = row.id() else { continue };
-        match s
-            .client
-            .call(Command::new(format!("{ACTIVE}/remove")).id(id.as_ref()))
-            .await
-        {
-            Ok(_) => ended += 1,
-            Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
-            Err(e) => return Err(s.fail(e)),
-        }
-    }
-    Ok(ended)
+    crate::ops::end_sessions(s, ACTIVE, "user", login).await
 }
