@@ -383,10 +383,10 @@ pub async fn list(
             .map(|s| format!("%{}%", s.to_lowercase()));
     let provisioning = match q.provisioning.as_deref() {
         None => "true".to_owned(),
-        Some("failed") => outbox::provisioning_failed_sql("$6", "$7"),
+        Some("failed") => outbox::provisioning_failed_sql("$4", "$5"),
         Some("pending") => format!(
             "(pc.status = 'pending' and not {})",
-            outbox::provisioning_failed_sql("$6", "$7")
+            outbox::provisioning_failed_sql("$4", "$5")
         ),
         Some(_) => {
             return Err(Error::validation(
@@ -399,33 +399,31 @@ pub async fn list(
         "where ($1::uuid is null or s.customer_id = $1) \
                   and ($2::text is null or s.status = $2) \
                   and ($3::text is null or lower(s.login) like $3 or lower(c.name) like $3) \
-                  and ($6::text[] is not null and $7::int is not null) and {provisioning}"
+                  and ($4::text[] is not null and $5::int is not null) and {provisioning}"
     );
     let total: i64 = sqlx::query_scalar(&format!(
         "select count(*) from subscriptions s join customers c on c.id = s.customer_id {} \
-         {filter} and $4::bigint is not null and $5::bigint is not null",
+         {filter}",
         outbox::PROVISIONING_JOIN
     ))
     .bind(q.customer_id)
     .bind(&q.status)
     .bind(&pattern)
-    .bind(0i64)
-    .bind(0i64)
     .bind(outbox::permanent_codes())
     .bind(crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS)
     .fetch_one(&ctx.pool)
     .await?;
     let items: Vec<Subscription> = sqlx::query_as(&format!(
-        "{} {filter} order by s.created_at desc, s.id limit $4 offset $5",
+        "{} {filter} order by s.created_at desc, s.id limit $6 offset $7",
         select()
     ))
     .bind(q.customer_id)
     .bind(&q.status)
     .bind(&pattern)
-    .bind(q.limit.clamp(1, 200))
-    .bind(q.offset.max(0))
     .bind(outbox::permanent_codes())
     .bind(crate::monitoring::alerts::STUCK_AFTER_ATTEMPTS)
+    .bind(q.limit.clamp(1, 200))
+    .bind(q.offset.max(0))
     .fetch_all(&ctx.pool)
     .await?;
     let items = items
