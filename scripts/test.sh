@@ -25,6 +25,12 @@ log "cargo test"
 keyctl session - bash "$ROOT/scripts/test-keyring.sh" cargo test --locked --workspace --all-features \
   -- --skip a_year_of_shop_life
 
+# Every benchmark at its smoke size (seconds each, test profile), so none of them can rot: a
+# crash or a broken assertion fails CI. Full sizes and the table: bash tests/benches/all.sh.
+log "benchmarks at smoke size"
+MIKROBILL_BENCH_SIZE=smoke keyctl session - bash "$ROOT/scripts/test-keyring.sh" \
+  cargo test --locked --workspace --all-features --bench '*'
+
 # Its own step: a long deterministic scenario (tests/year; size from MIKROBILL_YEAR_*).
 log "a year of shop life (tests/year)"
 # CI's size: 60 simulated days still hold every event of the plan (two billing cycles, two
@@ -38,6 +44,9 @@ MIKROBILL_YEAR_DAYS="${MIKROBILL_YEAR_DAYS:-60}" MIKROBILL_YEAR_SUBSCRIBERS="${M
 log "browser test (Chromium) against mikrobill serve"
 cargo build --locked -q -p billing-desktop --bin mikrobill
 keyctl session - bash "$ROOT/tests/e2e/run-against-server.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
+
+log "start-up and memory benchmark at smoke size"
+MIKROBILL_BENCH_SIZE=smoke bash "$ROOT/tests/benches/startup.sh" "$CARGO_TARGET_DIR/debug/mikrobill"
 
 log "API fuzzing (Schemathesis, from the OpenAPI document) against mikrobill serve"
 keyctl session - bash "$ROOT/tests/fuzz/schemathesis.sh" "$CARGO_TARGET_DIR/debug/mikrobill"

@@ -18,6 +18,8 @@ use std::sync::Mutex;
 
 pub use reqwest::StatusCode;
 
+#[path = "bench.rs"]
+pub mod bench;
 pub mod ledger;
 
 /// Where tests create their databases.

@@ -9,15 +9,17 @@
 
 use std::time::{Duration, Instant};
 
+use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app;
 use routeros_api::sim::{SimConfig, Simulator};
 use serde_json::json;
 
-const CUSTOMERS: i64 = 10_000;
 const MONTHS: i64 = 12;
 
 #[tokio::main]
-async fn main() {
+pub async fn main() {
+    let customers: i64 = size(10_000, 100);
+    let rounds: usize = size(500, 20);
     let app = spawn_app().await;
     let ctx = app.ctx();
     let sealed = ctx.cipher.seal("rahasia").expect("seal");
@@ -32,7 +34,7 @@ async fn main() {
                 'RT ' || (g % 12) from generate_series(1, $1) g",
     ] {
         sqlx::query(sql)
-            .bind(CUSTOMERS)
+            .bind(customers)
             .execute(&mut *tx)
             .await
             .expect("seed");
@@ -108,7 +110,7 @@ async fn main() {
         .await
         .expect("size");
     println!(
-        "seeded {CUSTOMERS} customers, {invoices} invoices ({rows} rows in all, database {:.1} MB) \
+        "seeded {customers} customers, {invoices} invoices ({rows} rows in all, database {:.1} MB) \
          in {:.1} s",
         mb(db_size),
         started.elapsed().as_secs_f64()
@@ -192,20 +194,33 @@ async fn main() {
         assert!(Instant::now() < deadline, "routers never probed: {body}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let (p50, p95, p99) = latencies(&health, &token, 500).await;
-    println!("health with 3 routers up: p50 {p50:.1} ms, p95 {p95:.1} ms, p99 {p99:.1} ms (500 requests)");
+    let audit_bytes: i64 = sqlx::query_scalar("select pg_total_relation_size('audit_log')")
+        .fetch_one(&ctx.pool)
+        .await
+        .expect("audit size");
+    let (p50, p95, p99) = latencies(&health, &token, rounds).await;
+    println!("health with 3 routers up: p50 {p50:.1} ms, p95 {p95:.1} ms, p99 {p99:.1} ms ({rounds} requests)");
     sims[1].reboot(Duration::from_secs(3600));
-    let (d50, d95, d99) = latencies(&health, &token, 500).await;
+    let (d50, d95, d99) = latencies(&health, &token, rounds).await;
     println!(
         "health with 1 of 3 routers not answering: p50 {d50:.1} ms, p95 {d95:.1} ms, \
-         p99 {d99:.1} ms (500 requests)"
+         p99 {d99:.1} ms ({rounds} requests)"
     );
     println!(
-        "backup: customers={CUSTOMERS} invoices={invoices} backup_ms={total_ms} dump_ms={dump_ms} \
+        "backup: customers={customers} invoices={invoices} backup_ms={total_ms} dump_ms={dump_ms} \
          verify_ms={verify_ms} size_mb={:.1} restore_ms={restore_ms} health_p95_ms={p95:.1} \
          health_p95_one_down_ms={d95:.1}",
         mb(size)
     );
+    figure("backup.total_ms", total_ms as f64, "ms");
+    figure("backup.dump_ms", dump_ms as f64, "ms");
+    figure("backup.verify_ms", verify_ms as f64, "ms");
+    figure("backup.size_mb", mb(size), "MB");
+    figure("backup.database_mb", mb(db_size), "MB");
+    figure("backup.audit_log_mb", mb(audit_bytes), "MB");
+    figure("backup.restore_ms", restore_ms as f64, "ms");
+    figure("backup.health_p95_ms", p95, "ms");
+    figure("backup.health_p95_one_down_ms", d95, "ms");
     app.shutdown().await;
 }
 

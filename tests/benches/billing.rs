@@ -8,13 +8,16 @@
 use std::time::Instant;
 
 use billing_app::invoicing::Scope;
+use billing_tests::bench::{figure, size};
 use billing_tests::{spawn_app, OWNER, OWNER_PASSWORD};
 use chrono::{TimeZone, Utc};
 
-const N: i64 = 10_000;
-
 #[tokio::main]
-async fn main() {
+pub async fn main() {
+    run(size(10_000, 200)).await;
+}
+
+async fn run(n: i64) {
     let app = spawn_app().await;
     app.clock.set(
         Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
@@ -43,7 +46,7 @@ async fn main() {
                 '628' || (1000000000 + g)::text, 'RT ' || (g % 12) \
          from generate_series(1, $1) g",
     )
-    .bind(N)
+    .bind(n)
     .execute(&mut *tx)
     .await
     .expect("customers");
@@ -64,7 +67,7 @@ async fn main() {
         .await
         .expect("analyze");
     println!(
-        "seeded {N} customers and subscriptions in {:?}",
+        "seeded {n} customers and subscriptions in {:?}",
         started.elapsed()
     );
 
@@ -79,7 +82,7 @@ async fn main() {
     .await
     .expect("run");
     let first_ms = t.elapsed().as_millis();
-    assert_eq!(i64::try_from(issued.len()).expect("len"), N);
+    assert_eq!(i64::try_from(issued.len()).expect("len"), n);
     println!("November run: {} invoices in {first_ms} ms", issued.len());
 
     // Half pay in full, a quarter pay part; then December carries the rest over and
@@ -92,7 +95,7 @@ async fn main() {
     for (n, (id, total)) in ids
         .iter()
         .enumerate()
-        .take(usize::try_from(N * 3 / 4).unwrap_or(0))
+        .take(usize::try_from(n * 3 / 4).unwrap_or(0))
     {
         let amount = if n % 3 == 0 {
             total / 2
@@ -116,7 +119,7 @@ async fn main() {
         .expect("pay");
     }
     let pay_ms = t.elapsed().as_millis();
-    let payments = N * 3 / 4;
+    let payments = n * 3 / 4;
     println!(
         "{payments} manual payments in {pay_ms} ms ({:.2} ms each)",
         pay_ms as f64 / payments as f64
@@ -189,13 +192,17 @@ async fn main() {
     let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
     let (p50, p95) = (pct(0.5), pct(0.95));
     println!(
-        "customer search over {N}: p50 {p50:.1} ms, p95 {p95:.1} ms ({} requests)",
+        "customer search over {n}: p50 {p50:.1} ms, p95 {p95:.1} ms ({} requests)",
         samples.len()
     );
-    println!(
-        "billing: generate_10000={first_ms}ms generate_10000_carry_credit={second_ms}ms \
-         manual_payment_avg={:.2}ms search_p50={p50:.1}ms search_p95={p95:.1}ms",
-        pay_ms as f64 / payments as f64
+    figure("billing.generate_ms", first_ms as f64, "ms");
+    figure("billing.generate_carry_credit_ms", second_ms as f64, "ms");
+    figure(
+        "billing.manual_payment_ms",
+        pay_ms as f64 / payments as f64,
+        "ms",
     );
+    figure("billing.search_p50_ms", p50, "ms");
+    figure("billing.search_p95_ms", p95, "ms");
     app.shutdown().await;
 }

@@ -9,15 +9,16 @@
 
 use std::time::Instant;
 
+use billing_tests::bench::{figure, pct as quantile, size};
 use billing_tests::spawn_app;
 use chrono::{TimeZone, Utc};
 
-const CUSTOMERS: i64 = 10_000;
 const MONTHS: i64 = 12;
-const ROUNDS: usize = 200;
 
 #[tokio::main]
-async fn main() {
+pub async fn main() {
+    let customers: i64 = size(10_000, 100);
+    let rounds: usize = size(200, 5);
     let app = spawn_app().await;
     app.clock.set(
         Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0)
@@ -44,7 +45,7 @@ async fn main() {
                 'RT ' || (g % 12) from generate_series(1, $1) g",
     ] {
         sqlx::query(sql)
-            .bind(CUSTOMERS)
+            .bind(customers)
             .execute(&mut *tx)
             .await
             .expect("seed");
@@ -86,9 +87,9 @@ async fn main() {
                 (due_on - 2)::timestamp at time zone 'Asia/Jakarta', null, null \
          from invoices where paid > 0",
         "update payments set merchant_ref = 'MB-' || id where method = 'duitku'",
-        "update payments set recorded_by = (select id from users where username = \
-            case when abs(hashtext(id::text)) % 2 = 0 then 'kasir1' else 'kasir2' end) \
-         where method <> 'duitku'",
+        "update payments p set recorded_by = (select u.id from users u where u.username = \
+            case when abs(hashtext(p.id::text)) % 2 = 0 then 'kasir1' else 'kasir2' end) \
+         where p.method <> 'duitku'",
         "insert into voucher_profiles (id, name, router_profile, price) values \
          (gen_random_uuid(), 'Harian', 'harian', 5000), (gen_random_uuid(), 'Mingguan', 'mingguan', 25000)",
         "insert into voucher_batches (id, profile_id, router_id, count, code_length, charset, \
@@ -125,7 +126,7 @@ async fn main() {
     .await
     .expect("count");
     println!(
-        "seeded {CUSTOMERS} customers, {invoices} invoices, {payments} payments, {vouchers} \
+        "seeded {customers} customers, {invoices} invoices, {payments} payments, {vouchers} \
          vouchers in {:.1} s",
         started.elapsed().as_secs_f64()
     );
@@ -146,8 +147,8 @@ async fn main() {
         "/api/reports/top-unpaid?format=csv&limit=1000",
     ] {
         let url = format!("{}{path}", app.admin);
-        let mut samples = Vec::with_capacity(ROUNDS);
-        for _ in 0..ROUNDS {
+        let mut samples = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
             let t = Instant::now();
             let res = app
                 .http
@@ -164,15 +165,24 @@ async fn main() {
         samples.sort_by(f64::total_cmp);
         let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
         println!(
-            "{path}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms ({ROUNDS} requests)",
+            "{path}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms ({rounds} requests)",
             pct(0.5),
             pct(0.95),
             pct(0.99)
         );
         summary.push(format!("{path}={:.1}", pct(0.95)));
+        let key = path
+            .trim_start_matches("/api/")
+            .replace(['/', '?', '=', '&'], "_")
+            .replace("-", "_");
+        figure(
+            &format!("reports.{key}_p95_ms"),
+            quantile(&samples, 0.95),
+            "ms",
+        );
     }
     println!(
-        "reports: customers={CUSTOMERS} invoices={invoices} p95_ms: {}",
+        "reports: customers={customers} invoices={invoices} p95_ms: {}",
         summary.join(" ")
     );
     app.shutdown().await;

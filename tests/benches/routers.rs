@@ -11,13 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use billing_router::{PoolOptions, RouterPool};
+use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app_with_router;
 use futures::StreamExt as _;
 use routeros_api::sim::{SimConfig, SimHandle, Simulator};
 use uuid::Uuid;
-
-const ISOLATE: usize = 500;
-const RECONCILE: usize = 5_000;
 
 async fn sim_with_profile() -> SimHandle {
     let sim = Simulator::start(SimConfig::default()).await.expect("sim");
@@ -85,16 +83,26 @@ async fn subscriptions(ctx: &billing_app::AppContext, prefix: &str, n: usize, ro
     .expect("subscriptions");
 }
 
-fn enqueue_all(action: &str, router_id: Uuid) -> String {
-    format!(
+/// Queues `action` for every subscription on `router_id`, due at once by the app's clock
+/// (not the database's `now()`: the harness's clock is fixed, and a command due in its future
+/// would never be delivered).
+async fn enqueue_all(ctx: &billing_app::AppContext, action: &str, router_id: Uuid) {
+    sqlx::query(
         "insert into router_commands (subscription_id, router_id, login, action, next_attempt_at) \
-         select id, router_id, login, '{action}', now() - interval '1 day' from subscriptions \
-         where router_id = '{router_id}' order by login"
+         select id, router_id, login, $1, $3 from subscriptions where router_id = $2 order by login",
     )
+    .bind(action)
+    .bind(router_id)
+    .bind(ctx.clock.now() - chrono::Duration::days(1))
+    .execute(&ctx.pool)
+    .await
+    .expect("enqueue");
 }
 
 #[tokio::main]
-async fn main() {
+pub async fn main() {
+    let isolate: usize = size(500, 20);
+    let reconcile: usize = size(5_000, 100);
     let pool = RouterPool::new(PoolOptions {
         retry_after: Duration::ZERO,
         ..PoolOptions::default()
@@ -105,15 +113,13 @@ async fn main() {
     // Isolation: 500 online subscribers, 20 ms round trip.
     let sim = sim_with_profile().await;
     let r1 = router(&ctx, "Isolasi", &sim).await;
-    subscriptions(&ctx, "iso", ISOLATE, r1).await;
-    sqlx::query(&enqueue_all("create_secret", r1))
-        .execute(&ctx.pool)
-        .await
-        .expect("enqueue");
-    billing_app::outbox::deliver(&ctx)
+    subscriptions(&ctx, "iso", isolate, r1).await;
+    enqueue_all(&ctx, "create_secret", r1).await;
+    let created = billing_app::outbox::deliver(&ctx)
         .await
         .expect("create secrets");
-    for i in 0..ISOLATE {
+    assert_eq!(created, isolate, "every secret created");
+    for i in 0..isolate {
         sim.ppp_login(&format!("iso{i}"), "AA:BB:CC:00:00:01", "10.10.0.2")
             .expect("login");
     }
@@ -123,14 +129,11 @@ async fn main() {
         .execute(&ctx.pool)
         .await
         .expect("isolate");
-    sqlx::query(&enqueue_all("isolate", r1))
-        .execute(&ctx.pool)
-        .await
-        .expect("enqueue");
+    enqueue_all(&ctx, "isolate", r1).await;
     let started = Instant::now();
     let delivered = billing_app::outbox::deliver(&ctx).await.expect("deliver");
     let isolate_ms = started.elapsed().as_millis();
-    assert_eq!(delivered, ISOLATE);
+    assert_eq!(delivered, isolate);
     assert!(
         sim.items("/ppp/active").is_empty(),
         "every session was kicked"
@@ -144,11 +147,11 @@ async fn main() {
     // Reconciliation: 5,000 secrets, two of them drifting.
     let sim = sim_with_profile().await;
     let r2 = router(&ctx, "Rekonsiliasi", &sim).await;
-    subscriptions(&ctx, "rec", RECONCILE, r2).await;
+    subscriptions(&ctx, "rec", reconcile, r2).await;
     let client = routeros_api::Client::connect(sim.connect_options())
         .await
         .expect("login");
-    futures::stream::iter(0..RECONCILE)
+    futures::stream::iter(0..reconcile)
         .map(|i| {
             let client = client.clone();
             async move {
@@ -167,13 +170,16 @@ async fn main() {
     let report = billing_app::reconcile::check(&ctx, r2)
         .await
         .expect("reconcile");
-    assert_eq!(report.router_secrets, RECONCILE);
+    assert_eq!(report.router_secrets, reconcile);
     assert_eq!(report.drifts.len(), 1, "{:?}", report.drifts);
     sim.shutdown();
 
     println!(
-        "routers: isolate_500={isolate_ms}ms reconcile_5000={}ms reconcile_fetch={}ms",
+        "routers: isolate_{isolate}={isolate_ms}ms reconcile_{reconcile}={}ms reconcile_fetch={}ms",
         report.work_ms, report.fetch_ms
     );
+    figure("routers.isolate_500_ms", isolate_ms as f64, "ms");
+    figure("routers.reconcile_5000_ms", report.work_ms as f64, "ms");
+    figure("routers.reconcile_fetch_ms", report.fetch_ms as f64, "ms");
     app.shutdown().await;
 }

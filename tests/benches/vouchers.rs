@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use billing_app::vouchers::batches::{self, Actor, BatchInput};
 use billing_app::vouchers::{monitor, profiles};
 use billing_router::{PoolOptions, RouterPool};
+use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app_with_router;
 use routeros_api::sim::{SimConfig, SimHandle, Simulator};
 use uuid::Uuid;
@@ -77,7 +78,10 @@ async fn batch(
 }
 
 #[tokio::main]
-async fn main() {
+pub async fn main() {
+    let small: u32 = size(1_000, 50);
+    let large: u32 = size(10_000, 200);
+    let online: usize = size(2_000, 40);
     let pool = RouterPool::new(PoolOptions {
         retry_after: Duration::ZERO,
         command_timeout: Duration::from_secs(120),
@@ -102,16 +106,19 @@ async fn main() {
     let sim = Simulator::start(SimConfig::default()).await.expect("sim");
     let r1 = router(&ctx, "Latensi", &sim).await;
     sim.set_latency(Duration::from_millis(20));
-    let (batch_1000, _) = batch(&ctx, profile, r1, 1_000).await;
-    let (batch_10000, _) = batch(&ctx, profile, r1, 10_000).await;
-    assert_eq!(sim.items("/ip/hotspot/user").len(), 11_001);
+    let (batch_1000, _) = batch(&ctx, profile, r1, small).await;
+    let (batch_10000, _) = batch(&ctx, profile, r1, large).await;
+    assert_eq!(
+        sim.items("/ip/hotspot/user").len(),
+        usize::try_from(small + large + 1).expect("count")
+    );
 
-    // The same 1,000 users one call at a time, waiting for each answer.
+    // The same number of users one call at a time, waiting for each answer.
     let client = routeros_api::Client::connect(sim.connect_options())
         .await
         .expect("login");
     let started = Instant::now();
-    for i in 0..1_000 {
+    for i in 0..small {
         let cmd = routeros_api::Command::new("/ip/hotspot/user/add")
             .attr("name", format!("seq{i:05}"))
             .attr("password", format!("seq{i:05}"))
@@ -125,14 +132,14 @@ async fn main() {
     // The monitor: 10,000 vouchers, 2,000 of them online.
     let sim = Simulator::start(SimConfig::default()).await.expect("sim");
     let r2 = router(&ctx, "Monitor", &sim).await;
-    let (_, b) = batch(&ctx, profile, r2, 10_000).await;
+    let (_, b) = batch(&ctx, profile, r2, large).await;
     let codes: Vec<String> =
         sqlx::query_scalar("select code from vouchers where batch_id = $1 order by seq")
             .bind(b.id)
             .fetch_all(&ctx.pool)
             .await
             .expect("codes");
-    for (i, code) in codes.iter().take(2_000).enumerate() {
+    for (i, code) in codes.iter().take(online).enumerate() {
         let ip = format!("10.5.{}.{}", 50 + i / 250, 1 + i % 250);
         let mac = format!("AA:BB:CC:00:{:02X}:{:02X}", i / 256, i % 256);
         sim.hotspot_login(code, &ip, &mac).expect("login");
@@ -147,14 +154,14 @@ async fn main() {
     let (c0, t0) = (cpu(), Instant::now());
     let first = monitor::run(&ctx).await.expect("monitor");
     let (first_ms, first_cpu) = (t0.elapsed().as_millis(), (cpu() - c0).as_millis());
-    assert_eq!(first.activated, 2_000, "{first:?}");
-    for code in codes.iter().take(2_000) {
+    assert_eq!(first.activated, online, "{first:?}");
+    for code in codes.iter().take(online) {
         sim.hotspot_traffic(code, 5_000, 50_000);
     }
     let (c0, t0) = (cpu(), Instant::now());
     let steady = monitor::run(&ctx).await.expect("monitor");
     let (steady_ms, steady_cpu) = (t0.elapsed().as_millis(), (cpu() - c0).as_millis());
-    assert_eq!(steady.updated, 2_000, "{steady:?}");
+    assert_eq!(steady.updated, online, "{steady:?}");
     sim.shutdown();
 
     println!(
@@ -163,5 +170,10 @@ async fn main() {
          monitor_first={first_ms}ms/{first_cpu}ms_cpu monitor_steady={steady_ms}ms/{steady_cpu}ms_cpu \
          (cpu includes the in-process simulator)"
     );
+    figure("vouchers.batch_1000_ms", batch_1000 as f64, "ms");
+    figure("vouchers.batch_10000_ms", batch_10000 as f64, "ms");
+    figure("vouchers.one_call_each_1000_ms", one_by_one as f64, "ms");
+    figure("vouchers.monitor_first_ms", first_ms as f64, "ms");
+    figure("vouchers.monitor_steady_ms", steady_ms as f64, "ms");
     app.shutdown().await;
 }

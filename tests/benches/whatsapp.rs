@@ -5,15 +5,15 @@
 
 use std::time::Instant;
 
+use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app;
 use billing_whatsapp::fake::{self, FakeWhatsApp};
 use billing_whatsapp::ProviderKind;
 use serde_json::json;
 
-const N: i64 = 5_000;
-
 #[tokio::main(flavor = "multi_thread")]
-async fn main() {
+pub async fn main() {
+    let n: i64 = size(5_000, 200);
     let app = spawn_app().await;
     let fake = FakeWhatsApp::start(ProviderKind::Fonnte)
         .await
@@ -39,27 +39,29 @@ async fn main() {
          select 'bench:' || g, '628' || (1400000000 + g)::text, 'Pesan ' || g, 1, $2, $2 \
          from generate_series(1, $1) g",
     )
-    .bind(N)
+    .bind(n)
     .bind(ctx.clock.now())
     .execute(&ctx.pool)
     .await
     .expect("queue");
 
     let started = Instant::now();
-    let summary = billing_app::notify::drain(&ctx, usize::try_from(N).expect("n"))
+    let summary = billing_app::notify::drain(&ctx, usize::try_from(n).expect("n"))
         .await
         .expect("drain");
     let elapsed = started.elapsed();
-    assert_eq!(summary.sent, usize::try_from(N).expect("n"), "{summary:?}");
-    assert_eq!(i64::try_from(fake.sent().len()).expect("n"), N);
-    let per_message = elapsed.as_secs_f64() * 1000.0 / N as f64;
+    assert_eq!(summary.sent, usize::try_from(n).expect("n"), "{summary:?}");
+    assert_eq!(i64::try_from(fake.sent().len()).expect("n"), n);
+    let per_message = elapsed.as_secs_f64() * 1000.0 / n as f64;
     println!(
-        "{N} messages through one session in {:.2} s",
+        "{n} messages through one session in {:.2} s",
         elapsed.as_secs_f64()
     );
-    println!(
-        "whatsapp: messages={N} per_message={per_message:.3}ms throughput={:.0}/s",
-        N as f64 / elapsed.as_secs_f64()
+    figure("whatsapp.per_message_ms", per_message, "ms");
+    figure(
+        "whatsapp.throughput",
+        n as f64 / elapsed.as_secs_f64(),
+        "msg/s",
     );
     app.shutdown().await;
 }

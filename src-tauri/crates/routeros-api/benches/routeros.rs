@@ -17,9 +17,21 @@ use routeros_api::hotspot::NewHotspotUser;
 use routeros_api::sim::{Faults, SimConfig, SimHandle, Simulator};
 use routeros_api::{Client, ConnectOptions};
 
-const ADDS: usize = 1_000;
 const RTT: Duration = Duration::from_millis(20);
-const PRINT_USERS: usize = 20_000;
+
+/// `full`, or `smoke` under `MIKROBILL_BENCH_SIZE=smoke` (CI runs the smoke size in seconds).
+fn size(full: usize, smoke: usize) -> usize {
+    if std::env::var("MIKROBILL_BENCH_SIZE").is_ok_and(|s| s == "smoke") {
+        smoke
+    } else {
+        full
+    }
+}
+
+/// The machine-readable line `tests/benches/all.sh` reads.
+fn figure(key: &str, value: f64, unit: &str) {
+    println!("bench: {key} {value:.3} {unit}");
+}
 
 fn voucher(prefix: &str, n: usize) -> NewHotspotUser {
     NewHotspotUser {
@@ -61,10 +73,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn pipelined_adds(client: &Client, prefix: &str) -> Duration {
+async fn pipelined_adds(client: &Client, prefix: &str, adds: usize) -> Duration {
     let start = Instant::now();
-    let mut tasks = Vec::with_capacity(ADDS);
-    for n in 0..ADDS {
+    let mut tasks = Vec::with_capacity(adds);
+    for n in 0..adds {
         let c = client.clone();
         let user = voucher(prefix, n);
         tasks.push(tokio::spawn(
@@ -77,9 +89,9 @@ async fn pipelined_adds(client: &Client, prefix: &str) -> Duration {
     start.elapsed()
 }
 
-async fn sequential_adds(client: &Client, prefix: &str) -> Duration {
+async fn sequential_adds(client: &Client, prefix: &str, adds: usize) -> Duration {
     let start = Instant::now();
-    for n in 0..ADDS {
+    for n in 0..adds {
         client
             .hotspot_users()
             .add(&voucher(prefix, n))
@@ -116,7 +128,9 @@ fn start_sim(rt: &tokio::runtime::Runtime, latency: Duration) -> SimHandle {
         .expect("simulator starts")
 }
 
-fn main() {
+pub fn main() {
+    let adds = size(1_000, 50);
+    let print_users = size(20_000, 500);
     // The simulator gets its own runtime (its own thread) so that it does not compete with
     // the client's executor, as a real router would not.
     let sim_rt = tokio::runtime::Builder::new_multi_thread()
@@ -136,19 +150,19 @@ fn main() {
     let opts: ConnectOptions = sim.connect_options().max_in_flight(256);
     let client = rt.block_on(Client::connect(opts)).expect("login");
     let runs: Vec<Duration> = (0..3)
-        .map(|i| rt.block_on(pipelined_adds(&client, &format!("p{i}"))))
+        .map(|i| rt.block_on(pipelined_adds(&client, &format!("p{i}"), adds)))
         .collect();
     let pipelined = median(runs.clone());
     println!(
-        "pipelined {ADDS} adds @ {} ms RTT: runs {:?} ms, median {:.0} ms",
+        "pipelined {adds} adds @ {} ms RTT: runs {:?} ms, median {:.0} ms",
         RTT.as_millis(),
         runs.iter().map(|d| ms(*d).round()).collect::<Vec<_>>(),
         ms(pipelined)
     );
-    let sequential = rt.block_on(sequential_adds(&client, "s"));
+    let sequential = rt.block_on(sequential_adds(&client, "s", adds));
     let ratio = sequential.as_secs_f64() / pipelined.as_secs_f64();
     println!(
-        "sequential {ADDS} adds @ {} ms RTT: {:.0} ms",
+        "sequential {adds} adds @ {} ms RTT: {:.0} ms",
         RTT.as_millis(),
         ms(sequential)
     );
@@ -158,7 +172,7 @@ fn main() {
 
     // 2. Print of 20,000 users, no added latency: decode throughput and memory.
     let sim = start_sim(&sim_rt, Duration::ZERO);
-    sim.seed_hotspot_users("user", PRINT_USERS).expect("seed");
+    sim.seed_hotspot_users("user", print_users).expect("seed");
     let client = rt
         .block_on(Client::connect(sim.connect_options()))
         .expect("login");
@@ -208,4 +222,8 @@ fn main() {
         ms(sequential),
         ms(print)
     );
+    figure("routeros.pipelined_1000_add_ms", ms(pipelined), "ms");
+    figure("routeros.sequential_1000_add_ms", ms(sequential), "ms");
+    figure("routeros.print_20000_ms", ms(print), "ms");
+    figure("routeros.print_peak_growth_mb", growth_mb, "MB");
 }
