@@ -284,7 +284,7 @@ pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, E
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    isolation::restore_paid_up(&mut tx, ctx).await?;
+    isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
     let invoice = fetch(&mut tx, id).await?;
     tx.commit().await?;
     isolation::spawn_delivery(ctx);
@@ -356,7 +356,7 @@ pub async fn discount(
     .bind(amount)
     .execute(&mut *tx)
     .await?;
-    isolation::restore_paid_up(&mut tx, ctx).await?;
+    isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
     let invoice = fetch(&mut tx, id).await?;
     tx.commit().await?;
     isolation::spawn_delivery(ctx);

@@ -31,7 +31,7 @@ pub enum Scope<'a> {
 pub async fn run(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error> {
     let mut tx = ctx.pool.begin().await?;
     let issued = run_in(&mut tx, ctx, scope).await?;
-    isolation::restore_paid_up(&mut tx, ctx).await?;
+    isolation::restore_paid_up(&mut tx, ctx, None).await?;
     tx.commit().await?;
     if !issued.is_empty() {
         tracing::info!(count = issued.len(), "invoices issued");

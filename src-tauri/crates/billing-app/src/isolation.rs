@@ -95,19 +95,28 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
 }
 
 /// Restores isolated subscriptions that no longer have overdue debt (after a payment,
-/// credit or a void). Runs inside the caller's transaction.
+/// credit or a void). Runs inside the caller's transaction, for the customer whose money moved
+/// (a payment must not lock or scan every other customer's subscriptions), or for everyone
+/// (`None`, the billing run).
 pub(crate) async fn restore_paid_up(
     conn: &mut PgConnection,
     ctx: &AppContext,
+    customer: Option<Uuid>,
 ) -> Result<(), Error> {
-    let restored: Vec<Uuid> = sqlx::query_scalar(
+    // Two statements rather than `$2 is null or …`, which a generic plan could only scan.
+    let scope = match customer {
+        Some(_) => "s.customer_id = $2",
+        None => "$2::uuid is null",
+    };
+    let restored: Vec<Uuid> = sqlx::query_scalar(&format!(
         "update subscriptions s set status = 'active', isolated_at = null \
-         where s.status = 'isolated' and not exists ( \
+         where {scope} and s.status = 'isolated' and not exists ( \
              select 1 from invoices i where i.subscription_id = s.id \
                and i.status in ('unpaid', 'partial') and i.overdue_from + s.grace_days < $1) \
-         returning s.id",
-    )
+         returning s.id"
+    ))
     .bind(ctx.today())
+    .bind(customer)
     .fetch_all(&mut *conn)
     .await?;
     let now = ctx.clock.now();

@@ -145,7 +145,7 @@ pub(crate) async fn record_manual_in(
         return Err(err.into());
     }
     let settlement = settle_in(conn, ctx, id).await?;
-    isolation::restore_paid_up(conn, ctx).await?;
+    isolation::restore_paid_up(conn, ctx, Some(customer_id)).await?;
     Ok(settlement)
 }
 

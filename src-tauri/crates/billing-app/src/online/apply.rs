@@ -203,7 +203,7 @@ pub async fn apply_event(
                 .await?;
             }
             settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
-            isolation::restore_paid_up(&mut tx, ctx).await?;
+            isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
             Outcome::Applied
         }
         GatewayStatus::Pending => {
@@ -370,7 +370,7 @@ pub async fn resolve_review(
                 .execute(&mut *tx)
                 .await?;
             settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
-            isolation::restore_paid_up(&mut tx, ctx).await?;
+            isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
         }
         (true, _) => return Err(Error::conflict("the gateway reported no usable amount")),
         (false, _) => {

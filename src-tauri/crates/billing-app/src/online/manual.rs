@@ -138,7 +138,7 @@ pub async fn confirm_proof(
         .execute(&mut *tx)
         .await?;
     let settlement = crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
-    isolation::restore_paid_up(&mut tx, ctx).await?;
+    isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
     tx.commit().await?;
     crate::payments::announce_settled(ctx, &settlement);
     Ok(settlement)
