@@ -37,6 +37,8 @@ pub struct AppContext {
     /// Backups and the health page: the data directory, the database server and its
     /// programs, the database switch.
     pub ops: Arc<crate::operations::Operations>,
+    /// Coalesces requests to deliver queued router commands (see `outbox::spawn_delivery`).
+    pub outbox_kick: Arc<crate::outbox::DeliveryKick>,
 }
 
 impl AppContext {

@@ -94,7 +94,8 @@ async fn issue_round(
          select gen_random_uuid() as invoice_id, s.id as subscription_id, s.customer_id, \
                 np.ps as period_start, (np.ps + interval '1 month')::date as period_end, \
                 p.price, p.name as plan_name, s.start_on, s.due_days, \
-                row_number() over (order by s.customer_id, s.id) as rn \
+                row_number() over (order by s.customer_id, s.id) as rn, \
+                0::bigint as fee, 0::bigint as tax \
          from subscriptions s \
          join plans p on p.id = s.plan_id \
          cross join lateral (select coalesce( \
@@ -114,6 +115,8 @@ async fn issue_round(
     .bind(many)
     .execute(&mut *conn)
     .await?;
+    // Without statistics the planner would guess the temporary table's size.
+    sqlx::query("analyze gen").execute(&mut *conn).await?;
     let count: i64 = sqlx::query_scalar("select count(*) from gen")
         .fetch_one(&mut *conn)
         .await?;
@@ -139,14 +142,37 @@ async fn issue_round(
     .fetch_one(&mut *conn)
     .await?;
 
+    // Every amount is known before the invoice is written, so each invoice is inserted once
+    // with its total and its overdue date, and only invoices that credit paid are updated
+    // (each update is a new row version, index entries and an audit line).
+    sqlx::query(
+        "update gen g set \
+             fee = case when g.start_on > g.period_start \
+                        then round(g.price::numeric * (g.period_end - g.start_on) \
+                                   / (g.period_end - g.period_start))::bigint \
+                        else g.price end",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update gen g set tax = round(g.fee::numeric * b.tax_rate_bp / 10000)::bigint \
+         from business_profile b where b.tax_rate_bp > 0",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let carried = carry_over(conn).await?;
+
     sqlx::query(
         "insert into invoices (id, number, customer_id, subscription_id, period_start, \
-             period_end, issued_on, due_on, overdue_from, status) \
-         select invoice_id, $1 || '/' || lpad(($2 - $3 + rn)::text, 5, '0'), customer_id, \
-                subscription_id, period_start, period_end, $4, \
-                greatest(period_start, $4) + due_days, greatest(period_start, $4) + due_days, \
-                'unpaid' \
-         from gen",
+             period_end, issued_on, due_on, overdue_from, status, total) \
+         select g.invoice_id, $1 || '/' || lpad(($2 - $3 + g.rn)::text, 5, '0'), g.customer_id, \
+                g.subscription_id, g.period_start, g.period_end, $4, \
+                greatest(g.period_start, $4) + g.due_days, \
+                least(greatest(g.period_start, $4) + g.due_days, c.oldest), \
+                case when g.fee + g.tax + coalesce(c.owed, 0) = 0 then 'paid' else 'unpaid' end, \
+                g.fee + g.tax + coalesce(c.owed, 0) \
+         from gen g left join (select dest, sum(owed)::bigint as owed, min(overdue_from) as oldest \
+                               from carry group by dest) c on c.dest = g.invoice_id",
     )
     .bind(&series)
     .bind(i64::from(last))
@@ -161,48 +187,44 @@ async fn issue_round(
                 case when start_on > period_start then 'prorated_fee' else 'plan_fee' end, \
                 plan_name || ' ' || to_char(greatest(start_on, period_start), 'DD-MM-YYYY') \
                     || ' s/d ' || to_char(period_end - 1, 'DD-MM-YYYY'), \
-                case when start_on > period_start \
-                     then round(price::numeric * (period_end - start_on) \
-                                / (period_end - period_start))::bigint \
-                     else price end \
-         from gen",
+                fee \
+         from gen order by rn",
     )
     .execute(&mut *conn)
     .await?;
-
     sqlx::query(
         "insert into invoice_lines (invoice_id, kind, description, amount) \
-         select l.invoice_id, 'tax', 'Pajak ' || trim(to_char(b.tax_rate_bp / 100.0, 'FM990.99')) \
-                || '%', round(l.amount::numeric * b.tax_rate_bp / 10000)::bigint \
-         from invoice_lines l join gen g on g.invoice_id = l.invoice_id \
-         cross join business_profile b \
-         where b.tax_rate_bp > 0 and l.kind in ('plan_fee', 'prorated_fee') \
-           and round(l.amount::numeric * b.tax_rate_bp / 10000) > 0",
+         select g.invoice_id, 'tax', 'Pajak ' || trim(to_char(b.tax_rate_bp / 100.0, 'FM990.99')) \
+                || '%', g.tax \
+         from gen g cross join business_profile b where g.tax > 0 order by g.rn",
     )
     .execute(&mut *conn)
     .await?;
-
-    carry_over(conn).await?;
-
-    sqlx::query(
-        "update invoices i set total = (select coalesce(sum(amount), 0) from invoice_lines l \
-                                        where l.invoice_id = i.id) \
-         where i.id in (select invoice_id from gen)",
-    )
-    .execute(&mut *conn)
-    .await?;
+    if carried > 0 {
+        sqlx::query(
+            "insert into invoice_lines (invoice_id, kind, description, amount, source_invoice_id) \
+             select dest, 'arrears', 'Tunggakan ' || number, owed, source from carry",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "insert into carry_overs (id, source_invoice_id, dest_invoice_id, amount) \
+             select gen_random_uuid(), source, dest, owed from carry",
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("drop table carry").execute(&mut *conn).await?;
 
     apply_credit(conn, now).await?;
 
     sqlx::query(
-        "update invoices i set \
-             paid = coalesce((select sum(amount) from allocations a where a.invoice_id = i.id), 0), \
-             status = case when coalesce((select sum(amount) from allocations a \
-                                          where a.invoice_id = i.id), 0) >= i.total then 'paid' \
-                           when coalesce((select sum(amount) from allocations a \
-                                          where a.invoice_id = i.id), 0) > 0 then 'partial' \
-                           else 'unpaid' end \
-         where i.id in (select invoice_id from gen)",
+        "update invoices i set paid = a.paid, \
+             status = case when a.paid >= i.total then 'paid' \
+                           when a.paid > 0 then 'partial' else 'unpaid' end \
+         from (select invoice_id, sum(amount)::bigint as paid from allocations \
+               where invoice_id in (select invoice_id from gen) group by invoice_id) a \
+         where a.invoice_id = i.id",
     )
     .execute(&mut *conn)
     .await?;
@@ -214,8 +236,11 @@ async fn issue_round(
 }
 
 /// What older invoices of the same subscription still owe moves into the new invoice as an
-/// arrears line; the old invoice is closed as `carried_over`.
-async fn carry_over(conn: &mut PgConnection) -> Result<(), Error> {
+/// arrears line; the old invoice is closed as `carried_over`. Leaves the temporary table
+/// `carry` (dest, source, number, owed, overdue_from) for the caller, which writes the new
+/// invoices with those amounts, their arrears lines and the carry-over records. Returns how
+/// many invoices were carried.
+async fn carry_over(conn: &mut PgConnection) -> Result<u64, Error> {
     sqlx::query(
         "select 1 from invoices i join gen g on g.subscription_id = i.subscription_id \
          where i.status in ('unpaid', 'partial') and i.period_start < g.period_start \
@@ -229,36 +254,18 @@ async fn carry_over(conn: &mut PgConnection) -> Result<(), Error> {
                 i.overdue_from \
          from gen g join invoices i on i.subscription_id = g.subscription_id \
          where i.status in ('unpaid', 'partial') and i.period_start < g.period_start \
-           and i.total > i.paid",
+           and i.total > i.paid \
+         order by g.rn, i.period_start",
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "insert into invoice_lines (invoice_id, kind, description, amount, source_invoice_id) \
-         select dest, 'arrears', 'Tunggakan ' || number, owed, source from carry",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "insert into carry_overs (id, source_invoice_id, dest_invoice_id, amount) \
-         select gen_random_uuid(), source, dest, owed from carry",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
+    let carried = sqlx::query(
         "update invoices set status = 'carried_over' where id in (select source from carry)",
     )
     .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "update invoices i set overdue_from = least(i.overdue_from, c.oldest) \
-         from (select dest, min(overdue_from) as oldest from carry group by dest) c \
-         where c.dest = i.id",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("drop table carry").execute(&mut *conn).await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(carried)
 }
 
 /// Existing credit pays the new invoices: the subscription's wallet first, then the

@@ -5,6 +5,7 @@
 //! target state), so a crash between the two only repeats a harmless write.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt as _;
@@ -564,12 +565,28 @@ impl ProvisioningRow {
 
 /// Delivers in the background after a use-case committed.
 pub(crate) fn spawn_delivery(ctx: &AppContext) {
+    let kick = ctx.outbox_kick.clone();
+    // A delivery that has not started yet will also see what the caller just committed.
+    if kick.requested.swap(true, Ordering::AcqRel) {
+        return;
+    }
     let ctx = ctx.clone();
     tokio::spawn(async move {
+        let _one_at_a_time = kick.running.lock().await;
+        kick.requested.store(false, Ordering::Release);
         if let Err(err) = deliver(&ctx).await {
             tracing::warn!(error = %err, "delivering router commands failed");
         }
     });
+}
+
+/// Requests for a background delivery, coalesced: at most one delivery runs and one waits,
+/// however many payments settle at once (each used to start its own delivery, every one
+/// holding a database connection the payments needed).
+#[derive(Debug, Default)]
+pub struct DeliveryKick {
+    requested: AtomicBool,
+    running: tokio::sync::Mutex<()>,
 }
 
 #[cfg(test)]

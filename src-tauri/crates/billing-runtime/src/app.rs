@@ -296,6 +296,7 @@ pub(crate) fn context(
         auto_isolate: settings.billing.auto_isolate,
         voucher_batches: Default::default(),
         ops: Arc::new(ops),
+        outbox_kick: Default::default(),
     })
 }
 
