@@ -382,8 +382,8 @@ async fn a_change_writes_exactly_one_audit_row_with_before_after_and_the_log_is_
 }
 
 #[tokio::test]
-async fn an_update_is_logged_as_the_columns_it_changed_with_secrets_redacted_on_every_audited_table()
-{
+async fn an_update_is_logged_as_the_columns_it_changed_with_secrets_redacted_on_every_audited_table(
+) {
     let app = spawn_app().await;
     let (status, customer) = app
         .call(
@@ -407,8 +407,16 @@ async fn an_update_is_logged_as_the_columns_it_changed_with_secrets_redacted_on_
         .await;
     let (update, insert) = (&log["items"][0], &log["items"][1]);
     assert_eq!(update["action"], "customers.update", "{log}");
-    assert_eq!(update["before"], json!({"address": "Jl. Mawar 1"}), "{update}");
-    assert_eq!(update["after"], json!({"address": "Jl. Mawar 2"}), "{update}");
+    assert_eq!(
+        update["before"],
+        json!({"address": "Jl. Mawar 1"}),
+        "{update}"
+    );
+    assert_eq!(
+        update["after"],
+        json!({"address": "Jl. Mawar 2"}),
+        "{update}"
+    );
     // An insert keeps the whole new row (without bookkeeping columns).
     assert_eq!(insert["after"]["name"], "Sari", "{insert}");
     assert_eq!(insert["after"]["phone"], "6281234567891", "{insert}");

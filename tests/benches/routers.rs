@@ -14,7 +14,7 @@ use billing_router::{PoolOptions, RouterPool};
 use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app_with_router;
 use futures::StreamExt as _;
-use routeros_api::sim::{SimConfig, SimHandle, Simulator};
+use routeros_api::sim::{CostModel, SimConfig, SimHandle, Simulator};
 use uuid::Uuid;
 
 async fn sim_with_profile() -> SimHandle {
@@ -142,6 +142,20 @@ pub async fn main() {
         .items("/ppp/secret")
         .iter()
         .all(|s| s["profile"] == "isolir"));
+
+    // The same isolation again (the subscribers back online) with the router's cost model on:
+    // its writes and kicks one after another.
+    for i in 0..isolate {
+        sim.ppp_login(&format!("iso{i}"), "AA:BB:CC:00:00:01", "10.10.0.2")
+            .expect("login");
+    }
+    sim.set_cost_model(Some(CostModel::default()));
+    enqueue_all(&ctx, "isolate", r1).await;
+    let started = Instant::now();
+    let delivered = billing_app::outbox::deliver(&ctx).await.expect("deliver");
+    let isolate_costed_ms = started.elapsed().as_millis();
+    assert_eq!(delivered, isolate);
+    sim.set_cost_model(None);
     sim.shutdown();
 
     // Reconciliation: 5,000 secrets, two of them drifting.
@@ -179,6 +193,11 @@ pub async fn main() {
         report.work_ms, report.fetch_ms
     );
     figure("routers.isolate_500_ms", isolate_ms as f64, "ms");
+    figure(
+        "routers.isolate_500_costed_ms",
+        isolate_costed_ms as f64,
+        "ms",
+    );
     figure("routers.reconcile_5000_ms", report.work_ms as f64, "ms");
     figure("routers.reconcile_fetch_ms", report.fetch_ms as f64, "ms");
     app.shutdown().await;

@@ -18,7 +18,7 @@ use billing_app::vouchers::{monitor, profiles};
 use billing_router::{PoolOptions, RouterPool};
 use billing_tests::bench::{figure, size};
 use billing_tests::spawn_app_with_router;
-use routeros_api::sim::{SimConfig, SimHandle, Simulator};
+use routeros_api::sim::{CostModel, SimConfig, SimHandle, Simulator};
 use uuid::Uuid;
 
 /// CPU time of this process (user + system), from /proc.
@@ -108,9 +108,14 @@ pub async fn main() {
     sim.set_latency(Duration::from_millis(20));
     let (batch_1000, _) = batch(&ctx, profile, r1, small).await;
     let (batch_10000, _) = batch(&ctx, profile, r1, large).await;
+    // The same with the router's cost model (its writes one after another).
+    sim.set_cost_model(Some(CostModel::default()));
+    let (batch_1000_costed, _) = batch(&ctx, profile, r1, small).await;
+    let (batch_10000_costed, _) = batch(&ctx, profile, r1, large).await;
+    sim.set_cost_model(None);
     assert_eq!(
         sim.items("/ip/hotspot/user").len(),
-        usize::try_from(small + large + 1).expect("count")
+        usize::try_from(2 * (small + large) + 1).expect("count")
     );
 
     // The same number of users one call at a time, waiting for each answer.
@@ -172,6 +177,16 @@ pub async fn main() {
     );
     figure("vouchers.batch_1000_ms", batch_1000 as f64, "ms");
     figure("vouchers.batch_10000_ms", batch_10000 as f64, "ms");
+    figure(
+        "vouchers.batch_1000_costed_ms",
+        batch_1000_costed as f64,
+        "ms",
+    );
+    figure(
+        "vouchers.batch_10000_costed_ms",
+        batch_10000_costed as f64,
+        "ms",
+    );
     figure("vouchers.one_call_each_1000_ms", one_by_one as f64, "ms");
     figure("vouchers.monitor_first_ms", first_ms as f64, "ms");
     figure("vouchers.monitor_steady_ms", steady_ms as f64, "ms");

@@ -321,3 +321,43 @@ async fn stuck_router_commands_and_a_job_failing_twice_raise_alerts_in_words_and
         "{alerts:?}"
     );
 }
+
+/// Defect: a command not yet tried (no error code) was counted neither as pending nor as failed
+/// (`null = any(…)`), so the home screen and the list filter missed it.
+#[tokio::test]
+async fn a_command_not_yet_tried_counts_as_pending_on_the_home_screen_and_in_the_list() {
+    let app = app_with_real_router().await;
+    let sim = simulator(SimConfig::default()).await;
+    let router_id = register(&app, &sim, "admin", "").await;
+    set_today(&app, d(2026, 11, 1));
+    let paket = plan(&app, "Paket 10M", "pppoe", PROFILE).await;
+    let sub = subscribe_on(&app, &paket, "rina", &router_id).await;
+    settle(&app).await;
+    let (_, home) = app.call("GET", "/api/dashboard/home", None).await;
+    assert_eq!(home["subscriptions_pending"], 0, "{home}");
+    assert_eq!(home["subscriptions_unprovisioned"], 0, "{home}");
+
+    // A change queued for later (not tried yet: no attempts, no error code).
+    let pool = app.pool().await;
+    sqlx::query(
+        "insert into router_commands (subscription_id, action, next_attempt_at) \
+         values ($1, 'update_secret', now() + interval '1 day')",
+    )
+    .bind(uuid::Uuid::parse_str(sub["id"].as_str().expect("id")).expect("uuid"))
+    .execute(&pool)
+    .await
+    .expect("queue");
+    let (_, home) = app.call("GET", "/api/dashboard/home", None).await;
+    assert_eq!(home["subscriptions_pending"], 1, "{home}");
+    assert_eq!(home["subscriptions_unprovisioned"], 0, "{home}");
+    let (_, pending) = app
+        .call("GET", "/api/subscriptions?provisioning=pending", None)
+        .await;
+    assert_eq!(pending["total"], 1, "{pending}");
+    assert_eq!(pending["items"][0]["login"], "rina", "{pending}");
+    let (_, failed) = app
+        .call("GET", "/api/subscriptions?provisioning=failed", None)
+        .await;
+    assert_eq!(failed["total"], 0, "{failed}");
+    app.shutdown().await;
+}

@@ -259,10 +259,15 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
     let today = ctx.today();
     let first = month_start(today);
     let soon_last = today + chrono::Days::new((DUE_SOON_DAYS - 1).max(0) as u64);
-    let counts_sql = format!(
-        "with open as ( \
+    let counts_sql = "with open as ( \
            select overdue_from, due_on, total - paid as owed, customer_id from invoices \
-           where status in ('unpaid', 'partial')) \
+           where status in ('unpaid', 'partial')), \
+         prov as ( \
+           select (coalesce(pc.error_code = any($3), false) or pc.attempts >= $4) as failed \
+           from router_commands pc join subscriptions s on s.id = pc.subscription_id \
+           where pc.status = 'pending' and s.status <> 'terminated' \
+             and not exists (select 1 from router_commands n \
+                             where n.subscription_id = pc.subscription_id and n.id > pc.id)) \
          select \
            count(*) filter (where overdue_from >= $1 and due_on <= $2) as due_soon_count, \
            coalesce(sum(owed) filter (where overdue_from >= $1 and due_on <= $2), 0)::bigint \
@@ -276,21 +281,16 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
            (select count(*) from subscriptions where status = 'active') as active_subscriptions, \
            (select count(*) from subscriptions where status = 'isolated') \
              as isolated_subscriptions, \
-           (select count(*) from subscriptions s {join} where s.status <> 'terminated' \
-              and {failed}) as subscriptions_unprovisioned, \
-           (select count(*) from subscriptions s {join} where s.status <> 'terminated' \
-              and pc.status = 'pending' and not {failed}) as subscriptions_pending, \
+           (select count(*) from prov where failed) as subscriptions_unprovisioned, \
+           (select count(*) from prov where not failed) as subscriptions_pending, \
            (select count(*) from vouchers where status = 'active') as vouchers_active, \
            (select count(*) from vouchers where status = 'unused') as vouchers_unused, \
            (select count(*) from payments p join payment_proofs pr on pr.payment_id = p.id \
               where p.status = 'pending' and pr.reviewed_at is null) as pending_proofs, \
            (select count(*) from payments where status = 'pending' \
               and review_reason is not null) as held_for_review \
-         from open",
-        join = crate::outbox::PROVISIONING_JOIN,
-        failed = crate::outbox::provisioning_failed_sql("$3", "$4"),
-    );
-    let counts = sqlx::query_as::<_, HomeCounts>(&counts_sql)
+         from open";
+    let counts = sqlx::query_as::<_, HomeCounts>(counts_sql)
         .bind(today)
         .bind(soon_last)
         .bind(crate::outbox::permanent_codes())

@@ -512,7 +512,12 @@ pub const PROVISIONING_JOIN: &str = "left join lateral (select x.status, x.attem
 /// The SQL condition "this subscription's provisioning failed" over [`PROVISIONING_JOIN`]
 /// (`$n` is bound to [`permanent_codes`], `$m` to the stuck threshold).
 pub fn provisioning_failed_sql(codes: &str, stuck: &str) -> String {
-    format!("(pc.status = 'pending' and (pc.error_code = any({codes}) or pc.attempts >= {stuck}))")
+    // `coalesce`: a command not yet tried has no error code, and `null = any(…)` is null —
+    // which made "not failed" null too, so a fresh pending command counted as neither.
+    format!(
+        "(pc.status = 'pending' and (coalesce(pc.error_code = any({codes}), false) \
+          or pc.attempts >= {stuck}))"
+    )
 }
 
 /// Reads the provisioning columns of a row.

@@ -22,8 +22,9 @@ const ACTIVE: &str = "/ip/hotspot/active";
 const SCHEDULER: &str = "/system/scheduler";
 /// Prefix of the per-voucher expiry schedulers the profile's on-login script creates.
 pub const SCHEDULER_PREFIX: &str = "mbx-";
-/// Writes in flight at once on one connection.
-const WINDOW: usize = 256;
+/// Writes in flight at once on one connection: at a 20 ms round trip, 10,000 vouchers are 20
+/// windows (0.4 s) instead of 39; a router works through them in order either way.
+const WINDOW: usize = 512;
 
 pub(crate) async fn ensure_profile(s: &Session<'_>, p: &DesiredHotspotProfile) -> Result<()> {
     let rows = s

@@ -40,7 +40,7 @@ impl Default for PoolOptions {
             retry_after: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(5),
             command_timeout: Duration::from_secs(20),
-            max_in_flight: 256,
+            max_in_flight: 512,
         }
     }
 }

@@ -14,7 +14,7 @@
 use std::time::{Duration, Instant};
 
 use routeros_api::hotspot::NewHotspotUser;
-use routeros_api::sim::{Faults, SimConfig, SimHandle, Simulator};
+use routeros_api::sim::{CostModel, Faults, SimConfig, SimHandle, Simulator};
 use routeros_api::{Client, ConnectOptions};
 
 const RTT: Duration = Duration::from_millis(20);
@@ -167,6 +167,15 @@ pub fn main() {
         ms(sequential)
     );
     println!("pipelining speed-up: {ratio:.1}x");
+    // The same with the router's cost model: one connection's commands one after another.
+    sim.set_cost_model(Some(CostModel::default()));
+    let costed = rt.block_on(pipelined_adds(&client, "c", adds));
+    sim.set_cost_model(None);
+    println!(
+        "pipelined {adds} adds @ {} ms RTT with the cost model: {:.0} ms",
+        RTT.as_millis(),
+        ms(costed)
+    );
     drop(client);
     sim.shutdown();
 
@@ -187,6 +196,9 @@ pub fn main() {
         runs.push(rt.block_on(stream_print(&client)).0);
     }
     let print = median(runs.clone());
+    sim.set_cost_model(Some(CostModel::default()));
+    let print_costed = rt.block_on(stream_print(&client)).0;
+    sim.set_cost_model(None);
     let collect = {
         let start = Instant::now();
         let n = rt
@@ -224,6 +236,8 @@ pub fn main() {
     );
     figure("routeros.pipelined_1000_add_ms", ms(pipelined), "ms");
     figure("routeros.sequential_1000_add_ms", ms(sequential), "ms");
+    figure("routeros.pipelined_1000_add_costed_ms", ms(costed), "ms");
     figure("routeros.print_20000_ms", ms(print), "ms");
+    figure("routeros.print_20000_costed_ms", ms(print_costed), "ms");
     figure("routeros.print_peak_growth_mb", growth_mb, "MB");
 }

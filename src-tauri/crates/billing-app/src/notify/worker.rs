@@ -90,19 +90,22 @@ async fn session_worker(
     quiet: bool,
     counters: &Counters,
 ) -> Result<(), Error> {
+    // A message the provider accepted whose row still says `sending`: recorded together with
+    // the next claim (one statement instead of two), or on its own before any wait or return,
+    // so it is never left `sending` longer than the next statement.
+    let mut unrecorded: Option<Sent> = None;
     loop {
-        if !session.is_healthy() {
-            return Ok(());
-        }
-        // Backups only step in when no primary can send.
-        if session.backup && all.iter().any(|s| !s.backup && s.is_healthy()) {
-            return Ok(());
-        }
-        if counters
-            .budget
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
-            .is_err()
-        {
+        let stop = !session.is_healthy()
+            // Backups only step in when no primary can send.
+            || (session.backup && all.iter().any(|s| !s.backup && s.is_healthy()))
+            || counters
+                .budget
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+                .is_err();
+        if stop {
+            if let Some(sent) = unrecorded.take() {
+                mark_sent(ctx, sent.id, sent.provider_id, sent.at).await?;
+            }
             return Ok(());
         }
         // Pacing is about real time, whatever the business clock says.
@@ -118,13 +121,20 @@ async fn session_worker(
             }
         };
         if let Some(wait) = wait {
+            if let Some(sent) = unrecorded.take() {
+                mark_sent(ctx, sent.id, sent.provider_id, sent.at).await?;
+            }
             tokio::time::sleep(wait).await;
             counters.budget.fetch_add(1, Ordering::SeqCst);
             continue;
         }
         let now = ctx.clock.now();
+        let sent = unrecorded.take();
         let claimed: Option<(i64, String, String, i32)> = sqlx::query_as(
-            "update whatsapp_messages set status = 'sending', session_id = $1, attempts = attempts + 1 \
+            "with recorded as ( \
+                 update whatsapp_messages set status = 'sent', provider_message_id = $5, \
+                        sent_at = $6, last_error = null where id = $4) \
+             update whatsapp_messages set status = 'sending', session_id = $1, attempts = attempts + 1 \
              where id = (select id from whatsapp_messages where status = 'queued' \
                          and next_attempt_at <= $2 and (not $3 or priority = 0) \
                          order by priority, next_attempt_at, id limit 1 for update skip locked) \
@@ -133,6 +143,9 @@ async fn session_worker(
         .bind(session.id)
         .bind(now)
         .bind(quiet)
+        .bind(sent.as_ref().map(|s| s.id))
+        .bind(sent.as_ref().and_then(|s| s.provider_id.clone()))
+        .bind(sent.as_ref().map(|s| s.at))
         .fetch_optional(&ctx.pool)
         .await?;
         let Some((id, to, body, attempts)) = claimed else {
@@ -147,39 +160,54 @@ async fn session_worker(
                 None => result,
             };
         }
-        record(ctx, session, id, attempts, result, counters).await?;
+        match result {
+            Ok(billing_whatsapp::SendReceipt {
+                provider_message_id,
+                ..
+            })
+            // Accepted; the provider delivers by itself. Never resend.
+            | Err(SendError::ProviderWillRetry {
+                provider_message_id,
+                ..
+            }) => {
+                unrecorded = Some(Sent {
+                    id,
+                    provider_id: provider_message_id,
+                    at: ctx.clock.now(),
+                });
+                counters.sent.fetch_add(1, Ordering::SeqCst);
+            }
+            Err(err) => record_failure(ctx, session, id, attempts, err, counters).await?,
+        }
     }
 }
 
-async fn record(
+/// A message the provider accepted.
+struct Sent {
+    id: i64,
+    provider_id: Option<String>,
+    at: DateTime<Utc>,
+}
+
+/// Records a send that did not go out: the session fails over, the message waits for a
+/// retry, or it failed for good.
+async fn record_failure(
     ctx: &AppContext,
     session: &SessionEntry,
     id: i64,
     attempts: i32,
-    result: Result<billing_whatsapp::SendReceipt, SendError>,
+    err: SendError,
     counters: &Counters,
 ) -> Result<(), Error> {
     let now = ctx.clock.now();
-    match result {
-        Ok(receipt) => {
-            mark_sent(ctx, id, receipt.provider_message_id, now).await?;
-            counters.sent.fetch_add(1, Ordering::SeqCst);
-        }
-        Err(SendError::ProviderWillRetry {
-            provider_message_id,
-            ..
-        }) => {
-            // Accepted; the provider delivers by itself. Never resend.
-            mark_sent(ctx, id, provider_message_id, now).await?;
-            counters.sent.fetch_add(1, Ordering::SeqCst);
-        }
-        Err(err) if err.is_failover() => {
+    match err {
+        err if err.is_failover() => {
             requeue(ctx, id, now, &err).await?;
             fail_session(ctx, session, &err.to_string()).await?;
             counters.sessions_failed.fetch_add(1, Ordering::SeqCst);
             counters.retried.fetch_add(1, Ordering::SeqCst);
         }
-        Err(err) if err.is_retryable() && attempts < 8 => {
+        err if err.is_retryable() && attempts < 8 => {
             let backoff = err
                 .retry_after()
                 .and_then(|d| Duration::from_std(d).ok())
@@ -192,7 +220,7 @@ async fn record(
             requeue(ctx, id, now + backoff, &err).await?;
             counters.retried.fetch_add(1, Ordering::SeqCst);
         }
-        Err(err) => {
+        err => {
             sqlx::query(
                 "update whatsapp_messages set status = 'failed', last_error = $2 where id = $1",
             )

@@ -416,21 +416,18 @@ async fn fresh_codes(
 
 async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
     let count = p.input.count as usize;
-    ctx.router
-        .ensure_hotspot_profile(&p.router, &profiles::desired(&p.profile))
-        .await
-        .map_err(|e| {
-            fail(format!(
-                "the voucher profile could not be written to the router: {e}"
-            ))
-        })?;
-    let on_router: HashSet<String> = ctx
-        .router
-        .hotspot_user_names(&p.router)
-        .await
-        .map_err(|e| fail(e.0))?
-        .into_iter()
-        .collect();
+    // The profile and the list of names already on the router: two reads at once.
+    let desired = profiles::desired(&p.profile);
+    let (profile, names) = tokio::join!(
+        ctx.router.ensure_hotspot_profile(&p.router, &desired),
+        ctx.router.hotspot_user_names(&p.router)
+    );
+    profile.map_err(|e| {
+        fail(format!(
+            "the voucher profile could not be written to the router: {e}"
+        ))
+    })?;
+    let on_router: HashSet<String> = names.map_err(|e| fail(e.0))?.into_iter().collect();
     let codes = fresh_codes(ctx, &p.spec, count, &on_router).await?;
     let passwords: Vec<Option<String>> = (0..count)
         .map(|_| {
@@ -452,7 +449,17 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
         .map_err(|e| fail(format!("database: {e}")))?;
     let ids: Vec<Uuid> = (0..count).map(|_| Uuid::now_v7()).collect();
     let seqs: Vec<i32> = (1..=i32::try_from(count).unwrap_or(i32::MAX)).collect();
-    sqlx::query(
+    let date = ctx.today().to_string();
+    let comment = marker_comment(p.batch, p.input.reseller_id, &date, &p.actor.name);
+    let users: Vec<NewHotspotUser> = codes
+        .iter()
+        .zip(&passwords)
+        .map(|(code, pw)| hotspot_user(&p.profile, code, pw.as_deref(), &comment))
+        .collect();
+    let progress = |done: usize| ctx.voucher_batches.set(p.batch, done, count);
+    // The database rows are written while the router writes run: neither waits for the
+    // other, and the transaction commits only when both are done.
+    let insert = sqlx::query(
         "insert into vouchers (id, batch_id, seq, code, password, profile_id, router_id, reseller_id) \
          select i, $2, s, c, pw, $3, $4, $5 from unnest($1::uuid[], $6::int[], $7::text[], $8::bytea[]) \
            as t(i, s, c, pw)",
@@ -465,29 +472,12 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
     .bind(&seqs)
     .bind(&codes)
     .bind(&sealed)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        if billing_db::is_constraint_violation(&e, "vouchers_code_key") {
-            fail("another batch took one of the codes at the same moment; try again")
-        } else {
-            fail(format!("database: {e}"))
-        }
-    })?;
-
-    let date = ctx.today().to_string();
-    let comment = marker_comment(p.batch, p.input.reseller_id, &date, &p.actor.name);
-    let users: Vec<NewHotspotUser> = codes
-        .iter()
-        .zip(&passwords)
-        .map(|(code, pw)| hotspot_user(&p.profile, code, pw.as_deref(), &comment))
-        .collect();
-    let progress = |done: usize| ctx.voucher_batches.set(p.batch, done, count);
-    let router_ids = match ctx
-        .router
-        .add_hotspot_users(&p.router, &users, &progress)
-        .await
-    {
+    .execute(&mut *tx);
+    let (inserted, added) = tokio::join!(
+        insert,
+        ctx.router.add_hotspot_users(&p.router, &users, &progress)
+    );
+    let router_ids = match added {
         Ok(ids) => ids,
         Err(e) => {
             drop(tx);
@@ -509,6 +499,20 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
             });
         }
     };
+    if let Err(e) = inserted {
+        drop(tx);
+        let message = if billing_db::is_constraint_violation(&e, "vouchers_code_key") {
+            "another batch took one of the codes at the same moment; try again".to_owned()
+        } else {
+            format!("database: {e}")
+        };
+        let cleaned = undo(ctx, &p.router, &codes).await;
+        return Err(Failure {
+            message: format!("{message}; the batch was removed from the router"),
+            at: None,
+            cleanup_pending: !cleaned,
+        });
+    }
     let finish = async {
         sqlx::query(
             "update vouchers v set router_user_id = t.rid from unnest($1::uuid[], $2::text[]) as t(id, rid) \

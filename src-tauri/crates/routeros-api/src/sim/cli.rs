@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::{Faults, SimConfig, SimTls, SimVersion, Simulator};
+use super::{CostModel, Faults, SimConfig, SimTls, SimVersion, Simulator};
 
 /// Command-line options of the simulator.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,6 +26,11 @@ pub struct SimArgs {
     /// Serve api-ssl with a self-signed certificate instead of plain api.
     #[arg(long)]
     pub tls: bool,
+    /// Make commands cost router time, one connection's commands one after another (see
+    /// `CostModel`): `default` for the hEX-class estimates, or
+    /// `<per command µs>,<per write µs>,<per add per 1,000 rows µs>,<per printed row µs>`.
+    #[arg(long, value_parser = parse_cost_model)]
+    pub cost_model: Option<CostModel>,
     /// Hotspot users to create at start (`user1`, `user2`, …) for demos.
     #[arg(long, default_value_t = 0)]
     pub seed_users: usize,
@@ -33,6 +38,29 @@ pub struct SimArgs {
 
 fn parse_version(s: &str) -> Result<SimVersion, String> {
     s.parse()
+}
+
+fn parse_cost_model(s: &str) -> Result<CostModel, String> {
+    if s == "default" {
+        return Ok(CostModel::default());
+    }
+    let parts: Vec<u64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{s:?}: expected `default` or four numbers of microseconds"))?;
+    let [command, write, per_1000, per_row] = parts[..] else {
+        return Err(format!(
+            "{s:?}: expected four numbers of microseconds (per command, per write, \
+             per add per 1,000 rows, per printed row)"
+        ));
+    };
+    Ok(CostModel {
+        per_command: Duration::from_micros(command),
+        per_write: Duration::from_micros(write),
+        per_add_per_1000_rows: Duration::from_micros(per_1000),
+        per_row_printed: Duration::from_micros(per_row),
+    })
 }
 
 #[derive(Debug, clap::Parser)]
@@ -57,6 +85,7 @@ impl SimArgs {
             },
             faults: Faults {
                 latency: Duration::from_millis(self.latency_ms),
+                cost: self.cost_model,
                 ..Faults::default()
             },
             ..SimConfig::default()
@@ -122,5 +151,27 @@ mod tests {
         let defaults = Cli::try_parse_from(["routeros-sim"]).expect("defaults");
         assert_eq!(defaults.args.user, "admin");
         assert_eq!(defaults.args.password, "");
+        assert_eq!(defaults.args.config().faults.cost, None);
+    }
+
+    #[test]
+    fn the_cost_model_flag_takes_the_defaults_or_four_figures() {
+        let on = Cli::try_parse_from(["routeros-sim", "--cost-model", "default"]).expect("default");
+        assert_eq!(on.args.config().faults.cost, Some(CostModel::default()));
+        let own = Cli::try_parse_from(["routeros-sim", "--cost-model", "100,2000,50,10"])
+            .expect("four figures");
+        assert_eq!(
+            own.args.config().faults.cost,
+            Some(CostModel {
+                per_command: Duration::from_micros(100),
+                per_write: Duration::from_micros(2_000),
+                per_add_per_1000_rows: Duration::from_micros(50),
+                per_row_printed: Duration::from_micros(10),
+            })
+        );
+        let err = Cli::try_parse_from(["routeros-sim", "--cost-model", "1,2"])
+            .expect_err("two figures")
+            .to_string();
+        assert!(err.contains("four numbers"), "{err}");
     }
 }

@@ -123,6 +123,11 @@ impl SimHandle {
         *lock(&self.shared.faults) = faults;
     }
 
+    /// Turns the router's cost model on (or off with `None`) for commands that arrive afterwards.
+    pub fn set_cost_model(&self, cost: Option<super::CostModel>) {
+        lock(&self.shared.faults).cost = cost;
+    }
+
     /// Changes only the simulated round-trip latency.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.shared.faults).latency = latency;

@@ -63,6 +63,8 @@ struct Session {
     held_since: Option<Instant>,
     /// Cut every connection once this one's replies are out (`/sim/reboot`).
     cut_after: bool,
+    /// With a cost model: when the router is done with this connection's previous command.
+    busy_until: Instant,
 }
 
 pub(crate) async fn serve(stream: BoxStream, shared: Arc<Shared>, token: CancellationToken) {
@@ -80,6 +82,7 @@ pub(crate) async fn serve(stream: BoxStream, shared: Arc<Shared>, token: Cancell
         held: Vec::new(),
         held_since: None,
         cut_after: false,
+        busy_until: Instant::now(),
     };
     loop {
         let flush_at = s.held_since.map(|t| t + Duration::from_millis(100));
@@ -180,9 +183,28 @@ impl Session {
             self.reply(arrived, tag.as_deref(), &exec::trap_words(&t));
             return true;
         }
-        let outcome = {
+        let cost = self.shared.faults().cost;
+        let (outcome, table_rows) = {
             let mut router = lock(&self.shared.router);
-            exec::execute(&mut router, &req, read_only)
+            let table_rows = match (cost, req.command.rsplit_once('/')) {
+                (Some(_), Some((menu, _))) => router.table(menu).map_or(0, |t| t.items.len()),
+                _ => 0,
+            };
+            (exec::execute(&mut router, &req, read_only), table_rows)
+        };
+        // The router works through one connection's commands in order: this one starts when
+        // it has arrived and the previous one is done, and answers when its work is done.
+        let arrived = match (cost, &outcome) {
+            (Some(model), Outcome::Replies(r)) => {
+                let printed = r
+                    .iter()
+                    .filter(|w| w.first().is_some_and(|x| x == b"!re"))
+                    .count();
+                let start = arrived.max(self.busy_until);
+                self.busy_until = start + model.service(&req.command, table_rows, printed);
+                self.busy_until
+            }
+            _ => arrived,
         };
         match outcome {
             Outcome::Replies(r) => self.reply(arrived, tag.as_deref(), &r),

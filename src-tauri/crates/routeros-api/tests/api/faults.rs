@@ -117,6 +117,59 @@ async fn latency_overlaps_instead_of_queueing() {
 }
 
 #[tokio::test]
+async fn with_a_cost_model_one_connections_commands_queue_behind_each_other() {
+    let sim = sim().await;
+    let c = client(&sim).await;
+    sim.set_latency(Duration::from_millis(20));
+    sim.set_cost_model(Some(routeros_api::sim::CostModel {
+        per_command: Duration::ZERO,
+        per_write: Duration::from_millis(10),
+        per_add_per_1000_rows: Duration::ZERO,
+        per_row_printed: Duration::ZERO,
+    }));
+    let start = std::time::Instant::now();
+    let adds = (0..20).map(|n| {
+        let c = c.clone();
+        async move {
+            c.call(
+                routeros_api::Command::new("/ip/hotspot/user/add")
+                    .attr("name", format!("biaya{n}"))
+                    .attr("password", "x"),
+            )
+            .await
+        }
+    });
+    for r in futures::future::join_all(adds).await {
+        r.expect("add");
+    }
+    // Pipelined, the round trips overlap, but the router writes one after another:
+    // 20 writes of 10 ms each plus one round trip at least.
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(220), "{took:?}");
+    let added = sim
+        .items("/ip/hotspot/user")
+        .iter()
+        .filter(|u| u["name"].starts_with("biaya"))
+        .count();
+    assert_eq!(added, 20);
+
+    // The service time grows with the table for adds and with the rows for prints.
+    let model = routeros_api::sim::CostModel::default();
+    assert!(
+        model.service("/ip/hotspot/user/add", 20_000, 0)
+            > model.service("/ip/hotspot/user/add", 0, 0)
+    );
+    assert!(
+        model.service("/ip/hotspot/user/print", 20_000, 20_000)
+            > model.service("/ip/hotspot/user/print", 20_000, 1)
+    );
+    assert_eq!(
+        model.service("/system/identity/print", 1, 1),
+        model.per_command + model.per_row_printed
+    );
+}
+
+#[tokio::test]
 async fn keepalive_closes_a_connection_that_stopped_answering() {
     let sim = sim().await;
     let mut opts = sim.connect_options();
