@@ -275,9 +275,7 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
            count(*) filter (where overdue_from < $1) as overdue_count, \
            coalesce(sum(owed) filter (where overdue_from < $1), 0)::bigint as overdue_amount, \
            count(*) as arrears_count, coalesce(sum(owed), 0)::bigint as arrears_amount, \
-           (select count(*) from (select customer_id from invoices \
-              where status in ('unpaid', 'partial') group by customer_id) c) \
-             as arrears_customers, \
+           count(distinct customer_id) as arrears_customers, \
            (select count(*) from subscriptions where status = 'active') as active_subscriptions, \
            (select count(*) from subscriptions where status = 'isolated') \
              as isolated_subscriptions, \

@@ -194,8 +194,10 @@ pub async fn apply_event(
         }
         GatewayStatus::Paid => {
             if let Some(gateway_ref) = &event.gateway_ref {
+                // Only when unknown so far: an update that changes nothing still writes a
+                // new row version (and used to write an audit line).
                 sqlx::query(
-                    "update payments set gateway_ref = coalesce(gateway_ref, $2) where id = $1",
+                    "update payments set gateway_ref = $2 where id = $1 and gateway_ref is null",
                 )
                 .bind(payment_id)
                 .bind(gateway_ref)
