@@ -60,11 +60,11 @@ pub(crate) async fn run_in(
     let now = ctx.clock.now();
     let mut issued = Vec::new();
     for _round in 0..120 {
-        let round = issue_round(conn, scope, today, now).await?;
-        if round.is_empty() {
+        let (round, more) = issue_round(conn, scope, today, now).await?;
+        issued.extend(round);
+        if !more {
             break;
         }
-        issued.extend(round);
     }
     Ok(issued)
 }
@@ -74,7 +74,7 @@ async fn issue_round(
     scope: Scope<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Vec<Uuid>, Error> {
+) -> Result<(Vec<Uuid>, bool), Error> {
     let (through, only, many) = match scope {
         Scope::All { through } => (through, None, None),
         Scope::One {
@@ -121,7 +121,7 @@ async fn issue_round(
         .fetch_one(&mut *conn)
         .await?;
     if count == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
 
     // Wallet use below must not race with payments, refunds or adjustments.
@@ -232,7 +232,14 @@ async fn issue_round(
     let ids = sqlx::query_scalar("select invoice_id from gen order by rn")
         .fetch_all(&mut *conn)
         .await?;
-    Ok(ids)
+    // Another round only when one of these subscriptions has a further period due (the app
+    // was closed for months); the others' next period is this one's end. Saves a full pass
+    // over every subscription in an ordinary month.
+    let more: bool = sqlx::query_scalar("select exists (select 1 from gen where period_end <= $1)")
+        .bind(through)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((ids, more))
 }
 
 /// What older invoices of the same subscription still owe moves into the new invoice as an
