@@ -121,11 +121,17 @@ async fn session_worker(
             }
         };
         if let Some(wait) = wait {
+            counters.budget.fetch_add(1, Ordering::SeqCst);
+            // The timer's granularity is a millisecond: a shorter wait (a session allowed
+            // thousands of messages a minute) only yields, or the pace would be the timer's.
+            if wait < std::time::Duration::from_millis(1) {
+                tokio::task::yield_now().await;
+                continue;
+            }
             if let Some(sent) = unrecorded.take() {
                 mark_sent(ctx, sent.id, sent.provider_id, sent.at).await?;
             }
             tokio::time::sleep(wait).await;
-            counters.budget.fetch_add(1, Ordering::SeqCst);
             continue;
         }
         let now = ctx.clock.now();
