@@ -259,11 +259,12 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
     let today = ctx.today();
     let first = month_start(today);
     let soon_last = today + chrono::Days::new((DUE_SOON_DAYS - 1).max(0) as u64);
-    let counts_sql = "with open as ( \
+    let counts_sql = format!(
+        "with open as ( \
            select overdue_from, due_on, total - paid as owed, customer_id from invoices \
            where status in ('unpaid', 'partial')), \
          prov as ( \
-           select (coalesce(pc.error_code = any($3), false) or pc.attempts >= $4) as failed \
+           select {failed} as failed \
            from router_commands pc join subscriptions s on s.id = pc.subscription_id \
            where pc.status = 'pending' and s.status <> 'terminated' \
              and not exists (select 1 from router_commands n \
@@ -287,8 +288,11 @@ pub async fn home(ctx: &AppContext, with_alerts: bool) -> Result<DashboardHome, 
               where p.status = 'pending' and pr.reviewed_at is null) as pending_proofs, \
            (select count(*) from payments where status = 'pending' \
               and review_reason is not null) as held_for_review \
-         from open";
-    let counts = sqlx::query_as::<_, HomeCounts>(counts_sql)
+         from open",
+        // The same rule as the subscription list's filter (pending commands only, here).
+        failed = crate::outbox::provisioning_failed_sql("$3", "$4"),
+    );
+    let counts = sqlx::query_as::<_, HomeCounts>(&counts_sql)
         .bind(today)
         .bind(soon_last)
         .bind(crate::outbox::permanent_codes())

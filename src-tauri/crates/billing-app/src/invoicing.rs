@@ -92,10 +92,11 @@ async fn issue_round(
     sqlx::query(
         "create temp table gen on commit drop as \
          select gen_random_uuid() as invoice_id, s.id as subscription_id, s.customer_id, \
-                np.ps as period_start, (np.ps + interval '1 month')::date as period_end, \
+                np.ps as period_start, e.period_end, \
                 p.price, p.name as plan_name, s.start_on, s.due_days, \
-                row_number() over (order by s.customer_id, s.id) as rn, \
-                0::bigint as fee, 0::bigint as tax \
+                row_number() over (order by s.customer_id, s.id) as rn, f.fee, \
+                case when b.tax_rate_bp > 0 \
+                     then round(f.fee::numeric * b.tax_rate_bp / 10000)::bigint else 0 end as tax \
          from subscriptions s \
          join plans p on p.id = s.plan_id \
          cross join lateral (select coalesce( \
@@ -107,6 +108,12 @@ async fn issue_round(
                   else make_date(extract(year from s.start_on)::int, \
                                  extract(month from s.start_on)::int, s.billing_day) \
                        - interval '1 month' end)::date as ps) np \
+         cross join lateral (select (np.ps + interval '1 month')::date as period_end) e \
+         cross join lateral (select case when s.start_on > np.ps \
+             then round(p.price::numeric * (e.period_end - s.start_on) \
+                        / (e.period_end - np.ps))::bigint \
+             else p.price end as fee) f \
+         cross join business_profile b \
          where s.status <> 'terminated' and np.ps <= $1 and ($2::uuid is null or s.id = $2) \
            and ($3::uuid[] is null or s.id = any($3))",
     )
@@ -142,24 +149,10 @@ async fn issue_round(
     .fetch_one(&mut *conn)
     .await?;
 
-    // Every amount is known before the invoice is written, so each invoice is inserted once
-    // with its total and its overdue date, and only invoices that credit paid are updated
-    // (each update is a new row version, index entries and an audit line).
-    sqlx::query(
-        "update gen g set \
-             fee = case when g.start_on > g.period_start \
-                        then round(g.price::numeric * (g.period_end - g.start_on) \
-                                   / (g.period_end - g.period_start))::bigint \
-                        else g.price end",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "update gen g set tax = round(g.fee::numeric * b.tax_rate_bp / 10000)::bigint \
-         from business_profile b where b.tax_rate_bp > 0",
-    )
-    .execute(&mut *conn)
-    .await?;
+    // Every amount (fee and tax above, arrears below) is known before the invoice is written,
+    // so each invoice is inserted once with its total and its overdue date, and only invoices
+    // that credit paid are updated (each update is a new row version, index entries and an
+    // audit line).
     let carried = carry_over(conn).await?;
 
     sqlx::query(
