@@ -295,3 +295,55 @@ async fn dashboard_summary_counts_customers_debt_and_this_months_revenue() {
     assert_eq!(s["revenue_this_month"], 0);
     app.shutdown().await;
 }
+
+/// Tax is computed on the plan fee (pro-rated too) when the shop sets a rate, shown as its own
+/// line and counted in the total; what is carried over includes it.
+#[tokio::test]
+async fn a_tax_rate_adds_a_tax_line_on_the_fee_and_is_carried_with_the_debt() {
+    let app = spawn_app().await;
+    sqlx::query("update business_profile set tax_rate_bp = 1100")
+        .execute(&app.pool().await)
+        .await
+        .expect("tax rate");
+    set_today(&app, d(2026, 11, 16));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "pajak", d(2026, 11, 16)).await;
+    let first = open_invoices(&app, &sub["id"]).await;
+    // 16–30 November is half the month: 75,000 and 11% of it.
+    assert_eq!(first[0]["total"], 75_000 + 8_250, "{}", first[0]);
+
+    set_today(&app, d(2026, 12, 1));
+    let (_, run) = app
+        .call("POST", "/api/billing/run", Some(json!({"dry_run": false})))
+        .await;
+    assert_eq!(run["issued"], 1, "{run}");
+    let open = open_invoices(&app, &sub["id"]).await;
+    let december = open.last().expect("december");
+    let id = december["id"].as_str().expect("id");
+    let (_, detail) = app.call("GET", &format!("/api/invoices/{id}"), None).await;
+    let lines: Vec<(String, i64)> = detail["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap_or_default().to_owned(),
+                l["amount"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("plan_fee".to_owned(), 150_000),
+            ("tax".to_owned(), 16_500),
+            ("arrears".to_owned(), 83_250),
+        ],
+        "{detail}"
+    );
+    assert_eq!(detail["total"], 150_000 + 16_500 + 83_250, "{detail}");
+    let tax = detail["lines"][1]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(tax, "Pajak 11%", "{detail}");
+    app.shutdown().await;
+}

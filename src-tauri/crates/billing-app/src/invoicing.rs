@@ -187,7 +187,7 @@ async fn issue_round(
     .await?;
     sqlx::query(
         "insert into invoice_lines (invoice_id, kind, description, amount) \
-         select g.invoice_id, 'tax', 'Pajak ' || trim(to_char(b.tax_rate_bp / 100.0, 'FM990.99')) \
+         select g.invoice_id, 'tax', 'Pajak ' || rtrim(to_char(b.tax_rate_bp / 100.0, 'FM990.99'), '.') \
                 || '%', g.tax \
          from gen g cross join business_profile b where g.tax > 0 order by g.rn",
     )
