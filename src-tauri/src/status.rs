@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use billing_app::dashboard::TrayStatus;
+use billing_app::insight::home::TrayStatus;
 use billing_app::AppContext;
 use tauri::menu::MenuItem;
 use tauri::{AppHandle, Manager, Wry};
@@ -30,7 +30,7 @@ pub(crate) async fn refresh(app: AppHandle, ctx: AppContext) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match billing_app::dashboard::tray_status(&ctx).await {
+        match billing_app::insight::home::tray_status(&ctx).await {
             Ok(status) => show(&app, &describe(&status)),
             Err(error) => tracing::debug!(%error, "tray status not refreshed"),
         }

@@ -3,7 +3,7 @@
 //! message naming the first; a PC that went away frees the database with its connection; the
 //! same installation started again takes over what its previous run left.
 
-use billing_app::instances::LOCK_KEY;
+use billing_app::ops::instances::LOCK_KEY;
 use billing_tests::*;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection};

@@ -12,7 +12,7 @@ async fn every_job_is_listed_and_runs_now_with_its_run_recorded() {
     let (status, list) = app.call("GET", "/api/jobs", None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     let items = list["items"].as_array().expect("items");
-    assert_eq!(items.len(), billing_app::schedule::JOBS.len());
+    assert_eq!(items.len(), billing_app::ops::jobs::JOBS.len());
     let billing = items
         .iter()
         .find(|j| j["name"] == "billing")

@@ -169,8 +169,8 @@ async fn the_local_database_is_started_again_after_it_crashes() {
             "select count(*) from pg_locks where locktype = 'advisory' and granted \
              and classid::bigint = $1 and objid::bigint = $2",
         )
-        .bind(billing_app::instances::LOCK_KEY >> 32)
-        .bind(billing_app::instances::LOCK_KEY & 0xffff_ffff)
+        .bind(billing_app::ops::instances::LOCK_KEY >> 32)
+        .bind(billing_app::ops::instances::LOCK_KEY & 0xffff_ffff)
         .fetch_one(&pool)
         .await
         .ok();

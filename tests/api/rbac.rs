@@ -576,12 +576,12 @@ async fn an_owner_with_the_second_factor_needs_the_code_to_log_in() {
         .as_str()
         .expect("url")
         .starts_with("otpauth://totp/"));
-    let secret = billing_app::totp::decode_base32(&secret_text).expect("base32");
+    let secret = billing_app::access::totp::decode_base32(&secret_text).expect("base32");
     let code = || {
         let step = app.clock.now().timestamp() / 30;
         format!(
             "{:06}",
-            billing_app::totp::code_at(&secret, step).expect("code")
+            billing_app::access::totp::code_at(&secret, step).expect("code")
         )
     };
 

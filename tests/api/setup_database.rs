@@ -84,7 +84,7 @@ async fn choosing_a_server_is_recorded_for_the_next_start_only_when_it_answers()
     let secret = |app: &TestApp| {
         app.ctx()
             .secrets
-            .get(billing_app::database_setup::URL_SECRET)
+            .get(billing_app::ops::setup::URL_SECRET)
             .expect("keyring")
             .is_some()
     };

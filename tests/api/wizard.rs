@@ -175,8 +175,8 @@ async fn the_owner_fills_an_empty_database_with_marked_sample_data_once() {
 
     let (status, summary) = post(owner.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{summary}");
-    let plans = billing_app::sample_data::PLANS.len() as i64;
-    let customers = billing_app::sample_data::CUSTOMERS.len() as i64;
+    let plans = billing_app::ops::sample_data::PLANS.len() as i64;
+    let customers = billing_app::ops::sample_data::CUSTOMERS.len() as i64;
     // Two months (October and November 2026) per subscription; all but one pay something.
     assert_eq!(
         summary,
@@ -284,8 +284,8 @@ async fn a_failure_part_way_leaves_no_sample_rows() {
     // first plan was written, and everything is rolled back.
     let name = format!(
         "{}{}",
-        billing_app::sample_data::PLANS[1].0,
-        billing_app::sample_data::MARK
+        billing_app::ops::sample_data::PLANS[1].0,
+        billing_app::ops::sample_data::MARK
     );
     let (status, plan) = app
         .call(

@@ -118,7 +118,9 @@ pub async fn main() {
 
     // Backup: dump inside the snapshot, pack, then verify by a scratch restore.
     let t = Instant::now();
-    let backup = billing_app::backups::create(&ctx).await.expect("backup");
+    let backup = billing_app::ops::backups::create(&ctx)
+        .await
+        .expect("backup");
     let total_ms = t.elapsed().as_millis();
     let size = backup.size_bytes.unwrap_or(0);
     let dump_ms = backup.dump_ms.unwrap_or(0);
@@ -132,7 +134,7 @@ pub async fn main() {
     );
 
     let t = Instant::now();
-    let checked = billing_app::backups::verify(&ctx, backup.id)
+    let checked = billing_app::ops::backups::verify(&ctx, backup.id)
         .await
         .expect("verify");
     let reverify_ms = t.elapsed().as_millis();
@@ -140,11 +142,11 @@ pub async fn main() {
     println!("verify again (checksum, unpack, restore, compare): {reverify_ms} ms");
 
     let t = Instant::now();
-    let restored = billing_app::backups::restore(&ctx, backup.id)
+    let restored = billing_app::ops::backups::restore(&ctx, backup.id)
         .await
         .expect("restore");
     let restore_ms = t.elapsed().as_millis();
-    billing_app::backups::confirm_restore(&ctx, backup.id)
+    billing_app::ops::backups::confirm_restore(&ctx, backup.id)
         .await
         .expect("confirm");
     println!(

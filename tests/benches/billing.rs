@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use billing_app::invoicing::Scope;
+use billing_app::billing::monthly_run::Scope;
 use billing_tests::bench::{figure, size};
 use billing_tests::{spawn_app, OWNER, OWNER_PASSWORD};
 use chrono::{TimeZone, Utc};
@@ -73,7 +73,7 @@ async fn run(n: i64) {
 
     // November: 10,000 fresh invoices.
     let t = Instant::now();
-    let issued = billing_app::invoicing::run(
+    let issued = billing_app::billing::monthly_run::run(
         &ctx,
         Scope::All {
             through: ctx.today(),
@@ -104,10 +104,10 @@ async fn run(n: i64) {
         } else {
             total + 25_000
         };
-        billing_app::payments::record_manual(
+        billing_app::billing::payments::record_manual(
             &ctx,
             None,
-            billing_app::payments::ManualPayment {
+            billing_app::billing::payments::ManualPayment {
                 invoice_id: *id,
                 amount,
                 method: "cash".into(),
@@ -131,7 +131,7 @@ async fn run(n: i64) {
             .expect("date"),
     );
     let t = Instant::now();
-    let issued = billing_app::invoicing::run(
+    let issued = billing_app::billing::monthly_run::run(
         &ctx,
         Scope::All {
             through: ctx.today(),

@@ -31,7 +31,7 @@ async fn sim_with_profile() -> SimHandle {
 }
 
 async fn router(ctx: &billing_app::AppContext, name: &str, sim: &SimHandle) -> Uuid {
-    let input = billing_app::routers::RouterInput {
+    let input = billing_app::network::routers::RouterInput {
         name: Some(name.into()),
         host: Some(sim.addr().ip().to_string()),
         port: Some(i32::from(sim.addr().port())),
@@ -39,7 +39,7 @@ async fn router(ctx: &billing_app::AppContext, name: &str, sim: &SimHandle) -> U
         password: Some(String::new().into()),
         ..Default::default()
     };
-    billing_app::routers::create(ctx, input)
+    billing_app::network::routers::create(ctx, input)
         .await
         .expect("router")
         .id
@@ -115,7 +115,7 @@ pub async fn main() {
     let r1 = router(&ctx, "Isolasi", &sim).await;
     subscriptions(&ctx, "iso", isolate, r1).await;
     enqueue_all(&ctx, "create_secret", r1).await;
-    let created = billing_app::outbox::deliver(&ctx)
+    let created = billing_app::network::outbox::deliver(&ctx)
         .await
         .expect("create secrets");
     assert_eq!(created, isolate, "every secret created");
@@ -131,7 +131,9 @@ pub async fn main() {
         .expect("isolate");
     enqueue_all(&ctx, "isolate", r1).await;
     let started = Instant::now();
-    let delivered = billing_app::outbox::deliver(&ctx).await.expect("deliver");
+    let delivered = billing_app::network::outbox::deliver(&ctx)
+        .await
+        .expect("deliver");
     let isolate_ms = started.elapsed().as_millis();
     assert_eq!(delivered, isolate);
     assert!(
@@ -152,7 +154,9 @@ pub async fn main() {
     sim.set_cost_model(Some(CostModel::default()));
     enqueue_all(&ctx, "isolate", r1).await;
     let started = Instant::now();
-    let delivered = billing_app::outbox::deliver(&ctx).await.expect("deliver");
+    let delivered = billing_app::network::outbox::deliver(&ctx)
+        .await
+        .expect("deliver");
     let isolate_costed_ms = started.elapsed().as_millis();
     assert_eq!(delivered, isolate);
     sim.set_cost_model(None);
@@ -181,7 +185,7 @@ pub async fn main() {
         .buffer_unordered(128)
         .collect::<Vec<_>>()
         .await;
-    let report = billing_app::reconcile::check(&ctx, r2)
+    let report = billing_app::network::reconcile::check(&ctx, r2)
         .await
         .expect("reconcile");
     assert_eq!(report.router_secrets, reconcile);

@@ -32,7 +32,7 @@ fn cpu() -> Duration {
 }
 
 async fn router(ctx: &billing_app::AppContext, name: &str, sim: &SimHandle) -> Uuid {
-    let input = billing_app::routers::RouterInput {
+    let input = billing_app::network::routers::RouterInput {
         name: Some(name.into()),
         host: Some(sim.addr().ip().to_string()),
         port: Some(i32::from(sim.addr().port())),
@@ -40,7 +40,7 @@ async fn router(ctx: &billing_app::AppContext, name: &str, sim: &SimHandle) -> U
         password: Some(String::new().into()),
         ..Default::default()
     };
-    billing_app::routers::create(ctx, input)
+    billing_app::network::routers::create(ctx, input)
         .await
         .expect("router")
         .id

@@ -56,9 +56,9 @@ pub async fn main() {
     .execute(&ctx.pool)
     .await
     .expect("seed");
-    let issued = billing_app::invoicing::run(
+    let issued = billing_app::billing::monthly_run::run(
         &ctx,
-        billing_app::invoicing::Scope::All {
+        billing_app::billing::monthly_run::Scope::All {
             through: ctx.today(),
         },
     )
@@ -191,7 +191,7 @@ async fn first_open(ctx: &billing_app::AppContext) -> String {
         .fetch_one(&ctx.pool)
         .await
         .expect("sub");
-    let invoice = billing_app::subscriptions::renew(ctx, sub)
+    let invoice = billing_app::billing::subscriptions::renew(ctx, sub)
         .await
         .expect("renew");
     invoice.summary.id.to_string()

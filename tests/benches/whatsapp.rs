@@ -46,7 +46,7 @@ pub async fn main() {
     .expect("queue");
 
     let started = Instant::now();
-    let summary = billing_app::notify::drain(&ctx, usize::try_from(n).expect("n"))
+    let summary = billing_app::messaging::drain(&ctx, usize::try_from(n).expect("n"))
         .await
         .expect("drain");
     let elapsed = started.elapsed();

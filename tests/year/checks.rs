@@ -176,7 +176,7 @@ impl Checks {
             (
                 "login_attempts",
                 "select count(*) from login_attempts where attempted_at < $1",
-                days(billing_app::schedule::keep::LOGIN_ATTEMPTS_DAYS),
+                days(billing_app::ops::jobs::keep::LOGIN_ATTEMPTS_DAYS),
             ),
             (
                 "refresh_tokens",

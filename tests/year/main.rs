@@ -24,7 +24,7 @@ mod shop;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use billing_app::schedule::{self, Trigger, JOBS};
+use billing_app::ops::jobs::{self, Trigger, JOBS};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use checks::Checks;
@@ -213,13 +213,13 @@ async fn tick(
     let tz = shop.app().ctx().tz;
     let mut due = Vec::new();
     for spec in JOBS {
-        let Some(first) = schedule::next_run(spec, tz, *since) else {
+        let Some(first) = jobs::next_run(spec, tz, *since) else {
             continue;
         };
         if first > until {
             continue;
         }
-        let frequent = schedule::next_run(spec, tz, first)
+        let frequent = jobs::next_run(spec, tz, first)
             .is_some_and(|next| next - first <= chrono::Duration::hours(1));
         due.push((if frequent { until } else { first }, spec.name));
     }
@@ -231,7 +231,7 @@ async fn tick(
         }
         let ctx = shop.app().ctx();
         let t = Instant::now();
-        let run = schedule::run(&ctx, name, Trigger::Schedule).await;
+        let run = jobs::run(&ctx, name, Trigger::Schedule).await;
         if std::env::var_os("MIKROBILL_YEAR_TRACE").is_some() {
             eprintln!("{} {name} {:?}", day.n, t.elapsed());
         }

@@ -64,7 +64,7 @@ async fn a_damaged_backup_file_is_detected_and_nothing_is_restored() {
 
 #[tokio::test]
 async fn a_backup_whose_dump_is_unreadable_is_reported_and_its_scratch_database_dropped() {
-    use billing_app::backups::archive;
+    use billing_app::ops::backups::archive;
     let app = spawn_app().await;
     seed(&app).await;
     let original_db = db_name(&app.database_url);
@@ -116,9 +116,9 @@ async fn a_backup_whose_dump_is_unreadable_is_reported_and_its_scratch_database_
     app.shutdown().await;
 }
 
-fn member(name: &str, data: &[u8]) -> billing_app::backups::archive::Member {
+fn member(name: &str, data: &[u8]) -> billing_app::ops::backups::archive::Member {
     use sha2::Digest as _;
-    billing_app::backups::archive::Member {
+    billing_app::ops::backups::archive::Member {
         name: name.into(),
         size: data.len() as u64,
         sha256: hex::encode(sha2::Sha256::digest(data)),

@@ -26,12 +26,12 @@ async fn the_daily_backup_catches_up_once_after_a_week_off_keeps_n_and_copies_to
     assert!(settings["next_run_at"].is_string(), "{settings}");
 
     // 2026-11-01 08:00 WIB: the schedule was just set, so nothing is due until 01:30.
-    assert!(billing_app::backups::run_if_due(&ctx)
+    assert!(billing_app::ops::backups::run_if_due(&ctx)
         .await
         .expect("run")
         .is_none());
     app.clock.advance(Duration::days(1));
-    let first = billing_app::backups::run_if_due(&ctx)
+    let first = billing_app::ops::backups::run_if_due(&ctx)
         .await
         .expect("run")
         .expect("a backup after the first 01:30");
@@ -39,23 +39,25 @@ async fn the_daily_backup_catches_up_once_after_a_week_off_keeps_n_and_copies_to
     let copy_path = std::path::PathBuf::from(first.copy_path.clone().expect("copied"));
     assert!(copy_path.starts_with(copy.path()) && copy_path.is_file());
     assert!(std::path::Path::new(&format!("{}.sha256", copy_path.display())).is_file());
-    assert!(billing_app::backups::run_if_due(&ctx)
+    assert!(billing_app::ops::backups::run_if_due(&ctx)
         .await
         .expect("run")
         .is_none());
 
     // The PC was off for a week: one backup at start, not seven.
     app.clock.advance(Duration::days(7));
-    let second = billing_app::backups::run_if_due(&ctx).await.expect("run");
+    let second = billing_app::ops::backups::run_if_due(&ctx)
+        .await
+        .expect("run");
     assert!(second.is_some());
-    assert!(billing_app::backups::run_if_due(&ctx)
+    assert!(billing_app::ops::backups::run_if_due(&ctx)
         .await
         .expect("run")
         .is_none());
 
     // The third one pushes the first out, in both folders.
     app.clock.advance(Duration::days(1));
-    assert!(billing_app::backups::run_if_due(&ctx)
+    assert!(billing_app::ops::backups::run_if_due(&ctx)
         .await
         .expect("run")
         .is_some());

@@ -1,8 +1,8 @@
 //! Money invariants under random sequences of issue / pay (partial, exact, over,
 //! re-delivered, concurrent) / void / adjust / refund, on real PostgreSQL.
 
-use billing_app::ledger::BalanceChange;
-use billing_app::payments::ManualPayment;
+use billing_app::billing::ledger::BalanceChange;
+use billing_app::billing::payments::ManualPayment;
 use billing_app::AppContext;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -52,7 +52,7 @@ async fn pay(ctx: &AppContext, invoice: Uuid, amount: i64) {
         note: None,
     };
     // Refusals (invoice paid meanwhile, zero amount) are fine; money must stay consistent.
-    let _ = billing_app::payments::record_manual(ctx, None, input).await;
+    let _ = billing_app::billing::payments::record_manual(ctx, None, input).await;
 }
 
 async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &Op) {
@@ -60,9 +60,12 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
         Op::NextMonth => {
             app.clock.advance(chrono::Duration::days(31));
             let through = ctx.today();
-            billing_app::invoicing::run(ctx, billing_app::invoicing::Scope::All { through })
-                .await
-                .expect("invoicing");
+            billing_app::billing::monthly_run::run(
+                ctx,
+                billing_app::billing::monthly_run::Scope::All { through },
+            )
+            .await
+            .expect("invoicing");
         }
         Op::Pay { pick, percent } => {
             let open = open_ids(ctx).await;
@@ -89,7 +92,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                     .expect("payments");
             if let Some(id) = paid.get(pick % paid.len().max(1)) {
                 let mut tx = ctx.pool.begin().await.expect("tx");
-                let again = billing_app::payments::settle_in(&mut tx, ctx, *id)
+                let again = billing_app::billing::payments::settle_in(&mut tx, ctx, *id)
                     .await
                     .expect("settle");
                 assert!(!again.newly_settled, "a settled payment was applied twice");
@@ -104,7 +107,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
             .await
             .expect("invoices");
             if let Some(id) = ids.get(pick % ids.len().max(1)) {
-                billing_app::invoices::void(ctx, *id, "uji acak")
+                billing_app::billing::invoices::void(ctx, *id, "uji acak")
                     .await
                     .expect("void");
             }
@@ -119,7 +122,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                 reason: "uji".into(),
                 subscription_id: to_subscription.then_some(sub),
             };
-            let _ = billing_app::ledger::change_balance(ctx, None, customer, change).await;
+            let _ = billing_app::billing::ledger::change_balance(ctx, None, customer, change).await;
         }
         Op::Refund { amount } => {
             let change = BalanceChange {
@@ -128,7 +131,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                 reason: "uji".into(),
                 subscription_id: None,
             };
-            let _ = billing_app::ledger::change_balance(ctx, None, customer, change).await;
+            let _ = billing_app::billing::ledger::change_balance(ctx, None, customer, change).await;
         }
     }
 }

@@ -35,7 +35,7 @@ async fn overdue_subscription_is_isolated_and_restored_when_paid() {
     // The router comes back; the queued command is delivered on the next attempt.
     app.router.failing.store(false, Ordering::SeqCst);
     app.clock.advance(chrono::Duration::minutes(5));
-    billing_app::isolation::deliver(&app.ctx())
+    billing_app::billing::isolation::deliver(&app.ctx())
         .await
         .expect("deliver");
     assert_eq!(
@@ -66,7 +66,7 @@ async fn overdue_subscription_is_isolated_and_restored_when_paid() {
     // the restore reaches the router (poll with a deadline, no fixed sleep).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        billing_app::isolation::deliver(&app.ctx())
+        billing_app::billing::isolation::deliver(&app.ctx())
             .await
             .expect("deliver");
         if app.router.calls().last().map(|c| c.0.as_str()) == Some("restore") {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use billing_app::events::BillingEvent;
-use billing_app::monitoring::alerts;
+use billing_app::insight::monitoring::alerts;
 use billing_tests::*;
 use routeros_api::sim::SimConfig;
 use serde_json::{json, Value};

@@ -7,13 +7,13 @@ mod metrics;
 mod retention;
 mod samples;
 
-use billing_app::schedule::{self, Trigger};
+use billing_app::ops::jobs::{self, Trigger};
 use billing_tests::*;
 use serde_json::{json, Value};
 
 /// Runs a job of the registry as "run now" does and returns its summary.
 pub async fn run_job(app: &TestApp, name: &str) -> String {
-    let run = schedule::run(&app.ctx(), name, Trigger::Manual)
+    let run = jobs::run(&app.ctx(), name, Trigger::Manual)
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(run.ok, "{name} failed: {:?}", run.error);

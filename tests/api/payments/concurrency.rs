@@ -33,9 +33,9 @@ async fn shuffled_redelivered_callbacks_with_the_poller_apply_each_payment_once(
     .execute(&ctx.pool)
     .await
     .expect("seed");
-    let issued = billing_app::invoicing::run(
+    let issued = billing_app::billing::monthly_run::run(
         &ctx,
-        billing_app::invoicing::Scope::All {
+        billing_app::billing::monthly_run::Scope::All {
             through: ctx.today(),
         },
     )

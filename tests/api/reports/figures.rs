@@ -509,7 +509,7 @@ async fn bad_filters_are_refused_naming_the_field_and_only_owners_and_admins_see
 
     for who in ["kasir1", "teknisi"] {
         let token = login(app, who).await;
-        for name in billing_app::reports::NAMES {
+        for name in billing_app::insight::reports::NAMES {
             let res = raw(app, &format!("/api/reports/{name}"), &token).await;
             assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} {name}");
             let res = raw(app, &format!("/api/reports/{name}?format=csv"), &token).await;

@@ -137,7 +137,7 @@ pub async fn settle(app: &TestApp) {
     let pool = app.pool().await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        billing_app::outbox::deliver(&app.ctx())
+        billing_app::network::outbox::deliver(&app.ctx())
             .await
             .expect("deliver");
         let due: i64 = sqlx::query_scalar(

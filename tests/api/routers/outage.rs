@@ -16,7 +16,7 @@ async fn router_down_during_isolation_queues_and_applies_once_in_order_when_back
     set_today(&app, d(2026, 11, 12));
     let (_, run) = app.call("POST", "/api/isolation/run", None).await;
     assert_eq!(run["isolated"].as_array().map(Vec::len), Some(1), "{run}");
-    billing_app::outbox::deliver(&app.ctx())
+    billing_app::network::outbox::deliver(&app.ctx())
         .await
         .expect("deliver");
     let queued = pending(&app).await;
@@ -50,7 +50,7 @@ async fn router_down_during_isolation_queues_and_applies_once_in_order_when_back
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    billing_app::outbox::deliver(&app.ctx())
+    billing_app::network::outbox::deliver(&app.ctx())
         .await
         .expect("deliver");
     let queued = pending(&app).await;
@@ -90,7 +90,7 @@ async fn router_down_during_isolation_queues_and_applies_once_in_order_when_back
     assert!(failed >= 1, "failed attempts are audited too");
 
     // Nothing is applied twice: another delivery finds nothing to do.
-    let again = billing_app::outbox::deliver(&app.ctx())
+    let again = billing_app::network::outbox::deliver(&app.ctx())
         .await
         .expect("deliver");
     assert_eq!(again, 0);

@@ -243,8 +243,8 @@ async fn stuck_router_commands_and_a_job_failing_twice_raise_alerts_in_words_and
     set_today(&app, d(2026, 11, 12));
     let (_, run) = app.call("POST", "/api/isolation/run", None).await;
     assert_eq!(run["isolated"].as_array().map(Vec::len), Some(1), "{run}");
-    for _ in 0..billing_app::monitoring::alerts::STUCK_AFTER_ATTEMPTS {
-        billing_app::outbox::deliver(&app.ctx())
+    for _ in 0..billing_app::network::outbox::STUCK_AFTER_ATTEMPTS {
+        billing_app::network::outbox::deliver(&app.ctx())
             .await
             .expect("deliver");
         app.clock.advance(chrono::Duration::hours(2));

@@ -57,7 +57,7 @@ async fn ten_thousand_messages_survive_a_dying_session_and_a_restart_without_dup
     // First round: stopped abruptly part-way (the app is "killed").
     let drain = tokio::spawn({
         let ctx = ctx.clone();
-        async move { billing_app::notify::drain(&ctx, 100_000).await }
+        async move { billing_app::messaging::drain(&ctx, 100_000).await }
     });
     // One primary session dies while the queue drains.
     let watcher = &fakes[1];
@@ -75,14 +75,14 @@ async fn ten_thousand_messages_survive_a_dying_session_and_a_restart_without_dup
     let _ = drain.await;
 
     // Restart: in-flight messages are flagged, never resent; the rest goes out.
-    let unknown = billing_app::notify::recover_after_restart(&ctx)
+    let unknown = billing_app::messaging::recover_after_restart(&ctx)
         .await
         .expect("recover");
     assert!(
         unknown <= 5,
         "at most one in-flight message per session: {unknown}"
     );
-    let summary = billing_app::notify::drain(&ctx, 100_000)
+    let summary = billing_app::messaging::drain(&ctx, 100_000)
         .await
         .expect("drain");
     assert_eq!(summary.failed, 0, "{summary:?}");
@@ -149,7 +149,7 @@ async fn the_backup_takes_over_when_every_primary_is_down() {
     let (backup, _) = add_session(&app, "Cadangan", ProviderKind::Waha, "backup").await;
     queue(&app, 20, 0).await;
     primary.set_down(true);
-    let summary = billing_app::notify::drain(&app.ctx(), 1_000)
+    let summary = billing_app::messaging::drain(&app.ctx(), 1_000)
         .await
         .expect("drain");
     assert_eq!(summary.sent, 20, "{summary:?}");

@@ -12,13 +12,13 @@ async fn events_queue_one_message_each_and_a_session_sends_them() {
     // The invoice notice (with a pay link) is queued once, however often it is asked for.
     let ctx = app.ctx();
     assert_eq!(
-        billing_app::notify::pending_invoice_notices(&ctx)
+        billing_app::messaging::pending_invoice_notices(&ctx)
             .await
             .expect("notices"),
         1
     );
     assert_eq!(
-        billing_app::notify::pending_invoice_notices(&ctx)
+        billing_app::messaging::pending_invoice_notices(&ctx)
             .await
             .expect("notices"),
         0

@@ -6,7 +6,7 @@ use secrecy::SecretSlice;
 use sqlx::PgPool;
 
 use crate::crypto::Cipher;
-use crate::gateways::GatewayRegistry;
+use crate::online::gateways::GatewayRegistry;
 use crate::ports::{RouterPort, SecretsPort};
 
 /// Everything a use-case needs from the outside world.
@@ -26,7 +26,7 @@ pub struct AppContext {
     /// Money events (payment settled, invoice changed) for live pages and notifications.
     pub events: tokio::sync::broadcast::Sender<crate::events::BillingEvent>,
     /// The WhatsApp sender sessions.
-    pub whatsapp: Arc<crate::notify::SessionPool>,
+    pub whatsapp: Arc<crate::messaging::SessionPool>,
     /// The public listener's own address, used for pay links until the owner sets the
     /// tunnel address (`public_base_url` in the business profile).
     pub public_fallback_url: String,
@@ -36,9 +36,9 @@ pub struct AppContext {
     pub voucher_batches: Arc<crate::vouchers::BatchProgress>,
     /// Backups and the health page: the data directory, the database server and its
     /// programs, the database switch.
-    pub ops: Arc<crate::operations::Operations>,
+    pub ops: Arc<crate::ops::operations::Operations>,
     /// Coalesces requests to deliver queued router commands (see `outbox::spawn_delivery`).
-    pub outbox_kick: Arc<crate::outbox::DeliveryKick>,
+    pub outbox_kick: Arc<crate::network::outbox::DeliveryKick>,
 }
 
 impl AppContext {

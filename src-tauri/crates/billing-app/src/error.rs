@@ -84,3 +84,11 @@ impl From<sqlx::Error> for Error {
         Error::Unexpected(anyhow::Error::new(err).context("database query failed"))
     }
 }
+
+/// Is this error the violation of the named constraint?
+pub(crate) fn is_constraint_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.constraint() == Some(constraint),
+        _ => false,
+    }
+}

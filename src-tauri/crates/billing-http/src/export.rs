@@ -1,7 +1,7 @@
 //! Reports written out as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
 //! names correctly) and as XLSX (numbers stay numbers; rupiah with thousands separators).
 
-use billing_app::reports::{Cell, Table};
+use billing_app::insight::reports::{Cell, Table};
 use rust_xlsxwriter::{Format, Workbook};
 
 pub fn csv(table: &Table) -> anyhow::Result<Vec<u8>> {

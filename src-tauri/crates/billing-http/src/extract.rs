@@ -1,6 +1,6 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use billing_app::auth::CurrentUser;
+use billing_app::access::current_user::CurrentUser;
 use billing_domain::Role;
 
 use crate::{ApiError, HttpState};

@@ -134,10 +134,10 @@ impl Application {
             signing_key,
             public_url,
         )?;
-        billing_app::notify::reload_sessions(&ctx)
+        billing_app::messaging::reload_sessions(&ctx)
             .await
             .map_err(|e| anyhow::anyhow!("loading the WhatsApp sessions: {e}"))?;
-        let unknown = billing_app::notify::recover_after_restart(&ctx)
+        let unknown = billing_app::messaging::recover_after_restart(&ctx)
             .await
             .map_err(|e| anyhow::anyhow!("recovering the WhatsApp queue: {e}"))?;
         if unknown > 0 {
@@ -269,7 +269,7 @@ pub(crate) fn context(
         .timezone
         .parse::<chrono_tz::Tz>()
         .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
-    let mut ops = billing_app::operations::Operations::new(
+    let mut ops = billing_app::ops::operations::Operations::new(
         settings.data_dir.clone(),
         settings_snapshot(settings, database),
         crate::database::locate_options(settings),
@@ -289,9 +289,9 @@ pub(crate) fn context(
         router: ports.router,
         tz,
         secrets: Arc::new(secrets.clone()),
-        gateways: Arc::new(billing_app::gateways::GatewayRegistry::default()),
+        gateways: Arc::new(billing_app::online::gateways::GatewayRegistry::default()),
         events: tokio::sync::broadcast::channel(256).0,
-        whatsapp: Arc::new(billing_app::notify::SessionPool::default()),
+        whatsapp: Arc::new(billing_app::messaging::SessionPool::default()),
         public_fallback_url,
         auto_isolate: settings.billing.auto_isolate,
         voucher_batches: Default::default(),
@@ -393,7 +393,7 @@ pub(crate) async fn apply_profile_timezone(
     settings: &mut Settings,
     pool: &sqlx::PgPool,
 ) -> Result<(), StartupError> {
-    let saved = billing_app::business::saved_timezone(pool)
+    let saved = billing_app::billing::business::saved_timezone(pool)
         .await
         .map_err(|e| anyhow::anyhow!("reading the business time zone: {e}"))?;
     if let Some(tz) = saved {
@@ -410,13 +410,13 @@ pub(crate) async fn apply_profile_timezone(
 }
 
 /// The first-run wizard's database choice (`DATA_DIR/database-server.json` plus the URL in the
-/// keyring, see `billing_app::database_setup`) applies when nothing else chose a remote server
+/// keyring, see `billing_app::ops::setup`) applies when nothing else chose a remote server
 /// (`database.url`, `MIKROBILL_DATABASE_URL`, `--database-url` win).
 pub(crate) fn apply_server_choice(
     settings: &mut Settings,
     secret: impl Fn(&str) -> anyhow::Result<Option<secrecy::SecretString>>,
 ) -> anyhow::Result<()> {
-    use billing_app::database_setup::{ServerChoice, URL_SECRET};
+    use billing_app::ops::setup::{ServerChoice, URL_SECRET};
     if settings.database.mode != crate::settings::DatabaseMode::Local {
         return Ok(());
     }

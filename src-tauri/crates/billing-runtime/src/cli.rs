@@ -1,7 +1,7 @@
 //! The `mikrobill` command line. With no subcommand it opens the desktop window (the
 //! shell passes that in); everything else runs headless.
 
-use billing_app::auth::OwnerPolicy;
+use billing_app::access::auth::OwnerPolicy;
 use billing_app::AppContext;
 use clap::{Args, Parser, Subcommand};
 use std::io::{BufRead as _, IsTerminal as _};
@@ -134,7 +134,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                 Err(err) => return fail(&err),
             };
             with_database(settings, |ctx| async move {
-                billing_app::auth::create_owner(
+                billing_app::access::auth::create_owner(
                     &ctx,
                     &username,
                     &password,
@@ -156,7 +156,7 @@ async fn run(command: Command, settings: Settings) -> ExitCode {
                 Err(err) => return fail(&err),
             };
             with_database(settings, |ctx| async move {
-                billing_app::auth::set_password(&ctx, &username, &password).await?;
+                billing_app::access::auth::set_password(&ctx, &username, &password).await?;
                 Ok(format!("password of {username:?} changed"))
             })
             .await

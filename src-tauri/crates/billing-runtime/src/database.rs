@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use billing_app::backups::switch::{DatabaseChoice, PoolSwitch};
-use billing_app::instances::{ClaimError, Claims, Identity};
-use billing_app::operations::DatabaseServer;
+use billing_app::ops::backups::switch::{DatabaseChoice, PoolSwitch};
+use billing_app::ops::instances::{ClaimError, Claims, Identity};
+use billing_app::ops::operations::DatabaseServer;
 use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
@@ -171,7 +171,7 @@ impl Database {
             }
             db.claims = Some(claims);
         }
-        billing_db::MIGRATOR.run(&db.pool).await?;
+        billing_migrations::MIGRATOR.run(&db.pool).await?;
         if let Some(claims) = db.claims.clone() {
             claims.record().await;
             let every = Duration::from_secs(settings.database.heartbeat_secs.max(1));
@@ -489,7 +489,7 @@ async fn connect(
             let keep = !on_acquire.is_stale(meta.age);
             Box::pin(async move {
                 if keep {
-                    billing_app::audit::attribute_connection(conn).await?;
+                    billing_app::access::audit::attribute_connection(conn).await?;
                 }
                 Ok(keep)
             })
@@ -511,7 +511,7 @@ async fn connect(
                         )));
                     }
                 }
-                billing_app::audit::attribute_connection(conn).await?;
+                billing_app::access::audit::attribute_connection(conn).await?;
                 Ok(())
             })
         })

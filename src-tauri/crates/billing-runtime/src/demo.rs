@@ -1,7 +1,7 @@
 //! Demo mode: a demo owner with a generated password, a small Indonesian data set, and the
 //! built-in RouterOS simulator standing in for the router.
 
-use billing_app::auth::OwnerPolicy;
+use billing_app::access::auth::OwnerPolicy;
 use billing_app::AppContext;
 use routeros_api::sim::{SimConfig, SimHandle, Simulator};
 use secrecy::ExposeSecret;
@@ -22,7 +22,7 @@ pub struct Demo {
 impl Demo {
     pub async fn start(ctx: &AppContext, secrets: &SecretStore) -> anyhow::Result<Demo> {
         let password = secrets.get_or_generate(DEMO_PASSWORD_SECRET, 12)?;
-        match billing_app::auth::create_owner(
+        match billing_app::access::auth::create_owner(
             ctx,
             DEMO_USER,
             password.expose_secret(),
@@ -35,7 +35,7 @@ impl Demo {
             Err(err) => return Err(anyhow::anyhow!("seeding the demo owner failed: {err}")),
         }
         // Once: a database that already has customers (an earlier demo run) keeps them.
-        match billing_app::sample_data::seed(ctx, None).await {
+        match billing_app::ops::sample_data::seed(ctx, None).await {
             Ok(summary) => tracing::info!(?summary, "demo data seeded"),
             Err(billing_app::Error::Conflict { .. }) => {}
             Err(err) => return Err(anyhow::anyhow!("seeding the demo data failed: {err}")),

@@ -1,13 +1,13 @@
 //! This installation's identity: an id kept in its data folder, the PC's name, and a lock file
 //! that only one serving process of the data folder holds at a time. With it, a claim on the
-//! database left by an earlier run of the same installation (see `billing_app::instances`) can
+//! database left by an earlier run of the same installation (see `billing_app::ops::instances`) can
 //! be taken over safely: if this process holds the file lock, no other process of this
 //! installation is serving.
 
 use std::fs::File;
 use std::path::Path;
 
-use billing_app::instances::Identity;
+use billing_app::ops::instances::Identity;
 use uuid::Uuid;
 
 const ID_FILE: &str = "instance-id";

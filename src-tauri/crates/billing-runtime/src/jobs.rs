@@ -1,9 +1,9 @@
-//! The scheduler: every job of the registry (`billing_app::schedule::JOBS`) on its cron
+//! The scheduler: every job of the registry (`billing_app::ops::jobs::JOBS`) on its cron
 //! pattern, each run recorded and never overlapping itself; the jobs marked `at_start` also
 //! run once at start to catch up on what was missed while the shop PC was off. The WhatsApp
 //! queue is drained continuously beside it.
 
-use billing_app::schedule::{self, Trigger, JOBS};
+use billing_app::ops::jobs::{self, Trigger, JOBS};
 use billing_app::AppContext;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
@@ -17,9 +17,8 @@ impl Scheduler {
             let name = spec.name;
             let run = move |_id, _sched| {
                 let ctx = job_ctx.clone();
-                Box::pin(
-                    async move { schedule::run_scheduled(&ctx, name, Trigger::Schedule).await },
-                ) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+                Box::pin(async move { jobs::run_scheduled(&ctx, name, Trigger::Schedule).await })
+                    as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
             };
             let job = if spec.business_time {
                 Job::new_async_tz(spec.cron, ctx.tz, run)?
@@ -54,16 +53,16 @@ impl Scheduler {
 /// scheduler runs it in the background; tests that drive the jobs themselves call it.
 pub async fn catch_up(ctx: &AppContext) {
     for spec in JOBS.iter().filter(|j| j.at_start) {
-        schedule::run_scheduled(ctx, spec.name, Trigger::Start).await;
+        jobs::run_scheduled(ctx, spec.name, Trigger::Start).await;
     }
 }
 
 /// One round of the WhatsApp worker: queue the invoice notices, then send what is due.
 pub async fn whatsapp_round(ctx: &AppContext) {
-    if let Err(err) = billing_app::notify::pending_invoice_notices(ctx).await {
+    if let Err(err) = billing_app::messaging::pending_invoice_notices(ctx).await {
         tracing::warn!(error = %err, "queuing invoice messages failed");
     }
-    match billing_app::notify::drain(ctx, 500).await {
+    match billing_app::messaging::drain(ctx, 500).await {
         Ok(s) if s.sent + s.failed > 0 => {
             tracing::info!(sent = s.sent, failed = s.failed, "WhatsApp sent")
         }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::security_event;
 use crate::events::{publish, BillingEvent};
-use crate::{customers, isolation, AppContext, Error};
+use crate::{billing::customers, billing::isolation, AppContext, Error};
 
 /// What happened to an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -204,7 +204,7 @@ pub async fn apply_event(
                 .execute(&mut *tx)
                 .await?;
             }
-            settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
+            settled = Some(crate::billing::payments::settle_in(&mut tx, ctx, payment_id).await?);
             isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
             Outcome::Applied
         }
@@ -235,7 +235,7 @@ pub async fn apply_event(
     match outcome {
         Outcome::Applied => {
             if let Some(settlement) = &settled {
-                crate::payments::announce_settled(ctx, settlement);
+                crate::billing::payments::announce_settled(ctx, settlement);
             }
         }
         Outcome::Closed | Outcome::Held => {
@@ -343,7 +343,7 @@ pub async fn resolve_review(
     ctx: &AppContext,
     payment_id: Uuid,
     accept: bool,
-) -> Result<crate::payments::Payment, Error> {
+) -> Result<crate::billing::payments::Payment, Error> {
     let customer_id: Uuid = sqlx::query_scalar("select customer_id from payments where id = $1")
         .bind(payment_id)
         .fetch_optional(&ctx.pool)
@@ -371,7 +371,7 @@ pub async fn resolve_review(
                 .bind(format!(" (jumlah dari gateway: {amount})"))
                 .execute(&mut *tx)
                 .await?;
-            settled = Some(crate::payments::settle_in(&mut tx, ctx, payment_id).await?);
+            settled = Some(crate::billing::payments::settle_in(&mut tx, ctx, payment_id).await?);
             isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
         }
         (true, _) => return Err(Error::conflict("the gateway reported no usable amount")),
@@ -387,8 +387,8 @@ pub async fn resolve_review(
     }
     tx.commit().await?;
     match &settled {
-        Some(settlement) => crate::payments::announce_settled(ctx, settlement),
+        Some(settlement) => crate::billing::payments::announce_settled(ctx, settlement),
         None => isolation::spawn_delivery(ctx),
     }
-    crate::payments::get(ctx, payment_id).await
+    crate::billing::payments::get(ctx, payment_id).await
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::token_hash;
-use crate::business::BankAccount;
+use crate::billing::business::BankAccount;
 use crate::{AppContext, Error};
 
 const LINK_DAYS: i64 = 30;
@@ -30,7 +30,7 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLi
             .fetch_optional(&ctx.pool)
             .await?;
     let (status, number) = row.ok_or(Error::NotFound("invoice"))?;
-    crate::payments::ensure_payable(&status, &number)?;
+    crate::billing::payments::ensure_payable(&status, &number)?;
     let mut conn = ctx.pool.acquire().await?;
     let (url, expires_at) = new_link(&mut conn, ctx, invoice_id).await?;
     Ok(PayLink { url, expires_at })
@@ -175,8 +175,8 @@ async fn pay_page_inner(
     with_methods: bool,
 ) -> Result<PayPage, Error> {
     let invoice_id = resolve(ctx, token).await?;
-    let invoice = crate::invoices::get(ctx, invoice_id).await?;
-    let business = crate::business::get(ctx).await?;
+    let invoice = crate::billing::invoices::get(ctx, invoice_id).await?;
+    let business = crate::billing::business::get(ctx).await?;
     let s = &invoice.summary;
     let mut methods = Vec::new();
     if s.owed > 0 && with_methods {
@@ -283,9 +283,9 @@ pub async fn start_payment_for_invoice(
     if method.is_empty() || method.len() > 20 {
         return Err(Error::validation("method", "choose a payment method"));
     }
-    let invoice = crate::invoices::get(ctx, invoice_id).await?;
+    let invoice = crate::billing::invoices::get(ctx, invoice_id).await?;
     let s = &invoice.summary;
-    crate::payments::ensure_payable(&s.status, &s.number)?;
+    crate::billing::payments::ensure_payable(&s.status, &s.number)?;
     let now = ctx.clock.now();
     let existing: Option<PendingRow> = sqlx::query_as(&format!(
         "select {PENDING_COLUMNS} from payments where invoice_id = $1 and status = 'pending' \

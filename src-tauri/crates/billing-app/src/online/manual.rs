@@ -5,7 +5,7 @@ use billing_domain::UserId;
 use uuid::Uuid;
 
 use super::links::resolve;
-use crate::{customers, isolation, AppContext, Error};
+use crate::{billing::customers, billing::isolation, AppContext, Error};
 
 pub const MAX_PROOF_BYTES: usize = 2 * 1024 * 1024;
 
@@ -66,7 +66,7 @@ pub async fn submit_proof(
             .bind(invoice_id)
             .fetch_one(&mut *tx)
             .await?;
-    crate::payments::ensure_payable(&status, &number)?;
+    crate::billing::payments::ensure_payable(&status, &number)?;
     let id = Uuid::now_v7();
     sqlx::query(
         "insert into payments (id, customer_id, invoice_id, method, amount, status, note) \
@@ -107,7 +107,7 @@ pub async fn confirm_proof(
     ctx: &AppContext,
     user: Option<UserId>,
     payment_id: Uuid,
-) -> Result<crate::payments::Settlement, Error> {
+) -> Result<crate::billing::payments::Settlement, Error> {
     let customer_id: Uuid = sqlx::query_scalar(
         "select p.customer_id from payments p join payment_proofs pr on pr.payment_id = p.id where p.id = $1",
     )
@@ -137,10 +137,10 @@ pub async fn confirm_proof(
         .bind(user.map(|u| u.0))
         .execute(&mut *tx)
         .await?;
-    let settlement = crate::payments::settle_in(&mut tx, ctx, payment_id).await?;
+    let settlement = crate::billing::payments::settle_in(&mut tx, ctx, payment_id).await?;
     isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
     tx.commit().await?;
-    crate::payments::announce_settled(ctx, &settlement);
+    crate::billing::payments::announce_settled(ctx, &settlement);
     Ok(settlement)
 }
 

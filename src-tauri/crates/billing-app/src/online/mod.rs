@@ -3,6 +3,7 @@
 //! it arrives by callback, by polling, or both.
 
 mod apply;
+pub mod gateways;
 mod links;
 pub mod manual;
 mod settings;

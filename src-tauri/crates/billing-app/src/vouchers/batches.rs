@@ -16,10 +16,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::codes::{random_string, Charset, CodeSpec};
-use super::profiles::{self, MARKER};
+use super::profiles;
 use super::resellers;
+use super::MARKER;
 use crate::ports::{NewHotspotUser, RouterConn};
-use crate::{routers, AppContext, Error};
+use crate::{network::routers, AppContext, Error};
 
 pub const MAX_COUNT: u32 = 10_000;
 
@@ -501,7 +502,7 @@ async fn write(ctx: &AppContext, p: &Prepared) -> Result<(), Failure> {
     };
     if let Err(e) = inserted {
         drop(tx);
-        let message = if billing_db::is_constraint_violation(&e, "vouchers_code_key") {
+        let message = if crate::is_constraint_violation(&e, "vouchers_code_key") {
             "another batch took one of the codes at the same moment; try again".to_owned()
         } else {
             format!("database: {e}")

@@ -124,7 +124,7 @@ pub fn stamp_on_login(validity_secs: i64) -> String {
 /// The sweeper's `on-event`: with a trusted clock, disables every voucher (our marker)
 /// whose stamped expiry has passed and ends its sessions; turns pending stamps into times.
 pub fn sweeper_script() -> String {
-    let marker = super::profiles::MARKER;
+    let marker = super::MARKER;
     let key_len = EXPIRY_KEY.len();
     format!(
         "{CLOCK}:if ($y >= {TRUSTED_YEAR}) do={{\n\

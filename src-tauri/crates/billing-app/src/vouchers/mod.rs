@@ -16,3 +16,7 @@ pub mod query;
 pub mod resellers;
 
 pub use batches::BatchProgress;
+
+/// Every profile we own on a router carries this in its `on-login` script, and every voucher
+/// we write in its comment.
+pub const MARKER: &str = "VOUCHER_SYSTEM";

@@ -13,7 +13,7 @@ use super::batches::marker_batch;
 use super::expiry::{self, Stamp};
 use super::profiles::SCHEDULER_PREFIX;
 use crate::ports::{HotspotEnd, HotspotSnapshot, RouterConn};
-use crate::{routers, AppContext, Error};
+use crate::{network::routers, AppContext, Error};
 
 /// A voucher as the database knows it.
 #[derive(Debug, Clone, sqlx::FromRow)]

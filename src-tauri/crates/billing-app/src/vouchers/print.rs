@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::query::{printable, Printable};
-use crate::{business, AppContext, Error};
+use crate::{billing::business, AppContext, Error};
 
 pub fn template_of(kind: &str) -> Result<VoucherTemplate, Error> {
     Ok(match kind {

@@ -4,11 +4,10 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::MARKER;
 use crate::ports::DesiredHotspotProfile;
-use crate::{routers, AppContext, Error};
+use crate::{network::routers, AppContext, Error};
 
-/// Every profile we own on a router carries this in its `on-login` script.
-pub const MARKER: &str = "VOUCHER_SYSTEM";
 /// Prefix of the per-voucher expiry scheduler the on-login script creates.
 pub const SCHEDULER_PREFIX: &str = "mbx-";
 
@@ -209,9 +208,9 @@ fn slug(name: &str) -> String {
 }
 
 fn map_unique(err: sqlx::Error) -> Error {
-    if billing_db::is_constraint_violation(&err, "voucher_profiles_name_key") {
+    if crate::is_constraint_violation(&err, "voucher_profiles_name_key") {
         Error::conflict_on("name", "a voucher profile with this name already exists")
-    } else if billing_db::is_constraint_violation(&err, "voucher_profiles_router_profile_key") {
+    } else if crate::is_constraint_violation(&err, "voucher_profiles_router_profile_key") {
         Error::conflict_on(
             "router_profile",
             "another voucher profile uses this router profile",

@@ -2,14 +2,14 @@
 //! append-only ledger (each entry carries the balance after it; the balance never goes
 //! below zero).
 
-use billing_db::users;
+use crate::access::accounts;
 use billing_domain::{Password, Role, UserId, Username};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{password, AppContext, Error};
+use crate::{access::password, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Reseller {
@@ -96,7 +96,7 @@ fn normalise_phone(phone: Option<&str>) -> Result<Option<String>, Error> {
 }
 
 fn map_unique_name(e: sqlx::Error) -> Error {
-    if billing_db::is_constraint_violation(&e, "resellers_name_key") {
+    if crate::is_constraint_violation(&e, "resellers_name_key") {
         Error::conflict_on("name", "a reseller with this name already exists")
     } else {
         e.into()
@@ -111,9 +111,9 @@ pub async fn create(ctx: &AppContext, input: ResellerInput) -> Result<Reseller, 
     let hash = password::hash(pw.expose().to_owned()).await?;
     let mut tx = ctx.pool.begin().await?;
     let user_id = UserId(Uuid::now_v7());
-    users::insert(
+    accounts::insert(
         &mut tx,
-        users::NewUser {
+        accounts::NewUser {
             id: user_id,
             username: &username,
             password_hash: &hash,
@@ -122,7 +122,7 @@ pub async fn create(ctx: &AppContext, input: ResellerInput) -> Result<Reseller, 
     )
     .await
     .map_err(|e| {
-        if billing_db::is_constraint_violation(&e, "users_username_key") {
+        if crate::is_constraint_violation(&e, "users_username_key") {
             Error::conflict_on(
                 "username",
                 format!("the username {username} is already taken"),

@@ -7,7 +7,8 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use billing_app::auth::{CurrentUser, TokenRejection};
+use billing_app::access::auth::TokenRejection;
+use billing_app::access::current_user::CurrentUser;
 use billing_domain::{Permission as P, Role};
 
 use crate::{ApiError, HttpState};
@@ -526,14 +527,14 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
         ))
         .into_response();
     }
-    let actor = billing_app::audit::Actor {
+    let actor = billing_app::access::audit::Actor {
         user_id: user.id.0,
         username: user.username.clone(),
         client_ip,
         request: format!("{method} {path}"),
     };
     req.extensions_mut().insert(user);
-    billing_app::audit::with_actor(actor, next.run(req)).await
+    billing_app::access::audit::with_actor(actor, next.run(req)).await
 }
 
 /// The live event stream, the one route that takes a ticket instead of the header.
@@ -561,7 +562,7 @@ async fn authenticate(
             ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into())
         })?
         .trim();
-    match billing_app::auth::authenticate(&state.ctx, token).await {
+    match billing_app::access::auth::authenticate(&state.ctx, token).await {
         Ok(user) => Ok(user),
         Err((rejection, err)) => {
             let kind = match rejection {
@@ -573,7 +574,7 @@ async fn authenticate(
             if rejection != TokenRejection::Expired {
                 let detail = format!(
                     "access token {} refused",
-                    billing_app::security::token_fingerprint(token)
+                    billing_app::access::security::token_fingerprint(token)
                 );
                 log_event(state, kind, None, &detail, client_ip).await;
             }
@@ -590,7 +591,7 @@ async fn log_event(
     client_ip: Option<&str>,
 ) {
     if let Err(err) =
-        billing_app::security::record(&state.ctx, kind, username, detail, client_ip).await
+        billing_app::access::security::record(&state.ctx, kind, username, detail, client_ip).await
     {
         tracing::error!(error = ?err, "could not write the security log");
     }

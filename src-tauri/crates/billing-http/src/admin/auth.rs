@@ -1,7 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::auth::TokenPair;
+use billing_app::access::auth::TokenPair;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -67,7 +67,7 @@ pub struct Me {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = LoginSessionList)]
 pub struct SessionList {
-    pub items: Vec<billing_app::users::Session>,
+    pub items: Vec<billing_app::access::users::Session>,
 }
 
 /// Logs in with username and password.
@@ -81,7 +81,7 @@ pub async fn login(
     ClientAddr(remote): ClientAddr,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let pair = billing_app::auth::login_with_code(
+    let pair = billing_app::access::auth::login_with_code(
         &state.ctx,
         &body.username,
         &body.password,
@@ -101,7 +101,7 @@ pub async fn refresh(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let client = billing_app::auth::Client {
+    let client = billing_app::access::auth::Client {
         remote_addr: remote.as_deref(),
         user_agent: headers
             .get(axum::http::header::USER_AGENT)
@@ -109,7 +109,7 @@ pub async fn refresh(
             // Header text is ASCII here (to_str), so the cut is on a character boundary.
             .map(|ua| ua.get(..200).unwrap_or(ua)),
     };
-    let pair = billing_app::auth::refresh(&state.ctx, &body.refresh_token, client).await?;
+    let pair = billing_app::access::auth::refresh(&state.ctx, &body.refresh_token, client).await?;
     Ok(Json(pair.into()))
 }
 
@@ -120,7 +120,7 @@ pub async fn logout(
     State(state): State<HttpState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::auth::logout(&state.ctx, &body.refresh_token).await?;
+    billing_app::access::auth::logout(&state.ctx, &body.refresh_token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,7 +144,7 @@ pub async fn sessions(
     AnyUser(user): AnyUser,
 ) -> Result<Json<SessionList>, ApiError> {
     Ok(Json(SessionList {
-        items: billing_app::users::sessions(&state.ctx, &user).await?,
+        items: billing_app::access::users::sessions(&state.ctx, &user).await?,
     }))
 }
 
@@ -157,7 +157,7 @@ pub async fn end_session(
     AnyUser(user): AnyUser,
     crate::extract::Path(id): crate::extract::Path<uuid::Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::users::end_session(&state.ctx, &user, id).await?;
+    billing_app::access::users::end_session(&state.ctx, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -168,7 +168,7 @@ pub async fn logout_everywhere(
     State(state): State<HttpState>,
     AnyUser(user): AnyUser,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::users::logout_everywhere(&state.ctx, &user).await?;
+    billing_app::access::users::logout_everywhere(&state.ctx, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -180,21 +180,21 @@ pub async fn totp_status(
     AnyUser(user): AnyUser,
 ) -> Result<Json<TotpStatus>, ApiError> {
     Ok(Json(TotpStatus {
-        enabled: billing_app::totp::is_enabled(&state.ctx, user.id).await?,
+        enabled: billing_app::access::totp::is_enabled(&state.ctx, user.id).await?,
     }))
 }
 
 /// Starts setting up the second factor (owner and admin accounts): a new secret.
 #[utoipa::path(post, operation_id = "totp_setup", path = "/api/auth/totp/setup", tag = "auth",
     security(("bearer" = [])),
-    responses((status = 200, body = billing_app::totp::TotpSetup),
+    responses((status = 200, body = billing_app::access::totp::TotpSetup),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn totp_setup(
     State(state): State<HttpState>,
     AnyUser(user): AnyUser,
-) -> Result<Json<billing_app::totp::TotpSetup>, ApiError> {
+) -> Result<Json<billing_app::access::totp::TotpSetup>, ApiError> {
     Ok(Json(
-        billing_app::totp::begin_setup(&state.ctx, &user).await?,
+        billing_app::access::totp::begin_setup(&state.ctx, &user).await?,
     ))
 }
 
@@ -207,7 +207,7 @@ pub async fn totp_enable(
     AnyUser(user): AnyUser,
     ApiJson(body): ApiJson<TotpCode>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::totp::enable(&state.ctx, &user, &body.code).await?;
+    billing_app::access::totp::enable(&state.ctx, &user, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -220,6 +220,6 @@ pub async fn totp_disable(
     AnyUser(user): AnyUser,
     ApiJson(body): ApiJson<TotpCode>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::totp::disable(&state.ctx, &user, &body.code).await?;
+    billing_app::access::totp::disable(&state.ctx, &user, &body.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }

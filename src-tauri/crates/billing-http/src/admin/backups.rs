@@ -5,7 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use billing_app::backups::{
+use billing_app::ops::backups::{
     Backup, BackupList, BackupSettings, BackupSettingsInput, ConfirmOutcome, RestoreOutcome,
 };
 use tower::ServiceExt as _;
@@ -20,7 +20,7 @@ use crate::{ApiError, HttpState};
 #[utoipa::path(get, operation_id = "list_backups", path = "/api/backups", tag = "backups",
     security(("bearer" = [])), responses((status = 200, body = BackupList)))]
 pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<BackupList>, ApiError> {
-    Ok(Json(billing_app::backups::list(&s.ctx).await?))
+    Ok(Json(billing_app::ops::backups::list(&s.ctx).await?))
 }
 
 /// Makes a backup now and checks it (restored into a scratch database and compared). Takes
@@ -30,7 +30,7 @@ pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<Backu
     responses((status = 200, body = Backup), (status = 409, body = ErrorBody),
               (status = 500, description = "the backup failed; the message says why", body = ErrorBody)))]
 pub async fn create(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<Backup>, ApiError> {
-    Ok(Json(billing_app::backups::create(&s.ctx).await?))
+    Ok(Json(billing_app::ops::backups::create(&s.ctx).await?))
 }
 
 /// Checks a stored backup again: its checksum, its contents, and a restore into a scratch
@@ -46,7 +46,7 @@ pub async fn verify(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Backup>, ApiError> {
-    Ok(Json(billing_app::backups::verify(&s.ctx, id).await?))
+    Ok(Json(billing_app::ops::backups::verify(&s.ctx, id).await?))
 }
 
 /// The backup file (`.tar.gz`), with its SHA-256 in `X-Checksum-Sha256`.
@@ -60,7 +60,7 @@ pub async fn download(
     Path(id): Path<Uuid>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let (path, backup) = billing_app::backups::file(&s.ctx, id).await?;
+    let (path, backup) = billing_app::ops::backups::file(&s.ctx, id).await?;
     let served = tower_http::services::ServeFile::new_with_mime(
         &path,
         &"application/gzip"
@@ -101,7 +101,7 @@ pub async fn restore(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<RestoreOutcome>, ApiError> {
-    Ok(Json(billing_app::backups::restore(&s.ctx, id).await?))
+    Ok(Json(billing_app::ops::backups::restore(&s.ctx, id).await?))
 }
 
 /// Keeps the restored data: the database from before the restore is deleted.
@@ -114,7 +114,7 @@ pub async fn confirm(
     Path(id): Path<Uuid>,
 ) -> Result<Json<ConfirmOutcome>, ApiError> {
     Ok(Json(
-        billing_app::backups::confirm_restore(&s.ctx, id).await?,
+        billing_app::ops::backups::confirm_restore(&s.ctx, id).await?,
     ))
 }
 
@@ -128,7 +128,9 @@ pub async fn undo(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ConfirmOutcome>, ApiError> {
-    Ok(Json(billing_app::backups::undo_restore(&s.ctx, id).await?))
+    Ok(Json(
+        billing_app::ops::backups::undo_restore(&s.ctx, id).await?,
+    ))
 }
 
 /// Backup folder, second folder, how many are kept, daily time.
@@ -138,7 +140,7 @@ pub async fn get_settings(
     State(s): State<HttpState>,
     _u: AuthUser,
 ) -> Result<Json<BackupSettings>, ApiError> {
-    Ok(Json(billing_app::backups::settings(&s.ctx).await?))
+    Ok(Json(billing_app::ops::backups::settings(&s.ctx).await?))
 }
 
 /// Changes the backup settings; the folders must be writable.
@@ -151,6 +153,6 @@ pub async fn put_settings(
     ApiJson(input): ApiJson<BackupSettingsInput>,
 ) -> Result<Json<BackupSettings>, ApiError> {
     Ok(Json(
-        billing_app::backups::update_settings(&s.ctx, input).await?,
+        billing_app::ops::backups::update_settings(&s.ctx, input).await?,
     ))
 }

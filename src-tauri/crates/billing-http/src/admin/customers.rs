@@ -1,9 +1,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::customers::{Customer, CustomerInput, CustomerQuery};
-use billing_app::ledger::{BalanceChange, BalanceView, LedgerEntry};
-use billing_app::subscriptions::{Subscription, SubscriptionQuery};
+use billing_app::billing::customers::{Customer, CustomerInput, CustomerQuery};
+use billing_app::billing::ledger::{BalanceChange, BalanceView, LedgerEntry};
+use billing_app::billing::subscriptions::{Subscription, SubscriptionQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -86,7 +86,7 @@ pub async fn list(
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };
-    let (items, total) = billing_app::customers::list(&state.ctx, query).await?;
+    let (items, total) = billing_app::billing::customers::list(&state.ctx, query).await?;
     Ok(Json(CustomerList { items, total }))
 }
 
@@ -109,7 +109,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(billing_app::customers::create(&state.ctx, input).await?),
+        Json(billing_app::billing::customers::create(&state.ctx, input).await?),
     ))
 }
 
@@ -121,13 +121,13 @@ pub async fn get(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
-    let customer = billing_app::customers::get(&state.ctx, id).await?;
+    let customer = billing_app::billing::customers::get(&state.ctx, id).await?;
     let query = SubscriptionQuery {
         customer_id: Some(id),
         limit: 200,
         ..Default::default()
     };
-    let (subscriptions, _) = billing_app::subscriptions::list(&state.ctx, query).await?;
+    let (subscriptions, _) = billing_app::billing::subscriptions::list(&state.ctx, query).await?;
     Ok(Json(CustomerDetail {
         customer,
         subscriptions,
@@ -154,7 +154,7 @@ pub async fn update(
         whatsapp_opt_out: body.whatsapp_opt_out,
     };
     Ok(Json(
-        billing_app::customers::update(&state.ctx, id, input).await?,
+        billing_app::billing::customers::update(&state.ctx, id, input).await?,
     ))
 }
 
@@ -167,7 +167,9 @@ pub async fn balance(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<BalanceView>, ApiError> {
-    Ok(Json(billing_app::ledger::balance(&state.ctx, id).await?))
+    Ok(Json(
+        billing_app::billing::ledger::balance(&state.ctx, id).await?,
+    ))
 }
 
 /// A manual balance adjustment or a refund (reason required).
@@ -187,7 +189,7 @@ pub async fn change_balance(
         subscription_id: body.subscription_id,
     };
     let (entry, balance) =
-        billing_app::ledger::change_balance(&state.ctx, Some(user.id), id, change).await?;
+        billing_app::billing::ledger::change_balance(&state.ctx, Some(user.id), id, change).await?;
     Ok((
         StatusCode::CREATED,
         Json(BalanceEntryResult { entry, balance }),

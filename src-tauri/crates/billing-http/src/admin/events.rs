@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
-use billing_app::auth::CurrentUser;
+use billing_app::access::current_user::CurrentUser;
 use billing_app::events::BillingEvent;
 use billing_domain::Permission;
 use futures::Stream;
@@ -43,7 +43,7 @@ pub struct EventTicket {
 pub async fn ticket(State(state): State<HttpState>, AuthUser(user): AuthUser) -> Json<EventTicket> {
     Json(EventTicket {
         ticket: state.ctx.ops.event_tickets.issue(user),
-        expires_in_secs: billing_app::monitoring::TICKET_TTL.as_secs(),
+        expires_in_secs: billing_app::insight::monitoring::TICKET_TTL.as_secs(),
     })
 }
 
@@ -93,7 +93,7 @@ pub async fn stream(
                     _ = tick.tick() => {
                         // The stream outlives the token it was opened with: a disabled
                         // account, or one logged out everywhere, stops here; a new role applies.
-                        match billing_app::auth::current_role(&state.ctx, &user).await {
+                        match billing_app::access::auth::current_role(&state.ctx, &user).await {
                             Ok(Some(role)) => user.role = role,
                             Ok(None) => return None,
                             Err(_) => {}
@@ -101,7 +101,7 @@ pub async fn stream(
                         if !user.role.allows(Permission::DashboardView) {
                             continue;
                         }
-                        let Ok(snap) = billing_app::monitoring::snapshot(&state.ctx).await else {
+                        let Ok(snap) = billing_app::insight::monitoring::snapshot(&state.ctx).await else {
                             continue;
                         };
                         if let Ok(e) = Event::default().event("metrics").json_data(&snap) {

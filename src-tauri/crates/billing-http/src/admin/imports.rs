@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine as _;
-use billing_app::imports::{ImportRecord, ImportRequest, ImportSummary};
+use billing_app::ops::imports::{ImportRecord, ImportRequest, ImportSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -49,7 +49,7 @@ fn decode(b: &ImportUpload) -> Result<Vec<u8>, ApiError> {
     security(("bearer" = [])), responses((status = 200, body = ImportList)))]
 pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<ImportList>, ApiError> {
     Ok(Json(ImportList {
-        items: billing_app::imports::list(&s.ctx).await?,
+        items: billing_app::ops::imports::list(&s.ctx).await?,
     }))
 }
 
@@ -64,7 +64,8 @@ pub async fn upload_file(
     ApiJson(b): ApiJson<ImportUpload>,
 ) -> Result<(StatusCode, Json<ImportRecord>), ApiError> {
     let bytes = decode(&b)?;
-    let record = billing_app::imports::upload_file(&s.ctx, &user, &b.file_name, &bytes).await?;
+    let record =
+        billing_app::ops::imports::upload_file(&s.ctx, &user, &b.file_name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -80,7 +81,7 @@ pub async fn upload_phpnuxbill(
 ) -> Result<(StatusCode, Json<ImportRecord>), ApiError> {
     let bytes = decode(&b)?;
     let record =
-        billing_app::imports::upload_phpnuxbill(&s.ctx, &user, &b.file_name, &bytes).await?;
+        billing_app::ops::imports::upload_phpnuxbill(&s.ctx, &user, &b.file_name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -95,7 +96,7 @@ pub async fn from_router(
     AuthUser(user): AuthUser,
     ApiJson(b): ApiJson<RouterImport>,
 ) -> Result<(StatusCode, Json<ImportRecord>), ApiError> {
-    let record = billing_app::imports::from_router(&s.ctx, &user, b.router_id).await?;
+    let record = billing_app::ops::imports::from_router(&s.ctx, &user, b.router_id).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -108,7 +109,7 @@ pub async fn get(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ImportRecord>, ApiError> {
-    Ok(Json(billing_app::imports::get(&s.ctx, id).await?))
+    Ok(Json(billing_app::ops::imports::get(&s.ctx, id).await?))
 }
 
 /// Checks every row with the chosen mapping and shows what a commit would write. Writes
@@ -123,7 +124,9 @@ pub async fn dry_run(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<ImportRequest>,
 ) -> Result<Json<ImportRecord>, ApiError> {
-    Ok(Json(billing_app::imports::dry_run(&s.ctx, id, b).await?))
+    Ok(Json(
+        billing_app::ops::imports::dry_run(&s.ctx, id, b).await?,
+    ))
 }
 
 /// Writes the good rows in one transaction; bad rows are reported with row, field and
@@ -139,6 +142,6 @@ pub async fn commit(
     ApiJson(b): ApiJson<ImportRequest>,
 ) -> Result<Json<ImportRecord>, ApiError> {
     Ok(Json(
-        billing_app::imports::commit(&s.ctx, &user, id, b).await?,
+        billing_app::ops::imports::commit(&s.ctx, &user, id, b).await?,
     ))
 }

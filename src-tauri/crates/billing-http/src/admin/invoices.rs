@@ -1,7 +1,7 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
-use billing_app::invoicing::Scope;
+use billing_app::billing::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
+use billing_app::billing::monthly_run::Scope;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -67,7 +67,7 @@ pub async fn list(
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };
-    let (items, total) = billing_app::invoices::list(&state.ctx, query).await?;
+    let (items, total) = billing_app::billing::invoices::list(&state.ctx, query).await?;
     Ok(Json(InvoiceList { items, total }))
 }
 
@@ -79,7 +79,9 @@ pub async fn get(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Invoice>, ApiError> {
-    Ok(Json(billing_app::invoices::get(&state.ctx, id).await?))
+    Ok(Json(
+        billing_app::billing::invoices::get(&state.ctx, id).await?,
+    ))
 }
 
 /// Voids an invoice; what was paid into it becomes credit.
@@ -94,7 +96,7 @@ pub async fn void(
     ApiJson(b): ApiJson<VoidRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
-        billing_app::invoices::void(&state.ctx, id, &b.reason).await?,
+        billing_app::billing::invoices::void(&state.ctx, id, &b.reason).await?,
     ))
 }
 
@@ -110,14 +112,14 @@ pub async fn run(
         through: state.ctx.today(),
     };
     let ids = if b.dry_run {
-        billing_app::invoicing::preview(&state.ctx, scope).await?
+        billing_app::billing::monthly_run::preview(&state.ctx, scope).await?
     } else {
-        billing_app::invoicing::run(&state.ctx, scope).await?
+        billing_app::billing::monthly_run::run(&state.ctx, scope).await?
     };
     let invoices = if b.dry_run {
         Vec::new()
     } else {
-        billing_app::invoices::summaries(&state.ctx, &ids[..ids.len().min(200)]).await?
+        billing_app::billing::invoices::summaries(&state.ctx, &ids[..ids.len().min(200)]).await?
     };
     Ok(Json(BillingRunResult {
         issued: ids.len(),
@@ -145,6 +147,6 @@ pub async fn discount(
     ApiJson(b): ApiJson<DiscountRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
-        billing_app::invoices::discount(&state.ctx, id, b.amount, &b.reason).await?,
+        billing_app::billing::invoices::discount(&state.ctx, id, b.amount, &b.reason).await?,
     ))
 }

@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::isolation::{Candidate, QueuedCommand};
+use billing_app::billing::isolation::{Candidate, QueuedCommand};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,7 +27,7 @@ pub async fn preview(
     _user: AuthUser,
 ) -> Result<Json<IsolationPreview>, ApiError> {
     Ok(Json(IsolationPreview {
-        items: billing_app::isolation::preview(&state.ctx).await?,
+        items: billing_app::billing::isolation::preview(&state.ctx).await?,
     }))
 }
 
@@ -38,7 +38,7 @@ pub async fn run(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<IsolationResult>, ApiError> {
-    let isolated = billing_app::isolation::run(&state.ctx).await?;
-    let failed = billing_app::isolation::undelivered(&state.ctx).await?;
+    let isolated = billing_app::billing::isolation::run(&state.ctx).await?;
+    let failed = billing_app::billing::isolation::undelivered(&state.ctx).await?;
     Ok(Json(IsolationResult { isolated, failed }))
 }

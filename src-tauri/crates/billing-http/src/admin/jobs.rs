@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use billing_app::schedule::{self, JobRun, JobStatus, Trigger};
+use billing_app::ops::jobs::{self, JobRun, JobStatus, Trigger};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,7 +24,7 @@ pub async fn list(
     _user: AuthUser,
 ) -> Result<Json<JobList>, ApiError> {
     Ok(Json(JobList {
-        items: schedule::list(&state.ctx).await?,
+        items: jobs::list(&state.ctx).await?,
     }))
 }
 
@@ -50,7 +50,7 @@ pub async fn runs(
     Query(p): Query<RunsParams>,
 ) -> Result<Json<JobRunList>, ApiError> {
     Ok(Json(JobRunList {
-        items: schedule::runs(&state.ctx, &name, p.limit.unwrap_or(50)).await?,
+        items: jobs::runs(&state.ctx, &name, p.limit.unwrap_or(50)).await?,
     }))
 }
 
@@ -63,7 +63,5 @@ pub async fn run(
     _user: AuthUser,
     Path(name): Path<String>,
 ) -> Result<Json<JobRun>, ApiError> {
-    Ok(Json(
-        schedule::run(&state.ctx, &name, Trigger::Manual).await?,
-    ))
+    Ok(Json(jobs::run(&state.ctx, &name, Trigger::Manual).await?))
 }

@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use axum::Json;
-use billing_app::audit::{AuditEntry, AuditQuery};
-use billing_app::security::{SecurityEvent, SecurityQuery};
+use billing_app::access::audit::{AuditEntry, AuditQuery};
+use billing_app::access::security::{SecurityEvent, SecurityQuery};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -52,7 +52,7 @@ pub async fn audit(
         limit: p.limit,
         offset: p.offset,
     };
-    let (items, total) = billing_app::audit::search(&state.ctx, query).await?;
+    let (items, total) = billing_app::access::audit::search(&state.ctx, query).await?;
     Ok(Json(AuditList { items, total }))
 }
 
@@ -90,6 +90,6 @@ pub async fn security(
         limit: p.limit,
         offset: p.offset,
     };
-    let (items, total) = billing_app::security::search(&state.ctx, query).await?;
+    let (items, total) = billing_app::access::security::search(&state.ctx, query).await?;
     Ok(Json(SecurityEventList { items, total }))
 }

@@ -41,7 +41,7 @@ use crate::{AdminOptions, ApiError, HttpState};
 
 pub fn router(state: HttpState, options: AdminOptions) -> Router {
     // Password guessing from one address: a burst, then one attempt every two seconds
-    // (429). The per-username lockout in `billing_app::auth` covers slow, spread guessing.
+    // (429). The per-username lockout in `billing_app::access::auth` covers slow, spread guessing.
     // Refreshing a session is not limited here: its token cannot be guessed, and every staff
     // member's dashboard shares the one loopback address, so a limit on it would sign the
     // whole shop out when several tabs refresh together (the year-in-the-life test found it).
@@ -283,13 +283,13 @@ pub fn router(state: HttpState, options: AdminOptions) -> Router {
         .route(
             "/imports/file",
             post(imports::upload_file).layer(axum::extract::DefaultBodyLimit::max(
-                billing_app::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
+                billing_app::ops::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
             )),
         )
         .route(
             "/imports/phpnuxbill",
             post(imports::upload_phpnuxbill).layer(axum::extract::DefaultBodyLimit::max(
-                billing_app::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
+                billing_app::ops::imports::MAX_FILE_BYTES * 4 / 3 + 4096,
             )),
         )
         .route("/imports/router", post(imports::from_router))

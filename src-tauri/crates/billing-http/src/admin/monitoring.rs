@@ -1,11 +1,11 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::health::Health;
-use billing_app::monitoring::alerts::{
+use billing_app::insight::health::Health;
+use billing_app::insight::monitoring::alerts::{
     self, Alert, AlertFilter, AlertRule, AlertRuleInput, MetricInfo,
 };
-use billing_app::monitoring::samples::RouterSamplePoint;
-use billing_app::monitoring::MonitoringSettings;
+use billing_app::insight::monitoring::samples::RouterSamplePoint;
+use billing_app::insight::monitoring::MonitoringSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -22,17 +22,17 @@ use crate::HttpState;
     security(("bearer" = [])),
     responses((status = 200, body = Health), (status = 401, body = ErrorBody)))]
 pub async fn health(State(state): State<HttpState>, _user: AuthUser) -> Json<Health> {
-    Json(billing_app::health::report(&state.ctx, state.app_version).await)
+    Json(billing_app::insight::health::report(&state.ctx, state.app_version).await)
 }
 
 /// The figures on the dashboard home.
 #[utoipa::path(get, operation_id = "dashboard_summary", path = "/api/dashboard/summary", tag = "monitoring",
-    security(("bearer" = [])), responses((status = 200, body = billing_app::dashboard::DashboardSummary)))]
+    security(("bearer" = [])), responses((status = 200, body = billing_app::insight::home::DashboardSummary)))]
 pub async fn summary(
     State(state): State<HttpState>,
     _user: AuthUser,
-) -> Result<Json<billing_app::dashboard::DashboardSummary>, crate::ApiError> {
-    Ok(Json(billing_app::dashboard::summary(&state.ctx).await?))
+) -> Result<Json<billing_app::insight::home::DashboardSummary>, crate::ApiError> {
+    Ok(Json(billing_app::insight::home::summary(&state.ctx).await?))
 }
 
 /// Prometheus text: HTTP requests and latencies per route, job runs, durations and
@@ -44,7 +44,7 @@ pub async fn metrics(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<impl axum::response::IntoResponse, crate::ApiError> {
-    let text = billing_app::monitoring::metrics::render(&state.ctx).await?;
+    let text = billing_app::insight::monitoring::metrics::render(&state.ctx).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -180,7 +180,9 @@ pub async fn get_settings(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<MonitoringSettings>, crate::ApiError> {
-    Ok(Json(billing_app::monitoring::settings(&state.ctx).await?))
+    Ok(Json(
+        billing_app::insight::monitoring::settings(&state.ctx).await?,
+    ))
 }
 
 #[utoipa::path(put, operation_id = "put_monitoring_settings", path = "/api/monitoring/settings", tag = "monitoring",
@@ -192,7 +194,7 @@ pub async fn put_settings(
     ApiJson(input): ApiJson<MonitoringSettings>,
 ) -> Result<Json<MonitoringSettings>, crate::ApiError> {
     Ok(Json(
-        billing_app::monitoring::update_settings(&state.ctx, input).await?,
+        billing_app::insight::monitoring::update_settings(&state.ctx, input).await?,
     ))
 }
 
@@ -218,6 +220,6 @@ pub async fn router_samples(
     Query(p): Query<SamplesParams>,
 ) -> Result<Json<RouterSampleList>, crate::ApiError> {
     Ok(Json(RouterSampleList {
-        items: billing_app::monitoring::samples::list(&state.ctx, id, p.hours).await?,
+        items: billing_app::insight::monitoring::samples::list(&state.ctx, id, p.hours).await?,
     }))
 }

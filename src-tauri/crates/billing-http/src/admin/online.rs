@@ -232,7 +232,7 @@ pub async fn get_public_url(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<PublicUrl>, ApiError> {
-    let public_base_url = billing_app::business::public_base_url(&state.ctx).await?;
+    let public_base_url = billing_app::billing::business::public_base_url(&state.ctx).await?;
     Ok(Json(PublicUrl { public_base_url }))
 }
 
@@ -245,8 +245,11 @@ pub async fn set_public_url(
     _user: AuthUser,
     ApiJson(b): ApiJson<PublicUrl>,
 ) -> Result<Json<PublicUrl>, ApiError> {
-    let url = billing_app::business::set_public_base_url(&state.ctx, b.public_base_url.as_deref())
-        .await?;
+    let url = billing_app::billing::business::set_public_base_url(
+        &state.ctx,
+        b.public_base_url.as_deref(),
+    )
+    .await?;
     Ok(Json(PublicUrl {
         public_base_url: url,
     }))
@@ -259,7 +262,7 @@ pub async fn check_public_url(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<PublicUrlCheck>, ApiError> {
-    let url = billing_app::business::public_base_url(&state.ctx).await?;
+    let url = billing_app::billing::business::public_base_url(&state.ctx).await?;
     let Some(url) = url else {
         return Ok(Json(PublicUrlCheck {
             ok: false,
@@ -312,12 +315,12 @@ pub async fn proof(
 /// The cashier saw the transfer arrive: the payment is settled.
 #[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/api/payments/{id}/confirm", tag = "payments",
     security(("bearer" = [])),
-    responses((status = 200, body = billing_app::payments::Settlement), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = billing_app::billing::payments::Settlement), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn confirm(
     State(state): State<HttpState>,
     AuthUser(user): AuthUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<billing_app::payments::Settlement>, ApiError> {
+) -> Result<Json<billing_app::billing::payments::Settlement>, ApiError> {
     Ok(Json(
         billing_app::online::manual::confirm_proof(&state.ctx, Some(user.id), id).await?,
     ))
@@ -351,14 +354,14 @@ pub struct ReviewDecision {
 /// Decides on a payment held because the gateway reported a different amount.
 #[utoipa::path(post, operation_id = "resolve_payment_review", path = "/api/payments/{id}/review", tag = "payments",
     request_body = ReviewDecision, security(("bearer" = [])),
-    responses((status = 200, body = billing_app::payments::Payment), (status = 404, body = ErrorBody),
+    responses((status = 200, body = billing_app::billing::payments::Payment), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review(
     State(state): State<HttpState>,
     _user: AuthUser,
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<ReviewDecision>,
-) -> Result<Json<billing_app::payments::Payment>, ApiError> {
+) -> Result<Json<billing_app::billing::payments::Payment>, ApiError> {
     let accept = match b.action.as_str() {
         "accept" => true,
         "reject" => false,

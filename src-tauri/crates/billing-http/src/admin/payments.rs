@@ -1,7 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::payments::{ManualPayment, Payment, PaymentQuery, Settlement};
+use billing_app::billing::payments::{ManualPayment, Payment, PaymentQuery, Settlement};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -61,7 +61,7 @@ pub async fn list(
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };
-    let (items, total) = billing_app::payments::list(&state.ctx, query).await?;
+    let (items, total) = billing_app::billing::payments::list(&state.ctx, query).await?;
     Ok(Json(PaymentList { items, total }))
 }
 
@@ -82,7 +82,8 @@ pub async fn create(
         reference: b.reference,
         note: b.note,
     };
-    let settlement = billing_app::payments::record_manual(&state.ctx, Some(user.id), input).await?;
+    let settlement =
+        billing_app::billing::payments::record_manual(&state.ctx, Some(user.id), input).await?;
     Ok((StatusCode::CREATED, Json(settlement)))
 }
 
@@ -94,5 +95,7 @@ pub async fn get(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Payment>, ApiError> {
-    Ok(Json(billing_app::payments::get(&state.ctx, id).await?))
+    Ok(Json(
+        billing_app::billing::payments::get(&state.ctx, id).await?,
+    ))
 }

@@ -1,7 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::plans::{Plan, PlanInput};
+use billing_app::billing::plans::{Plan, PlanInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -47,7 +47,7 @@ pub async fn list(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<PlanList>, ApiError> {
-    let items = billing_app::plans::list(&state.ctx).await?;
+    let items = billing_app::billing::plans::list(&state.ctx).await?;
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(Json(PlanList { items, total }))
 }
@@ -72,7 +72,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(billing_app::plans::create(&state.ctx, input).await?),
+        Json(billing_app::billing::plans::create(&state.ctx, input).await?),
     ))
 }
 
@@ -96,7 +96,7 @@ pub async fn update(
         active: b.active,
     };
     Ok(Json(
-        billing_app::plans::update(&state.ctx, id, input).await?,
+        billing_app::billing::plans::update(&state.ctx, id, input).await?,
     ))
 }
 
@@ -108,6 +108,6 @@ pub async fn delete(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::plans::delete(&state.ctx, id).await?;
+    billing_app::billing::plans::delete(&state.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::pppoe::{PppoeUser, Profile};
+use billing_app::network::pppoe::{PppoeUser, Profile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -33,7 +33,7 @@ pub async fn profiles(
     Query(p): Query<RouterParams>,
 ) -> Result<Json<ProfileList>, ApiError> {
     Ok(Json(ProfileList {
-        items: billing_app::pppoe::profiles(&s.ctx, p.router_id).await?,
+        items: billing_app::network::pppoe::profiles(&s.ctx, p.router_id).await?,
     }))
 }
 
@@ -61,7 +61,7 @@ pub async fn sync(
             .router_id
     };
     Ok(Json(ProfileList {
-        items: billing_app::pppoe::sync_profiles(&s.ctx, router_id).await?,
+        items: billing_app::network::pppoe::sync_profiles(&s.ctx, router_id).await?,
     }))
 }
 
@@ -79,7 +79,7 @@ pub async fn users(
     Query(p): Query<RouterParams>,
 ) -> Result<Json<PppoeUserList>, ApiError> {
     Ok(Json(PppoeUserList {
-        items: billing_app::pppoe::users(&s.ctx, p.router_id).await?,
+        items: billing_app::network::pppoe::users(&s.ctx, p.router_id).await?,
     }))
 }
 
@@ -100,7 +100,8 @@ pub async fn create(
     ApiJson(b): ApiJson<AssignBody>,
 ) -> Result<(StatusCode, Json<PppoeUser>), ApiError> {
     let user =
-        billing_app::pppoe::assign(&s.ctx, &u.0.username, b.subscription_id, b.router_id).await?;
+        billing_app::network::pppoe::assign(&s.ctx, &u.0.username, b.subscription_id, b.router_id)
+            .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -121,7 +122,8 @@ pub async fn password(
     ApiJson(b): ApiJson<PasswordBody>,
 ) -> Result<Json<PppoeUser>, ApiError> {
     Ok(Json(
-        billing_app::pppoe::change_password(&s.ctx, &u.0.username, id, &b.password).await?,
+        billing_app::network::pppoe::change_password(&s.ctx, &u.0.username, id, &b.password)
+            .await?,
     ))
 }
 
@@ -133,7 +135,7 @@ pub async fn remove(
     u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::pppoe::unassign(&s.ctx, &u.0.username, id).await?;
+    billing_app::network::pppoe::unassign(&s.ctx, &u.0.username, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -155,7 +157,8 @@ pub async fn isolate(
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<PppoeUser>, ApiError> {
     Ok(Json(
-        billing_app::pppoe::set_isolated(&s.ctx, &u.0.username, id, true, &b.reason).await?,
+        billing_app::network::pppoe::set_isolated(&s.ctx, &u.0.username, id, true, &b.reason)
+            .await?,
     ))
 }
 
@@ -171,6 +174,7 @@ pub async fn restore(
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<PppoeUser>, ApiError> {
     Ok(Json(
-        billing_app::pppoe::set_isolated(&s.ctx, &u.0.username, id, false, &b.reason).await?,
+        billing_app::network::pppoe::set_isolated(&s.ctx, &u.0.username, id, false, &b.reason)
+            .await?,
     ))
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use billing_app::invoices::Invoice;
+use billing_app::billing::invoices::Invoice;
 use billing_documents::{DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,14 +32,14 @@ pub async fn receipt(
     Path(id): Path<Uuid>,
     Query(p): Query<ReceiptParams>,
 ) -> Result<Response, ApiError> {
-    let invoice = billing_app::invoices::get(&state.ctx, id).await?;
-    let profile = billing_app::business::get(&state.ctx).await?;
+    let invoice = billing_app::billing::invoices::get(&state.ctx, id).await?;
+    let profile = billing_app::billing::business::get(&state.ctx).await?;
     let lang = if p.lang.as_deref() == Some("en") {
         Lang::En
     } else {
         Lang::Id
     };
-    let business = billing_app::business::for_documents(&profile);
+    let business = billing_app::billing::business::for_documents(&profile);
     let doc = document(&invoice, lang);
     let file = invoice.summary.number.replace('/', "-");
     if p.format.as_deref() == Some("html") {

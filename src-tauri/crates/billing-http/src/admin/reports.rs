@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use billing_app::dashboard::DashboardHome;
-use billing_app::reports::{self as r, RawFilter, ReportFilter, Table, VoucherSalesGroup};
+use billing_app::insight::home::DashboardHome;
+use billing_app::insight::reports::{self as r, RawFilter, ReportFilter, Table, VoucherSalesGroup};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -25,7 +25,7 @@ pub async fn home(
 ) -> Result<Json<DashboardHome>, ApiError> {
     let with_alerts = user.role.allows(billing_domain::Permission::MonitoringRead);
     Ok(Json(
-        billing_app::dashboard::home(&state.ctx, with_alerts).await?,
+        billing_app::insight::home::home(&state.ctx, with_alerts).await?,
     ))
 }
 

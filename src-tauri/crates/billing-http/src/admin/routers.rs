@@ -4,10 +4,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::outbox::{AuditEntry, OutboxEntry};
+use billing_app::network::outbox::{AuditEntry, OutboxEntry};
+use billing_app::network::reconcile::{ReconcileReport, RepairReport};
+use billing_app::network::routers::{ConnectionReport, Router, RouterInput};
 use billing_app::ports::RemoteSession;
-use billing_app::reconcile::{ReconcileReport, RepairReport};
-use billing_app::routers::{ConnectionReport, Router, RouterInput};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -64,7 +64,7 @@ pub struct RouterList {
     security(("bearer" = [])), responses((status = 200, body = RouterList)))]
 pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<RouterList>, ApiError> {
     Ok(Json(RouterList {
-        items: billing_app::routers::list(&s.ctx).await?,
+        items: billing_app::network::routers::list(&s.ctx).await?,
     }))
 }
 
@@ -78,7 +78,7 @@ pub async fn create(
     _u: AuthUser,
     ApiJson(b): ApiJson<RouterBody>,
 ) -> Result<(StatusCode, Json<Router>), ApiError> {
-    let router = billing_app::routers::create(&s.ctx, b.into()).await?;
+    let router = billing_app::network::routers::create(&s.ctx, b.into()).await?;
     Ok((StatusCode::CREATED, Json(router)))
 }
 
@@ -90,7 +90,7 @@ pub async fn get(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Router>, ApiError> {
-    Ok(Json(billing_app::routers::get(&s.ctx, id).await?))
+    Ok(Json(billing_app::network::routers::get(&s.ctx, id).await?))
 }
 
 /// Changes a router (and its password, if given).
@@ -105,7 +105,7 @@ pub async fn update(
     ApiJson(b): ApiJson<RouterBody>,
 ) -> Result<Json<Router>, ApiError> {
     Ok(Json(
-        billing_app::routers::update(&s.ctx, id, b.into()).await?,
+        billing_app::network::routers::update(&s.ctx, id, b.into()).await?,
     ))
 }
 
@@ -118,7 +118,7 @@ pub async fn delete(
     _u: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::routers::delete(&s.ctx, id).await?;
+    billing_app::network::routers::delete(&s.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,7 +132,7 @@ pub async fn test(
     Path(id): Path<Uuid>,
 ) -> Result<Json<ConnectionReport>, ApiError> {
     Ok(Json(
-        billing_app::routers::test_connection(&s.ctx, id).await?,
+        billing_app::network::routers::test_connection(&s.ctx, id).await?,
     ))
 }
 
@@ -161,7 +161,7 @@ pub async fn trust_certificate(
     ApiJson(body): ApiJson<TrustCertificateBody>,
 ) -> Result<Json<ConnectionReport>, ApiError> {
     Ok(Json(
-        billing_app::routers::trust_certificate(&s.ctx, id, &body.sha256).await?,
+        billing_app::network::routers::trust_certificate(&s.ctx, id, &body.sha256).await?,
     ))
 }
 
@@ -173,7 +173,7 @@ pub async fn refresh(
     _u: AuthUser,
 ) -> Result<Json<RouterList>, ApiError> {
     Ok(Json(RouterList {
-        items: billing_app::routers::refresh_status(&s.ctx).await?,
+        items: billing_app::network::routers::refresh_status(&s.ctx).await?,
     }))
 }
 
@@ -193,7 +193,7 @@ pub async fn sessions(
     Path(id): Path<Uuid>,
 ) -> Result<Json<SessionList>, ApiError> {
     Ok(Json(SessionList {
-        items: billing_app::pppoe::sessions(&s.ctx, id).await?,
+        items: billing_app::network::pppoe::sessions(&s.ctx, id).await?,
     }))
 }
 
@@ -219,7 +219,7 @@ pub async fn kick(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<KickBody>,
 ) -> Result<Json<KickResult>, ApiError> {
-    let ended = billing_app::pppoe::kick(&s.ctx, &u.0.username, id, &b.login).await?;
+    let ended = billing_app::network::pppoe::kick(&s.ctx, &u.0.username, id, &b.login).await?;
     Ok(Json(KickResult {
         sessions_ended: ended,
     }))
@@ -245,9 +245,12 @@ pub async fn commands(
     _u: AuthUser,
     Query(p): Query<CommandParams>,
 ) -> Result<Json<CommandList>, ApiError> {
-    let items =
-        billing_app::outbox::list(&s.ctx, p.pending.unwrap_or(true), p.limit.unwrap_or(100))
-            .await?;
+    let items = billing_app::network::outbox::list(
+        &s.ctx,
+        p.pending.unwrap_or(true),
+        p.limit.unwrap_or(100),
+    )
+    .await?;
     Ok(Json(CommandList { items }))
 }
 
@@ -264,7 +267,7 @@ pub async fn deliver(
     _u: AuthUser,
 ) -> Result<Json<DeliveryResult>, ApiError> {
     Ok(Json(DeliveryResult {
-        delivered: billing_app::outbox::deliver(&s.ctx).await?,
+        delivered: billing_app::network::outbox::deliver(&s.ctx).await?,
     }))
 }
 
@@ -289,7 +292,7 @@ pub async fn audit(
     _u: AuthUser,
     Query(p): Query<AuditParams>,
 ) -> Result<Json<AuditList>, ApiError> {
-    let items = billing_app::outbox::audit(
+    let items = billing_app::network::outbox::audit(
         &s.ctx,
         p.router_id,
         p.target.as_deref(),
@@ -310,7 +313,7 @@ pub async fn reconcile(
     Path(router_id): Path<Uuid>,
 ) -> Result<Json<ReconcileReport>, ApiError> {
     Ok(Json(
-        billing_app::reconcile::check(&s.ctx, router_id).await?,
+        billing_app::network::reconcile::check(&s.ctx, router_id).await?,
     ))
 }
 
@@ -325,6 +328,6 @@ pub async fn repair(
     Path(router_id): Path<Uuid>,
 ) -> Result<Json<RepairReport>, ApiError> {
     Ok(Json(
-        billing_app::reconcile::repair(&s.ctx, &u.0.username, router_id).await?,
+        billing_app::network::reconcile::repair(&s.ctx, &u.0.username, router_id).await?,
     ))
 }

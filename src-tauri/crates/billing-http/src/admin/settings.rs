@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::business::{BusinessProfile, BusinessProfileInput};
+use billing_app::billing::business::{BusinessProfile, BusinessProfileInput};
 
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
@@ -13,7 +13,7 @@ pub async fn get_business(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<BusinessProfile>, ApiError> {
-    Ok(Json(billing_app::business::get(&state.ctx).await?))
+    Ok(Json(billing_app::billing::business::get(&state.ctx).await?))
 }
 
 /// Changes the ISP's details.
@@ -25,5 +25,7 @@ pub async fn put_business(
     _user: AuthUser,
     ApiJson(body): ApiJson<BusinessProfileInput>,
 ) -> Result<Json<BusinessProfile>, ApiError> {
-    Ok(Json(billing_app::business::update(&state.ctx, body).await?))
+    Ok(Json(
+        billing_app::billing::business::update(&state.ctx, body).await?,
+    ))
 }

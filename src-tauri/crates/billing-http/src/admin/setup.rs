@@ -24,7 +24,7 @@ pub struct CreateOwnerRequest {
 #[utoipa::path(get, path = "/api/setup/status", tag = "setup",
     responses((status = 200, body = SetupStatus)))]
 pub async fn status(State(state): State<HttpState>) -> Result<Json<SetupStatus>, ApiError> {
-    let needs_owner = billing_app::auth::needs_owner(&state.ctx).await?;
+    let needs_owner = billing_app::access::auth::needs_owner(&state.ctx).await?;
     Ok(Json(SetupStatus { needs_owner }))
 }
 
@@ -39,7 +39,8 @@ pub async fn create_owner(
     ApiJson(body): ApiJson<CreateOwnerRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
     let pair =
-        billing_app::auth::create_first_owner(&state.ctx, &body.username, &body.password).await?;
+        billing_app::access::auth::create_first_owner(&state.ctx, &body.username, &body.password)
+            .await?;
     Ok((StatusCode::CREATED, Json(pair.into())))
 }
 
@@ -53,15 +54,15 @@ pub struct DatabaseTestRequest {
 #[utoipa::path(post, path = "/api/setup/database/test", tag = "setup",
     request_body = DatabaseTestRequest,
     responses(
-        (status = 200, body = billing_app::database_setup::DatabaseCheck),
+        (status = 200, body = billing_app::ops::setup::DatabaseCheck),
         (status = 409, description = "setup is finished (an owner exists)", body = crate::error::ErrorBody),
         (status = 422, description = "the URL is not a PostgreSQL address", body = crate::error::ErrorBody)))]
 pub async fn test_database(
     State(state): State<HttpState>,
     ApiJson(body): ApiJson<DatabaseTestRequest>,
-) -> Result<Json<billing_app::database_setup::DatabaseCheck>, ApiError> {
+) -> Result<Json<billing_app::ops::setup::DatabaseCheck>, ApiError> {
     Ok(Json(
-        billing_app::database_setup::test_remote(&state.ctx, &body.url).await?,
+        billing_app::ops::setup::test_remote(&state.ctx, &body.url).await?,
     ))
 }
 
@@ -69,17 +70,17 @@ pub async fn test_database(
 /// URL that must pass the connection test (only while no owner exists). A failed test records
 /// nothing and is returned with `ok: false`.
 #[utoipa::path(put, path = "/api/setup/database", tag = "setup",
-    request_body = billing_app::database_setup::DatabaseChoiceInput,
+    request_body = billing_app::ops::setup::DatabaseChoiceInput,
     responses(
-        (status = 200, body = billing_app::database_setup::DatabaseCheck),
+        (status = 200, body = billing_app::ops::setup::DatabaseCheck),
         (status = 409, description = "setup is finished (an owner exists)", body = crate::error::ErrorBody),
         (status = 422, description = "the URL is not a PostgreSQL address", body = crate::error::ErrorBody)))]
 pub async fn choose_database(
     State(state): State<HttpState>,
-    ApiJson(body): ApiJson<billing_app::database_setup::DatabaseChoiceInput>,
-) -> Result<Json<billing_app::database_setup::DatabaseCheck>, ApiError> {
+    ApiJson(body): ApiJson<billing_app::ops::setup::DatabaseChoiceInput>,
+) -> Result<Json<billing_app::ops::setup::DatabaseCheck>, ApiError> {
     Ok(Json(
-        billing_app::database_setup::choose(&state.ctx, body).await?,
+        billing_app::ops::setup::choose(&state.ctx, body).await?,
     ))
 }
 
@@ -88,13 +89,19 @@ pub async fn choose_database(
 /// only; refused when the database already holds customers; all or nothing.
 #[utoipa::path(post, path = "/api/setup/sample-data", tag = "setup", security(("bearer" = [])),
     responses(
-        (status = 201, body = billing_app::sample_data::SampleSummary),
+        (status = 201, body = billing_app::ops::sample_data::SampleSummary),
         (status = 403, description = "only the owner may add sample data", body = crate::error::ErrorBody),
         (status = 409, description = "the database already holds customers", body = crate::error::ErrorBody)))]
 pub async fn sample_data(
     State(state): State<HttpState>,
     AuthUser(user): AuthUser,
-) -> Result<(StatusCode, Json<billing_app::sample_data::SampleSummary>), ApiError> {
-    let summary = billing_app::sample_data::seed(&state.ctx, Some(user.id)).await?;
+) -> Result<
+    (
+        StatusCode,
+        Json<billing_app::ops::sample_data::SampleSummary>,
+    ),
+    ApiError,
+> {
+    let summary = billing_app::ops::sample_data::seed(&state.ctx, Some(user.id)).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

@@ -1,8 +1,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::invoices::Invoice;
-use billing_app::subscriptions::{NewSubscription as NewSub, Subscription, SubscriptionQuery};
+use billing_app::billing::invoices::Invoice;
+use billing_app::billing::subscriptions::{
+    NewSubscription as NewSub, Subscription, SubscriptionQuery,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -65,7 +67,7 @@ pub async fn list(
         limit: p.limit.unwrap_or(50),
         offset: p.offset.unwrap_or(0),
     };
-    let (items, total) = billing_app::subscriptions::list(&state.ctx, query).await?;
+    let (items, total) = billing_app::billing::subscriptions::list(&state.ctx, query).await?;
     Ok(Json(SubscriptionList { items, total }))
 }
 
@@ -93,7 +95,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(billing_app::subscriptions::create(&state.ctx, input).await?),
+        Json(billing_app::billing::subscriptions::create(&state.ctx, input).await?),
     ))
 }
 
@@ -106,7 +108,9 @@ pub async fn get(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Subscription>, ApiError> {
-    Ok(Json(billing_app::subscriptions::get(&state.ctx, id).await?))
+    Ok(Json(
+        billing_app::billing::subscriptions::get(&state.ctx, id).await?,
+    ))
 }
 
 /// Issues the next period's invoice now (idempotent per period).
@@ -120,7 +124,7 @@ pub async fn renew(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
-        billing_app::subscriptions::renew(&state.ctx, id).await?,
+        billing_app::billing::subscriptions::renew(&state.ctx, id).await?,
     ))
 }
 
@@ -141,7 +145,7 @@ pub async fn terminate(
     ApiJson(b): ApiJson<TerminateRequest>,
 ) -> Result<Json<Subscription>, ApiError> {
     Ok(Json(
-        billing_app::subscriptions::terminate(&state.ctx, id, &b.reason).await?,
+        billing_app::billing::subscriptions::terminate(&state.ctx, id, &b.reason).await?,
     ))
 }
 
@@ -165,9 +169,9 @@ pub async fn retry_provisioning(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<RetryProvisioning>, ApiError> {
-    let retried = billing_app::outbox::retry_subscription(&state.ctx, id).await?;
+    let retried = billing_app::network::outbox::retry_subscription(&state.ctx, id).await?;
     Ok(Json(RetryProvisioning {
         retried,
-        subscription: billing_app::subscriptions::get(&state.ctx, id).await?,
+        subscription: billing_app::billing::subscriptions::get(&state.ctx, id).await?,
     }))
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::users::{User, UserChange};
+use billing_app::access::users::{User, UserChange};
 use billing_domain::UserId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -52,7 +52,7 @@ pub async fn list(
     _user: AuthUser,
 ) -> Result<Json<UserList>, ApiError> {
     Ok(Json(UserList {
-        items: billing_app::users::list(&state.ctx).await?,
+        items: billing_app::access::users::list(&state.ctx).await?,
     }))
 }
 
@@ -67,7 +67,8 @@ pub async fn create(
     ApiJson(b): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
     let user =
-        billing_app::users::create(&state.ctx, &actor, &b.username, &b.password, &b.role).await?;
+        billing_app::access::users::create(&state.ctx, &actor, &b.username, &b.password, &b.role)
+            .await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -88,7 +89,7 @@ pub async fn update(
         disabled: b.disabled,
     };
     Ok(Json(
-        billing_app::users::update(&state.ctx, &actor, UserId(id), change).await?,
+        billing_app::access::users::update(&state.ctx, &actor, UserId(id), change).await?,
     ))
 }
 
@@ -104,6 +105,6 @@ pub async fn reset_password(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<ResetPassword>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::users::reset_password(&state.ctx, &actor, UserId(id), &b.password).await?;
+    billing_app::access::users::reset_password(&state.ctx, &actor, UserId(id), &b.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use billing_app::notify::sessions::{
+use billing_app::messaging::sessions::{
     MessageView, QueueStatus, SessionInput, SessionView, WhatsAppSettings,
 };
-use billing_app::notify::{DrainSummary, TemplateView};
+use billing_app::messaging::{DrainSummary, TemplateView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub async fn status(
     _user: AuthUser,
 ) -> Result<Json<QueueStatus>, ApiError> {
     Ok(Json(
-        billing_app::notify::sessions::status(&state.ctx).await?,
+        billing_app::messaging::sessions::status(&state.ctx).await?,
     ))
 }
 
@@ -41,7 +41,7 @@ pub async fn sessions(
     _user: AuthUser,
 ) -> Result<Json<SessionList>, ApiError> {
     Ok(Json(SessionList {
-        items: billing_app::notify::sessions::list_sessions(&state.ctx).await?,
+        items: billing_app::messaging::sessions::list_sessions(&state.ctx).await?,
     }))
 }
 
@@ -56,7 +56,7 @@ pub async fn create_session(
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(billing_app::notify::sessions::create_session(&state.ctx, b).await?),
+        Json(billing_app::messaging::sessions::create_session(&state.ctx, b).await?),
     ))
 }
 
@@ -70,7 +70,7 @@ pub async fn update_session(
     ApiJson(b): ApiJson<SessionInput>,
 ) -> Result<Json<SessionView>, ApiError> {
     Ok(Json(
-        billing_app::notify::sessions::update_session(&state.ctx, id, b).await?,
+        billing_app::messaging::sessions::update_session(&state.ctx, id, b).await?,
     ))
 }
 
@@ -81,7 +81,7 @@ pub async fn delete_session(
     _user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::notify::sessions::delete_session(&state.ctx, id).await?;
+    billing_app::messaging::sessions::delete_session(&state.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -99,7 +99,7 @@ pub async fn scan(
     _user: AuthUser,
     ApiJson(b): ApiJson<ScanRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let pairing = billing_app::notify::sessions::scan(&state.ctx, b.session_id).await?;
+    let pairing = billing_app::messaging::sessions::scan(&state.ctx, b.session_id).await?;
     Ok(Json(
         serde_json::to_value(pairing).map_err(|e| ApiError::Internal(e.into()))?,
     ))
@@ -126,7 +126,7 @@ pub async fn send(
     _user: AuthUser,
     ApiJson(b): ApiJson<SendRequest>,
 ) -> Result<(StatusCode, Json<Queued>), ApiError> {
-    let id = billing_app::notify::sessions::send_manual(&state.ctx, &b.to, &b.body).await?;
+    let id = billing_app::messaging::sessions::send_manual(&state.ctx, &b.to, &b.body).await?;
     Ok((StatusCode::ACCEPTED, Json(Queued { id })))
 }
 
@@ -151,7 +151,7 @@ pub async fn messages(
 ) -> Result<Json<MessageList>, ApiError> {
     let status = p.status.filter(|s| !s.is_empty());
     Ok(Json(MessageList {
-        items: billing_app::notify::sessions::list_messages(
+        items: billing_app::messaging::sessions::list_messages(
             &state.ctx,
             status,
             p.limit.unwrap_or(100),
@@ -168,7 +168,7 @@ pub async fn retry(
     _user: AuthUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::notify::retry_message(&state.ctx, id).await?;
+    billing_app::messaging::retry_message(&state.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -179,7 +179,7 @@ pub async fn drain(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<DrainSummary>, ApiError> {
-    Ok(Json(billing_app::notify::drain(&state.ctx, 1000).await?))
+    Ok(Json(billing_app::messaging::drain(&state.ctx, 1000).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,7 +194,7 @@ pub async fn templates(
     _user: AuthUser,
 ) -> Result<Json<TemplateList>, ApiError> {
     Ok(Json(TemplateList {
-        items: billing_app::notify::list_templates(&state.ctx).await?,
+        items: billing_app::messaging::list_templates(&state.ctx).await?,
     }))
 }
 
@@ -214,7 +214,7 @@ pub async fn set_template(
     ApiJson(b): ApiJson<TemplateBody>,
 ) -> Result<Json<TemplateView>, ApiError> {
     Ok(Json(
-        billing_app::notify::set_template(&state.ctx, &key, b.body.as_deref()).await?,
+        billing_app::messaging::set_template(&state.ctx, &key, b.body.as_deref()).await?,
     ))
 }
 
@@ -232,7 +232,7 @@ pub async fn preview(
     Path(key): Path<String>,
     ApiJson(b): ApiJson<TemplateBody>,
 ) -> Result<Json<Preview>, ApiError> {
-    let text = billing_app::notify::preview(&key, b.body.as_deref().unwrap_or_default()).await?;
+    let text = billing_app::messaging::preview(&key, b.body.as_deref().unwrap_or_default()).await?;
     Ok(Json(Preview { text }))
 }
 
@@ -243,7 +243,7 @@ pub async fn get_settings(
     _user: AuthUser,
 ) -> Result<Json<WhatsAppSettings>, ApiError> {
     Ok(Json(
-        billing_app::notify::sessions::settings(&state.ctx).await?,
+        billing_app::messaging::sessions::settings(&state.ctx).await?,
     ))
 }
 
@@ -256,6 +256,6 @@ pub async fn put_settings(
     ApiJson(b): ApiJson<WhatsAppSettings>,
 ) -> Result<Json<WhatsAppSettings>, ApiError> {
     Ok(Json(
-        billing_app::notify::sessions::update_settings(&state.ctx, b).await?,
+        billing_app::messaging::sessions::update_settings(&state.ctx, b).await?,
     ))
 }

@@ -98,7 +98,7 @@ pub fn router(state: HttpState) -> Router {
 /// answers (one cheap query) and is still this instance's, else 503. Says nothing about the
 /// business; the reason stays in the log and on the health page.
 async fn healthz(State(state): State<HttpState>) -> (StatusCode, Json<serde_json::Value>) {
-    if billing_app::instances::can_serve(&state.ctx).await {
+    if billing_app::ops::instances::can_serve(&state.ctx).await {
         (StatusCode::OK, Json(json!({ "status": "ok" })))
     } else {
         (

@@ -14,7 +14,7 @@ pub async fn status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::notify::sessions::apply_status_webhook(&state.ctx, session_id, &headers, &body)
+    billing_app::messaging::sessions::apply_status_webhook(&state.ctx, session_id, &headers, &body)
         .await?;
     Ok(StatusCode::OK)
 }
@@ -37,7 +37,7 @@ pub async fn verify(
 ) -> Result<(StatusCode, String), ApiError> {
     let token = q.verify_token.unwrap_or_default();
     let ok = q.mode.as_deref() == Some("subscribe")
-        && billing_app::notify::sessions::webhook_token_matches(&state.ctx, session_id, &token)
+        && billing_app::messaging::sessions::webhook_token_matches(&state.ctx, session_id, &token)
             .await?;
     if ok {
         Ok((StatusCode::OK, q.challenge.unwrap_or_default()))

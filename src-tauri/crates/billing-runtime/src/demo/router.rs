@@ -1,6 +1,6 @@
 //! Demo mode's router: the simulator, registered as a router with the demo plans' profiles.
 
-use billing_app::routers::RouterInput;
+use billing_app::network::routers::RouterInput;
 use billing_app::AppContext;
 use routeros_api::sim::SimHandle;
 use secrecy::SecretString;
@@ -37,13 +37,17 @@ pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Resul
         password: Some(SecretString::from(sim.connect_options().password)),
         ..RouterInput::default()
     };
-    let existing = billing_app::routers::list(ctx)
+    let existing = billing_app::network::routers::list(ctx)
         .await?
         .into_iter()
         .find(|r| r.name == DEMO_ROUTER);
     let id = match existing {
-        Some(r) => billing_app::routers::update(ctx, r.id, input).await?.id,
-        None => billing_app::routers::create(ctx, input).await?.id,
+        Some(r) => {
+            billing_app::network::routers::update(ctx, r.id, input)
+                .await?
+                .id
+        }
+        None => billing_app::network::routers::create(ctx, input).await?.id,
     };
     Ok(id)
 }

@@ -80,7 +80,7 @@ pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> anyhow::Result<()
         ));
     }
     if !users.is_empty() {
-        let router = billing_app::routers::connection(ctx, router_id).await?;
+        let router = billing_app::network::routers::connection(ctx, router_id).await?;
         ctx.router
             .add_hotspot_users(&router, &users, &|_| {})
             .await

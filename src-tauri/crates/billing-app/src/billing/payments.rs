@@ -1,0 +1,427 @@
+//! Payments: recording, settling exactly once, and allocating to the invoice.
+
+use billing_domain::{allocate, Money, UserId};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{billing::customers, billing::isolation, AppContext, Error};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Payment {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub invoice_id: Option<Uuid>,
+    pub invoice_number: Option<String>,
+    pub method: String,
+    pub reference: Option<String>,
+    pub amount: i64,
+    pub status: String,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub recorded_by: Option<Uuid>,
+    pub note: String,
+    /// Why the payment is held for review (the gateway reported another amount), if it is.
+    pub review_reason: Option<String>,
+    pub review_amount: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.invoice_id, \
+    i.number as invoice_number, p.method, p.reference, p.amount, p.status, p.paid_at, \
+    p.recorded_by, p.note, p.review_reason, p.review_amount, p.created_at \
+    from payments p join customers c on c.id = p.customer_id \
+    left join invoices i on i.id = p.invoice_id";
+
+#[derive(Debug, Clone)]
+pub struct ManualPayment {
+    pub invoice_id: Uuid,
+    pub amount: i64,
+    pub method: String,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The outcome of settling a payment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Settlement {
+    pub payment: Payment,
+    /// Paid into the invoice.
+    pub applied: i64,
+    /// Left in the subscription's wallet as credit.
+    pub credit: i64,
+    pub invoice_status: Option<String>,
+    /// False when the payment had already been settled before (a re-delivery).
+    pub newly_settled: bool,
+}
+
+/// A cashier records cash or a bank transfer against an invoice.
+#[tracing::instrument(skip_all, fields(invoice_id = %input.invoice_id, amount = input.amount))]
+pub async fn record_manual(
+    ctx: &AppContext,
+    user: Option<UserId>,
+    input: ManualPayment,
+) -> Result<Settlement, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let settlement = record_manual_in(&mut tx, ctx, user, input).await?;
+    tx.commit().await?;
+    announce_settled(ctx, &settlement);
+    Ok(settlement)
+}
+
+/// [`record_manual`] inside the caller's transaction (the sample data set shares it); the
+/// caller announces the settlement after committing.
+pub(crate) async fn record_manual_in(
+    conn: &mut PgConnection,
+    ctx: &AppContext,
+    user: Option<UserId>,
+    input: ManualPayment,
+) -> Result<Settlement, Error> {
+    Error::money(
+        "amount",
+        input.amount,
+        billing_domain::money::InputSign::Positive,
+    )?;
+    if input.amount > 1_000_000_000_000 {
+        return Err(Error::validation(
+            "amount",
+            "the amount is implausibly large",
+        ));
+    }
+    if !matches!(input.method.as_str(), "cash" | "transfer") {
+        return Err(Error::validation(
+            "method",
+            "method must be cash or transfer",
+        ));
+    }
+    let reference = input
+        .reference
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    crate::text::check_opt("reference", reference.as_deref(), crate::text::REFERENCE)?;
+    crate::text::check_opt(
+        "note",
+        input.note.as_deref().map(str::trim),
+        crate::text::NOTES,
+    )?;
+
+    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
+        .bind(input.invoice_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(Error::NotFound("invoice"))?;
+    customers::lock(conn, customer_id).await?;
+    let (status, number): (String, String) =
+        sqlx::query_as("select status, number from invoices where id = $1 for update")
+            .bind(input.invoice_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    ensure_payable(&status, &number)?;
+
+    let id = Uuid::now_v7();
+    let inserted = sqlx::query(
+        "insert into payments (id, customer_id, invoice_id, method, reference, amount, status, \
+                               recorded_by, note) \
+         values ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(input.invoice_id)
+    .bind(&input.method)
+    .bind(&reference)
+    .bind(input.amount)
+    .bind(user.map(|u| u.0))
+    .bind(input.note.unwrap_or_default().trim())
+    .execute(&mut *conn)
+    .await;
+    if let Err(err) = inserted {
+        if crate::is_constraint_violation(&err, "payments_method_reference_key") {
+            return Err(Error::conflict_on(
+                "reference",
+                "a payment with this reference was already recorded",
+            ));
+        }
+        return Err(err.into());
+    }
+    let settlement = settle_in(conn, ctx, id).await?;
+    isolation::restore_paid_up(conn, ctx, Some(customer_id)).await?;
+    Ok(settlement)
+}
+
+/// After a settling transaction committed: live pages hear of it and router restores go out.
+pub(crate) fn announce_settled(ctx: &AppContext, settlement: &Settlement) {
+    let p = &settlement.payment;
+    crate::events::publish(
+        ctx,
+        crate::events::BillingEvent::PaymentSettled {
+            payment_id: p.id,
+            invoice_id: p.invoice_id,
+            customer_id: p.customer_id,
+            amount: p.amount,
+        },
+    );
+    isolation::spawn_delivery(ctx);
+}
+
+pub(crate) fn ensure_payable(status: &str, number: &str) -> Result<(), Error> {
+    match status {
+        "unpaid" | "partial" => Ok(()),
+        "paid" => Err(Error::conflict(format!("invoice {number} is already paid"))),
+        "void" => Err(Error::conflict(format!("invoice {number} is void"))),
+        "carried_over" => Err(Error::conflict(format!(
+            "invoice {number} was carried over into a newer invoice; pay that one"
+        ))),
+        other => Err(Error::conflict(format!("invoice {number} is {other}"))),
+    }
+}
+
+/// Moves a pending payment to `paid` exactly once and applies the money: received into
+/// the subscription's wallet (the customer's for payments without an invoice), then as
+/// much as the invoice still owes is allocated to it; any excess stays as credit. The
+/// caller holds the customer lock. Settling an already-paid payment changes nothing.
+pub async fn settle_in(
+    conn: &mut PgConnection,
+    ctx: &AppContext,
+    payment_id: Uuid,
+) -> Result<Settlement, Error> {
+    let now = ctx.clock.now();
+    let flipped: Option<(Uuid, Option<Uuid>, i64)> = sqlx::query_as(
+        // A gateway may confirm money for a payment we had given up on (expired): money
+        // that arrived is never lost. Only `paid` is final.
+        "update payments set status = 'paid', paid_at = $2, review_reason = null \
+         where id = $1 and status <> 'paid' returning customer_id, invoice_id, amount",
+    )
+    .bind(payment_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((customer_id, invoice_id, amount)) = flipped else {
+        let payment = fetch(conn, payment_id).await?;
+        if payment.status != "paid" {
+            return Err(Error::conflict(format!(
+                "payment is {}; it cannot be settled",
+                payment.status
+            )));
+        }
+        return Ok(Settlement {
+            payment,
+            applied: 0,
+            credit: 0,
+            invoice_status: None,
+            newly_settled: false,
+        });
+    };
+
+    let invoice: Option<InvoiceRow> = match invoice_id {
+        Some(id) => sqlx::query_as(
+            "select subscription_id, number, status, total, paid from invoices where id = $1 for update",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?,
+        None => None,
+    };
+    let subscription_id = invoice.as_ref().map(|i| i.0);
+    let account = if subscription_id.is_some() {
+        "subscription"
+    } else {
+        "customer"
+    };
+    let memo = invoice
+        .as_ref()
+        .map(|i| format!("Pembayaran {}", i.1))
+        .unwrap_or_default();
+    sqlx::query(
+        "insert into ledger_entries (customer_id, subscription_id, account, delta, reason, memo, \
+                                     payment_id, invoice_id, created_at) \
+         values ($1, $2, $3, $4, 'payment_received', $5, $6, $7, $8)",
+    )
+    .bind(customer_id)
+    .bind(subscription_id)
+    .bind(account)
+    .bind(amount)
+    .bind(&memo)
+    .bind(payment_id)
+    .bind(invoice_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+
+    // Money for an invoice whose debt was carried into a newer one pays the newer one.
+    let target = match (invoice_id, invoice) {
+        (Some(id), Some((sub, number, status, total, paid))) if status == "carried_over" => {
+            follow_carry_over(conn, id)
+                .await?
+                .or(Some((id, (sub, number, status, total, paid))))
+        }
+        (Some(id), Some(row)) => Some((id, row)),
+        _ => None,
+    };
+    let mut applied = 0;
+    let mut invoice_status = None;
+    if let Some((invoice_id, (sub, number, status, total, paid))) = target {
+        invoice_status = Some(status.clone());
+        if matches!(status.as_str(), "unpaid" | "partial") {
+            let split = allocate(Money::from_minor(amount), Money::from_minor(total - paid));
+            applied = split.applied.minor();
+            if applied > 0 {
+                let entry: i64 = sqlx::query_scalar(
+                    "insert into ledger_entries (customer_id, subscription_id, account, delta, \
+                         reason, memo, payment_id, invoice_id, created_at) \
+                     values ($1, $2, 'subscription', $3, 'invoice_payment', $4, $5, $6, $7) \
+                     returning id",
+                )
+                .bind(customer_id)
+                .bind(sub)
+                .bind(-applied)
+                .bind(format!("Dibayarkan ke {number}"))
+                .bind(payment_id)
+                .bind(invoice_id)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "insert into allocations (invoice_id, payment_id, source, amount, \
+                                              ledger_entry_id, allocated_at) \
+                     values ($1, $2, 'payment', $3, $4, $5)",
+                )
+                .bind(invoice_id)
+                .bind(payment_id)
+                .bind(applied)
+                .bind(entry)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                let new_status: String = sqlx::query_scalar(
+                    "update invoices set paid = paid + $2, \
+                         status = case when paid + $2 >= total then 'paid' else 'partial' end \
+                     where id = $1 returning status",
+                )
+                .bind(invoice_id)
+                .bind(applied)
+                .fetch_one(&mut *conn)
+                .await?;
+                invoice_status = Some(new_status);
+            }
+        }
+    }
+    // The confirmation message is queued in this same transaction: once per payment.
+    crate::messaging::payment_received_in(conn, ctx, payment_id, amount - applied).await?;
+    let payment = fetch(conn, payment_id).await?;
+    Ok(Settlement {
+        applied,
+        credit: amount - applied,
+        payment,
+        invoice_status,
+        newly_settled: true,
+    })
+}
+
+type InvoiceRow = (Uuid, String, String, i64, i64);
+
+/// The open invoice a carried-over invoice's debt ended up in, if any (locked).
+async fn follow_carry_over(
+    conn: &mut PgConnection,
+    from: Uuid,
+) -> Result<Option<(Uuid, InvoiceRow)>, Error> {
+    let mut current = from;
+    for _ in 0..36 {
+        let dest: Option<Uuid> = sqlx::query_scalar(
+            "select dest_invoice_id from carry_overs \
+             where source_invoice_id = $1 and reversed_at is null",
+        )
+        .bind(current)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(dest) = dest else { return Ok(None) };
+        let row: InvoiceRow = sqlx::query_as(
+            "select subscription_id, number, status, total, paid from invoices where id = $1 for update",
+        )
+        .bind(dest)
+        .fetch_one(&mut *conn)
+        .await?;
+        if row.2 != "carried_over" {
+            return Ok(Some((dest, row)));
+        }
+        current = dest;
+    }
+    Ok(None)
+}
+
+pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Payment, Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    fetch(&mut conn, id).await
+}
+
+async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Payment, Error> {
+    sqlx::query_as(&format!("{SELECT} where p.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::NotFound("payment"))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    pub status: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
+    pub method: Option<String>,
+    /// Paid on or after this day (business time zone).
+    pub paid_from: Option<chrono::NaiveDate>,
+    /// Paid on or before this day.
+    pub paid_to: Option<chrono::NaiveDate>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub async fn list(ctx: &AppContext, q: PaymentQuery) -> Result<(Vec<Payment>, i64), Error> {
+    for (field, day) in [("paid_from", q.paid_from), ("paid_to", q.paid_to)] {
+        // The day after `paid_to` is computed below; keep both within four-digit years.
+        if day.is_some_and(|d| !(1..=9999).contains(&chrono::Datelike::year(&d))) {
+            return Err(Error::validation(
+                field,
+                "use a date between the years 1 and 9999",
+            ));
+        }
+    }
+    if let (Some(from), Some(to)) = (q.paid_from, q.paid_to) {
+        if from > to {
+            return Err(Error::validation("paid_from", "the start is after the end"));
+        }
+    }
+    let from = q.paid_from.map(|d| crate::calendar::day_start(ctx.tz, d));
+    let to = q
+        .paid_to
+        .map(|d| crate::calendar::day_start(ctx.tz, d + chrono::Days::new(1)));
+    let filter = "where ($1::text is null or p.status = $1) \
+                  and ($2::uuid is null or p.customer_id = $2) \
+                  and ($3::uuid is null or p.invoice_id = $3) \
+                  and ($4::text is null or p.method = $4) \
+                  and ($5::timestamptz is null or p.paid_at >= $5) \
+                  and ($6::timestamptz is null or p.paid_at < $6)";
+    let total: i64 = sqlx::query_scalar(&format!("select count(*) from payments p {filter}"))
+        .bind(&q.status)
+        .bind(q.customer_id)
+        .bind(q.invoice_id)
+        .bind(&q.method)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&ctx.pool)
+        .await?;
+    let items = sqlx::query_as(&format!(
+        "{SELECT} {filter} order by p.created_at desc, p.id desc limit $7 offset $8"
+    ))
+    .bind(&q.status)
+    .bind(q.customer_id)
+    .bind(q.invoice_id)
+    .bind(&q.method)
+    .bind(from)
+    .bind(to)
+    .bind(q.limit.clamp(1, 200))
+    .bind(q.offset.max(0))
+    .fetch_all(&ctx.pool)
+    .await?;
+    Ok((items, total))
+}

@@ -1,0 +1,345 @@
+//! PPPoE: profile sync, the secrets of subscriptions (through the outbox), manual
+//! isolate/restore with a reason, and the live session view with kick.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::network::outbox::{self, NewCommand};
+use crate::ports::{RemoteSession, RouterAction};
+use crate::{network::routers, AppContext, Error};
+
+/// A profile as last read from a router.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Profile {
+    pub router_id: Uuid,
+    pub router_name: String,
+    /// `ppp` or `hotspot`.
+    pub kind: String,
+    pub name: String,
+    pub rate_limit: Option<String>,
+    pub comment: Option<String>,
+    /// Carries our marker (`PPPOE_SYSTEM` / `VOUCHER_SYSTEM`) in its comment.
+    pub marked: bool,
+    /// Still present on the router at the last sync.
+    pub active: bool,
+    /// Plans that use this profile.
+    pub plans: Vec<String>,
+    pub synced_at: DateTime<Utc>,
+}
+
+const PROFILES: &str = "select rp.router_id, r.name as router_name, rp.kind, rp.name, \
+    rp.rate_limit, rp.comment, rp.marked, rp.active, \
+    coalesce((select array_agg(p.name order by p.name) from plans p \
+              where p.router_profile = rp.name and p.kind = case rp.kind when 'ppp' then 'pppoe' \
+              else 'hotspot' end), '{}') as plans, rp.synced_at \
+    from router_profiles rp join routers r on r.id = rp.router_id";
+
+pub async fn profiles(ctx: &AppContext, router_id: Option<Uuid>) -> Result<Vec<Profile>, Error> {
+    Ok(sqlx::query_as(&format!(
+        "{PROFILES} where ($1::uuid is null or rp.router_id = $1) \
+         order by r.name, rp.kind, rp.name"
+    ))
+    .bind(router_id)
+    .fetch_all(&ctx.pool)
+    .await?)
+}
+
+fn is_marked(comment: Option<&str>) -> bool {
+    comment.is_some_and(|c| c.contains("PPPOE_SYSTEM") || c.contains("VOUCHER_SYSTEM"))
+}
+
+/// Reads the PPP and hotspot profiles of one router (or all), updates the local copy and
+/// deactivates the profiles that are gone (seed §6.2).
+#[tracing::instrument(skip_all)]
+pub async fn sync_profiles(
+    ctx: &AppContext,
+    router_id: Option<Uuid>,
+) -> Result<Vec<Profile>, Error> {
+    let conns = match router_id {
+        Some(id) => vec![routers::connection(ctx, id).await?],
+        None => routers::connections(ctx).await?.into_values().collect(),
+    };
+    for conn in &conns {
+        let remote = ctx
+            .router
+            .profiles(conn)
+            .await
+            .map_err(|e| Error::Router(e.0))?;
+        let now = ctx.clock.now();
+        let mut tx = ctx.pool.begin().await?;
+        let (mut kinds, mut names) = (Vec::new(), Vec::new());
+        for p in &remote {
+            sqlx::query(
+                "insert into router_profiles (router_id, kind, name, rate_limit, comment, marked, \
+                                              active, synced_at) \
+                 values ($1, $2, $3, $4, $5, $6, true, $7) \
+                 on conflict on constraint router_profiles_router_kind_name_key do update set \
+                   rate_limit = excluded.rate_limit, comment = excluded.comment, \
+                   marked = excluded.marked, active = true, synced_at = excluded.synced_at",
+            )
+            .bind(conn.id)
+            .bind(&p.kind)
+            .bind(&p.name)
+            .bind(&p.rate_limit)
+            .bind(&p.comment)
+            .bind(is_marked(p.comment.as_deref()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            kinds.push(p.kind.clone());
+            names.push(p.name.clone());
+        }
+        sqlx::query(
+            "update router_profiles set active = false, synced_at = $4 where router_id = $1 \
+             and (kind, name) not in (select * from unnest($2::text[], $3::text[]))",
+        )
+        .bind(conn.id)
+        .bind(&kinds)
+        .bind(&names)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    profiles(ctx, router_id).await
+}
+
+/// A PPPoE subscription as the router sees it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PppoeUser {
+    pub subscription_id: Uuid,
+    pub login: String,
+    pub customer_name: String,
+    pub plan_name: String,
+    /// The plan's profile (the secret carries the isolation profile while isolated).
+    pub router_profile: String,
+    pub router_id: Option<Uuid>,
+    pub router_name: Option<String>,
+    /// `active`, `isolated` or `terminated`.
+    pub status: String,
+    pub pending_commands: i64,
+    pub last_error: Option<String>,
+}
+
+const USERS: &str = "select s.id as subscription_id, s.login, c.name as customer_name, \
+    p.name as plan_name, p.router_profile, s.router_id, r.name as router_name, s.status, \
+    (select count(*) from router_commands rc where rc.subscription_id = s.id \
+       and rc.status = 'pending') as pending_commands, \
+    (select rc.last_error from router_commands rc where rc.subscription_id = s.id \
+       and rc.status = 'pending' order by rc.id limit 1) as last_error \
+    from subscriptions s join customers c on c.id = s.customer_id \
+    join plans p on p.id = s.plan_id left join routers r on r.id = s.router_id \
+    where s.kind = 'pppoe'";
+
+pub async fn users(ctx: &AppContext, router_id: Option<Uuid>) -> Result<Vec<PppoeUser>, Error> {
+    Ok(sqlx::query_as(&format!(
+        "{USERS} and ($1::uuid is null or s.router_id = $1) order by s.login"
+    ))
+    .bind(router_id)
+    .fetch_all(&ctx.pool)
+    .await?)
+}
+
+pub async fn user(ctx: &AppContext, subscription_id: Uuid) -> Result<PppoeUser, Error> {
+    sqlx::query_as(&format!("{USERS} and s.id = $1"))
+        .bind(subscription_id)
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("PPPoE subscription"))
+}
+
+/// Puts a subscription's secret on a router (moving it off its previous router).
+#[tracing::instrument(skip_all, fields(subscription_id = %subscription_id))]
+pub async fn assign(
+    ctx: &AppContext,
+    actor: &str,
+    subscription_id: Uuid,
+    router_id: Uuid,
+) -> Result<PppoeUser, Error> {
+    routers::get(ctx, router_id).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let row: Option<(Option<Uuid>, String, String)> =
+        sqlx::query_as("select router_id, login, kind from subscriptions where id = $1 for update")
+            .bind(subscription_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((old, login, kind)) = row else {
+        return Err(Error::NotFound("subscription"));
+    };
+    if kind != "pppoe" {
+        return Err(Error::validation(
+            "subscription_id",
+            "the subscription is not PPPoE",
+        ));
+    }
+    let now = ctx.clock.now();
+    if let Some(old) = old.filter(|o| *o != router_id) {
+        let remove = NewCommand {
+            router_id: Some(old),
+            login: Some(&login),
+            ..NewCommand::for_subscription(subscription_id, RouterAction::RemoveSecret, actor)
+        };
+        outbox::enqueue(&mut tx, remove, now).await?;
+    }
+    sqlx::query("update subscriptions set router_id = $2 where id = $1")
+        .bind(subscription_id)
+        .bind(router_id)
+        .execute(&mut *tx)
+        .await?;
+    let create = NewCommand::for_subscription(subscription_id, RouterAction::CreateSecret, actor);
+    outbox::enqueue(&mut tx, create, now).await?;
+    tx.commit().await?;
+    outbox::spawn_delivery(ctx);
+    user(ctx, subscription_id).await
+}
+
+/// Changes the login password here and on the router.
+pub async fn change_password(
+    ctx: &AppContext,
+    actor: &str,
+    subscription_id: Uuid,
+    password: &str,
+) -> Result<PppoeUser, Error> {
+    if password.chars().count() < 4 || password.len() > 128 {
+        return Err(Error::validation(
+            "password",
+            "the password must be 4 to 128 characters",
+        ));
+    }
+    let sealed = ctx.cipher.seal(password)?;
+    let mut tx = ctx.pool.begin().await?;
+    let done = sqlx::query("update subscriptions set password_enc = $2 where id = $1")
+        .bind(subscription_id)
+        .bind(sealed)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound("subscription"));
+    }
+    let cmd = NewCommand::for_subscription(subscription_id, RouterAction::UpdateSecret, actor);
+    outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
+    tx.commit().await?;
+    outbox::spawn_delivery(ctx);
+    user(ctx, subscription_id).await
+}
+
+/// Removes the secret from its router and unlinks the router.
+pub async fn unassign(ctx: &AppContext, actor: &str, subscription_id: Uuid) -> Result<(), Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let row: Option<(Option<Uuid>, String)> =
+        sqlx::query_as("select router_id, login from subscriptions where id = $1 for update")
+            .bind(subscription_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((Some(router_id), login)) = row else {
+        return Err(Error::NotFound("PPPoE secret of this subscription"));
+    };
+    let cmd = NewCommand {
+        router_id: Some(router_id),
+        login: Some(&login),
+        ..NewCommand::for_subscription(subscription_id, RouterAction::RemoveSecret, actor)
+    };
+    outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
+    sqlx::query("update subscriptions set router_id = null where id = $1")
+        .bind(subscription_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    outbox::spawn_delivery(ctx);
+    Ok(())
+}
+
+/// Isolates (`isolate = true`) or restores one subscription by hand, with a reason.
+#[tracing::instrument(skip_all, fields(subscription_id = %subscription_id, isolate))]
+pub async fn set_isolated(
+    ctx: &AppContext,
+    actor: &str,
+    subscription_id: Uuid,
+    isolate: bool,
+    reason: &str,
+) -> Result<PppoeUser, Error> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.len() > 500 {
+        return Err(Error::validation(
+            "reason",
+            "give a reason (1 to 500 characters)",
+        ));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    let status: Option<String> =
+        sqlx::query_scalar("select status from subscriptions where id = $1 for update")
+            .bind(subscription_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (from, to, action) = if isolate {
+        ("active", "isolated", RouterAction::Isolate)
+    } else {
+        ("isolated", "active", RouterAction::Restore)
+    };
+    match status.as_deref() {
+        None => return Err(Error::NotFound("subscription")),
+        Some(s) if s != from => {
+            return Err(Error::conflict(format!(
+                "the subscription is {s}, not {from}"
+            )))
+        }
+        Some(_) => {}
+    }
+    let now = ctx.clock.now();
+    sqlx::query(
+        "update subscriptions set status = $2, \
+                isolated_at = case when $2 = 'isolated' then $3 else null end where id = $1",
+    )
+    .bind(subscription_id)
+    .bind(to)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let cmd = NewCommand {
+        reason: Some(reason),
+        ..NewCommand::for_subscription(subscription_id, action, actor)
+    };
+    outbox::enqueue(&mut tx, cmd, now).await?;
+    tx.commit().await?;
+    outbox::spawn_delivery(ctx);
+    user(ctx, subscription_id).await
+}
+
+/// The live `/ppp/active` of a router.
+pub async fn sessions(ctx: &AppContext, router_id: Uuid) -> Result<Vec<RemoteSession>, Error> {
+    let conn = routers::connection(ctx, router_id).await?;
+    ctx.router
+        .sessions(&conn)
+        .await
+        .map_err(|e| Error::Router(e.0))
+}
+
+/// Disconnects a live session now (it redials with its current profile); audited.
+pub async fn kick(
+    ctx: &AppContext,
+    actor: &str,
+    router_id: Uuid,
+    login: &str,
+) -> Result<usize, Error> {
+    let conn = routers::connection(ctx, router_id).await?;
+    let result = ctx.router.kick(&conn, login).await;
+    let (res, error, after) = match &result {
+        Ok(n) => ("ok", None, Some(serde_json::json!({ "sessions_ended": n }))),
+        Err(e) => ("failed", Some(e.0.clone()), None),
+    };
+    sqlx::query(
+        "insert into router_audit (router_id, actor, action, target, after, result, error, at) \
+         values ($1, $2, 'kick', $3, $4, $5, $6, $7)",
+    )
+    .bind(router_id)
+    .bind(actor)
+    .bind(login)
+    .bind(after)
+    .bind(res)
+    .bind(error)
+    .bind(ctx.clock.now())
+    .execute(&ctx.pool)
+    .await?;
+    result.map_err(|e| Error::Router(e.0))
+}

@@ -1,0 +1,216 @@
+//! The sample data set: plans, customers around a kampung, their subscriptions, last month's
+//! and this month's invoices, and payments for most of them. Used by demo mode and by the
+//! first-run wizard's "fill in sample data" for an owner who wants to try the app first.
+//!
+//! Safe by construction: only into a database without customers (samples never mix with real
+//! data), all in one transaction (all or nothing), and every row is marked: plan and customer
+//! names end in [`MARK`], customers carry [`NOTE`], payments the note `data contoh`.
+
+use billing_domain::{PhoneNumber, UserId};
+use chrono::{Datelike, Months};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::billing::customers;
+use crate::billing::monthly_run::{self, Scope};
+use crate::billing::payments::{self, ManualPayment};
+use crate::billing::plans::{self, PlanInput};
+use crate::billing::subscriptions::{self, NewSubscription};
+use crate::vouchers::codes::{random_string, Charset};
+use crate::{AppContext, Error};
+
+/// Appended to the names of sample plans and customers.
+pub const MARK: &str = " (contoh)";
+/// The notes of every sample customer.
+pub const NOTE: &str = "Data contoh (sample data): boleh dihapus.";
+
+/// Plan name, monthly price (rupiah), router profile, speed label.
+pub const PLANS: [(&str, i64, &str, &str); 3] = [
+    ("Paket Hemat 5 Mbps", 100_000, "pppoe-5M", "5 Mbps"),
+    ("Paket Keluarga 10 Mbps", 150_000, "pppoe-10M", "10 Mbps"),
+    ("Paket Gamer 20 Mbps", 250_000, "pppoe-20M", "20 Mbps"),
+];
+
+/// Name, phone, address.
+pub const CUSTOMERS: [(&str, &str, &str); 8] = [
+    (
+        "Budi Santoso",
+        "0812-3456-7890",
+        "Jl. Melati No. 4, RT 02/RW 05",
+    ),
+    ("Siti Aminah", "0813-2233-4455", "Gg. Mawar 12, RT 01/RW 05"),
+    (
+        "Agus Prasetyo",
+        "0857-1122-3344",
+        "Jl. Kenanga 7, RT 03/RW 05",
+    ),
+    ("Dewi Lestari", "0821-9988-7766", "Perum Griya Asri B-3"),
+    (
+        "Rudi Hartono",
+        "0878-5566-7788",
+        "Jl. Anggrek 21, RT 04/RW 02",
+    ),
+    ("Warung Bu Sri", "0819-4455-6677", "Pasar Desa Kios 5"),
+    (
+        "Joko Susilo",
+        "0838-1234-5678",
+        "Jl. Flamboyan 9, RT 02/RW 03",
+    ),
+    (
+        "Rina Wulandari",
+        "0896-7788-9900",
+        "Gg. Dahlia 3, RT 05/RW 01",
+    ),
+];
+
+/// What was added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SampleSummary {
+    pub plans: i64,
+    pub customers: i64,
+    pub subscriptions: i64,
+    pub invoices: i64,
+    pub payments: i64,
+}
+
+/// Adds the sample data set in one transaction. Refused (conflict) when the database already
+/// holds a customer; `user` is recorded as the cashier of the sample payments.
+#[tracing::instrument(skip_all)]
+pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummary, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    // Blocks concurrent customer inserts (and a second seeding) until this commits, so the
+    // "no customers yet" check below stays true for the whole transaction.
+    sqlx::query("lock table customers in share row exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    let has_customers: bool = sqlx::query_scalar("select exists (select 1 from customers)")
+        .fetch_one(&mut *tx)
+        .await?;
+    if has_customers {
+        return Err(Error::conflict(
+            "the database already holds customers; sample data is only added to an empty \
+             database, so it never mixes with real data",
+        ));
+    }
+
+    let mut plan_ids = Vec::new();
+    for (name, price, profile, speed) in PLANS {
+        let input = PlanInput {
+            name: Some(format!("{name}{MARK}")),
+            price: Some(price),
+            kind: Some("pppoe".into()),
+            router_profile: Some(profile.into()),
+            speed_label: Some(speed.into()),
+            active: Some(true),
+        };
+        plans::validate(&input, true)?;
+        let id = Uuid::now_v7();
+        plans::insert_in(&mut tx, id, &input).await?;
+        plan_ids.push(id);
+    }
+
+    let today = ctx.today();
+    let last_month = today
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(Months::new(1)))
+        .unwrap_or(today);
+    let mut subscription_ids = Vec::new();
+    let mut customer_ids = Vec::new();
+    for (n, (name, phone, address)) in CUSTOMERS.into_iter().enumerate() {
+        let customer_id = Uuid::now_v7();
+        customer_ids.push(customer_id);
+        let customer_name = customers::parse_name(&format!("{name}{MARK}"))?;
+        let phone = PhoneNumber::parse(phone)?;
+        customers::insert_in(&mut tx, customer_id, &customer_name, &phone, address, NOTE).await?;
+        let login = name
+            .split_whitespace()
+            .next()
+            .unwrap_or("pelanggan")
+            .to_lowercase();
+        let input = NewSubscription {
+            customer_id,
+            plan_id: plan_ids[n % plan_ids.len()],
+            login: format!("{login}{}", n + 1),
+            password: random_string(Charset::Mixed, 10),
+            start_on: last_month,
+            billing_day: Some(1),
+            due_days: Some(10),
+            grace_days: Some(3),
+            router_id: None,
+            created_by: None,
+        };
+        let checked = subscriptions::check_new(ctx, &input)?;
+        let id = Uuid::now_v7();
+        subscriptions::insert_in(&mut tx, ctx, id, &input, &checked, "pppoe").await?;
+        subscription_ids.push(id);
+    }
+    let invoices = monthly_run::run_in(
+        &mut tx,
+        ctx,
+        Scope::Many {
+            subscription_ids: &subscription_ids,
+            through: today,
+        },
+    )
+    .await?;
+
+    // Most pay their oldest open invoice; one pays half, one nothing yet.
+    let mut settlements = Vec::new();
+    for (n, subscription_id) in subscription_ids.iter().enumerate() {
+        let oldest: Option<(Uuid, i64)> = sqlx::query_as(
+            "select id, total - paid from invoices \
+             where subscription_id = $1 and status in ('unpaid', 'partial') \
+             order by period_start limit 1",
+        )
+        .bind(subscription_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((invoice_id, owed)) = oldest else {
+            continue;
+        };
+        let amount = match n {
+            1 => owed / 2,
+            4 => 0,
+            _ => owed,
+        };
+        if amount <= 0 {
+            continue;
+        }
+        let settlement = payments::record_manual_in(
+            &mut tx,
+            ctx,
+            user,
+            ManualPayment {
+                invoice_id,
+                amount,
+                method: if n % 2 == 0 { "cash" } else { "transfer" }.into(),
+                reference: None,
+                note: Some("data contoh".into()),
+            },
+        )
+        .await?;
+        settlements.push(settlement);
+    }
+    // Invoices and payments queue WhatsApp messages to their customers. The sample phone
+    // numbers look real (and may be someone's): nothing is ever sent to them, even after a
+    // WhatsApp session is connected later.
+    let dropped = sqlx::query("delete from whatsapp_messages where customer_id = any($1)")
+        .bind(&customer_ids)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tracing::debug!(dropped, "WhatsApp messages to sample customers dropped");
+    tx.commit().await?;
+    for settlement in &settlements {
+        payments::announce_settled(ctx, settlement);
+    }
+    let summary = SampleSummary {
+        plans: plan_ids.len() as i64,
+        customers: subscription_ids.len() as i64,
+        subscriptions: subscription_ids.len() as i64,
+        invoices: invoices.len() as i64,
+        payments: settlements.len() as i64,
+    };
+    tracing::info!(?summary, "sample data added");
+    Ok(summary)
+}
