@@ -36,7 +36,7 @@ pub struct AppContext {
     pub voucher_batches: Arc<crate::vouchers::BatchProgress>,
     /// Backups and the health page: the data directory, the database server and its
     /// programs, the database switch.
-    pub ops: Arc<crate::ops::operations::Operations>,
+    pub ops: Arc<crate::operations::Operations>,
     /// Coalesces requests to deliver queued router commands (see `outbox::spawn_delivery`).
     pub outbox_kick: Arc<crate::network::outbox::DeliveryKick>,
 }

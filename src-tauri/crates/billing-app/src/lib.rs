@@ -21,6 +21,7 @@ pub mod crypto;
 mod error;
 pub mod events;
 pub mod failure;
+pub mod operations;
 pub mod ports;
 pub mod text;
 

@@ -269,7 +269,7 @@ pub(crate) fn context(
         .timezone
         .parse::<chrono_tz::Tz>()
         .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
-    let mut ops = billing_app::ops::operations::Operations::new(
+    let mut ops = billing_app::operations::Operations::new(
         settings.data_dir.clone(),
         settings_snapshot(settings, database),
         crate::database::locate_options(settings),

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
+use billing_app::operations::DatabaseServer;
 use billing_app::ops::backups::switch::{DatabaseChoice, PoolSwitch};
 use billing_app::ops::instances::{ClaimError, Claims, Identity};
-use billing_app::ops::operations::DatabaseServer;
 use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};

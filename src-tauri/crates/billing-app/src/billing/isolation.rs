@@ -89,7 +89,16 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
             },
         );
     }
-    crate::messaging::isolated(ctx, &candidates).await?;
+    let notices: Vec<_> = candidates
+        .iter()
+        .map(|c| crate::messaging::triggers::Isolated {
+            subscription_id: c.subscription_id,
+            customer_name: &c.customer_name,
+            invoice_number: &c.invoice_number,
+            owed: c.owed,
+        })
+        .collect();
+    crate::messaging::triggers::isolated(ctx, &notices).await?;
     deliver(ctx).await?;
     Ok(candidates)
 }
@@ -122,7 +131,7 @@ pub(crate) async fn restore_paid_up(
     let now = ctx.clock.now();
     for id in restored {
         enqueue(conn, id, "restore", now).await?;
-        crate::messaging::restored_in(conn, now, id).await?;
+        crate::messaging::triggers::restored_in(conn, now, id).await?;
     }
     Ok(())
 }

@@ -307,7 +307,8 @@ pub async fn settle_in(
         }
     }
     // The confirmation message is queued in this same transaction: once per payment.
-    crate::messaging::payment_received_in(conn, ctx, payment_id, amount - applied).await?;
+    crate::messaging::triggers::payment_received_in(conn, ctx, payment_id, amount - applied)
+        .await?;
     let payment = fetch(conn, payment_id).await?;
     Ok(Settlement {
         applied,

@@ -5,7 +5,7 @@
 mod pool;
 pub mod sessions;
 mod templates;
-mod triggers;
+pub mod triggers;
 mod worker;
 
 pub use pool::{reload_sessions, SessionPool};

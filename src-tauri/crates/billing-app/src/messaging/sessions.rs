@@ -50,19 +50,26 @@ pub struct SessionInput {
     pub secret: Option<String>,
 }
 
+/// Every session with its queue and what it sent today (`$1`: the start of the business day).
 const SELECT: &str =
     "select s.id, s.name, s.provider, s.role, s.position, s.base_url, s.settings, \
     s.enabled, s.status, s.last_error, s.per_minute, \
     (select count(*) from whatsapp_messages m where m.session_id = s.id and m.status = 'sending') \
       + 0 as queued, \
     (select count(*) from whatsapp_messages m where m.session_id = s.id \
-       and m.sent_at >= date_trunc('day', now())) as sent_today \
+       and m.sent_at >= $1) as sent_today \
     from whatsapp_sessions s";
+
+/// "Today" is the business day (the shop's time zone, the app's clock), not the database's.
+fn business_day_start(ctx: &AppContext) -> chrono::DateTime<chrono::Utc> {
+    crate::calendar::day_start(ctx.tz, ctx.today())
+}
 
 pub async fn list_sessions(ctx: &AppContext) -> Result<Vec<SessionView>, Error> {
     Ok(sqlx::query_as(&format!(
         "{SELECT} order by s.role <> 'primary', s.position, s.name"
     ))
+    .bind(business_day_start(ctx))
     .fetch_all(&ctx.pool)
     .await?)
 }
@@ -227,7 +234,8 @@ pub async fn delete_session(ctx: &AppContext, id: Uuid) -> Result<(), Error> {
 }
 
 pub async fn get_session(ctx: &AppContext, id: Uuid) -> Result<SessionView, Error> {
-    sqlx::query_as(&format!("{SELECT} where s.id = $1"))
+    sqlx::query_as(&format!("{SELECT} where s.id = $2"))
+        .bind(business_day_start(ctx))
         .bind(id)
         .fetch_optional(&ctx.pool)
         .await?
@@ -300,8 +308,9 @@ pub async fn status(ctx: &AppContext) -> Result<QueueStatus, Error> {
     let (queued, failed, unknown, sent_today): (i64, i64, i64, i64) = sqlx::query_as(
         "select count(*) filter (where status = 'queued'), count(*) filter (where status = 'failed'), \
                 count(*) filter (where status = 'unknown'), \
-                count(*) filter (where sent_at >= date_trunc('day', now())) from whatsapp_messages",
+                count(*) filter (where sent_at >= $1) from whatsapp_messages",
     )
+    .bind(business_day_start(ctx))
     .fetch_one(&ctx.pool)
     .await?;
     Ok(QueueStatus {

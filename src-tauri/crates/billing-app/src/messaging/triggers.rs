@@ -8,7 +8,6 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{enqueue_in, NewMessage, Priority};
-use crate::billing::isolation::Candidate;
 use crate::{AppContext, Error};
 
 #[derive(sqlx::FromRow)]
@@ -253,8 +252,17 @@ pub async fn reminders(ctx: &AppContext) -> Result<usize, Error> {
     Ok(queued)
 }
 
+/// Who an isolation run cut off, and for which invoice.
+#[derive(Debug, Clone)]
+pub struct Isolated<'a> {
+    pub subscription_id: Uuid,
+    pub customer_name: &'a str,
+    pub invoice_number: &'a str,
+    pub owed: i64,
+}
+
 /// The isolation notice, after an isolation run.
-pub async fn isolated(ctx: &AppContext, candidates: &[Candidate]) -> Result<usize, Error> {
+pub async fn isolated(ctx: &AppContext, candidates: &[Isolated<'_>]) -> Result<usize, Error> {
     let mut queued = 0;
     for c in candidates {
         let mut tx = ctx.pool.begin().await?;
@@ -263,7 +271,7 @@ pub async fn isolated(ctx: &AppContext, candidates: &[Candidate]) -> Result<usiz
              from subscriptions s join customers cu on cu.id = s.customer_id where s.id = $1",
         )
         .bind(c.subscription_id)
-        .bind(&c.invoice_number)
+        .bind(c.invoice_number)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((customer_id, phone, invoice_id)) = row else {
@@ -274,8 +282,8 @@ pub async fn isolated(ctx: &AppContext, candidates: &[Candidate]) -> Result<usiz
             None => String::new(),
         };
         let mut vars: HashMap<&'static str, String> = HashMap::new();
-        vars.insert("nama", c.customer_name.clone());
-        vars.insert("nomor", c.invoice_number.clone());
+        vars.insert("nama", c.customer_name.to_owned());
+        vars.insert("nomor", c.invoice_number.to_owned());
         vars.insert("jumlah", format_rupiah(c.owed));
         vars.insert("link_bayar", link);
         vars.insert("isp", isp_name(&mut tx).await?);

@@ -7,6 +7,5 @@ pub mod imports;
 pub mod instances;
 pub mod job_names;
 pub mod jobs;
-pub mod operations;
 pub mod sample_data;
 pub mod setup;

@@ -209,10 +209,11 @@ pub async fn set_template(
     vouchers_html(std::slice::from_ref(&sample), &opts).map_err(doc_error)?;
     sqlx::query(
         "insert into voucher_print_templates (kind, html) values ($1, $2) \
-         on conflict (kind) do update set html = excluded.html, updated_at = now()",
+         on conflict (kind) do update set html = excluded.html, updated_at = $3",
     )
     .bind(kind)
     .bind(html)
+    .bind(ctx.clock.now())
     .execute(&ctx.pool)
     .await?;
     get_template(ctx, kind).await

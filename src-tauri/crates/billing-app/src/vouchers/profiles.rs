@@ -387,7 +387,7 @@ pub async fn sync_to(
     let error = result.as_ref().err().map(|e| e.0.clone());
     sqlx::query(
         "insert into voucher_profile_routers (profile_id, router_id, synced_at, error) \
-         values ($1, $2, case when $3::text is null then now() end, $3) \
+         values ($1, $2, case when $3::text is null then $4 end, $3) \
          on conflict (profile_id, router_id) do update set \
            synced_at = coalesce(excluded.synced_at, voucher_profile_routers.synced_at), \
            error = excluded.error",
@@ -395,6 +395,7 @@ pub async fn sync_to(
     .bind(p.id)
     .bind(router.id)
     .bind(&error)
+    .bind(ctx.clock.now())
     .execute(&ctx.pool)
     .await?;
     result.map_err(|e| Error::Router(e.0))

@@ -172,16 +172,18 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: ResellerInput) -> Result<
     if let Some(active) = input.active {
         // A deactivated reseller cannot log in; their sessions end.
         sqlx::query(
-            "update users set disabled_at = case when $2 then null else coalesce(disabled_at, now()) end \
+            "update users set disabled_at = case when $2 then null else coalesce(disabled_at, $3) end \
              where id = $1",
         )
         .bind(user_id)
         .bind(active)
+        .bind(ctx.clock.now())
         .execute(&mut *tx)
         .await?;
         if !active {
-            sqlx::query("update refresh_tokens set revoked_at = now() where user_id = $1 and revoked_at is null")
+            sqlx::query("update refresh_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null")
                 .bind(user_id)
+                .bind(ctx.clock.now())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -9,7 +9,7 @@ use billing_embedded_pg::{BundledClient, ClientTools};
 use sqlx::PgPool;
 
 use super::census::ident;
-use crate::ops::operations::Operations;
+use crate::operations::Operations;
 use crate::Error;
 
 /// pg_dump and pg_restore give up after this long (a hung server must not hold the lock
