@@ -1,6 +1,8 @@
-//! Who may call which admin route. Every route of `/api/*` is listed here with what it
-//! requires; the [`authorize`] layer runs before every handler, so a handler cannot forget
-//! the check, and a route missing from this table is refused for everyone (fail closed).
+//! Who may call which admin route. Every route of `/api/*` is declared with what it requires
+//! (in its resource module, see [`Routes`](super::routes::Routes)); the [`authorize`] layer
+//! runs before every handler and looks the rule up in the table those declarations make, so a
+//! handler cannot forget the check, and a route without a rule is refused for everyone (fail
+//! closed).
 //! What each role holds is decided in one place: [`billing_domain::Role::allows`].
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -10,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use billing_app::access::auth::TokenRejection;
 use billing_app::access::current_user::CurrentUser;
 use billing_domain::{Permission as P, Role};
+use std::sync::Arc;
 
 use crate::{ApiError, HttpState};
 
@@ -41,392 +44,44 @@ impl Access {
     }
 }
 
-use Access::{AnyUser, Public, Reseller, Staff, StaffOrReseller};
+use Access::Public;
 
-/// Every route of the admin API: method, path (as in the OpenAPI document), access.
-pub const ROUTES: &[(&str, &str, Access)] = &[
-    ("GET", "/api/openapi.json", Public),
-    ("GET", "/api/setup/status", Public),
-    ("POST", "/api/setup/owner", Public),
-    // Refused by the use-case once an owner exists (like /api/setup/owner).
-    ("POST", "/api/setup/database/test", Public),
-    ("PUT", "/api/setup/database", Public),
-    ("POST", "/api/setup/sample-data", Staff(P::SampleData)),
-    ("POST", "/api/auth/login", Public),
-    ("POST", "/api/auth/refresh", Public),
-    ("POST", "/api/auth/logout", Public),
-    ("GET", "/api/auth/me", AnyUser),
-    ("GET", "/api/auth/sessions", AnyUser),
-    ("DELETE", "/api/auth/sessions/{id}", AnyUser),
-    ("POST", "/api/auth/logout-everywhere", AnyUser),
-    ("GET", "/api/auth/totp", AnyUser),
-    ("POST", "/api/auth/totp/setup", Staff(P::SecondFactor)),
-    ("POST", "/api/auth/totp/enable", Staff(P::SecondFactor)),
-    ("POST", "/api/auth/totp/disable", Staff(P::SecondFactor)),
-    ("GET", "/api/admin/users", Staff(P::UsersManage)),
-    ("POST", "/api/admin/users", Staff(P::UsersManage)),
-    ("PATCH", "/api/admin/users/{id}", Staff(P::UsersManage)),
-    (
-        "PUT",
-        "/api/admin/users/{id}/password",
-        Staff(P::UsersManage),
-    ),
-    ("GET", "/api/audit", Staff(P::AuditRead)),
-    ("GET", "/api/security/events", Staff(P::SecurityRead)),
-    ("GET", "/api/monitoring/health", Staff(P::DashboardView)),
-    ("GET", "/api/monitoring/metrics", Staff(P::MonitoringRead)),
-    ("GET", "/api/monitoring/alerts", Staff(P::MonitoringRead)),
-    (
-        "GET",
-        "/api/monitoring/alerts/rules",
-        Staff(P::MonitoringRead),
-    ),
-    (
-        "POST",
-        "/api/monitoring/alerts/rules",
-        Staff(P::MonitoringManage),
-    ),
-    (
-        "GET",
-        "/api/monitoring/alerts/rules/{id}",
-        Staff(P::MonitoringRead),
-    ),
-    (
-        "PUT",
-        "/api/monitoring/alerts/rules/{id}",
-        Staff(P::MonitoringManage),
-    ),
-    (
-        "DELETE",
-        "/api/monitoring/alerts/rules/{id}",
-        Staff(P::MonitoringManage),
-    ),
-    ("GET", "/api/monitoring/settings", Staff(P::MonitoringRead)),
-    (
-        "PUT",
-        "/api/monitoring/settings",
-        Staff(P::MonitoringManage),
-    ),
-    // Opened with a single-use ticket (see `authorize`); each event is filtered by role.
-    ("GET", "/api/events", Staff(P::DashboardView)),
-    ("POST", "/api/events/ticket", Staff(P::DashboardView)),
-    // The jobs' runs and their errors are operations detail: not for cashiers (the health
-    // summary tells them whether all is well).
-    ("GET", "/api/jobs", Staff(P::MonitoringRead)),
-    ("GET", "/api/jobs/{name}/runs", Staff(P::MonitoringRead)),
-    ("POST", "/api/jobs/{name}/run", Staff(P::SettingsWrite)),
-    ("GET", "/api/imports", Staff(P::ImportsRun)),
-    ("POST", "/api/imports/file", Staff(P::ImportsRun)),
-    ("POST", "/api/imports/phpnuxbill", Staff(P::ImportsRun)),
-    ("POST", "/api/imports/router", Staff(P::ImportsRun)),
-    ("GET", "/api/imports/{id}", Staff(P::ImportsRun)),
-    ("POST", "/api/imports/{id}/dry-run", Staff(P::ImportsRun)),
-    ("POST", "/api/imports/{id}/commit", Staff(P::ImportsRun)),
-    ("GET", "/api/backups", Staff(P::BackupsManage)),
-    ("POST", "/api/backups/create", Staff(P::BackupsManage)),
-    ("GET", "/api/backups/settings", Staff(P::BackupsManage)),
-    ("PUT", "/api/backups/settings", Staff(P::BackupsManage)),
-    ("GET", "/api/backups/{id}/download", Staff(P::BackupsManage)),
-    ("POST", "/api/backups/{id}/verify", Staff(P::BackupsManage)),
-    (
-        "POST",
-        "/api/backups/restore/{id}",
-        Staff(P::BackupsRestore),
-    ),
-    (
-        "POST",
-        "/api/backups/restore/{id}/confirm",
-        Staff(P::BackupsRestore),
-    ),
-    (
-        "POST",
-        "/api/backups/restore/{id}/undo",
-        Staff(P::BackupsRestore),
-    ),
-    ("GET", "/api/dashboard/summary", Staff(P::DashboardView)),
-    ("GET", "/api/dashboard/home", Staff(P::DashboardView)),
-    ("GET", "/api/reports/revenue", Staff(P::ReportsRead)),
-    (
-        "GET",
-        "/api/reports/payments-by-method",
-        Staff(P::ReportsRead),
-    ),
-    (
-        "GET",
-        "/api/reports/payments-by-cashier",
-        Staff(P::ReportsRead),
-    ),
-    ("GET", "/api/reports/arrears-aging", Staff(P::ReportsRead)),
-    ("GET", "/api/reports/subscribers", Staff(P::ReportsRead)),
-    (
-        "GET",
-        "/api/reports/vouchers-by-profile",
-        Staff(P::ReportsRead),
-    ),
-    (
-        "GET",
-        "/api/reports/vouchers-by-reseller",
-        Staff(P::ReportsRead),
-    ),
-    ("GET", "/api/reports/top-unpaid", Staff(P::ReportsRead)),
-    ("GET", "/api/customers", Staff(P::CustomersRead)),
-    ("POST", "/api/customers", Staff(P::CustomersWrite)),
-    ("GET", "/api/customers/{id}", Staff(P::CustomersRead)),
-    ("PATCH", "/api/customers/{id}", Staff(P::CustomersWrite)),
-    (
-        "GET",
-        "/api/customers/{id}/balance",
-        Staff(P::CustomersRead),
-    ),
-    (
-        "POST",
-        "/api/customers/{id}/balance",
-        Staff(P::BalanceAdjust),
-    ),
-    ("GET", "/api/voucher-profiles", Staff(P::VouchersRead)),
-    ("POST", "/api/voucher-profiles", Staff(P::VouchersRouter)),
-    (
-        "PATCH",
-        "/api/voucher-profiles/{id}",
-        Staff(P::VouchersRouter),
-    ),
-    (
-        "DELETE",
-        "/api/voucher-profiles/{id}",
-        Staff(P::VouchersRouter),
-    ),
-    ("GET", "/api/vouchers", Staff(P::VouchersRead)),
-    ("POST", "/api/vouchers/batch", Staff(P::VouchersSell)),
-    ("GET", "/api/vouchers/batches", Staff(P::VouchersRead)),
-    ("GET", "/api/vouchers/batches/{id}", Staff(P::VouchersRead)),
-    ("GET", "/api/vouchers/unique-check", Staff(P::VouchersSell)),
-    ("GET", "/api/vouchers/sales", Staff(P::VouchersSell)),
-    ("POST", "/api/vouchers/monitor", Staff(P::VouchersRouter)),
-    (
-        "GET",
-        "/api/vouchers/print",
-        StaffOrReseller(P::VouchersSell),
-    ),
-    (
-        "GET",
-        "/api/vouchers/print-settings",
-        Staff(P::VouchersSell),
-    ),
-    (
-        "PUT",
-        "/api/vouchers/print-settings",
-        Staff(P::VoucherTemplatesWrite),
-    ),
-    (
-        "GET",
-        "/api/vouchers/templates/{kind}",
-        Staff(P::VouchersSell),
-    ),
-    (
-        "PUT",
-        "/api/vouchers/templates/{kind}",
-        Staff(P::VoucherTemplatesWrite),
-    ),
-    (
-        "DELETE",
-        "/api/vouchers/templates/{kind}",
-        Staff(P::VoucherTemplatesWrite),
-    ),
-    ("GET", "/api/vouchers/{id}/usage", Staff(P::VouchersRead)),
-    ("GET", "/api/resellers", Staff(P::ResellersRead)),
-    ("POST", "/api/resellers", Staff(P::ResellersWrite)),
-    ("PATCH", "/api/resellers/{id}", Staff(P::ResellersWrite)),
-    (
-        "POST",
-        "/api/resellers/{id}/deposits",
-        Staff(P::ResellerDeposit),
-    ),
-    ("GET", "/api/resellers/{id}/ledger", Staff(P::ResellersRead)),
-    ("GET", "/api/reseller/me", Reseller),
-    ("GET", "/api/reseller/vouchers", Reseller),
-    ("GET", "/api/reseller/batches", Reseller),
-    ("GET", "/api/reseller/sales", Reseller),
-    ("GET", "/api/plans", Staff(P::PlansRead)),
-    ("POST", "/api/plans", Staff(P::PlansWrite)),
-    ("PATCH", "/api/plans/{id}", Staff(P::PlansWrite)),
-    ("DELETE", "/api/plans/{id}", Staff(P::PlansWrite)),
-    ("GET", "/api/subscriptions", Staff(P::SubscriptionsRead)),
-    ("POST", "/api/subscriptions", Staff(P::SubscriptionsWrite)),
-    (
-        "GET",
-        "/api/subscriptions/{id}",
-        Staff(P::SubscriptionsRead),
-    ),
-    (
-        "POST",
-        "/api/subscriptions/{id}/renew",
-        Staff(P::SubscriptionsWrite),
-    ),
-    (
-        "POST",
-        "/api/subscriptions/{id}/terminate",
-        Staff(P::SubscriptionsWrite),
-    ),
-    (
-        "POST",
-        "/api/subscriptions/{id}/retry-provisioning",
-        Staff(P::SubscriptionsWrite),
-    ),
-    ("GET", "/api/invoices", Staff(P::InvoicesRead)),
-    ("GET", "/api/invoices/{id}", Staff(P::InvoicesRead)),
-    ("POST", "/api/invoices/{id}/void", Staff(P::InvoicesAdjust)),
-    (
-        "POST",
-        "/api/invoices/{id}/discount",
-        Staff(P::InvoicesAdjust),
-    ),
-    ("GET", "/api/invoices/{id}/receipt", Staff(P::InvoicesRead)),
-    ("GET", "/api/invoices/{id}/pay", Staff(P::InvoicesRead)),
-    ("POST", "/api/billing/run", Staff(P::BillingRun)),
-    ("GET", "/api/payments", Staff(P::PaymentsRead)),
-    ("POST", "/api/payments", Staff(P::PaymentsRecord)),
-    ("GET", "/api/payments/methods", Staff(P::PaymentsRecord)),
-    ("POST", "/api/payments/create", Staff(P::PaymentsRecord)),
-    (
-        "POST",
-        "/api/payments/check-pending",
-        Staff(P::PaymentsRecord),
-    ),
-    ("GET", "/api/payments/{id}", Staff(P::PaymentsRead)),
-    ("GET", "/api/payments/{id}/status", Staff(P::PaymentsRead)),
-    ("POST", "/api/payments/{id}/check", Staff(P::PaymentsRecord)),
-    ("GET", "/api/payments/{id}/proof", Staff(P::PaymentsRead)),
-    (
-        "POST",
-        "/api/payments/{id}/confirm",
-        Staff(P::PaymentsRecord),
-    ),
-    (
-        "POST",
-        "/api/payments/{id}/reject",
-        Staff(P::PaymentsRecord),
-    ),
-    (
-        "POST",
-        "/api/payments/{id}/review",
-        Staff(P::PaymentsRecord),
-    ),
-    ("GET", "/api/settings/gateways", Staff(P::SettingsWrite)),
-    (
-        "PUT",
-        "/api/settings/gateways/{code}",
-        Staff(P::GatewaysManage),
-    ),
-    ("GET", "/api/settings/public-url", Staff(P::SettingsRead)),
-    ("PUT", "/api/settings/public-url", Staff(P::SettingsWrite)),
-    (
-        "POST",
-        "/api/settings/public-url/check",
-        Staff(P::SettingsWrite),
-    ),
-    ("GET", "/api/settings/business", Staff(P::SettingsRead)),
-    ("PUT", "/api/settings/business", Staff(P::SettingsWrite)),
-    ("GET", "/api/routers", Staff(P::RoutersRead)),
-    ("POST", "/api/routers", Staff(P::RoutersWrite)),
-    ("POST", "/api/routers/refresh", Staff(P::RoutersRead)),
-    ("GET", "/api/routers/commands", Staff(P::RoutersRead)),
-    (
-        "POST",
-        "/api/routers/commands/deliver",
-        Staff(P::RoutersWrite),
-    ),
-    ("GET", "/api/routers/audit", Staff(P::RoutersRead)),
-    ("GET", "/api/routers/{id}", Staff(P::RoutersRead)),
-    ("PATCH", "/api/routers/{id}", Staff(P::RoutersWrite)),
-    ("DELETE", "/api/routers/{id}", Staff(P::RoutersWrite)),
-    ("POST", "/api/routers/{id}/test", Staff(P::RoutersRead)),
-    (
-        "POST",
-        "/api/routers/{id}/trust-certificate",
-        Staff(P::RoutersWrite),
-    ),
-    ("GET", "/api/routers/{id}/sessions", Staff(P::RoutersRead)),
-    ("GET", "/api/routers/{id}/samples", Staff(P::RoutersRead)),
-    (
-        "POST",
-        "/api/routers/{id}/sessions/kick",
-        Staff(P::RoutersWrite),
-    ),
-    ("GET", "/api/reconcile/{router_id}", Staff(P::RoutersRead)),
-    (
-        "POST",
-        "/api/reconcile/{router_id}/repair",
-        Staff(P::RoutersWrite),
-    ),
-    ("GET", "/api/pppoe/profiles", Staff(P::PppoeRead)),
-    ("POST", "/api/pppoe/profiles/sync", Staff(P::PppoeWrite)),
-    ("GET", "/api/pppoe/users", Staff(P::PppoeRead)),
-    ("POST", "/api/pppoe/users", Staff(P::PppoeWrite)),
-    ("DELETE", "/api/pppoe/users/{id}", Staff(P::PppoeWrite)),
-    (
-        "PUT",
-        "/api/pppoe/users/{id}/password",
-        Staff(P::PppoeWrite),
-    ),
-    (
-        "POST",
-        "/api/pppoe/users/{id}/isolate",
-        Staff(P::IsolationRun),
-    ),
-    (
-        "POST",
-        "/api/pppoe/users/{id}/restore",
-        Staff(P::IsolationRun),
-    ),
-    ("GET", "/api/isolation/preview", Staff(P::IsolationRun)),
-    ("POST", "/api/isolation/run", Staff(P::IsolationRun)),
-    ("GET", "/api/whatsapp/status", Staff(P::WhatsappRead)),
-    ("GET", "/api/whatsapp/sessions", Staff(P::WhatsappRead)),
-    ("POST", "/api/whatsapp/sessions", Staff(P::WhatsappManage)),
-    (
-        "POST",
-        "/api/whatsapp/sessions/scan",
-        Staff(P::WhatsappManage),
-    ),
-    (
-        "PUT",
-        "/api/whatsapp/sessions/{id}",
-        Staff(P::WhatsappManage),
-    ),
-    (
-        "DELETE",
-        "/api/whatsapp/sessions/{id}",
-        Staff(P::WhatsappManage),
-    ),
-    ("POST", "/api/whatsapp/send", Staff(P::WhatsappSend)),
-    ("POST", "/api/whatsapp/drain", Staff(P::WhatsappSend)),
-    ("GET", "/api/whatsapp/messages", Staff(P::WhatsappRead)),
-    (
-        "POST",
-        "/api/whatsapp/messages/{id}/retry",
-        Staff(P::WhatsappSend),
-    ),
-    ("GET", "/api/whatsapp/templates", Staff(P::WhatsappRead)),
-    (
-        "PUT",
-        "/api/whatsapp/templates/{key}",
-        Staff(P::WhatsappManage),
-    ),
-    (
-        "POST",
-        "/api/whatsapp/templates/{key}/preview",
-        Staff(P::WhatsappRead),
-    ),
-    ("GET", "/api/whatsapp/settings", Staff(P::WhatsappRead)),
-    ("PUT", "/api/whatsapp/settings", Staff(P::WhatsappManage)),
-];
+/// The access rule of every admin route: method, path (as in the OpenAPI document), access.
+/// Derived: each resource module declares its routes with their rules (see
+/// [`Routes`](super::routes::Routes)); a route nobody gave a rule is refused.
+#[derive(Debug, Clone, Default)]
+pub struct AccessTable(Vec<(Method, String, Access)>);
 
-/// What `method path` requires; `None` for a route nobody listed (refused).
-pub fn route_access(method: &Method, path: &str) -> Option<Access> {
-    ROUTES
-        .iter()
-        .find(|(m, p, _)| *m == method.as_str() && *p == path)
-        .map(|(_, _, access)| *access)
+impl AccessTable {
+    pub(crate) fn new(rules: impl IntoIterator<Item = (Method, String, Access)>) -> AccessTable {
+        AccessTable(rules.into_iter().collect())
+    }
+
+    /// What `method path` requires; `None` for a route nobody listed (refused).
+    pub fn access(&self, method: &Method, path: &str) -> Option<Access> {
+        self.0
+            .iter()
+            .find(|(m, p, _)| m == method && p == path)
+            .map(|(_, _, access)| *access)
+    }
+
+    /// Every rule: (method, path, access).
+    pub fn iter(&self) -> impl Iterator<Item = (&Method, &str, Access)> {
+        self.0.iter().map(|(m, p, a)| (m, p.as_str(), *a))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The table of the admin API, as its router is built with it.
+pub fn table() -> AccessTable {
+    super::api().access
 }
 
 /// Every permission a role holds, for the dashboard's menus (`/api/auth/me`).
@@ -447,7 +102,11 @@ pub fn permission_name(p: P) -> String {
 
 /// The layer in front of every admin route: authenticates, authorises against the table,
 /// logs refusals to the security log and names the actor for the activity log.
-pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: Next) -> Response {
+pub async fn authorize(
+    State((state, table)): State<(HttpState, Arc<AccessTable>)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req
         .extensions()
         .get::<MatchedPath>()
@@ -464,7 +123,7 @@ pub async fn authorize(State(state): State<HttpState>, mut req: Request, next: N
         .map(|info| info.0.ip());
     let client_ip = peer_ip.map(|ip| ip.to_string());
     let method = req.method().clone();
-    let Some(access) = route_access(&method, &path) else {
+    let Some(access) = table.access(&method, &path) else {
         tracing::error!(%method, %path, "admin route without an access rule; refused");
         return ApiError::Forbidden("this route has no access rule".into()).into_response();
     };

@@ -2,12 +2,37 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::access::auth::TokenPair;
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
+use super::access::Access::{self, Public, Staff};
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{AnyUser, ApiJson, ClientAddr};
 use crate::{ApiError, HttpState};
+
+/// The routes that take a password or a first-run choice: `admin::api` puts the
+/// credentials rate limit around them.
+pub(crate) fn credentials() -> Routes {
+    Routes::new().add(Public, routes!(login))
+}
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Public, routes!(refresh))
+        .add(Public, routes!(logout))
+        .add(Access::AnyUser, routes!(me))
+        .add(Access::AnyUser, routes!(sessions))
+        .add(Access::AnyUser, routes!(end_session))
+        .add(Access::AnyUser, routes!(logout_everywhere))
+        .add(Access::AnyUser, routes!(totp_status))
+        .add(Staff(P::SecondFactor), routes!(totp_setup))
+        .add(Staff(P::SecondFactor), routes!(totp_enable))
+        .add(Staff(P::SecondFactor), routes!(totp_disable))
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -71,7 +96,7 @@ pub struct SessionList {
 }
 
 /// Logs in with username and password.
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "wrong username or password", body = ErrorBody),
@@ -93,7 +118,7 @@ pub async fn login(
 }
 
 /// Exchanges a refresh token for a new pair (the old refresh token is spent).
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<HttpState>,
@@ -114,7 +139,7 @@ pub async fn refresh(
 }
 
 /// Ends the session that the refresh token belongs to.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "logged out")))]
 pub async fn logout(
     State(state): State<HttpState>,
@@ -125,7 +150,7 @@ pub async fn logout(
 }
 
 /// The logged-in user.
-#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(AnyUser(user): AnyUser) -> Json<Me> {
     Json(Me {
@@ -137,7 +162,7 @@ pub async fn me(AnyUser(user): AnyUser) -> Json<Me> {
 }
 
 /// The caller's active login sessions.
-#[utoipa::path(get, operation_id = "list_sessions", path = "/api/auth/sessions", tag = "auth",
+#[utoipa::path(get, operation_id = "list_sessions", path = "/auth/sessions", tag = "auth",
     security(("bearer" = [])), responses((status = 200, body = SessionList)))]
 pub async fn sessions(
     State(state): State<HttpState>,
@@ -149,7 +174,7 @@ pub async fn sessions(
 }
 
 /// Ends one of the caller's sessions.
-#[utoipa::path(delete, operation_id = "end_session", path = "/api/auth/sessions/{id}", tag = "auth",
+#[utoipa::path(delete, operation_id = "end_session", path = "/auth/sessions/{id}", tag = "auth",
     params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn end_session(
@@ -162,7 +187,7 @@ pub async fn end_session(
 }
 
 /// Logs out everywhere: every session ends and every access token stops working.
-#[utoipa::path(post, operation_id = "logout_everywhere", path = "/api/auth/logout-everywhere",
+#[utoipa::path(post, operation_id = "logout_everywhere", path = "/auth/logout-everywhere",
     tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 pub async fn logout_everywhere(
     State(state): State<HttpState>,
@@ -173,7 +198,7 @@ pub async fn logout_everywhere(
 }
 
 /// Whether the caller has the second factor on.
-#[utoipa::path(get, operation_id = "totp_status", path = "/api/auth/totp", tag = "auth",
+#[utoipa::path(get, operation_id = "totp_status", path = "/auth/totp", tag = "auth",
     security(("bearer" = [])), responses((status = 200, body = TotpStatus)))]
 pub async fn totp_status(
     State(state): State<HttpState>,
@@ -185,7 +210,7 @@ pub async fn totp_status(
 }
 
 /// Starts setting up the second factor (owner and admin accounts): a new secret.
-#[utoipa::path(post, operation_id = "totp_setup", path = "/api/auth/totp/setup", tag = "auth",
+#[utoipa::path(post, operation_id = "totp_setup", path = "/auth/totp/setup", tag = "auth",
     security(("bearer" = [])),
     responses((status = 200, body = billing_app::access::totp::TotpSetup),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -199,7 +224,7 @@ pub async fn totp_setup(
 }
 
 /// Confirms the set-up with a code; login asks for a code from then on.
-#[utoipa::path(post, operation_id = "totp_enable", path = "/api/auth/totp/enable", tag = "auth",
+#[utoipa::path(post, operation_id = "totp_enable", path = "/auth/totp/enable", tag = "auth",
     request_body = TotpCode, security(("bearer" = [])),
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn totp_enable(
@@ -212,7 +237,7 @@ pub async fn totp_enable(
 }
 
 /// Turns the second factor off (needs a current code).
-#[utoipa::path(post, operation_id = "totp_disable", path = "/api/auth/totp/disable", tag = "auth",
+#[utoipa::path(post, operation_id = "totp_disable", path = "/auth/totp/disable", tag = "auth",
     request_body = TotpCode, security(("bearer" = [])),
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn totp_disable(

@@ -8,16 +8,33 @@ use axum::Json;
 use billing_app::ops::backups::{
     Backup, BackupList, BackupSettings, BackupSettingsInput, ConfirmOutcome, RestoreOutcome,
 };
+use billing_domain::Permission as P;
 use tower::ServiceExt as _;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
 
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::BackupsManage), routes!(list))
+        .add(Staff(P::BackupsManage), routes!(create))
+        .add(Staff(P::BackupsManage), routes!(get_settings, put_settings))
+        .add(Staff(P::BackupsManage), routes!(download))
+        .add(Staff(P::BackupsManage), routes!(verify))
+        .add(Staff(P::BackupsRestore), routes!(restore))
+        .add(Staff(P::BackupsRestore), routes!(confirm))
+        .add(Staff(P::BackupsRestore), routes!(undo))
+}
+
 /// Every backup, newest first; the restore waiting for confirmation; whether one runs now.
-#[utoipa::path(get, operation_id = "list_backups", path = "/api/backups", tag = "backups",
+#[utoipa::path(get, operation_id = "list_backups", path = "/backups", tag = "backups",
     security(("bearer" = [])), responses((status = 200, body = BackupList)))]
 pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<BackupList>, ApiError> {
     Ok(Json(billing_app::ops::backups::list(&s.ctx).await?))
@@ -25,7 +42,7 @@ pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<Backu
 
 /// Makes a backup now and checks it (restored into a scratch database and compared). Takes
 /// seconds to minutes; a failure is recorded in the list and answered with its reason.
-#[utoipa::path(post, operation_id = "create_backup", path = "/api/backups/create", tag = "backups",
+#[utoipa::path(post, operation_id = "create_backup", path = "/backups/create", tag = "backups",
     security(("bearer" = [])),
     responses((status = 200, body = Backup), (status = 409, body = ErrorBody),
               (status = 500, description = "the backup failed; the message says why", body = ErrorBody)))]
@@ -35,7 +52,7 @@ pub async fn create(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<Bac
 
 /// Checks a stored backup again: its checksum, its contents, and a restore into a scratch
 /// database compared with what it should hold.
-#[utoipa::path(post, operation_id = "verify_backup", path = "/api/backups/{id}/verify", tag = "backups",
+#[utoipa::path(post, operation_id = "verify_backup", path = "/backups/{id}/verify", tag = "backups",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Backup), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody),
@@ -50,7 +67,7 @@ pub async fn verify(
 }
 
 /// The backup file (`.tar.gz`), with its SHA-256 in `X-Checksum-Sha256`.
-#[utoipa::path(get, operation_id = "download_backup", path = "/api/backups/{id}/download", tag = "backups",
+#[utoipa::path(get, operation_id = "download_backup", path = "/backups/{id}/download", tag = "backups",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "the backup file", content_type = "application/gzip"),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -89,7 +106,7 @@ pub async fn download(
 
 /// Restores a backup into a new database, checks it, and switches the app to it at once.
 /// The data from before is kept until `confirm` (deletes it) or `undo` (goes back to it).
-#[utoipa::path(post, operation_id = "restore_backup", path = "/api/backups/restore/{id}", tag = "backups",
+#[utoipa::path(post, operation_id = "restore_backup", path = "/backups/restore/{id}", tag = "backups",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = RestoreOutcome), (status = 404, body = ErrorBody),
               (status = 409, description = "a restore waits for confirmation, or one runs", body = ErrorBody),
@@ -105,7 +122,7 @@ pub async fn restore(
 }
 
 /// Keeps the restored data: the database from before the restore is deleted.
-#[utoipa::path(post, operation_id = "confirm_restore", path = "/api/backups/restore/{id}/confirm", tag = "backups",
+#[utoipa::path(post, operation_id = "confirm_restore", path = "/backups/restore/{id}/confirm", tag = "backups",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = ConfirmOutcome), (status = 409, body = ErrorBody)))]
 pub async fn confirm(
@@ -119,7 +136,7 @@ pub async fn confirm(
 }
 
 /// Goes back to the data from before the restore; the restored copy is deleted.
-#[utoipa::path(post, operation_id = "undo_restore", path = "/api/backups/restore/{id}/undo", tag = "backups",
+#[utoipa::path(post, operation_id = "undo_restore", path = "/backups/restore/{id}/undo", tag = "backups",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = ConfirmOutcome), (status = 409, body = ErrorBody),
               (status = 500, body = ErrorBody)))]
@@ -134,7 +151,7 @@ pub async fn undo(
 }
 
 /// Backup folder, second folder, how many are kept, daily time.
-#[utoipa::path(get, operation_id = "get_backup_settings", path = "/api/backups/settings", tag = "backups",
+#[utoipa::path(get, operation_id = "get_backup_settings", path = "/backups/settings", tag = "backups",
     security(("bearer" = [])), responses((status = 200, body = BackupSettings)))]
 pub async fn get_settings(
     State(s): State<HttpState>,
@@ -144,7 +161,7 @@ pub async fn get_settings(
 }
 
 /// Changes the backup settings; the folders must be writable.
-#[utoipa::path(put, operation_id = "put_backup_settings", path = "/api/backups/settings", tag = "backups",
+#[utoipa::path(put, operation_id = "put_backup_settings", path = "/backups/settings", tag = "backups",
     request_body = BackupSettingsInput, security(("bearer" = [])),
     responses((status = 200, body = BackupSettings), (status = 422, body = ErrorBody)))]
 pub async fn put_settings(

@@ -4,14 +4,29 @@ use axum::Json;
 use billing_app::billing::customers::{Customer, CustomerInput, CustomerQuery};
 use billing_app::billing::ledger::{BalanceChange, BalanceView, LedgerEntry};
 use billing_app::billing::subscriptions::{Subscription, SubscriptionQuery};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::CustomersRead), routes!(list))
+        .add(Staff(P::CustomersWrite), routes!(create))
+        .add(Staff(P::CustomersRead), routes!(get))
+        .add(Staff(P::CustomersWrite), routes!(update))
+        .add(Staff(P::CustomersRead), routes!(balance))
+        .add(Staff(P::BalanceAdjust), routes!(change_balance))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CustomerParams {
@@ -73,7 +88,7 @@ pub struct BalanceEntryResult {
 }
 
 /// Lists and searches customers.
-#[utoipa::path(get, operation_id = "list_customers", path = "/api/customers", tag = "customers", params(CustomerParams),
+#[utoipa::path(get, operation_id = "list_customers", path = "/customers", tag = "customers", params(CustomerParams),
     security(("bearer" = [])), responses((status = 200, body = CustomerList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -91,7 +106,7 @@ pub async fn list(
 }
 
 /// Adds a customer.
-#[utoipa::path(post, operation_id = "create_customer", path = "/api/customers", tag = "customers", request_body = NewCustomer,
+#[utoipa::path(post, operation_id = "create_customer", path = "/customers", tag = "customers", request_body = NewCustomer,
     security(("bearer" = [])),
     responses((status = 201, body = Customer), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -114,7 +129,7 @@ pub async fn create(
 }
 
 /// One customer with their subscriptions.
-#[utoipa::path(get, operation_id = "get_customer", path = "/api/customers/{id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_customer", path = "/customers/{id}", tag = "customers", security(("bearer" = [])),
     responses((status = 200, body = CustomerDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
@@ -135,7 +150,7 @@ pub async fn get(
 }
 
 /// Changes a customer's details.
-#[utoipa::path(patch, operation_id = "update_customer", path = "/api/customers/{id}", tag = "customers", request_body = UpdateCustomer,
+#[utoipa::path(patch, operation_id = "update_customer", path = "/customers/{id}", tag = "customers", request_body = UpdateCustomer,
     security(("bearer" = [])),
     responses((status = 200, body = Customer), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -159,7 +174,7 @@ pub async fn update(
 }
 
 /// The customer's wallets and their history.
-#[utoipa::path(get, operation_id = "get_customer_balance", path = "/api/customers/{id}/balance", tag = "customers",
+#[utoipa::path(get, operation_id = "get_customer_balance", path = "/customers/{id}/balance", tag = "customers",
     security(("bearer" = [])),
     responses((status = 200, body = BalanceView), (status = 404, body = ErrorBody)))]
 pub async fn balance(
@@ -173,7 +188,7 @@ pub async fn balance(
 }
 
 /// A manual balance adjustment or a refund (reason required).
-#[utoipa::path(post, operation_id = "change_customer_balance", path = "/api/customers/{id}/balance", tag = "customers",
+#[utoipa::path(post, operation_id = "change_customer_balance", path = "/customers/{id}/balance", tag = "customers",
     request_body = BalanceEntryRequest, security(("bearer" = [])),
     responses((status = 201, body = BalanceEntryResult), (status = 422, body = ErrorBody)))]
 pub async fn change_balance(

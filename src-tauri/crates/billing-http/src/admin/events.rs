@@ -21,11 +21,22 @@ use futures::Stream;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
 use crate::extract::Query;
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        // Opened with a single-use ticket (see `authorize`); each event is filtered by role.
+        .add(Staff(Permission::DashboardView), routes!(stream))
+        .add(Staff(Permission::DashboardView), routes!(ticket))
+}
 
 /// How often the metrics snapshot is sent.
 const SNAPSHOT_EVERY: Duration = Duration::from_secs(15);
@@ -38,7 +49,7 @@ pub struct EventTicket {
 }
 
 /// A single-use ticket (30 seconds) that opens the event stream for this account.
-#[utoipa::path(post, operation_id = "event_ticket", path = "/api/events/ticket", tag = "monitoring",
+#[utoipa::path(post, operation_id = "event_ticket", path = "/events/ticket", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = EventTicket), (status = 401, body = ErrorBody)))]
 pub async fn ticket(State(state): State<HttpState>, AuthUser(user): AuthUser) -> Json<EventTicket> {
     Json(EventTicket {
@@ -56,7 +67,7 @@ pub struct EventsParams {
 /// The live event stream (`text/event-stream`). Event names: `ready`, `payment_settled`,
 /// `payment_changed`, `subscription_changed`, `whats_app_session_failed`, `alert_raised`,
 /// `alert_cleared`, `metrics`; the data is JSON.
-#[utoipa::path(get, operation_id = "events", path = "/api/events", tag = "monitoring",
+#[utoipa::path(get, operation_id = "events", path = "/events", tag = "monitoring",
     params(EventsParams),
     security(("bearer" = [])),
     responses((status = 200, description = "server-sent events", content_type = "text/event-stream"),

@@ -2,14 +2,28 @@ use axum::extract::State;
 use axum::Json;
 use billing_app::billing::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
 use billing_app::billing::monthly_run::Scope;
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::InvoicesRead), routes!(list))
+        .add(Staff(P::InvoicesRead), routes!(get))
+        .add(Staff(P::InvoicesAdjust), routes!(void))
+        .add(Staff(P::InvoicesAdjust), routes!(discount))
+        .add(Staff(P::BillingRun), routes!(run))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InvoiceParams {
@@ -51,7 +65,7 @@ pub struct BillingRunResult {
 }
 
 /// Lists invoices.
-#[utoipa::path(get, operation_id = "list_invoices", path = "/api/invoices", tag = "invoices", params(InvoiceParams),
+#[utoipa::path(get, operation_id = "list_invoices", path = "/invoices", tag = "invoices", params(InvoiceParams),
     security(("bearer" = [])), responses((status = 200, body = InvoiceList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -72,7 +86,7 @@ pub async fn list(
 }
 
 /// One invoice with its lines, payments and carry-overs.
-#[utoipa::path(get, operation_id = "get_invoice", path = "/api/invoices/{id}", tag = "invoices", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_invoice", path = "/invoices/{id}", tag = "invoices", security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
@@ -85,7 +99,7 @@ pub async fn get(
 }
 
 /// Voids an invoice; what was paid into it becomes credit.
-#[utoipa::path(post, operation_id = "void_invoice", path = "/api/invoices/{id}/void", tag = "invoices", request_body = VoidRequest,
+#[utoipa::path(post, operation_id = "void_invoice", path = "/invoices/{id}/void", tag = "invoices", request_body = VoidRequest,
     security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -101,7 +115,7 @@ pub async fn void(
 }
 
 /// Issues every invoice that is due now, including periods missed while the app was closed.
-#[utoipa::path(post, operation_id = "run_billing", path = "/api/billing/run", tag = "invoices", request_body = BillingRunRequest,
+#[utoipa::path(post, operation_id = "run_billing", path = "/billing/run", tag = "invoices", request_body = BillingRunRequest,
     security(("bearer" = [])), responses((status = 200, body = BillingRunResult)))]
 pub async fn run(
     State(state): State<HttpState>,
@@ -136,7 +150,7 @@ pub struct DiscountRequest {
 }
 
 /// Grants a discount on an open invoice.
-#[utoipa::path(post, operation_id = "discount_invoice", path = "/api/invoices/{id}/discount",
+#[utoipa::path(post, operation_id = "discount_invoice", path = "/invoices/{id}/discount",
     tag = "invoices", request_body = DiscountRequest, security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

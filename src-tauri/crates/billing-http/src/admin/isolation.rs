@@ -1,11 +1,22 @@
 use axum::extract::State;
 use axum::Json;
 use billing_app::billing::isolation::{Candidate, QueuedCommand};
+use billing_domain::Permission as P;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::extract::AuthUser;
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::IsolationRun), routes!(preview))
+        .add(Staff(P::IsolationRun), routes!(run))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IsolationPreview {
@@ -20,7 +31,7 @@ pub struct IsolationResult {
 }
 
 /// Who would be isolated now (dry run; nothing changes).
-#[utoipa::path(get, operation_id = "preview_isolation", path = "/api/isolation/preview", tag = "isolation", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "preview_isolation", path = "/isolation/preview", tag = "isolation", security(("bearer" = [])),
     responses((status = 200, body = IsolationPreview)))]
 pub async fn preview(
     State(state): State<HttpState>,
@@ -32,7 +43,7 @@ pub async fn preview(
 }
 
 /// Isolates every overdue subscription (router commands are queued and retried).
-#[utoipa::path(post, operation_id = "run_isolation", path = "/api/isolation/run", tag = "isolation", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "run_isolation", path = "/isolation/run", tag = "isolation", security(("bearer" = [])),
     responses((status = 200, body = IsolationResult)))]
 pub async fn run(
     State(state): State<HttpState>,

@@ -3,13 +3,27 @@
 use axum::extract::State;
 use axum::Json;
 use billing_app::ops::jobs::{self, JobRun, JobStatus, Trigger};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        // The jobs' runs and their errors are operations detail: not for cashiers (the health
+        // summary tells them whether all is well).
+        .add(Staff(P::MonitoringRead), routes!(list))
+        .add(Staff(P::MonitoringRead), routes!(runs))
+        .add(Staff(P::SettingsWrite), routes!(run))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobList {
@@ -17,7 +31,7 @@ pub struct JobList {
 }
 
 /// Every scheduled job: its pattern, next run, last run and recent failures.
-#[utoipa::path(get, operation_id = "list_jobs", path = "/api/jobs", tag = "monitoring",
+#[utoipa::path(get, operation_id = "list_jobs", path = "/jobs", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = JobList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -40,7 +54,7 @@ pub struct JobRunList {
 }
 
 /// The last runs of one job, newest first.
-#[utoipa::path(get, operation_id = "list_job_runs", path = "/api/jobs/{name}/runs", tag = "monitoring",
+#[utoipa::path(get, operation_id = "list_job_runs", path = "/jobs/{name}/runs", tag = "monitoring",
     params(RunsParams), security(("bearer" = [])),
     responses((status = 200, body = JobRunList), (status = 404, body = ErrorBody)))]
 pub async fn runs(
@@ -55,7 +69,7 @@ pub async fn runs(
 }
 
 /// Runs a job now and answers with the recorded run (409 while it is already running).
-#[utoipa::path(post, operation_id = "run_job", path = "/api/jobs/{name}/run", tag = "monitoring",
+#[utoipa::path(post, operation_id = "run_job", path = "/jobs/{name}/run", tag = "monitoring",
     security(("bearer" = [])),
     responses((status = 200, body = JobRun), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn run(

@@ -4,13 +4,24 @@ use axum::extract::State;
 use axum::Json;
 use billing_app::access::audit::{AuditEntry, AuditQuery};
 use billing_app::access::security::{SecurityEvent, SecurityQuery};
+use billing_domain::Permission as P;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::extract::AuthUser;
 use crate::extract::Query;
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::AuditRead), routes!(audit))
+        .add(Staff(P::SecurityRead), routes!(security))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AuditParams {
@@ -35,7 +46,7 @@ pub struct AuditList {
 }
 
 /// The activity log, newest first.
-#[utoipa::path(get, operation_id = "list_audit", path = "/api/audit", tag = "logs",
+#[utoipa::path(get, operation_id = "list_audit", path = "/audit", tag = "logs",
     params(AuditParams), security(("bearer" = [])), responses((status = 200, body = AuditList)))]
 pub async fn audit(
     State(state): State<HttpState>,
@@ -74,7 +85,7 @@ pub struct SecurityEventList {
 }
 
 /// The security log, newest first.
-#[utoipa::path(get, operation_id = "list_security_events", path = "/api/security/events",
+#[utoipa::path(get, operation_id = "list_security_events", path = "/security/events",
     tag = "logs", params(SecurityParams), security(("bearer" = [])),
     responses((status = 200, body = SecurityEventList)))]
 pub async fn security(

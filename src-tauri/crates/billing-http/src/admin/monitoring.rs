@@ -6,19 +6,42 @@ use billing_app::insight::monitoring::alerts::{
 };
 use billing_app::insight::monitoring::samples::RouterSamplePoint;
 use billing_app::insight::monitoring::MonitoringSettings;
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
 use crate::extract::{ApiJson, Path, Query};
 use crate::HttpState;
 
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::DashboardView), routes!(health))
+        .add(Staff(P::MonitoringRead), routes!(metrics))
+        .add(Staff(P::MonitoringRead), routes!(list_alerts))
+        .add(Staff(P::MonitoringRead), routes!(list_rules))
+        .add(Staff(P::MonitoringManage), routes!(create_rule))
+        .add(Staff(P::MonitoringRead), routes!(get_rule))
+        .add(
+            Staff(P::MonitoringManage),
+            routes!(update_rule, delete_rule),
+        )
+        .add(Staff(P::MonitoringRead), routes!(get_settings))
+        .add(Staff(P::MonitoringManage), routes!(put_settings))
+        .add(Staff(P::DashboardView), routes!(summary))
+        .add(Staff(P::RoutersRead), routes!(router_samples))
+}
+
 /// The database, each router (reachability of its API port, probed in the background), each
 /// WhatsApp session, each enabled gateway, the scheduler and backups, and disk space — each
 /// with `ok`, `warning` or `down` and what was found in plain words.
-#[utoipa::path(get, operation_id = "health", path = "/api/monitoring/health", tag = "monitoring",
+#[utoipa::path(get, operation_id = "health", path = "/monitoring/health", tag = "monitoring",
     security(("bearer" = [])),
     responses((status = 200, body = Health), (status = 401, body = ErrorBody)))]
 pub async fn health(State(state): State<HttpState>, _user: AuthUser) -> Json<Health> {
@@ -26,7 +49,7 @@ pub async fn health(State(state): State<HttpState>, _user: AuthUser) -> Json<Hea
 }
 
 /// The figures on the dashboard home.
-#[utoipa::path(get, operation_id = "dashboard_summary", path = "/api/dashboard/summary", tag = "monitoring",
+#[utoipa::path(get, operation_id = "dashboard_summary", path = "/dashboard/summary", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = billing_app::insight::home::DashboardSummary)))]
 pub async fn summary(
     State(state): State<HttpState>,
@@ -37,7 +60,7 @@ pub async fn summary(
 
 /// Prometheus text: HTTP requests and latencies per route, job runs, durations and
 /// failures, queue depths, router round trips, payments by status and method, alerts.
-#[utoipa::path(get, operation_id = "metrics", path = "/api/monitoring/metrics", tag = "monitoring",
+#[utoipa::path(get, operation_id = "metrics", path = "/monitoring/metrics", tag = "monitoring",
     security(("bearer" = [])),
     responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain")))]
 pub async fn metrics(
@@ -89,7 +112,7 @@ pub struct AlertList {
 }
 
 /// Active alerts first, then past ones, newest first.
-#[utoipa::path(get, operation_id = "list_alerts", path = "/api/monitoring/alerts", tag = "monitoring",
+#[utoipa::path(get, operation_id = "list_alerts", path = "/monitoring/alerts", tag = "monitoring",
     params(AlertFilter), security(("bearer" = [])),
     responses((status = 200, body = AlertList), (status = 422, body = ErrorBody)))]
 pub async fn list_alerts(
@@ -110,7 +133,7 @@ pub struct AlertRuleList {
 }
 
 /// The alert rules (built-in ones first) and the metrics a rule can watch.
-#[utoipa::path(get, operation_id = "list_alert_rules", path = "/api/monitoring/alerts/rules", tag = "monitoring",
+#[utoipa::path(get, operation_id = "list_alert_rules", path = "/monitoring/alerts/rules", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = AlertRuleList)))]
 pub async fn list_rules(
     State(state): State<HttpState>,
@@ -123,7 +146,7 @@ pub async fn list_rules(
 }
 
 /// A new rule: metric, comparison, threshold, how long it must hold, severity.
-#[utoipa::path(post, operation_id = "create_alert_rule", path = "/api/monitoring/alerts/rules", tag = "monitoring",
+#[utoipa::path(post, operation_id = "create_alert_rule", path = "/monitoring/alerts/rules", tag = "monitoring",
     request_body = AlertRuleInput, security(("bearer" = [])),
     responses((status = 201, body = AlertRule), (status = 422, body = ErrorBody)))]
 pub async fn create_rule(
@@ -137,7 +160,7 @@ pub async fn create_rule(
     ))
 }
 
-#[utoipa::path(get, operation_id = "get_alert_rule", path = "/api/monitoring/alerts/rules/{id}", tag = "monitoring",
+#[utoipa::path(get, operation_id = "get_alert_rule", path = "/monitoring/alerts/rules/{id}", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = AlertRule), (status = 404, body = ErrorBody)))]
 pub async fn get_rule(
     State(state): State<HttpState>,
@@ -148,7 +171,7 @@ pub async fn get_rule(
 }
 
 /// Changes a rule (a built-in rule keeps its metric; disable it with `enabled: false`).
-#[utoipa::path(put, operation_id = "update_alert_rule", path = "/api/monitoring/alerts/rules/{id}", tag = "monitoring",
+#[utoipa::path(put, operation_id = "update_alert_rule", path = "/monitoring/alerts/rules/{id}", tag = "monitoring",
     request_body = AlertRuleInput, security(("bearer" = [])),
     responses((status = 200, body = AlertRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_rule(
@@ -161,7 +184,7 @@ pub async fn update_rule(
 }
 
 /// Deletes one of the owner's rules (409 for a built-in rule).
-#[utoipa::path(delete, operation_id = "delete_alert_rule", path = "/api/monitoring/alerts/rules/{id}", tag = "monitoring",
+#[utoipa::path(delete, operation_id = "delete_alert_rule", path = "/monitoring/alerts/rules/{id}", tag = "monitoring",
     security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_rule(
@@ -174,7 +197,7 @@ pub async fn delete_rule(
 }
 
 /// Retention periods and what the owner is told on WhatsApp.
-#[utoipa::path(get, operation_id = "get_monitoring_settings", path = "/api/monitoring/settings", tag = "monitoring",
+#[utoipa::path(get, operation_id = "get_monitoring_settings", path = "/monitoring/settings", tag = "monitoring",
     security(("bearer" = [])), responses((status = 200, body = MonitoringSettings)))]
 pub async fn get_settings(
     State(state): State<HttpState>,
@@ -185,7 +208,7 @@ pub async fn get_settings(
     ))
 }
 
-#[utoipa::path(put, operation_id = "put_monitoring_settings", path = "/api/monitoring/settings", tag = "monitoring",
+#[utoipa::path(put, operation_id = "put_monitoring_settings", path = "/monitoring/settings", tag = "monitoring",
     request_body = MonitoringSettings, security(("bearer" = [])),
     responses((status = 200, body = MonitoringSettings), (status = 422, body = ErrorBody)))]
 pub async fn put_settings(
@@ -210,7 +233,7 @@ pub struct RouterSampleList {
 }
 
 /// The router's chart data: CPU, memory, active users and traffic, one point a minute.
-#[utoipa::path(get, operation_id = "router_samples", path = "/api/routers/{id}/samples", tag = "routers",
+#[utoipa::path(get, operation_id = "router_samples", path = "/routers/{id}/samples", tag = "routers",
     params(SamplesParams), security(("bearer" = [])),
     responses((status = 200, body = RouterSampleList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn router_samples(

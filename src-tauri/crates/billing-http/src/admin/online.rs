@@ -8,17 +8,41 @@ use axum::Json;
 use billing_app::online::{
     GatewaySettings, GatewaySettingsInput, PayLink, PaymentStatusView, PollSummary,
 };
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::PaymentsRecord), routes!(methods))
+        .add(Staff(P::PaymentsRecord), routes!(create))
+        .add(Staff(P::PaymentsRecord), routes!(check_pending))
+        .add(Staff(P::PaymentsRead), routes!(status))
+        .add(Staff(P::PaymentsRecord), routes!(check))
+        .add(Staff(P::PaymentsRead), routes!(proof))
+        .add(Staff(P::PaymentsRecord), routes!(confirm))
+        .add(Staff(P::PaymentsRecord), routes!(reject))
+        .add(Staff(P::PaymentsRecord), routes!(review))
+        .add(Staff(P::InvoicesRead), routes!(pay_link))
+        .add(Staff(P::SettingsWrite), routes!(gateways))
+        .add(Staff(P::GatewaysManage), routes!(update_gateway))
+        .add(Staff(P::SettingsRead), routes!(get_public_url))
+        .add(Staff(P::SettingsWrite), routes!(set_public_url))
+        .add(Staff(P::SettingsWrite), routes!(check_public_url))
+}
+
 /// A new pay link for an open invoice (send it by WhatsApp).
-#[utoipa::path(get, operation_id = "invoice_pay_link", path = "/api/invoices/{id}/pay", tag = "payments",
+#[utoipa::path(get, operation_id = "invoice_pay_link", path = "/invoices/{id}/pay", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, body = PayLink), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pay_link(
@@ -52,7 +76,7 @@ pub struct MethodList {
 }
 
 /// Payment methods of every enabled gateway for an amount.
-#[utoipa::path(get, operation_id = "payment_methods", path = "/api/payments/methods", tag = "payments",
+#[utoipa::path(get, operation_id = "payment_methods", path = "/payments/methods", tag = "payments",
     params(MethodParams), security(("bearer" = [])), responses((status = 200, body = MethodList)))]
 pub async fn methods(
     State(state): State<HttpState>,
@@ -103,7 +127,7 @@ pub struct GatewayPaymentView {
 }
 
 /// Creates a gateway payment for what an invoice still owes.
-#[utoipa::path(post, operation_id = "create_gateway_payment", path = "/api/payments/create", tag = "payments",
+#[utoipa::path(post, operation_id = "create_gateway_payment", path = "/payments/create", tag = "payments",
     request_body = CreateGatewayPayment, security(("bearer" = [])),
     responses((status = 200, body = GatewayPaymentView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -131,7 +155,7 @@ pub async fn create(
 }
 
 /// A payment's state, by merchant reference or id.
-#[utoipa::path(get, operation_id = "payment_status", path = "/api/payments/{id}/status", tag = "payments",
+#[utoipa::path(get, operation_id = "payment_status", path = "/payments/{id}/status", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, body = PaymentStatusView), (status = 404, body = ErrorBody)))]
 pub async fn status(
@@ -152,7 +176,7 @@ pub struct CheckResult {
 }
 
 /// "Check now": asks the gateway about one payment.
-#[utoipa::path(post, operation_id = "check_payment", path = "/api/payments/{id}/check", tag = "payments",
+#[utoipa::path(post, operation_id = "check_payment", path = "/payments/{id}/check", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, body = CheckResult), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn check(
@@ -170,7 +194,7 @@ pub async fn check(
 }
 
 /// Checks every pending gateway payment now (the poller runs this every 5 minutes).
-#[utoipa::path(post, operation_id = "check_pending_payments", path = "/api/payments/check-pending", tag = "payments",
+#[utoipa::path(post, operation_id = "check_pending_payments", path = "/payments/check-pending", tag = "payments",
     security(("bearer" = [])), responses((status = 200, body = PollSummary)))]
 pub async fn check_pending(
     State(state): State<HttpState>,
@@ -185,7 +209,7 @@ pub struct GatewaySettingsList {
 }
 
 /// Payment gateway settings (keys are never returned).
-#[utoipa::path(get, operation_id = "list_gateway_settings", path = "/api/settings/gateways", tag = "settings",
+#[utoipa::path(get, operation_id = "list_gateway_settings", path = "/settings/gateways", tag = "settings",
     security(("bearer" = [])), responses((status = 200, body = GatewaySettingsList)))]
 pub async fn gateways(
     State(state): State<HttpState>,
@@ -197,7 +221,7 @@ pub async fn gateways(
 }
 
 /// Configures a gateway; the API key goes to the OS keyring.
-#[utoipa::path(put, operation_id = "update_gateway_settings", path = "/api/settings/gateways/{code}", tag = "settings",
+#[utoipa::path(put, operation_id = "update_gateway_settings", path = "/settings/gateways/{code}", tag = "settings",
     request_body = GatewaySettingsInput, security(("bearer" = [])),
     responses((status = 200, body = GatewaySettings), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_gateway(
@@ -226,7 +250,7 @@ pub struct PublicUrlCheck {
 }
 
 /// The public base URL used in pay links and gateway callbacks (empty: not set yet).
-#[utoipa::path(get, operation_id = "get_public_url", path = "/api/settings/public-url", tag = "settings",
+#[utoipa::path(get, operation_id = "get_public_url", path = "/settings/public-url", tag = "settings",
     security(("bearer" = [])), responses((status = 200, body = PublicUrl)))]
 pub async fn get_public_url(
     State(state): State<HttpState>,
@@ -237,7 +261,7 @@ pub async fn get_public_url(
 }
 
 /// Sets the public base URL used in pay links and gateway callbacks.
-#[utoipa::path(put, operation_id = "set_public_url", path = "/api/settings/public-url", tag = "settings",
+#[utoipa::path(put, operation_id = "set_public_url", path = "/settings/public-url", tag = "settings",
     request_body = PublicUrl, security(("bearer" = [])),
     responses((status = 200, body = PublicUrl), (status = 422, body = ErrorBody)))]
 pub async fn set_public_url(
@@ -256,7 +280,7 @@ pub async fn set_public_url(
 }
 
 /// Checks that the public URL reaches THIS app's public listener, with a one-time nonce.
-#[utoipa::path(post, operation_id = "check_public_url", path = "/api/settings/public-url/check", tag = "settings",
+#[utoipa::path(post, operation_id = "check_public_url", path = "/settings/public-url/check", tag = "settings",
     security(("bearer" = [])), responses((status = 200, body = PublicUrlCheck)))]
 pub async fn check_public_url(
     State(state): State<HttpState>,
@@ -299,7 +323,7 @@ fn reqwest_client() -> reqwest::Client {
 }
 
 /// The proof image a customer uploaded for a manual transfer.
-#[utoipa::path(get, operation_id = "payment_proof", path = "/api/payments/{id}/proof", tag = "payments",
+#[utoipa::path(get, operation_id = "payment_proof", path = "/payments/{id}/proof", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, description = "the image", content_type = "image/png"), (status = 404, body = ErrorBody)))]
 pub async fn proof(
@@ -313,7 +337,7 @@ pub async fn proof(
 }
 
 /// The cashier saw the transfer arrive: the payment is settled.
-#[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/api/payments/{id}/confirm", tag = "payments",
+#[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/payments/{id}/confirm", tag = "payments",
     security(("bearer" = [])),
     responses((status = 200, body = billing_app::billing::payments::Settlement), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn confirm(
@@ -332,7 +356,7 @@ pub struct RejectRequest {
 }
 
 /// The transfer did not arrive: the payment fails with a reason.
-#[utoipa::path(post, operation_id = "reject_payment_proof", path = "/api/payments/{id}/reject", tag = "payments",
+#[utoipa::path(post, operation_id = "reject_payment_proof", path = "/payments/{id}/reject", tag = "payments",
     request_body = RejectRequest, security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reject(
@@ -352,7 +376,7 @@ pub struct ReviewDecision {
 }
 
 /// Decides on a payment held because the gateway reported a different amount.
-#[utoipa::path(post, operation_id = "resolve_payment_review", path = "/api/payments/{id}/review", tag = "payments",
+#[utoipa::path(post, operation_id = "resolve_payment_review", path = "/payments/{id}/review", tag = "payments",
     request_body = ReviewDecision, security(("bearer" = [])),
     responses((status = 200, body = billing_app::billing::payments::Payment), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -2,14 +2,26 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::payments::{ManualPayment, Payment, PaymentQuery, Settlement};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::PaymentsRead), routes!(list))
+        .add(Staff(P::PaymentsRecord), routes!(create))
+        .add(Staff(P::PaymentsRead), routes!(get))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PaymentParams {
@@ -44,7 +56,7 @@ pub struct NewPayment {
 }
 
 /// Lists payments.
-#[utoipa::path(get, operation_id = "list_payments", path = "/api/payments", tag = "payments", params(PaymentParams),
+#[utoipa::path(get, operation_id = "list_payments", path = "/payments", tag = "payments", params(PaymentParams),
     security(("bearer" = [])), responses((status = 200, body = PaymentList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -66,7 +78,7 @@ pub async fn list(
 }
 
 /// Records a cash or transfer payment against an invoice.
-#[utoipa::path(post, operation_id = "create_payment", path = "/api/payments", tag = "payments", request_body = NewPayment,
+#[utoipa::path(post, operation_id = "create_payment", path = "/payments", tag = "payments", request_body = NewPayment,
     security(("bearer" = [])),
     responses((status = 201, body = Settlement), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -88,7 +100,7 @@ pub async fn create(
 }
 
 /// One payment.
-#[utoipa::path(get, operation_id = "get_payment", path = "/api/payments/{id}", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_payment", path = "/payments/{id}", tag = "payments", security(("bearer" = [])),
     responses((status = 200, body = Payment), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,

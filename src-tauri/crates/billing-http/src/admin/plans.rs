@@ -2,14 +2,26 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::plans::{Plan, PlanInput};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::PlansRead), routes!(list))
+        .add(Staff(P::PlansWrite), routes!(create))
+        .add(Staff(P::PlansWrite), routes!(update, delete))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanList {
@@ -41,7 +53,7 @@ pub struct UpdatePlan {
 }
 
 /// All plans.
-#[utoipa::path(get, operation_id = "list_plans", path = "/api/plans", tag = "plans", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_plans", path = "/plans", tag = "plans", security(("bearer" = [])),
     responses((status = 200, body = PlanList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -53,7 +65,7 @@ pub async fn list(
 }
 
 /// Adds a plan.
-#[utoipa::path(post, operation_id = "create_plan", path = "/api/plans", tag = "plans", request_body = NewPlan,
+#[utoipa::path(post, operation_id = "create_plan", path = "/plans", tag = "plans", request_body = NewPlan,
     security(("bearer" = [])),
     responses((status = 201, body = Plan), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -77,7 +89,7 @@ pub async fn create(
 }
 
 /// Changes a plan (a new price applies to invoices issued from now on).
-#[utoipa::path(patch, operation_id = "update_plan", path = "/api/plans/{id}", tag = "plans", request_body = UpdatePlan,
+#[utoipa::path(patch, operation_id = "update_plan", path = "/plans/{id}", tag = "plans", request_body = UpdatePlan,
     security(("bearer" = [])),
     responses((status = 200, body = Plan), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -101,7 +113,7 @@ pub async fn update(
 }
 
 /// Deletes a plan nobody uses; a plan in use answers 409 (deactivate it instead).
-#[utoipa::path(delete, operation_id = "delete_plan", path = "/api/plans/{id}", tag = "plans", security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "delete_plan", path = "/plans/{id}", tag = "plans", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<HttpState>,

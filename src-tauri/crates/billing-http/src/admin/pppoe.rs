@@ -5,14 +5,31 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::network::pppoe::{PppoeUser, Profile};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::PppoeRead), routes!(profiles))
+        .add(Staff(P::PppoeWrite), routes!(sync))
+        .add(Staff(P::PppoeRead), routes!(users))
+        .add(Staff(P::PppoeWrite), routes!(create))
+        .add(Staff(P::PppoeWrite), routes!(remove))
+        .add(Staff(P::PppoeWrite), routes!(password))
+        .add(Staff(P::IsolationRun), routes!(isolate))
+        .add(Staff(P::IsolationRun), routes!(restore))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RouterParams {
@@ -25,7 +42,7 @@ pub struct ProfileList {
 }
 
 /// Profiles as last synced (with the plans that use them).
-#[utoipa::path(get, operation_id = "list_pppoe_profiles", path = "/api/pppoe/profiles", tag = "pppoe",
+#[utoipa::path(get, operation_id = "list_pppoe_profiles", path = "/pppoe/profiles", tag = "pppoe",
     params(RouterParams), security(("bearer" = [])), responses((status = 200, body = ProfileList)))]
 pub async fn profiles(
     State(s): State<HttpState>,
@@ -44,7 +61,7 @@ pub struct SyncBody {
 }
 
 /// Reads the profiles of the router(s), updates the local copy, deactivates the missing.
-#[utoipa::path(post, operation_id = "sync_pppoe_profiles", path = "/api/pppoe/profiles/sync", tag = "pppoe",
+#[utoipa::path(post, operation_id = "sync_pppoe_profiles", path = "/pppoe/profiles/sync", tag = "pppoe",
     request_body = SyncBody, security(("bearer" = [])),
     responses((status = 200, body = ProfileList), (status = 502, body = ErrorBody)))]
 pub async fn sync(
@@ -71,7 +88,7 @@ pub struct PppoeUserList {
 }
 
 /// PPPoE subscriptions with their router and queued router commands.
-#[utoipa::path(get, operation_id = "list_pppoe_users", path = "/api/pppoe/users", tag = "pppoe",
+#[utoipa::path(get, operation_id = "list_pppoe_users", path = "/pppoe/users", tag = "pppoe",
     params(RouterParams), security(("bearer" = [])), responses((status = 200, body = PppoeUserList)))]
 pub async fn users(
     State(s): State<HttpState>,
@@ -90,7 +107,7 @@ pub struct AssignBody {
 }
 
 /// Creates the PPPoE secret of a subscription on a router (moving it off another one).
-#[utoipa::path(post, operation_id = "create_pppoe_user", path = "/api/pppoe/users", tag = "pppoe",
+#[utoipa::path(post, operation_id = "create_pppoe_user", path = "/pppoe/users", tag = "pppoe",
     request_body = AssignBody, security(("bearer" = [])),
     responses((status = 201, body = PppoeUser), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -111,7 +128,7 @@ pub struct PasswordBody {
 }
 
 /// Changes the login password (here and on the router).
-#[utoipa::path(put, operation_id = "set_pppoe_password", path = "/api/pppoe/users/{id}/password", tag = "pppoe",
+#[utoipa::path(put, operation_id = "set_pppoe_password", path = "/pppoe/users/{id}/password", tag = "pppoe",
     request_body = PasswordBody, security(("bearer" = [])),
     responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -128,7 +145,7 @@ pub async fn password(
 }
 
 /// Removes the subscription's secret from its router.
-#[utoipa::path(delete, operation_id = "delete_pppoe_user", path = "/api/pppoe/users/{id}", tag = "pppoe",
+#[utoipa::path(delete, operation_id = "delete_pppoe_user", path = "/pppoe/users/{id}", tag = "pppoe",
     security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn remove(
     State(s): State<HttpState>,
@@ -146,7 +163,7 @@ pub struct ReasonBody {
 }
 
 /// Isolates a subscription by hand.
-#[utoipa::path(post, operation_id = "isolate_pppoe_user", path = "/api/pppoe/users/{id}/isolate", tag = "pppoe",
+#[utoipa::path(post, operation_id = "isolate_pppoe_user", path = "/pppoe/users/{id}/isolate", tag = "pppoe",
     request_body = ReasonBody, security(("bearer" = [])),
     responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -163,7 +180,7 @@ pub async fn isolate(
 }
 
 /// Restores an isolated subscription by hand.
-#[utoipa::path(post, operation_id = "restore_pppoe_user", path = "/api/pppoe/users/{id}/restore", tag = "pppoe",
+#[utoipa::path(post, operation_id = "restore_pppoe_user", path = "/pppoe/users/{id}/restore", tag = "pppoe",
     request_body = ReasonBody, security(("bearer" = [])),
     responses((status = 200, body = PppoeUser), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

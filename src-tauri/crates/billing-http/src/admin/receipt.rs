@@ -5,13 +5,22 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use billing_app::billing::invoices::Invoice;
 use billing_documents::{DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang};
+use billing_domain::Permission as P;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::extract::AuthUser;
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new().add(Staff(P::InvoicesRead), routes!(receipt))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReceiptParams {
@@ -22,7 +31,7 @@ pub struct ReceiptParams {
 }
 
 /// The invoice (or, once paid, the receipt) as a PDF or a printable HTML page.
-#[utoipa::path(get, operation_id = "invoice_receipt", path = "/api/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams),
+#[utoipa::path(get, operation_id = "invoice_receipt", path = "/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams),
     security(("bearer" = [])),
     responses((status = 200, description = "application/pdf or text/html", content_type = "application/pdf"),
               (status = 404, body = crate::error::ErrorBody)))]

@@ -6,18 +6,36 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use billing_app::insight::home::DashboardHome;
 use billing_app::insight::reports::{self as r, RawFilter, ReportFilter, Table, VoucherSalesGroup};
+use billing_domain::Permission as P;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::routes;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::AuthUser;
 use crate::extract::Query;
 use crate::{ApiError, HttpState};
 
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::DashboardView), routes!(home))
+        .add(Staff(P::ReportsRead), routes!(revenue))
+        .add(Staff(P::ReportsRead), routes!(payments_by_method))
+        .add(Staff(P::ReportsRead), routes!(payments_by_cashier))
+        .add(Staff(P::ReportsRead), routes!(arrears_aging))
+        .add(Staff(P::ReportsRead), routes!(subscribers))
+        .add(Staff(P::ReportsRead), routes!(vouchers_by_profile))
+        .add(Staff(P::ReportsRead), routes!(vouchers_by_reseller))
+        .add(Staff(P::ReportsRead), routes!(top_unpaid))
+}
+
 /// Today at a glance: income today and this month by method, invoices due soon and overdue,
 /// arrears, isolated subscribers, vouchers sold and in use, routers, WhatsApp sessions,
 /// transfer proofs awaiting confirmation.
-#[utoipa::path(get, operation_id = "dashboard_home", path = "/api/dashboard/home", tag = "reports",
+#[utoipa::path(get, operation_id = "dashboard_home", path = "/dashboard/home", tag = "reports",
     security(("bearer" = [])), responses((status = 200, body = DashboardHome)))]
 pub async fn home(
     State(state): State<HttpState>,
@@ -139,7 +157,7 @@ macro_rules! report {
 
 report!(
     revenue,
-    "/api/reports/revenue",
+    "/reports/revenue",
     "report_revenue",
     r::RevenueReport,
     "Money received per month: subscriber payments and the shop's voucher revenue.",
@@ -147,7 +165,7 @@ report!(
 );
 report!(
     payments_by_method,
-    "/api/reports/payments-by-method",
+    "/reports/payments-by-method",
     "report_payments_by_method",
     r::MethodReport,
     "Payments received in the period by method.",
@@ -155,7 +173,7 @@ report!(
 );
 report!(
     payments_by_cashier,
-    "/api/reports/payments-by-cashier",
+    "/reports/payments-by-cashier",
     "report_payments_by_cashier",
     r::CashierReport,
     "Payments received in the period by who recorded them (online gateways on their own rows).",
@@ -163,7 +181,7 @@ report!(
 );
 report!(
     arrears_aging,
-    "/api/reports/arrears-aging",
+    "/reports/arrears-aging",
     "report_arrears_aging",
     r::AgingReport,
     "What is owed now, by days past due (0-30, 31-60, 61-90, 90+).",
@@ -171,7 +189,7 @@ report!(
 );
 report!(
     subscribers,
-    "/api/reports/subscribers",
+    "/reports/subscribers",
     "report_subscribers",
     r::SubscribersReport,
     "Subscriptions started and terminated per month.",
@@ -179,7 +197,7 @@ report!(
 );
 report!(
     vouchers_by_profile,
-    "/api/reports/vouchers-by-profile",
+    "/reports/vouchers-by-profile",
     "report_vouchers_by_profile",
     r::VoucherSalesReport,
     "Vouchers sold in the period by profile.",
@@ -187,7 +205,7 @@ report!(
 );
 report!(
     vouchers_by_reseller,
-    "/api/reports/vouchers-by-reseller",
+    "/reports/vouchers-by-reseller",
     "report_vouchers_by_reseller",
     r::VoucherSalesReport,
     "Vouchers sold in the period by reseller (the shop's own as \"\").",
@@ -195,7 +213,7 @@ report!(
 );
 report!(
     top_unpaid,
-    "/api/reports/top-unpaid",
+    "/reports/top-unpaid",
     "report_top_unpaid",
     r::UnpaidReport,
     "The customers who owe most now (limit rows, default 20).",

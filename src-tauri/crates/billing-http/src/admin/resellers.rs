@@ -6,14 +6,32 @@ use axum::Json;
 use billing_app::vouchers::batches::{self, Batch};
 use billing_app::vouchers::query::{self, SalesQuery, SalesReport, VoucherFilter, VoucherPage};
 use billing_app::vouchers::resellers::{self, LedgerEntry, Reseller, ResellerInput};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::{self, Staff};
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser, ResellerUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::ResellersRead), routes!(list))
+        .add(Staff(P::ResellersWrite), routes!(create))
+        .add(Staff(P::ResellersWrite), routes!(update))
+        .add(Staff(P::ResellerDeposit), routes!(deposit))
+        .add(Staff(P::ResellersRead), routes!(ledger))
+        .add(Access::Reseller, routes!(me))
+        .add(Access::Reseller, routes!(my_vouchers))
+        .add(Access::Reseller, routes!(my_batches))
+        .add(Access::Reseller, routes!(my_sales))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResellerList {
@@ -58,7 +76,7 @@ pub struct LedgerList {
 }
 
 /// Resellers with deposit and stock.
-#[utoipa::path(get, operation_id = "list_resellers", path = "/api/resellers", tag = "resellers",
+#[utoipa::path(get, operation_id = "list_resellers", path = "/resellers", tag = "resellers",
     security(("bearer" = [])), responses((status = 200, body = ResellerList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -70,7 +88,7 @@ pub async fn list(
 }
 
 /// Adds a reseller with their own login.
-#[utoipa::path(post, operation_id = "create_reseller", path = "/api/resellers", tag = "resellers",
+#[utoipa::path(post, operation_id = "create_reseller", path = "/resellers", tag = "resellers",
     request_body = NewReseller, security(("bearer" = [])),
     responses((status = 201, body = Reseller), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
@@ -93,7 +111,7 @@ pub async fn create(
 }
 
 /// Changes a reseller.
-#[utoipa::path(patch, operation_id = "update_reseller", path = "/api/resellers/{id}", tag = "resellers",
+#[utoipa::path(patch, operation_id = "update_reseller", path = "/resellers/{id}", tag = "resellers",
     request_body = UpdateReseller, security(("bearer" = [])),
     responses((status = 200, body = Reseller), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -114,7 +132,7 @@ pub async fn update(
 }
 
 /// Records money a reseller hands over (deposit) or gets back (withdrawal).
-#[utoipa::path(post, operation_id = "create_reseller_deposit", path = "/api/resellers/{id}/deposits", tag = "resellers",
+#[utoipa::path(post, operation_id = "create_reseller_deposit", path = "/resellers/{id}/deposits", tag = "resellers",
     request_body = NewDeposit, security(("bearer" = [])),
     responses((status = 201, body = LedgerEntry), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn deposit(
@@ -130,7 +148,7 @@ pub async fn deposit(
 }
 
 /// A reseller's deposit ledger, newest first.
-#[utoipa::path(get, operation_id = "reseller_ledger", path = "/api/resellers/{id}/ledger", tag = "resellers",
+#[utoipa::path(get, operation_id = "reseller_ledger", path = "/resellers/{id}/ledger", tag = "resellers",
     security(("bearer" = [])), responses((status = 200, body = LedgerList), (status = 404, body = ErrorBody)))]
 pub async fn ledger(
     State(state): State<HttpState>,
@@ -143,7 +161,7 @@ pub async fn ledger(
 }
 
 /// The logged-in reseller: deposit and stock.
-#[utoipa::path(get, operation_id = "reseller_me", path = "/api/reseller/me", tag = "reseller",
+#[utoipa::path(get, operation_id = "reseller_me", path = "/reseller/me", tag = "reseller",
     security(("bearer" = [])), responses((status = 200, body = Reseller), (status = 403, body = ErrorBody)))]
 pub async fn me(
     State(state): State<HttpState>,
@@ -153,7 +171,7 @@ pub async fn me(
 }
 
 /// The reseller's own vouchers (any other reseller's filter is ignored).
-#[utoipa::path(get, operation_id = "reseller_vouchers", path = "/api/reseller/vouchers", tag = "reseller",
+#[utoipa::path(get, operation_id = "reseller_vouchers", path = "/reseller/vouchers", tag = "reseller",
     params(VoucherFilter), security(("bearer" = [])),
     responses((status = 200, body = VoucherPage), (status = 403, body = ErrorBody)))]
 pub async fn my_vouchers(
@@ -172,7 +190,7 @@ pub struct ResellerBatchList {
 }
 
 /// The reseller's own batches.
-#[utoipa::path(get, operation_id = "reseller_batches", path = "/api/reseller/batches", tag = "reseller",
+#[utoipa::path(get, operation_id = "reseller_batches", path = "/reseller/batches", tag = "reseller",
     security(("bearer" = [])), responses((status = 200, body = ResellerBatchList), (status = 403, body = ErrorBody)))]
 pub async fn my_batches(
     State(state): State<HttpState>,
@@ -185,7 +203,7 @@ pub async fn my_batches(
 }
 
 /// The reseller's own sales.
-#[utoipa::path(get, operation_id = "reseller_sales", path = "/api/reseller/sales", tag = "reseller",
+#[utoipa::path(get, operation_id = "reseller_sales", path = "/reseller/sales", tag = "reseller",
     params(SalesQuery), security(("bearer" = [])),
     responses((status = 200, body = SalesReport), (status = 403, body = ErrorBody)))]
 pub async fn my_sales(

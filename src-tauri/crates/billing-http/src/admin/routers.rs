@@ -8,15 +8,38 @@ use billing_app::network::outbox::{AuditEntry, OutboxEntry};
 use billing_app::network::reconcile::{ReconcileReport, RepairReport};
 use billing_app::network::routers::{ConnectionReport, Router, RouterInput};
 use billing_app::ports::RemoteSession;
+use billing_domain::Permission as P;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::RoutersRead), routes!(list))
+        .add(Staff(P::RoutersWrite), routes!(create))
+        .add(Staff(P::RoutersRead), routes!(refresh))
+        .add(Staff(P::RoutersRead), routes!(commands))
+        .add(Staff(P::RoutersWrite), routes!(deliver))
+        .add(Staff(P::RoutersRead), routes!(audit))
+        .add(Staff(P::RoutersRead), routes!(get))
+        .add(Staff(P::RoutersWrite), routes!(update, delete))
+        .add(Staff(P::RoutersRead), routes!(test))
+        .add(Staff(P::RoutersWrite), routes!(trust_certificate))
+        .add(Staff(P::RoutersRead), routes!(sessions))
+        .add(Staff(P::RoutersWrite), routes!(kick))
+        .add(Staff(P::RoutersRead), routes!(reconcile))
+        .add(Staff(P::RoutersWrite), routes!(repair))
+}
 
 /// A router to add, or the fields to change (absent fields stay as they are).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,7 +83,7 @@ pub struct RouterList {
 }
 
 /// Lists routers with their last known status.
-#[utoipa::path(get, operation_id = "list_routers", path = "/api/routers", tag = "routers",
+#[utoipa::path(get, operation_id = "list_routers", path = "/routers", tag = "routers",
     security(("bearer" = [])), responses((status = 200, body = RouterList)))]
 pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<RouterList>, ApiError> {
     Ok(Json(RouterList {
@@ -69,7 +92,7 @@ pub async fn list(State(s): State<HttpState>, _u: AuthUser) -> Result<Json<Route
 }
 
 /// Adds a router (the password goes to the OS keyring).
-#[utoipa::path(post, operation_id = "create_router", path = "/api/routers", tag = "routers",
+#[utoipa::path(post, operation_id = "create_router", path = "/routers", tag = "routers",
     request_body = RouterBody, security(("bearer" = [])),
     responses((status = 201, body = Router), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -83,7 +106,7 @@ pub async fn create(
 }
 
 /// One router.
-#[utoipa::path(get, operation_id = "get_router", path = "/api/routers/{id}", tag = "routers",
+#[utoipa::path(get, operation_id = "get_router", path = "/routers/{id}", tag = "routers",
     security(("bearer" = [])), responses((status = 200, body = Router), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(s): State<HttpState>,
@@ -94,7 +117,7 @@ pub async fn get(
 }
 
 /// Changes a router (and its password, if given).
-#[utoipa::path(patch, operation_id = "update_router", path = "/api/routers/{id}", tag = "routers",
+#[utoipa::path(patch, operation_id = "update_router", path = "/routers/{id}", tag = "routers",
     request_body = RouterBody, security(("bearer" = [])),
     responses((status = 200, body = Router), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -110,7 +133,7 @@ pub async fn update(
 }
 
 /// Deletes a router no subscription uses (and its password from the keyring).
-#[utoipa::path(delete, operation_id = "delete_router", path = "/api/routers/{id}", tag = "routers",
+#[utoipa::path(delete, operation_id = "delete_router", path = "/routers/{id}", tag = "routers",
     security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
@@ -123,7 +146,7 @@ pub async fn delete(
 }
 
 /// Tests the connection: identity, version, board, and the API user's rights in plain words.
-#[utoipa::path(post, operation_id = "test_router", path = "/api/routers/{id}/test", tag = "routers",
+#[utoipa::path(post, operation_id = "test_router", path = "/routers/{id}/test", tag = "routers",
     security(("bearer" = [])),
     responses((status = 200, body = ConnectionReport), (status = 404, body = ErrorBody)))]
 pub async fn test(
@@ -148,7 +171,7 @@ pub struct TrustCertificateBody {
 /// certificate is accepted. The router must present exactly that certificate now; the answer
 /// is a new connection test.
 #[utoipa::path(post, operation_id = "trust_router_certificate",
-    path = "/api/routers/{id}/trust-certificate", tag = "routers",
+    path = "/routers/{id}/trust-certificate", tag = "routers",
     params(("id" = Uuid, Path)), request_body = TrustCertificateBody, security(("bearer" = [])),
     responses((status = 200, body = ConnectionReport), (status = 404, body = ErrorBody),
               (status = 409, description = "the router presents another certificate", body = ErrorBody),
@@ -166,7 +189,7 @@ pub async fn trust_certificate(
 }
 
 /// Refreshes the status (online, CPU, memory, uptime) of every router now.
-#[utoipa::path(post, operation_id = "refresh_routers", path = "/api/routers/refresh", tag = "routers",
+#[utoipa::path(post, operation_id = "refresh_routers", path = "/routers/refresh", tag = "routers",
     security(("bearer" = [])), responses((status = 200, body = RouterList)))]
 pub async fn refresh(
     State(s): State<HttpState>,
@@ -183,7 +206,7 @@ pub struct SessionList {
 }
 
 /// The live `/ppp/active` of a router.
-#[utoipa::path(get, operation_id = "list_router_sessions", path = "/api/routers/{id}/sessions", tag = "routers",
+#[utoipa::path(get, operation_id = "list_router_sessions", path = "/routers/{id}/sessions", tag = "routers",
     security(("bearer" = [])),
     responses((status = 200, body = SessionList), (status = 404, body = ErrorBody),
               (status = 502, body = ErrorBody)))]
@@ -209,7 +232,7 @@ pub struct KickResult {
 }
 
 /// Disconnects a live session (it redials with its current profile). Audited.
-#[utoipa::path(post, operation_id = "kick_router_session", path = "/api/routers/{id}/sessions/kick", tag = "routers",
+#[utoipa::path(post, operation_id = "kick_router_session", path = "/routers/{id}/sessions/kick", tag = "routers",
     request_body = KickBody, security(("bearer" = [])),
     responses((status = 200, body = KickResult), (status = 404, body = ErrorBody),
               (status = 502, body = ErrorBody)))]
@@ -238,7 +261,7 @@ pub struct CommandList {
 }
 
 /// The router outbox: writes waiting for delivery (with their last error) or all recent.
-#[utoipa::path(get, operation_id = "list_router_commands", path = "/api/routers/commands", tag = "routers",
+#[utoipa::path(get, operation_id = "list_router_commands", path = "/routers/commands", tag = "routers",
     params(CommandParams), security(("bearer" = [])), responses((status = 200, body = CommandList)))]
 pub async fn commands(
     State(s): State<HttpState>,
@@ -260,7 +283,7 @@ pub struct DeliveryResult {
 }
 
 /// Delivers due router commands now instead of waiting for the next minute.
-#[utoipa::path(post, operation_id = "deliver_router_commands", path = "/api/routers/commands/deliver", tag = "routers",
+#[utoipa::path(post, operation_id = "deliver_router_commands", path = "/routers/commands/deliver", tag = "routers",
     security(("bearer" = [])), responses((status = 200, body = DeliveryResult)))]
 pub async fn deliver(
     State(s): State<HttpState>,
@@ -285,7 +308,7 @@ pub struct AuditList {
 }
 
 /// Every router write: who, what, before, after, result.
-#[utoipa::path(get, operation_id = "list_router_audit", path = "/api/routers/audit", tag = "routers",
+#[utoipa::path(get, operation_id = "list_router_audit", path = "/routers/audit", tag = "routers",
     params(AuditParams), security(("bearer" = [])), responses((status = 200, body = AuditList)))]
 pub async fn audit(
     State(s): State<HttpState>,
@@ -303,7 +326,7 @@ pub async fn audit(
 }
 
 /// Compares the router's secrets with the database; changes nothing.
-#[utoipa::path(get, operation_id = "check_reconcile", path = "/api/reconcile/{router_id}", tag = "routers",
+#[utoipa::path(get, operation_id = "check_reconcile", path = "/reconcile/{router_id}", tag = "routers",
     security(("bearer" = [])),
     responses((status = 200, body = ReconcileReport), (status = 404, body = ErrorBody),
               (status = 502, body = ErrorBody)))]
@@ -318,7 +341,7 @@ pub async fn reconcile(
 }
 
 /// Repairs every difference (through the outbox; audited when applied).
-#[utoipa::path(post, operation_id = "repair_reconcile", path = "/api/reconcile/{router_id}/repair", tag = "routers",
+#[utoipa::path(post, operation_id = "repair_reconcile", path = "/reconcile/{router_id}/repair", tag = "routers",
     security(("bearer" = [])),
     responses((status = 200, body = RepairReport), (status = 404, body = ErrorBody),
               (status = 502, body = ErrorBody)))]

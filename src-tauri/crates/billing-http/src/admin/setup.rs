@@ -1,12 +1,33 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 
+use super::access::Access::{Public, Staff};
 use super::auth::TokenResponse;
+use super::routes::Routes;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
+
+/// The routes that take a password or a first-run choice: `admin::api` puts the
+/// credentials rate limit around them.
+pub(crate) fn credentials() -> Routes {
+    Routes::new()
+        .add(Public, routes!(create_owner))
+        // Refused by the use-case once an owner exists (like /setup/owner).
+        .add(Public, routes!(test_database))
+        .add(Public, routes!(choose_database))
+}
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Public, routes!(status))
+        .add(Staff(P::SampleData), routes!(sample_data))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SetupStatus {
@@ -21,7 +42,7 @@ pub struct CreateOwnerRequest {
 }
 
 /// Whether the first-run screen must be shown.
-#[utoipa::path(get, path = "/api/setup/status", tag = "setup",
+#[utoipa::path(get, path = "/setup/status", tag = "setup",
     responses((status = 200, body = SetupStatus)))]
 pub async fn status(State(state): State<HttpState>) -> Result<Json<SetupStatus>, ApiError> {
     let needs_owner = billing_app::access::auth::needs_owner(&state.ctx).await?;
@@ -29,7 +50,7 @@ pub async fn status(State(state): State<HttpState>) -> Result<Json<SetupStatus>,
 }
 
 /// Creates the first owner account (only while none exists) and logs it in.
-#[utoipa::path(post, path = "/api/setup/owner", tag = "setup", request_body = CreateOwnerRequest,
+#[utoipa::path(post, path = "/setup/owner", tag = "setup", request_body = CreateOwnerRequest,
     responses(
         (status = 201, body = TokenResponse),
         (status = 409, description = "an owner already exists", body = crate::error::ErrorBody),
@@ -51,7 +72,7 @@ pub struct DatabaseTestRequest {
 }
 
 /// Tests a remote PostgreSQL server for the first-run wizard (only while no owner exists).
-#[utoipa::path(post, path = "/api/setup/database/test", tag = "setup",
+#[utoipa::path(post, path = "/setup/database/test", tag = "setup",
     request_body = DatabaseTestRequest,
     responses(
         (status = 200, body = billing_app::ops::setup::DatabaseCheck),
@@ -69,7 +90,7 @@ pub async fn test_database(
 /// Records the database server for the next start: `local` (the default), or `remote` with a
 /// URL that must pass the connection test (only while no owner exists). A failed test records
 /// nothing and is returned with `ok: false`.
-#[utoipa::path(put, path = "/api/setup/database", tag = "setup",
+#[utoipa::path(put, path = "/setup/database", tag = "setup",
     request_body = billing_app::ops::setup::DatabaseChoiceInput,
     responses(
         (status = 200, body = billing_app::ops::setup::DatabaseCheck),
@@ -87,7 +108,7 @@ pub async fn choose_database(
 /// Fills an empty database with the sample data set (plans, customers, subscriptions,
 /// invoices, payments; names end in "(contoh)") so a new owner can try the app first. Owner
 /// only; refused when the database already holds customers; all or nothing.
-#[utoipa::path(post, path = "/api/setup/sample-data", tag = "setup", security(("bearer" = [])),
+#[utoipa::path(post, path = "/setup/sample-data", tag = "setup", security(("bearer" = [])),
     responses(
         (status = 201, body = billing_app::ops::sample_data::SampleSummary),
         (status = 403, description = "only the owner may add sample data", body = crate::error::ErrorBody),

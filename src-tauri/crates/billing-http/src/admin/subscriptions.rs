@@ -5,15 +5,30 @@ use billing_app::billing::invoices::Invoice;
 use billing_app::billing::subscriptions::{
     NewSubscription as NewSub, Subscription, SubscriptionQuery,
 };
+use billing_domain::Permission as P;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::SubscriptionsRead), routes!(list))
+        .add(Staff(P::SubscriptionsWrite), routes!(create))
+        .add(Staff(P::SubscriptionsRead), routes!(get))
+        .add(Staff(P::SubscriptionsWrite), routes!(renew))
+        .add(Staff(P::SubscriptionsWrite), routes!(retry_provisioning))
+        .add(Staff(P::SubscriptionsWrite), routes!(terminate))
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SubscriptionParams {
@@ -52,7 +67,7 @@ pub struct NewSubscription {
 }
 
 /// Lists subscriptions.
-#[utoipa::path(get, operation_id = "list_subscriptions", path = "/api/subscriptions", tag = "subscriptions", params(SubscriptionParams),
+#[utoipa::path(get, operation_id = "list_subscriptions", path = "/subscriptions", tag = "subscriptions", params(SubscriptionParams),
     security(("bearer" = [])), responses((status = 200, body = SubscriptionList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -72,7 +87,7 @@ pub async fn list(
 }
 
 /// Subscribes a customer to a plan and issues the first (pro-rated) invoice.
-#[utoipa::path(post, operation_id = "create_subscription", path = "/api/subscriptions", tag = "subscriptions",
+#[utoipa::path(post, operation_id = "create_subscription", path = "/subscriptions", tag = "subscriptions",
     request_body = NewSubscription, security(("bearer" = [])),
     responses((status = 201, body = Subscription), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -100,7 +115,7 @@ pub async fn create(
 }
 
 /// One subscription.
-#[utoipa::path(get, operation_id = "get_subscription", path = "/api/subscriptions/{id}", tag = "subscriptions",
+#[utoipa::path(get, operation_id = "get_subscription", path = "/subscriptions/{id}", tag = "subscriptions",
     security(("bearer" = [])),
     responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -114,7 +129,7 @@ pub async fn get(
 }
 
 /// Issues the next period's invoice now (idempotent per period).
-#[utoipa::path(post, operation_id = "renew_subscription", path = "/api/subscriptions/{id}/renew", tag = "subscriptions",
+#[utoipa::path(post, operation_id = "renew_subscription", path = "/subscriptions/{id}/renew", tag = "subscriptions",
     security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
@@ -134,7 +149,7 @@ pub struct TerminateRequest {
 }
 
 /// Ends a subscription (no further invoices; open ones stay owed).
-#[utoipa::path(post, operation_id = "terminate_subscription", path = "/api/subscriptions/{id}/terminate",
+#[utoipa::path(post, operation_id = "terminate_subscription", path = "/subscriptions/{id}/terminate",
     tag = "subscriptions", request_body = TerminateRequest, security(("bearer" = [])),
     responses((status = 200, body = Subscription), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -161,7 +176,7 @@ pub struct RetryProvisioning {
 /// "Coba lagi": tries now to put the subscription on its router as the database says (after
 /// the plan's profile, the router or its password was fixed). The answer shows the new state.
 #[utoipa::path(post, operation_id = "retry_subscription_provisioning",
-    path = "/api/subscriptions/{id}/retry-provisioning", tag = "subscriptions",
+    path = "/subscriptions/{id}/retry-provisioning", tag = "subscriptions",
     security(("bearer" = [])),
     responses((status = 200, body = RetryProvisioning), (status = 404, body = ErrorBody)))]
 pub async fn retry_provisioning(

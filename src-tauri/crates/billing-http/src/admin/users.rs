@@ -4,15 +4,27 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::access::users::{User, UserChange};
+use billing_domain::Permission as P;
 use billing_domain::UserId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::Path;
 use crate::extract::{ApiJson, AuthUser};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::UsersManage), routes!(list, create))
+        .add(Staff(P::UsersManage), routes!(update))
+        .add(Staff(P::UsersManage), routes!(reset_password))
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = StaffUserList)]
@@ -45,7 +57,7 @@ pub struct ResetPassword {
 }
 
 /// Every account.
-#[utoipa::path(get, operation_id = "list_users", path = "/api/admin/users", tag = "users",
+#[utoipa::path(get, operation_id = "list_users", path = "/admin/users", tag = "users",
     security(("bearer" = [])), responses((status = 200, body = UserList)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -57,7 +69,7 @@ pub async fn list(
 }
 
 /// Adds a staff account.
-#[utoipa::path(post, operation_id = "create_user", path = "/api/admin/users", tag = "users",
+#[utoipa::path(post, operation_id = "create_user", path = "/admin/users", tag = "users",
     request_body = NewUser, security(("bearer" = [])),
     responses((status = 201, body = User), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -73,7 +85,7 @@ pub async fn create(
 }
 
 /// Changes a user's role, or disables/enables them.
-#[utoipa::path(patch, operation_id = "update_user", path = "/api/admin/users/{id}", tag = "users",
+#[utoipa::path(patch, operation_id = "update_user", path = "/admin/users/{id}", tag = "users",
     request_body = UpdateUser, params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = User), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -94,7 +106,7 @@ pub async fn update(
 }
 
 /// Sets a new password for a user; their sessions end.
-#[utoipa::path(put, operation_id = "reset_user_password", path = "/api/admin/users/{id}/password",
+#[utoipa::path(put, operation_id = "reset_user_password", path = "/admin/users/{id}/password",
     tag = "users", request_body = ResetPassword, params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),

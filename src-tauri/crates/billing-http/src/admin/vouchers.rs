@@ -14,14 +14,45 @@ use billing_app::vouchers::query::{
 };
 use billing_app::vouchers::{batches, monitor, profiles, query};
 use billing_documents::Lang;
+use billing_domain::Permission as P;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::{Staff, StaffOrReseller};
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{AnyUser, ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
+
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::VouchersRead), routes!(list_profiles))
+        .add(Staff(P::VouchersRouter), routes!(create_profile))
+        .add(
+            Staff(P::VouchersRouter),
+            routes!(update_profile, delete_profile),
+        )
+        .add(Staff(P::VouchersRead), routes!(list))
+        .add(Staff(P::VouchersSell), routes!(create_batch))
+        .add(Staff(P::VouchersRead), routes!(list_batches))
+        .add(Staff(P::VouchersRead), routes!(get_batch))
+        .add(Staff(P::VouchersSell), routes!(unique_check))
+        .add(Staff(P::VouchersSell), routes!(sales))
+        .add(Staff(P::VouchersRouter), routes!(run_monitor))
+        .add(StaffOrReseller(P::VouchersSell), routes!(print))
+        .add(Staff(P::VouchersSell), routes!(get_print_settings))
+        .add(Staff(P::VoucherTemplatesWrite), routes!(set_print_settings))
+        .add(Staff(P::VouchersSell), routes!(get_template))
+        .add(
+            Staff(P::VoucherTemplatesWrite),
+            routes!(set_template, reset_template),
+        )
+        .add(Staff(P::VouchersRead), routes!(usage))
+}
 
 /// A field that may be left out (unchanged), `null` (cleared) or a value.
 pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
@@ -78,7 +109,7 @@ pub struct UpdateVoucherProfile {
 }
 
 /// Voucher profiles.
-#[utoipa::path(get, operation_id = "list_voucher_profiles", path = "/api/voucher-profiles", tag = "vouchers",
+#[utoipa::path(get, operation_id = "list_voucher_profiles", path = "/voucher-profiles", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = VoucherProfileList)))]
 pub async fn list_profiles(
     State(state): State<HttpState>,
@@ -91,7 +122,7 @@ pub async fn list_profiles(
 
 /// Adds a voucher profile and writes it to every router (a router that cannot be reached is
 /// listed in `sync_errors` and retried).
-#[utoipa::path(post, operation_id = "create_voucher_profile", path = "/api/voucher-profiles", tag = "vouchers",
+#[utoipa::path(post, operation_id = "create_voucher_profile", path = "/voucher-profiles", tag = "vouchers",
     request_body = NewVoucherProfile, security(("bearer" = [])),
     responses((status = 201, body = Profile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_profile(
@@ -117,7 +148,7 @@ pub async fn create_profile(
 }
 
 /// Changes a voucher profile (and the routers' copy).
-#[utoipa::path(patch, operation_id = "update_voucher_profile", path = "/api/voucher-profiles/{id}", tag = "vouchers",
+#[utoipa::path(patch, operation_id = "update_voucher_profile", path = "/voucher-profiles/{id}", tag = "vouchers",
     request_body = UpdateVoucherProfile, security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -142,7 +173,7 @@ pub async fn update_profile(
 }
 
 /// Deletes a profile no voucher was made with.
-#[utoipa::path(delete, operation_id = "delete_voucher_profile", path = "/api/voucher-profiles/{id}", tag = "vouchers",
+#[utoipa::path(delete, operation_id = "delete_voucher_profile", path = "/voucher-profiles/{id}", tag = "vouchers",
     security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_profile(
@@ -192,7 +223,7 @@ impl NewBatch {
 /// Starts a batch: answers at once with the batch `creating`; poll
 /// `GET /api/vouchers/batches/{id}` for `progress`, then `ready` or `failed` (with `error`
 /// naming the voucher that failed and why; nothing of a failed batch stays anywhere).
-#[utoipa::path(post, operation_id = "create_voucher_batch", path = "/api/vouchers/batch", tag = "vouchers",
+#[utoipa::path(post, operation_id = "create_voucher_batch", path = "/vouchers/batch", tag = "vouchers",
     request_body = NewBatch, security(("bearer" = [])),
     responses((status = 202, body = Batch), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
 pub async fn create_batch(
@@ -214,7 +245,7 @@ pub struct BatchList {
 }
 
 /// Recent batches.
-#[utoipa::path(get, operation_id = "list_voucher_batches", path = "/api/vouchers/batches", tag = "vouchers",
+#[utoipa::path(get, operation_id = "list_voucher_batches", path = "/vouchers/batches", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = BatchList)))]
 pub async fn list_batches(
     State(state): State<HttpState>,
@@ -226,7 +257,7 @@ pub async fn list_batches(
 }
 
 /// One batch, with progress while it is written.
-#[utoipa::path(get, operation_id = "get_voucher_batch", path = "/api/vouchers/batches/{id}", tag = "vouchers",
+#[utoipa::path(get, operation_id = "get_voucher_batch", path = "/vouchers/batches/{id}", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = Batch), (status = 404, body = ErrorBody)))]
 pub async fn get_batch(
     State(state): State<HttpState>,
@@ -237,7 +268,7 @@ pub async fn get_batch(
 }
 
 /// Vouchers, filtered by batch, status, profile or reseller.
-#[utoipa::path(get, operation_id = "list_vouchers", path = "/api/vouchers", tag = "vouchers", params(VoucherFilter),
+#[utoipa::path(get, operation_id = "list_vouchers", path = "/vouchers", tag = "vouchers", params(VoucherFilter),
     security(("bearer" = [])), responses((status = 200, body = VoucherPage), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<HttpState>,
@@ -248,7 +279,7 @@ pub async fn list(
 }
 
 /// One voucher's use: first login, expiry, online time and data against its limits.
-#[utoipa::path(get, operation_id = "voucher_usage", path = "/api/vouchers/{id}/usage", tag = "vouchers",
+#[utoipa::path(get, operation_id = "voucher_usage", path = "/vouchers/{id}/usage", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = Usage), (status = 404, body = ErrorBody)))]
 pub async fn usage(
     State(state): State<HttpState>,
@@ -264,7 +295,7 @@ pub struct CodeParam {
 }
 
 /// Whether a code is still free.
-#[utoipa::path(get, operation_id = "voucher_unique_check", path = "/api/vouchers/unique-check", tag = "vouchers",
+#[utoipa::path(get, operation_id = "voucher_unique_check", path = "/vouchers/unique-check", tag = "vouchers",
     params(CodeParam), security(("bearer" = [])),
     responses((status = 200, body = UniqueCheck), (status = 422, body = ErrorBody)))]
 pub async fn unique_check(
@@ -276,7 +307,7 @@ pub async fn unique_check(
 }
 
 /// Sales per day, month, profile or reseller, with totals.
-#[utoipa::path(get, operation_id = "voucher_sales", path = "/api/vouchers/sales", tag = "vouchers", params(SalesQuery),
+#[utoipa::path(get, operation_id = "voucher_sales", path = "/vouchers/sales", tag = "vouchers", params(SalesQuery),
     security(("bearer" = [])), responses((status = 200, body = SalesReport), (status = 422, body = ErrorBody)))]
 pub async fn sales(
     State(state): State<HttpState>,
@@ -287,7 +318,7 @@ pub async fn sales(
 }
 
 /// Runs the voucher monitor now (it also runs every 30 s).
-#[utoipa::path(post, operation_id = "run_voucher_monitor", path = "/api/vouchers/monitor", tag = "vouchers",
+#[utoipa::path(post, operation_id = "run_voucher_monitor", path = "/vouchers/monitor", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = MonitorReport)))]
 pub async fn run_monitor(
     State(state): State<HttpState>,
@@ -374,7 +405,7 @@ fn printed_response(printed: Printed) -> Response {
 
 /// Voucher cards of a batch (or chosen vouchers) as printable HTML or a PDF. Staff print any
 /// batch; a reseller only their own stock (other vouchers are simply not found).
-#[utoipa::path(get, operation_id = "print_vouchers", path = "/api/vouchers/print", tag = "vouchers",
+#[utoipa::path(get, operation_id = "print_vouchers", path = "/vouchers/print", tag = "vouchers",
     params(PrintParams), security(("bearer" = [])),
     responses((status = 200, description = "text/html or application/pdf", content_type = "text/html"),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -396,7 +427,7 @@ pub async fn print(
 }
 
 /// A print template (the edited one or the built-in one).
-#[utoipa::path(get, operation_id = "get_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+#[utoipa::path(get, operation_id = "get_voucher_template", path = "/vouchers/templates/{kind}", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
 pub async fn get_template(
     State(state): State<HttpState>,
@@ -412,7 +443,7 @@ pub struct TemplateBody {
 }
 
 /// Saves an edited card template (checked by rendering a sample card first).
-#[utoipa::path(put, operation_id = "set_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+#[utoipa::path(put, operation_id = "set_voucher_template", path = "/vouchers/templates/{kind}", tag = "vouchers",
     request_body = TemplateBody, security(("bearer" = [])),
     responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
 pub async fn set_template(
@@ -425,7 +456,7 @@ pub async fn set_template(
 }
 
 /// Goes back to the built-in template.
-#[utoipa::path(delete, operation_id = "reset_voucher_template", path = "/api/vouchers/templates/{kind}", tag = "vouchers",
+#[utoipa::path(delete, operation_id = "reset_voucher_template", path = "/vouchers/templates/{kind}", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = PrintTemplate), (status = 422, body = ErrorBody)))]
 pub async fn reset_template(
     State(state): State<HttpState>,
@@ -436,7 +467,7 @@ pub async fn reset_template(
 }
 
 /// Where the QR codes on the cards point.
-#[utoipa::path(get, operation_id = "get_voucher_print_settings", path = "/api/vouchers/print-settings", tag = "vouchers",
+#[utoipa::path(get, operation_id = "get_voucher_print_settings", path = "/vouchers/print-settings", tag = "vouchers",
     security(("bearer" = [])), responses((status = 200, body = PrintSettings)))]
 pub async fn get_print_settings(
     State(state): State<HttpState>,
@@ -451,7 +482,7 @@ pub struct PrintSettingsBody {
 }
 
 /// Changes the hotspot login address the QR codes carry.
-#[utoipa::path(put, operation_id = "set_voucher_print_settings", path = "/api/vouchers/print-settings", tag = "vouchers",
+#[utoipa::path(put, operation_id = "set_voucher_print_settings", path = "/vouchers/print-settings", tag = "vouchers",
     request_body = PrintSettingsBody, security(("bearer" = [])),
     responses((status = 200, body = PrintSettings), (status = 422, body = ErrorBody)))]
 pub async fn set_print_settings(

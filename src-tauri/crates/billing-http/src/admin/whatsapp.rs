@@ -7,17 +7,43 @@ use billing_app::messaging::sessions::{
     MessageView, QueueStatus, SessionInput, SessionView, WhatsAppSettings,
 };
 use billing_app::messaging::{DrainSummary, TemplateView};
+use billing_domain::Permission as P;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
+use super::access::Access::Staff;
+use super::routes::Routes;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, AuthUser};
 use crate::extract::{Path, Query};
 use crate::{ApiError, HttpState};
 
+/// The routes of this module, each with what it requires.
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .add(Staff(P::WhatsappRead), routes!(status))
+        .add(Staff(P::WhatsappRead), routes!(sessions))
+        .add(Staff(P::WhatsappManage), routes!(create_session))
+        .add(Staff(P::WhatsappManage), routes!(scan))
+        .add(
+            Staff(P::WhatsappManage),
+            routes!(update_session, delete_session),
+        )
+        .add(Staff(P::WhatsappSend), routes!(send))
+        .add(Staff(P::WhatsappSend), routes!(drain))
+        .add(Staff(P::WhatsappRead), routes!(messages))
+        .add(Staff(P::WhatsappSend), routes!(retry))
+        .add(Staff(P::WhatsappRead), routes!(templates))
+        .add(Staff(P::WhatsappManage), routes!(set_template))
+        .add(Staff(P::WhatsappRead), routes!(preview))
+        .add(Staff(P::WhatsappRead), routes!(get_settings))
+        .add(Staff(P::WhatsappManage), routes!(put_settings))
+}
+
 /// Sessions, their health, and the queue counts.
-#[utoipa::path(get, operation_id = "whatsapp_status", path = "/api/whatsapp/status", tag = "whatsapp",
+#[utoipa::path(get, operation_id = "whatsapp_status", path = "/whatsapp/status", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 200, body = QueueStatus)))]
 pub async fn status(
     State(state): State<HttpState>,
@@ -34,7 +60,7 @@ pub struct SessionList {
     pub items: Vec<SessionView>,
 }
 
-#[utoipa::path(get, operation_id = "list_whatsapp_sessions", path = "/api/whatsapp/sessions", tag = "whatsapp",
+#[utoipa::path(get, operation_id = "list_whatsapp_sessions", path = "/whatsapp/sessions", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 200, body = SessionList)))]
 pub async fn sessions(
     State(state): State<HttpState>,
@@ -46,7 +72,7 @@ pub async fn sessions(
 }
 
 /// Adds a sender session (tokens go to the OS keyring).
-#[utoipa::path(post, operation_id = "create_whatsapp_session", path = "/api/whatsapp/sessions", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "create_whatsapp_session", path = "/whatsapp/sessions", tag = "whatsapp",
     request_body = SessionInput, security(("bearer" = [])),
     responses((status = 201, body = SessionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_session(
@@ -60,7 +86,7 @@ pub async fn create_session(
     ))
 }
 
-#[utoipa::path(put, operation_id = "update_whatsapp_session", path = "/api/whatsapp/sessions/{id}", tag = "whatsapp",
+#[utoipa::path(put, operation_id = "update_whatsapp_session", path = "/whatsapp/sessions/{id}", tag = "whatsapp",
     request_body = SessionInput, security(("bearer" = [])),
     responses((status = 200, body = SessionView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_session(
@@ -74,7 +100,7 @@ pub async fn update_session(
     ))
 }
 
-#[utoipa::path(delete, operation_id = "delete_whatsapp_session", path = "/api/whatsapp/sessions/{id}", tag = "whatsapp",
+#[utoipa::path(delete, operation_id = "delete_whatsapp_session", path = "/whatsapp/sessions/{id}", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_session(
     State(state): State<HttpState>,
@@ -91,7 +117,7 @@ pub struct ScanRequest {
 }
 
 /// Starts QR (or pairing-code) login of a self-hosted gateway session.
-#[utoipa::path(post, operation_id = "scan_whatsapp_session", path = "/api/whatsapp/sessions/scan", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "scan_whatsapp_session", path = "/whatsapp/sessions/scan", tag = "whatsapp",
     request_body = ScanRequest, security(("bearer" = [])),
     responses((status = 200, description = "{kind: qr_image|qr_text|code|already_paired, …}"), (status = 409, body = ErrorBody)))]
 pub async fn scan(
@@ -118,7 +144,7 @@ pub struct Queued {
 }
 
 /// Queues a message typed by the owner (high priority).
-#[utoipa::path(post, operation_id = "send_whatsapp", path = "/api/whatsapp/send", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "send_whatsapp", path = "/whatsapp/send", tag = "whatsapp",
     request_body = SendRequest, security(("bearer" = [])),
     responses((status = 202, body = Queued), (status = 422, body = ErrorBody)))]
 pub async fn send(
@@ -142,7 +168,7 @@ pub struct MessageList {
 }
 
 /// The delivery log (newest first).
-#[utoipa::path(get, operation_id = "list_whatsapp_messages", path = "/api/whatsapp/messages", tag = "whatsapp",
+#[utoipa::path(get, operation_id = "list_whatsapp_messages", path = "/whatsapp/messages", tag = "whatsapp",
     params(MessageParams), security(("bearer" = [])), responses((status = 200, body = MessageList)))]
 pub async fn messages(
     State(state): State<HttpState>,
@@ -161,7 +187,7 @@ pub async fn messages(
 }
 
 /// Sends a failed or unknown message again (the owner checked it).
-#[utoipa::path(post, operation_id = "retry_whatsapp_message", path = "/api/whatsapp/messages/{id}/retry", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "retry_whatsapp_message", path = "/whatsapp/messages/{id}/retry", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 204), (status = 409, body = ErrorBody)))]
 pub async fn retry(
     State(state): State<HttpState>,
@@ -173,7 +199,7 @@ pub async fn retry(
 }
 
 /// Sends what is due now (instead of waiting for the next round).
-#[utoipa::path(post, operation_id = "drain_whatsapp", path = "/api/whatsapp/drain", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "drain_whatsapp", path = "/whatsapp/drain", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 200, body = DrainSummary)))]
 pub async fn drain(
     State(state): State<HttpState>,
@@ -187,7 +213,7 @@ pub struct TemplateList {
     pub items: Vec<TemplateView>,
 }
 
-#[utoipa::path(get, operation_id = "list_whatsapp_templates", path = "/api/whatsapp/templates", tag = "whatsapp",
+#[utoipa::path(get, operation_id = "list_whatsapp_templates", path = "/whatsapp/templates", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 200, body = TemplateList)))]
 pub async fn templates(
     State(state): State<HttpState>,
@@ -204,7 +230,7 @@ pub struct TemplateBody {
     pub body: Option<String>,
 }
 
-#[utoipa::path(put, operation_id = "set_whatsapp_template", path = "/api/whatsapp/templates/{key}", tag = "whatsapp",
+#[utoipa::path(put, operation_id = "set_whatsapp_template", path = "/whatsapp/templates/{key}", tag = "whatsapp",
     request_body = TemplateBody, security(("bearer" = [])),
     responses((status = 200, body = TemplateView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_template(
@@ -224,7 +250,7 @@ pub struct Preview {
 }
 
 /// Renders a template body with sample values.
-#[utoipa::path(post, operation_id = "preview_whatsapp_template", path = "/api/whatsapp/templates/{key}/preview", tag = "whatsapp",
+#[utoipa::path(post, operation_id = "preview_whatsapp_template", path = "/whatsapp/templates/{key}/preview", tag = "whatsapp",
     request_body = TemplateBody, security(("bearer" = [])),
     responses((status = 200, body = Preview), (status = 422, body = ErrorBody)))]
 pub async fn preview(
@@ -236,7 +262,7 @@ pub async fn preview(
     Ok(Json(Preview { text }))
 }
 
-#[utoipa::path(get, operation_id = "get_whatsapp_settings", path = "/api/whatsapp/settings", tag = "whatsapp",
+#[utoipa::path(get, operation_id = "get_whatsapp_settings", path = "/whatsapp/settings", tag = "whatsapp",
     security(("bearer" = [])), responses((status = 200, body = WhatsAppSettings)))]
 pub async fn get_settings(
     State(state): State<HttpState>,
@@ -247,7 +273,7 @@ pub async fn get_settings(
     ))
 }
 
-#[utoipa::path(put, operation_id = "set_whatsapp_settings", path = "/api/whatsapp/settings", tag = "whatsapp",
+#[utoipa::path(put, operation_id = "set_whatsapp_settings", path = "/whatsapp/settings", tag = "whatsapp",
     request_body = WhatsAppSettings, security(("bearer" = [])),
     responses((status = 200, body = WhatsAppSettings), (status = 422, body = ErrorBody)))]
 pub async fn put_settings(
