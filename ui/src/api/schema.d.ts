@@ -5082,6 +5082,9 @@ export interface components {
              */
             revenue: number;
         };
+        VoucherTemplateBody: {
+            html: string;
+        };
         /**
          * @description Vouchers sold in a period (a shop voucher at its first login, a reseller's when the
          *     reseller took it into stock — as in the voucher sales page).
@@ -10249,7 +10252,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TemplateBody"];
+                "application/json": components["schemas"]["VoucherTemplateBody"];
             };
         };
         responses: {

@@ -54,6 +54,8 @@ pub(crate) struct Api {
     pub(crate) router: Router<HttpState>,
     pub(crate) doc: utoipa::openapi::OpenApi,
     pub(crate) access: AccessTable,
+    /// Schema names two different types claim (see [`Routes::schema_clashes`]).
+    pub(crate) schema_clashes: Vec<String>,
 }
 
 pub(crate) fn api() -> Api {
@@ -85,8 +87,6 @@ pub(crate) fn api() -> Api {
         .merge(jobs::routes())
         .merge(reports::routes())
         .merge(customers::routes())
-        // Before vouchers: both name a schema `TemplateBody` and the first one merged is the
-        // document's (the WhatsApp one, as the document had it before the routes moved here).
         .merge(whatsapp::routes())
         .merge(vouchers::routes())
         .merge(resellers::routes())
@@ -102,16 +102,26 @@ pub(crate) fn api() -> Api {
         .merge(imports::routes())
         .merge(backups::routes())
         .merge(settings::routes());
+    let schema_clashes = routes.schema_clashes.clone();
     let (router, doc, access) = routes.into_parts(API);
     Api {
         router,
         doc,
         access,
+        schema_clashes,
     }
 }
 
 pub fn router(state: HttpState, options: AdminOptions) -> Router {
-    let Api { router, access, .. } = api();
+    let Api {
+        router,
+        access,
+        schema_clashes,
+        ..
+    } = api();
+    if !schema_clashes.is_empty() {
+        tracing::error!(?schema_clashes, "two types share an OpenAPI schema name");
+    }
     let api = router
         // Every route: authentication, the role's permission, security and activity logs.
         .route_layer(axum::middleware::from_fn_with_state(
@@ -192,5 +202,12 @@ mod tests {
         }
         // The document itself is the one route it does not describe.
         assert_eq!(operations + 1, count);
+    }
+
+    /// Two types with one schema name would leave one of them documented as the other
+    /// (`vouchers::TemplateBody` was documented as WhatsApp's `{body}` until it was named).
+    #[test]
+    fn no_two_types_share_a_schema_name() {
+        assert_eq!(api().schema_clashes, Vec::<String>::new());
     }
 }

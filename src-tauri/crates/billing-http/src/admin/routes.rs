@@ -29,6 +29,9 @@ use crate::HttpState;
 pub(crate) struct Routes {
     router: OpenApiRouter<HttpState>,
     rules: Vec<(Method, String, Access)>,
+    /// Schema names given to two different types: the document keeps only the first, so the
+    /// other type's operations would be documented wrongly (a test keeps this empty).
+    pub(crate) schema_clashes: Vec<String>,
 }
 
 impl Routes {
@@ -36,6 +39,7 @@ impl Routes {
         Routes {
             router: OpenApiRouter::default(),
             rules: Vec::new(),
+            schema_clashes: Vec::new(),
         }
     }
 
@@ -44,6 +48,13 @@ impl Routes {
         for (path, item) in &routes.1.paths {
             for method in methods(item) {
                 self.rules.push((method, path.clone(), access));
+            }
+        }
+        let known = self.router.get_openapi().components.as_ref();
+        for (name, schema) in &routes.0 {
+            let existing = known.and_then(|c| c.schemas.get(name));
+            if existing.is_some_and(|e| e != schema) {
+                self.schema_clashes.push(name.clone());
             }
         }
         self.router = self.router.routes(routes);
@@ -62,8 +73,19 @@ impl Routes {
     }
 
     pub(crate) fn merge(mut self, other: Routes) -> Routes {
+        if let (Some(mine), Some(theirs)) = (
+            self.router.get_openapi().components.as_ref(),
+            other.router.get_openapi().components.as_ref(),
+        ) {
+            for (name, schema) in &theirs.schemas {
+                if mine.schemas.get(name).is_some_and(|s| s != schema) {
+                    self.schema_clashes.push(name.clone());
+                }
+            }
+        }
         self.router = self.router.merge(other.router);
         self.rules.extend(other.rules);
+        self.schema_clashes.extend(other.schema_clashes);
         self
     }
 

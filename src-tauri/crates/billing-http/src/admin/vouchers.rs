@@ -438,6 +438,7 @@ pub async fn get_template(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = VoucherTemplateBody)]
 pub struct TemplateBody {
     pub html: String,
 }
