@@ -1,37 +1,47 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { asApiError, unwrap } from '../api/errors';
 import type { ApiError } from '../api/errors';
 import { fieldError } from '../lib/fieldError';
-import { useApi } from '../lib/useApi';
+import { useInvalidate } from '../lib/queryClient';
+import { keys } from '../lib/queryKeys';
 import { FormError } from './FormError';
 import { LoadState } from './LoadState';
 
 /** Owner/admin: turn the TOTP second factor on (secret + confirm code) or off (code). */
 export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const status = useApi(() => (opened ? unwrap(api.GET('/api/auth/totp')) : Promise.resolve({ enabled: false })), [opened]);
+  const invalidate = useInvalidate();
+  const status = useQuery({
+    queryKey: keys.totp.status(),
+    queryFn: () => unwrap(api.GET('/api/auth/totp')),
+    enabled: opened,
+  });
   const [setup, setSetup] = useState<{ secret: string; otpauth_url: string } | null>(null);
   const [code, setCode] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
+  const start = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/auth/totp/setup')),
+    onMutate: () => setError(null),
+    onSuccess: setSetup,
+    onError: (err) => setError(asApiError(err)),
+  });
+  const toggle = useMutation({
+    mutationFn: (action: 'enable' | 'disable') =>
+      unwrap(api.POST(action === 'enable' ? '/api/auth/totp/enable' : '/api/auth/totp/disable', { body: { code } })),
+    onMutate: () => setError(null),
+    onSuccess: () => {
       setCode('');
       setSetup(null);
-      status.reload();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(keys.totp.all);
+    },
+    onError: (err) => setError(asApiError(err)),
+  });
+  const busy = start.isPending || toggle.isPending;
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('totp.title')}>
@@ -42,13 +52,7 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
               {s.enabled ? t('totp.on') : t('totp.off')}
             </Alert>
             {!s.enabled && !setup && (
-              <Button
-                loading={busy}
-                onClick={() => {
-                  setError(null);
-                  unwrap(api.POST('/api/auth/totp/setup')).then(setSetup, (err: unknown) => setError(asApiError(err)));
-                }}
-              >
+              <Button loading={busy} onClick={() => start.mutate()}>
                 {t('totp.start')}
               </Button>
             )}
@@ -75,12 +79,12 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
             <FormError error={error} />
             <Group justify="flex-end">
               {setup && (
-                <Button loading={busy} onClick={() => void run(() => unwrap(api.POST('/api/auth/totp/enable', { body: { code } })))}>
+                <Button loading={busy} onClick={() => toggle.mutate('enable')}>
                   {t('totp.enable')}
                 </Button>
               )}
               {s.enabled && (
-                <Button color="red" variant="light" loading={busy} onClick={() => void run(() => unwrap(api.POST('/api/auth/totp/disable', { body: { code } })))}>
+                <Button color="red" variant="light" loading={busy} onClick={() => toggle.mutate('disable')}>
                   {t('totp.disable')}
                 </Button>
               )}

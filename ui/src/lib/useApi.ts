@@ -10,6 +10,7 @@ export interface ApiState<T> {
   error: ApiError | null;
   loading: boolean;
   reload: () => void;
+  refetch: () => void;
 }
 
 export function useApi<T>(load: () => Promise<T>, deps: DependencyList): ApiState<T> {
@@ -40,11 +41,7 @@ export function useApi<T>(load: () => Promise<T>, deps: DependencyList): ApiStat
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading, reload, refetch: reload };
 }
 
-/** `limit`/`offset` for a 1-based page. */
-export const PAGE_SIZE = 25;
-export function pageQuery(page: number, size = PAGE_SIZE): { limit: number; offset: number } {
-  return { limit: size, offset: (page - 1) * size };
-}
+export { PAGE_SIZE, pageQuery } from './paging';
