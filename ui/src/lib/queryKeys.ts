@@ -53,15 +53,19 @@ export const keys = {
     all: ['routers'] as const,
     list: () => ['routers', 'list'] as const,
     detail: (id: string) => ['routers', 'detail', id] as const,
+    /** Every router's status (the list and the detail pages), not what is read live from them. */
+    status: () => [['routers', 'list'], ['routers', 'detail']] as const,
     sessions: (id: string) => ['routers', 'sessions', id] as const,
     samples: (id: string, hours: number) => ['routers', 'samples', id, hours] as const,
     commands: (params: Params) => ['routers', 'commands', params] as const,
+    commandsAll: () => ['routers', 'commands'] as const,
     reconcile: (id: string) => ['routers', 'reconcile', id] as const,
     audit: (id: string) => ['routers', 'audit', id] as const,
   },
   pppoe: {
     all: ['pppoe'] as const,
     profiles: (routerId: string | null) => ['pppoe', 'profiles', routerId] as const,
+    profilesAll: () => ['pppoe', 'profiles'] as const,
     users: (routerId: string | null) => ['pppoe', 'users', routerId] as const,
   },
   vouchers: {
