@@ -114,6 +114,7 @@ export const keys = {
     all: ['whatsapp'] as const,
     status: () => ['whatsapp', 'status'] as const,
     messages: (params: Params) => ['whatsapp', 'messages', params] as const,
+    messagesAll: () => ['whatsapp', 'messages'] as const,
     templates: () => ['whatsapp', 'templates'] as const,
     settings: () => ['whatsapp', 'settings'] as const,
   },
