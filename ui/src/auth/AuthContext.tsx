@@ -69,7 +69,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onSessionExpired(() => {
         setExpired(true);
         setUser(null);
-        queryClient.clear();
+        queryClient.removeQueries();
       }),
     [queryClient],
   );
@@ -77,7 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (tokens: Parameters<typeof saveTokens>[0]) => {
     saveTokens(tokens);
     const me = await fetchMe();
-    queryClient.clear();
+    queryClient.removeQueries();
     setExpired(false);
     setUser(me);
   }, [queryClient]);
@@ -116,7 +116,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         .catch(() => undefined);
     }
     clearTokens();
-    queryClient.clear();
+    queryClient.removeQueries();
     setExpired(false);
     setUser(null);
   }, [queryClient]);

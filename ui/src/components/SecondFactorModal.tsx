@@ -1,11 +1,11 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { asApiError, unwrap } from '../api/errors';
-import type { ApiError } from '../api/errors';
-import { fieldError } from '../lib/fieldError';
+import { unwrap } from '../api/errors';
+import { useServerError } from '../lib/formErrors';
 import { useInvalidate } from '../lib/queryClient';
 import { keys } from '../lib/queryKeys';
 import { FormError } from './FormError';
@@ -21,25 +21,33 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
     enabled: opened,
   });
   const [setup, setSetup] = useState<{ secret: string; otpauth_url: string } | null>(null);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const form = useForm({ initialValues: { code: '' } });
+  const serverError = useServerError(form);
+  // Each action first forgets the last failure; a failure naming `code` goes under the field.
+  const failures = {
+    onMutate: () => {
+      serverError.clear();
+      form.clearErrors();
+    },
+    onError: serverError.show,
+  };
 
   const start = useMutation({
     mutationFn: () => unwrap(api.POST('/api/auth/totp/setup')),
-    onMutate: () => setError(null),
+    ...failures,
     onSuccess: setSetup,
-    onError: (err) => setError(asApiError(err)),
   });
   const toggle = useMutation({
     mutationFn: (action: 'enable' | 'disable') =>
-      unwrap(api.POST(action === 'enable' ? '/api/auth/totp/enable' : '/api/auth/totp/disable', { body: { code } })),
-    onMutate: () => setError(null),
+      unwrap(
+        api.POST(action === 'enable' ? '/api/auth/totp/enable' : '/api/auth/totp/disable', { body: { code: form.values.code } }),
+      ),
+    ...failures,
     onSuccess: () => {
-      setCode('');
+      form.setValues({ code: '' });
       setSetup(null);
       void invalidate(keys.totp.all);
     },
-    onError: (err) => setError(asApiError(err)),
   });
   const busy = start.isPending || toggle.isPending;
 
@@ -71,12 +79,10 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
                 label={t('totp.code')}
                 inputMode="numeric"
                 maxLength={6}
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
-                error={fieldError(error, 'code')}
+                {...form.getInputProps('code')}
               />
             )}
-            <FormError error={error} />
+            <FormError error={serverError.error} />
             <Group justify="flex-end">
               {setup && (
                 <Button loading={busy} onClick={() => toggle.mutate('enable')}>

@@ -1,7 +1,7 @@
 // Every TanStack Query key of the app. The first element names the resource (what a mutation or
 // a server event invalidates: `invalidateQueries({ queryKey: keys.invoices.all })` refreshes every
 // invoice list and detail on screen); the rest says which part, with the request's parameters.
-type Params = Record<string, unknown>;
+type Params = object;
 
 export const keys = {
   dashboard: {
