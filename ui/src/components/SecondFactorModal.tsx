@@ -29,13 +29,13 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
       serverError.clear();
       form.clearErrors();
     },
-    onError: serverError.show,
+    onError: (e: unknown) => serverError.show(e),
   };
 
   const start = useMutation({
     mutationFn: () => unwrap(api.POST('/api/auth/totp/setup')),
     ...failures,
-    onSuccess: setSetup,
+    onSuccess: (secret) => setSetup(secret),
   });
   const toggle = useMutation({
     mutationFn: (action: 'enable' | 'disable') =>

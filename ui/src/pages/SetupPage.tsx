@@ -133,7 +133,7 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
       serverError.clear();
       form.clearErrors();
     },
-    onError: serverError.show,
+    onError: (e: unknown) => serverError.show(e),
   };
   const test = useMutation({
     mutationFn: () => unwrap(publicApi.POST('/api/setup/database/test', { body: { url } })),
@@ -142,7 +142,7 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
       failures.onMutate();
       setCheck(null);
     },
-    onSuccess: setCheck,
+    onSuccess: (result) => setCheck(result),
   });
   const chooseRemote = useMutation({
     mutationFn: () => unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'remote', url } })),
@@ -155,7 +155,7 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
   const chooseLocal = useMutation({
     mutationFn: () => unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'local' } })),
     ...failures,
-    onSuccess: onNext,
+    onSuccess: () => onNext(),
   });
   const busy = test.isPending || chooseRemote.isPending || chooseLocal.isPending;
 
@@ -244,7 +244,7 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
   });
   const create = useMutation({
     mutationFn: (v: typeof form.values) => createOwner(v.username.trim(), v.password),
-    onSuccess: onDone,
+    onSuccess: () => onDone(),
   });
 
   const onSubmit = serverError.onSubmit(async (values) => {
@@ -327,7 +327,7 @@ function PendingZoneNotice() {
 function SampleStep({ onNext }: { onNext: (summary: SampleSummary | null) => void }) {
   const { t } = useTranslation();
   const [fill, setFill] = useState(false);
-  const sample = useMutation({ mutationFn: () => unwrap(api.POST('/api/setup/sample-data')), onSuccess: onNext });
+  const sample = useMutation({ mutationFn: () => unwrap(api.POST('/api/setup/sample-data')), onSuccess: (summary) => onNext(summary) });
 
   const onContinue = () => {
     if (!fill) onNext(null);
@@ -391,7 +391,7 @@ function RouterStep({ onNext }: { onNext: () => void }) {
       }
       return unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id } } }));
     },
-    onSuccess: setReport,
+    onSuccess: (result) => setReport(result),
     onSettled: () => void invalidate(...keys.routers.status()),
   });
   const drop = useMutation({

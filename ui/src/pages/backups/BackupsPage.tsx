@@ -34,8 +34,8 @@ export function BackupsPage() {
   const create = useMutation({
     mutationFn: () => unwrap(api.POST('/api/backups/create')),
     onSuccess: (made) => notifications.show({ color: 'green', message: t('backups.created', { file: made.file_name }) }),
-    onError: fail,
-    onSettled: reload,
+    onError: (e) => fail(e),
+    onSettled: () => reload(),
   });
 
   const busy = create.isPending || list.data?.running === true;

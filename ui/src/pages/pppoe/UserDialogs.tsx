@@ -47,7 +47,7 @@ export function UserActionModal({ action, user, routers, onClose, onDone }: Prop
       await unwrap(api.POST('/api/pppoe/users', { body: { subscription_id: target.subscription_id, router_id: value } }));
       return t('pppoe.assigned', { login, router: routers.find((r) => r.id === value)?.name ?? '' });
     },
-    onSuccess: onDone,
+    onSuccess: (message) => onDone(message),
   });
 
   useEffect(() => {

@@ -43,7 +43,7 @@ function TrustCertificate({
   const trust = useMutation({
     mutationFn: () =>
       unwrap(api.POST('/api/routers/{id}/trust-certificate', { params: { path: { id: routerId } }, body: { sha256 } })),
-    onSuccess: onReport,
+    onSuccess: (next) => onReport(next),
   });
   return (
     <Stack gap="xs" mt="xs">

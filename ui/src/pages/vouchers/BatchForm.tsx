@@ -67,7 +67,7 @@ export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Pro
           },
         }),
       ),
-    onSuccess: onStarted,
+    onSuccess: (batch) => onStarted(batch),
   });
   const { profile_id: profileId, reseller_id: resellerId, count } = form.values;
 

@@ -30,7 +30,7 @@ export function QueueTab({ status }: { status: WaStatus }) {
   const reload = () => void invalidate(keys.whatsapp.messagesAll(), keys.whatsapp.status());
   const drain = useMutation({
     mutationFn: () => unwrap(api.POST('/api/whatsapp/drain')),
-    onSettled: reload,
+    onSettled: () => reload(),
   });
   const drained = drain.data ?? null;
   const drainError = drain.error ? `${errorTitle(drain.error, t)} ${drain.error.message}`.trim() : null;
