@@ -1,5 +1,6 @@
 // Session state for the whole app: whether the first owner must be created, who is signed in,
 // and the actions that change it (create owner, log in, log out).
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, onSessionExpired, publicApi } from '../api/client';
@@ -37,6 +38,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Me | null>(null);
   const [expired, setExpired] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // Cached server data belongs to the account that loaded it: dropped whenever that changes.
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     let cancelled = false;
@@ -66,16 +69,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onSessionExpired(() => {
         setExpired(true);
         setUser(null);
+        queryClient.removeQueries();
       }),
-    [],
+    [queryClient],
   );
 
   const signIn = useCallback(async (tokens: Parameters<typeof saveTokens>[0]) => {
     saveTokens(tokens);
     const me = await fetchMe();
+    queryClient.removeQueries();
     setExpired(false);
     setUser(me);
-  }, []);
+  }, [queryClient]);
 
   const createOwner = useCallback(
     async (username: string, password: string) => {
@@ -111,9 +116,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         .catch(() => undefined);
     }
     clearTokens();
+    queryClient.removeQueries();
     setExpired(false);
     setUser(null);
-  }, []);
+  }, [queryClient]);
 
   const value = useMemo<AuthState>(
     () => ({

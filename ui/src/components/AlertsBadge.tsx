@@ -1,4 +1,5 @@
 import { ActionIcon, Indicator, Tooltip } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -6,8 +7,8 @@ import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import { useAuth } from '../auth/AuthContext';
 import { can } from '../layout/areas';
+import { keys } from '../lib/queryKeys';
 import { useServerEvents } from '../lib/serverEvents';
-import { useApi } from '../lib/useApi';
 
 /** The header's bell: how many alerts are active (live), linking to the monitoring page. */
 export function AlertsBadge() {
@@ -18,18 +19,20 @@ export function AlertsBadge() {
 
 function Bell() {
   const { t } = useTranslation();
-  const active = useApi(
-    () => unwrap(api.GET('/api/monitoring/alerts', { params: { query: { state: 'active', limit: 1000 } } })),
-    [],
-  );
+  const query = { state: 'active', limit: 1000 } as const;
+  const active = useQuery({
+    queryKey: keys.monitoring.alerts(query),
+    queryFn: () => unwrap(api.GET('/api/monitoring/alerts', { params: { query } })),
+  });
   const [fromSnapshot, setFromSnapshot] = useState<number | null>(null);
+  // The metrics snapshot carries the count; an alert event makes the list stale (LiveQueries
+  // refetches it), whose count then applies again.
   useServerEvents(['alert_raised', 'alert_cleared', 'metrics'], (type, data) => {
     if (type === 'metrics') {
       const n = (data as { active_alerts?: number }).active_alerts;
       if (typeof n === 'number') setFromSnapshot(n);
     } else {
       setFromSnapshot(null);
-      active.reload();
     }
   });
   const count = fromSnapshot ?? active.data?.items.length ?? 0;

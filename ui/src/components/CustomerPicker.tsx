@@ -1,9 +1,12 @@
 import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
+import { customerQuery } from '../api/queries';
+import { keys } from '../lib/queryKeys';
 
 interface Props {
   label: string;
@@ -17,39 +20,24 @@ export function CustomerPicker({ label, value, onChange, error }: Props) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 250);
-  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [selected, setSelected] = useState<{ value: string; label: string } | null>(null);
 
   // The preselected customer (e.g. from ?customer_id=) needs its name for the label.
-  useEffect(() => {
-    if (!value || selected?.value === value) return;
-    let cancelled = false;
-    unwrap(api.GET('/api/customers/{id}', { params: { path: { id: value } } }))
-      .then((c) => {
-        if (!cancelled) setSelected({ value: c.id, label: `${c.name} (${c.phone})` });
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [value, selected]);
-
-  useEffect(() => {
-    let cancelled = false;
-    unwrap(api.GET('/api/customers', { params: { query: { q: debounced || undefined, status: 'active', limit: 20 } } }))
-      .then((list) => {
-        if (!cancelled) setOptions(list.items.map((c) => ({ value: c.id, label: `${c.name} (${c.phone})` })));
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [debounced]);
+  const preselected = useQuery({ ...customerQuery(value ?? ''), enabled: !!value && selected?.value !== value });
+  const query = { q: debounced || undefined, status: 'active', limit: 20 };
+  const list = useQuery({
+    queryKey: keys.customers.list(query),
+    queryFn: () => unwrap(api.GET('/api/customers', { params: { query } })),
+  });
 
   const data = useMemo(() => {
-    if (!selected || options.some((o) => o.value === selected.value)) return options;
-    return [selected, ...options];
-  }, [options, selected]);
+    const options = (list.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.phone})` }));
+    const c = preselected.data;
+    const current =
+      selected?.value === value ? selected : c && c.id === value ? { value: c.id, label: `${c.name} (${c.phone})` } : null;
+    if (!current || options.some((o) => o.value === current.value)) return options;
+    return [current, ...options];
+  }, [list.data, preselected.data, selected, value]);
 
   return (
     <Select

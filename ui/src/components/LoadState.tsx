@@ -1,11 +1,21 @@
 import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiState } from '../lib/useApi';
+import type { ApiError } from '../api/errors';
 import { errorTitle } from './FormError';
 
-/** Renders children with the data once loaded; a loader before, an error with retry on failure. */
-export function LoadState<T>({ state, children }: { state: ApiState<T>; children: (data: T) => ReactNode }) {
+/** What LoadState needs of a query (a TanStack Query `useQuery` result fits). */
+export interface QueryState<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  refetch: () => unknown;
+}
+
+/**
+ * Renders children with the data once loaded (kept while it refetches); a loader before, an
+ * error with retry when the first load failed.
+ */
+export function LoadState<T>({ state, children }: { state: QueryState<T>; children: (data: T) => ReactNode }) {
   const { t } = useTranslation();
   if (state.error && state.data === undefined) {
     return (
@@ -13,7 +23,7 @@ export function LoadState<T>({ state, children }: { state: ApiState<T>; children
         <Alert color="red" variant="light" role="alert" title={errorTitle(state.error, t)}>
           {state.error.kind === 'network' ? '' : state.error.message}
         </Alert>
-        <Button variant="light" onClick={state.reload} w="fit-content">
+        <Button variant="light" onClick={() => void state.refetch()} w="fit-content">
           {t('common.retry')}
         </Button>
       </Stack>

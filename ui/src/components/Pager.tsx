@@ -1,6 +1,6 @@
 import { Group, Pagination, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { PAGE_SIZE } from '../lib/useApi';
+import { PAGE_SIZE } from '../lib/paging';
 
 /** "N data" + page buttons under a list (hidden buttons when everything fits on one page). */
 export function Pager({ page, total, onChange }: { page: number; total: number; onChange: (p: number) => void }) {

@@ -7,6 +7,7 @@ import { isReseller, useAuth } from '../auth/AuthContext';
 import { AlertsBadge } from '../components/AlertsBadge';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { UserMenu } from '../components/UserMenu';
+import { LiveQueries } from '../lib/LiveQueries';
 import { AREAS, AREA_PERMISSION, AREA_SECTIONS, RESELLER_AREAS, SECTION_PERMISSION, can } from './areas';
 
 function isActive(pathname: string, path: string): boolean {
@@ -135,6 +136,7 @@ export function AppLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        {!isReseller(user) && can(user, 'dashboard_view') && <LiveQueries />}
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -1,37 +1,18 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Table, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../api/client';
-import { asApiError, unwrap } from '../api/errors';
-import type { ApiError } from '../api/errors';
 import type { Health } from '../api/types';
 import { errorTitle } from '../components/FormError';
+import { healthQuery } from './monitoring/HealthPage';
 import { HealthBadge, healthText } from './monitoring/HealthParts';
-
-type LoadState =
-  | { state: 'loading' }
-  | { state: 'error'; error: ApiError }
-  | { state: 'ready'; health: Health };
 
 /** The database, the overall status and the app version from GET /api/monitoring/health, with a
  * link to the full health page. */
 export function HealthCard() {
   const { t } = useTranslation();
-  const [load, setLoad] = useState<LoadState>({ state: 'loading' });
-
-  const refresh = useCallback(async () => {
-    setLoad({ state: 'loading' });
-    try {
-      setLoad({ state: 'ready', health: await unwrap(api.GET('/api/monitoring/health')) });
-    } catch (err) {
-      setLoad({ state: 'error', error: asApiError(err) });
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
+  const health = useQuery(healthQuery());
+  const refresh = () => health.refetch();
 
   return (
     <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="health-title">
@@ -43,13 +24,13 @@ export function HealthCard() {
           {t('health.refresh')}
         </Button>
       </Group>
-      {load.state === 'loading' && <Loader size="sm" aria-label={t('common.loading')} />}
-      {load.state === 'error' && (
+      {health.isFetching && <Loader size="sm" aria-label={t('common.loading')} />}
+      {health.error && !health.isFetching && (
         <Alert color="red" variant="light" title={t('health.load_error')}>
-          {errorTitle(load.error, t)}
+          {errorTitle(health.error, t)}
         </Alert>
       )}
-      {load.state === 'ready' && <HealthDetails health={load.health} />}
+      {health.data && !health.error && <HealthDetails health={health.data} />}
     </Card>
   );
 }

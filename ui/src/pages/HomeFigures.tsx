@@ -1,4 +1,5 @@
 import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,9 +8,8 @@ import { unwrap } from '../api/errors';
 import type { DashboardHome } from '../api/types';
 import { formatDateTime } from '../lib/dates';
 import { formatRupiah } from '../lib/money';
-import { useApi } from '../lib/useApi';
-import { useLive } from '../lib/useLive';
-import { useServerEvents } from '../lib/serverEvents';
+import { LIVE } from '../lib/queryClient';
+import { keys } from '../lib/queryKeys';
 
 /** A figure that opens the list behind it. */
 function Figure({ to, testId, children }: { to: string; testId: string; children: ReactNode }) {
@@ -63,27 +63,17 @@ function Income({ income, testId }: { income: DashboardHome['income_today']; tes
   );
 }
 
-const LIVE_EVENTS = [
-  'payment_settled',
-  'payment_changed',
-  'subscription_changed',
-  'whats_app_session_failed',
-  'alert_raised',
-  'alert_cleared',
-] as const;
-
 const SEVERITY_COLOR: Record<string, string> = { critical: 'red', warning: 'orange', info: 'blue' };
 
 /**
  * Today at a glance, from GET /api/dashboard/home: every number opens the list behind it.
  * Updated at once when the server reports a payment, a subscriber's status, a WhatsApp
- * session or an alert (server-sent events), and every 30 seconds and on window focus besides.
+ * session or an alert (server-sent events invalidate `keys.dashboard`, see lib/eventKeys.ts),
+ * and every 30 seconds and on window focus besides.
  */
 export function HomeFigures() {
   const { t } = useTranslation();
-  const home = useApi(() => unwrap(api.GET('/api/dashboard/home')), []);
-  useLive(home.reload);
-  useServerEvents(LIVE_EVENTS, () => home.reload());
+  const home = useQuery({ queryKey: keys.dashboard.home(), queryFn: () => unwrap(api.GET('/api/dashboard/home')), ...LIVE });
 
   if (home.error && !home.data) {
     return (

@@ -1,6 +1,7 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { asApiError } from '../api/errors';
@@ -14,29 +15,31 @@ export function LoginPage() {
   const { needsOwner, user, expired, login } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   // Accounts with the second factor on: the server asks for the code (422, field "totp").
   const [needsCode, setNeedsCode] = useState(false);
-  const [code, setCode] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-  const [missing, setMissing] = useState({ username: false, password: false });
-  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: { username: '', password: '', totp: '' },
+    validate: {
+      username: (v) => (v.trim() ? null : t('validation.required')),
+      password: (v) => (v ? null : t('validation.required')),
+    },
+  });
+  const signIn = useMutation({
+    mutationFn: (v: typeof form.values) => login(v.username.trim(), v.password, needsCode ? v.totp.trim() : undefined),
+  });
+  // Still busy after success, until the navigation below (so the redirect to / does not win).
+  const busy = signIn.isPending || signIn.isSuccess;
 
   if (needsOwner) return <Navigate to="/setup" replace />;
   if (user && !busy) return <Navigate to="/" replace />;
 
   const from = (location.state as { from?: string } | null)?.from ?? '/';
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const gaps = { username: !username.trim(), password: !password };
-    setMissing(gaps);
-    if (gaps.username || gaps.password) return;
-    setBusy(true);
+  const onSubmit = form.onSubmit(async (values) => {
     setError(null);
     try {
-      await login(username.trim(), password, needsCode ? code.trim() : undefined);
+      await signIn.mutateAsync(values);
       void navigate(from, { replace: true });
     } catch (err) {
       const failure = asApiError(err);
@@ -46,9 +49,8 @@ export function LoginPage() {
       } else {
         setError(failure);
       }
-      setBusy(false);
     }
-  };
+  });
 
   return (
     <AuthScreen title={t('login.title')}>
@@ -57,22 +59,18 @@ export function LoginPage() {
           {t('login.expired')}
         </Alert>
       )}
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
           <TextInput
             label={t('auth.username')}
             autoComplete="username"
             autoCapitalize="none"
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-            error={missing.username ? t('validation.required') : undefined}
+            {...form.getInputProps('username')}
           />
           <PasswordInput
             label={t('auth.password')}
             autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={missing.password ? t('validation.required') : undefined}
+            {...form.getInputProps('password')}
           />
           {needsCode && (
             <TextInput
@@ -81,8 +79,7 @@ export function LoginPage() {
               autoComplete="one-time-code"
               inputMode="numeric"
               maxLength={6}
-              value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
+              {...form.getInputProps('totp')}
               data-autofocus
             />
           )}

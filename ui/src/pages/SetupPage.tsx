@@ -1,21 +1,22 @@
 import { Alert, Anchor, Button, Group, PasswordInput, Radio, SegmentedControl, Stack, Stepper, Switch, Text, TextInput, NumberInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { api, publicApi } from '../api/client';
-import { asApiError, unwrap } from '../api/errors';
-import type { ApiError } from '../api/errors';
+import { ApiError, unwrap } from '../api/errors';
+import { businessProfileQuery } from '../api/queries';
 import type { ConnectionReport, DatabaseCheck, SampleSummary } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { AuthScreen } from '../components/AuthScreen';
 import { FormError } from '../components/FormError';
 import { LANGUAGES } from '../i18n';
-import { fieldError } from '../lib/fieldError';
+import { useServerError } from '../lib/formErrors';
+import { useInvalidate } from '../lib/queryClient';
+import { keys } from '../lib/queryKeys';
 import { tDynamic } from '../lib/tDynamic';
-import { useApi } from '../lib/useApi';
 import { checkNewPassword, checkUsername } from '../lib/validation';
-import type { FieldErrorKey } from '../lib/validation';
 import { ConnectionResult } from './routers/ConnectionTest';
 import { BusinessProfileForm } from './settings/BusinessProfileForm';
 
@@ -121,42 +122,42 @@ function LanguageStep({ onNext }: { onNext: () => void }) {
 function DatabaseStep({ onNext }: { onNext: () => void }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<'local' | 'remote'>('local');
-  const [url, setUrl] = useState('');
   const [check, setCheck] = useState<DatabaseCheck | null>(null);
   const [chosen, setChosen] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+  const form = useForm({ initialValues: { url: '' } });
+  const serverError = useServerError(form);
+  const url = form.values.url;
+  // Each action first forgets the last failure; a failure naming `url` goes under the field.
+  const failures = {
+    onMutate: () => {
+      serverError.clear();
+      form.clearErrors();
+    },
+    onError: (e: unknown) => serverError.show(e),
   };
-
-  const test = () =>
-    run(async () => {
+  const test = useMutation({
+    mutationFn: () => unwrap(publicApi.POST('/api/setup/database/test', { body: { url } })),
+    ...failures,
+    onMutate: () => {
+      failures.onMutate();
       setCheck(null);
-      setCheck(await unwrap(publicApi.POST('/api/setup/database/test', { body: { url } })));
-    });
-
-  const useRemote = () =>
-    run(async () => {
-      const result = await unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'remote', url } }));
+    },
+    onSuccess: (result) => setCheck(result),
+  });
+  const chooseRemote = useMutation({
+    mutationFn: () => unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'remote', url } })),
+    ...failures,
+    onSuccess: (result) => {
       setCheck(result);
       setChosen(result.ok);
-    });
-
-  const useLocal = () =>
-    run(async () => {
-      await unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'local' } }));
-      onNext();
-    });
+    },
+  });
+  const chooseLocal = useMutation({
+    mutationFn: () => unwrap(publicApi.PUT('/api/setup/database', { body: { mode: 'local' } })),
+    ...failures,
+    onSuccess: () => onNext(),
+  });
+  const busy = test.isPending || chooseRemote.isPending || chooseLocal.isPending;
 
   if (chosen) {
     return (
@@ -179,9 +180,8 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
           <TextInput
             label={t('wizard.db_url')}
             placeholder="postgres://mikrobill:kata-sandi@192.168.1.10:5432/mikrobill"
-            value={url}
-            onChange={(e) => { setUrl(e.currentTarget.value); setCheck(null); }}
-            error={fieldError(error, 'url')}
+            {...form.getInputProps('url')}
+            onChange={(e) => { form.setFieldValue('url', e.currentTarget.value); setCheck(null); }}
             autoCapitalize="none"
           />
           {check && (
@@ -201,19 +201,19 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
           )}
         </>
       )}
-      <FormError error={error} />
+      <FormError error={serverError.error} />
       <Group justify="flex-end">
         {mode === 'remote' ? (
           <>
-            <Button variant="default" loading={busy} onClick={() => void test()} disabled={!url.trim()}>
+            <Button variant="default" loading={busy} onClick={() => test.mutate()} disabled={!url.trim()}>
               {t('wizard.db_test')}
             </Button>
-            <Button loading={busy} onClick={() => void useRemote()} disabled={!check?.ok}>
+            <Button loading={busy} onClick={() => chooseRemote.mutate()} disabled={!check?.ok}>
               {t('wizard.db_use_remote')}
             </Button>
           </>
         ) : (
-          <Button loading={busy} onClick={() => void useLocal()}>
+          <Button loading={busy} onClick={() => chooseLocal.mutate()}>
             {t('wizard.next')}
           </Button>
         )}
@@ -222,59 +222,43 @@ function DatabaseStep({ onNext }: { onNext: () => void }) {
   );
 }
 
-type Field = 'username' | 'password' | 'confirm';
-type FieldErrors = Partial<Record<Field, FieldErrorKey | { server: string }>>;
-
 /** POST /api/setup/owner (only while no owner exists), which also signs in. */
 function OwnerStep({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const { createOwner, markOwnerExists } = useAuth();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ApiError | null>(null);
   const [ownerExists, setOwnerExists] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: { username: '', password: '', confirm: '' },
+    validate: (v) => {
+      const username = checkUsername(v.username.trim());
+      const checks = checkNewPassword(v.password, v.confirm);
+      return {
+        username: username && t(username),
+        password: checks.password && t(checks.password),
+        confirm: checks.confirm && t(checks.confirm),
+      };
+    },
+  });
+  const serverError = useServerError(form, {
+    known: (e) => (e.message ? {} : { username: t('errors.validation'), password: t('errors.validation') }),
+  });
+  const create = useMutation({
+    mutationFn: (v: typeof form.values) => createOwner(v.username.trim(), v.password),
+    onSuccess: () => onDone(),
+  });
 
-  const problem = (field: Field): string | undefined => {
-    const e = fieldErrors[field];
-    if (!e) return undefined;
-    return typeof e === 'string' ? t(e) : e.server;
-  };
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const name = username.trim();
-    const checks = checkNewPassword(password, confirm);
-    const local: FieldErrors = {};
-    const usernameProblem = checkUsername(name);
-    if (usernameProblem) local.username = usernameProblem;
-    if (checks.password) local.password = checks.password;
-    if (checks.confirm) local.confirm = checks.confirm;
-    setFieldErrors(local);
-    setError(null);
-    if (Object.keys(local).length > 0) return;
-
-    setBusy(true);
+  const onSubmit = serverError.onSubmit(async (values) => {
     try {
-      await createOwner(name, password);
-      onDone();
+      await create.mutateAsync(values);
     } catch (err) {
-      const apiError = asApiError(err);
-      if (apiError.kind === 'conflict') {
+      if (err instanceof ApiError && err.kind === 'conflict') {
         setOwnerExists(true);
         markOwnerExists();
         return;
       }
-      if (apiError.field === 'username' || apiError.field === 'password') {
-        setFieldErrors({ [apiError.field]: { server: apiError.message || t('errors.validation') } });
-      }
-      setError(apiError);
-    } finally {
-      setBusy(false);
+      throw err;
     }
-  };
+  });
 
   if (ownerExists) {
     return (
@@ -290,7 +274,7 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm" maw={420}>
         <Text size="sm" c="dimmed">
           {t('setup.intro')}
@@ -300,27 +284,21 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
           description={t('setup.username_hint')}
           autoComplete="username"
           autoCapitalize="none"
-          value={username}
-          onChange={(e) => setUsername(e.currentTarget.value)}
-          error={problem('username')}
+          {...form.getInputProps('username')}
         />
         <PasswordInput
           label={t('auth.password')}
           description={t('setup.password_hint')}
           autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={problem('password')}
+          {...form.getInputProps('password')}
         />
         <PasswordInput
           label={t('auth.password_confirm')}
           autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
-          error={problem('confirm')}
+          {...form.getInputProps('confirm')}
         />
-        <FormError error={error} />
-        <Button type="submit" loading={busy} fullWidth>
+        <FormError error={serverError.error} />
+        <Button type="submit" loading={create.isPending} fullWidth>
           {t('setup.submit')}
         </Button>
       </Stack>
@@ -331,7 +309,7 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
 /** A time zone chosen in the profile step is used from the next start: say so at the end. */
 function PendingZoneNotice() {
   const { t } = useTranslation();
-  const profile = useApi(() => unwrap(api.GET('/api/settings/business')), []);
+  const profile = useQuery(businessProfileQuery());
   const p = profile.data;
   if (!p || p.timezone === p.timezone_in_use) return null;
   return (
@@ -349,23 +327,11 @@ function PendingZoneNotice() {
 function SampleStep({ onNext }: { onNext: (summary: SampleSummary | null) => void }) {
   const { t } = useTranslation();
   const [fill, setFill] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const sample = useMutation({ mutationFn: () => unwrap(api.POST('/api/setup/sample-data')), onSuccess: (summary) => onNext(summary) });
 
-  const onContinue = async () => {
-    if (!fill) {
-      onNext(null);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onNext(await unwrap(api.POST('/api/setup/sample-data')));
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+  const onContinue = () => {
+    if (!fill) onNext(null);
+    else sample.mutate();
   };
 
   return (
@@ -379,9 +345,9 @@ function SampleStep({ onNext }: { onNext: (summary: SampleSummary | null) => voi
         checked={fill}
         onChange={(e) => setFill(e.currentTarget.checked)}
       />
-      <FormError error={error} />
+      <FormError error={sample.error} />
       <Group justify="flex-end">
-        <Button loading={busy} onClick={() => void onContinue()}>
+        <Button loading={sample.isPending} onClick={onContinue}>
           {t('wizard.next')}
         </Button>
       </Group>
@@ -398,52 +364,23 @@ const TLS_PORT = 8729;
  */
 function RouterStep({ onNext }: { onNext: () => void }) {
   const { t } = useTranslation();
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState<string | number>(DEFAULT_PORT);
-  const [tls, setTls] = useState(false);
-  const [apiUser, setApiUser] = useState('admin');
-  const [password, setPassword] = useState('');
+  const invalidate = useInvalidate();
   const [routerId, setRouterId] = useState<string | null>(null);
   const [report, setReport] = useState<ConnectionReport | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [skipping, setSkipping] = useState(false);
-
-  const onTls = (on: boolean) => {
-    setTls(on);
-    if (on && Number(port) === DEFAULT_PORT) setPort(TLS_PORT);
-    if (!on && Number(port) === TLS_PORT) setPort(DEFAULT_PORT);
-  };
-
-  // Skipping after a failed test drops the router the test saved: "skip" means no router yet
-  // (it can be added on the Router page later).
-  const onSkipOrNext = async () => {
-    if (routerId && !report?.ok) {
-      setSkipping(true);
-      try {
-        await unwrap(api.DELETE('/api/routers/{id}', { params: { path: { id: routerId } } }));
-      } catch (e) {
-        setError(asApiError(e));
-        setSkipping(false);
-        return;
-      }
-    }
-    onNext();
-  };
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    try {
+  const form = useForm({
+    initialValues: { host: '', port: DEFAULT_PORT as string | number, tls: false, api_user: 'admin', password: '' },
+  });
+  const serverError = useServerError(form);
+  // Saved (POST, or PATCH on a retry), then tested.
+  const saveAndTest = useMutation({
+    mutationFn: async (v: typeof form.values) => {
       const body = {
         name: t('wizard.router_name'),
-        host: host.trim(),
-        port: Number(port),
-        tls,
-        api_user: apiUser.trim(),
-        password,
+        host: v.host.trim(),
+        port: Number(v.port),
+        tls: v.tls,
+        api_user: v.api_user.trim(),
+        password: v.password,
       };
       let id = routerId;
       if (id) {
@@ -452,16 +389,46 @@ function RouterStep({ onNext }: { onNext: () => void }) {
         id = (await unwrap(api.POST('/api/routers', { body }))).id;
         setRouterId(id);
       }
-      setReport(await unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id } } })));
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
+      return unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id } } }));
+    },
+    onSuccess: (result) => setReport(result),
+    onSettled: () => void invalidate(...keys.routers.status()),
+  });
+  const drop = useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/routers/{id}', { params: { path: { id } } })),
+    onSettled: () => void invalidate(...keys.routers.status()),
+  });
+
+  const onTls = (on: boolean) => {
+    const port = Number(form.values.port);
+    form.setFieldValue('tls', on);
+    if (on && port === DEFAULT_PORT) form.setFieldValue('port', TLS_PORT);
+    if (!on && port === TLS_PORT) form.setFieldValue('port', DEFAULT_PORT);
+  };
+
+  // Skipping after a failed test drops the router the test saved: "skip" means no router yet
+  // (it can be added on the Router page later).
+  const onSkipOrNext = async () => {
+    if (routerId && !report?.ok) {
+      serverError.clear();
+      try {
+        await drop.mutateAsync(routerId);
+      } catch (e) {
+        serverError.show(e);
+        return;
+      }
     }
+    onNext();
   };
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form
+      onSubmit={serverError.onSubmit((values) => {
+        setReport(null);
+        return saveAndTest.mutateAsync(values);
+      })}
+      noValidate
+    >
       <Stack gap="sm">
         <Text size="sm" c="dimmed">
           {t('wizard.router_intro')}
@@ -469,31 +436,27 @@ function RouterStep({ onNext }: { onNext: () => void }) {
         <Group grow align="flex-start">
           <TextInput
             label={t('routers.host')}
-            value={host}
-            onChange={(e) => setHost(e.currentTarget.value)}
-            error={fieldError(error, 'host')}
+            {...form.getInputProps('host')}
             placeholder="192.168.88.1"
           />
-          <NumberInput label={t('routers.port')} value={port} onChange={setPort} min={1} max={65535} error={fieldError(error, 'port')} />
+          <NumberInput label={t('routers.port')} {...form.getInputProps('port')} min={1} max={65535} />
         </Group>
         <Group grow align="flex-start">
           <TextInput
             label={t('routers.api_user')}
-            value={apiUser}
-            onChange={(e) => setApiUser(e.currentTarget.value)}
-            error={fieldError(error, 'api_user')}
+            {...form.getInputProps('api_user')}
             autoCapitalize="none"
           />
-          <PasswordInput label={t('routers.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="off" />
+          <PasswordInput label={t('routers.password')} {...form.getInputProps('password')} autoComplete="off" />
         </Group>
-        <Switch label={t('routers.tls')} checked={tls} onChange={(e) => onTls(e.currentTarget.checked)} />
-        <FormError error={error} />
+        <Switch label={t('routers.tls')} checked={form.values.tls} onChange={(e) => onTls(e.currentTarget.checked)} />
+        <FormError error={serverError.error} />
         {report && <ConnectionResult report={report} routerId={routerId ?? undefined} onReport={setReport} />}
         <Group justify="space-between">
-          <Button type="submit" loading={busy} variant={report?.ok ? 'default' : 'filled'}>
+          <Button type="submit" loading={saveAndTest.isPending} variant={report?.ok ? 'default' : 'filled'}>
             {t('wizard.router_test')}
           </Button>
-          <Button variant={report?.ok ? 'filled' : 'subtle'} loading={skipping} onClick={() => void onSkipOrNext()}>
+          <Button variant={report?.ok ? 'filled' : 'subtle'} loading={drop.isPending || drop.isSuccess} onClick={() => void onSkipOrNext()}>
             {report?.ok ? t('wizard.next') : t('wizard.skip')}
           </Button>
         </Group>

@@ -1,23 +1,23 @@
 import { Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { BackupSettings } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatBytes } from '../../lib/backups';
 import { formatDateTime } from '../../lib/dates';
-import { fieldError } from '../../lib/fieldError';
-import { useApi } from '../../lib/useApi';
+import { useServerError } from '../../lib/formErrors';
+import { keys } from '../../lib/queryKeys';
 
 /** "Pengaturan cadangan": folder, second folder, how many are kept, daily time. */
 export function BackupSettingsCard() {
   const { t } = useTranslation();
-  const settings = useApi(() => unwrap(api.GET('/api/backups/settings')), []);
+  const settings = useQuery({ queryKey: keys.backups.settings(), queryFn: () => unwrap(api.GET('/api/backups/settings')) });
   return (
     <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="backup-settings-title">
       <Title order={3} size="h4" id="backup-settings-title" mb="sm">
@@ -28,70 +28,58 @@ export function BackupSettingsCard() {
   );
 }
 
+const valuesOf = (s: BackupSettings) => ({
+  folder: s.folder_is_default ? '' : s.folder,
+  copy_folder: s.copy_folder ?? '',
+  keep: s.keep as number | string,
+  daily_time: s.daily_time,
+  daily_enabled: s.daily_enabled,
+});
+
 function SettingsForm({ initial }: { initial: BackupSettings }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const [current, setCurrent] = useState(initial);
-  const [folder, setFolder] = useState('');
-  const [copy, setCopy] = useState('');
-  const [keep, setKeep] = useState<number | string>(14);
-  const [time, setTime] = useState('01:30');
-  const [daily, setDaily] = useState(true);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
+  const form = useForm({ initialValues: valuesOf(initial) });
+  const serverError = useServerError(form);
   const fill = (s: BackupSettings) => {
     setCurrent(s);
-    setFolder(s.folder_is_default ? '' : s.folder);
-    setCopy(s.copy_folder ?? '');
-    setKeep(s.keep);
-    setTime(s.daily_time);
-    setDaily(s.daily_enabled);
+    form.setValues(valuesOf(s));
   };
   useEffect(() => fill(initial), [initial]);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const saved = await unwrap(
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) =>
+      unwrap(
         api.PUT('/api/backups/settings', {
           body: {
-            folder: folder.trim() || null,
-            copy_folder: copy.trim() || null,
-            keep: Number(keep),
-            daily_time: time,
-            daily_enabled: daily,
+            folder: v.folder.trim() || null,
+            copy_folder: v.copy_folder.trim() || null,
+            keep: Number(v.keep),
+            daily_time: v.daily_time,
+            daily_enabled: v.daily_enabled,
           },
         }),
-      );
+      ),
+    onSuccess: (saved) => {
       fill(saved);
+      queryClient.setQueryData(keys.backups.settings(), saved);
       notifications.show({ color: 'green', message: t('backups.settings.saved') });
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => fieldError(error, field);
+    },
+  });
+  const error = serverError.error;
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form onSubmit={serverError.onSubmit((values) => save.mutateAsync(values))} noValidate>
       <Stack gap="md" maw={720}>
         <TextInput
           label={t('backups.settings.folder')}
           description={t('backups.settings.folder_hint', { folder: current.default_folder })}
           placeholder={current.default_folder}
-          value={folder}
-          onChange={(e) => setFolder(e.currentTarget.value)}
-          error={err('folder')}
+          {...form.getInputProps('folder')}
         />
         <TextInput
           label={t('backups.settings.copy_folder')}
           description={t('backups.settings.copy_hint')}
-          value={copy}
-          onChange={(e) => setCopy(e.currentTarget.value)}
-          error={err('copy_folder')}
+          {...form.getInputProps('copy_folder')}
         />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <NumberInput
@@ -99,22 +87,17 @@ function SettingsForm({ initial }: { initial: BackupSettings }) {
             description={t('backups.settings.keep_hint')}
             min={1}
             max={365}
-            value={keep}
-            onChange={setKeep}
-            error={err('keep')}
+            {...form.getInputProps('keep')}
           />
           <TextInput
             type="time"
             label={t('backups.settings.daily_time')}
-            value={time}
-            onChange={(e) => setTime(e.currentTarget.value)}
-            error={err('daily_time')}
+            {...form.getInputProps('daily_time')}
           />
           <Switch
             mt="xl"
             label={t('backups.settings.daily_enabled')}
-            checked={daily}
-            onChange={(e) => setDaily(e.currentTarget.checked)}
+            {...form.getInputProps('daily_enabled', { type: 'checkbox' })}
           />
         </SimpleGrid>
         <Text size="sm" c="dimmed" data-testid="backup-next-run">
@@ -125,7 +108,7 @@ function SettingsForm({ initial }: { initial: BackupSettings }) {
         </Text>
         {!error?.field && <FormError error={error} />}
         <Group>
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={save.isPending}>
             {t('common.save')}
           </Button>
         </Group>

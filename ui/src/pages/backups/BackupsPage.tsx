@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -12,41 +13,38 @@ import { PageHeader } from '../../components/PageHeader';
 import { downloadBackup, formatBytes, formatMs } from '../../lib/backups';
 import { formatDateTime } from '../../lib/dates';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { BackupSettingsCard } from './BackupSettingsCard';
 
 /** "Cadangan": every backup (verified or failed), create now, download, check, restore with
  * confirmation, and the settings (folders, how many are kept, the daily time). */
 export function BackupsPage() {
   const { t } = useTranslation();
-  const list = useApi(() => unwrap(api.GET('/api/backups')), []);
-  const [creating, setCreating] = useState(false);
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: keys.backups.list(), queryFn: () => unwrap(api.GET('/api/backups')) });
 
   const fail = (e: unknown) => {
     const err = asApiError(e);
     notifications.show({ color: 'red', title: errorTitle(err, t), message: err.message, autoClose: false });
   };
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.backups.all });
+  // A restore switches the database: everything on screen is refetched.
+  const restored = () => void queryClient.invalidateQueries();
 
-  const create = async () => {
-    setCreating(true);
-    try {
-      const made = await unwrap(api.POST('/api/backups/create'));
-      notifications.show({ color: 'green', message: t('backups.created', { file: made.file_name }) });
-    } catch (e) {
-      fail(e);
-    } finally {
-      setCreating(false);
-      list.reload();
-    }
-  };
+  const create = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/backups/create')),
+    onSuccess: (made) => notifications.show({ color: 'green', message: t('backups.created', { file: made.file_name }) }),
+    onError: (e) => fail(e),
+    onSettled: () => reload(),
+  });
 
-  const busy = creating || list.data?.running === true;
+  const busy = create.isPending || list.data?.running === true;
   return (
     <Stack gap="md">
       <PageHeader
         title={t('nav.backups')}
         actions={
-          <Button loading={busy} onClick={() => void create()}>
+          <Button loading={busy} onClick={() => create.mutate()}>
             {t('backups.create')}
           </Button>
         }
@@ -62,8 +60,14 @@ export function BackupsPage() {
       <LoadState state={list}>
         {(data) => (
           <Stack gap="md">
-            {data.pending_restore && <PendingRestoreBanner pending={data.pending_restore} onDone={list.reload} />}
-            <BackupTable items={data.items} locked={busy || data.pending_restore != null} onChanged={list.reload} onError={fail} />
+            {data.pending_restore && <PendingRestoreBanner pending={data.pending_restore} onDone={restored} />}
+            <BackupTable
+              items={data.items}
+              locked={busy || data.pending_restore != null}
+              onChanged={reload}
+              onRestored={restored}
+              onError={fail}
+            />
           </Stack>
         )}
       </LoadState>
@@ -146,11 +150,13 @@ function BackupTable({
   items,
   locked,
   onChanged,
+  onRestored,
   onError,
 }: {
   items: Backup[];
   locked: boolean;
   onChanged: () => void;
+  onRestored: () => void;
   onError: (e: unknown) => void;
 }) {
   const { t } = useTranslation();
@@ -274,7 +280,7 @@ function BackupTable({
                           message: t('backups.restored', { at: formatDateTime(outcome.backed_up_at) }),
                           autoClose: false,
                         });
-                        onChanged();
+                        onRestored();
                       }}
                     />
                   </Group>

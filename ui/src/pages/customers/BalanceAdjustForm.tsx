@@ -1,64 +1,61 @@
 import { Button, Card, Group, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { BalanceEntryRequest, Subscription } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { RupiahInput } from '../../components/RupiahInput';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 
 interface Props {
   customerId: string;
   subscriptions: Subscription[];
-  onSaved: () => void;
 }
 
 /** "Penyesuaian saldo": adjustment (±) or refund (> 0) on a wallet, with a mandatory reason. */
-export function BalanceAdjustForm({ customerId, subscriptions, onSaved }: Props) {
+export function BalanceAdjustForm({ customerId, subscriptions }: Props) {
   const { t } = useTranslation();
-  const [kind, setKind] = useState<BalanceEntryRequest['kind']>('adjustment');
-  const [account, setAccount] = useState('');
-  const [amount, setAmount] = useState<number | null>(null);
-  const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (amount === null || amount === 0) problems.amount = t('balance.amount_nonzero');
-    else if (kind === 'refund' && amount < 0) problems.amount = t('balance.refund_positive');
-    if (!reason.trim()) problems.reason = t('validation.required');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || amount === null) return;
-    setBusy(true);
-    try {
-      await unwrap(
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: {
+      kind: 'adjustment' as BalanceEntryRequest['kind'],
+      account: '',
+      amount: null as number | null,
+      reason: '',
+    },
+    validate: {
+      amount: (amount, values) =>
+        amount === null || amount === 0
+          ? t('balance.amount_nonzero')
+          : values.kind === 'refund' && amount < 0
+            ? t('balance.refund_positive')
+            : null,
+      reason: (reason) => (reason.trim() ? null : t('validation.required')),
+    },
+  });
+  const serverError = useServerError(form, { fields: { subscription_id: 'account' } });
+  const save = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
         api.POST('/api/customers/{id}/balance', {
           params: { path: { id: customerId } },
-          body: { kind, amount, reason: reason.trim(), subscription_id: account || undefined },
+          body: { kind: v.kind, amount: v.amount ?? 0, reason: v.reason.trim(), subscription_id: v.account || undefined },
         }),
-      );
-      setAmount(null);
-      setReason('');
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
+      ),
+    onSuccess: () => {
+      form.setValues({ amount: null, reason: '' });
+      void invalidate(...BILLING_KEYS);
+    },
+  });
+  const kind = form.values.kind;
 
   return (
     <Card withBorder>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={serverError.onSubmit((values) => save.mutateAsync(values))} noValidate>
         <Stack gap="sm">
           <Title order={3} size="h4">
             {t('balance.adjust_title')}
@@ -66,8 +63,7 @@ export function BalanceAdjustForm({ customerId, subscriptions, onSaved }: Props)
           <Group grow align="flex-start" wrap="wrap">
             <NativeSelect
               label={t('balance.kind')}
-              value={kind}
-              onChange={(e) => setKind(e.currentTarget.value as BalanceEntryRequest['kind'])}
+              {...form.getInputProps('kind')}
               data={[
                 { value: 'adjustment', label: t('ledger.adjustment') },
                 { value: 'refund', label: t('ledger.refund') },
@@ -75,8 +71,7 @@ export function BalanceAdjustForm({ customerId, subscriptions, onSaved }: Props)
             />
             <NativeSelect
               label={t('balance.account')}
-              value={account}
-              onChange={(e) => setAccount(e.currentTarget.value)}
+              {...form.getInputProps('account')}
               data={[
                 { value: '', label: t('balance.customer_wallet') },
                 ...subscriptions.map((s) => ({ value: s.id, label: s.login })),
@@ -86,20 +81,14 @@ export function BalanceAdjustForm({ customerId, subscriptions, onSaved }: Props)
               label={t('balance.amount')}
               description={kind === 'adjustment' ? t('balance.amount_hint') : undefined}
               allowNegative={kind === 'adjustment'}
-              value={amount}
-              onChange={setAmount}
-              error={err('amount')}
+              {...form.getInputProps('amount')}
+              value={form.values.amount}
             />
           </Group>
-          <TextInput
-            label={t('balance.reason_input')}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={err('reason')}
-          />
-          <FormError error={error} />
+          <TextInput label={t('balance.reason_input')} {...form.getInputProps('reason')} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('balance.adjust_submit')}
             </Button>
           </Group>

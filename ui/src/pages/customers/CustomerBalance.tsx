@@ -1,4 +1,5 @@
 import { Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -6,35 +7,27 @@ import type { BalanceView, Subscription } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah, formatSignedRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { BalanceAdjustForm } from './BalanceAdjustForm';
 
 interface Props {
   customerId: string;
   subscriptions: Subscription[];
-  onChanged: () => void;
 }
 
 /** Balance card (wallets, total credit), balance history, and the adjustment form. */
-export function CustomerBalance({ customerId, subscriptions, onChanged }: Props) {
-  const balance = useApi(
-    () => unwrap(api.GET('/api/customers/{id}/balance', { params: { path: { id: customerId } } })),
-    [customerId],
-  );
+export function CustomerBalance({ customerId, subscriptions }: Props) {
+  const balance = useQuery({
+    queryKey: keys.customers.balance(customerId),
+    queryFn: () => unwrap(api.GET('/api/customers/{id}/balance', { params: { path: { id: customerId } } })),
+  });
   return (
     <LoadState state={balance}>
       {(b) => (
         <Stack gap="lg">
           <BalanceCard view={b} />
           <LedgerTable view={b} />
-          <BalanceAdjustForm
-            customerId={customerId}
-            subscriptions={subscriptions}
-            onSaved={() => {
-              balance.reload();
-              onChanged();
-            }}
-          />
+          <BalanceAdjustForm customerId={customerId} subscriptions={subscriptions} />
         </Stack>
       )}
     </LoadState>

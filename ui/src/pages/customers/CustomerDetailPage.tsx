@@ -1,15 +1,14 @@
 import { Button, Card, Stack, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { customerQuery } from '../../api/queries';
 import { Field, FieldRow } from '../../components/Field';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
 import { SubscriptionTable } from '../subscriptions/SubscriptionTable';
 import { CustomerBalance } from './CustomerBalance';
 import { CustomerFormModal } from './CustomerFormModal';
@@ -19,7 +18,7 @@ export function CustomerDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const [editing, setEditing] = useState(false);
-  const customer = useApi(() => unwrap(api.GET('/api/customers/{id}', { params: { path: { id } } })), [id]);
+  const customer = useQuery(customerQuery(id));
 
   return (
     <LoadState state={customer}>
@@ -60,15 +59,12 @@ export function CustomerDetailPage() {
             </Title>
             <SubscriptionTable items={c.subscriptions} showCustomer={false} />
           </Stack>
-          <CustomerBalance customerId={c.id} subscriptions={c.subscriptions} onChanged={customer.reload} />
+          <CustomerBalance customerId={c.id} subscriptions={c.subscriptions} />
           <CustomerFormModal
             opened={editing}
             customer={c}
             onClose={() => setEditing(false)}
-            onSaved={() => {
-              setEditing(false);
-              customer.reload();
-            }}
+            onSaved={() => setEditing(false)}
           />
         </Stack>
       )}

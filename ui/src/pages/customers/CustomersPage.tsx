@@ -1,5 +1,6 @@
 import { Anchor, Button, Group, NativeSelect, Stack, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -11,7 +12,8 @@ import { Pager } from '../../components/Pager';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { pageQuery, useApi } from '../../lib/useApi';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 import { CustomerFormModal } from './CustomerFormModal';
 
 /** Pelanggan: search (debounced), status filter, pages, and "Tambah pelanggan". */
@@ -24,15 +26,11 @@ export function CustomersPage() {
   const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
 
-  const list = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/customers', {
-          params: { query: { q: debouncedQ || undefined, status: status || undefined, ...pageQuery(page) } },
-        }),
-      ),
-    [debouncedQ, status, page],
-  );
+  const query = { q: debouncedQ || undefined, status: status || undefined, ...pageQuery(page) };
+  const list = useQuery({
+    queryKey: keys.customers.list(query),
+    queryFn: () => unwrap(api.GET('/api/customers', { params: { query } })),
+  });
 
   return (
     <Stack gap="md">

@@ -17,17 +17,20 @@ import {
   Text,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
+import { routersQuery } from '../../api/queries';
 import type { ImportRecord } from '../../api/types';
 import { errorTitle } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS, keys } from '../../lib/queryKeys';
 
 type Source = 'file' | 'phpnuxbill' | 'router';
 
@@ -58,8 +61,9 @@ export function ImportsPage() {
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [createPlans, setCreatePlans] = useState(false);
   const [busy, setBusy] = useState(false);
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
-  const history = useApi(() => unwrap(api.GET('/api/imports')), []);
+  const invalidate = useInvalidate();
+  const routers = useQuery(routersQuery());
+  const history = useQuery({ queryKey: keys.imports.list(), queryFn: () => unwrap(api.GET('/api/imports')) });
 
   const fail = (e: unknown) => {
     const err = asApiError(e);
@@ -73,7 +77,9 @@ export function ImportsPage() {
       setRecord(r);
       setMapping(r.mapping);
       setCreatePlans(r.options.create_missing_plans ?? false);
-      history.reload();
+      void invalidate(keys.imports.all);
+      // A committed import added customers, plans, subscriptions (and their invoices).
+      if (r.status === 'committed') void invalidate(keys.plans.all, ...BILLING_KEYS);
     } catch (e) {
       fail(e);
     } finally {

@@ -1,44 +1,40 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { BillingRunResult } from '../../api/types';
 import { FormError } from '../../components/FormError';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 import { InvoiceTable } from './InvoiceTable';
 
 /** "Jalankan penagihan": a dry-run preview of what would be issued, then the real run. */
-export function BillingRunButton({ onDone }: { onDone: () => void }) {
+export function BillingRunButton() {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
   const [preview, setPreview] = useState<BillingRunResult | null>(null);
   const [done, setDone] = useState<BillingRunResult | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await unwrap(api.POST('/api/billing/run', { body: { dry_run: dryRun } }));
+  const billing = useMutation({
+    mutationFn: (dryRun: boolean) => unwrap(api.POST('/api/billing/run', { body: { dry_run: dryRun } })),
+    onSuccess: (result, dryRun) => {
       if (dryRun) setPreview(result);
       else {
         setDone(result);
-        onDone();
+        void invalidate(...BILLING_KEYS);
       }
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const busy = billing.isPending;
+  const run = (dryRun: boolean) => billing.mutate(dryRun);
 
   const start = () => {
     setOpen(true);
     setPreview(null);
     setDone(null);
-    void run(true);
+    run(true);
   };
 
   const shown = done ?? preview;
@@ -49,7 +45,7 @@ export function BillingRunButton({ onDone }: { onDone: () => void }) {
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('billing.run')} size="xl" centered>
         <Stack>
-          <FormError error={error} />
+          <FormError error={billing.error} />
           {busy && !shown && <Text size="sm">{t('common.loading')}</Text>}
           {shown && (
             <Alert variant="light" color={done ? 'green' : 'blue'} role="status">
@@ -64,7 +60,7 @@ export function BillingRunButton({ onDone }: { onDone: () => void }) {
               {t('common.close')}
             </Button>
             {!done && (
-              <Button loading={busy} disabled={!preview || preview.issued === 0} onClick={() => void run(false)}>
+              <Button loading={busy} disabled={!preview || preview.issued === 0} onClick={() => run(false)}>
                 {t('billing.confirm')}
               </Button>
             )}

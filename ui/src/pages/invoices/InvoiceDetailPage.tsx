@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -11,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { PaymentForm } from '../payments/PaymentForm';
 import { PayLinkButton } from './PayLinkButton';
 import { ReceiptButtons } from './ReceiptButtons';
@@ -21,7 +22,10 @@ import { VoidButton } from './VoidButton';
 export function InvoiceDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const invoice = useApi(() => unwrap(api.GET('/api/invoices/{id}', { params: { path: { id } } })), [id]);
+  const invoice = useQuery({
+    queryKey: keys.invoices.detail(id),
+    queryFn: () => unwrap(api.GET('/api/invoices/{id}', { params: { path: { id } } })),
+  });
   const [paying, setPaying] = useState(false);
 
   return (
@@ -39,7 +43,7 @@ export function InvoiceDetailPage() {
                   {open && <PayLinkButton invoice={inv} />}
                   <ReceiptButtons id={inv.id} number={inv.number} />
                   {inv.status !== 'void' && inv.status !== 'carried_over' && (
-                    <VoidButton id={inv.id} number={inv.number} onVoided={invoice.reload} />
+                    <VoidButton id={inv.id} number={inv.number} />
                   )}
                 </>
               }
@@ -79,7 +83,7 @@ export function InvoiceDetailPage() {
             <Allocations inv={inv} />
             <Carry inv={inv} />
             <Modal opened={paying} onClose={() => setPaying(false)} title={t('payments.record')} size="lg" centered>
-              <PaymentForm invoice={inv} onRecorded={invoice.reload} onCancel={() => setPaying(false)} />
+              <PaymentForm invoice={inv} onCancel={() => setPaying(false)} />
             </Modal>
           </Stack>
         );

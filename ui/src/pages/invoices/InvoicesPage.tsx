@@ -1,4 +1,5 @@
 import { Badge, CloseButton, Group, NativeSelect, Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -8,8 +9,8 @@ import { CustomerPicker } from '../../components/CustomerPicker';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
-import { useServerEvents } from '../../lib/serverEvents';
-import { pageQuery, useApi } from '../../lib/useApi';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 import { BillingRunButton } from './BillingRunButton';
 import { InvoiceTable } from './InvoiceTable';
 
@@ -24,28 +25,21 @@ export function InvoicesPage() {
   const due = params.get('due') ?? '';
   const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
   const [page, setPage] = useState(1);
-  const list = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/invoices', {
-          params: {
-            query: {
-              status: status || undefined,
-              due: due || undefined,
-              customer_id: customerId ?? undefined,
-              ...pageQuery(page),
-            },
-          },
-        }),
-      ),
-    [status, due, customerId, page],
-  );
-  // Isolated, restored or paid elsewhere (a gateway, the daily job): refresh.
-  useServerEvents(['payment_settled', 'payment_changed'], list.reload);
+  const query = {
+    status: status || undefined,
+    due: due || undefined,
+    customer_id: customerId ?? undefined,
+    ...pageQuery(page),
+  };
+  // Paid elsewhere (a gateway, the daily job): the server's events invalidate keys.invoices.
+  const list = useQuery({
+    queryKey: keys.invoices.list(query),
+    queryFn: () => unwrap(api.GET('/api/invoices', { params: { query } })),
+  });
 
   return (
     <Stack gap="md">
-      <PageHeader title={t('nav.invoices')} actions={<BillingRunButton onDone={list.reload} />} />
+      <PageHeader title={t('nav.invoices')} actions={<BillingRunButton />} />
       <Group align="flex-end">
         <NativeSelect
           label={t('common.status')}

@@ -1,36 +1,33 @@
 import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 
 /** "Batalkan tagihan": asks for a reason and a confirmation, then voids the invoice. */
-export function VoidButton({ id, number, onVoided }: { id: string; number: string; onVoided: () => void }) {
+export function VoidButton({ id, number }: { id: string; number: string }) {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    setMissing(!reason.trim());
-    setError(null);
-    if (!reason.trim()) return;
-    setBusy(true);
-    try {
-      await unwrap(api.POST('/api/invoices/{id}/void', { params: { path: { id } }, body: { reason: reason.trim() } }));
+  const form = useForm({
+    initialValues: { reason: '' },
+    validate: { reason: (v) => (v.trim() ? null : t('validation.required')) },
+  });
+  const serverError = useServerError(form);
+  const voidInvoice = useMutation({
+    mutationFn: (reason: string) => unwrap(api.POST('/api/invoices/{id}/void', { params: { path: { id } }, body: { reason } })),
+    onSuccess: () => {
       setOpen(false);
-      onVoided();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(...BILLING_KEYS);
+    },
+  });
+  const submit = serverError.onSubmit((values) => voidInvoice.mutateAsync(values.reason.trim()));
 
   return (
     <>
@@ -40,18 +37,13 @@ export function VoidButton({ id, number, onVoided }: { id: string; number: strin
       <Modal opened={open} onClose={() => setOpen(false)} title={t('invoices.void_title', { number })} centered>
         <Stack>
           <Text size="sm">{t('invoices.void_text')}</Text>
-          <TextInput
-            label={t('invoices.void_reason')}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={missing ? t('validation.required') : fieldError(error, 'reason')}
-          />
-          <FormError error={error} />
+          <TextInput label={t('invoices.void_reason')} {...form.getInputProps('reason')} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
               {t('common.cancel')}
             </Button>
-            <Button color="red" loading={busy} onClick={() => void submit()}>
+            <Button color="red" loading={voidInvoice.isPending} onClick={() => submit()}>
               {t('invoices.void_confirm')}
             </Button>
           </Group>

@@ -1,13 +1,13 @@
 import { Button, Group, Modal, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { AlertMetric } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { tDynamic } from '../../lib/tDynamic';
 
 export const COMPARISONS = ['gt', 'gte', 'lt', 'lte', 'eq', 'ne'] as const;
@@ -26,118 +26,97 @@ interface Props {
  */
 export function AlertRuleFormModal({ opened, metrics, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [metric, setMetric] = useState('');
-  const [comparison, setComparison] = useState<string>('gte');
-  const [threshold, setThreshold] = useState<number | string>('');
-  const [minutes, setMinutes] = useState<number | string>(5);
-  const [severity, setSeverity] = useState<string>('warning');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!opened) return;
-    setName('');
-    setMetric(metrics[0]?.name ?? '');
-    setComparison('gte');
-    setThreshold('');
-    setMinutes(5);
-    setSeverity('warning');
-    setLocal({});
-    setError(null);
-  }, [opened, metrics]);
-
-  const chosen = metrics.find((m) => m.name === metric);
-  const label = (m: AlertMetric) => tDynamic(t, `alerts.metrics.${m.name}`, { defaultValue: m.description });
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = t('validation.required');
-    if (typeof threshold !== 'number') problems.threshold = t('validation.required');
-    if (typeof minutes !== 'number' || minutes < 0) problems.duration_seconds = t('validation.required');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
-      await unwrap(
+  const form = useForm({
+    initialValues: {
+      name: '',
+      metric: '',
+      comparison: 'gte',
+      threshold: '' as number | string,
+      duration_seconds: 5 as number | string, // minutes in the form, seconds on the wire
+      severity: 'warning',
+    },
+    validate: {
+      name: (v) => (v.trim() ? null : t('validation.required')),
+      threshold: (v) => (typeof v === 'number' ? null : t('validation.required')),
+      duration_seconds: (v) => (typeof v === 'number' && v >= 0 ? null : t('validation.required')),
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
         api.POST('/api/monitoring/alerts/rules', {
           body: {
-            name: name.trim(),
-            metric,
-            comparison,
-            threshold: Number(threshold),
-            duration_seconds: Math.round(Number(minutes) * 60),
-            severity,
+            name: v.name.trim(),
+            metric: v.metric,
+            comparison: v.comparison,
+            threshold: Number(v.threshold),
+            duration_seconds: Math.round(Number(v.duration_seconds) * 60),
+            severity: v.severity,
             enabled: true,
           },
         }),
-      );
-      onSaved();
-      onClose();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      ),
+  });
 
-  const err = (field: string) => local[field] ?? fieldError(error, field);
+  useEffect(() => {
+    if (!opened) return;
+    form.setValues({ name: '', metric: metrics[0]?.name ?? '', comparison: 'gte', threshold: '', duration_seconds: 5, severity: 'warning' });
+    form.clearErrors();
+    serverError.clear();
+  }, [opened, metrics]);
+
+  const { metric, comparison, threshold, duration_seconds: minutes } = form.values;
+  const chosen = metrics.find((m) => m.name === metric);
+  const label = (m: AlertMetric) => tDynamic(t, `alerts.metrics.${m.name}`, { defaultValue: m.description });
+
+  const onSubmit = serverError.onSubmit(async (values) => {
+    await save.mutateAsync(values);
+    onSaved();
+    onClose();
+  });
+
   return (
     <Modal opened={opened} onClose={onClose} title={t('alerts.rules.add_title')} centered size="lg">
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack>
           <TextInput
             label={t('alerts.rules.name')}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={err('name')}
+            {...form.getInputProps('name')}
             required
             data-autofocus
           />
           <NativeSelect
             label={t('alerts.rules.metric')}
-            value={metric}
-            onChange={(e) => setMetric(e.currentTarget.value)}
+            {...form.getInputProps('metric')}
             data={metrics.map((m) => ({ value: m.name, label: label(m) }))}
-            error={err('metric')}
             description={chosen ? tDynamic(t, `alerts.rules.per.${chosen.per}`, { defaultValue: chosen.per }) : undefined}
           />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <NativeSelect
               label={t('alerts.rules.comparison')}
-              value={comparison}
-              onChange={(e) => setComparison(e.currentTarget.value)}
+              {...form.getInputProps('comparison')}
               data={COMPARISONS.map((c) => ({ value: c, label: tDynamic(t, `alerts.comparisons.${c}`) }))}
-              error={err('comparison')}
             />
             <NumberInput
               label={t('alerts.rules.threshold')}
-              value={threshold}
-              onChange={setThreshold}
+              {...form.getInputProps('threshold')}
               decimalSeparator=","
               allowDecimal
-              error={err('threshold')}
               required
             />
             <NumberInput
               label={t('alerts.rules.duration_minutes')}
               description={t('alerts.rules.duration_help')}
-              value={minutes}
-              onChange={setMinutes}
+              {...form.getInputProps('duration_seconds')}
               min={0}
               max={7 * 24 * 60}
               allowDecimal={false}
-              error={err('duration_seconds')}
             />
             <NativeSelect
               label={t('alerts.severity')}
-              value={severity}
-              onChange={(e) => setSeverity(e.currentTarget.value)}
+              {...form.getInputProps('severity')}
               data={SEVERITIES.map((s) => ({ value: s, label: tDynamic(t, `alerts.severities.${s}`) }))}
-              error={err('severity')}
             />
           </SimpleGrid>
           {chosen && typeof threshold === 'number' && (
@@ -150,12 +129,12 @@ export function AlertRuleFormModal({ opened, metrics, onClose, onSaved }: Props)
               })}
             </Text>
           )}
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

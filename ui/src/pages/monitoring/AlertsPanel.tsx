@@ -1,4 +1,5 @@
 import { Badge, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -6,9 +7,8 @@ import { unwrap } from '../../api/errors';
 import type { AlertItem } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
-import { useServerEvents } from '../../lib/serverEvents';
+import { keys } from '../../lib/queryKeys';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
 
 export const SEVERITY_COLORS: Record<string, string> = { info: 'blue', warning: 'orange', critical: 'red' };
 
@@ -18,11 +18,12 @@ type State = 'active' | 'all';
 export function AlertsPanel() {
   const { t } = useTranslation();
   const [state, setState] = useState<State>('active');
-  const alerts = useApi(
-    () => unwrap(api.GET('/api/monitoring/alerts', { params: { query: { state, limit: 100 } } })),
-    [state],
-  );
-  useServerEvents(['alert_raised', 'alert_cleared'], alerts.reload);
+  // Alert events invalidate keys.monitoring.alerts (lib/eventKeys.ts).
+  const query = { state, limit: 100 };
+  const alerts = useQuery({
+    queryKey: keys.monitoring.alerts(query),
+    queryFn: () => unwrap(api.GET('/api/monitoring/alerts', { params: { query } })),
+  });
 
   return (
     <Card withBorder padding="md" radius="md" component="section" data-testid="alerts-panel">

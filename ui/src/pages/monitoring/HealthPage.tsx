@@ -1,5 +1,5 @@
 import { Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect } from 'react';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -8,38 +8,38 @@ import type { Health } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
+import { keys } from '../../lib/queryKeys';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
 import { HealthBadge, HealthTable, healthText } from './HealthParts';
 import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
 import { MonitoringSettingsPanel } from './MonitoringSettingsPanel';
 import { useAuth } from '../../auth/AuthContext';
 import { can } from '../../layout/areas';
-import { useServerEvents } from '../../lib/serverEvents';
 
 /** Refreshed this often while the page is open (routers are probed in the background). */
 const REFRESH_MS = 10_000;
 
-/** "Kesehatan sistem": every part of the app with its status, in plain words. */
+/** GET /api/monitoring/health (also the home screen's card). */
+export const healthQuery = () =>
+  queryOptions({ queryKey: keys.monitoring.health(), queryFn: () => unwrap(api.GET('/api/monitoring/health')) });
+
+/**
+ * "Kesehatan sistem": every part of the app with its status, in plain words. Refreshed every
+ * 10 s, and at once when an alert or a failed WhatsApp session is reported (lib/eventKeys.ts).
+ */
 export function HealthPage() {
   const { t } = useTranslation();
   const { user } = useAuth();
-  const health = useApi(() => unwrap(api.GET('/api/monitoring/health')), []);
-  const { reload } = health;
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
-  // Something changed (an alert, a WhatsApp session failed): refresh at once.
-  useServerEvents(['alert_raised', 'alert_cleared', 'whats_app_session_failed'], reload);
+  const health = useQuery({ ...healthQuery(), refetchInterval: REFRESH_MS, refetchIntervalInBackground: true });
+  const reload = () => void health.refetch();
 
   return (
     <Stack gap="md">
       <PageHeader
         title={t('health.title')}
         actions={
-          <Button variant="default" loading={health.loading} onClick={reload}>
+          <Button variant="default" loading={health.isFetching} onClick={reload}>
             {t('health.refresh')}
           </Button>
         }

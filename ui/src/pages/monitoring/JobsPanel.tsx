@@ -1,43 +1,35 @@
 import { Badge, Button, Card, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { JobStatus } from '../../api/types';
 import { FailureText } from '../../components/FailureText';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
 
 /** "Tugas terjadwal": every scheduled job with its last and next run, and "Jalankan sekarang". */
 export function JobsPanel() {
   const { t } = useTranslation();
-  const jobs = useApi(() => unwrap(api.GET('/api/jobs')), []);
-  const [running, setRunning] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const runNow = async (name: string) => {
-    setRunning(name);
-    setError(null);
-    try {
-      await unwrap(api.POST('/api/jobs/{name}/run', { params: { path: { name } } }));
-      jobs.reload();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setRunning(null);
-    }
-  };
+  const invalidate = useInvalidate();
+  const jobs = useQuery({ queryKey: keys.jobs.list(), queryFn: () => unwrap(api.GET('/api/jobs')) });
+  const run = useMutation({
+    mutationFn: (name: string) => unwrap(api.POST('/api/jobs/{name}/run', { params: { path: { name } } })),
+    // A run may change anything (invoices, reminders, isolation, backups…): the job list at least.
+    onSuccess: () => void invalidate(keys.jobs.all, keys.monitoring.health()),
+  });
+  const running = run.isPending ? (run.variables ?? null) : null;
 
   return (
     <Card withBorder padding="md" radius="md" component="section">
       <Title order={3} size="h5" mb="xs">
         {t('jobs.title')}
       </Title>
-      <FormError error={error} />
+      <FormError error={run.error} />
       <LoadState state={jobs}>
         {(data) => (
           <Table.ScrollContainer minWidth={720}>
@@ -101,7 +93,7 @@ export function JobsPanel() {
                         variant="default"
                         loading={running === job.name}
                         disabled={running !== null && running !== job.name}
-                        onClick={() => void runNow(job.name)}
+                        onClick={() => run.mutate(job.name)}
                       >
                         {t('jobs.run_now')}
                       </Button>

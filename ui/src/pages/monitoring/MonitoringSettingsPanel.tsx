@@ -1,17 +1,18 @@
 import { Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { AlertMetric, AlertRule, MonitoringSettings } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { tDynamic } from '../../lib/tDynamic';
-import { useApi } from '../../lib/useApi';
 import { AlertRuleFormModal } from './AlertRuleFormModal';
 import { SEVERITY_COLORS } from './AlertsPanel';
 
@@ -20,8 +21,9 @@ const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', 
 /** Alert rules (switch on/off, remove the owner's own) and the retention periods. */
 export function MonitoringSettingsPanel() {
   const { t } = useTranslation();
-  const rules = useApi(() => unwrap(api.GET('/api/monitoring/alerts/rules')), []);
-  const settings = useApi(() => unwrap(api.GET('/api/monitoring/settings')), []);
+  const invalidate = useInvalidate();
+  const rules = useQuery({ queryKey: keys.monitoring.rules(), queryFn: () => unwrap(api.GET('/api/monitoring/alerts/rules')) });
+  const settings = useQuery({ queryKey: keys.monitoring.settings(), queryFn: () => unwrap(api.GET('/api/monitoring/settings')) });
   const [adding, setAdding] = useState(false);
   return (
     <Card withBorder padding="md" radius="md" component="section" data-testid="monitoring-settings">
@@ -36,14 +38,14 @@ export function MonitoringSettingsPanel() {
                 {t('alerts.rules.add')}
               </Button>
             </Group>
-            <RulesTable rules={data.items} metrics={data.metrics} onChange={rules.reload} />
+            <RulesTable rules={data.items} metrics={data.metrics} />
             <AlertRuleFormModal
               opened={adding}
               metrics={data.metrics}
               onClose={() => setAdding(false)}
               onSaved={() => {
                 notifications.show({ color: 'green', message: t('alerts.rules.saved') });
-                rules.reload();
+                void invalidate(keys.monitoring.rules());
               }}
             />
           </>
@@ -57,32 +59,21 @@ export function MonitoringSettingsPanel() {
   );
 }
 
-function RulesTable({ rules, metrics, onChange }: { rules: AlertRule[]; metrics: AlertMetric[]; onChange: () => void }) {
+function RulesTable({ rules, metrics }: { rules: AlertRule[]; metrics: AlertMetric[] }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<ApiError | null>(null);
-  const act = async (call: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await call();
-      onChange();
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
-  const toggle = (r: AlertRule, enabled: boolean) =>
-    act(() =>
-      unwrap(
-        api.PUT('/api/monitoring/alerts/rules/{id}', {
-          params: { path: { id: r.id } },
-          body: { ...r, enabled },
-        }),
-      ),
-    );
-  const remove = (r: AlertRule) =>
-    act(() => unwrap(api.DELETE('/api/monitoring/alerts/rules/{id}', { params: { path: { id: r.id } } })));
+  const invalidate = useInvalidate();
+  const change = useMutation({
+    mutationFn: ({ rule, enabled }: { rule: AlertRule; enabled?: boolean }) =>
+      enabled === undefined
+        ? unwrap(api.DELETE('/api/monitoring/alerts/rules/{id}', { params: { path: { id: rule.id } } }))
+        : unwrap(api.PUT('/api/monitoring/alerts/rules/{id}', { params: { path: { id: rule.id } }, body: { ...rule, enabled } })),
+    onSuccess: () => void invalidate(keys.monitoring.rules()),
+  });
+  const toggle = (rule: AlertRule, enabled: boolean) => change.mutate({ rule, enabled });
+  const remove = (rule: AlertRule) => change.mutate({ rule });
   return (
     <Stack gap="xs">
-      <FormError error={error} />
+      <FormError error={change.error} />
       <Table.ScrollContainer minWidth={640}>
         <Table aria-label={t('alerts.rules.title')} verticalSpacing="xs">
           <Table.Thead>
@@ -122,12 +113,12 @@ function RulesTable({ rules, metrics, onChange }: { rules: AlertRule[]; metrics:
                   <Switch
                     checked={r.enabled}
                     aria-label={t('alerts.rules.enabled')}
-                    onChange={(e) => void toggle(r, e.currentTarget.checked)}
+                    onChange={(e) => toggle(r, e.currentTarget.checked)}
                   />
                 </Table.Td>
                 <Table.Td>
                   {!r.builtin && (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => void remove(r)}>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => remove(r)}>
                       {t('common.delete')}
                     </Button>
                   )}
@@ -152,24 +143,20 @@ const PERIODS = [
 
 function RetentionForm({ initial }: { initial: MonitoringSettings }) {
   const { t } = useTranslation();
-  const [values, setValues] = useState<MonitoringSettings>(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      setValues(await unwrap(api.PUT('/api/monitoring/settings', { body: values })));
+  const queryClient = useQueryClient();
+  const form = useForm<MonitoringSettings>({ initialValues: initial });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (body: MonitoringSettings) => unwrap(api.PUT('/api/monitoring/settings', { body })),
+    onSuccess: (saved) => {
+      form.setValues(saved);
+      queryClient.setQueryData(keys.monitoring.settings(), saved);
       notifications.show({ color: 'green', message: t('alerts.retention.saved') });
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const error = serverError.error;
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form onSubmit={serverError.onSubmit((values) => save.mutateAsync(values))} noValidate>
       <Stack gap="sm">
         <FormError error={error && !error.field ? error : null} />
         <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
@@ -177,29 +164,23 @@ function RetentionForm({ initial }: { initial: MonitoringSettings }) {
             <NumberInput
               key={field}
               label={t(`alerts.retention.${field}`)}
-              value={values[field]}
               min={1}
               allowDecimal={false}
-              onChange={(v) => setValues({ ...values, [field]: Number(v) })}
-              error={fieldError(error, field)}
+              {...form.getInputProps(field)}
+              onChange={(v) => form.setFieldValue(field, Number(v))}
             />
           ))}
         </SimpleGrid>
-        <Switch
-          label={t('alerts.retention.alerts_whatsapp')}
-          checked={values.alerts_whatsapp}
-          onChange={(e) => setValues({ ...values, alerts_whatsapp: e.currentTarget.checked })}
-        />
+        <Switch label={t('alerts.retention.alerts_whatsapp')} {...form.getInputProps('alerts_whatsapp', { type: 'checkbox' })} />
         <Switch
           label={t('alerts.retention.retention_report_whatsapp')}
-          checked={values.retention_report_whatsapp}
-          onChange={(e) => setValues({ ...values, retention_report_whatsapp: e.currentTarget.checked })}
+          {...form.getInputProps('retention_report_whatsapp', { type: 'checkbox' })}
         />
         <Text size="xs" c="dimmed">
           {t('alerts.retention.note')}
         </Text>
         <Group>
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={save.isPending}>
             {t('common.save')}
           </Button>
         </Group>

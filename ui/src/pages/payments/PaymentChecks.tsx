@@ -1,10 +1,12 @@
 import { Button } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
 import { errorTitle } from '../../components/FormError';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 
 /** Manual methods; everything else (duitku, …) is a gateway payment the server can re-check. */
 export const MANUAL_METHODS = ['cash', 'transfer'];
@@ -26,57 +28,47 @@ function useFailure() {
   };
 }
 
-/** "Cek sekarang": asks the gateway about one pending payment, then reloads the list. */
-export function CheckNowButton({ id, onChecked }: { id: string; onChecked: () => void }) {
+/** "Cek sekarang": asks the gateway about one pending payment; the lists refresh. */
+export function CheckNowButton({ id }: { id: string }) {
   const { t } = useTranslation();
-  const fail = useFailure();
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    try {
-      const result = await unwrap(api.POST('/api/payments/{id}/check', { params: { path: { id } } }));
+  const invalidate = useInvalidate();
+  const check = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/payments/{id}/check', { params: { path: { id } } })),
+    onSuccess: (result) => {
       notifications.show({
         color: OUTCOME_COLORS[result.outcome] ?? 'gray',
         title: t('payments.check_title'),
         message: t(`payments.outcome.${result.outcome}` as 'payments.outcome.unknown', { defaultValue: result.outcome }),
       });
-      onChecked();
-    } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(...BILLING_KEYS);
+    },
+    onError: useFailure(),
+  });
   return (
-    <Button size="compact-sm" variant="light" loading={busy} onClick={() => void run()}>
+    <Button size="compact-sm" variant="light" loading={check.isPending} onClick={() => check.mutate()}>
       {t('payments.check_now')}
     </Button>
   );
 }
 
 /** "Cek semua pembayaran tertunda": the same check for every pending gateway payment. */
-export function CheckPendingButton({ onChecked }: { onChecked: () => void }) {
+export function CheckPendingButton() {
   const { t } = useTranslation();
-  const fail = useFailure();
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    try {
-      const s = await unwrap(api.POST('/api/payments/check-pending'));
+  const invalidate = useInvalidate();
+  const check = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/payments/check-pending')),
+    onSuccess: (s) => {
       notifications.show({
         color: s.errors > 0 ? 'orange' : 'green',
         title: t('payments.check_title'),
         message: t('payments.check_summary', { checked: s.checked, paid: s.paid, closed: s.closed, errors: s.errors }),
       });
-      onChecked();
-    } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(...BILLING_KEYS);
+    },
+    onError: useFailure(),
+  });
   return (
-    <Button variant="default" loading={busy} onClick={() => void run()}>
+    <Button variant="default" loading={check.isPending} onClick={() => check.mutate()}>
       {t('payments.check_all')}
     </Button>
   );

@@ -1,15 +1,16 @@
 import { Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { InvoiceSummary, NewPayment, PaymentResult } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { RupiahInput } from '../../components/RupiahInput';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { formatRupiah } from '../../lib/money';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 import { InvoicePicker } from './InvoicePicker';
 import { PaymentResultView } from './PaymentResultView';
 
@@ -23,45 +24,41 @@ interface Props {
 /** Manual payment by a cashier; the amount starts at what is owed, over-payment becomes credit. */
 export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
   const { t } = useTranslation();
-  const [picked, setPicked] = useState<InvoiceSummary | null>(null);
-  const invoice = fixed ?? picked;
-  const [amount, setAmount] = useState<number | null>(fixed?.owed ?? null);
-  const [method, setMethod] = useState<NewPayment['method']>('cash');
-  const [reference, setReference] = useState('');
-  const [note, setNote] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<PaymentResult | null>(null);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!invoice) problems.invoice_id = t('validation.required');
-    if (amount === null || amount <= 0) problems.amount = t('payments.amount_invalid');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || !invoice || amount === null) return;
-    setBusy(true);
-    try {
-      const body = {
-        invoice_id: invoice.id,
-        amount,
-        method,
-        reference: reference.trim() || undefined,
-        note: note.trim() || undefined,
-      };
-      const res = await unwrap(api.POST('/api/payments', { body }));
-      setResult(res);
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: {
+      invoice: null as InvoiceSummary | null,
+      amount: fixed?.owed ?? (null as number | null),
+      method: 'cash' as NewPayment['method'],
+      reference: '',
+      note: '',
+    },
+    validate: {
+      invoice: (v) => (fixed || v ? null : t('validation.required')),
+      amount: (v) => (v === null || v <= 0 ? t('payments.amount_invalid') : null),
+    },
+  });
+  const serverError = useServerError(form, { fields: { invoice_id: 'invoice' } });
+  const record = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
+        api.POST('/api/payments', {
+          body: {
+            invoice_id: (fixed ?? v.invoice)?.id ?? '',
+            amount: v.amount ?? 0,
+            method: v.method,
+            reference: v.reference.trim() || undefined,
+            note: v.note.trim() || undefined,
+          },
+        }),
+      ),
+    onSuccess: (res) => {
+      void invalidate(...BILLING_KEYS);
       onRecorded?.(res);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
+    },
+  });
+  const result = record.data ?? null;
+  const invoice = fixed ?? form.values.invoice;
 
   if (result) {
     return (
@@ -72,11 +69,8 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
             <Button
               variant="default"
               onClick={() => {
-                setResult(null);
-                setPicked(null);
-                setAmount(null);
-                setReference('');
-                setNote('');
+                record.reset();
+                form.setValues({ invoice: null, amount: null, reference: '', note: '' });
               }}
             >
               {t('payments.record_another')}
@@ -89,7 +83,7 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
   }
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form onSubmit={serverError.onSubmit((values) => record.mutateAsync(values))} noValidate>
       <Stack gap="sm">
         {fixed ? (
           <Text size="sm">
@@ -98,12 +92,12 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
         ) : (
           <InvoicePicker
             label={t('payments.invoice')}
-            value={picked?.id ?? null}
+            value={form.values.invoice?.id ?? null}
             onChange={(inv) => {
-              setPicked(inv);
-              setAmount(inv?.owed ?? null);
+              form.setFieldValue('invoice', inv);
+              form.setFieldValue('amount', inv?.owed ?? null);
             }}
-            error={err('invoice_id')}
+            error={form.errors.invoice}
           />
         )}
         {invoice && (
@@ -111,11 +105,10 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
             {t('invoices.owed')}: {formatRupiah(invoice.owed)}
           </Text>
         )}
-        <RupiahInput label={t('payments.amount')} value={amount} onChange={setAmount} error={err('amount')} />
+        <RupiahInput label={t('payments.amount')} {...form.getInputProps('amount')} value={form.values.amount} />
         <NativeSelect
           label={t('payments.method')}
-          value={method}
-          onChange={(e) => setMethod(e.currentTarget.value as NewPayment['method'])}
+          {...form.getInputProps('method')}
           data={[
             { value: 'cash', label: t('payments.method_cash') },
             { value: 'transfer', label: t('payments.method_transfer') },
@@ -124,19 +117,17 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
         <TextInput
           label={t('payments.reference')}
           description={t('payments.reference_hint')}
-          value={reference}
-          onChange={(e) => setReference(e.currentTarget.value)}
-          error={err('reference')}
+          {...form.getInputProps('reference')}
         />
-        <TextInput label={t('payments.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={err('note')} />
-        <FormError error={error} />
+        <TextInput label={t('payments.note')} {...form.getInputProps('note')} />
+        <FormError error={serverError.error} />
         <Group justify="flex-end">
           {onCancel && (
             <Button variant="default" onClick={onCancel}>
               {t('common.cancel')}
             </Button>
           )}
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={record.isPending}>
             {t('payments.submit')}
           </Button>
         </Group>

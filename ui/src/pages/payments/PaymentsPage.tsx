@@ -1,4 +1,5 @@
 import { Anchor, Badge, Button, CloseButton, Group, Modal, NativeSelect, Stack, Table, Tooltip } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -11,8 +12,8 @@ import { Pager } from '../../components/Pager';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { pageQuery, useApi } from '../../lib/useApi';
-import { useServerEvents } from '../../lib/serverEvents';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 import { CheckNowButton, CheckPendingButton, MANUAL_METHODS } from './PaymentChecks';
 import { PaymentForm } from './PaymentForm';
 import { ProofsPanel } from './ProofsPanel';
@@ -32,32 +33,20 @@ export function PaymentsPage() {
   const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
   const [page, setPage] = useState(1);
   const [recording, setRecording] = useState(false);
-  // Bumped after gateway checks, which may hold a payment for review.
-  const [reviewKey, setReviewKey] = useState(0);
-  const list = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/payments', {
-          params: {
-            query: {
-              status: status || undefined,
-              customer_id: customerId ?? undefined,
-              method: method || undefined,
-              paid_from: paidFrom || undefined,
-              paid_to: paidTo || undefined,
-              ...pageQuery(page),
-            },
-          },
-        }),
-      ),
-    [status, customerId, method, paidFrom, paidTo, page],
-  );
-  const checked = () => {
-    list.reload();
-    setReviewKey((n) => n + 1);
+  const query = {
+    status: status || undefined,
+    customer_id: customerId ?? undefined,
+    method: method || undefined,
+    paid_from: paidFrom || undefined,
+    paid_to: paidTo || undefined,
+    ...pageQuery(page),
   };
-  // A payment settled or changed elsewhere (gateway callback, another cashier): refresh.
-  useServerEvents(['payment_settled', 'payment_changed'], checked);
+  // A payment settled or changed elsewhere (gateway callback, another cashier): the server's
+  // events invalidate keys.payments (this list and the two panels above it).
+  const list = useQuery({
+    queryKey: keys.payments.list(query),
+    queryFn: () => unwrap(api.GET('/api/payments', { params: { query } })),
+  });
 
   return (
     <Stack gap="md">
@@ -65,13 +54,13 @@ export function PaymentsPage() {
         title={t('nav.payments')}
         actions={
           <>
-            <CheckPendingButton onChecked={checked} />
+            <CheckPendingButton />
             <Button onClick={() => setRecording(true)}>{t('payments.record')}</Button>
           </>
         }
       />
-      <ProofsPanel onChanged={list.reload} />
-      <ReviewPanel onChanged={list.reload} refreshKey={reviewKey} />
+      <ProofsPanel />
+      <ReviewPanel />
       <Group align="flex-end">
         <NativeSelect
           label={t('common.status')}
@@ -179,7 +168,7 @@ export function PaymentsPage() {
                       <Table.Td>{p.recorded_by || '—'}</Table.Td>
                       <Table.Td>
                         {p.status === 'pending' && !MANUAL_METHODS.includes(p.method) && !isHeldForReview(p) && (
-                          <CheckNowButton id={p.id} onChecked={checked} />
+                          <CheckNowButton id={p.id} />
                         )}
                       </Table.Td>
                     </Table.Tr>
@@ -192,7 +181,7 @@ export function PaymentsPage() {
         )}
       </LoadState>
       <Modal opened={recording} onClose={() => setRecording(false)} title={t('payments.record')} size="lg" centered>
-        <PaymentForm onRecorded={list.reload} onCancel={() => setRecording(false)} />
+        <PaymentForm onCancel={() => setRecording(false)} />
       </Modal>
     </Stack>
   );

@@ -1,4 +1,5 @@
 import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,7 +9,8 @@ import type { Payment } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS, keys } from '../../lib/queryKeys';
 import { ProofImageModal } from './ProofImageModal';
 import { ConfirmProofModal, RejectProofModal } from './ProofDecisionModals';
 
@@ -17,24 +19,28 @@ export function isAwaitingProof(p: Payment): boolean {
   return p.status === 'pending' && p.method === 'transfer';
 }
 
+/** Every pending payment (this panel and the held-for-review one pick theirs from it). */
+export const pendingPaymentsQuery = () => {
+  const query = { status: 'pending', limit: 200 };
+  return queryOptions({
+    queryKey: keys.payments.list(query),
+    queryFn: () => unwrap(api.GET('/api/payments', { params: { query } })),
+  });
+};
+
 /**
  * "Bukti transfer menunggu konfirmasi": pending `transfer` payments with the customer's proof,
- * "Lihat bukti", "Konfirmasi" and "Tolak". `onChanged` reloads the page's payment list too.
+ * "Lihat bukti", "Konfirmasi" and "Tolak". A decision refreshes every payment list.
  */
-export function ProofsPanel({ onChanged }: { onChanged: () => void }) {
+export function ProofsPanel() {
   const { t } = useTranslation();
-  const list = useApi(
-    () => unwrap(api.GET('/api/payments', { params: { query: { status: 'pending', limit: 200 } } })),
-    [],
-  );
+  const list = useQuery(pendingPaymentsQuery());
   const [viewing, setViewing] = useState<Payment | null>(null);
   const [confirming, setConfirming] = useState<Payment | null>(null);
   const [rejecting, setRejecting] = useState<Payment | null>(null);
 
-  const changed = () => {
-    list.reload();
-    onChanged();
-  };
+  const invalidate = useInvalidate();
+  const changed = () => void invalidate(...BILLING_KEYS);
   const startConfirm = (p: Payment) => {
     setViewing(null);
     setConfirming(p);

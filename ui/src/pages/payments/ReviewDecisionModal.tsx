@@ -1,10 +1,10 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Payment } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { formatRupiah } from '../../lib/money';
@@ -25,34 +25,27 @@ interface Props {
  */
 export function ReviewDecisionModal({ payment, action, onClose, onDone }: Props) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const id = payment?.id;
-
-  useEffect(() => {
-    setError(null);
-  }, [id, action]);
-
-  const run = async () => {
-    if (!id) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST('/api/payments/{id}/review', { params: { path: { id } }, body: { action } }));
+  const decide = useMutation({
+    mutationFn: (paymentId: string) =>
+      unwrap(api.POST('/api/payments/{id}/review', { params: { path: { id: paymentId } }, body: { action } })),
+    onSuccess: () => {
       notifications.show({
         color: action === 'accept' ? 'green' : 'orange',
         message: t(action === 'accept' ? 'payments.review.accepted' : 'payments.review.rejected'),
       });
       onDone();
       onClose();
-    } catch (e) {
-      const failure = asApiError(e);
-      setError(failure);
-      // 409: not held any more (decided elsewhere); the panel should no longer offer it.
+    },
+    // 409: not held any more (decided elsewhere); the panel should no longer offer it.
+    onError: (failure) => {
       if (failure.status === 409) onDone();
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const { reset } = decide;
+  useEffect(() => reset(), [id, action, reset]);
+  const run = () => {
+    if (id) decide.mutate(id);
   };
 
   const vars = {
@@ -71,12 +64,12 @@ export function ReviewDecisionModal({ payment, action, onClose, onDone }: Props)
     >
       <Stack>
         <Text size="sm">{t(accept ? 'payments.review.accept_message' : 'payments.review.reject_message', vars)}</Text>
-        <FormError error={error} />
+        <FormError error={decide.error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button color={accept ? 'green' : 'red'} loading={busy} onClick={() => void run()}>
+          <Button color={accept ? 'green' : 'red'} loading={decide.isPending} onClick={run}>
             {t(accept ? 'payments.review.accept_submit' : 'payments.review.reject_submit')}
           </Button>
         </Group>

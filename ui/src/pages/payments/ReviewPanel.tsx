@@ -1,14 +1,15 @@
 import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
 import type { Payment } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
+import { pendingPaymentsQuery } from './ProofsPanel';
 import { ReviewDecisionModal } from './ReviewDecisionModal';
 import type { ReviewAction } from './ReviewDecisionModal';
 
@@ -25,20 +26,15 @@ export function reportedAmount(p: Payment): number | null {
 /**
  * "Pembayaran ditahan untuk ditinjau": pending gateway payments whose reported amount differs
  * from the requested one, with "Terima Rp X" (settle for the gateway's amount) and "Tolak".
- * `refreshKey` reloads the panel (e.g. after "Cek semua"); `onChanged` reloads the page's list.
+ * It shares the pending payments with the transfer-proof panel (one request, `pendingPaymentsQuery`).
  */
-export function ReviewPanel({ onChanged, refreshKey }: { onChanged: () => void; refreshKey: number }) {
+export function ReviewPanel() {
   const { t } = useTranslation();
-  const list = useApi(
-    () => unwrap(api.GET('/api/payments', { params: { query: { status: 'pending', limit: 200 } } })),
-    [refreshKey],
-  );
+  const list = useQuery(pendingPaymentsQuery());
   const [deciding, setDeciding] = useState<{ payment: Payment; action: ReviewAction } | null>(null);
 
-  const changed = () => {
-    list.reload();
-    onChanged();
-  };
+  const invalidate = useInvalidate();
+  const changed = () => void invalidate(...BILLING_KEYS);
 
   return (
     <Card withBorder data-testid="review-panel">

@@ -1,14 +1,16 @@
 import { Button, Checkbox, Group, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Plan } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { RupiahInput } from '../../components/RupiahInput';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 interface Props {
   opened: boolean;
@@ -17,75 +19,68 @@ interface Props {
   onSaved: () => void;
 }
 
+const valuesOf = (plan?: Plan) => ({
+  name: plan?.name ?? '',
+  price: plan?.price ?? (null as number | null),
+  kind: plan?.kind ?? ('pppoe' as Plan['kind']),
+  router_profile: plan?.router_profile ?? '',
+  speed_label: plan?.speed_label ?? '',
+  active: plan?.active ?? true,
+});
+
 /** "Tambah paket" / "Ubah paket". */
 export function PlanFormModal({ opened, plan, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [price, setPrice] = useState<number | null>(null);
-  const [kind, setKind] = useState<Plan['kind']>('pppoe');
-  const [profile, setProfile] = useState('');
-  const [speed, setSpeed] = useState('');
-  const [active, setActive] = useState(true);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: valuesOf(plan),
+    validate: {
+      name: (v) => (v.trim() ? null : t('validation.required')),
+      price: (v) => (v === null || v <= 0 ? t('plans.price_invalid') : null),
+      router_profile: (v) => (v.trim() ? null : t('validation.required')),
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const body = {
+        name: v.name.trim(),
+        price: v.price ?? 0,
+        kind: v.kind,
+        router_profile: v.router_profile.trim(),
+        speed_label: v.speed_label.trim(),
+        active: v.active,
+      };
+      return plan
+        ? unwrap(api.PATCH('/api/plans/{id}', { params: { path: { id: plan.id } }, body }))
+        : unwrap(api.POST('/api/plans', { body }));
+    },
+    // Subscriptions show the plan's name and price.
+    onSuccess: () => void invalidate(keys.plans.all, keys.subscriptions.all),
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setName(plan?.name ?? '');
-    setPrice(plan?.price ?? null);
-    setKind(plan?.kind ?? 'pppoe');
-    setProfile(plan?.router_profile ?? '');
-    setSpeed(plan?.speed_label ?? '');
-    setActive(plan?.active ?? true);
-    setLocal({});
-    setError(null);
-  }, [opened, plan]);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = t('validation.required');
-    if (price === null || price <= 0) problems.price = t('plans.price_invalid');
-    if (!profile.trim()) problems.router_profile = t('validation.required');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || price === null) return;
-    const body = {
-      name: name.trim(),
-      price,
-      kind,
-      router_profile: profile.trim(),
-      speed_label: speed.trim(),
-      active,
-    };
-    setBusy(true);
-    try {
-      if (plan) {
-        await unwrap(api.PATCH('/api/plans/{id}', { params: { path: { id: plan.id } }, body }));
-      } else {
-        await unwrap(api.POST('/api/plans', { body }));
-      }
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
+    form.setValues(valuesOf(plan));
+    form.clearErrors();
+    serverError.clear();
+  }, [opened]);
 
   return (
     <Modal opened={opened} onClose={onClose} title={plan ? t('plans.edit') : t('plans.add')} centered>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form
+        onSubmit={serverError.onSubmit(async (values) => {
+          await save.mutateAsync(values);
+          onSaved();
+        })}
+        noValidate
+      >
         <Stack gap="sm">
-          <TextInput label={t('plans.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} />
-          <RupiahInput label={t('plans.price')} value={price} onChange={setPrice} error={err('price')} />
+          <TextInput label={t('plans.name')} {...form.getInputProps('name')} />
+          <RupiahInput label={t('plans.price')} {...form.getInputProps('price')} value={form.values.price} />
           <NativeSelect
             label={t('plans.kind')}
-            value={kind}
-            onChange={(e) => setKind(e.currentTarget.value as Plan['kind'])}
+            {...form.getInputProps('kind')}
             data={[
               { value: 'pppoe', label: t('plans.kind_pppoe') },
               { value: 'hotspot', label: t('plans.kind_hotspot') },
@@ -94,24 +89,20 @@ export function PlanFormModal({ opened, plan, onClose, onSaved }: Props) {
           <TextInput
             label={t('plans.router_profile')}
             description={t('plans.router_profile_hint')}
-            value={profile}
-            onChange={(e) => setProfile(e.currentTarget.value)}
-            error={err('router_profile')}
+            {...form.getInputProps('router_profile')}
           />
           <TextInput
             label={t('plans.speed_label')}
             placeholder="10 Mbps"
-            value={speed}
-            onChange={(e) => setSpeed(e.currentTarget.value)}
-            error={err('speed_label')}
+            {...form.getInputProps('speed_label')}
           />
-          <Checkbox label={t('plans.active')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
-          <FormError error={error} />
+          <Checkbox label={t('plans.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

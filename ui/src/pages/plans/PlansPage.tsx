@@ -1,20 +1,24 @@
 import { Alert, Badge, Button, Group, Stack, Table } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
+import { plansQuery } from '../../api/queries';
 import type { Plan } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { PlanFormModal } from './PlanFormModal';
 
 /** Paket: the plans customers subscribe to (price, PPPoE/hotspot, router profile). */
 export function PlansPage() {
   const { t } = useTranslation();
-  const plans = useApi(() => unwrap(api.GET('/api/plans')), []);
+  const invalidate = useInvalidate();
+  const plans = useQuery(plansQuery());
   const [editing, setEditing] = useState<Plan | 'new' | null>(null);
 
   return (
@@ -74,7 +78,7 @@ export function PlansPage() {
                           confirmLabel={t('common.delete')}
                           onConfirm={async () => {
                             await unwrap(api.DELETE('/api/plans/{id}', { params: { path: { id: p.id } } }));
-                            plans.reload();
+                            void invalidate(keys.plans.all);
                           }}
                         />
                       </Group>
@@ -90,10 +94,7 @@ export function PlansPage() {
         opened={editing !== null}
         plan={editing === 'new' || editing === null ? undefined : editing}
         onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null);
-          plans.reload();
-        }}
+        onSaved={() => setEditing(null)}
       />
     </Stack>
   );

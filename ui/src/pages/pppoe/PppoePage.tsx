@@ -1,17 +1,16 @@
 import { Alert, NativeSelect, Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { routersQuery } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
-import { useApi } from '../../lib/useApi';
 import { ProfilesSection } from './ProfilesSection';
 import { UsersSection } from './UsersSection';
 
 /** PPPoE: router profiles (with "Sinkronkan profil") and the PPPoE secrets of the subscriptions. */
 export function PppoePage() {
   const { t } = useTranslation();
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
+  const routers = useQuery(routersQuery());
   const [routerId, setRouterId] = useState('');
   const list = routers.data?.items ?? [];
 

@@ -1,39 +1,27 @@
 import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 /** Profiles as last read from the router(s); "Sinkronkan profil" reads them again. */
 export function ProfilesSection({ routerId }: { routerId: string | null }) {
   const { t } = useTranslation();
-  const profiles = useApi(
-    () => unwrap(api.GET('/api/pppoe/profiles', { params: { query: routerId ? { router_id: routerId } : {} } })),
-    [routerId],
-  );
-  const [busy, setBusy] = useState(false);
-  const [synced, setSynced] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const sync = async () => {
-    setBusy(true);
-    setError(null);
-    setSynced(null);
-    try {
-      const result = await unwrap(api.POST('/api/pppoe/profiles/sync', { body: routerId ? { router_id: routerId } : {} }));
-      setSynced(result.items.filter((p) => p.active).length);
-      profiles.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const invalidate = useInvalidate();
+  const profiles = useQuery({
+    queryKey: keys.pppoe.profiles(routerId),
+    queryFn: () => unwrap(api.GET('/api/pppoe/profiles', { params: { query: routerId ? { router_id: routerId } : {} } })),
+  });
+  const sync = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/pppoe/profiles/sync', { body: routerId ? { router_id: routerId } : {} })),
+    onSuccess: () => void invalidate(keys.pppoe.profilesAll()),
+  });
+  const synced = sync.data ? sync.data.items.filter((p) => p.active).length : null;
 
   return (
     <Card withBorder>
@@ -42,7 +30,7 @@ export function ProfilesSection({ routerId }: { routerId: string | null }) {
           <Title order={3} size="h4">
             {t('pppoe.profiles')}
           </Title>
-          <Button loading={busy} onClick={() => void sync()}>
+          <Button loading={sync.isPending} onClick={() => sync.mutate()}>
             {t('pppoe.sync')}
           </Button>
         </Group>
@@ -51,7 +39,7 @@ export function ProfilesSection({ routerId }: { routerId: string | null }) {
             {t('pppoe.synced', { count: synced })}
           </Alert>
         )}
-        <FormError error={error} />
+        <FormError error={sync.error} />
         <LoadState state={profiles}>
           {(data) =>
             data.items.length === 0 ? (

@@ -1,13 +1,14 @@
 import { Button, Group, Modal, NativeSelect, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { PppoeUser, Router } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 
 export type UserAction = 'isolate' | 'restore' | 'password' | 'assign';
 
@@ -22,56 +23,49 @@ interface Props {
 /** One dialog per PPPoE action: isolate/restore (reason), change password, put on a router. */
 export function UserActionModal({ action, user, routers, onClose, onDone }: Props) {
   const { t } = useTranslation();
-  const [value, setValue] = useState('');
-  const [local, setLocal] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
   const opened = action !== null && user !== null;
+  const form = useForm({
+    initialValues: { value: '' },
+    validate: { value: (v) => (v.trim() ? null : t('validation.required')) },
+  });
+  // The one input stands for the action's field on the server.
+  const serverField = action === 'password' ? 'password' : action === 'assign' ? 'router_id' : 'reason';
+  const serverError = useServerError(form, { fields: { [serverField]: 'value' } });
+  const run = useMutation({
+    mutationFn: async ({ act, target, value }: { act: UserAction; target: PppoeUser; value: string }) => {
+      const login = target.login;
+      const path = { params: { path: { id: target.subscription_id } } };
+      if (act === 'isolate' || act === 'restore') {
+        const url = act === 'isolate' ? '/api/pppoe/users/{id}/isolate' : '/api/pppoe/users/{id}/restore';
+        await unwrap(api.POST(url, { ...path, body: { reason: value.trim() } }));
+        return t(act === 'isolate' ? 'pppoe.isolated' : 'pppoe.restored', { login });
+      }
+      if (act === 'password') {
+        await unwrap(api.PUT('/api/pppoe/users/{id}/password', { ...path, body: { password: value } }));
+        return t('pppoe.password_changed', { login });
+      }
+      await unwrap(api.POST('/api/pppoe/users', { body: { subscription_id: target.subscription_id, router_id: value } }));
+      return t('pppoe.assigned', { login, router: routers.find((r) => r.id === value)?.name ?? '' });
+    },
+    onSuccess: (message) => onDone(message),
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setValue(action === 'assign' ? (user?.router_id ?? routers[0]?.id ?? '') : '');
-    setLocal(null);
-    setError(null);
-  }, [opened, action, user, routers]);
+    form.setValues({ value: action === 'assign' ? (user?.router_id ?? routers[0]?.id ?? '') : '' });
+    form.clearErrors();
+    serverError.clear();
+  }, [opened, action, user]);
 
   if (!user || !action) return <Modal opened={false} onClose={onClose} />;
   const login = user.login;
-  const path = { params: { path: { id: user.subscription_id } } };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!value.trim()) {
-      setLocal(t('validation.required'));
-      return;
-    }
-    setLocal(null);
-    setError(null);
-    setBusy(true);
-    try {
-      if (action === 'isolate' || action === 'restore') {
-        const url = action === 'isolate' ? '/api/pppoe/users/{id}/isolate' : '/api/pppoe/users/{id}/restore';
-        await unwrap(api.POST(url, { ...path, body: { reason: value.trim() } }));
-        onDone(t(action === 'isolate' ? 'pppoe.isolated' : 'pppoe.restored', { login }));
-      } else if (action === 'password') {
-        await unwrap(api.PUT('/api/pppoe/users/{id}/password', { ...path, body: { password: value } }));
-        onDone(t('pppoe.password_changed', { login }));
-      } else {
-        await unwrap(api.POST('/api/pppoe/users', { body: { subscription_id: user.subscription_id, router_id: value } }));
-        onDone(t('pppoe.assigned', { login, router: routers.find((r) => r.id === value)?.name ?? '' }));
-      }
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = serverError.onSubmit((values) => run.mutateAsync({ act: action, target: user, value: values.value }));
 
   let title: string;
   let intro: ReactNode = null;
   let field: ReactNode;
   let submitLabel: string;
-  const err = local ?? fieldError(error, action === 'password' ? 'password' : action === 'assign' ? 'router_id' : 'reason');
+  const input = form.getInputProps('value');
   if (action === 'isolate' || action === 'restore') {
     title = t(action === 'isolate' ? 'pppoe.isolate_title' : 'pppoe.restore_title', { login });
     intro = t(action === 'isolate' ? 'pppoe.isolate_text' : 'pppoe.restore_text');
@@ -82,9 +76,7 @@ export function UserActionModal({ action, user, routers, onClose, onDone }: Prop
         description={t('pppoe.reason_hint')}
         autosize
         minRows={2}
-        value={value}
-        onChange={(e) => setValue(e.currentTarget.value)}
-        error={err}
+        {...input}
         data-autofocus
       />
     );
@@ -95,9 +87,7 @@ export function UserActionModal({ action, user, routers, onClose, onDone }: Prop
       <PasswordInput
         label={t('pppoe.new_password')}
         autoComplete="new-password"
-        value={value}
-        onChange={(e) => setValue(e.currentTarget.value)}
-        error={err}
+        {...input}
         data-autofocus
       />
     );
@@ -108,9 +98,7 @@ export function UserActionModal({ action, user, routers, onClose, onDone }: Prop
     field = (
       <NativeSelect
         label={t('pppoe.router')}
-        value={value}
-        onChange={(e) => setValue(e.currentTarget.value)}
-        error={err}
+        {...input}
         data={[{ value: '', label: t('pppoe.choose_router') }, ...routers.map((r) => ({ value: r.id, label: r.name }))]}
       />
     );
@@ -118,16 +106,16 @@ export function UserActionModal({ action, user, routers, onClose, onDone }: Prop
 
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           {intro && <Text size="sm">{intro}</Text>}
           {field}
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy} color={action === 'isolate' ? 'orange' : undefined}>
+            <Button type="submit" loading={run.isPending} color={action === 'isolate' ? 'orange' : undefined}>
               {submitLabel}
             </Button>
           </Group>

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,17 +9,21 @@ import type { PppoeUser, Router } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { StatusBadge } from '../../components/StatusBadge';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { UserActionModal } from './UserDialogs';
 import type { UserAction } from './UserDialogs';
 
 /** The PPPoE secrets of the subscriptions: isolate/restore, password, router, delete. */
 export function UsersSection({ routerId, routers }: { routerId: string | null; routers: Router[] }) {
   const { t } = useTranslation();
-  const users = useApi(
-    () => unwrap(api.GET('/api/pppoe/users', { params: { query: routerId ? { router_id: routerId } : {} } })),
-    [routerId],
-  );
+  const invalidate = useInvalidate();
+  const users = useQuery({
+    queryKey: keys.pppoe.users(routerId),
+    queryFn: () => unwrap(api.GET('/api/pppoe/users', { params: { query: routerId ? { router_id: routerId } : {} } })),
+  });
+  // Isolating, restoring, moving or deleting a secret changes the subscription too.
+  const changed = () => void invalidate(keys.pppoe.all, keys.subscriptions.all, ...keys.routers.status());
   const [acting, setActing] = useState<{ action: UserAction; user: PppoeUser } | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
@@ -34,7 +39,7 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
           <Title order={3} size="h4">
             {t('pppoe.users')}
           </Title>
-          <Button variant="default" size="xs" loading={users.loading} onClick={users.reload}>
+          <Button variant="default" size="xs" loading={users.isFetching} onClick={() => void users.refetch()}>
             {t('routers.reload')}
           </Button>
         </Group>
@@ -125,7 +130,7 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                               confirmLabel={t('common.delete')}
                               onConfirm={async () => {
                                 await unwrap(api.DELETE('/api/pppoe/users/{id}', { params: { path: { id: u.subscription_id } } }));
-                                users.reload();
+                                changed();
                               }}
                             />
                           </Group>
@@ -147,7 +152,7 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
         onDone={(message) => {
           setActing(null);
           setDone(message);
-          users.reload();
+          changed();
         }}
       />
     </Card>

@@ -1,5 +1,6 @@
 import { BarChart } from '@mantine/charts';
 import { Anchor, Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
@@ -9,7 +10,7 @@ import { formatDate } from '../../lib/dates';
 import { formatRupiah, formatRupiahShort } from '../../lib/money';
 import type { ReportQuery } from '../../lib/reports';
 import { monthLabel } from '../../lib/reports';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { ReportBlock, ReportTable } from './ReportBlock';
 
 const rp = (n: number) => formatRupiah(n);
@@ -17,7 +18,10 @@ const axis = { tickFormatter: (n: number) => formatRupiahShort(n), width: 64 };
 
 export function RevenueView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const r = useApi(() => unwrap(api.GET('/api/reports/revenue', { params: { query } })), [JSON.stringify(query)]);
+  const r = useQuery({
+    queryKey: keys.reports.report('revenue', query),
+    queryFn: () => unwrap(api.GET('/api/reports/revenue', { params: { query } })),
+  });
   return (
     <ReportBlock name="revenue" query={query} note={t('reports.note.revenue')}>
       <LoadState state={r}>
@@ -55,8 +59,14 @@ export function RevenueView({ query }: { query: ReportQuery }) {
 
 export function PaymentsView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const byMethod = useApi(() => unwrap(api.GET('/api/reports/payments-by-method', { params: { query } })), [JSON.stringify(query)]);
-  const byCashier = useApi(() => unwrap(api.GET('/api/reports/payments-by-cashier', { params: { query } })), [JSON.stringify(query)]);
+  const byMethod = useQuery({
+    queryKey: keys.reports.report('payments-by-method', query),
+    queryFn: () => unwrap(api.GET('/api/reports/payments-by-method', { params: { query } })),
+  });
+  const byCashier = useQuery({
+    queryKey: keys.reports.report('payments-by-cashier', query),
+    queryFn: () => unwrap(api.GET('/api/reports/payments-by-cashier', { params: { query } })),
+  });
   return (
     <Stack>
       <ReportBlock name="payments-by-method" query={query}>
@@ -110,7 +120,10 @@ export function PaymentsView({ query }: { query: ReportQuery }) {
 
 export function AgingView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const r = useApi(() => unwrap(api.GET('/api/reports/arrears-aging', { params: { query } })), [JSON.stringify(query)]);
+  const r = useQuery({
+    queryKey: keys.reports.report('arrears-aging', query),
+    queryFn: () => unwrap(api.GET('/api/reports/arrears-aging', { params: { query } })),
+  });
   return (
     <ReportBlock name="arrears-aging" query={query} note={t('reports.note.aging')}>
       <LoadState state={r}>
@@ -140,7 +153,10 @@ export function AgingView({ query }: { query: ReportQuery }) {
 
 export function SubscribersView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const r = useApi(() => unwrap(api.GET('/api/reports/subscribers', { params: { query } })), [JSON.stringify(query)]);
+  const r = useQuery({
+    queryKey: keys.reports.report('subscribers', query),
+    queryFn: () => unwrap(api.GET('/api/reports/subscribers', { params: { query } })),
+  });
   return (
     <ReportBlock name="subscribers" query={query}>
       <LoadState state={r}>
@@ -172,9 +188,14 @@ export function SubscribersView({ query }: { query: ReportQuery }) {
 
 export function VouchersView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const key = JSON.stringify(query);
-  const byProfile = useApi(() => unwrap(api.GET('/api/reports/vouchers-by-profile', { params: { query } })), [key]);
-  const byReseller = useApi(() => unwrap(api.GET('/api/reports/vouchers-by-reseller', { params: { query } })), [key]);
+  const byProfile = useQuery({
+    queryKey: keys.reports.report('vouchers-by-profile', query),
+    queryFn: () => unwrap(api.GET('/api/reports/vouchers-by-profile', { params: { query } })),
+  });
+  const byReseller = useQuery({
+    queryKey: keys.reports.report('vouchers-by-reseller', query),
+    queryFn: () => unwrap(api.GET('/api/reports/vouchers-by-reseller', { params: { query } })),
+  });
   const head = (first: string) => [first, t('reports.col.count'), t('reports.col.gross'), t('reports.col.revenue'), t('reports.col.commission')];
   return (
     <Stack>
@@ -207,7 +228,10 @@ export function VouchersView({ query }: { query: ReportQuery }) {
 
 export function UnpaidView({ query }: { query: ReportQuery }) {
   const { t } = useTranslation();
-  const r = useApi(() => unwrap(api.GET('/api/reports/top-unpaid', { params: { query } })), [JSON.stringify(query)]);
+  const r = useQuery({
+    queryKey: keys.reports.report('top-unpaid', query),
+    queryFn: () => unwrap(api.GET('/api/reports/top-unpaid', { params: { query } })),
+  });
   return (
     <ReportBlock name="top-unpaid" query={query} note={t('reports.note.unpaid')}>
       <LoadState state={r}>

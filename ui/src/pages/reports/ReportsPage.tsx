@@ -1,12 +1,11 @@
 import { Button, Group, NativeSelect, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { routersQuery } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDate } from '../../lib/dates';
 import type { ReportQuery } from '../../lib/reports';
-import { useApi } from '../../lib/useApi';
 import { AgingView, PaymentsView, RevenueView, SubscribersView, UnpaidView, VouchersView } from './ReportViews';
 
 const TABS = ['revenue', 'payments', 'aging', 'subscribers', 'vouchers', 'unpaid'] as const;
@@ -19,7 +18,7 @@ export function ReportsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'revenue';
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
+  const routers = useQuery(routersQuery());
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);

@@ -1,19 +1,21 @@
 import { Alert, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
+import { resellerBatchesQuery } from '../../api/queries';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { formatCommission } from '../../lib/voucherFormat';
 import { BatchTable } from '../vouchers/BatchTable';
 
 /** A reseller's home: deposit left, vouchers in stock, their share, and their batches to print. */
 export function ResellerHomePage() {
   const { t } = useTranslation();
-  const me = useApi(() => unwrap(api.GET('/api/reseller/me')), []);
-  const batches = useApi(() => unwrap(api.GET('/api/reseller/batches')), []);
+  const me = useQuery({ queryKey: keys.reseller.me(), queryFn: () => unwrap(api.GET('/api/reseller/me')) });
+  const batches = useQuery(resellerBatchesQuery());
 
   return (
     <Stack gap="md">

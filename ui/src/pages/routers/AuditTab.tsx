@@ -1,24 +1,25 @@
 import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
 import { formatAuditValue } from '../../lib/routerFormat';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 
 /** "Audit": every write to this router — who, what, before, after and the result. */
 export function AuditTab({ routerId }: { routerId: string }) {
   const { t } = useTranslation();
-  const audit = useApi(
-    () => unwrap(api.GET('/api/routers/audit', { params: { query: { router_id: routerId, limit: 200 } } })),
-    [routerId],
-  );
+  const audit = useQuery({
+    queryKey: keys.routers.audit(routerId),
+    queryFn: () => unwrap(api.GET('/api/routers/audit', { params: { query: { router_id: routerId, limit: 200 } } })),
+  });
 
   return (
     <Stack gap="sm">
       <Group justify="flex-end">
-        <Button variant="default" size="xs" loading={audit.loading} onClick={audit.reload}>
+        <Button variant="default" size="xs" loading={audit.isFetching} onClick={() => void audit.refetch()}>
           {t('routers.reload')}
         </Button>
       </Group>

@@ -1,13 +1,14 @@
 import { Alert, Badge, Button, Code, Group, Stack, Switch, Table, Text } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 const COLORS: Record<string, string> = { pending: 'yellow', done: 'green', failed: 'red' };
 
@@ -15,42 +16,31 @@ const COLORS: Record<string, string> = { pending: 'yellow', done: 'green', faile
  * "Antrean perintah": this router's outbox (and commands that have no router yet), with the last
  * error; "Kirim ulang sekarang" delivers every due command at once.
  */
-export function CommandsTab({ routerId, onChange }: { routerId: string; onChange: () => void }) {
+export function CommandsTab({ routerId }: { routerId: string }) {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
   const [pendingOnly, setPendingOnly] = useState(true);
-  const commands = useApi(
-    () => unwrap(api.GET('/api/routers/commands', { params: { query: { pending: pendingOnly, limit: 200 } } })),
-    [pendingOnly],
-  );
-  const [busy, setBusy] = useState(false);
-  const [delivered, setDelivered] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const deliver = async () => {
-    setBusy(true);
-    setError(null);
-    setDelivered(null);
-    try {
-      const result = await unwrap(api.POST('/api/routers/commands/deliver'));
-      setDelivered(result.delivered);
-      commands.reload();
-      onChange();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const query = { pending: pendingOnly, limit: 200 };
+  const commands = useQuery({
+    queryKey: keys.routers.commands(query),
+    queryFn: () => unwrap(api.GET('/api/routers/commands', { params: { query } })),
+  });
+  const deliver = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/routers/commands/deliver')),
+    // The queue, the routers' pending counts, and the PPPoE users' queue column.
+    onSuccess: () => void invalidate(keys.routers.commandsAll(), ...keys.routers.status(), keys.pppoe.all),
+  });
+  const delivered = deliver.data?.delivered ?? null;
 
   return (
     <Stack gap="sm">
       <Group justify="space-between">
         <Switch label={t('routers.only_pending')} checked={pendingOnly} onChange={(e) => setPendingOnly(e.currentTarget.checked)} />
         <Group gap="xs">
-          <Button variant="default" size="xs" loading={commands.loading} onClick={commands.reload}>
+          <Button variant="default" size="xs" loading={commands.isFetching} onClick={() => void commands.refetch()}>
             {t('routers.reload')}
           </Button>
-          <Button size="xs" loading={busy} onClick={() => void deliver()}>
+          <Button size="xs" loading={deliver.isPending} onClick={() => deliver.mutate()}>
             {t('routers.deliver')}
           </Button>
         </Group>
@@ -60,7 +50,7 @@ export function CommandsTab({ routerId, onChange }: { routerId: string; onChange
           {t('routers.delivered', { count: delivered })}
         </Alert>
       )}
-      <FormError error={error} />
+      <FormError error={deliver.error} />
       <LoadState state={commands}>
         {(data) => {
           const items = data.items.filter((c) => !c.router_id || c.router_id === routerId);

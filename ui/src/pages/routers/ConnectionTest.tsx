@@ -1,14 +1,16 @@
 import { Alert, Button, List, Modal, Stack, Text } from '@mantine/core';
 import type { ButtonProps } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { ConnectionReport, Router, RouterProbe } from '../../api/types';
 import { Field, FieldRow } from '../../components/Field';
 import { FormError } from '../../components/FormError';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { formatCpu, formatFingerprint, formatMemory } from '../../lib/routerFormat';
 import { tDynamic } from '../../lib/tDynamic';
 
@@ -37,34 +39,22 @@ function TrustCertificate({
   onReport: (report: ConnectionReport) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const sha256 = report.certificate_sha256 ?? '';
-  const trust = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onReport(
-        await unwrap(
-          api.POST('/api/routers/{id}/trust-certificate', { params: { path: { id: routerId } }, body: { sha256 } }),
-        ),
-      );
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const trust = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/routers/{id}/trust-certificate', { params: { path: { id: routerId } }, body: { sha256 } })),
+    onSuccess: (next) => onReport(next),
+  });
   return (
     <Stack gap="xs" mt="xs">
       <Text size="sm">{t('routers.certificate_compare')}</Text>
       <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="router-certificate-sha256">
         {formatFingerprint(sha256)}
       </Text>
-      <Button size="xs" w="fit-content" loading={busy} onClick={() => void trust()} data-testid="router-trust-certificate">
+      <Button size="xs" w="fit-content" loading={trust.isPending} onClick={() => trust.mutate()} data-testid="router-trust-certificate">
         {report.problem === 'certificate_changed' ? t('routers.certificate_trust_new') : t('routers.certificate_trust')}
       </Button>
-      <FormError error={error} />
+      <FormError error={trust.error} />
     </Stack>
   );
 }
@@ -126,32 +116,32 @@ export function ConnectionResult({
   );
 }
 
-/** "Tes koneksi" button; the result opens in a dialog. */
-export function ConnectionTestButton({ router, onTested, ...props }: ButtonProps & { router: Router; onTested?: () => void }) {
+/** "Tes koneksi" button; the result opens in a dialog. A test updates the router's status. */
+export function ConnectionTestButton({ router, ...props }: ButtonProps & { router: Router }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
   const [report, setReport] = useState<ConnectionReport | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const onTested = () => void invalidate(...keys.routers.status());
+  const test = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id: router.id } } })),
+    onSuccess: (result) => {
+      setReport(result);
+      onTested();
+    },
+  });
+  const busy = test.isPending;
+  const error = test.error;
 
-  const run = async () => {
-    setBusy(true);
+  const run = () => {
     setReport(null);
-    setError(null);
     setOpen(true);
-    try {
-      setReport(await unwrap(api.POST('/api/routers/{id}/test', { params: { path: { id: router.id } } })));
-      onTested?.();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    test.mutate();
   };
 
   return (
     <>
-      <Button {...props} loading={busy} onClick={() => void run()} aria-label={`${t('routers.test')} ${router.name}`}>
+      <Button {...props} loading={busy} onClick={run} aria-label={`${t('routers.test')} ${router.name}`}>
         {t('routers.test')}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('routers.test_title', { name: router.name })} centered size="lg">
@@ -163,7 +153,7 @@ export function ConnectionTestButton({ router, onTested, ...props }: ButtonProps
               routerId={router.id}
               onReport={(next) => {
                 setReport(next);
-                onTested?.();
+                onTested();
               }}
             />
           )}

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -7,7 +8,8 @@ import type { Drift, DriftKind } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 const KINDS: DriftKind[] = ['missing', 'extra', 'profile', 'disabled', 'password'];
 const COLORS: Record<DriftKind, string> = { missing: 'red', extra: 'grape', profile: 'orange', disabled: 'yellow', password: 'blue' };
@@ -50,12 +52,13 @@ function DriftTable({ kind, drifts }: { kind: DriftKind; drifts: Drift[] }) {
 }
 
 /** "Rekonsiliasi": differences between the router's secrets and the database, and "Perbaiki semua". */
-export function ReconcileTab({ routerId, onChange }: { routerId: string; onChange: () => void }) {
+export function ReconcileTab({ routerId }: { routerId: string }) {
   const { t } = useTranslation();
-  const report = useApi(
-    () => unwrap(api.GET('/api/reconcile/{router_id}', { params: { path: { router_id: routerId } } })),
-    [routerId],
-  );
+  const invalidate = useInvalidate();
+  const report = useQuery({
+    queryKey: keys.routers.reconcile(routerId),
+    queryFn: () => unwrap(api.GET('/api/reconcile/{router_id}', { params: { path: { router_id: routerId } } })),
+  });
   const [repaired, setRepaired] = useState<number | null>(null);
   const count = report.data?.drifts.length ?? 0;
 
@@ -66,7 +69,7 @@ export function ReconcileTab({ routerId, onChange }: { routerId: string; onChang
           {t('routers.reconcile_intro')}
         </Text>
         <Group gap="xs">
-          <Button variant="default" size="xs" loading={report.loading} onClick={report.reload}>
+          <Button variant="default" size="xs" loading={report.isFetching} onClick={() => void report.refetch()}>
             {t('routers.reconcile_check')}
           </Button>
           <ConfirmButton
@@ -82,8 +85,7 @@ export function ReconcileTab({ routerId, onChange }: { routerId: string; onChang
                 api.POST('/api/reconcile/{router_id}/repair', { params: { path: { router_id: routerId } } }),
               );
               setRepaired(result.queued);
-              report.reload();
-              onChange();
+              void invalidate(keys.routers.reconcile(routerId), keys.routers.detail(routerId), keys.pppoe.all);
             }}
           />
         </Group>

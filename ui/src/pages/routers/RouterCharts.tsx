@@ -1,12 +1,13 @@
 import { LineChart } from '@mantine/charts';
 import { Card, Group, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import type { RouterSamplePoint } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 
 const RANGES = ['1', '6', '24', '168'] as const;
 
@@ -27,10 +28,10 @@ export function RouterCharts({ routerId }: { routerId: string }) {
   const { t } = useTranslation();
   const [range, setRange] = useState<(typeof RANGES)[number]>('6');
   const hours = Number(range);
-  const samples = useApi(
-    () => unwrap(api.GET('/api/routers/{id}/samples', { params: { path: { id: routerId }, query: { hours } } })),
-    [routerId, hours],
-  );
+  const samples = useQuery({
+    queryKey: keys.routers.samples(routerId, hours),
+    queryFn: () => unwrap(api.GET('/api/routers/{id}/samples', { params: { path: { id: routerId }, query: { hours } } })),
+  });
   return (
     <Stack gap="md" data-testid="router-charts">
       <Group justify="flex-end">

@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Stack, Tabs, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
@@ -9,7 +10,7 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
 import { formatCpu, formatFingerprint, formatMemory } from '../../lib/routerFormat';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { AuditTab } from './AuditTab';
 import { CommandsTab } from './CommandsTab';
 import { ConnectionTestButton } from './ConnectionTest';
@@ -27,7 +28,10 @@ export function RouterDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const router = useApi(() => unwrap(api.GET('/api/routers/{id}', { params: { path: { id } } })), [id]);
+  const router = useQuery({
+    queryKey: keys.routers.detail(id),
+    queryFn: () => unwrap(api.GET('/api/routers/{id}', { params: { path: { id } } })),
+  });
   const [editing, setEditing] = useState(false);
   const requested = params.get('tab');
   const tab: Tab = (TABS as readonly string[]).includes(requested ?? '') ? (requested as Tab) : 'sessions';
@@ -41,7 +45,7 @@ export function RouterDetailPage() {
             back={{ to: '/routers', label: t('nav.routers') }}
             actions={
               <>
-                <ConnectionTestButton variant="light" router={r} onTested={router.reload} />
+                <ConnectionTestButton variant="light" router={r} />
                 <Button variant="default" onClick={() => setEditing(true)}>
                   {t('common.edit')}
                 </Button>
@@ -103,10 +107,10 @@ export function RouterDetailPage() {
               <RouterCharts routerId={r.id} />
             </Tabs.Panel>
             <Tabs.Panel value="commands">
-              <CommandsTab routerId={r.id} onChange={router.reload} />
+              <CommandsTab routerId={r.id} />
             </Tabs.Panel>
             <Tabs.Panel value="reconcile">
-              <ReconcileTab routerId={r.id} onChange={router.reload} />
+              <ReconcileTab routerId={r.id} />
             </Tabs.Panel>
             <Tabs.Panel value="audit">
               <AuditTab routerId={r.id} />
@@ -116,10 +120,7 @@ export function RouterDetailPage() {
             opened={editing}
             router={r}
             onClose={() => setEditing(false)}
-            onSaved={() => {
-              setEditing(false);
-              router.reload();
-            }}
+            onSaved={() => setEditing(false)}
           />
         </Stack>
       )}

@@ -1,13 +1,15 @@
 import { Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Router, RouterBody } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 interface Props {
   opened: boolean;
@@ -19,95 +21,82 @@ interface Props {
 const DEFAULT_PORT = 8728;
 const TLS_PORT = 8729;
 
+const valuesOf = (router?: Router) => ({
+  name: router?.name ?? '',
+  host: router?.host ?? '',
+  port: (router?.port ?? DEFAULT_PORT) as string | number,
+  tls: router?.tls ?? false,
+  api_user: router?.api_user ?? 'admin',
+  password: '',
+  isolation_profile: router?.isolation_profile ?? 'isolir',
+  isolation_rate_limit: router?.isolation_rate_limit ?? '256k/256k',
+  isolation_address_list: router?.isolation_address_list ?? 'isolir',
+});
+
 /** "Tambah router" / "Ubah router". The password is write-only (kept in the OS keyring). */
 export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState<string | number>(DEFAULT_PORT);
-  const [tls, setTls] = useState(false);
-  const [apiUser, setApiUser] = useState('admin');
-  const [password, setPassword] = useState('');
-  const [profile, setProfile] = useState('isolir');
-  const [rateLimit, setRateLimit] = useState('256k/256k');
-  const [addressList, setAddressList] = useState('isolir');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const required = t('validation.required');
+  const form = useForm({
+    initialValues: valuesOf(router),
+    validate: {
+      name: (v) => (v.trim() ? null : required),
+      host: (v) => (v.trim() ? null : required),
+      api_user: (v) => (v.trim() ? null : required),
+      port: (v) => {
+        const port = typeof v === 'number' ? v : Number(v);
+        return Number.isInteger(port) && port >= 1 && port <= 65535 ? null : required;
+      },
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const body: RouterBody = {
+        name: v.name.trim(),
+        host: v.host.trim(),
+        port: Number(v.port),
+        tls: v.tls,
+        api_user: v.api_user.trim(),
+        isolation_profile: v.isolation_profile.trim() || null,
+        isolation_rate_limit: v.isolation_rate_limit.trim() || null,
+        isolation_address_list: v.isolation_address_list.trim() || null,
+      };
+      // Empty on edit keeps the stored password; empty on add means "no password".
+      if (v.password || !router) body.password = v.password;
+      return router
+        ? unwrap(api.PATCH('/api/routers/{id}', { params: { path: { id: router.id } }, body }))
+        : unwrap(api.POST('/api/routers', { body }));
+    },
+    onSuccess: () => void invalidate(...keys.routers.status()),
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setName(router?.name ?? '');
-    setHost(router?.host ?? '');
-    setPort(router?.port ?? DEFAULT_PORT);
-    setTls(router?.tls ?? false);
-    setApiUser(router?.api_user ?? 'admin');
-    setPassword('');
-    setProfile(router?.isolation_profile ?? 'isolir');
-    setRateLimit(router?.isolation_rate_limit ?? '256k/256k');
-    setAddressList(router?.isolation_address_list ?? 'isolir');
-    setLocal({});
-    setError(null);
-  }, [opened, router]);
+    form.setValues(valuesOf(router));
+    form.clearErrors();
+    serverError.clear();
+  }, [opened]);
 
   const onTls = (on: boolean) => {
-    setTls(on);
+    const port = Number(form.values.port);
+    form.setFieldValue('tls', on);
     // Follow the usual port unless the user typed another one.
-    if (on && Number(port) === DEFAULT_PORT) setPort(TLS_PORT);
-    if (!on && Number(port) === TLS_PORT) setPort(DEFAULT_PORT);
+    if (on && port === DEFAULT_PORT) form.setFieldValue('port', TLS_PORT);
+    if (!on && port === TLS_PORT) form.setFieldValue('port', DEFAULT_PORT);
   };
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    const required = t('validation.required');
-    if (!name.trim()) problems.name = required;
-    if (!host.trim()) problems.host = required;
-    if (!apiUser.trim()) problems.api_user = required;
-    const portNumber = typeof port === 'number' ? port : Number(port);
-    if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) problems.port = required;
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0) return;
-    const body: RouterBody = {
-      name: name.trim(),
-      host: host.trim(),
-      port: portNumber,
-      tls,
-      api_user: apiUser.trim(),
-      isolation_profile: profile.trim() || null,
-      isolation_rate_limit: rateLimit.trim() || null,
-      isolation_address_list: addressList.trim() || null,
-    };
-    // Empty on edit keeps the stored password; empty on add means "no password".
-    if (password || !router) body.password = password;
-    setBusy(true);
-    try {
-      const saved = router
-        ? await unwrap(api.PATCH('/api/routers/{id}', { params: { path: { id: router.id } }, body }))
-        : await unwrap(api.POST('/api/routers', { body }));
-      onSaved(saved);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
 
   return (
     <Modal opened={opened} onClose={onClose} title={router ? t('routers.edit') : t('routers.add')} centered size="lg">
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={serverError.onSubmit(async (values) => onSaved(await save.mutateAsync(values)))} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('routers.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} />
+          <TextInput label={t('routers.name')} {...form.getInputProps('name')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('routers.host')}
               placeholder="192.168.88.1"
-              value={host}
-              onChange={(e) => setHost(e.currentTarget.value)}
-              error={err('host')}
+              {...form.getInputProps('host')}
             />
             <NumberInput
               label={t('routers.port')}
@@ -117,27 +106,21 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
               allowDecimal={false}
               allowNegative={false}
               thousandSeparator={false}
-              value={port}
-              onChange={setPort}
-              error={err('port')}
+              {...form.getInputProps('port')}
             />
           </SimpleGrid>
-          <Switch label={t('routers.tls')} checked={tls} onChange={(e) => onTls(e.currentTarget.checked)} />
+          <Switch label={t('routers.tls')} checked={form.values.tls} onChange={(e) => onTls(e.currentTarget.checked)} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('routers.api_user')}
               autoComplete="off"
-              value={apiUser}
-              onChange={(e) => setApiUser(e.currentTarget.value)}
-              error={err('api_user')}
+              {...form.getInputProps('api_user')}
             />
             <PasswordInput
               label={t('routers.password')}
               description={router ? t('routers.password_keep_hint') : t('routers.password_hint')}
               autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={err('password')}
+              {...form.getInputProps('password')}
             />
           </SimpleGrid>
           <Text size="sm" fw={500} mt="xs">
@@ -147,29 +130,23 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
             <TextInput
               label={t('routers.isolation_profile')}
               description={t('routers.isolation_hint')}
-              value={profile}
-              onChange={(e) => setProfile(e.currentTarget.value)}
-              error={err('isolation_profile')}
+              {...form.getInputProps('isolation_profile')}
             />
             <TextInput
               label={t('routers.isolation_rate_limit')}
-              value={rateLimit}
-              onChange={(e) => setRateLimit(e.currentTarget.value)}
-              error={err('isolation_rate_limit')}
+              {...form.getInputProps('isolation_rate_limit')}
             />
             <TextInput
               label={t('routers.isolation_address_list')}
-              value={addressList}
-              onChange={(e) => setAddressList(e.currentTarget.value)}
-              error={err('isolation_address_list')}
+              {...form.getInputProps('isolation_address_list')}
             />
           </SimpleGrid>
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

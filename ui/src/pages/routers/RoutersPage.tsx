@@ -1,10 +1,12 @@
 import { Alert, Anchor, Button, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
+import { unwrap } from '../../api/errors';
+import { routersQuery } from '../../api/queries';
 import type { Router } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { errorTitle } from '../../components/FormError';
@@ -12,7 +14,8 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
 import { formatCpu, formatMemory } from '../../lib/routerFormat';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { ConnectionTestButton } from './ConnectionTest';
 import { RouterFormModal } from './RouterFormModal';
 import { RouterStatusBadge } from './RouterStatusBadge';
@@ -20,22 +23,17 @@ import { RouterStatusBadge } from './RouterStatusBadge';
 /** Router: every MikroTik router with its last known status. */
 export function RoutersPage() {
   const { t } = useTranslation();
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
+  const invalidate = useInvalidate();
+  const routers = useQuery(routersQuery());
   const [editing, setEditing] = useState<Router | 'new' | null>(null);
-  const [refreshing, setRefreshing] = useState(false);
-
-  const refresh = async () => {
-    setRefreshing(true);
-    try {
-      await unwrap(api.POST('/api/routers/refresh'));
+  const refresh = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/routers/refresh')),
+    onSuccess: () => {
       notifications.show({ color: 'green', message: t('routers.refreshed') });
-      routers.reload();
-    } catch (e) {
-      notifications.show({ color: 'red', title: errorTitle(asApiError(e), t), message: asApiError(e).message });
-    } finally {
-      setRefreshing(false);
-    }
-  };
+      void invalidate(...keys.routers.status());
+    },
+    onError: (e) => notifications.show({ color: 'red', title: errorTitle(e, t), message: e.message }),
+  });
 
   return (
     <Stack gap="md">
@@ -43,7 +41,7 @@ export function RoutersPage() {
         title={t('nav.routers')}
         actions={
           <>
-            <Button variant="default" loading={refreshing} onClick={() => void refresh()}>
+            <Button variant="default" loading={refresh.isPending} onClick={() => refresh.mutate()}>
               {t('routers.refresh')}
             </Button>
             <Button onClick={() => setEditing('new')}>{t('routers.add')}</Button>
@@ -112,7 +110,7 @@ export function RoutersPage() {
                     <Table.Td ta="right">{r.pending_commands}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <ConnectionTestButton size="xs" variant="light" router={r} onTested={routers.reload} />
+                        <ConnectionTestButton size="xs" variant="light" router={r} />
                         <Button size="xs" variant="default" onClick={() => setEditing(r)} aria-label={`${t('common.edit')} ${r.name}`}>
                           {t('common.edit')}
                         </Button>
@@ -127,7 +125,7 @@ export function RoutersPage() {
                           confirmLabel={t('common.delete')}
                           onConfirm={async () => {
                             await unwrap(api.DELETE('/api/routers/{id}', { params: { path: { id: r.id } } }));
-                            routers.reload();
+                            void invalidate(...keys.routers.status());
                           }}
                         />
                       </Group>
@@ -143,10 +141,7 @@ export function RoutersPage() {
         opened={editing !== null}
         router={editing === 'new' || editing === null ? undefined : editing}
         onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null);
-          routers.reload();
-        }}
+        onSaved={() => setEditing(null)}
       />
     </Stack>
   );

@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -6,21 +7,21 @@ import { unwrap } from '../../api/errors';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { formatDuration } from '../../lib/routerFormat';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 
 /** "Sesi aktif": the router's live /ppp/active, with "Putuskan" per login. */
 export function SessionsTab({ routerId }: { routerId: string }) {
   const { t } = useTranslation();
-  const sessions = useApi(
-    () => unwrap(api.GET('/api/routers/{id}/sessions', { params: { path: { id: routerId } } })),
-    [routerId],
-  );
+  const sessions = useQuery({
+    queryKey: keys.routers.sessions(routerId),
+    queryFn: () => unwrap(api.GET('/api/routers/{id}/sessions', { params: { path: { id: routerId } } })),
+  });
   const [kicked, setKicked] = useState<string | null>(null);
 
   return (
     <Stack gap="sm">
       <Group justify="flex-end">
-        <Button variant="default" size="xs" loading={sessions.loading} onClick={sessions.reload}>
+        <Button variant="default" size="xs" loading={sessions.isFetching} onClick={() => void sessions.refetch()}>
           {t('routers.reload')}
         </Button>
       </Group>
@@ -74,7 +75,7 @@ export function SessionsTab({ routerId }: { routerId: string }) {
                               }),
                             );
                             setKicked(t('routers.kicked', { count: result.sessions_ended }));
-                            sessions.reload();
+                            void sessions.refetch();
                           }}
                         />
                       </Table.Td>

@@ -1,145 +1,118 @@
 import { Alert, Button, Card, FileInput, Group, Image, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useMemo, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ApiError, asApiError, unwrap } from '../../api/errors';
+import { unwrap } from '../../api/errors';
+import { businessProfileQuery } from '../../api/queries';
 import type { BankAccount, BusinessProfile } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { bpToPercent, logoProblem, percentToBp, readAsDataUrl } from '../../lib/business';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { ianaZones, timezoneGroups } from '../../lib/timezones';
-import { useApi } from '../../lib/useApi';
 import { BankAccountsField } from './BankAccountsField';
-
-const EMPTY: BusinessProfile = {
-  name: '',
-  address: '',
-  phone: '',
-  bank_accounts: [],
-  tax_rate_bp: 0,
-  timezone: 'Asia/Jakarta',
-  currency: 'IDR',
-  timezone_in_use: 'Asia/Jakarta',
-  supported_currencies: ['IDR'],
-};
 
 /** Loads the profile (a missing one starts empty) and shows the form. */
 export function BusinessProfileForm() {
-  const profile = useApi(async () => {
-    try {
-      return await unwrap(api.GET('/api/settings/business'));
-    } catch (e) {
-      if (e instanceof ApiError && e.kind === 'not_found') return EMPTY;
-      throw e;
-    }
-  }, []);
+  const profile = useQuery(businessProfileQuery());
   return <LoadState state={profile}>{(p) => <ProfileForm initial={p} />}</LoadState>;
 }
 
+const valuesOf = (initial: BusinessProfile) => ({
+  name: initial.name,
+  address: initial.address,
+  phone: initial.phone,
+  email: initial.email ?? '',
+  logo_data_url: initial.logo_data_url ?? (null as string | null),
+  bank_accounts: initial.bank_accounts as BankAccount[],
+  /** Percent in the form, basis points on the wire. */
+  tax_rate_bp: String(bpToPercent(initial.tax_rate_bp)),
+  timezone: initial.timezone || initial.timezone_in_use,
+  currency: initial.currency || 'IDR',
+});
+
 function ProfileForm({ initial }: { initial: BusinessProfile }) {
   const { t } = useTranslation();
-  const [name, setName] = useState(initial.name);
-  const [address, setAddress] = useState(initial.address);
-  const [phone, setPhone] = useState(initial.phone);
-  const [email, setEmail] = useState(initial.email ?? '');
-  const [logo, setLogo] = useState<string | null>(initial.logo_data_url ?? null);
+  const invalidate = useInvalidate();
   const [logoFile, setLogoFile] = useState<File | null>(null);
-  const [banks, setBanks] = useState<BankAccount[]>(initial.bank_accounts);
-  const [tax, setTax] = useState(String(bpToPercent(initial.tax_rate_bp)));
-  const [timezone, setTimezone] = useState(initial.timezone || initial.timezone_in_use);
-  const [currency, setCurrency] = useState(initial.currency || 'IDR');
   // What the server holds and what the running app uses; they differ until it restarts.
   const [savedZone, setSavedZone] = useState(initial.timezone);
   const [zoneInUse, setZoneInUse] = useState(initial.timezone_in_use);
   const currencies = initial.supported_currencies.length > 0 ? initial.supported_currencies : ['IDR'];
+  const filled = (b: BankAccount) => b.bank.trim() || b.number.trim() || b.holder.trim();
+  const form = useForm({
+    initialValues: valuesOf(initial),
+    validate: {
+      name: (v) => (v.trim() ? null : t('validation.required')),
+      tax_rate_bp: (v) => (percentToBp(v) === null ? t('business.tax_invalid') : null),
+      bank_accounts: (rows) =>
+        rows.filter(filled).some((b) => !b.bank.trim() || !b.number.trim() || !b.holder.trim())
+          ? t('business.bank_incomplete')
+          : null,
+    },
+  });
+  const serverError = useServerError(form);
+  const { timezone, logo_data_url: logo } = form.values;
   const zoneGroups = useMemo(
     () => timezoneGroups(ianaZones(), timezone, { indonesia: t('business.timezone_group_id'), other: t('business.timezone_group_other') }),
     [timezone, t],
   );
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => setLocal((l) => ({ ...l, logo_data_url: '' })), [logoFile]);
-
-  const pickLogo = async (file: File | null) => {
-    setLogoFile(file);
-    if (!file) return;
-    const problem = logoProblem(file);
-    if (problem) {
-      setLocal((l) => ({ ...l, logo_data_url: t(`business.logo_${problem}`) }));
-      return;
-    }
-    setLogo(await readAsDataUrl(file));
-  };
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = t('validation.required');
-    const bp = percentToBp(tax);
-    if (bp === null) problems.tax_rate_bp = t('business.tax_invalid');
-    const bankRows = banks.filter((b) => b.bank.trim() || b.number.trim() || b.holder.trim());
-    if (bankRows.some((b) => !b.bank.trim() || !b.number.trim() || !b.holder.trim())) {
-      problems.bank_accounts = t('business.bank_incomplete');
-    }
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || bp === null) return;
-    setBusy(true);
-    try {
-      const body = {
-        name: name.trim(),
-        address: address.trim(),
-        phone: phone.trim(),
-        email: email.trim() || null,
-        logo_data_url: logo,
-        bank_accounts: bankRows.map((b) => ({ bank: b.bank.trim(), number: b.number.trim(), holder: b.holder.trim() })),
-        tax_rate_bp: bp,
-        timezone,
-        currency,
-      };
-      const saved = await unwrap(api.PUT('/api/settings/business', { body }));
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) =>
+      unwrap(
+        api.PUT('/api/settings/business', {
+          body: {
+            name: v.name.trim(),
+            address: v.address.trim(),
+            phone: v.phone.trim(),
+            email: v.email.trim() || null,
+            logo_data_url: v.logo_data_url,
+            bank_accounts: v.bank_accounts
+              .filter(filled)
+              .map((b) => ({ bank: b.bank.trim(), number: b.number.trim(), holder: b.holder.trim() })),
+            tax_rate_bp: percentToBp(v.tax_rate_bp) ?? 0,
+            timezone: v.timezone,
+            currency: v.currency,
+          },
+        }),
+      ),
+    onSuccess: (saved) => {
       setSavedZone(saved.timezone);
       setZoneInUse(saved.timezone_in_use);
       notifications.show({ color: 'green', message: t('business.saved') });
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(keys.settings.business());
+    },
+  });
 
-  const err = (field: string) => local[field] || fieldError(error, field);
+  const pickLogo = async (file: File | null) => {
+    setLogoFile(file);
+    form.clearFieldError('logo_data_url');
+    if (!file) return;
+    const problem = logoProblem(file);
+    if (problem) {
+      form.setFieldError('logo_data_url', t(`business.logo_${problem}`));
+      return;
+    }
+    form.setFieldValue('logo_data_url', await readAsDataUrl(file));
+  };
 
   return (
     <Card withBorder>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={serverError.onSubmit((values) => save.mutateAsync(values))} noValidate>
         <Stack gap="sm">
           <Title order={3} size="h4">
             {t('business.title')}
           </Title>
-          <TextInput label={t('business.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} />
-          <Textarea
-            label={t('business.address')}
-            value={address}
-            onChange={(e) => setAddress(e.currentTarget.value)}
-            error={err('address')}
-            autosize
-            minRows={2}
-          />
+          <TextInput label={t('business.name')} {...form.getInputProps('name')} />
+          <Textarea label={t('business.address')} {...form.getInputProps('address')} autosize minRows={2} />
           <Group grow align="flex-start">
-            <TextInput label={t('business.phone')} value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={err('phone')} />
-            <TextInput
-              label={t('business.email')}
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              error={err('email')}
-            />
+            <TextInput label={t('business.phone')} {...form.getInputProps('phone')} />
+            <TextInput label={t('business.email')} type="email" {...form.getInputProps('email')} />
           </Group>
           <Group align="flex-end">
             <FileInput
@@ -148,23 +121,31 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
               accept="image/png,image/jpeg,image/webp,image/svg+xml,image/gif"
               value={logoFile}
               onChange={(f) => void pickLogo(f)}
-              error={err('logo_data_url')}
+              error={form.errors.logo_data_url}
               clearable
               w={320}
             />
             {logo && (
               <>
                 <Image src={logo} alt={t('business.logo_preview')} h={64} w="auto" fit="contain" />
-                <Button variant="subtle" color="red" size="xs" onClick={() => { setLogo(null); setLogoFile(null); }}>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="xs"
+                  onClick={() => {
+                    form.setFieldValue('logo_data_url', null);
+                    setLogoFile(null);
+                  }}
+                >
                   {t('business.logo_remove')}
                 </Button>
               </>
             )}
           </Group>
-          <BankAccountsField value={banks} onChange={setBanks} />
-          {err('bank_accounts') && (
+          <BankAccountsField value={form.values.bank_accounts} onChange={(rows) => form.setFieldValue('bank_accounts', rows)} />
+          {form.errors.bank_accounts && (
             <Text c="red" size="sm" role="alert">
-              {err('bank_accounts')}
+              {form.errors.bank_accounts}
             </Text>
           )}
           <TextInput
@@ -172,40 +153,36 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
             description={t('business.tax_hint')}
             inputMode="decimal"
             rightSection="%"
-            value={tax}
-            onChange={(e) => setTax(e.currentTarget.value)}
-            error={err('tax_rate_bp')}
+            {...form.getInputProps('tax_rate_bp')}
             w={200}
           />
           <Select
             label={t('business.timezone')}
             description={t('business.timezone_hint')}
             data={zoneGroups}
-            value={timezone}
-            onChange={(v) => v && setTimezone(v)}
+            {...form.getInputProps('timezone')}
+            onChange={(v) => v && form.setFieldValue('timezone', v)}
             searchable
             allowDeselect={false}
             nothingFoundMessage={t('business.timezone_none')}
-            error={err('timezone')}
             maxDropdownHeight={280}
           />
           <Select
             label={t('business.currency')}
             description={t('business.currency_hint')}
             data={currencies.map((c) => ({ value: c, label: t('business.currency_label', { code: c }) }))}
-            value={currency}
-            onChange={(v) => v && setCurrency(v)}
+            {...form.getInputProps('currency')}
+            onChange={(v) => v && form.setFieldValue('currency', v)}
             allowDeselect={false}
-            error={err('currency')}
           />
           {savedZone && zoneInUse && savedZone !== zoneInUse && (
             <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">
               {t('business.timezone_restart_text', { zone: savedZone, in_use: zoneInUse })}
             </Alert>
           )}
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

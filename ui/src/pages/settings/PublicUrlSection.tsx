@@ -1,16 +1,16 @@
 import { Alert, Button, Card, Code, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
-import type { PublicUrlCheck } from '../../api/types';
+import { unwrap } from '../../api/errors';
+import { publicUrlQuery } from '../../api/queries';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
-import { fieldError } from '../../lib/fieldError';
-import { useApi } from '../../lib/useApi';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 /**
  * Alamat publik: where customers and gateways reach the public listener (pay pages, webhooks),
@@ -18,50 +18,45 @@ import { useApi } from '../../lib/useApi';
  * address (empty: the local public listener is used).
  */
 export function PublicUrlSection() {
-  const current = useApi(() => unwrap(api.GET('/api/settings/public-url')), []);
+  const current = useQuery(publicUrlQuery());
   return <LoadState state={current}>{(data) => <PublicUrlForm initial={data.public_base_url ?? ''} />}</LoadState>;
 }
 
 function PublicUrlForm({ initial }: { initial: string }) {
   const { t } = useTranslation();
-  const [url, setUrl] = useState(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [checking, setChecking] = useState(false);
-  const [check, setCheck] = useState<PublicUrlCheck | null>(null);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setCheck(null);
-    setSaving(true);
-    try {
-      const saved = await unwrap(api.PUT('/api/settings/public-url', { body: { public_base_url: url.trim() || null } }));
-      setUrl(saved.public_base_url ?? '');
+  const invalidate = useInvalidate();
+  const form = useForm({ initialValues: { public_base_url: initial } });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (url: string) => unwrap(api.PUT('/api/settings/public-url', { body: { public_base_url: url.trim() || null } })),
+    onSuccess: (saved) => {
+      form.setValues({ public_base_url: saved.public_base_url ?? '' });
       notifications.show({ color: 'green', message: t('public_url.saved') });
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+      // The gateways' webhook addresses are built from it.
+      void invalidate(keys.settings.publicUrl());
+    },
+  });
+  const check = useMutation({ mutationFn: () => unwrap(api.POST('/api/settings/public-url/check')) });
+  const result = check.data ?? null;
 
   const runCheck = async () => {
-    setError(null);
-    setCheck(null);
-    setChecking(true);
+    serverError.clear();
     try {
-      setCheck(await unwrap(api.POST('/api/settings/public-url/check')));
+      await check.mutateAsync();
     } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setChecking(false);
+      serverError.show(e);
     }
   };
 
   return (
     <Card withBorder>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form
+        onSubmit={serverError.onSubmit((values) => {
+          check.reset();
+          return save.mutateAsync(values.public_base_url);
+        })}
+        noValidate
+      >
         <Stack gap="sm">
           <Title order={3} size="h4">
             {t('public_url.title')}
@@ -83,31 +78,29 @@ function PublicUrlForm({ initial }: { initial: string }) {
             description={t('public_url.url_hint')}
             placeholder="https://bayar.rtrwnet.id"
             type="url"
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-            error={fieldError(error, 'public_base_url')}
+            {...form.getInputProps('public_base_url')}
           />
-          <FormError error={error} />
-          {check && (
+          <FormError error={serverError.error} />
+          {result && (
             <Alert
-              color={check.ok ? 'green' : 'red'}
+              color={result.ok ? 'green' : 'red'}
               variant="light"
-              role={check.ok ? 'status' : 'alert'}
-              title={check.ok ? t('public_url.ok_title') : t('public_url.fail_title')}
+              role={result.ok ? 'status' : 'alert'}
+              title={result.ok ? t('public_url.ok_title') : t('public_url.fail_title')}
               data-testid="public-url-check"
-              data-ok={check.ok}
+              data-ok={result.ok}
             >
-              <Text size="sm">{check.message}</Text>
+              <Text size="sm">{result.message}</Text>
               <Text size="xs" c="dimmed">
-                {t('public_url.checked_url', { url: check.url })}
+                {t('public_url.checked_url', { url: result.url })}
               </Text>
             </Alert>
           )}
           <Group justify="flex-end">
-            <Button variant="default" loading={checking} onClick={() => void runCheck()}>
+            <Button variant="default" loading={check.isPending} onClick={() => void runCheck()}>
               {t('public_url.check')}
             </Button>
-            <Button type="submit" loading={saving}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

@@ -1,4 +1,5 @@
 import { Alert, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -8,12 +9,14 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { formatDate } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 /** "Isolir": who would be isolated now (preview), and running it after a confirmation. */
-export function IsolationPanel({ onDone }: { onDone: () => void }) {
+export function IsolationPanel() {
   const { t } = useTranslation();
-  const preview = useApi(() => unwrap(api.GET('/api/isolation/preview')), []);
+  const invalidate = useInvalidate();
+  const preview = useQuery({ queryKey: keys.isolation.preview(), queryFn: () => unwrap(api.GET('/api/isolation/preview')) });
   const [result, setResult] = useState<IsolationResult | null>(null);
 
   return (
@@ -32,8 +35,7 @@ export function IsolationPanel({ onDone }: { onDone: () => void }) {
             disabled={!preview.data || preview.data.items.length === 0}
             onConfirm={async () => {
               setResult(await unwrap(api.POST('/api/isolation/run')));
-              preview.reload();
-              onDone();
+              void invalidate(keys.isolation.all, keys.subscriptions.all, keys.pppoe.all, keys.dashboard.all);
             }}
           />
         </Group>

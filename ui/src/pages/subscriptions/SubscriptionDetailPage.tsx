@@ -1,11 +1,10 @@
 import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import { FailureText } from '../../components/FailureText';
 import { Field, FieldRow } from '../../components/Field';
 import { FormError } from '../../components/FormError';
@@ -14,49 +13,42 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS, keys } from '../../lib/queryKeys';
 import { InvoiceTable } from '../invoices/InvoiceTable';
 
 /** One subscription: status, terms, balance, its invoices and "Terbitkan tagihan berikutnya". */
 export function SubscriptionDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const sub = useApi(() => unwrap(api.GET('/api/subscriptions/{id}', { params: { path: { id } } })), [id]);
-  const invoices = useApi(
-    () => unwrap(api.GET('/api/invoices', { params: { query: { subscription_id: id, limit: 200 } } })),
-    [id],
-  );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const invalidate = useInvalidate();
+  const sub = useQuery({
+    queryKey: keys.subscriptions.detail(id),
+    queryFn: () => unwrap(api.GET('/api/subscriptions/{id}', { params: { path: { id } } })),
+  });
+  const invoiceQuery = { subscription_id: id, limit: 200 };
+  const invoices = useQuery({
+    queryKey: keys.invoices.list(invoiceQuery),
+    queryFn: () => unwrap(api.GET('/api/invoices', { params: { query: invoiceQuery } })),
+  });
 
-  const renew = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const invoice = await unwrap(api.POST('/api/subscriptions/{id}/renew', { params: { path: { id } } }));
+  const renew = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/subscriptions/{id}/renew', { params: { path: { id } } })),
+    onSuccess: (invoice) => {
       notifications.show({ color: 'green', message: t('subscriptions.renewed', { number: invoice.number }) });
-      invoices.reload();
-      sub.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const retry = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST('/api/subscriptions/{id}/retry-provisioning', { params: { path: { id } } }));
+      void invalidate(...BILLING_KEYS);
+    },
+  });
+  const retry = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/subscriptions/{id}/retry-provisioning', { params: { path: { id } } })),
+    onSuccess: () => {
       notifications.show({ color: 'green', message: t('subscriptions.retried') });
-      sub.reload();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      void invalidate(keys.subscriptions.all, keys.pppoe.all);
+    },
+  });
+  const busy = renew.isPending || retry.isPending;
+  // The last action's failure (each mutation forgets its error when run again).
+  const error = renew.error ?? retry.error;
 
   return (
     <LoadState state={sub}>
@@ -66,7 +58,7 @@ export function SubscriptionDetailPage() {
             title={s.login}
             back={{ to: '/subscriptions', label: t('nav.subscriptions') }}
             actions={
-              <Button onClick={() => void renew()} loading={busy} disabled={s.status === 'terminated'}>
+              <Button onClick={() => { retry.reset(); renew.mutate(); }} loading={busy} disabled={s.status === 'terminated'}>
                 {t('subscriptions.renew')}
               </Button>
             }
@@ -111,7 +103,7 @@ export function SubscriptionDetailPage() {
                 {s.provisioning.failure && <FailureText failure={s.provisioning.failure} testId="provisioning-failure" />}
               </Stack>
               {(s.provisioning.state === 'failed' || s.provisioning.state === 'pending') && (
-                <Button variant="light" onClick={() => void retry()} loading={busy} data-testid="provisioning-retry" style={{ flexShrink: 0 }}>
+                <Button variant="light" onClick={() => { renew.reset(); retry.mutate(); }} loading={busy} data-testid="provisioning-retry" style={{ flexShrink: 0 }}>
                   {t('subscriptions.retry')}
                 </Button>
               )}

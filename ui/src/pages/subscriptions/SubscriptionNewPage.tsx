@@ -1,18 +1,20 @@
 import { Button, Card, Group, NativeSelect, NumberInput, PasswordInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
+import { plansQuery, routersQuery } from '../../api/queries';
 import { CustomerPicker } from '../../components/CustomerPicker';
 import { FormError } from '../../components/FormError';
 import { PageHeader } from '../../components/PageHeader';
 import { todayIso } from '../../lib/dates';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { BILLING_KEYS } from '../../lib/queryKeys';
 
 const dayOf = (iso: string) => Math.min(28, Number(iso.slice(8, 10)) || 1);
 const asInt = (v: string | number) => (typeof v === 'number' ? v : v.trim() === '' ? null : Number(v));
@@ -21,84 +23,80 @@ const asInt = (v: string | number) => (typeof v === 'number' ? v : v.trim() === 
 export function SubscriptionNewPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const invalidate = useInvalidate();
   const [params] = useSearchParams();
-  const plans = useApi(() => unwrap(api.GET('/api/plans')), []);
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
-  const [customerId, setCustomerId] = useState<string | null>(params.get('customer_id'));
-  const [planId, setPlanId] = useState('');
-  const [routerId, setRouterId] = useState('');
-  const [login, setLogin] = useState('');
-  const [password, setPassword] = useState('');
-  const [startOn, setStartOn] = useState(todayIso());
-  const [billingDay, setBillingDay] = useState<string | number>(dayOf(todayIso()));
+  const plans = useQuery(plansQuery());
+  const routers = useQuery(routersQuery());
   const [dayTouched, setDayTouched] = useState(false);
-  const [dueDays, setDueDays] = useState<string | number>(7);
-  const [graceDays, setGraceDays] = useState<string | number>(3);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const activePlans = (plans.data?.items ?? []).filter((p) => p.active);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    const required = t('validation.required');
-    if (!customerId) problems.customer_id = required;
-    if (!planId) problems.plan_id = required;
-    if (!login.trim()) problems.login = required;
-    if (!password) problems.password = required;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(startOn)) problems.start_on = required;
-    const day = asInt(billingDay);
-    if (day !== null && (day < 1 || day > 28)) problems.billing_day = t('subscriptions.billing_day_range');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || !customerId) return;
-    setBusy(true);
-    try {
-      const created = await unwrap(
+  const required = t('validation.required');
+  const form = useForm({
+    initialValues: {
+      customer_id: params.get('customer_id') as string | null,
+      plan_id: '',
+      router_id: '',
+      login: '',
+      password: '',
+      start_on: todayIso(),
+      billing_day: dayOf(todayIso()) as string | number,
+      due_days: 7 as string | number,
+      grace_days: 3 as string | number,
+    },
+    validate: {
+      customer_id: (v) => (v ? null : required),
+      plan_id: (v) => (v ? null : required),
+      login: (v) => (v.trim() ? null : required),
+      password: (v) => (v ? null : required),
+      start_on: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? null : required),
+      billing_day: (v) => {
+        const day = asInt(v);
+        return day !== null && (day < 1 || day > 28) ? t('subscriptions.billing_day_range') : null;
+      },
+    },
+  });
+  const serverError = useServerError(form, {
+    known: (e) => (e.kind === 'conflict' ? { login: t('subscriptions.login_taken') } : {}),
+  });
+  const create = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
         api.POST('/api/subscriptions', {
           body: {
-            customer_id: customerId,
-            plan_id: planId,
-            login: login.trim(),
-            password,
-            start_on: startOn,
-            billing_day: day,
-            due_days: asInt(dueDays),
-            grace_days: asInt(graceDays),
-            router_id: routerId || null,
+            customer_id: v.customer_id ?? '',
+            plan_id: v.plan_id,
+            login: v.login.trim(),
+            password: v.password,
+            start_on: v.start_on,
+            billing_day: asInt(v.billing_day),
+            due_days: asInt(v.due_days),
+            grace_days: asInt(v.grace_days),
+            router_id: v.router_id || null,
           },
         }),
-      );
+      ),
+    onSuccess: (created) => {
+      void invalidate(...BILLING_KEYS);
       void navigate(`/subscriptions/${created.id}`);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
-  };
+    },
+  });
 
-  const known = { login: error?.kind === 'conflict' ? t('subscriptions.login_taken') : undefined };
-  const err = (field: string) =>
-    local[field] ?? fieldError(error, field, known.login ? { login: known.login } : {});
+  const activePlans = (plans.data?.items ?? []).filter((p) => p.active);
+  const startOn = form.getInputProps('start_on');
+  const billingDay = form.getInputProps('billing_day');
 
   return (
     <Stack gap="md" maw={760}>
       <PageHeader title={t('subscriptions.add')} back={{ to: '/subscriptions', label: t('nav.subscriptions') }} />
       <Card withBorder>
-        <form onSubmit={(e) => void onSubmit(e)} noValidate>
+        <form onSubmit={serverError.onSubmit((values) => create.mutateAsync(values))} noValidate>
           <Stack gap="sm">
             <CustomerPicker
               label={t('subscriptions.customer')}
-              value={customerId}
-              onChange={setCustomerId}
-              error={err('customer_id')}
+              {...form.getInputProps('customer_id')}
+              value={form.values.customer_id}
             />
             <NativeSelect
               label={t('subscriptions.plan')}
-              value={planId}
-              onChange={(e) => setPlanId(e.currentTarget.value)}
-              error={err('plan_id')}
+              {...form.getInputProps('plan_id')}
               data={[
                 { value: '', label: t('subscriptions.choose_plan') },
                 ...activePlans.map((p) => ({ value: p.id, label: `${p.name} — ${formatRupiah(p.price)}` })),
@@ -107,9 +105,7 @@ export function SubscriptionNewPage() {
             <NativeSelect
               label={t('routers.sub_router')}
               description={t('routers.sub_router_hint')}
-              value={routerId}
-              onChange={(e) => setRouterId(e.currentTarget.value)}
-              error={err('router_id')}
+              {...form.getInputProps('router_id')}
               data={[
                 { value: '', label: t('routers.sub_no_router') },
                 ...(routers.data?.items ?? []).map((r) => ({ value: r.id, label: r.name })),
@@ -120,29 +116,24 @@ export function SubscriptionNewPage() {
                 label={t('subscriptions.login')}
                 description={t('subscriptions.login_hint')}
                 autoComplete="off"
-                value={login}
-                onChange={(e) => setLogin(e.currentTarget.value)}
-                error={err('login')}
+                {...form.getInputProps('login')}
               />
               <PasswordInput
                 label={t('subscriptions.password')}
                 autoComplete="new-password"
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-                error={err('password')}
+                {...form.getInputProps('password')}
               />
             </SimpleGrid>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput
                 type="date"
                 label={t('subscriptions.start_on')}
-                value={startOn}
+                {...startOn}
                 onChange={(e) => {
                   const v = e.currentTarget.value;
-                  setStartOn(v);
-                  if (!dayTouched && v) setBillingDay(dayOf(v));
+                  form.setFieldValue('start_on', v);
+                  if (!dayTouched && v) form.setFieldValue('billing_day', dayOf(v));
                 }}
-                error={err('start_on')}
               />
               <NumberInput
                 label={t('subscriptions.billing_day')}
@@ -151,35 +142,30 @@ export function SubscriptionNewPage() {
                 max={28}
                 allowDecimal={false}
                 allowNegative={false}
-                value={billingDay}
+                {...billingDay}
                 onChange={(v) => {
                   setDayTouched(true);
-                  setBillingDay(v);
+                  form.setFieldValue('billing_day', v);
                 }}
-                error={err('billing_day')}
               />
               <NumberInput
                 label={t('subscriptions.due_days')}
                 min={0}
                 allowDecimal={false}
                 allowNegative={false}
-                value={dueDays}
-                onChange={setDueDays}
-                error={err('due_days')}
+                {...form.getInputProps('due_days')}
               />
               <NumberInput
                 label={t('subscriptions.grace_days')}
                 min={0}
                 allowDecimal={false}
                 allowNegative={false}
-                value={graceDays}
-                onChange={setGraceDays}
-                error={err('grace_days')}
+                {...form.getInputProps('grace_days')}
               />
             </SimpleGrid>
-            <FormError error={error} />
+            <FormError error={serverError.error} />
             <Group justify="flex-end">
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={create.isPending || create.isSuccess}>
                 {t('subscriptions.create_submit')}
               </Button>
             </Group>

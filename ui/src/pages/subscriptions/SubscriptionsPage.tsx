@@ -1,5 +1,6 @@
 import { Button, Group, NativeSelect, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -8,8 +9,8 @@ import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
-import { useServerEvents } from '../../lib/serverEvents';
-import { pageQuery, useApi } from '../../lib/useApi';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 import { IsolationPanel } from './IsolationPanel';
 import { SubscriptionTable } from './SubscriptionTable';
 
@@ -22,24 +23,18 @@ export function SubscriptionsPage() {
   const [status, setStatus] = useState(params.get('status') ?? '');
   const [provisioning, setProvisioning] = useState(params.get('provisioning') ?? '');
   const [page, setPage] = useState(1);
-  const list = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/subscriptions', {
-          params: {
-            query: {
-              q: debouncedQ || undefined,
-              status: status || undefined,
-              provisioning: provisioning || undefined,
-              ...pageQuery(page),
-            },
-          },
-        }),
-      ),
-    [debouncedQ, status, provisioning, page],
-  );
-  // Isolated, restored or paid elsewhere (a gateway, the daily job): refresh.
-  useServerEvents(['subscription_changed', 'payment_settled'], list.reload);
+  const query = {
+    q: debouncedQ || undefined,
+    status: status || undefined,
+    provisioning: provisioning || undefined,
+    ...pageQuery(page),
+  };
+  // Isolated, restored or paid elsewhere (a gateway, the daily job): the server's events
+  // invalidate keys.subscriptions (lib/eventKeys.ts).
+  const list = useQuery({
+    queryKey: keys.subscriptions.list(query),
+    queryFn: () => unwrap(api.GET('/api/subscriptions', { params: { query } })),
+  });
 
   return (
     <Stack gap="md">
@@ -101,7 +96,7 @@ export function SubscriptionsPage() {
           </>
         )}
       </LoadState>
-      <IsolationPanel onDone={list.reload} />
+      <IsolationPanel />
     </Stack>
   );
 }

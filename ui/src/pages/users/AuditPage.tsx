@@ -1,4 +1,5 @@
 import { Button, Code, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -8,7 +9,8 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { formatDateTime } from '../../lib/dates';
-import { pageQuery, useApi } from '../../lib/useApi';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 
 const ENTITIES = [
   'customers',
@@ -39,24 +41,15 @@ export function AuditPage() {
   const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<ActivityEntry | null>(null);
-  const log = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/audit', {
-          params: {
-            query: {
-              entity: entity ?? undefined,
-              user: user || undefined,
-              q: q || undefined,
-              from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
-              to: to ? new Date(`${to}T23:59:59`).toISOString() : undefined,
-              ...pageQuery(page),
-            },
-          },
-        }),
-      ),
-    [entity, user, q, from, to, page],
-  );
+  const query = {
+    entity: entity ?? undefined,
+    user: user || undefined,
+    q: q || undefined,
+    from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
+    to: to ? new Date(`${to}T23:59:59`).toISOString() : undefined,
+    ...pageQuery(page),
+  };
+  const log = useQuery({ queryKey: keys.audit.list(query), queryFn: () => unwrap(api.GET('/api/audit', { params: { query } })) });
 
   return (
     <Stack gap="md">

@@ -1,4 +1,5 @@
 import { Badge, Select, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -7,7 +8,8 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { formatDateTime } from '../../lib/dates';
-import { pageQuery, useApi } from '../../lib/useApi';
+import { pageQuery } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 
 const KINDS = [
   'login_failed',
@@ -26,15 +28,11 @@ export function SecurityPage() {
   const [kind, setKind] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const log = useApi(
-    () =>
-      unwrap(
-        api.GET('/api/security/events', {
-          params: { query: { kind: kind ?? undefined, q: q || undefined, ...pageQuery(page) } },
-        }),
-      ),
-    [kind, q, page],
-  );
+  const query = { kind: kind ?? undefined, q: q || undefined, ...pageQuery(page) };
+  const log = useQuery({
+    queryKey: keys.security.list(query),
+    queryFn: () => unwrap(api.GET('/api/security/events', { params: { query } })),
+  });
 
   return (
     <Stack gap="md">

@@ -1,17 +1,19 @@
 import { Alert, Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { StaffUser } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/dates';
-import { fieldError } from '../../lib/fieldError';
-import { useApi } from '../../lib/useApi';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 const STAFF_ROLES = ['owner', 'admin', 'cashier', 'technician'] as const;
 
@@ -24,22 +26,18 @@ function assignableRoles(myRole: string | undefined): string[] {
 export function UsersPage() {
   const { t } = useTranslation();
   const { user: me } = useAuth();
-  const users = useApi(() => unwrap(api.GET('/api/admin/users')), []);
+  const invalidate = useInvalidate();
+  const users = useQuery({ queryKey: keys.users.list(), queryFn: () => unwrap(api.GET('/api/admin/users')) });
   const [adding, setAdding] = useState(false);
   const [resetting, setResetting] = useState<StaffUser | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const roles = assignableRoles(me?.role);
   const roleOptions = roles.map((r) => ({ value: r, label: t(`users.role_${r}` as 'users.role_owner') }));
-
-  const change = async (u: StaffUser, body: { role?: string; disabled?: boolean }) => {
-    setError(null);
-    try {
-      await unwrap(api.PATCH('/api/admin/users/{id}', { params: { path: { id: u.id } }, body }));
-      users.reload();
-    } catch (err) {
-      setError(asApiError(err));
-    }
-  };
+  const update = useMutation({
+    mutationFn: ({ u, body }: { u: StaffUser; body: { role?: string; disabled?: boolean } }) =>
+      unwrap(api.PATCH('/api/admin/users/{id}', { params: { path: { id: u.id } }, body })),
+    onSuccess: () => void invalidate(keys.users.all),
+  });
+  const change = (u: StaffUser, body: { role?: string; disabled?: boolean }) => update.mutate({ u, body });
 
   return (
     <Stack gap="md">
@@ -47,7 +45,7 @@ export function UsersPage() {
       <Alert variant="light" color="blue">
         {t('users.intro')}
       </Alert>
-      <FormError error={error} />
+      <FormError error={update.error} />
       <LoadState state={users}>
         {(data) => (
           <Table.ScrollContainer minWidth={760}>
@@ -76,7 +74,7 @@ export function UsersPage() {
                             data={roleOptions}
                             value={u.role}
                             allowDeselect={false}
-                            onChange={(role) => role && role !== u.role && void change(u, { role })}
+                            onChange={(role) => role && role !== u.role && change(u, { role })}
                           />
                         ) : (
                           t(`users.role_${u.role}` as 'users.role_owner')
@@ -96,7 +94,7 @@ export function UsersPage() {
                               variant="light"
                               color={u.disabled ? 'green' : 'red'}
                               aria-label={`${u.disabled ? t('users.enable') : t('users.disable')} ${u.username}`}
-                              onClick={() => void change(u, { disabled: !u.disabled })}
+                              onClick={() => change(u, { disabled: !u.disabled })}
                             >
                               {u.disabled ? t('users.enable') : t('users.disable')}
                             </Button>
@@ -123,10 +121,7 @@ export function UsersPage() {
         opened={adding}
         roles={roleOptions}
         onClose={() => setAdding(false)}
-        onSaved={() => {
-          setAdding(false);
-          users.reload();
-        }}
+        onSaved={() => setAdding(false)}
       />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
     </Stack>
@@ -145,58 +140,32 @@ function NewUserModal({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<string | null>('cashier');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST('/api/admin/users', { body: { username, password, role: role ?? '' } }));
-      setUsername('');
-      setPassword('');
+  const invalidate = useInvalidate();
+  const form = useForm({ initialValues: { username: '', password: '', role: 'cashier' as string | null } });
+  const serverError = useServerError(form);
+  const create = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(api.POST('/api/admin/users', { body: { username: v.username, password: v.password, role: v.role ?? '' } })),
+    onSuccess: () => {
+      form.setValues({ username: '', password: '' });
+      void invalidate(keys.users.all);
       onSaved();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('users.add')}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <form onSubmit={serverError.onSubmit((values) => create.mutateAsync(values))}>
         <Stack>
-          <TextInput
-            label={t('users.username')}
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-            error={fieldError(error, 'username')}
-            required
-          />
-          <PasswordInput
-            label={t('users.password')}
-            description={t('users.password_hint')}
-            error={fieldError(error, 'password')}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            required
-          />
-          <Select label={t('users.role')} data={roles} value={role} onChange={setRole} allowDeselect={false} />
-          <FormError error={error} />
+          <TextInput label={t('users.username')} {...form.getInputProps('username')} required />
+          <PasswordInput label={t('users.password')} description={t('users.password_hint')} {...form.getInputProps('password')} required />
+          <Select label={t('users.role')} data={roles} {...form.getInputProps('role')} allowDeselect={false} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={create.isPending}>
               {t('common.save')}
             </Button>
           </Group>
@@ -208,48 +177,37 @@ function NewUserModal({
 
 function ResetPasswordModal({ user, onClose }: { user: StaffUser | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const submit = async () => {
-    if (!user) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.PUT('/api/admin/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }));
-      setPassword('');
+  const form = useForm({ initialValues: { password: '' } });
+  const serverError = useServerError(form);
+  const reset = useMutation({
+    mutationFn: ({ id, password }: { id: string; password: string }) =>
+      unwrap(api.PUT('/api/admin/users/{id}/password', { params: { path: { id } }, body: { password } })),
+    onSuccess: () => {
+      form.setValues({ password: '' });
       onClose();
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
 
   return (
     <Modal opened={user !== null} onClose={onClose} title={t('users.reset_password_title', { name: user?.username ?? '' })}>
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
+        onSubmit={serverError.onSubmit(async (values) => {
+          if (user) await reset.mutateAsync({ id: user.id, password: values.password });
+        })}
       >
         <Stack>
           <PasswordInput
             label={t('users.new_password')}
             description={t('users.reset_hint')}
-            error={fieldError(error, 'password')}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
+            {...form.getInputProps('password')}
             required
           />
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={reset.isPending}>
               {t('common.save')}
             </Button>
           </Group>

@@ -1,14 +1,14 @@
 import { Alert, Button, Card, Checkbox, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Reseller, Router, VoucherBatch, VoucherCharset, VoucherProfile } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { formatRupiah } from '../../lib/money';
 
 export const MAX_BATCH = 10_000;
@@ -28,21 +28,52 @@ interface Props {
 export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Props) {
   const { t } = useTranslation();
   const active = profiles.filter((p) => p.active);
-  const [profileId, setProfileId] = useState(active[0]?.id ?? '');
-  const [routerId, setRouterId] = useState('');
-  const [count, setCount] = useState<number | ''>(10);
-  const [length, setLength] = useState<number | ''>(6);
-  const [charset, setCharset] = useState<VoucherCharset>('mixed');
-  const [prefix, setPrefix] = useState('');
-  const [separate, setSeparate] = useState(false);
-  const [resellerId, setResellerId] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [sending, setSending] = useState(false);
+  const form = useForm({
+    initialValues: {
+      profile_id: active[0]?.id ?? '',
+      router_id: '',
+      count: 10 as number | '',
+      code_length: 6 as number | '',
+      charset: 'mixed' as VoucherCharset,
+      prefix: '',
+      separate_password: false,
+      reseller_id: '',
+    },
+    validate: {
+      profile_id: (v) => (v ? null : t('validation.required')),
+      router_id: (v) => (routers.length > 1 && !v ? t('validation.required') : null),
+      count: (v) =>
+        typeof v !== 'number' || v < 1 || v > MAX_BATCH
+          ? t('vouchers.batches.count_invalid', { max: MAX_BATCH.toLocaleString('id-ID') })
+          : null,
+      code_length: (v) => (typeof v !== 'number' || v < 4 || v > 16 ? t('vouchers.batches.length_invalid') : null),
+      prefix: (v) => (PREFIX.test(v.trim()) ? null : t('vouchers.batches.prefix_invalid')),
+    },
+  });
+  const serverError = useServerError(form);
+  const start = useMutation({
+    mutationFn: (v: typeof form.values) =>
+      unwrap(
+        api.POST('/api/vouchers/batch', {
+          body: {
+            profile_id: v.profile_id,
+            router_id: routers.length > 1 ? v.router_id : null,
+            count: Number(v.count),
+            code_length: Number(v.code_length),
+            charset: v.charset,
+            prefix: v.prefix.trim() || null,
+            separate_password: v.separate_password,
+            reseller_id: v.reseller_id || null,
+          },
+        }),
+      ),
+    onSuccess: (batch) => onStarted(batch),
+  });
+  const { profile_id: profileId, reseller_id: resellerId, count } = form.values;
 
   // A profile added (or deactivated) while the form is open.
   useEffect(() => {
-    if (!active.some((p) => p.id === profileId)) setProfileId(active[0]?.id ?? '');
+    if (!active.some((p) => p.id === profileId)) form.setFieldValue('profile_id', active[0]?.id ?? '');
   }, [profiles]);
 
   const profile = active.find((p) => p.id === profileId);
@@ -51,45 +82,6 @@ export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Pro
     profile && reseller && typeof count === 'number'
       ? (profile.price - Math.floor((profile.price * reseller.commission_bp) / 10_000)) * count
       : null;
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!profileId) problems.profile_id = t('validation.required');
-    if (routers.length > 1 && !routerId) problems.router_id = t('validation.required');
-    if (typeof count !== 'number' || count < 1 || count > MAX_BATCH) {
-      problems.count = t('vouchers.batches.count_invalid', { max: MAX_BATCH.toLocaleString('id-ID') });
-    }
-    if (typeof length !== 'number' || length < 4 || length > 16) problems.code_length = t('vouchers.batches.length_invalid');
-    if (!PREFIX.test(prefix.trim())) problems.prefix = t('vouchers.batches.prefix_invalid');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || typeof count !== 'number' || typeof length !== 'number') return;
-    setSending(true);
-    try {
-      const batch = await unwrap(
-        api.POST('/api/vouchers/batch', {
-          body: {
-            profile_id: profileId,
-            router_id: routers.length > 1 ? routerId : null,
-            count,
-            code_length: length,
-            charset,
-            prefix: prefix.trim() || null,
-            separate_password: separate,
-            reseller_id: resellerId || null,
-          },
-        }),
-      );
-      onStarted(batch);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setSending(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
 
   if (routers.length === 0 || active.length === 0) {
     return (
@@ -114,23 +106,19 @@ export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Pro
 
   return (
     <Card withBorder padding="md">
-      <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={t('vouchers.batches.form_title')}>
+      <form onSubmit={serverError.onSubmit((values) => start.mutateAsync(values))} noValidate aria-label={t('vouchers.batches.form_title')}>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
             <NativeSelect
               label={t('vouchers.batches.profile')}
-              value={profileId}
-              onChange={(e) => setProfileId(e.currentTarget.value)}
+              {...form.getInputProps('profile_id')}
               data={active.map((p) => ({ value: p.id, label: `${p.name} — ${formatRupiah(p.price)}` }))}
-              error={err('profile_id')}
             />
             {routers.length > 1 && (
               <NativeSelect
                 label={t('vouchers.batches.router')}
-                value={routerId}
-                onChange={(e) => setRouterId(e.currentTarget.value)}
+                {...form.getInputProps('router_id')}
                 data={[{ value: '', label: t('vouchers.batches.router_choose') }, ...routers.map((r) => ({ value: r.id, label: r.name }))]}
-                error={err('router_id')}
               />
             )}
             <NumberInput
@@ -141,9 +129,8 @@ export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Pro
               allowNegative={false}
               thousandSeparator="."
               decimalSeparator=","
-              value={count}
-              onChange={(v) => setCount(typeof v === 'number' ? v : '')}
-              error={err('count')}
+              {...form.getInputProps('count')}
+              onChange={(v) => form.setFieldValue('count', typeof v === 'number' ? v : '')}
             />
             <NumberInput
               label={t('vouchers.batches.code_length')}
@@ -151,52 +138,44 @@ export function BatchForm({ profiles, routers, resellers, busy, onStarted }: Pro
               max={16}
               allowDecimal={false}
               allowNegative={false}
-              value={length}
-              onChange={(v) => setLength(typeof v === 'number' ? v : '')}
-              error={err('code_length')}
+              {...form.getInputProps('code_length')}
+              onChange={(v) => form.setFieldValue('code_length', typeof v === 'number' ? v : '')}
             />
             <NativeSelect
               label={t('vouchers.batches.charset')}
-              value={charset}
-              onChange={(e) => setCharset(e.currentTarget.value as VoucherCharset)}
+              {...form.getInputProps('charset')}
               data={CHARSETS.map((c) => ({ value: c, label: t(`vouchers.charset.${c}`) }))}
-              error={err('charset')}
             />
             <TextInput
               label={t('vouchers.batches.prefix')}
               description={t('vouchers.batches.prefix_hint')}
               maxLength={6}
-              value={prefix}
-              onChange={(e) => setPrefix(e.currentTarget.value)}
-              error={err('prefix')}
+              {...form.getInputProps('prefix')}
             />
             <NativeSelect
               label={t('vouchers.batches.reseller')}
-              value={resellerId}
-              onChange={(e) => setResellerId(e.currentTarget.value)}
+              {...form.getInputProps('reseller_id')}
               data={[
                 { value: '', label: t('vouchers.batches.no_reseller') },
                 ...resellers
                   .filter((r) => r.active)
                   .map((r) => ({ value: r.id, label: `${r.name} (${formatRupiah(r.balance)})` })),
               ]}
-              error={err('reseller_id')}
             />
           </SimpleGrid>
           <Checkbox
             label={t('vouchers.batches.separate_password')}
             description={t('vouchers.batches.separate_password_hint')}
-            checked={separate}
-            onChange={(e) => setSeparate(e.currentTarget.checked)}
+            {...form.getInputProps('separate_password', { type: 'checkbox' })}
           />
           {reseller && cost !== null && (
             <Text size="sm" c={cost > reseller.balance ? 'red' : 'dimmed'} data-testid="batch-cost">
               {t('vouchers.batches.cost', { cost: formatRupiah(cost), balance: formatRupiah(reseller.balance) })}
             </Text>
           )}
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
-            <Button type="submit" loading={sending} disabled={busy}>
+            <Button type="submit" loading={start.isPending} disabled={busy}>
               {t('vouchers.batches.submit')}
             </Button>
           </Group>

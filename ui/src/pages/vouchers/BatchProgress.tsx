@@ -1,13 +1,14 @@
 import { Alert, Anchor, Card, Group, Progress, Stack, Text } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { VoucherBatch } from '../../api/types';
 import { errorTitle } from '../../components/FormError';
 import { StatusBadge } from '../../components/StatusBadge';
+import { keys } from '../../lib/queryKeys';
 import { batchLabel } from '../../lib/voucherFormat';
 import { PrintButton } from './PrintModal';
 
@@ -22,39 +23,29 @@ interface Props {
 /** A batch being written to the router: a progress bar until it is ready or failed. */
 export function BatchProgress({ batch: started, onFinished }: Props) {
   const { t } = useTranslation();
-  const [batch, setBatch] = useState(started);
-  const [pollError, setPollError] = useState<ApiError | null>(null);
-  const finished = useRef(false);
+  const creating = started.status === 'creating';
+  // Polled every half second while it is being written (a failed poll is shown and polling goes
+  // on: the server may be busy for a moment); it stops once the batch is ready or failed.
+  const polled = useQuery({
+    queryKey: keys.vouchers.batch(started.id),
+    queryFn: () => unwrap(api.GET('/api/vouchers/batches/{id}', { params: { path: { id: started.id } } })),
+    enabled: creating,
+    placeholderData: undefined,
+    retry: false,
+    refetchInterval: (query) => (query.state.data && query.state.data.status !== 'creating' ? false : POLL_MS),
+    refetchIntervalInBackground: true,
+  });
+  const latest = creating && polled.data?.id === started.id ? polled.data : undefined;
+  const batch = latest ?? started;
+  const pollError = polled.error;
+  // The batch whose end was reported (onFinished is called once per batch).
+  const reported = useRef<string | null>(creating ? null : started.id);
 
   useEffect(() => {
-    setBatch(started);
-    finished.current = started.status !== 'creating';
-    if (finished.current) return;
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const poll = async () => {
-      try {
-        const next = await unwrap(api.GET('/api/vouchers/batches/{id}', { params: { path: { id: started.id } } }));
-        if (cancelled) return;
-        setBatch(next);
-        setPollError(null);
-        if (next.status !== 'creating') {
-          finished.current = true;
-          onFinished(next);
-          return;
-        }
-      } catch (e) {
-        if (cancelled) return;
-        setPollError(asApiError(e)); // keep polling: the server may be busy for a moment
-      }
-      timer = setTimeout(() => void poll(), POLL_MS);
-    };
-    timer = setTimeout(() => void poll(), POLL_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [started.id]);
+    if (!latest || latest.status === 'creating' || reported.current === latest.id) return;
+    reported.current = latest.id;
+    onFinished(latest);
+  }, [latest]);
 
   const label = batchLabel(batch.number);
   const done = batch.status === 'ready' ? batch.count : (batch.progress ?? 0);

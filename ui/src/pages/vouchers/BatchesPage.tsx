@@ -1,12 +1,13 @@
 import { Alert, Stack, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { resellersQuery, routersQuery, voucherBatchesQuery, voucherProfilesQuery } from '../../api/queries';
 import type { VoucherBatch } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { BatchForm } from './BatchForm';
 import { BatchProgress } from './BatchProgress';
 import { BatchTable } from './BatchTable';
@@ -14,18 +15,20 @@ import { BatchTable } from './BatchTable';
 /** Buat voucher: a batch form, the progress of the batch being written, and recent batches. */
 export function BatchesPage() {
   const { t } = useTranslation();
-  const setup = useApi(
-    async () => {
-      const [profiles, routers, resellers] = await Promise.all([
-        unwrap(api.GET('/api/voucher-profiles')),
-        unwrap(api.GET('/api/routers')),
-        unwrap(api.GET('/api/resellers')),
-      ]);
-      return { profiles: profiles.items, routers: routers.items, resellers: resellers.items };
-    },
-    [],
-  );
-  const batches = useApi(() => unwrap(api.GET('/api/vouchers/batches')), []);
+  const invalidate = useInvalidate();
+  const profiles = useQuery(voucherProfilesQuery());
+  const routers = useQuery(routersQuery());
+  const resellers = useQuery(resellersQuery());
+  // What the form offers, as one state for LoadState.
+  const setup = {
+    data:
+      profiles.data && routers.data && resellers.data
+        ? { profiles: profiles.data.items, routers: routers.data.items, resellers: resellers.data.items }
+        : undefined,
+    error: profiles.error ?? routers.error ?? resellers.error,
+    refetch: () => Promise.all([profiles.refetch(), routers.refetch(), resellers.refetch()]),
+  };
+  const batches = useQuery(voucherBatchesQuery());
   const [current, setCurrent] = useState<VoucherBatch | null>(null);
   const [running, setRunning] = useState(false);
 
@@ -45,7 +48,7 @@ export function BatchesPage() {
             onStarted={(batch) => {
               setCurrent(batch);
               setRunning(batch.status === 'creating');
-              batches.reload();
+              void invalidate(keys.vouchers.batches());
             }}
           />
         )}
@@ -55,8 +58,8 @@ export function BatchesPage() {
           batch={current}
           onFinished={() => {
             setRunning(false);
-            batches.reload();
-            setup.reload(); // reseller deposits changed
+            // The batches, the vouchers, the profiles' open count and the resellers' deposits.
+            void invalidate(keys.vouchers.all, keys.voucherProfiles.all, keys.resellers.all, keys.dashboard.all);
           }}
         />
       )}

@@ -1,14 +1,16 @@
 import { Button, Checkbox, Group, Modal, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { VoucherProfile } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { RupiahInput } from '../../components/RupiahInput';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { DurationInput, QuotaInput } from './LimitInputs';
 
 interface Props {
@@ -21,115 +23,95 @@ interface Props {
 // upload/download with an optional k/M/G, maybe followed by RouterOS burst settings.
 const RATE_LIMIT = /^\d+[kKmMgG]?\/\d+[kKmMgG]?(\s|$)/;
 
+const valuesOf = (profile?: VoucherProfile) => ({
+  name: profile?.name ?? '',
+  price: profile?.price ?? (null as number | null),
+  validity_secs: profile?.validity_secs ?? (null as number | null),
+  uptime_limit_secs: profile?.uptime_limit_secs ?? (null as number | null),
+  quota_bytes: profile?.quota_bytes ?? (null as number | null),
+  rate_limit: profile?.rate_limit ?? '',
+  shared_users: profile?.shared_users ?? 1,
+  router_profile: profile?.router_profile ?? '',
+  active: profile?.active ?? true,
+});
+
 /** "Tambah profil voucher" / "Ubah profil voucher". */
 export function ProfileFormModal({ opened, profile, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [price, setPrice] = useState<number | null>(null);
-  const [validity, setValidity] = useState<number | null>(null);
-  const [uptime, setUptime] = useState<number | null>(null);
-  const [quota, setQuota] = useState<number | null>(null);
-  const [rate, setRate] = useState('');
-  const [shared, setShared] = useState<number>(1);
-  const [routerProfile, setRouterProfile] = useState('');
-  const [active, setActive] = useState(true);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: valuesOf(profile),
+    validate: {
+      name: (v) => (v.trim() ? null : t('validation.required')),
+      price: (v) => (v === null || v < 0 ? t('vouchers.profiles.price_invalid') : null),
+      rate_limit: (v) => (v.trim() && !RATE_LIMIT.test(v.trim()) ? t('vouchers.profiles.rate_limit_invalid') : null),
+      validity_secs: (v) => (v !== null && v < 60 ? t('vouchers.profiles.validity_short') : null),
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const body = {
+        name: v.name.trim(),
+        price: v.price ?? 0,
+        validity_secs: v.validity_secs,
+        uptime_limit_secs: v.uptime_limit_secs,
+        quota_bytes: v.quota_bytes,
+        rate_limit: v.rate_limit.trim(),
+        shared_users: v.shared_users,
+        router_profile: v.router_profile.trim() || null,
+        active: v.active,
+      };
+      return profile
+        ? unwrap(api.PATCH('/api/voucher-profiles/{id}', { params: { path: { id: profile.id } }, body }))
+        : unwrap(api.POST('/api/voucher-profiles', { body }));
+    },
+    onSuccess: () => void invalidate(keys.voucherProfiles.all),
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setName(profile?.name ?? '');
-    setPrice(profile?.price ?? null);
-    setValidity(profile?.validity_secs ?? null);
-    setUptime(profile?.uptime_limit_secs ?? null);
-    setQuota(profile?.quota_bytes ?? null);
-    setRate(profile?.rate_limit ?? '');
-    setShared(profile?.shared_users ?? 1);
-    setRouterProfile(profile?.router_profile ?? '');
-    setActive(profile?.active ?? true);
-    setLocal({});
-    setError(null);
-  }, [opened, profile]);
+    form.setValues(valuesOf(profile));
+    form.clearErrors();
+    serverError.clear();
+  }, [opened]);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = t('validation.required');
-    if (price === null || price < 0) problems.price = t('vouchers.profiles.price_invalid');
-    if (rate.trim() && !RATE_LIMIT.test(rate.trim())) problems.rate_limit = t('vouchers.profiles.rate_limit_invalid');
-    if (validity !== null && validity < 60) problems.validity_secs = t('vouchers.profiles.validity_short');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || price === null) return;
-    const body = {
-      name: name.trim(),
-      price,
-      validity_secs: validity,
-      uptime_limit_secs: uptime,
-      quota_bytes: quota,
-      rate_limit: rate.trim(),
-      shared_users: shared,
-      router_profile: routerProfile.trim() || null,
-      active,
-    };
-    setBusy(true);
-    try {
-      const saved = profile
-        ? await unwrap(api.PATCH('/api/voucher-profiles/{id}', { params: { path: { id: profile.id } }, body }))
-        : await unwrap(api.POST('/api/voucher-profiles', { body }));
-      onSaved(saved);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
   const title = profile ? t('vouchers.profiles.edit') : t('vouchers.profiles.add');
 
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered size="lg">
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={serverError.onSubmit(async (values) => onSaved(await save.mutateAsync(values)))} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('vouchers.profiles.name')}
               placeholder={t('vouchers.profiles.name_placeholder')}
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={err('name')}
+              {...form.getInputProps('name')}
             />
-            <RupiahInput label={t('vouchers.profiles.price')} value={price} onChange={setPrice} error={err('price')} />
+            <RupiahInput label={t('vouchers.profiles.price')} {...form.getInputProps('price')} value={form.values.price} />
             <DurationInput
               label={t('vouchers.profiles.validity')}
               description={t('vouchers.profiles.validity_hint')}
-              value={validity}
-              onChange={setValidity}
-              error={err('validity_secs')}
+              {...form.getInputProps('validity_secs')}
+              value={form.values.validity_secs}
             />
             <DurationInput
               label={t('vouchers.profiles.uptime_limit')}
               description={t('vouchers.profiles.uptime_limit_hint')}
-              value={uptime}
-              onChange={setUptime}
-              error={err('uptime_limit_secs')}
+              {...form.getInputProps('uptime_limit_secs')}
+              value={form.values.uptime_limit_secs}
             />
             <QuotaInput
               label={t('vouchers.profiles.quota')}
               description={t('vouchers.profiles.quota_hint')}
-              value={quota}
-              onChange={setQuota}
-              error={err('quota_bytes')}
+              {...form.getInputProps('quota_bytes')}
+              value={form.values.quota_bytes}
             />
             <TextInput
               label={t('vouchers.profiles.rate_limit')}
               description={t('vouchers.profiles.rate_limit_hint')}
               placeholder="2M/5M"
-              value={rate}
-              onChange={(e) => setRate(e.currentTarget.value)}
-              error={err('rate_limit')}
+              {...form.getInputProps('rate_limit')}
             />
             <NumberInput
               label={t('vouchers.profiles.shared_users')}
@@ -138,29 +120,25 @@ export function ProfileFormModal({ opened, profile, onClose, onSaved }: Props) {
               max={100}
               allowDecimal={false}
               allowNegative={false}
-              value={shared}
-              onChange={(v) => setShared(typeof v === 'number' ? v : 1)}
-              error={err('shared_users')}
+              {...form.getInputProps('shared_users')}
+              onChange={(v) => form.setFieldValue('shared_users', typeof v === 'number' ? v : 1)}
             />
             <TextInput
               label={t('vouchers.profiles.router_profile')}
               description={t('vouchers.profiles.router_profile_hint')}
-              value={routerProfile}
-              onChange={(e) => setRouterProfile(e.currentTarget.value)}
-              error={err('router_profile')}
+              {...form.getInputProps('router_profile')}
             />
           </SimpleGrid>
           <Checkbox
             label={t('vouchers.profiles.active')}
-            checked={active}
-            onChange={(e) => setActive(e.currentTarget.checked)}
+            {...form.getInputProps('active', { type: 'checkbox' })}
           />
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

@@ -1,22 +1,26 @@
 import { Alert, Badge, Button, Group, List, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
+import { routersQuery, voucherProfilesQuery } from '../../api/queries';
 import type { VoucherProfile } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { formatBytes, formatDuration } from '../../lib/voucherFormat';
 import { ProfileFormModal } from './ProfileFormModal';
 
 /** Profil voucher: price and limits of each kind of voucher, written to every router. */
 export function ProfilesPage() {
   const { t, i18n } = useTranslation();
-  const profiles = useApi(() => unwrap(api.GET('/api/voucher-profiles')), []);
-  const routers = useApi(() => unwrap(api.GET('/api/routers')), []);
+  const invalidate = useInvalidate();
+  const profiles = useQuery(voucherProfilesQuery());
+  const routers = useQuery(routersQuery());
   const [editing, setEditing] = useState<VoucherProfile | 'new' | null>(null);
   const routerName = (id: string) => routers.data?.items.find((r) => r.id === id)?.name ?? id;
   const lang = i18n.language;
@@ -119,7 +123,7 @@ export function ProfilesPage() {
                           confirmLabel={t('common.delete')}
                           onConfirm={async () => {
                             await unwrap(api.DELETE('/api/voucher-profiles/{id}', { params: { path: { id: p.id } } }));
-                            profiles.reload();
+                            void invalidate(keys.voucherProfiles.all);
                           }}
                         />
                       </Group>
@@ -135,10 +139,7 @@ export function ProfilesPage() {
         opened={editing !== null}
         profile={editing === 'new' || editing === null ? undefined : editing}
         onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null);
-          profiles.reload();
-        }}
+        onSaved={() => setEditing(null)}
       />
     </Stack>
   );

@@ -1,13 +1,15 @@
 import { Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Reseller } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { PASSWORD_MIN_LENGTH, checkUsername } from '../../lib/validation';
 import { percentToBp } from '../../lib/voucherFormat';
 
@@ -18,72 +20,64 @@ interface Props {
   onSaved: () => void;
 }
 
+const valuesOf = (reseller?: Reseller) => ({
+  username: reseller?.username ?? '',
+  password: '',
+  name: reseller?.name ?? '',
+  phone: reseller?.phone ?? '',
+  /** Percent in the form, basis points on the wire. */
+  commission_bp: (reseller ? reseller.commission_bp / 100 : 10) as number | '',
+  active: reseller?.active ?? true,
+});
+
 /** "Tambah reseller" (with their own login) / "Ubah reseller" (incl. blocking the login). */
 export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [name, setName] = useState('');
-  const [phone, setPhone] = useState('');
-  const [percent, setPercent] = useState<number | ''>(10);
-  const [active, setActive] = useState(true);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: valuesOf(reseller),
+    validate: {
+      username: (v) => {
+        if (reseller) return null;
+        const problem = checkUsername(v.trim());
+        return problem ? t(problem) : null;
+      },
+      password: (v) =>
+        (!reseller || v) && [...v].length < PASSWORD_MIN_LENGTH
+          ? v
+            ? t('validation.password_short')
+            : t('validation.required')
+          : null,
+      name: (v) => (v.trim() ? null : t('validation.required')),
+      commission_bp: (v) => (percentToBp(v === '' ? null : v) === null ? t('vouchers.resellers.commission_invalid') : null),
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const commission = percentToBp(v.commission_bp === '' ? null : v.commission_bp) ?? 0;
+      return reseller
+        ? unwrap(
+            api.PATCH('/api/resellers/{id}', {
+              params: { path: { id: reseller.id } },
+              body: { name: v.name.trim(), phone: v.phone.trim(), commission_bp: commission, active: v.active, password: v.password || null },
+            }),
+          )
+        : unwrap(
+            api.POST('/api/resellers', {
+              body: { username: v.username.trim(), password: v.password, name: v.name.trim(), phone: v.phone.trim() || null, commission_bp: commission },
+            }),
+          );
+    },
+    onSuccess: () => void invalidate(keys.resellers.all),
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setUsername(reseller?.username ?? '');
-    setPassword('');
-    setName(reseller?.name ?? '');
-    setPhone(reseller?.phone ?? '');
-    setPercent(reseller ? reseller.commission_bp / 100 : 10);
-    setActive(reseller?.active ?? true);
-    setLocal({});
-    setError(null);
-  }, [opened, reseller]);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    const commission = percentToBp(percent === '' ? null : percent);
-    if (!reseller) {
-      const u = checkUsername(username.trim());
-      if (u) problems.username = t(u);
-    }
-    if ((!reseller || password) && [...password].length < PASSWORD_MIN_LENGTH) {
-      problems.password = password ? t('validation.password_short') : t('validation.required');
-    }
-    if (!name.trim()) problems.name = t('validation.required');
-    if (commission === null) problems.commission_bp = t('vouchers.resellers.commission_invalid');
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0 || commission === null) return;
-    setBusy(true);
-    try {
-      if (reseller) {
-        await unwrap(
-          api.PATCH('/api/resellers/{id}', {
-            params: { path: { id: reseller.id } },
-            body: { name: name.trim(), phone: phone.trim(), commission_bp: commission, active, password: password || null },
-          }),
-        );
-      } else {
-        await unwrap(
-          api.POST('/api/resellers', {
-            body: { username: username.trim(), password, name: name.trim(), phone: phone.trim() || null, commission_bp: commission },
-          }),
-        );
-      }
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
+    form.setValues(valuesOf(reseller));
+    form.clearErrors();
+    serverError.clear();
+  }, [opened]);
 
   return (
     <Modal
@@ -93,17 +87,21 @@ export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props)
       centered
       size="lg"
     >
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form
+        onSubmit={serverError.onSubmit(async (values) => {
+          await save.mutateAsync(values);
+          onSaved();
+        })}
+        noValidate
+      >
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('vouchers.resellers.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} />
+            <TextInput label={t('vouchers.resellers.name')} {...form.getInputProps('name')} />
             <TextInput
               label={t('vouchers.resellers.phone')}
               placeholder="0812…"
               inputMode="tel"
-              value={phone}
-              onChange={(e) => setPhone(e.currentTarget.value)}
-              error={err('phone')}
+              {...form.getInputProps('phone')}
             />
             <TextInput
               label={t('vouchers.resellers.username')}
@@ -111,9 +109,7 @@ export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props)
               autoComplete="off"
               autoCapitalize="none"
               disabled={Boolean(reseller)}
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
-              error={err('username')}
+              {...form.getInputProps('username')}
             />
             <PasswordInput
               label={reseller ? t('vouchers.resellers.new_password') : t('vouchers.resellers.password')}
@@ -121,9 +117,7 @@ export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props)
                 reseller ? t('vouchers.resellers.new_password_hint') : t('vouchers.resellers.password_hint', { min: PASSWORD_MIN_LENGTH })
               }
               autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={err('password')}
+              {...form.getInputProps('password')}
             />
             <NumberInput
               label={t('vouchers.resellers.commission')}
@@ -134,25 +128,23 @@ export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props)
               decimalSeparator=","
               allowNegative={false}
               rightSection="%"
-              value={percent}
-              onChange={(v) => setPercent(typeof v === 'number' ? v : '')}
-              error={err('commission_bp')}
+              {...form.getInputProps('commission_bp')}
+              onChange={(v) => form.setFieldValue('commission_bp', typeof v === 'number' ? v : '')}
             />
           </SimpleGrid>
           {reseller && (
             <Switch
               label={t('vouchers.resellers.active')}
               description={t('vouchers.resellers.active_hint')}
-              checked={active}
-              onChange={(e) => setActive(e.currentTarget.checked)}
+              {...form.getInputProps('active', { type: 'checkbox' })}
             />
           )}
-          <FormError error={error} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

@@ -1,65 +1,55 @@
 import { Button, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { Reseller } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { RupiahInput } from '../../components/RupiahInput';
 import { formatDateTime } from '../../lib/dates';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { formatRupiah, formatSignedRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 type Kind = 'deposit' | 'withdrawal';
 
 /** "Deposit / tarik": money the reseller hands over, or gets back from their deposit. */
 export function DepositModal({ reseller, onClose, onSaved }: { reseller: Reseller | null; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
-  const [kind, setKind] = useState<Kind>('deposit');
-  const [amount, setAmount] = useState<number | null>(null);
-  const [note, setNote] = useState('');
-  const [local, setLocal] = useState<string | undefined>();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const invalidate = useInvalidate();
+  const form = useForm({
+    initialValues: { kind: 'deposit' as Kind, amount: null as number | null, note: '' },
+    validate: {
+      amount: (amount, values) =>
+        amount === null || amount <= 0
+          ? t('vouchers.resellers.amount_invalid')
+          : values.kind === 'withdrawal' && reseller && amount > reseller.balance
+            ? t('vouchers.resellers.withdraw_too_much', { balance: formatRupiah(reseller.balance) })
+            : null,
+    },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: ({ id, values }: { id: string; values: typeof form.values }) =>
+      unwrap(
+        api.POST('/api/resellers/{id}/deposits', {
+          params: { path: { id } },
+          body: { kind: values.kind, amount: values.amount ?? 0, note: values.note.trim() },
+        }),
+      ),
+    onSuccess: () => void invalidate(keys.resellers.all),
+  });
 
   useEffect(() => {
     if (!reseller) return;
-    setKind('deposit');
-    setAmount(null);
-    setNote('');
-    setLocal(undefined);
-    setError(null);
+    form.setValues({ kind: 'deposit', amount: null, note: '' });
+    form.clearErrors();
+    serverError.clear();
   }, [reseller]);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!reseller) return;
-    setError(null);
-    if (amount === null || amount <= 0) {
-      setLocal(t('vouchers.resellers.amount_invalid'));
-      return;
-    }
-    if (kind === 'withdrawal' && amount > reseller.balance) {
-      setLocal(t('vouchers.resellers.withdraw_too_much', { balance: formatRupiah(reseller.balance) }));
-      return;
-    }
-    setLocal(undefined);
-    setBusy(true);
-    try {
-      await unwrap(
-        api.POST('/api/resellers/{id}/deposits', { params: { path: { id: reseller.id } }, body: { kind, amount, note: note.trim() } }),
-      );
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <Modal
@@ -68,38 +58,35 @@ export function DepositModal({ reseller, onClose, onSaved }: { reseller: Reselle
       centered
       title={reseller ? t('vouchers.resellers.deposit_title', { name: reseller.name }) : ''}
     >
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form
+        onSubmit={serverError.onSubmit(async (values) => {
+          if (!reseller) return;
+          await save.mutateAsync({ id: reseller.id, values });
+          onSaved();
+        })}
+        noValidate
+      >
         <Stack gap="sm">
           <Text size="sm">
             {t('vouchers.resellers.balance_now', { balance: formatRupiah(reseller?.balance ?? 0) })}
           </Text>
           <SegmentedControl
             aria-label={t('vouchers.resellers.deposit_kind')}
-            value={kind}
-            onChange={(v) => setKind(v as Kind)}
+            value={form.values.kind}
+            onChange={(v) => form.setFieldValue('kind', v as Kind)}
             data={[
               { value: 'deposit', label: t('vouchers.ledger.deposit') },
               { value: 'withdrawal', label: t('vouchers.ledger.withdrawal') },
             ]}
           />
-          <RupiahInput
-            label={t('vouchers.resellers.amount')}
-            value={amount}
-            onChange={setAmount}
-            error={local ?? fieldError(error, 'amount')}
-          />
-          <TextInput
-            label={t('vouchers.resellers.note')}
-            value={note}
-            onChange={(e) => setNote(e.currentTarget.value)}
-            error={fieldError(error, 'note')}
-          />
-          <FormError error={error} />
+          <RupiahInput label={t('vouchers.resellers.amount')} {...form.getInputProps('amount')} value={form.values.amount} />
+          <TextInput label={t('vouchers.resellers.note')} {...form.getInputProps('note')} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>
@@ -111,7 +98,10 @@ export function DepositModal({ reseller, onClose, onSaved }: { reseller: Reselle
 
 function LedgerTable({ reseller }: { reseller: Reseller }) {
   const { t } = useTranslation();
-  const ledger = useApi(() => unwrap(api.GET('/api/resellers/{id}/ledger', { params: { path: { id: reseller.id } } })), [reseller.id]);
+  const ledger = useQuery({
+    queryKey: keys.resellers.ledger(reseller.id),
+    queryFn: () => unwrap(api.GET('/api/resellers/{id}/ledger', { params: { path: { id: reseller.id } } })),
+  });
   return (
     <LoadState state={ledger}>
       {(data) => (

@@ -1,13 +1,12 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { resellersQuery } from '../../api/queries';
 import type { Reseller } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
 import { formatCommission } from '../../lib/voucherFormat';
 import { ResellerFormModal } from './ResellerFormModal';
 import { DepositModal, LedgerModal } from './ResellerMoney';
@@ -15,7 +14,7 @@ import { DepositModal, LedgerModal } from './ResellerMoney';
 /** Reseller: who sells vouchers for the shop, their share, deposit and unsold stock. */
 export function ResellersPage() {
   const { t } = useTranslation();
-  const resellers = useApi(() => unwrap(api.GET('/api/resellers')), []);
+  const resellers = useQuery(resellersQuery());
   const [editing, setEditing] = useState<Reseller | 'new' | null>(null);
   const [depositFor, setDepositFor] = useState<Reseller | null>(null);
   const [ledgerFor, setLedgerFor] = useState<Reseller | null>(null);
@@ -95,18 +94,12 @@ export function ResellersPage() {
         opened={editing !== null}
         reseller={editing === 'new' || editing === null ? undefined : editing}
         onClose={() => setEditing(null)}
-        onSaved={() => {
-          setEditing(null);
-          resellers.reload();
-        }}
+        onSaved={() => setEditing(null)}
       />
       <DepositModal
         reseller={depositFor}
         onClose={() => setDepositFor(null)}
-        onSaved={() => {
-          setDepositFor(null);
-          resellers.reload();
-        }}
+        onSaved={() => setDepositFor(null)}
       />
       <LedgerModal reseller={ledgerFor} onClose={() => setLedgerFor(null)} />
     </Stack>

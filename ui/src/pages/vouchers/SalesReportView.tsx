@@ -1,4 +1,5 @@
 import { Group, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -7,7 +8,7 @@ import type { SalesReport, SalesRow } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { formatDate, todayIso } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 
 export type SalesGroup = 'day' | 'month' | 'profile' | 'reseller';
 
@@ -39,12 +40,14 @@ export function SalesReportView({ view }: { view: 'staff' | 'reseller' }) {
   const [group, setGroup] = useState<SalesGroup>('day');
   const [from, setFrom] = useState(monthStart(todayIso()));
   const [to, setTo] = useState(todayIso());
-  const report = useApi<SalesReport>(() => {
-    const query = { group, from: from || undefined, to: to || undefined };
-    return view === 'staff'
-      ? unwrap(api.GET('/api/vouchers/sales', { params: { query } }))
-      : unwrap(api.GET('/api/reseller/sales', { params: { query } }));
-  }, [view, group, from, to]);
+  const query = { group, from: from || undefined, to: to || undefined };
+  const report = useQuery<SalesReport>({
+    queryKey: keys.vouchers.sales(view, query),
+    queryFn: () =>
+      view === 'staff'
+        ? unwrap(api.GET('/api/vouchers/sales', { params: { query } }))
+        : unwrap(api.GET('/api/reseller/sales', { params: { query } })),
+  });
   const shop = t('vouchers.batches.shop');
   const keyHeader = t(`vouchers.sales.group_${group}`);
 

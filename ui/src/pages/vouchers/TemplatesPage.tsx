@@ -1,32 +1,40 @@
 import { Alert, Badge, Button, Code, Group, Stack, Tabs, Text, Textarea, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { asApiError } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
 import { PRINT_TEMPLATES, getCardTemplate, resetCardTemplate, saveCardTemplate } from '../../api/voucherPrint';
 import type { CardTemplate, PrintTemplate } from '../../api/voucherPrint';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 
 /** What a card template can show (billing-documents' template fields). */
 const PLACEHOLDERS = ['code', 'password', 'price', 'validity', 'profile', 'qr', 'serial', 'isp', 'logo'] as const;
 
-function Editor({ template, onChanged }: { template: CardTemplate; onChanged: () => void }) {
+function Editor({ template }: { template: CardTemplate }) {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
   const [html, setHtml] = useState(template.html);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const onChanged = () => void invalidate(keys.voucherTemplates.kind(template.kind));
+  const save = useMutation({
+    mutationFn: (value: string) => saveCardTemplate(template.kind, value),
+    onSuccess: () => {
+      notifications.show({ color: 'green', message: t('vouchers.templates.saved') });
+      onChanged();
+    },
+  });
+  const { reset } = save;
 
   useEffect(() => {
     setHtml(template.html);
-    setError(null);
-  }, [template]);
+    reset();
+  }, [template, reset]);
 
   const insert = (token: string) => {
     const el = area.current;
@@ -37,20 +45,6 @@ function Editor({ template, onChanged }: { template: CardTemplate; onChanged: ()
       el?.focus();
       el?.setSelectionRange(start + token.length, start + token.length);
     });
-  };
-
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await saveCardTemplate(template.kind, html);
-      notifications.show({ color: 'green', message: t('vouchers.templates.saved') });
-      onChanged();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
   };
 
   return (
@@ -92,7 +86,7 @@ function Editor({ template, onChanged }: { template: CardTemplate; onChanged: ()
         spellCheck={false}
         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
       />
-      <FormError error={error} />
+      <FormError error={save.error} />
       <Group justify="space-between">
         <Group gap="xs">
           <Button variant="subtle" onClick={() => setHtml(template.builtin_html)} disabled={html === template.builtin_html}>
@@ -114,7 +108,7 @@ function Editor({ template, onChanged }: { template: CardTemplate; onChanged: ()
             />
           )}
         </Group>
-        <Button loading={busy} onClick={() => void save()} disabled={html === template.html}>
+        <Button loading={save.isPending} onClick={() => save.mutate(html)} disabled={html === template.html}>
           {t('common.save')}
         </Button>
       </Group>
@@ -123,8 +117,8 @@ function Editor({ template, onChanged }: { template: CardTemplate; onChanged: ()
 }
 
 function KindPanel({ kind }: { kind: PrintTemplate }) {
-  const template = useApi(() => getCardTemplate(kind), [kind]);
-  return <LoadState state={template}>{(data) => <Editor template={data} onChanged={template.reload} />}</LoadState>;
+  const template = useQuery({ queryKey: keys.voucherTemplates.kind(kind), queryFn: () => getCardTemplate(kind) });
+  return <LoadState state={template}>{(data) => <Editor template={data} />}</LoadState>;
 }
 
 /** Template cetak: the card markup of each print layout, editable, with a way back to built-in. */

@@ -1,4 +1,5 @@
 import { Modal, Progress, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -7,7 +8,7 @@ import { Field, FieldRow } from '../../components/Field';
 import { LoadState } from '../../components/LoadState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
+import { keys } from '../../lib/queryKeys';
 import { batchLabel, formatBytes, formatDuration } from '../../lib/voucherFormat';
 
 interface Figures {
@@ -76,7 +77,10 @@ function UsageView({ figures }: { figures: Figures }) {
 }
 
 function StaffUsage({ voucher }: { voucher: Voucher }) {
-  const usage = useApi(() => unwrap(api.GET('/api/vouchers/{id}/usage', { params: { path: { id: voucher.id } } })), [voucher.id]);
+  const usage = useQuery({
+    queryKey: keys.vouchers.usage(voucher.id),
+    queryFn: () => unwrap(api.GET('/api/vouchers/{id}/usage', { params: { path: { id: voucher.id } } })),
+  });
   return <LoadState state={usage}>{(data) => <UsageView figures={data} />}</LoadState>;
 }
 

@@ -1,5 +1,6 @@
 import { Group, NativeSelect, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -10,7 +11,8 @@ import { LoadState } from '../../components/LoadState';
 import { Pager } from '../../components/Pager';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
-import { PAGE_SIZE, useApi } from '../../lib/useApi';
+import { PAGE_SIZE } from '../../lib/paging';
+import { keys } from '../../lib/queryKeys';
 import { batchLabel, formatBytes, formatDuration } from '../../lib/voucherFormat';
 import { VOUCHER_STATUSES } from './BatchTable';
 import { UsageModal } from './UsageModal';
@@ -26,14 +28,12 @@ interface Props {
   /** Staff only: filter by profile and reseller. */
   profiles?: Option[];
   resellers?: Option[];
-  /** Bumped by the parent (e.g. after "Periksa sekarang") to load again. */
-  refresh?: number;
 }
 
 const FILTERS = ['batch_id', 'status', 'profile_id', 'reseller_id', 'q'] as const;
 
 /** Vouchers with filters kept in the address (`?batch_id=…&status=unused`); a row opens its use. */
-export function VoucherList({ view, batches, profiles, resellers, refresh = 0 }: Props) {
+export function VoucherList({ view, batches, profiles, resellers }: Props) {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -65,13 +65,13 @@ export function VoucherList({ view, batches, profiles, resellers, refresh = 0 }:
     page,
     per_page: PAGE_SIZE,
   };
-  const vouchers = useApi(
-    () =>
+  const vouchers = useQuery({
+    queryKey: keys.vouchers.list(view, query),
+    queryFn: () =>
       view === 'staff'
         ? unwrap(api.GET('/api/vouchers', { params: { query } }))
         : unwrap(api.GET('/api/reseller/vouchers', { params: { query } })),
-    [view, ...FILTERS.map((k) => filter[k]), page, refresh],
-  );
+  });
 
   const all = { value: '', label: t('common.all') };
   const staff = view === 'staff';

@@ -1,52 +1,44 @@
 import { Alert, Button, List, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
-import type { MonitorReport } from '../../api/types';
+import { unwrap } from '../../api/errors';
+import { resellersQuery, voucherBatchesQuery, voucherProfilesQuery } from '../../api/queries';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { VoucherList } from './VoucherList';
 
 /** Daftar voucher: every voucher with filters; "Periksa sekarang" runs the usage monitor. */
 export function VouchersPage() {
   const { t } = useTranslation();
-  const lists = useApi(async () => {
-    const [batches, profiles, resellers] = await Promise.all([
-      unwrap(api.GET('/api/vouchers/batches')),
-      unwrap(api.GET('/api/voucher-profiles')),
-      unwrap(api.GET('/api/resellers')),
-    ]);
-    return { batches: batches.items, profiles: profiles.items, resellers: resellers.items };
-  }, []);
-  const [checking, setChecking] = useState(false);
-  const [report, setReport] = useState<MonitorReport | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [refresh, setRefresh] = useState(0);
-
-  const check = async () => {
-    setChecking(true);
-    setError(null);
-    try {
-      setReport(await unwrap(api.POST('/api/vouchers/monitor')));
-    } catch (e) {
-      setReport(null);
-      setError(asApiError(e));
-    } finally {
-      setChecking(false);
-      setRefresh((n) => n + 1);
-    }
+  const invalidate = useInvalidate();
+  const batches = useQuery(voucherBatchesQuery());
+  const profiles = useQuery(voucherProfilesQuery());
+  const resellers = useQuery(resellersQuery());
+  // The three lists the filters need, as one state for LoadState.
+  const lists = {
+    data:
+      batches.data && profiles.data && resellers.data
+        ? { batches: batches.data.items, profiles: profiles.data.items, resellers: resellers.data.items }
+        : undefined,
+    error: batches.error ?? profiles.error ?? resellers.error,
+    refetch: () => Promise.all([batches.refetch(), profiles.refetch(), resellers.refetch()]),
   };
+  const monitor = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/vouchers/monitor')),
+    onSettled: () => void invalidate(keys.vouchers.all),
+  });
+  const report = monitor.data ?? null;
 
   return (
     <Stack gap="md">
       <PageHeader
         title={t('vouchers.list.title')}
         actions={
-          <Button variant="default" loading={checking} onClick={() => void check()}>
+          <Button variant="default" loading={monitor.isPending} onClick={() => monitor.mutate()}>
             {t('vouchers.list.check_now')}
           </Button>
         }
@@ -54,14 +46,14 @@ export function VouchersPage() {
       <Alert variant="light" color="blue">
         {t('vouchers.list.intro')}
       </Alert>
-      <FormError error={error} />
+      <FormError error={monitor.error} />
       {report && (
         <Alert
           variant="light"
           color={report.errors.length > 0 ? 'orange' : 'green'}
           role="status"
           withCloseButton
-          onClose={() => setReport(null)}
+          onClose={() => monitor.reset()}
           data-testid="monitor-report"
         >
           <Text size="sm">
@@ -86,7 +78,6 @@ export function VouchersPage() {
         {(data) => (
           <VoucherList
             view="staff"
-            refresh={refresh}
             batches={data.batches}
             profiles={data.profiles.map((p) => ({ value: p.id, label: p.name }))}
             resellers={data.resellers.map((r) => ({ value: r.id, label: r.name }))}

@@ -1,50 +1,39 @@
 import { Alert, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { WaDrainSummary, WaMessage, WaStatus } from '../../api/types';
+import { unwrap } from '../../api/errors';
+import type { WaMessage, WaStatus } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { errorTitle } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { MessageStatusBadge } from './WaStatusBadge';
 
 const STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown', 'cancelled'] as const;
 
 /** "Antrean & log": queue counts, "Kirim sekarang", and the delivery log with retry. */
-export function QueueTab({ status, onChanged }: { status: WaStatus; onChanged: () => void }) {
+export function QueueTab({ status }: { status: WaStatus }) {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
   const [filter, setFilter] = useState('');
-  const messages = useApi(
-    () => unwrap(api.GET('/api/whatsapp/messages', { params: { query: { status: filter || null, limit: 200 } } })),
-    [filter],
-  );
-  const [draining, setDraining] = useState(false);
-  const [drained, setDrained] = useState<WaDrainSummary | null>(null);
-  const [drainError, setDrainError] = useState<string | null>(null);
-
-  const reload = () => {
-    messages.reload();
-    onChanged();
-  };
-
-  const drain = async () => {
-    setDraining(true);
-    setDrained(null);
-    setDrainError(null);
-    try {
-      setDrained(await unwrap(api.POST('/api/whatsapp/drain')));
-    } catch (e) {
-      const err = asApiError(e);
-      setDrainError(`${errorTitle(err, t)} ${err.message}`.trim());
-    } finally {
-      setDraining(false);
-      reload();
-    }
-  };
+  const query = { status: filter || null, limit: 200 };
+  const messages = useQuery({
+    queryKey: keys.whatsapp.messages(query),
+    queryFn: () => unwrap(api.GET('/api/whatsapp/messages', { params: { query } })),
+  });
+  // The log and the counts above it (from the status).
+  const reload = () => void invalidate(keys.whatsapp.messagesAll(), keys.whatsapp.status());
+  const drain = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/whatsapp/drain')),
+    onSettled: () => reload(),
+  });
+  const drained = drain.data ?? null;
+  const drainError = drain.error ? `${errorTitle(drain.error, t)} ${drain.error.message}`.trim() : null;
 
   const counts = [
     { key: 'queued', label: t('whatsapp.queue.queued'), value: status.queued },
@@ -83,16 +72,16 @@ export function QueueTab({ status, onChanged }: { status: WaStatus; onChanged: (
           ]}
         />
         <Group gap="xs">
-          <Button variant="default" onClick={reload} loading={messages.loading}>
+          <Button variant="default" onClick={reload} loading={messages.isFetching}>
             {t('whatsapp.queue.refresh')}
           </Button>
-          <Button onClick={() => void drain()} loading={draining}>
+          <Button onClick={() => drain.mutate()} loading={drain.isPending}>
             {t('whatsapp.queue.drain')}
           </Button>
         </Group>
       </Group>
       {drained && (
-        <Alert color="blue" variant="light" data-testid="wa-drained" withCloseButton onClose={() => setDrained(null)}>
+        <Alert color="blue" variant="light" data-testid="wa-drained" withCloseButton onClose={() => drain.reset()}>
           {t('whatsapp.queue.drained', drained)}
         </Alert>
       )}

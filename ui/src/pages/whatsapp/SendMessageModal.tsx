@@ -1,81 +1,65 @@
 import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { ApiError, unwrap } from '../../api/errors';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 
 /** "Kirim pesan": queues a message typed by the owner (sent with high priority). */
 export function SendMessageModal({ opened, onClose, onQueued }: { opened: boolean; onClose: () => void; onQueued: () => void }) {
   const { t } = useTranslation();
-  const [to, setTo] = useState('');
-  const [body, setBody] = useState('');
-  const [missing, setMissing] = useState<Record<string, boolean>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const required = (v: string) => (v.trim() ? null : t('validation.required'));
+  const form = useForm({ initialValues: { to: '', body: '' }, validate: { to: required, body: required } });
+  const serverError = useServerError(form);
+  const send = useMutation({
+    mutationFn: async (v: typeof form.values) => {
+      try {
+        return await unwrap(api.POST('/api/whatsapp/send', { body: { to: v.to.trim(), body: v.body.trim() } }));
+      } catch (e) {
+        // The server names the field only for the message; any other validation error is the number.
+        if (e instanceof ApiError && e.kind === 'validation' && e.field !== 'body' && e.field !== 'to') {
+          throw new ApiError(e.kind, t('whatsapp.send.to_invalid'), e.status, 'to');
+        }
+        throw e;
+      }
+    },
+    onSuccess: (queued) => {
+      notifications.show({ color: 'green', message: t('whatsapp.send.queued', { id: queued.id }) });
+      onQueued();
+    },
+  });
 
   useEffect(() => {
     if (!opened) return;
-    setTo('');
-    setBody('');
-    setMissing({});
-    setError(null);
+    form.setValues({ to: '', body: '' });
+    form.clearErrors();
+    serverError.clear();
   }, [opened]);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const local = { to: !to.trim(), body: !body.trim() };
-    setMissing(local);
-    setError(null);
-    if (local.to || local.body) return;
-    setBusy(true);
-    try {
-      const queued = await unwrap(api.POST('/api/whatsapp/send', { body: { to: to.trim(), body: body.trim() } }));
-      notifications.show({ color: 'green', message: t('whatsapp.send.queued', { id: queued.id }) });
-      onQueued();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  // The server names the field only for the message; any other validation error is the number.
-  const toError = error?.kind === 'validation' && error.field !== 'body' ? t('whatsapp.send.to_invalid') : undefined;
-  const err = (field: string) => (missing[field] ? t('validation.required') : fieldError(error, field));
+  const error = serverError.error;
 
   return (
     <Modal opened={opened} onClose={onClose} title={t('whatsapp.send.title')} centered>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={serverError.onSubmit((values) => send.mutateAsync(values))} noValidate>
         <Stack gap="sm">
           <TextInput
             label={t('whatsapp.send.to')}
             description={t('whatsapp.send.to_hint')}
             inputMode="tel"
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-            error={err('to') ?? toError}
+            {...form.getInputProps('to')}
             data-autofocus
           />
-          <Textarea
-            label={t('whatsapp.send.body')}
-            value={body}
-            onChange={(e) => setBody(e.currentTarget.value)}
-            error={err('body')}
-            autosize
-            minRows={3}
-            maxRows={10}
-          />
-          {!toError && !error?.field && <FormError error={error} />}
+          <Textarea label={t('whatsapp.send.body')} {...form.getInputProps('body')} autosize minRows={3} maxRows={10} />
+          {!error?.field && <FormError error={error} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={send.isPending}>
               {t('whatsapp.send.submit')}
             </Button>
           </Group>

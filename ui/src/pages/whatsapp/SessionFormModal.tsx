@@ -1,13 +1,14 @@
 import { Button, Group, Modal, NativeSelect, NumberInput, PasswordInput, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import type { FormErrors } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { WaSession, WaSessionInput } from '../../api/types';
 import { FormError } from '../../components/FormError';
-import { fieldError } from '../../lib/fieldError';
+import { useServerError } from '../../lib/formErrors';
 import { PROVIDERS, PROVIDER_SPECS, isProvider, settingValues, settingsFor } from './providerFields';
 import type { Provider } from './providerFields';
 
@@ -20,91 +21,82 @@ interface Props {
   onSaved: () => void;
 }
 
+const valuesOf = (session: WaSession | undefined, count: number) => {
+  const provider: Provider = session && isProvider(session.provider) ? session.provider : 'fonnte';
+  return {
+    name: session?.name ?? '',
+    provider,
+    role: session?.role ?? (count === 0 ? 'primary' : 'backup'),
+    position: (session?.position ?? count) as string | number,
+    base_url: session?.base_url ?? PROVIDER_SPECS[provider].baseUrl,
+    /** The provider's own options, by their key. */
+    settings: session ? settingValues(session.settings) : initialValues(provider),
+    enabled: session?.enabled ?? true,
+    per_minute: (session?.per_minute ?? 20) as string | number,
+    token: '',
+    secret: '',
+  };
+};
+
 /** "Tambah sesi" / "Ubah sesi": fields follow the provider; token and secret are write-only. */
 export function SessionFormModal({ opened, session, count, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [provider, setProvider] = useState<Provider>('fonnte');
-  const [role, setRole] = useState('primary');
-  const [position, setPosition] = useState<string | number>(0);
-  const [baseUrl, setBaseUrl] = useState('');
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [enabled, setEnabled] = useState(true);
-  const [perMinute, setPerMinute] = useState<string | number>(20);
-  const [token, setToken] = useState('');
-  const [secret, setSecret] = useState('');
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: valuesOf(session, count),
+    validate: (v) => {
+      const spec = PROVIDER_SPECS[v.provider];
+      const required = t('validation.required');
+      const problems: FormErrors = {};
+      if (!v.name.trim()) problems.name = required;
+      if (!v.base_url.trim()) problems.base_url = required;
+      for (const field of spec.settings) if (field.required && !v.settings[field.key]?.trim()) problems[`settings.${field.key}`] = required;
+      // A new session needs its credentials (WAHA may run without an API key).
+      if (!session && spec.token && v.provider !== 'waha' && !v.token.trim()) problems.token = required;
+      if (!session && spec.secret && !v.secret.trim()) problems.secret = required;
+      return problems;
+    },
+  });
+  const { provider, base_url: baseUrl, settings: values } = form.values;
+  const spec = PROVIDER_SPECS[provider];
+  // The server names a provider option by its key.
+  const serverError = useServerError(form, { fields: Object.fromEntries(spec.settings.map((f) => [f.key, `settings.${f.key}`])) });
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const body: WaSessionInput = {
+        name: v.name.trim(),
+        provider: v.provider,
+        role: v.role,
+        position: Number(v.position) || 0,
+        base_url: v.base_url.trim(),
+        // The document types `settings` as an empty object; it holds the provider's options.
+        settings: settingsFor(v.provider, v.settings) as unknown as WaSessionInput['settings'],
+        enabled: v.enabled,
+        per_minute: Number(v.per_minute) || 20,
+        token: v.token.trim() || null,
+        secret: PROVIDER_SPECS[v.provider].secret ? v.secret.trim() || null : null,
+      };
+      return session
+        ? unwrap(api.PUT('/api/whatsapp/sessions/{id}', { params: { path: { id: session.id } }, body }))
+        : unwrap(api.POST('/api/whatsapp/sessions', { body }));
+    },
+  });
 
   useEffect(() => {
     if (!opened) return;
-    const p = session && isProvider(session.provider) ? session.provider : 'fonnte';
-    setName(session?.name ?? '');
-    setProvider(p);
-    setRole(session?.role ?? (count === 0 ? 'primary' : 'backup'));
-    setPosition(session?.position ?? count);
-    setBaseUrl(session?.base_url ?? PROVIDER_SPECS[p].baseUrl);
-    setValues(session ? settingValues(session.settings) : initialValues(p));
-    setEnabled(session?.enabled ?? true);
-    setPerMinute(session?.per_minute ?? 20);
-    setToken('');
-    setSecret('');
-    setLocal({});
-    setError(null);
-  }, [opened, session, count]);
-
-  const spec = PROVIDER_SPECS[provider];
+    form.setValues(valuesOf(session, count));
+    form.clearErrors();
+    serverError.clear();
+  }, [opened]);
 
   const onProvider = (next: Provider) => {
     // Follow the provider's usual address unless the user typed another one.
-    if (!baseUrl.trim() || baseUrl === spec.baseUrl) setBaseUrl(PROVIDER_SPECS[next].baseUrl);
-    setValues({ ...initialValues(next), ...values });
-    setProvider(next);
+    form.setValues({
+      provider: next,
+      base_url: !baseUrl.trim() || baseUrl === spec.baseUrl ? PROVIDER_SPECS[next].baseUrl : baseUrl,
+      settings: { ...initialValues(next), ...values },
+    });
   };
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const problems: Record<string, string> = {};
-    const required = t('validation.required');
-    if (!name.trim()) problems.name = required;
-    if (!baseUrl.trim()) problems.base_url = required;
-    for (const field of spec.settings) if (field.required && !values[field.key]?.trim()) problems[field.key] = required;
-    // A new session needs its credentials (WAHA may run without an API key).
-    if (!session && spec.token && provider !== 'waha' && !token.trim()) problems.token = required;
-    if (!session && spec.secret && !secret.trim()) problems.secret = required;
-    setLocal(problems);
-    setError(null);
-    if (Object.keys(problems).length > 0) return;
-    const body: WaSessionInput = {
-      name: name.trim(),
-      provider,
-      role,
-      position: Number(position) || 0,
-      base_url: baseUrl.trim(),
-      // The document types `settings` as an empty object; it holds the provider's options.
-      settings: settingsFor(provider, values) as unknown as WaSessionInput['settings'],
-      enabled,
-      per_minute: Number(perMinute) || 20,
-      token: token.trim() || null,
-      secret: spec.secret ? secret.trim() || null : null,
-    };
-    setBusy(true);
-    try {
-      if (session) {
-        await unwrap(api.PUT('/api/whatsapp/sessions/{id}', { params: { path: { id: session.id } }, body }));
-      } else {
-        await unwrap(api.POST('/api/whatsapp/sessions', { body }));
-      }
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => local[field] ?? fieldError(error, field);
   const secretHint = session ? t('whatsapp.sessions.secret_keep_hint') : t('whatsapp.sessions.secret_hint');
 
   return (
@@ -115,30 +107,31 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
       size="lg"
       centered
     >
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form
+        onSubmit={serverError.onSubmit(async (v) => {
+          await save.mutateAsync(v);
+          onSaved();
+        })}
+        noValidate
+      >
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('whatsapp.sessions.name')}
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={err('name')}
+              {...form.getInputProps('name')}
               data-autofocus
             />
             <NativeSelect
               label={t('whatsapp.sessions.provider')}
-              value={provider}
+              {...form.getInputProps('provider')}
               onChange={(e) => onProvider(e.currentTarget.value as Provider)}
               data={PROVIDERS.map((p) => ({ value: p, label: t(`whatsapp.sessions.providers.${p}`) }))}
-              error={err('provider')}
             />
           </SimpleGrid>
           <TextInput
             label={t('whatsapp.sessions.base_url')}
             description={t(`whatsapp.sessions.hint.${provider}`)}
-            value={baseUrl}
-            onChange={(e) => setBaseUrl(e.currentTarget.value)}
-            error={err('base_url')}
+            {...form.getInputProps('base_url')}
           />
           {spec.settings.length > 0 && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -146,12 +139,8 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
                 <TextInput
                   key={field.key}
                   label={t(`whatsapp.sessions.f.${field.label}`)}
+                  {...form.getInputProps(`settings.${field.key}`)}
                   value={values[field.key] ?? ''}
-                  onChange={(e) => {
-                    const value = e.currentTarget.value;
-                    setValues((v) => ({ ...v, [field.key]: value }));
-                  }}
-                  error={err(field.key)}
                 />
               ))}
             </SimpleGrid>
@@ -162,9 +151,7 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
                 label={t(`whatsapp.sessions.f.${spec.token}`)}
                 description={secretHint}
                 autoComplete="new-password"
-                value={token}
-                onChange={(e) => setToken(e.currentTarget.value)}
-                error={err('token')}
+                {...form.getInputProps('token')}
               />
             )}
             {spec.secret && (
@@ -172,22 +159,18 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
                 label={t(`whatsapp.sessions.f.${spec.secret}`)}
                 description={secretHint}
                 autoComplete="new-password"
-                value={secret}
-                onChange={(e) => setSecret(e.currentTarget.value)}
-                error={err('secret')}
+                {...form.getInputProps('secret')}
               />
             )}
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <NativeSelect
               label={t('whatsapp.sessions.role')}
-              value={role}
-              onChange={(e) => setRole(e.currentTarget.value)}
+              {...form.getInputProps('role')}
               data={[
                 { value: 'primary', label: t('whatsapp.sessions.role_primary') },
                 { value: 'backup', label: t('whatsapp.sessions.role_backup') },
               ]}
-              error={err('role')}
             />
             <NumberInput
               label={t('whatsapp.sessions.position')}
@@ -195,9 +178,7 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
               min={0}
               allowDecimal={false}
               allowNegative={false}
-              value={position}
-              onChange={setPosition}
-              error={err('position')}
+              {...form.getInputProps('position')}
             />
             <NumberInput
               label={t('whatsapp.sessions.per_minute')}
@@ -207,18 +188,16 @@ export function SessionFormModal({ opened, session, count, onClose, onSaved }: P
               allowDecimal={false}
               allowNegative={false}
               thousandSeparator={false}
-              value={perMinute}
-              onChange={setPerMinute}
-              error={err('per_minute')}
+              {...form.getInputProps('per_minute')}
             />
           </SimpleGrid>
-          <Switch label={t('whatsapp.sessions.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <FormError error={error} />
+          <Switch label={t('whatsapp.sessions.enabled')} {...form.getInputProps('enabled', { type: 'checkbox' })} />
+          <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={save.isPending}>
               {t('common.save')}
             </Button>
           </Group>

@@ -6,6 +6,8 @@ import { unwrap } from '../../api/errors';
 import type { WaSession, WaStatus } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Field, FieldRow } from '../../components/Field';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { PROVIDER_SPECS, isProvider } from './providerFields';
 import { ScanModal } from './ScanModal';
 import { SessionFormModal } from './SessionFormModal';
@@ -14,8 +16,11 @@ import { SessionStatusBadge } from './WaStatusBadge';
 export const MAX_SESSIONS = 5;
 
 /** "Sesi": one card per sender session with its health, and "Tambah sesi" (at most five). */
-export function SessionsTab({ status, onChanged }: { status: WaStatus; onChanged: () => void }) {
+export function SessionsTab({ status }: { status: WaStatus }) {
   const { t } = useTranslation();
+  const invalidate = useInvalidate();
+  // The sessions come with the status; the home screen and the health page show them too.
+  const onChanged = () => void invalidate(keys.whatsapp.status(), keys.dashboard.all, keys.monitoring.health());
   const [editing, setEditing] = useState<WaSession | 'new' | null>(null);
   const [scanning, setScanning] = useState<WaSession | null>(null);
   const sessions = status.sessions;

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Group, Modal, Paper, Stack, Text, Textarea, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -24,17 +25,25 @@ export function TemplateEditor({ template, onClose, onSaved }: Props) {
   const [body, setBody] = useState('');
   const [preview, setPreview] = useState('');
   const [previewError, setPreviewError] = useState<ApiError | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const save = useMutation({
+    mutationFn: ({ key, value }: { key: string; value: string | null }) =>
+      unwrap(api.PUT('/api/whatsapp/templates/{key}', { params: { path: { key } }, body: { body: value } })),
+    onSuccess: (_, { value }) => {
+      notifications.show({ color: 'green', message: value === null ? t('whatsapp.templates.restored') : t('whatsapp.templates.saved') });
+      onSaved();
+    },
+  });
+  const { reset } = save;
+  const error = save.error;
 
   useEffect(() => {
     if (!template) return;
     setBody(template.body);
     setPreview('');
     setPreviewError(null);
-    setError(null);
-  }, [template]);
+    reset();
+  }, [template, reset]);
 
   // Live preview: asks the server once typing pauses.
   useEffect(() => {
@@ -69,20 +78,9 @@ export function TemplateEditor({ template, onClose, onSaved }: Props) {
     });
   };
 
-  const save = async (value: string | null) => {
-    if (!template) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.PUT('/api/whatsapp/templates/{key}', { params: { path: { key: template.key } }, body: { body: value } }));
-      notifications.show({ color: 'green', message: value === null ? t('whatsapp.templates.restored') : t('whatsapp.templates.saved') });
-      onSaved();
-    } catch (e) {
-      setError(asApiError(e));
-      throw e;
-    } finally {
-      setBusy(false);
-    }
+  /** Saves the text (null: back to the built-in one); rejects when the server refuses it. */
+  const store = async (value: string | null) => {
+    if (template) await save.mutateAsync({ key: template.key, value });
   };
 
   const bodyError = error?.field === 'body' ? error.message : undefined;
@@ -142,13 +140,13 @@ export function TemplateEditor({ template, onClose, onSaved }: Props) {
               title={t('whatsapp.templates.restore')}
               message={t('whatsapp.templates.restore_confirm')}
               confirmLabel={t('whatsapp.templates.restore')}
-              onConfirm={() => save(null)}
+              onConfirm={() => store(null)}
             />
             <Group gap="xs">
               <Button variant="default" onClick={onClose}>
                 {t('common.cancel')}
               </Button>
-              <Button loading={busy} onClick={() => void save(body).catch(() => undefined)}>
+              <Button loading={save.isPending} onClick={() => void store(body).catch(() => undefined)}>
                 {t('common.save')}
               </Button>
             </Group>

@@ -1,4 +1,5 @@
 import { Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +7,8 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import type { WaTemplate } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { TemplateEditor } from './TemplateEditor';
 
 /** The template's name in the user's language (the key when it has none). */
@@ -17,7 +19,8 @@ export function templateName(t: TFunction, key: string): string {
 /** "Template": every message text with its variables; "Ubah" opens the editor. */
 export function TemplatesTab() {
   const { t } = useTranslation();
-  const templates = useApi(() => unwrap(api.GET('/api/whatsapp/templates')), []);
+  const invalidate = useInvalidate();
+  const templates = useQuery({ queryKey: keys.whatsapp.templates(), queryFn: () => unwrap(api.GET('/api/whatsapp/templates')) });
   const [editing, setEditing] = useState<WaTemplate | null>(null);
 
   return (
@@ -67,7 +70,7 @@ export function TemplatesTab() {
             onClose={() => setEditing(null)}
             onSaved={() => {
               setEditing(null);
-              templates.reload();
+              void invalidate(keys.whatsapp.templates());
             }}
           />
         </Stack>

@@ -1,16 +1,16 @@
 import { Alert, Button, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { asApiError, unwrap } from '../../api/errors';
-import type { ApiError } from '../../api/errors';
+import { unwrap } from '../../api/errors';
 import type { WaSettings } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
-import { fieldError } from '../../lib/fieldError';
-import { useApi } from '../../lib/useApi';
+import { useServerError } from '../../lib/formErrors';
+import { keys } from '../../lib/queryKeys';
 
 /** "3, 1" → [3, 1]; null when a part is not a whole number 0–60. */
 export function parseReminderDays(text: string): number[] | null {
@@ -22,62 +22,55 @@ export function parseReminderDays(text: string): number[] | null {
 
 /** "Pengaturan": quiet hours, reminder days and the owner's number for alerts. */
 export function WaSettingsTab() {
-  const settings = useApi(() => unwrap(api.GET('/api/whatsapp/settings')), []);
+  const settings = useQuery({ queryKey: keys.whatsapp.settings(), queryFn: () => unwrap(api.GET('/api/whatsapp/settings')) });
   return <LoadState state={settings}>{(data) => <SettingsForm initial={data} />}</LoadState>;
 }
 
+const valuesOf = (s: WaSettings) => ({
+  quiet_start: hhmm(s.quiet_start),
+  quiet_end: hhmm(s.quiet_end),
+  reminder_days: s.reminder_days.join(', '),
+  owner_phone: s.owner_phone ?? '',
+});
+
 function SettingsForm({ initial }: { initial: WaSettings }) {
   const { t } = useTranslation();
-  const [quietStart, setQuietStart] = useState('');
-  const [quietEnd, setQuietEnd] = useState('');
-  const [days, setDays] = useState('');
-  const [owner, setOwner] = useState('');
-  const [daysError, setDaysError] = useState<string | undefined>();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  const fill = (s: WaSettings) => {
-    setQuietStart(hhmm(s.quiet_start));
-    setQuietEnd(hhmm(s.quiet_end));
-    setDays(s.reminder_days.join(', '));
-    setOwner(s.owner_phone ?? '');
-  };
-  useEffect(() => fill(initial), [initial]);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaved(false);
-    setError(null);
-    const reminder = parseReminderDays(days);
-    setDaysError(reminder ? undefined : t('whatsapp.settings.reminder_invalid'));
-    if (!reminder) return;
-    setBusy(true);
-    try {
-      const result = await unwrap(
+  const queryClient = useQueryClient();
+  const form = useForm({
+    initialValues: valuesOf(initial),
+    validate: { reminder_days: (v) => (parseReminderDays(v) ? null : t('whatsapp.settings.reminder_invalid')) },
+  });
+  const serverError = useServerError(form);
+  const save = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) =>
+      unwrap(
         api.PUT('/api/whatsapp/settings', {
           body: {
-            quiet_start: quietStart || null,
-            quiet_end: quietEnd || null,
-            reminder_days: reminder,
-            owner_phone: owner.trim() || null,
+            quiet_start: v.quiet_start || null,
+            quiet_end: v.quiet_end || null,
+            reminder_days: parseReminderDays(v.reminder_days) ?? [],
+            owner_phone: v.owner_phone.trim() || null,
           },
         }),
-      );
-      fill(result);
-      setSaved(true);
+      ),
+    onSuccess: (result) => {
+      form.setValues(valuesOf(result));
+      queryClient.setQueryData(keys.whatsapp.settings(), result);
       notifications.show({ color: 'green', message: t('whatsapp.settings.saved') });
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const err = (field: string) => fieldError(error, field);
+    },
+  });
+  useEffect(() => form.setValues(valuesOf(initial)), [initial]);
+  const error = serverError.error;
+  const submit = serverError.onSubmit((values) => save.mutateAsync(values));
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form
+      onSubmit={(event) => {
+        save.reset();
+        submit(event);
+      }}
+      noValidate
+    >
       <Stack gap="md" maw={640}>
         <Stack gap={4}>
           <Text fw={500}>{t('whatsapp.settings.quiet')}</Text>
@@ -89,41 +82,33 @@ function SettingsForm({ initial }: { initial: WaSettings }) {
           <TextInput
             type="time"
             label={t('whatsapp.settings.quiet_start')}
-            value={quietStart}
-            onChange={(e) => setQuietStart(e.currentTarget.value)}
-            error={err('quiet_start')}
+            {...form.getInputProps('quiet_start')}
           />
           <TextInput
             type="time"
             label={t('whatsapp.settings.quiet_end')}
-            value={quietEnd}
-            onChange={(e) => setQuietEnd(e.currentTarget.value)}
-            error={err('quiet_end')}
+            {...form.getInputProps('quiet_end')}
           />
         </SimpleGrid>
         <TextInput
           label={t('whatsapp.settings.reminder_days')}
           description={t('whatsapp.settings.reminder_hint')}
-          value={days}
-          onChange={(e) => setDays(e.currentTarget.value)}
-          error={daysError ?? err('reminder_days')}
+          {...form.getInputProps('reminder_days')}
         />
         <TextInput
           label={t('whatsapp.settings.owner_phone')}
           description={t('whatsapp.settings.owner_hint')}
           inputMode="tel"
-          value={owner}
-          onChange={(e) => setOwner(e.currentTarget.value)}
-          error={err('owner_phone')}
+          {...form.getInputProps('owner_phone')}
         />
         {!error?.field && <FormError error={error} />}
-        {saved && (
+        {save.isSuccess && (
           <Alert color="green" variant="light" data-testid="wa-settings-saved">
             {t('whatsapp.settings.saved')}
           </Alert>
         )}
         <Group>
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={save.isPending}>
             {t('common.save')}
           </Button>
         </Group>

@@ -1,4 +1,5 @@
 import { Alert, Button, Stack, Tabs } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -6,7 +7,8 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
-import { useApi } from '../../lib/useApi';
+import { useInvalidate } from '../../lib/queryClient';
+import { keys } from '../../lib/queryKeys';
 import { QueueTab } from './QueueTab';
 import { SendMessageModal } from './SendMessageModal';
 import { SessionsTab } from './SessionsTab';
@@ -22,8 +24,10 @@ export function WhatsAppPage() {
   const [params, setParams] = useSearchParams();
   const requested = params.get('tab');
   const tab: Tab = (TABS as readonly string[]).includes(requested ?? '') ? (requested as Tab) : 'sessions';
-  const status = useApi(() => unwrap(api.GET('/api/whatsapp/status')), []);
+  const invalidate = useInvalidate();
+  const status = useQuery({ queryKey: keys.whatsapp.status(), queryFn: () => unwrap(api.GET('/api/whatsapp/status')) });
   const [sending, setSending] = useState(false);
+  // Bumped after a message is queued: the queue tab starts again (all statuses, fresh log).
   const [logTick, setLogTick] = useState(0);
 
   return (
@@ -47,12 +51,10 @@ export function WhatsAppPage() {
           <Tabs.Tab value="settings">{t('whatsapp.tab_settings')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="sessions">
-          <LoadState state={status}>{(data) => <SessionsTab status={data} onChanged={status.reload} />}</LoadState>
+          <LoadState state={status}>{(data) => <SessionsTab status={data} />}</LoadState>
         </Tabs.Panel>
         <Tabs.Panel value="queue">
-          <LoadState state={status}>
-            {(data) => <QueueTab key={logTick} status={data} onChanged={status.reload} />}
-          </LoadState>
+          <LoadState state={status}>{(data) => <QueueTab key={logTick} status={data} />}</LoadState>
         </Tabs.Panel>
         <Tabs.Panel value="templates">
           <TemplatesTab />
@@ -66,7 +68,7 @@ export function WhatsAppPage() {
         onClose={() => setSending(false)}
         onQueued={() => {
           setSending(false);
-          status.reload();
+          void invalidate(keys.whatsapp.status(), keys.whatsapp.messagesAll());
           setLogTick((n) => n + 1);
           setParams({ tab: 'queue' }, { replace: true });
         }}
