@@ -155,6 +155,53 @@ async fn badly_typed_values_and_refused_requests_answer_in_the_json_error_shape(
     app.shutdown().await;
 }
 
+/// Past what the HTTP server itself reads (a request line over 64 KB, which no HTTP client
+/// library even builds): the server answers before the app sees the request, still as JSON, and
+/// the client receives the whole answer (the rest of the request is read before the close).
+#[tokio::test]
+async fn a_request_line_past_64_kb_is_a_json_414_on_both_listeners() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let token = app.token().await;
+    for (base, path) in [
+        (app.admin.clone(), "/api/customers"),
+        (app.public.clone(), "/pay/abc"),
+    ] {
+        let host = base.trim_start_matches("http://").to_owned();
+        let mut socket = tokio::net::TcpStream::connect(&host)
+            .await
+            .expect("connect");
+        let request = format!(
+            "GET {path}?q={} HTTP/1.1\r\nhost: {host}\r\nauthorization: Bearer {token}\r\n\r\n",
+            "a".repeat(100 * 1024)
+        );
+        socket
+            .write_all(request.as_bytes())
+            .await
+            .expect("send the request");
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            socket.read_to_end(&mut answer),
+        )
+        .await
+        .expect("the server closes the connection")
+        .expect("read the answer");
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+        assert!(head.starts_with("HTTP/1.1 414 "), "{base}: {head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{base}: {head}"
+        );
+        let json: Value = serde_json::from_str(body).expect("a JSON body");
+        assert_error_shape(&format!("{base}{path}"), &json);
+        assert_eq!(json["error"]["kind"], "uri_too_long", "{json}");
+    }
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn the_pay_page_for_an_unknown_link_stays_an_html_page() {
     let app = spawn_app().await;

@@ -9,6 +9,7 @@ mod export;
 mod extract;
 mod guard;
 mod input;
+pub mod listener;
 mod openapi;
 pub mod public;
 mod request_log;

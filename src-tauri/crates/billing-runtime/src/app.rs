@@ -349,12 +349,11 @@ fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await;
+        // Hyper's own error answers (a request line over 64 KB, …) get the API's JSON shape.
+        let result = billing_http::listener::serve(listener, router, async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await;
         if let Err(err) = result {
             tracing::error!(error = %err, "listener failed");
         }
