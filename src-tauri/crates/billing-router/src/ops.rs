@@ -154,7 +154,7 @@ async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Re
             address_list: Some(iso.address_list.clone()),
             comment: Some("PPPOE_SYSTEM|isolation|created by mikrobill".into()),
         };
-        match s.client.ppp_profiles().add(&add).await {
+        match s.client.ppp_profiles().create(&add).await {
             Err(e) if e.trap_kind() == Some(TrapKind::AlreadyExists) => {}
             other => {
                 other.map_err(|e| s.fail(e))?;

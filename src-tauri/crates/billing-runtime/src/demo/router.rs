@@ -17,12 +17,11 @@ pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Resul
             .await?;
     for profile in profiles {
         let rate = profile.trim_start_matches("pppoe-").to_owned();
-        let new = routeros_api::ppp::NewPppProfile {
-            name: profile.clone(),
-            rate_limit: Some(format!("{rate}/{rate}")),
-            ..Default::default()
-        };
-        let added = client.ppp_profiles().add(&new).await;
+        let rate_limit = format!("{rate}/{rate}");
+        let added = client
+            .ppp_profiles()
+            .add(&profile, Some(rate_limit.as_str()))
+            .await;
         if let Err(err) = added {
             tracing::debug!(error = %err, profile, "demo profile not added");
         }

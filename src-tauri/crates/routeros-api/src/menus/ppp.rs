@@ -313,8 +313,18 @@ impl PppProfiles<'_> {
         by_name(self.0, PROFILE, "name", name, |r| PppProfile::from_row(&r)).await
     }
 
+    /// Adds a profile with an optional rate limit.
+    pub async fn add(&self, name: &str, rate_limit: Option<&str>) -> Result<ItemId, Error> {
+        let profile = NewPppProfile {
+            name: name.to_owned(),
+            rate_limit: rate_limit.map(str::to_owned),
+            ..NewPppProfile::default()
+        };
+        self.create(&profile).await
+    }
+
     /// Adds a profile; fails with [`crate::TrapKind::AlreadyExists`] if the name is taken.
-    pub async fn add(&self, profile: &NewPppProfile) -> Result<ItemId, Error> {
+    pub async fn create(&self, profile: &NewPppProfile) -> Result<ItemId, Error> {
         add(self.0, profile.to_command()).await
     }
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use routeros_api::hotspot::{HotspotUserUpdate, NewHotspotProfile, NewHotspotUser};
-use routeros_api::ppp::{NewPppProfile, NewPppSecret, PppSecretUpdate};
+use routeros_api::ppp::{NewPppSecret, PppSecretUpdate};
 use routeros_api::sim::SimVersion;
 use routeros_api::TrapKind;
 
@@ -122,11 +122,7 @@ async fn ppp_secrets_sessions_and_isolation() {
     let sim = sim().await;
     let c = client(&sim).await;
     c.ppp_profiles()
-        .add(&NewPppProfile {
-            name: "10M".into(),
-            rate_limit: Some("10M/10M".into()),
-            ..Default::default()
-        })
+        .add("10M", Some("10M/10M"))
         .await
         .expect("profile");
     let secrets = c.ppp_secrets();
