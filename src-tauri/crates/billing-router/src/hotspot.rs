@@ -2,12 +2,12 @@
 //! failure), the monitor's snapshot and the removal of ended vouchers.
 
 use std::collections::HashSet;
-
 use std::time::Duration;
 
 use billing_app::ports::{
-    DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, RemoteHotspotActive,
-    RemoteHotspotUser, RemoteScheduler, RouterErrorKind, RouterPortError,
+    DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError,
+    NewHotspotUser as Voucher, RemoteHotspotActive, RemoteHotspotUser, RemoteScheduler,
+    RouterErrorKind, RouterPortError,
 };
 use futures::stream::{FuturesOrdered, StreamExt};
 use routeros_api::hotspot::{HotspotProfileUpdate, NewHotspotProfile, NewHotspotUser};
@@ -19,6 +19,7 @@ use secrecy::ExposeSecret;
 use crate::Session;
 
 type Result<T> = std::result::Result<T, RouterPortError>;
+
 /// Prefix of the per-voucher expiry schedulers the profile's on-login script creates.
 pub const SCHEDULER_PREFIX: &str = "mbx-";
 /// Writes in flight at once on one connection: at a 20 ms round trip, 10,000 vouchers are 20
@@ -118,8 +119,8 @@ pub(crate) async fn user_names(s: &Session<'_>) -> Result<Vec<String>> {
         .map_err(|e| s.fail(e))
 }
 
-/// The voucher as RouterOS wants it.
-fn typed_user(u: &billing_app::ports::NewHotspotUser) -> NewHotspotUser {
+/// The voucher as a RouterOS hotspot user.
+fn typed_user(u: &Voucher) -> NewHotspotUser {
     NewHotspotUser {
         name: u.name.clone(),
         password: u.password.expose_secret().to_owned(),
@@ -133,7 +134,7 @@ fn typed_user(u: &billing_app::ports::NewHotspotUser) -> NewHotspotUser {
 
 pub(crate) async fn add_users(
     s: &Session<'_>,
-    users: &[billing_app::ports::NewHotspotUser],
+    users: &[Voucher],
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> std::result::Result<Vec<String>, HotspotWriteError> {
     let mut inflight = FuturesOrdered::new();
