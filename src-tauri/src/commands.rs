@@ -56,8 +56,9 @@ pub(crate) enum CommandError {
     #[error("could not open {}: {source}", dir.display())]
     OpenFolder {
         dir: PathBuf,
+        /// Boxed: the opener's error is large and this one is returned by value.
         #[source]
-        source: tauri_plugin_opener::Error,
+        source: Box<tauri_plugin_opener::Error>,
     },
 }
 
@@ -120,7 +121,7 @@ pub(crate) fn open_folder(
         .open_path(dir.display().to_string(), None::<&str>)
         .map_err(|source| CommandError::OpenFolder {
             dir: dir.clone(),
-            source,
+            source: Box::new(source),
         })
 }
 
