@@ -142,7 +142,7 @@ impl RecordingRouter {
 
     fn record(&self, action: &str, sub: &RouterSubscription) -> Result<(), RouterPortError> {
         if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(RouterPortError("router unreachable (test)".into()));
+            return Err(RouterPortError::other("router unreachable (test)"));
         }
         if let Ok(mut calls) = self.calls.lock() {
             calls.push((action.to_owned(), sub.login.clone()));

@@ -26,14 +26,29 @@ export function isDesktop(): boolean {
   return bridge() !== null;
 }
 
+/** Why a desktop command failed, as the shell sends it. */
+export interface DesktopError {
+  kind: string;
+  message: string;
+}
+
+function errorMessage(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object' && typeof (e as DesktopError).message === 'string') {
+    return (e as DesktopError).message;
+  }
+  return String(e);
+}
+
 async function invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   const b = bridge();
   if (!b) throw new Error('not running in the desktop window');
   try {
     return await b.invoke<T>(cmd, args);
   } catch (e) {
-    // Commands reject with a plain sentence.
-    throw new Error(typeof e === 'string' ? e : String(e));
+    // Commands reject with `{kind, message}` (src-tauri/src/commands.rs `CommandError`); the
+    // message is a plain sentence.
+    throw new Error(errorMessage(e));
   }
 }
 

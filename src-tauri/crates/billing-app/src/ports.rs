@@ -102,6 +102,7 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
             index: 0,
             message: "this router port cannot add hotspot users".into(),
             added: Vec::new(),
+            kind: RouterErrorKind::Unsupported,
         })
     }
 
@@ -190,14 +191,27 @@ impl std::fmt::Debug for NewHotspotUser {
     }
 }
 
-/// A batch of hotspot writes stopped: `index` (0-based) failed with `message`; `added`
-/// holds the router ids of the users that were added before it stopped.
+/// A batch of hotspot writes stopped: `index` (0-based) failed with `message` (of `kind`);
+/// `added` holds the router ids of the users that were added before it stopped.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct HotspotWriteError {
     pub index: usize,
     pub message: String,
     pub added: Vec<String>,
+    pub kind: RouterErrorKind,
+}
+
+impl HotspotWriteError {
+    /// The batch stopped at `index` with `error`, after `added`.
+    pub fn new(index: usize, error: RouterPortError, added: Vec<String>) -> Self {
+        Self {
+            index,
+            kind: error.1,
+            message: error.0,
+            added,
+        }
+    }
 }
 
 /// What the voucher monitor reads from a router in one go.
@@ -254,7 +268,10 @@ pub struct HotspotEnd {
 }
 
 fn unsupported(what: &str) -> RouterPortError {
-    RouterPortError(format!("this router port cannot {what}"))
+    RouterPortError::new(
+        RouterErrorKind::Unsupported,
+        format!("this router port cannot {what}"),
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -266,9 +283,60 @@ pub struct RouterSubscription {
     pub router_profile: String,
 }
 
+/// A router port failure: the message in plain words (`.0`, shown to the person) and its
+/// [`RouterErrorKind`] (`.1`, for callers that react to the cause).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
-pub struct RouterPortError(pub String);
+pub struct RouterPortError(pub String, pub RouterErrorKind);
+
+impl RouterPortError {
+    pub fn new(kind: RouterErrorKind, message: impl Into<String>) -> Self {
+        Self(message.into(), kind)
+    }
+
+    /// A failure of no particular kind.
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(RouterErrorKind::Other, message)
+    }
+
+    pub fn kind(&self) -> RouterErrorKind {
+        self.1
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why a router command failed, for callers to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RouterErrorKind {
+    /// No connection: the router is off or unreachable, the API service is disabled, or the
+    /// connection was lost.
+    Unreachable,
+    /// The connection, login or command took longer than the deadline.
+    Timeout,
+    /// The router refused the login (user name, password, or no `api` policy).
+    AuthRefused,
+    /// The TLS handshake failed or the router's certificate is not the trusted one.
+    Tls,
+    /// The API user's group lacks a policy the command needs.
+    Permission,
+    /// The item, profile or menu does not exist on the router.
+    NotFound,
+    /// The router refused the command otherwise (an invalid or duplicate value).
+    Rejected,
+    /// The router answered something that is not the RouterOS API.
+    Protocol,
+    /// No router is configured or assigned for this.
+    NoRouter,
+    /// This router port cannot do that.
+    Unsupported,
+    /// Anything else; the message says what.
+    Other,
+}
 
 /// Why a router connection test failed, for an explanation in plain words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -324,16 +392,19 @@ pub struct NoRouter;
 #[async_trait::async_trait]
 impl RouterPort for NoRouter {
     async fn isolate(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
-        Err(RouterPortError(
-            "no router is configured yet; the command stays queued".into(),
-        ))
+        Err(no_router_yet())
     }
 
     async fn restore(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
-        Err(RouterPortError(
-            "no router is configured yet; the command stays queued".into(),
-        ))
+        Err(no_router_yet())
     }
+}
+
+fn no_router_yet() -> RouterPortError {
+    RouterPortError::new(
+        RouterErrorKind::NoRouter,
+        "no router is configured yet; the command stays queued",
+    )
 }
 
 /// How to reach one router; the password comes from the keyring.

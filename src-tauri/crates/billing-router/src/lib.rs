@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use billing_app::ports::{
     Applied, DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, NewHotspotUser,
     RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterDiagnosis,
-    RouterPort, RouterPortError, RouterProbe, RouterProblem, RouterSubscription,
+    RouterErrorKind, RouterPort, RouterPortError, RouterProbe, RouterProblem, RouterSubscription,
 };
+use futures::future::BoxFuture;
 use routeros_api::{CertFingerprint, Client, ConnectOptions, ReconnectPolicy, TlsOptions};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
@@ -57,7 +58,8 @@ struct Entry {
     key: (String, u16, bool, Option<String>, String),
     password: secrecy::SecretString,
     client: tokio::sync::Mutex<Option<Client>>,
-    failed: Mutex<Option<(Instant, String)>>,
+    /// The last connection failure and when, answered again during the fail-fast window.
+    failed: Mutex<Option<(Instant, RouterPortError)>>,
     /// Profiles known to exist on the router (the isolation profile, once ensured).
     profiles: tokio::sync::Mutex<HashSet<String>>,
 }
@@ -102,7 +104,8 @@ impl Session<'_> {
     /// Turns a RouterOS error into plain words; a lost connection is dropped from the pool.
     pub fn fail(&self, err: routeros_api::Error) -> RouterPortError {
         if err.is_connection_error() {
-            self.pool.invalidate(&self.entry, &err.to_string());
+            let lost = RouterPortError::new(words::kind(&err), err.to_string());
+            self.pool.invalidate(&self.entry, lost);
         }
         plain(self.conn, &err)
     }
@@ -144,12 +147,12 @@ impl RouterPool {
         }
     }
 
-    fn invalidate(&self, entry: &Entry, message: &str) {
+    fn invalidate(&self, entry: &Entry, error: RouterPortError) {
         if let Ok(mut slot) = entry.client.try_lock() {
             *slot = None;
         }
         let mut failed = entry.failed.lock().unwrap_or_else(|p| p.into_inner());
-        *failed = Some((Instant::now(), message.to_owned()));
+        *failed = Some((Instant::now(), error));
     }
 
     fn options(&self, conn: &RouterConn) -> ConnectOptions {
@@ -217,8 +220,8 @@ impl RouterPool {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .filter(|(at, _)| at.elapsed() < self.options.retry_after);
-        if let Some((_, message)) = recent {
-            return Err(RouterPortError(message));
+        if let Some((_, error)) = recent {
+            return Err(error);
         }
         match Client::connect(self.options(conn)).await {
             Ok(client) => {
@@ -234,17 +237,34 @@ impl RouterPool {
                 })
             }
             Err(err) => {
-                let message = plain(conn, &err);
+                let error = plain(conn, &err);
                 *entry.failed.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some((Instant::now(), message.0.clone()));
-                Err(message)
+                    Some((Instant::now(), error.clone()));
+                Err(error)
             }
+        }
+    }
+
+    /// Runs `op` on the router's session; when it fails because the cached connection turned
+    /// out to be dead (e.g. the router rebooted), once more on a new connection.
+    async fn with_session<'a, T>(
+        &'a self,
+        router: &'a RouterConn,
+        op: impl for<'s> Fn(&'s Session<'a>) -> BoxFuture<'s, Result<T, RouterPortError>>,
+    ) -> Result<T, RouterPortError> {
+        let session = self.session(router).await?;
+        match op(&session).await {
+            Err(_) if session.went_stale() => op(&self.fresh_session(router).await?).await,
+            other => other,
         }
     }
 }
 
 fn needs_router() -> RouterPortError {
-    RouterPortError("no router is assigned to this subscription; assign one".into())
+    RouterPortError::new(
+        RouterErrorKind::NoRouter,
+        "no router is assigned to this subscription; assign one",
+    )
 }
 
 #[async_trait::async_trait]
@@ -253,14 +273,8 @@ impl RouterPort for RouterPool {
         &self,
         router: &RouterConn,
     ) -> Result<billing_app::ports::RouterSample, RouterPortError> {
-        let s = self.session(router).await?;
-        match ops::sample(&s).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                ops::sample(&s).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(ops::sample(s)))
+            .await
     }
 
     async fn isolate(&self, _: &RouterSubscription) -> Result<(), RouterPortError> {
@@ -327,28 +341,16 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         profile: &DesiredHotspotProfile,
     ) -> Result<(), RouterPortError> {
-        let s = self.session(router).await?;
-        match hotspot::ensure_profile(&s, profile).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                hotspot::ensure_profile(&s, profile).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(hotspot::ensure_profile(s, profile)))
+            .await
     }
 
     async fn hotspot_user_names(
         &self,
         router: &RouterConn,
     ) -> Result<Vec<String>, RouterPortError> {
-        let s = self.session(router).await?;
-        match hotspot::user_names(&s).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                hotspot::user_names(&s).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(hotspot::user_names(s)))
+            .await
     }
 
     async fn add_hotspot_users(
@@ -357,11 +359,10 @@ impl RouterPort for RouterPool {
         users: &[NewHotspotUser],
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<Vec<String>, HotspotWriteError> {
-        let session = self.session(router).await.map_err(|e| HotspotWriteError {
-            index: 0,
-            message: e.0,
-            added: Vec::new(),
-        })?;
+        let session = self
+            .session(router)
+            .await
+            .map_err(|e| HotspotWriteError::new(0, e, Vec::new()))?;
         hotspot::add_users(&session, users, progress).await
     }
 
@@ -370,28 +371,16 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         names: &[String],
     ) -> Result<usize, RouterPortError> {
-        let s = self.session(router).await?;
-        match hotspot::remove_users(&s, names).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                hotspot::remove_users(&s, names).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(hotspot::remove_users(s, names)))
+            .await
     }
 
     async fn hotspot_snapshot(
         &self,
         router: &RouterConn,
     ) -> Result<HotspotSnapshot, RouterPortError> {
-        let s = self.session(router).await?;
-        match hotspot::snapshot(&s).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                hotspot::snapshot(&s).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(hotspot::snapshot(s)))
+            .await
     }
 
     async fn end_hotspot_users(
@@ -399,14 +388,8 @@ impl RouterPort for RouterPool {
         router: &RouterConn,
         targets: &[HotspotEnd],
     ) -> Result<(), RouterPortError> {
-        let s = self.session(router).await?;
-        match hotspot::end_users(&s, targets).await {
-            Err(_) if s.went_stale() => {
-                let s = self.fresh_session(router).await?;
-                hotspot::end_users(&s, targets).await
-            }
-            other => other,
-        }
+        self.with_session(router, |s| Box::pin(hotspot::end_users(s, targets)))
+            .await
     }
 
     async fn forget(&self, router_id: Uuid) {

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use billing_app::ports::{
     Applied, DesiredSecret, IsolationProfile, RemoteProfile, RemoteSecret, RemoteSession,
-    RouterAction, RouterCommand, RouterPortError, RouterProbe,
+    RouterAction, RouterCommand, RouterErrorKind, RouterPortError, RouterProbe,
 };
-use routeros_api::ppp::{NewPppSecret, PppSecret};
-use routeros_api::{Command, Row, TrapKind};
+use routeros_api::ppp::{NewPppProfile, NewPppSecret, PppSecret, PppSecretUpdate};
+use routeros_api::{Client, ItemId, TrapKind};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
@@ -51,11 +51,7 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
             })
         }
         action => {
-            let desired = cmd.desired.as_ref().ok_or_else(|| {
-                RouterPortError(format!(
-                    "the subscription of {login} is gone; nothing to apply"
-                ))
-            })?;
+            let desired = cmd.desired.as_ref().ok_or_else(|| gone(login))?;
             if desired.profile == s.conn.isolation.name {
                 ensure_isolation_profile(s, &s.conn.isolation).await?;
             }
@@ -73,6 +69,14 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
             })
         }
     }
+}
+
+/// The subscription was deleted before its command was delivered.
+pub(crate) fn gone(login: &str) -> RouterPortError {
+    RouterPortError::new(
+        RouterErrorKind::NotFound,
+        format!("the subscription of {login} is gone; nothing to apply"),
+    )
 }
 
 async fn secret(s: &Session<'_>, login: &str) -> Result<Option<PppSecret>> {
@@ -109,20 +113,23 @@ async fn ensure_secret(
                 .map_err(|e| s.fail(e))?;
         }
         Some(existing) => {
-            let mut set = Command::new("/ppp/secret/set")
-                .id(existing.id.as_str())
-                .attr("password", d.password.expose_secret())
-                .attr("profile", &d.profile)
-                .attr("service", "pppoe")
-                .attr("disabled", "no");
             let ours = existing
                 .comment
                 .as_deref()
                 .is_some_and(|c| c.starts_with("PPPOE_SYSTEM|"));
-            if !ours {
-                set = set.attr("comment", &d.comment);
-            }
-            s.client.call(set).await.map_err(|e| s.fail(e))?;
+            let update = PppSecretUpdate {
+                password: Some(d.password.expose_secret().to_owned()),
+                profile: Some(d.profile.clone()),
+                service: Some("pppoe".into()),
+                disabled: Some(false),
+                comment: (!ours).then(|| d.comment.clone()),
+                ..PppSecretUpdate::default()
+            };
+            s.client
+                .ppp_secrets()
+                .update(&existing.id, &update)
+                .await
+                .map_err(|e| s.fail(e))?;
         }
     }
     Ok((before, after))
@@ -136,16 +143,18 @@ async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Re
     }
     let existing = s
         .client
-        .run(Command::new("/ppp/profile/print").query_eq("name", &iso.name))
+        .ppp_profiles()
+        .get_by_name(&iso.name)
         .await
         .map_err(|e| s.fail(e))?;
-    if existing.is_empty() {
-        let add = Command::new("/ppp/profile/add")
-            .attr("name", &iso.name)
-            .attr("rate-limit", &iso.rate_limit)
-            .attr("address-list", &iso.address_list)
-            .attr("comment", "PPPOE_SYSTEM|isolation|created by mikrobill");
-        match s.client.call(add).await {
+    if existing.is_none() {
+        let add = NewPppProfile {
+            name: iso.name.clone(),
+            rate_limit: Some(iso.rate_limit.clone()),
+            address_list: Some(iso.address_list.clone()),
+            comment: Some("PPPOE_SYSTEM|isolation|created by mikrobill".into()),
+        };
+        match s.client.ppp_profiles().create(&add).await {
             Err(e) if e.trap_kind() == Some(TrapKind::AlreadyExists) => {}
             other => {
                 other.map_err(|e| s.fail(e))?;
@@ -159,35 +168,29 @@ async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Re
 
 /// Ends every PPPoE session of `login`; returns how many.
 pub(crate) async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
-    end_sessions(s, "/ppp/active", "name", login).await
-}
-
-/// Ends every session in `menu` (`/ppp/active`, `/ip/hotspot/active`) whose `key` is
-/// `login`; returns how many. A session that ended meanwhile is not an error.
-pub(crate) async fn end_sessions(
-    s: &Session<'_>,
-    menu: &str,
-    key: &str,
-    login: &str,
-) -> Result<usize> {
-    let rows = s
+    let ids = s
         .client
-        .run(
-            Command::new(format!("{menu}/print"))
-                .proplist([".id"])
-                .query_eq(key, login),
-        )
+        .ppp_active()
+        .ids_by_name(login)
         .await
         .map_err(|e| s.fail(e))?;
+    end_sessions(s, ids, async |c: &Client, id: &ItemId| {
+        c.ppp_active().remove(id).await
+    })
+    .await
+}
+
+/// Ends the sessions `ids` one by one with `remove`; returns how many. A session that ended
+/// meanwhile is not an error.
+pub(crate) async fn end_sessions(
+    s: &Session<'_>,
+    ids: Vec<ItemId>,
+    remove: impl AsyncFn(&Client, &ItemId) -> std::result::Result<(), routeros_api::Error>,
+) -> Result<usize> {
     let mut ended = 0;
-    for row in rows {
-        let Some(id) = row.id() else { continue };
-        match s
-            .client
-            .call(Command::new(format!("{menu}/remove")).id(id.as_ref()))
-            .await
-        {
-            Ok(_) => ended += 1,
+    for id in ids {
+        match remove(&s.client, &id).await {
+            Ok(()) => ended += 1,
             Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
             Err(e) => return Err(s.fail(e)),
         }
@@ -225,13 +228,12 @@ pub(crate) async fn probe(s: &Session<'_>, check_write: bool) -> Result<RouterPr
 
 /// Load, active users and interface counters for the router charts.
 pub(crate) async fn sample(s: &Session<'_>) -> Result<billing_app::ports::RouterSample> {
+    let (ppp, hotspot) = (s.client.ppp_active(), s.client.hotspot_active());
     let (res, ifaces, ppp, hotspot) = tokio::join!(
         s.client.system_resource(),
         s.client.interfaces(),
-        s.client
-            .run(Command::new("/ppp/active/print").proplist([".id"])),
-        s.client
-            .run(Command::new("/ip/hotspot/active/print").proplist([".id"])),
+        ppp.ids(),
+        hotspot.ids(),
     );
     let res = res.map_err(|e| s.fail(e))?;
     let ifaces = ifaces.map_err(|e| s.fail(e))?;
@@ -265,19 +267,19 @@ pub(crate) async fn sample(s: &Session<'_>) -> Result<billing_app::ports::Router
 /// Whether the API user's group has `sensitive`, from `/user` and `/user/group` (`None` if
 /// the router does not let us read them).
 async fn sensitive_policy(s: &Session<'_>) -> Option<bool> {
-    let users = s
+    let user = s
         .client
-        .run(Command::new("/user/print").query_eq("name", &s.conn.username))
+        .users()
+        .get_by_name(&s.conn.username)
         .await
-        .ok()?;
-    let group = users.first()?.get_string("group")?;
-    let groups = s
+        .ok()??;
+    let group = s
         .client
-        .run(Command::new("/user/group/print").query_eq("name", &group))
+        .user_groups()
+        .get_by_name(&user.group?)
         .await
-        .ok()?;
-    let policy = groups.first()?.get_string("policy")?;
-    Some(policy.split(',').any(|p| p.trim() == "sensitive"))
+        .ok()??;
+    Some(group.allows("sensitive"))
 }
 
 fn format_duration(d: Duration) -> String {
@@ -295,30 +297,30 @@ fn format_duration(d: Duration) -> String {
     out
 }
 
-fn profile_of(kind: &str, row: &Row) -> Option<RemoteProfile> {
-    Some(RemoteProfile {
-        kind: kind.into(),
-        name: row.get_string("name")?,
-        rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
-        comment: row.get_string("comment").filter(|c| !c.is_empty()),
-        on_login: row.get_string("on-login").filter(|c| !c.is_empty()),
-        shared_users: row
-            .get_u64("shared-users")
-            .and_then(|n| u32::try_from(n).ok()),
-    })
-}
-
 pub(crate) async fn profiles(s: &Session<'_>) -> Result<Vec<RemoteProfile>> {
-    let ppp = s.client.run(Command::new("/ppp/profile/print"));
-    let hotspot = s.client.run(Command::new("/ip/hotspot/user/profile/print"));
-    let (ppp, hotspot) = tokio::join!(ppp, hotspot);
+    let (ppp, hotspot) = (s.client.ppp_profiles(), s.client.hotspot_profiles());
+    let (ppp, hotspot) = tokio::join!(ppp.list(), hotspot.list());
     let mut out: Vec<RemoteProfile> = ppp
         .map_err(|e| s.fail(e))?
-        .iter()
-        .filter_map(|r| profile_of("ppp", r))
+        .into_iter()
+        .map(|p| RemoteProfile {
+            kind: "ppp".into(),
+            name: p.name,
+            rate_limit: p.rate_limit,
+            comment: p.comment.filter(|c| !c.is_empty()),
+            on_login: None,
+            shared_users: None,
+        })
         .collect();
     match hotspot {
-        Ok(rows) => out.extend(rows.iter().filter_map(|r| profile_of("hotspot", r))),
+        Ok(list) => out.extend(list.into_iter().map(|p| RemoteProfile {
+            kind: "hotspot".into(),
+            name: p.name,
+            rate_limit: p.rate_limit,
+            comment: None,
+            on_login: p.on_login,
+            shared_users: u32::try_from(p.shared_users).ok(),
+        })),
         // A router without the hotspot package has no such menu.
         Err(e) if e.trap_kind() == Some(TrapKind::NoSuchCommand) => {}
         Err(e) => return Err(s.fail(e)),
@@ -327,24 +329,16 @@ pub(crate) async fn profiles(s: &Session<'_>) -> Result<Vec<RemoteProfile>> {
 }
 
 pub(crate) async fn secrets(s: &Session<'_>) -> Result<Vec<RemoteSecret>> {
-    let rows = s
-        .client
-        .run(Command::new("/ppp/secret/print").proplist([
-            "name", "profile", "service", "disabled", "comment", "password",
-        ]))
-        .await
-        .map_err(|e| s.fail(e))?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            Some(RemoteSecret {
-                name: r.get_string("name")?,
-                profile: r.get_string("profile").unwrap_or_else(|| "default".into()),
-                service: r.get_string("service").unwrap_or_else(|| "any".into()),
-                disabled: r.get_bool("disabled").unwrap_or(false),
-                comment: r.get_string("comment"),
-                password: r.get_string("password").map(SecretString::from),
-            })
+    let list = s.client.ppp_secrets().list().await.map_err(|e| s.fail(e))?;
+    Ok(list
+        .into_iter()
+        .map(|p| RemoteSecret {
+            name: p.name,
+            profile: p.profile,
+            service: p.service,
+            disabled: p.disabled,
+            comment: p.comment,
+            password: p.password.map(SecretString::from),
         })
         .collect())
 }

@@ -4,7 +4,8 @@
 //! to); restoring enables it again. Every write sets a target state, so repeating is harmless.
 
 use billing_app::ports::{Applied, DesiredSecret, RouterAction, RouterCommand, RouterPortError};
-use routeros_api::{Command, Row, TrapKind};
+use routeros_api::hotspot::{HotspotUser, HotspotUserUpdate, NewHotspotUser};
+use routeros_api::{Client, ItemId, TrapKind};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
@@ -12,41 +13,19 @@ use crate::Session;
 
 type Result<T> = std::result::Result<T, RouterPortError>;
 
-const USER: &str = "/ip/hotspot/user";
-const ACTIVE: &str = "/ip/hotspot/active";
-
-struct HotspotUser {
-    id: String,
-    profile: String,
-    disabled: bool,
-    comment: Option<String>,
-}
-
-impl HotspotUser {
-    fn snapshot(&self, name: &str) -> serde_json::Value {
-        json!({
-            "name": name, "profile": self.profile, "disabled": self.disabled,
-            "comment": self.comment, "kind": "hotspot",
-        })
-    }
-}
-
-fn from_row(row: &Row) -> Option<HotspotUser> {
-    Some(HotspotUser {
-        id: row.id()?.into_owned(),
-        profile: row.get_string("profile").unwrap_or_default(),
-        disabled: row.get_string("disabled").as_deref() == Some("true"),
-        comment: row.get_string("comment"),
+fn snapshot(user: &HotspotUser) -> serde_json::Value {
+    json!({
+        "name": user.name, "profile": user.profile, "disabled": user.disabled,
+        "comment": user.comment, "kind": "hotspot",
     })
 }
 
 async fn user(s: &Session<'_>, login: &str) -> Result<Option<HotspotUser>> {
-    let rows = s
-        .client
-        .run(Command::new(format!("{USER}/print")).query_eq("name", login))
+    s.client
+        .hotspot_users()
+        .get_by_name(login)
         .await
-        .map_err(|e| s.fail(e))?;
-    Ok(rows.first().and_then(from_row))
+        .map_err(|e| s.fail(e))
 }
 
 /// Applies one outbox command to a hotspot subscription.
@@ -56,11 +35,7 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
         RouterAction::RemoveSecret => {
             let before = user(s, login).await?;
             if let Some(existing) = &before {
-                match s
-                    .client
-                    .call(Command::new(format!("{USER}/remove")).id(existing.id.as_str()))
-                    .await
-                {
+                match s.client.hotspot_users().remove(&existing.id).await {
                     Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
                     other => {
                         other.map_err(|e| s.fail(e))?;
@@ -69,7 +44,7 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
             }
             kick(s, login).await?;
             Ok(Applied {
-                before: before.as_ref().map(|b| b.snapshot(login)),
+                before: before.as_ref().map(snapshot),
                 after: None,
             })
         }
@@ -81,11 +56,10 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
             })
         }
         action => {
-            let desired = cmd.desired.as_ref().ok_or_else(|| {
-                RouterPortError(format!(
-                    "the subscription of {login} is gone; nothing to apply"
-                ))
-            })?;
+            let desired = cmd
+                .desired
+                .as_ref()
+                .ok_or_else(|| crate::ops::gone(login))?;
             let before = ensure_user(s, desired).await?;
             let changed = before
                 .as_ref()
@@ -97,7 +71,7 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
                 kick(s, login).await?;
             }
             Ok(Applied {
-                before: before.as_ref().map(|b| b.snapshot(login)),
+                before: before.as_ref().map(snapshot),
                 after: Some(json!({
                     "name": desired.login, "profile": desired.profile,
                     "disabled": desired.disabled, "kind": "hotspot",
@@ -109,36 +83,48 @@ pub(crate) async fn apply(s: &Session<'_>, cmd: &RouterCommand) -> Result<Applie
 
 async fn ensure_user(s: &Session<'_>, d: &DesiredSecret) -> Result<Option<HotspotUser>> {
     let before = user(s, &d.login).await?;
-    let disabled = if d.disabled { "yes" } else { "no" };
-    let cmd = match &before {
-        None => Command::new(format!("{USER}/add"))
-            .attr("name", &d.login)
-            .attr("comment", &d.comment),
+    let users = s.client.hotspot_users();
+    let written = match &before {
+        None => {
+            let new = NewHotspotUser {
+                name: d.login.clone(),
+                password: d.password.expose_secret().to_owned(),
+                profile: Some(d.profile.clone()),
+                comment: Some(d.comment.clone()),
+                disabled: Some(d.disabled),
+                ..NewHotspotUser::default()
+            };
+            users.add(&new).await.map(drop)
+        }
         Some(existing) => {
-            let set = Command::new(format!("{USER}/set")).id(existing.id.as_str());
             let ours = existing
                 .comment
                 .as_deref()
                 .is_some_and(|c| c.starts_with("PPPOE_SYSTEM|"));
-            if ours {
-                set
-            } else {
-                set.attr("comment", &d.comment)
-            }
+            let update = HotspotUserUpdate {
+                password: Some(d.password.expose_secret().to_owned()),
+                profile: Some(d.profile.clone()),
+                comment: (!ours).then(|| d.comment.clone()),
+                disabled: Some(d.disabled),
+                ..HotspotUserUpdate::default()
+            };
+            users.update(&existing.id, &update).await
         }
     };
-    s.client
-        .call(
-            cmd.attr("password", d.password.expose_secret())
-                .attr("profile", &d.profile)
-                .attr("disabled", disabled),
-        )
-        .await
-        .map_err(|e| s.fail(e))?;
+    written.map_err(|e| s.fail(e))?;
     Ok(before)
 }
 
 /// Ends every hotspot session of `login`; returns how many.
 async fn kick(s: &Session<'_>, login: &str) -> Result<usize> {
-    crate::ops::end_sessions(s, ACTIVE, "user", login).await
+    let ids = s
+        .client
+        .hotspot_active()
+        .ids_by_user(login)
+        .await
+        .map_err(|e| s.fail(e))?;
+    crate::ops::end_sessions(s, ids, async |c: &Client, id: &ItemId| {
+        c.hotspot_active().remove(id).await
+    })
+    .await
 }

@@ -1,6 +1,8 @@
 //! RouterOS errors in plain words for the person at the shop PC.
 
-use billing_app::ports::{RouterConn, RouterDiagnosis, RouterPortError, RouterProblem};
+use billing_app::ports::{
+    RouterConn, RouterDiagnosis, RouterErrorKind, RouterPortError, RouterProblem,
+};
 use routeros_api::{ErrorKind, TrapKind};
 
 /// Explains a RouterOS error and what to do about it.
@@ -48,7 +50,27 @@ pub fn plain(conn: &RouterConn, err: &routeros_api::Error) -> RouterPortError {
         },
         _ => format!("{who}: {err}"),
     };
-    RouterPortError(message)
+    RouterPortError::new(kind(err), message)
+}
+
+/// Sorts a RouterOS error into the port's error kinds.
+pub fn kind(err: &routeros_api::Error) -> RouterErrorKind {
+    match err.kind() {
+        ErrorKind::Login(_) => RouterErrorKind::AuthRefused,
+        ErrorKind::Timeout => RouterErrorKind::Timeout,
+        ErrorKind::Io | ErrorKind::Fatal(_) => RouterErrorKind::Unreachable,
+        ErrorKind::Tls => RouterErrorKind::Tls,
+        ErrorKind::Trap(t) => match err.trap_kind() {
+            Some(TrapKind::NotEnoughPermissions) => RouterErrorKind::Permission,
+            Some(TrapKind::NoSuchItem | TrapKind::NoSuchCommand) => RouterErrorKind::NotFound,
+            Some(TrapKind::InvalidValue) if t.message.contains("profile") => {
+                RouterErrorKind::NotFound
+            }
+            _ => RouterErrorKind::Rejected,
+        },
+        ErrorKind::Protocol => RouterErrorKind::Protocol,
+        _ => RouterErrorKind::Other,
+    }
 }
 
 /// A failed connection test: what to fix, in plain words, with the certificate the router

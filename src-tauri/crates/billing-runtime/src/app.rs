@@ -64,8 +64,36 @@ pub enum StartupError {
     },
     #[error("{0}")]
     Instance(#[from] crate::instance::InstanceError),
-    #[error("{0:#}")]
-    Other(#[from] anyhow::Error),
+    /// A listener bound but could not say its address.
+    #[error("{0}")]
+    ListenerAddress(#[source] std::io::Error),
+    /// Loading what the app keeps in the database (WhatsApp sessions, gateways, time zone).
+    #[error("{what}: {source}")]
+    Load {
+        what: &'static str,
+        #[source]
+        source: billing_app::Error,
+    },
+    #[error("the data key in the keyring is damaged: {0}")]
+    DataKey(String),
+    /// The data key cannot make a cipher (the message says why).
+    #[error("{0}")]
+    Cipher(String),
+    #[error("business.timezone: {0}")]
+    Timezone(String),
+    /// `database-server.json` (the first-run wizard's database choice) is unreadable.
+    #[error("{0}")]
+    ServerChoice(String),
+    #[error(
+        "{} chooses a remote database server, but its address is missing from the keyring; \
+         delete that file to use the local server, or choose the server again",
+        .0.display()
+    )]
+    RemoteAddressMissing(PathBuf),
+    #[error("{0}")]
+    Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
+    #[error("{0}")]
+    Demo(#[from] crate::demo::DemoError),
 }
 
 /// A running mikrobill: database, both listeners, the scheduler.
@@ -113,7 +141,7 @@ impl Application {
             crate::instance::open(&settings.data_dir, env!("CARGO_PKG_VERSION"))?;
         let secrets = SecretStore::open(&settings.data_dir, &settings.secrets)?;
         tracing::info!(backend = secrets.backend(), "secret store ready");
-        apply_server_choice(&mut settings, |name| Ok(secrets.get(name)?))?;
+        apply_server_choice(&mut settings, |name| secrets.get(name))?;
 
         let database = Database::open(&settings, &secrets, Some(&instance)).await?;
         tracing::info!(target = %database.target, "database ready");
@@ -122,8 +150,8 @@ impl Application {
         // Bind both listeners before anything else is started, so a busy port fails early.
         let admin = bind("admin", settings.admin.addr).await?;
         let public = bind("public", settings.public.addr).await?;
-        let admin_addr = admin.local_addr().map_err(anyhow::Error::from)?;
-        let public_addr = public.local_addr().map_err(anyhow::Error::from)?;
+        let admin_addr = admin.local_addr().map_err(StartupError::ListenerAddress)?;
+        let public_addr = public.local_addr().map_err(StartupError::ListenerAddress)?;
 
         let public_url = format!("http://{public_addr}");
         let ctx = context(
@@ -136,10 +164,10 @@ impl Application {
         )?;
         billing_app::messaging::reload_sessions(&ctx)
             .await
-            .map_err(|e| anyhow::anyhow!("loading the WhatsApp sessions: {e}"))?;
+            .map_err(load("loading the WhatsApp sessions"))?;
         let unknown = billing_app::messaging::recover_after_restart(&ctx)
             .await
-            .map_err(|e| anyhow::anyhow!("recovering the WhatsApp queue: {e}"))?;
+            .map_err(load("recovering the WhatsApp queue"))?;
         if unknown > 0 {
             tracing::warn!(
                 unknown,
@@ -148,7 +176,7 @@ impl Application {
         }
         billing_app::online::reload_gateways(&ctx)
             .await
-            .map_err(|e| anyhow::anyhow!("loading the payment gateways: {e}"))?;
+            .map_err(load("loading the payment gateways"))?;
 
         let mut state = HttpState::new(ctx.clone(), env!("CARGO_PKG_VERSION"));
         state.limits = Arc::new(billing_http::admin::limits::AdminLimits::new(
@@ -250,6 +278,11 @@ impl Application {
     }
 }
 
+/// Turns a failed load of `what` into a [`StartupError::Load`].
+fn load(what: &'static str) -> impl FnOnce(billing_app::Error) -> StartupError {
+    move |source| StartupError::Load { what, source }
+}
+
 /// The use-case context: the pool, the ports, and the keys from the keyring.
 pub(crate) fn context(
     settings: &Settings,
@@ -263,12 +296,13 @@ pub(crate) fn context(
     let data_key = secrets.get_or_generate(DATA_KEY_SECRET, 32)?;
     let key = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data_key.expose_secret())
-        .map_err(|e| anyhow::anyhow!("the data key in the keyring is damaged: {e}"))?;
+        .map_err(|e| StartupError::DataKey(e.to_string()))?;
     let tz = settings
         .business
         .timezone
         .parse::<chrono_tz::Tz>()
-        .map_err(|e| anyhow::anyhow!("business.timezone: {e}"))?;
+        .map_err(|e| StartupError::Timezone(e.to_string()))?;
+    let cipher = Cipher::new(&key).map_err(|e| StartupError::Cipher(format!("{e:#}")))?;
     let mut ops = billing_app::operations::Operations::new(
         settings.data_dir.clone(),
         settings_snapshot(settings, database),
@@ -285,7 +319,7 @@ pub(crate) fn context(
         auth: Arc::new(AuthConfig::new(
             signing_key.expose_secret().as_bytes().to_vec(),
         )),
-        cipher: Arc::new(Cipher::new(&key)?),
+        cipher: Arc::new(cipher),
         router: ports.router,
         tz,
         secrets: Arc::new(secrets.clone()),
@@ -394,7 +428,7 @@ pub(crate) async fn apply_profile_timezone(
 ) -> Result<(), StartupError> {
     let saved = billing_app::billing::business::saved_timezone(pool)
         .await
-        .map_err(|e| anyhow::anyhow!("reading the business time zone: {e}"))?;
+        .map_err(load("reading the business time zone"))?;
     if let Some(tz) = saved {
         if tz.name() != settings.business.timezone {
             tracing::info!(
@@ -413,24 +447,22 @@ pub(crate) async fn apply_profile_timezone(
 /// (`database.url`, `MIKROBILL_DATABASE_URL`, `--database-url` win).
 pub(crate) fn apply_server_choice(
     settings: &mut Settings,
-    secret: impl Fn(&str) -> anyhow::Result<Option<secrecy::SecretString>>,
-) -> anyhow::Result<()> {
+    secret: impl Fn(&str) -> Result<Option<secrecy::SecretString>, SecretError>,
+) -> Result<(), StartupError> {
     use billing_app::ops::setup::{ServerChoice, URL_SECRET};
     if settings.database.mode != crate::settings::DatabaseMode::Local {
         return Ok(());
     }
-    let Some(choice) = ServerChoice::load(&settings.data_dir).map_err(anyhow::Error::msg)? else {
+    let Some(choice) =
+        ServerChoice::load(&settings.data_dir).map_err(StartupError::ServerChoice)?
+    else {
         return Ok(());
     };
     if !choice.is_remote() {
         return Ok(());
     }
     let url = secret(URL_SECRET)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "{} chooses a remote database server, but its address is missing from the keyring; \
-             delete that file to use the local server, or choose the server again",
-            ServerChoice::path(&settings.data_dir).display()
-        )
+        StartupError::RemoteAddressMissing(ServerChoice::path(&settings.data_dir))
     })?;
     tracing::info!(server = ?choice.server, "using the remote database chosen at first run");
     settings.database.mode = crate::settings::DatabaseMode::Remote;
@@ -448,7 +480,7 @@ mod server_choice_tests {
         Settings::for_tests(dir)
     }
 
-    fn url(_: &str) -> anyhow::Result<Option<SecretString>> {
+    fn url(_: &str) -> Result<Option<SecretString>, SecretError> {
         Ok(Some(SecretString::from(
             "postgres://u:p@db.example:5432/isp".to_owned(),
         )))

@@ -6,10 +6,34 @@ use billing_app::AppContext;
 use routeros_api::sim::{SimConfig, SimHandle, Simulator};
 use secrecy::ExposeSecret;
 
-use crate::secrets::SecretStore;
+use crate::secrets::{SecretError, SecretStore};
 
 mod router;
 mod vouchers;
+
+/// Why demo mode could not start (or seed its router).
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{0}")]
+    Secrets(#[from] SecretError),
+    #[error("seeding the demo owner failed: {0}")]
+    Owner(#[source] billing_app::Error),
+    #[error("seeding the demo data failed: {0}")]
+    Data(#[source] billing_app::Error),
+    #[error("{0}")]
+    App(#[from] billing_app::Error),
+    #[error("{0}")]
+    Simulator(#[from] std::io::Error),
+    #[error("{0}")]
+    Router(#[from] routeros_api::Error),
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored voucher password could not be unsealed (the message says why).
+    #[error("{0}")]
+    Sealed(String),
+    #[error("restoring demo vouchers: {0}")]
+    Vouchers(#[source] billing_app::ports::HotspotWriteError),
+}
 
 const DEMO_USER: &str = "demo";
 const DEMO_PASSWORD_SECRET: &str = "demo-owner-password";
@@ -20,7 +44,7 @@ pub struct Demo {
 }
 
 impl Demo {
-    pub async fn start(ctx: &AppContext, secrets: &SecretStore) -> anyhow::Result<Demo> {
+    pub async fn start(ctx: &AppContext, secrets: &SecretStore) -> Result<Demo, DemoError> {
         let password = secrets.get_or_generate(DEMO_PASSWORD_SECRET, 12)?;
         match billing_app::access::auth::create_owner(
             ctx,
@@ -32,13 +56,13 @@ impl Demo {
         {
             Ok(_) => tracing::info!("demo owner created"),
             Err(billing_app::Error::Conflict { .. }) => {}
-            Err(err) => return Err(anyhow::anyhow!("seeding the demo owner failed: {err}")),
+            Err(err) => return Err(DemoError::Owner(err)),
         }
         // Once: a database that already has customers (an earlier demo run) keeps them.
         match billing_app::ops::sample_data::seed(ctx, None).await {
             Ok(summary) => tracing::info!(?summary, "demo data seeded"),
             Err(billing_app::Error::Conflict { .. }) => {}
-            Err(err) => return Err(anyhow::anyhow!("seeding the demo data failed: {err}")),
+            Err(err) => return Err(DemoError::Data(err)),
         }
         let router = Simulator::start(SimConfig::default()).await?;
         if let Err(err) = router.seed_hotspot_users("demo", 25) {

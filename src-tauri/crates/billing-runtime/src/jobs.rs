@@ -5,12 +5,12 @@
 
 use billing_app::ops::jobs::{self, Trigger, JOBS};
 use billing_app::AppContext;
-use tokio_cron_scheduler::{Job, JobScheduler};
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 pub struct Scheduler(JobScheduler, Vec<tokio::task::JoinHandle<()>>);
 
 impl Scheduler {
-    pub async fn start(ctx: AppContext) -> anyhow::Result<Scheduler> {
+    pub async fn start(ctx: AppContext) -> Result<Scheduler, JobSchedulerError> {
         let sched = JobScheduler::new().await?;
         for spec in JOBS {
             let job_ctx = ctx.clone();

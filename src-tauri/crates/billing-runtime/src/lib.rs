@@ -16,6 +16,7 @@ pub mod settings;
 mod telemetry;
 
 pub use app::{Application, Ports, StartupError};
+pub use demo::DemoError;
 pub use jobs::{catch_up, whatsapp_round};
 pub use settings::{DatabaseMode, Settings};
 pub use telemetry::{init_tracing, TracingGuard};

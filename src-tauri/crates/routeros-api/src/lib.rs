@@ -4,7 +4,7 @@
 //! - [`codec`]: `tokio_util` framing shared by client and simulator.
 //! - [`Client`]: cheap cloneable handle; commands are pipelined by `.tag` on one connection,
 //!   with a bounded in-flight window, timeouts, keepalive and reconnect with backoff.
-//! - [`hotspot`], [`ppp`], [`system`], [`interface`]: typed helpers for the menus billing needs.
+//! - [`hotspot`], [`ppp`], [`system`], [`interface`], [`user`]: typed helpers for the menus billing needs.
 //! - [`parse`]: durations, counters and both RouterOS date formats.
 //! - `sim` (feature `simulator`): an in-process RouterOS API server for tests and demos.
 //!
@@ -40,7 +40,7 @@ pub use command::Command;
 pub use encoding::Encoding;
 pub use error::{Error, ErrorKind, Trap, TrapKind};
 pub use login::challenge_response;
-pub use menus::{hotspot, interface, ppp, system, ItemId};
+pub use menus::{hotspot, interface, ppp, system, user, ItemId};
 pub use options::{CertFingerprint, ConnectOptions, ReconnectPolicy, TlsOptions};
 pub use row::Row;
 pub use stream::RowStream;

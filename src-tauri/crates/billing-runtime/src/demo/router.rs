@@ -5,11 +5,13 @@ use billing_app::AppContext;
 use routeros_api::sim::SimHandle;
 use secrecy::SecretString;
 
+use super::DemoError;
+
 pub(crate) const DEMO_ROUTER: &str = "Demo router (simulator)";
 
 /// Creates the plans' PPP profiles on the simulator and registers it (its port changes on
 /// every start, so an existing demo router is updated).
-pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> anyhow::Result<uuid::Uuid> {
+pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> Result<uuid::Uuid, DemoError> {
     let client = routeros_api::Client::connect(sim.connect_options()).await?;
     let profiles: Vec<String> =
         sqlx::query_scalar("select distinct router_profile from plans where kind = 'pppoe'")

@@ -7,7 +7,9 @@ use billing_app::vouchers::profiles::{self, ProfileInput};
 use billing_app::AppContext;
 use uuid::Uuid;
 
-pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> anyhow::Result<()> {
+use super::DemoError;
+
+pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> Result<(), DemoError> {
     let existing = profiles::list(ctx).await?;
     if existing.is_empty() {
         for (name, price, validity, uptime, rate) in [
@@ -70,7 +72,10 @@ pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> anyhow::Result<()
         let Some(profile) = existing.iter().find(|p| p.id == profile_id) else {
             continue;
         };
-        let password = sealed.map(|s| ctx.cipher.open(&s)).transpose()?;
+        let password = sealed
+            .map(|s| ctx.cipher.open(&s))
+            .transpose()
+            .map_err(|e| DemoError::Sealed(format!("{e:#}")))?;
         let comment = marker_comment(batch, reseller, &date, &by);
         users.push(batches::hotspot_user(
             profile,
@@ -84,7 +89,7 @@ pub(crate) async fn seed(ctx: &AppContext, router_id: Uuid) -> anyhow::Result<()
         ctx.router
             .add_hotspot_users(&router, &users, &|_| {})
             .await
-            .map_err(|e| anyhow::anyhow!("restoring demo vouchers: {e}"))?;
+            .map_err(DemoError::Vouchers)?;
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use super::{add, by_name, dur, exec, id_of, list, nonzero_dur, nonzero_u64, req, ItemId};
+use super::ppp::yes_no;
+use super::{add, by_name, dur, exec, id_of, ids, list, nonzero_dur, nonzero_u64, req, ItemId};
 use crate::client::Client;
 use crate::command::Command;
 use crate::error::Error;
@@ -15,7 +16,7 @@ const PROFILE: &str = "/ip/hotspot/user/profile";
 const ACTIVE: &str = "/ip/hotspot/active";
 
 /// A hotspot user (voucher).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HotspotUser {
     pub id: ItemId,
     pub name: String,
@@ -28,7 +29,39 @@ pub struct HotspotUser {
     pub bytes_out: u64,
     pub comment: Option<String>,
     pub disabled: bool,
+    /// Only when the API user's group has the `sensitive` policy.
+    pub password: Option<String>,
 }
+
+impl std::fmt::Debug for HotspotUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HotspotUser")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("profile", &self.profile)
+            .field("limit_uptime", &self.limit_uptime)
+            .field("uptime", &self.uptime)
+            .field("comment", &self.comment)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The properties [`HotspotUser::from_row`] reads (the `.proplist` of a `print`).
+const USER_PROPS: [&str; 12] = [
+    ".id",
+    "name",
+    "profile",
+    "server",
+    "limit-uptime",
+    "limit-bytes-total",
+    "uptime",
+    "bytes-in",
+    "bytes-out",
+    "comment",
+    "disabled",
+    "password",
+];
 
 impl HotspotUser {
     /// Parses a `print` row.
@@ -47,6 +80,7 @@ impl HotspotUser {
             bytes_out: row.get_u64("bytes-out").unwrap_or(0),
             comment: row.get_string("comment"),
             disabled: row.get_bool("disabled").unwrap_or(false),
+            password: row.get_string("password"),
         })
     }
 }
@@ -62,6 +96,8 @@ pub struct NewHotspotUser {
     pub limit_bytes_total: Option<u64>,
     pub mac_address: Option<String>,
     pub comment: Option<String>,
+    /// `None` keeps the router's default (enabled).
+    pub disabled: Option<bool>,
 }
 
 impl std::fmt::Debug for NewHotspotUser {
@@ -89,17 +125,47 @@ impl NewHotspotUser {
             )
             .attr_opt("mac-address", self.mac_address.as_deref())
             .attr_opt("comment", self.comment.as_deref())
+            .attr_opt("disabled", self.disabled.map(yes_no))
     }
 }
 
 /// Changes for `/ip/hotspot/user/set`; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct HotspotUserUpdate {
     pub password: Option<String>,
     pub profile: Option<String>,
     pub limit_uptime: Option<Duration>,
     pub limit_bytes_total: Option<u64>,
     pub comment: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+impl std::fmt::Debug for HotspotUserUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HotspotUserUpdate")
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("profile", &self.profile)
+            .field("comment", &self.comment)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HotspotUserUpdate {
+    /// The `set` command for the user `id`.
+    pub fn to_command(&self, id: &ItemId) -> Command {
+        Command::new(format!("{USER}/set"))
+            .id(id.as_str())
+            .attr_opt("password", self.password.as_deref())
+            .attr_opt("profile", self.profile.as_deref())
+            .attr_opt("limit-uptime", self.limit_uptime.map(format_duration))
+            .attr_opt(
+                "limit-bytes-total",
+                self.limit_bytes_total.map(|b| b.to_string()),
+            )
+            .attr_opt("comment", self.comment.as_deref())
+            .attr_opt("disabled", self.disabled.map(yes_no))
+    }
 }
 
 /// A hotspot user profile. (RouterOS has no `comment` on these.)
@@ -271,12 +337,27 @@ impl Client {
 }
 
 impl HotspotUsers<'_> {
-    /// All users.
+    /// All users (passwords only if the API user may read them).
     pub async fn list(&self) -> Result<Vec<HotspotUser>, Error> {
-        list(self.0, Command::new(format!("{USER}/print")), |r| {
-            HotspotUser::from_row(&r)
-        })
-        .await
+        let cmd = Command::new(format!("{USER}/print")).proplist(USER_PROPS);
+        list(self.0, cmd, |r| HotspotUser::from_row(&r)).await
+    }
+
+    /// The name of every user (rows without one are skipped).
+    pub async fn names(&self) -> Result<Vec<String>, Error> {
+        let cmd = Command::new(format!("{USER}/print")).proplist(["name"]);
+        let rows = self.0.run(cmd).await?;
+        Ok(rows.iter().filter_map(|r| r.get_string("name")).collect())
+    }
+
+    /// The id and name of every user (rows without both are skipped).
+    pub async fn ids_and_names(&self) -> Result<Vec<(ItemId, String)>, Error> {
+        let cmd = Command::new(format!("{USER}/print")).proplist([".id", "name"]);
+        let rows = self.0.run(cmd).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((ItemId(r.id()?.into_owned()), r.get_string("name")?)))
+            .collect())
     }
 
     /// All users, streamed row by row (for routers with tens of thousands of vouchers).
@@ -305,17 +386,7 @@ impl HotspotUsers<'_> {
 
     /// Changes some fields of a user.
     pub async fn update(&self, id: &ItemId, u: &HotspotUserUpdate) -> Result<(), Error> {
-        let cmd = Command::new(format!("{USER}/set"))
-            .id(id.as_str())
-            .attr_opt("password", u.password.as_deref())
-            .attr_opt("profile", u.profile.as_deref())
-            .attr_opt("limit-uptime", u.limit_uptime.map(format_duration))
-            .attr_opt(
-                "limit-bytes-total",
-                u.limit_bytes_total.map(|b| b.to_string()),
-            )
-            .attr_opt("comment", u.comment.as_deref());
-        exec(self.0, cmd).await
+        exec(self.0, u.to_command(id)).await
     }
 
     /// Removes a user.
@@ -374,6 +445,16 @@ impl HotspotSessions<'_> {
     pub async fn list(&self) -> Result<Vec<HotspotActive>, Error> {
         let cmd = Command::new(format!("{ACTIVE}/print"));
         list(self.0, cmd, |r| HotspotActive::from_row(&r)).await
+    }
+
+    /// The ids of every logged-in client (a count without the details).
+    pub async fn ids(&self) -> Result<Vec<ItemId>, Error> {
+        ids(self.0, ACTIVE, None).await
+    }
+
+    /// The ids of the sessions of the user `user`.
+    pub async fn ids_by_user(&self, user: &str) -> Result<Vec<ItemId>, Error> {
+        ids(self.0, ACTIVE, Some(("user", user))).await
     }
 
     /// Logs a client out.

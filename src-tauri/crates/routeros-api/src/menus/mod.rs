@@ -4,6 +4,7 @@ pub mod hotspot;
 pub mod interface;
 pub mod ppp;
 pub mod system;
+pub mod user;
 
 use std::fmt;
 use std::time::Duration;
@@ -91,6 +92,25 @@ pub(crate) async fn list<T>(
         .into_iter()
         .map(|r| parse(r).map_err(|e| e.router(client.addr()).command(&path)))
         .collect()
+}
+
+/// `print .proplist=.id`, with `?key=value` if given: the ids of the matching items; rows
+/// without an id (none on a real router) are skipped.
+pub(crate) async fn ids(
+    client: &Client,
+    menu: &str,
+    query: Option<(&str, &str)>,
+) -> Result<Vec<ItemId>, Error> {
+    let mut cmd = Command::new(format!("{menu}/print")).proplist([".id"]);
+    if let Some((key, value)) = query {
+        cmd = cmd.query_eq(key, value);
+    }
+    Ok(client
+        .run(cmd)
+        .await?
+        .iter()
+        .filter_map(|r| r.id().map(|id| ItemId(id.into_owned())))
+        .collect())
 }
 
 /// `print ?name=<name>` returning the first match.

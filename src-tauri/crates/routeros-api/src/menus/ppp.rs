@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{add, by_name, dur, exec, id_of, list, req, ItemId};
+use super::{add, by_name, dur, exec, id_of, ids, list, req, ItemId};
 use crate::client::Client;
 use crate::command::Command;
 use crate::error::Error;
@@ -15,7 +15,7 @@ const PROFILE: &str = "/ppp/profile";
 const ACTIVE: &str = "/ppp/active";
 
 /// A PPP secret (PPPoE account).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PppSecret {
     pub id: ItemId,
     pub name: String,
@@ -29,7 +29,37 @@ pub struct PppSecret {
     /// Raw `last-logged-out` (format depends on the RouterOS version).
     pub last_logged_out: Option<String>,
     pub last_logged_out_at: Option<chrono::NaiveDateTime>,
+    /// Only when the API user's group has the `sensitive` policy.
+    pub password: Option<String>,
 }
+
+impl std::fmt::Debug for PppSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PppSecret")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("service", &self.service)
+            .field("profile", &self.profile)
+            .field("comment", &self.comment)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The properties [`PppSecret::from_row`] reads (the `.proplist` of a `print`).
+const SECRET_PROPS: [&str; 11] = [
+    ".id",
+    "name",
+    "service",
+    "profile",
+    "remote-address",
+    "local-address",
+    "caller-id",
+    "comment",
+    "disabled",
+    "last-logged-out",
+    "password",
+];
 
 impl PppSecret {
     /// Parses a `print` row.
@@ -51,6 +81,7 @@ impl PppSecret {
                 .as_deref()
                 .and_then(|l| parse_optional_date_time(l).ok().flatten()),
             last_logged_out: last,
+            password: row.get_string("password"),
         })
     }
 }
@@ -67,6 +98,20 @@ pub struct NewPppSecret {
     pub comment: Option<String>,
 }
 
+impl NewPppSecret {
+    /// The `add` command for this secret.
+    pub fn to_command(&self) -> Command {
+        Command::new(format!("{SECRET}/add"))
+            .attr("name", &self.name)
+            .attr("password", &self.password)
+            .attr_opt("service", self.service.as_deref())
+            .attr_opt("profile", self.profile.as_deref())
+            .attr_opt("remote-address", self.remote_address.as_deref())
+            .attr_opt("local-address", self.local_address.as_deref())
+            .attr_opt("comment", self.comment.as_deref())
+    }
+}
+
 impl std::fmt::Debug for NewPppSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewPppSecret")
@@ -78,12 +123,48 @@ impl std::fmt::Debug for NewPppSecret {
 }
 
 /// Changes for `/ppp/secret/set`; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct PppSecretUpdate {
     pub password: Option<String>,
     pub profile: Option<String>,
+    pub service: Option<String>,
     pub remote_address: Option<String>,
+    pub disabled: Option<bool>,
     pub comment: Option<String>,
+}
+
+impl std::fmt::Debug for PppSecretUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PppSecretUpdate")
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("profile", &self.profile)
+            .field("service", &self.service)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PppSecretUpdate {
+    /// The `set` command for the secret `id`.
+    pub fn to_command(&self, id: &ItemId) -> Command {
+        Command::new(format!("{SECRET}/set"))
+            .id(id.as_str())
+            .attr_opt("password", self.password.as_deref())
+            .attr_opt("profile", self.profile.as_deref())
+            .attr_opt("service", self.service.as_deref())
+            .attr_opt("remote-address", self.remote_address.as_deref())
+            .attr_opt("disabled", self.disabled.map(yes_no))
+            .attr_opt("comment", self.comment.as_deref())
+    }
+}
+
+/// `yes`/`no`, as RouterOS writes booleans.
+pub(crate) fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 /// A PPP profile.
@@ -94,6 +175,7 @@ pub struct PppProfile {
     pub rate_limit: Option<String>,
     pub local_address: Option<String>,
     pub remote_address: Option<String>,
+    pub comment: Option<String>,
 }
 
 impl PppProfile {
@@ -105,7 +187,30 @@ impl PppProfile {
             rate_limit: row.get_string("rate-limit").filter(|r| !r.is_empty()),
             local_address: row.get_string("local-address"),
             remote_address: row.get_string("remote-address"),
+            comment: row.get_string("comment"),
         })
+    }
+}
+
+/// Fields for `/ppp/profile/add`; `None` keeps the router's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewPppProfile {
+    pub name: String,
+    /// `rx/tx` from the router's side, e.g. `10M/10M`.
+    pub rate_limit: Option<String>,
+    /// The firewall address list the session's address joins while it is up.
+    pub address_list: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl NewPppProfile {
+    /// The `add` command for this profile.
+    pub fn to_command(&self) -> Command {
+        Command::new(format!("{PROFILE}/add"))
+            .attr("name", &self.name)
+            .attr_opt("rate-limit", self.rate_limit.as_deref())
+            .attr_opt("address-list", self.address_list.as_deref())
+            .attr_opt("comment", self.comment.as_deref())
     }
 }
 
@@ -162,12 +267,10 @@ impl Client {
 }
 
 impl PppSecrets<'_> {
-    /// All secrets.
+    /// All secrets (passwords only if the API user may read them).
     pub async fn list(&self) -> Result<Vec<PppSecret>, Error> {
-        list(self.0, Command::new(format!("{SECRET}/print")), |r| {
-            PppSecret::from_row(&r)
-        })
-        .await
+        let cmd = Command::new(format!("{SECRET}/print")).proplist(SECRET_PROPS);
+        list(self.0, cmd, |r| PppSecret::from_row(&r)).await
     }
 
     /// The secret with this name, if any.
@@ -177,26 +280,12 @@ impl PppSecrets<'_> {
 
     /// Adds a secret; fails with [`crate::TrapKind::AlreadyExists`] if the name is taken.
     pub async fn add(&self, s: &NewPppSecret) -> Result<ItemId, Error> {
-        let cmd = Command::new(format!("{SECRET}/add"))
-            .attr("name", &s.name)
-            .attr("password", &s.password)
-            .attr_opt("service", s.service.as_deref())
-            .attr_opt("profile", s.profile.as_deref())
-            .attr_opt("remote-address", s.remote_address.as_deref())
-            .attr_opt("local-address", s.local_address.as_deref())
-            .attr_opt("comment", s.comment.as_deref());
-        add(self.0, cmd).await
+        add(self.0, s.to_command()).await
     }
 
     /// Changes some fields of a secret.
     pub async fn update(&self, id: &ItemId, u: &PppSecretUpdate) -> Result<(), Error> {
-        let cmd = Command::new(format!("{SECRET}/set"))
-            .id(id.as_str())
-            .attr_opt("password", u.password.as_deref())
-            .attr_opt("profile", u.profile.as_deref())
-            .attr_opt("remote-address", u.remote_address.as_deref())
-            .attr_opt("comment", u.comment.as_deref());
-        exec(self.0, cmd).await
+        exec(self.0, u.to_command(id)).await
     }
 
     /// Removes a secret.
@@ -219,12 +308,24 @@ impl PppProfiles<'_> {
         .await
     }
 
+    /// The profile with this name, if any.
+    pub async fn get_by_name(&self, name: &str) -> Result<Option<PppProfile>, Error> {
+        by_name(self.0, PROFILE, "name", name, |r| PppProfile::from_row(&r)).await
+    }
+
     /// Adds a profile with an optional rate limit.
     pub async fn add(&self, name: &str, rate_limit: Option<&str>) -> Result<ItemId, Error> {
-        let cmd = Command::new(format!("{PROFILE}/add"))
-            .attr("name", name)
-            .attr_opt("rate-limit", rate_limit);
-        add(self.0, cmd).await
+        let profile = NewPppProfile {
+            name: name.to_owned(),
+            rate_limit: rate_limit.map(str::to_owned),
+            ..NewPppProfile::default()
+        };
+        self.create(&profile).await
+    }
+
+    /// Adds a profile; fails with [`crate::TrapKind::AlreadyExists`] if the name is taken.
+    pub async fn create(&self, profile: &NewPppProfile) -> Result<ItemId, Error> {
+        add(self.0, profile.to_command()).await
     }
 
     /// Removes a profile.
@@ -240,6 +341,16 @@ impl PppSessions<'_> {
             PppActive::from_row(&r)
         })
         .await
+    }
+
+    /// The ids of every established session (a count without the details).
+    pub async fn ids(&self) -> Result<Vec<ItemId>, Error> {
+        ids(self.0, ACTIVE, None).await
+    }
+
+    /// The ids of the sessions of the secret `name`.
+    pub async fn ids_by_name(&self, name: &str) -> Result<Vec<ItemId>, Error> {
+        ids(self.0, ACTIVE, Some(("name", name))).await
     }
 
     /// Disconnects a session.

@@ -197,14 +197,7 @@ pub struct NewScheduler {
 impl NewScheduler {
     /// The `add` command; `iso_dates` selects the router's date format for a start date.
     pub fn to_command(&self, iso_dates: bool) -> Command {
-        let (date, time) = match self.start {
-            SchedulerStart::Now => (None, None),
-            SchedulerStart::At(at) => (
-                Some(format_date(at.date(), iso_dates)),
-                Some(at.time().format("%H:%M:%S").to_string()),
-            ),
-            SchedulerStart::Startup => (None, Some("startup".to_owned())),
-        };
+        let (date, time) = start_words(self.start, iso_dates);
         Command::new(format!("{SCHEDULER}/add"))
             .attr("name", &self.name)
             .attr_opt("start-date", date)
@@ -216,6 +209,61 @@ impl NewScheduler {
             .attr_opt("disabled", self.disabled.then_some("yes"))
     }
 }
+
+/// The `start-date`/`start-time` words of a start.
+fn start_words(start: SchedulerStart, iso_dates: bool) -> (Option<String>, Option<String>) {
+    match start {
+        SchedulerStart::Now => (None, None),
+        SchedulerStart::At(at) => (
+            Some(format_date(at.date(), iso_dates)),
+            Some(at.time().format("%H:%M:%S").to_string()),
+        ),
+        SchedulerStart::Startup => (None, Some("startup".to_owned())),
+    }
+}
+
+/// Changes for `/system/scheduler/set`; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchedulerUpdate {
+    /// [`SchedulerStart::Now`] leaves the start as it is.
+    pub start: Option<SchedulerStart>,
+    pub interval: Option<Duration>,
+    pub on_event: Option<String>,
+    pub policy: Option<String>,
+    pub comment: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+impl SchedulerUpdate {
+    /// The `set` command for the item `id`; `iso_dates` selects the router's date format for
+    /// a start date.
+    pub fn to_command(&self, id: &ItemId, iso_dates: bool) -> Command {
+        let (date, time) = self
+            .start
+            .map_or((None, None), |s| start_words(s, iso_dates));
+        Command::new(format!("{SCHEDULER}/set"))
+            .id(id.as_str())
+            .attr_opt("start-date", date)
+            .attr_opt("start-time", time)
+            .attr_opt("interval", self.interval.map(format_duration))
+            .attr_opt("on-event", self.on_event.as_deref())
+            .attr_opt("policy", self.policy.as_deref())
+            .attr_opt("comment", self.comment.as_deref())
+            .attr_opt("disabled", self.disabled.map(super::ppp::yes_no))
+    }
+}
+
+/// The properties [`Schedulers::list_timings`] reads.
+const TIMING_PROPS: [&str; 8] = [
+    ".id",
+    "name",
+    "start-date",
+    "start-time",
+    "interval",
+    "next-run",
+    "run-count",
+    "disabled",
+];
 
 /// Accessor for `/system/scheduler`.
 #[derive(Debug, Clone, Copy)]
@@ -231,6 +279,19 @@ impl Schedulers<'_> {
         rows.iter()
             .map(|r| Scheduler::from_row(r, clock.now))
             .collect()
+    }
+
+    /// Every item's name and timing, with the router clock they were read against: for
+    /// routers with thousands of items, the scripts are not read (`on_event`, `policy`,
+    /// `owner` and `comment` are left empty).
+    pub async fn list_timings(&self) -> Result<(SystemClock, Vec<Scheduler>), Error> {
+        let cmd = Command::new(format!("{SCHEDULER}/print")).proplist(TIMING_PROPS);
+        let (clock, rows) = futures::try_join!(self.0.system_clock(), self.0.run(cmd))?;
+        let items = rows
+            .iter()
+            .map(|r| Scheduler::from_row(r, clock.now))
+            .collect::<Result<_, _>>()?;
+        Ok((clock, items))
     }
 
     /// The item with this name, if any.
@@ -250,6 +311,16 @@ impl Schedulers<'_> {
             _ => true,
         };
         add(self.0, s.to_command(iso)).await
+    }
+
+    /// Changes some fields of an item (one clock read first when a start date is written,
+    /// to learn the router's date format).
+    pub async fn update(&self, id: &ItemId, u: &SchedulerUpdate) -> Result<(), Error> {
+        let iso = match u.start {
+            Some(SchedulerStart::At(_)) => self.0.system_clock().await?.iso_dates,
+            _ => true,
+        };
+        exec(self.0, u.to_command(id, iso)).await
     }
 
     /// Removes an item.
