@@ -79,6 +79,12 @@ impl From<ValidationError> for Error {
     }
 }
 
+impl From<crate::ports::SecretsPortError> for Error {
+    fn from(err: crate::ports::SecretsPortError) -> Self {
+        Error::Unexpected(anyhow::Error::new(err))
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         Error::Unexpected(anyhow::Error::new(err).context("database query failed"))

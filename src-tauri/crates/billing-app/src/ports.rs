@@ -579,9 +579,9 @@ pub struct RemoteSession {
 
 /// Secrets kept outside the database (the OS keyring).
 pub trait SecretsPort: Send + Sync + std::fmt::Debug + 'static {
-    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>>;
-    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()>;
-    fn delete(&self, name: &str) -> anyhow::Result<()>;
+    fn get(&self, name: &str) -> Result<Option<SecretString>, SecretsPortError>;
+    fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretsPortError>;
+    fn delete(&self, name: &str) -> Result<(), SecretsPortError>;
     /// Where the secrets are kept (`secret-service`, `keyutils`, `encrypted-file`, …).
     fn backend(&self) -> &str {
         "memory"
@@ -592,33 +592,45 @@ pub trait SecretsPort: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
+/// The keyring (or the encrypted secrets file) failed; the message says which and why.
+#[derive(Debug, thiserror::Error)]
+#[error("the secret store failed: {0}")]
+pub struct SecretsPortError(pub String);
+
+impl SecretsPortError {
+    /// Wraps any error of a secrets backend.
+    pub fn from_error(err: &dyn std::error::Error) -> Self {
+        SecretsPortError(err.to_string())
+    }
+}
+
 /// Keeps secrets in memory (tests and tools without a keyring).
 #[derive(Debug, Default)]
 pub struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, SecretString>>);
 
 impl SecretsPort for MemorySecrets {
-    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
+    fn get(&self, name: &str) -> Result<Option<SecretString>, SecretsPortError> {
         let map = self
             .0
             .lock()
-            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+            .map_err(|_| SecretsPortError("secrets poisoned".into()))?;
         Ok(map.get(name).cloned())
     }
 
-    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
+    fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretsPortError> {
         let mut map = self
             .0
             .lock()
-            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+            .map_err(|_| SecretsPortError("secrets poisoned".into()))?;
         map.insert(name.to_owned(), value.clone());
         Ok(())
     }
 
-    fn delete(&self, name: &str) -> anyhow::Result<()> {
+    fn delete(&self, name: &str) -> Result<(), SecretsPortError> {
         let mut map = self
             .0
             .lock()
-            .map_err(|_| anyhow::anyhow!("secrets poisoned"))?;
+            .map_err(|_| SecretsPortError("secrets poisoned".into()))?;
         map.remove(name);
         Ok(())
     }

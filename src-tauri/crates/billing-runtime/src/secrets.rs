@@ -304,17 +304,19 @@ fn choose_backend(
     ))
 }
 
+use billing_app::ports::SecretsPortError;
+
 impl billing_app::ports::SecretsPort for SecretStore {
-    fn get(&self, name: &str) -> anyhow::Result<Option<SecretString>> {
-        Ok(SecretStore::get(self, name)?)
+    fn get(&self, name: &str) -> Result<Option<SecretString>, SecretsPortError> {
+        SecretStore::get(self, name).map_err(|e| SecretsPortError::from_error(&e))
     }
 
-    fn set(&self, name: &str, value: &SecretString) -> anyhow::Result<()> {
-        Ok(SecretStore::set(self, name, value)?)
+    fn set(&self, name: &str, value: &SecretString) -> Result<(), SecretsPortError> {
+        SecretStore::set(self, name, value).map_err(|e| SecretsPortError::from_error(&e))
     }
 
-    fn delete(&self, name: &str) -> anyhow::Result<()> {
-        Ok(SecretStore::delete(self, name)?)
+    fn delete(&self, name: &str) -> Result<(), SecretsPortError> {
+        SecretStore::delete(self, name).map_err(|e| SecretsPortError::from_error(&e))
     }
 
     fn backend(&self) -> &str {

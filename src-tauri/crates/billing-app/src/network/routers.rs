@@ -132,9 +132,9 @@ pub async fn create(ctx: &AppContext, input: RouterInput) -> Result<Router, Erro
     .await
     .map_err(conflict_or)?;
     // The keyring first: if it refuses, nothing is written.
-    ctx.secrets
-        .set(&password_key(id), &password)
-        .map_err(|e| Error::Unexpected(e.context("storing the router password")))?;
+    ctx.secrets.set(&password_key(id), &password).map_err(|e| {
+        Error::Unexpected(anyhow::Error::new(e).context("storing the router password"))
+    })?;
     tx.commit().await?;
     get(ctx, id).await
 }
@@ -196,9 +196,9 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: RouterInput) -> Result<Ro
         return Err(Error::NotFound("router"));
     }
     if let Some(password) = &input.password {
-        ctx.secrets
-            .set(&password_key(id), password)
-            .map_err(|e| Error::Unexpected(e.context("storing the router password")))?;
+        ctx.secrets.set(&password_key(id), password).map_err(|e| {
+            Error::Unexpected(anyhow::Error::new(e).context("storing the router password"))
+        })?;
     }
     ctx.router.forget(id).await;
     get(ctx, id).await
@@ -250,10 +250,9 @@ struct ConnRow {
 }
 
 fn to_conn(ctx: &AppContext, r: ConnRow) -> Result<Option<RouterConn>, Error> {
-    let password = ctx
-        .secrets
-        .get(&password_key(r.id))
-        .map_err(|e| Error::Unexpected(e.context("reading the router password")))?;
+    let password = ctx.secrets.get(&password_key(r.id)).map_err(|e| {
+        Error::Unexpected(anyhow::Error::new(e).context("reading the router password"))
+    })?;
     Ok(password.map(|password| RouterConn {
         id: r.id,
         name: r.name,

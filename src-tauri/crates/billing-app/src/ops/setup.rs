@@ -202,9 +202,9 @@ pub async fn choose(ctx: &AppContext, input: DatabaseChoiceInput) -> Result<Data
                     )))
                 }
             }
-            ctx.secrets
-                .delete(URL_SECRET)
-                .map_err(|e| Error::Unexpected(e.context("removing the database address")))?;
+            ctx.secrets.delete(URL_SECRET).map_err(|e| {
+                Error::Unexpected(anyhow::Error::new(e).context("removing the database address"))
+            })?;
             Ok(DatabaseCheck {
                 ok: true,
                 server: "local".into(),
@@ -225,7 +225,9 @@ pub async fn choose(ctx: &AppContext, input: DatabaseChoiceInput) -> Result<Data
                     URL_SECRET,
                     &SecretString::from(url.expose_secret().trim().to_owned()),
                 )
-                .map_err(|e| Error::Unexpected(e.context("storing the database address")))?;
+                .map_err(|e| {
+                    Error::Unexpected(anyhow::Error::new(e).context("storing the database address"))
+                })?;
             let choice = ServerChoice {
                 mode: "remote".into(),
                 server: Some(result.server.clone()),
