@@ -64,11 +64,6 @@ impl Money {
         self.0.checked_neg().map(Money)
     }
 
-    /// `self − rhs`, never below zero (what is still owed once `rhs` is paid).
-    pub fn saturating_sub_to_zero(self, rhs: Money) -> Money {
-        Money(self.0.saturating_sub(rhs.0).max(0))
-    }
-
     pub fn is_positive(self) -> bool {
         self.0 > 0
     }
@@ -212,7 +207,6 @@ mod tests {
         assert_eq!(Money(i64::MIN).checked_sub(Money(1)), None);
         assert_eq!(Money(5).checked_neg(), Some(Money(-5)));
         assert_eq!(Money(i64::MIN).checked_neg(), None);
-        assert_eq!(Money(5).saturating_sub_to_zero(Money(7)), Money::ZERO);
     }
 
     #[rstest]
