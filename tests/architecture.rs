@@ -396,3 +396,29 @@ fn the_schema_crate_holds_no_queries() {
         );
     }
 }
+
+#[test]
+fn only_the_ledger_writes_ledger_entries_and_allocations() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src-tauri/crates");
+    let mut files = Vec::new();
+    rust_files(&crates, &mut files);
+    let mut writers: Vec<String> = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f)
+            .expect("read")
+            .to_ascii_lowercase();
+        if text.contains("insert into ledger_entries") || text.contains("insert into allocations") {
+            writers.push(
+                f.strip_prefix(&crates)
+                    .expect("under crates")
+                    .display()
+                    .to_string(),
+            );
+        }
+    }
+    assert_eq!(
+        writers,
+        ["billing-app/src/billing/ledger.rs"],
+        "every money movement goes through billing::ledger"
+    );
+}

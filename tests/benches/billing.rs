@@ -108,8 +108,8 @@ async fn run(n: i64) {
             &ctx,
             None,
             billing_app::billing::payments::ManualPayment {
-                invoice_id: *id,
-                amount,
+                invoice_id: (*id).into(),
+                amount: billing_domain::Money::from_minor(amount),
                 method: "cash".into(),
                 reference: None,
                 note: None,

@@ -73,7 +73,12 @@ async fn batch(
     .await
     .expect("batch");
     let ms = started.elapsed().as_millis();
-    assert_eq!(b.status, "ready", "{:?}", b.error);
+    assert_eq!(
+        b.status,
+        billing_domain::BatchStatus::Ready,
+        "{:?}",
+        b.error
+    );
     (ms, b)
 }
 

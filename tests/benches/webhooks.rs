@@ -187,10 +187,11 @@ async fn post(client: &reqwest::Client, url: &str, body: String) -> f64 {
 
 async fn first_open(ctx: &billing_app::AppContext) -> String {
     // A fresh open invoice for the pay-page measurement.
-    let sub: uuid::Uuid = sqlx::query_scalar("select id from subscriptions limit 1")
-        .fetch_one(&ctx.pool)
-        .await
-        .expect("sub");
+    let sub: billing_domain::SubscriptionId =
+        sqlx::query_scalar("select id from subscriptions limit 1")
+            .fetch_one(&ctx.pool)
+            .await
+            .expect("sub");
     let invoice = billing_app::billing::subscriptions::renew(ctx, sub)
         .await
         .expect("renew");

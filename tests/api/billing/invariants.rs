@@ -45,8 +45,8 @@ async fn open_ids(ctx: &AppContext) -> Vec<(Uuid, i64)> {
 
 async fn pay(ctx: &AppContext, invoice: Uuid, amount: i64) {
     let input = ManualPayment {
-        invoice_id: invoice,
-        amount,
+        invoice_id: invoice.into(),
+        amount: billing_domain::Money::from_minor(amount),
         method: "cash".into(),
         reference: None,
         note: None,
@@ -92,7 +92,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                     .expect("payments");
             if let Some(id) = paid.get(pick % paid.len().max(1)) {
                 let mut tx = ctx.pool.begin().await.expect("tx");
-                let again = billing_app::billing::payments::settle_in(&mut tx, ctx, *id)
+                let again = billing_app::billing::payments::settle_in(&mut tx, ctx, (*id).into())
                     .await
                     .expect("settle");
                 assert!(!again.newly_settled, "a settled payment was applied twice");
@@ -107,7 +107,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
             .await
             .expect("invoices");
             if let Some(id) = ids.get(pick % ids.len().max(1)) {
-                billing_app::billing::invoices::void(ctx, *id, "uji acak")
+                billing_app::billing::invoices::void(ctx, (*id).into(), "uji acak")
                     .await
                     .expect("void");
             }
@@ -118,20 +118,24 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
         } => {
             let change = BalanceChange {
                 kind: "adjustment".into(),
-                amount: *amount,
+                amount: billing_domain::Money::from_minor(*amount),
                 reason: "uji".into(),
-                subscription_id: to_subscription.then_some(sub),
+                subscription_id: to_subscription.then_some(sub.into()),
             };
-            let _ = billing_app::billing::ledger::change_balance(ctx, None, customer, change).await;
+            let _ =
+                billing_app::billing::ledger::change_balance(ctx, None, customer.into(), change)
+                    .await;
         }
         Op::Refund { amount } => {
             let change = BalanceChange {
                 kind: "refund".into(),
-                amount: *amount,
+                amount: billing_domain::Money::from_minor(*amount),
                 reason: "uji".into(),
                 subscription_id: None,
             };
-            let _ = billing_app::billing::ledger::change_balance(ctx, None, customer, change).await;
+            let _ =
+                billing_app::billing::ledger::change_balance(ctx, None, customer.into(), change)
+                    .await;
         }
     }
 }

@@ -2897,7 +2897,7 @@ export interface components {
             router_name: string;
             separate_password: boolean;
             /** @description creating, ready or failed. */
-            status: string;
+            status: components["schemas"]["BatchStatus"];
             /** @description Vouchers of the batch by status (once ready). */
             status_counts: {
                 [key: string]: number;
@@ -2906,6 +2906,11 @@ export interface components {
         BatchList: {
             items: components["schemas"]["Batch"][];
         };
+        /**
+         * @description A voucher batch: `creating` on the router, then `ready` or `failed`.
+         * @enum {string}
+         */
+        BatchStatus: "creating" | "ready" | "failed";
         BillingRunRequest: {
             /** @description Only list what would be issued. */
             dry_run?: boolean;
@@ -3073,7 +3078,7 @@ export interface components {
             name: string;
             notes: string;
             phone: string;
-            status: string;
+            status: components["schemas"]["CustomerStatus"];
             /**
              * Format: int64
              * @description The customer's wallet plus all its subscription wallets.
@@ -3090,6 +3095,11 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description A customer: `active` or `inactive`.
+         * @enum {string}
+         */
+        CustomerStatus: "active" | "inactive";
         /** @description Today at a glance. Amounts in rupiah; "today" and "this month" in the business time zone. */
         DashboardHome: {
             /** Format: int64 */
@@ -3332,7 +3342,7 @@ export interface components {
             payment_id: string;
             payment_url?: string | null;
             qr_string?: string | null;
-            status: string;
+            status: components["schemas"]["PaymentStatus"];
             va_number?: string | null;
         };
         GatewaySettings: {
@@ -3559,6 +3569,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description An invoice: open (`unpaid`, `partial`), `paid`, `carried_over` into a newer invoice,
+         *     or `void`.
+         * @enum {string}
+         */
+        InvoiceStatus: "unpaid" | "partial" | "paid" | "carried_over" | "void";
         InvoiceSummary: {
             /** Format: uuid */
             customer_id: string;
@@ -3582,7 +3598,7 @@ export interface components {
             period_end: string;
             /** Format: date */
             period_start: string;
-            status: string;
+            status: components["schemas"]["InvoiceStatus"];
             /** Format: uuid */
             subscription_id: string;
             /** Format: int64 */
@@ -4026,25 +4042,31 @@ export interface components {
             review_amount?: number | null;
             /** @description Why the payment is held for review (the gateway reported another amount), if it is. */
             review_reason?: string | null;
-            status: string;
+            status: components["schemas"]["PaymentStatus"];
         };
         PaymentList: {
             items: components["schemas"]["Payment"][];
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description A payment: `pending` until the money is confirmed, then `paid` (final), or closed
+         *     as `failed` / `expired`.
+         * @enum {string}
+         */
+        PaymentStatus: "pending" | "paid" | "failed" | "expired";
         PaymentStatusView: {
             /** Format: int64 */
             amount: number;
             /** Format: uuid */
             invoice_id?: string | null;
-            invoice_status?: string | null;
+            invoice_status?: null | components["schemas"]["InvoiceStatus"];
             merchant_ref?: string | null;
             /** Format: date-time */
             paid_at?: string | null;
             /** Format: uuid */
             payment_id: string;
-            status: string;
+            status: components["schemas"]["PaymentStatus"];
         };
         /**
          * @description A restore the owner has not confirmed yet: the app uses `active_database`, and
@@ -4675,7 +4697,7 @@ export interface components {
              * @description Left in the subscription's wallet as credit.
              */
             credit: number;
-            invoice_status?: string | null;
+            invoice_status?: null | components["schemas"]["InvoiceStatus"];
             /** @description False when the payment had already been settled before (a re-delivery). */
             newly_settled: boolean;
             payment: components["schemas"]["Payment"];
@@ -4755,7 +4777,7 @@ export interface components {
             router_name?: string | null;
             /** Format: date */
             start_on: string;
-            status: string;
+            status: components["schemas"]["SubscriptionStatus"];
         };
         SubscriptionBalance: {
             /** Format: int64 */
@@ -4769,6 +4791,11 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description A subscription: `active`, `isolated` for overdue debt, or `terminated` (final).
+         * @enum {string}
+         */
+        SubscriptionStatus: "active" | "isolated" | "terminated";
         SyncBody: {
             /**
              * Format: uuid

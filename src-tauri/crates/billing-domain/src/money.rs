@@ -3,11 +3,42 @@
 use serde::{Deserialize, Serialize};
 
 /// An amount of rupiah. Arithmetic is checked; there is no floating point anywhere.
+///
+/// Outside it is a plain integer: JSON `150000`, a `bigint` column, and `{type: integer,
+/// format: int64}` in the OpenAPI document (fields holding one say
+/// `#[schema(value_type = i64)]`; [`utoipa::PartialSchema`] gives the same inline schema).
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    sqlx::Type,
 )]
 #[serde(transparent)]
+#[sqlx(transparent)]
 pub struct Money(i64);
+
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <i64 as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Money {}
+
+impl std::fmt::Display for Money {
+    /// The plain number of rupiah (`150000`), as the API and the logs show it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 impl Money {
     pub const ZERO: Money = Money(0);
@@ -28,8 +59,21 @@ impl Money {
         self.0.checked_sub(rhs.0).map(Money)
     }
 
+    /// `-self`; `None` only for the one amount no bigint can negate.
+    pub fn checked_neg(self) -> Option<Money> {
+        self.0.checked_neg().map(Money)
+    }
+
     pub fn is_positive(self) -> bool {
         self.0 > 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
     }
 
     pub fn min(self, other: Money) -> Money {
@@ -138,6 +182,31 @@ mod tests {
     #[case(InputSign::NonZero, i64::MIN, false)]
     fn money_inputs_are_bounded(#[case] sign: InputSign, #[case] amount: i64, #[case] ok: bool) {
         assert_eq!(check_input(amount, sign).is_ok(), ok);
+    }
+
+    #[test]
+    fn money_is_a_plain_integer_outside() {
+        assert_eq!(
+            serde_json::to_string(&Money(150_000)).expect("json"),
+            "150000"
+        );
+        let back: Money = serde_json::from_str("-2500").expect("json");
+        assert_eq!(back, Money(-2_500));
+        assert_eq!(Money(7).to_string(), "7");
+        use utoipa::PartialSchema;
+        assert_eq!(
+            serde_json::to_value(Money::schema()).expect("json"),
+            serde_json::to_value(i64::schema()).expect("json")
+        );
+    }
+
+    #[test]
+    fn checked_arithmetic_refuses_overflow() {
+        assert_eq!(Money(2).checked_add(Money(3)), Some(Money(5)));
+        assert_eq!(Money(i64::MAX).checked_add(Money(1)), None);
+        assert_eq!(Money(i64::MIN).checked_sub(Money(1)), None);
+        assert_eq!(Money(5).checked_neg(), Some(Money(-5)));
+        assert_eq!(Money(i64::MIN).checked_neg(), None);
     }
 
     #[rstest]

@@ -1,27 +1,29 @@
 //! Customers and their wallets.
 
-use billing_domain::PhoneNumber;
+use billing_domain::{CustomerId, CustomerStatus, Money, PhoneNumber};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::{text, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Customer {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: CustomerId,
     pub name: String,
     pub phone: String,
     pub address: String,
     pub notes: String,
-    pub status: String,
+    pub status: CustomerStatus,
     /// The customer asked not to get WhatsApp messages.
     pub whatsapp_opt_out: bool,
     /// The customer's own wallet.
-    pub balance: i64,
+    #[schema(value_type = i64)]
+    pub balance: Money,
     /// The customer's wallet plus all its subscription wallets.
-    pub total_credit: i64,
+    #[schema(value_type = i64)]
+    pub total_credit: Money,
     pub created_at: DateTime<Utc>,
 }
 
@@ -60,10 +62,10 @@ pub(crate) fn check_texts(address: Option<&str>, notes: Option<&str>) -> Result<
     text::check_opt("notes", notes.map(str::trim), text::NOTES)
 }
 
-fn parse_status(raw: &str) -> Result<String, Error> {
-    match raw {
-        "active" | "inactive" => Ok(raw.to_owned()),
-        _ => Err(Error::validation(
+fn parse_status(raw: &str) -> Result<CustomerStatus, Error> {
+    match raw.parse() {
+        Ok(status) => Ok(status),
+        Err(_) => Err(Error::validation(
             "status",
             "status must be active or inactive",
         )),
@@ -76,7 +78,7 @@ pub async fn create(ctx: &AppContext, input: CustomerInput) -> Result<Customer, 
     let address = input.address.unwrap_or_default();
     let notes = input.notes.unwrap_or_default();
     check_texts(Some(&address), Some(&notes))?;
-    let id = Uuid::now_v7();
+    let id = CustomerId::new();
     let mut tx = ctx.pool.begin().await?;
     insert_in(&mut tx, id, &name, &phone, &address, &notes).await?;
     let customer = fetch(&mut tx, id).await?;
@@ -88,7 +90,7 @@ pub async fn create(ctx: &AppContext, input: CustomerInput) -> Result<Customer, 
 /// (the create use-case and the import share it).
 pub(crate) async fn insert_in(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: CustomerId,
     name: &str,
     phone: &PhoneNumber,
     address: &str,
@@ -109,7 +111,7 @@ pub(crate) async fn insert_in(
 
 /// One customer for [`insert_many_in`].
 pub(crate) struct NewCustomerRow<'a> {
-    pub id: Uuid,
+    pub id: CustomerId,
     pub name: &'a str,
     pub phone: &'a PhoneNumber,
     pub address: &'a str,
@@ -122,7 +124,7 @@ pub(crate) async fn insert_many_in(
     rows: &[NewCustomerRow<'_>],
 ) -> Result<(), Error> {
     for chunk in rows.chunks(5_000) {
-        let ids: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
+        let ids: Vec<CustomerId> = chunk.iter().map(|r| r.id).collect();
         let names: Vec<&str> = chunk.iter().map(|r| r.name).collect();
         let phones: Vec<&str> = chunk.iter().map(|r| r.phone.as_str()).collect();
         let addresses: Vec<&str> = chunk.iter().map(|r| r.address.trim()).collect();
@@ -142,7 +144,11 @@ pub(crate) async fn insert_many_in(
     Ok(())
 }
 
-pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<Customer, Error> {
+pub async fn update(
+    ctx: &AppContext,
+    id: CustomerId,
+    input: CustomerInput,
+) -> Result<Customer, Error> {
     let name = input.name.as_deref().map(parse_name).transpose()?;
     let phone = input.phone.as_deref().map(PhoneNumber::parse).transpose()?;
     let status = input.status.as_deref().map(parse_status).transpose()?;
@@ -171,12 +177,12 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: CustomerInput) -> Result<
     Ok(customer)
 }
 
-pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Customer, Error> {
+pub async fn get(ctx: &AppContext, id: CustomerId) -> Result<Customer, Error> {
     let mut conn = ctx.pool.acquire().await?;
     fetch(&mut conn, id).await
 }
 
-pub(crate) async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Customer, Error> {
+pub(crate) async fn fetch(conn: &mut PgConnection, id: CustomerId) -> Result<Customer, Error> {
     sqlx::query_as(&format!("{SELECT} where c.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -239,7 +245,7 @@ fn escape_like(s: &str) -> String {
 
 /// Locks the customer row: every use-case that moves a customer's money takes this lock
 /// first, so wallet checks and allocations never race.
-pub(crate) async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(), Error> {
+pub(crate) async fn lock(conn: &mut PgConnection, id: CustomerId) -> Result<(), Error> {
     sqlx::query("select 1 from customers where id = $1 for update")
         .bind(id)
         .fetch_optional(conn)

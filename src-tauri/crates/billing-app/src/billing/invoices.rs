@@ -1,11 +1,13 @@
 //! Reading invoices, and voiding one.
 
+use billing_domain::{CustomerId, InvoiceId, InvoiceStatus, PaymentId, SubscriptionId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
-use crate::{billing::customers, billing::isolation, AppContext, Error};
+use billing_domain::Money;
+
+use crate::{billing::customers, billing::isolation, billing::ledger, AppContext, Error};
 
 /// Open invoices whose due date falls within this many days from today (today included) are
 /// "due soon" on the home screen (and in `GET /api/invoices?due=soon`).
@@ -13,44 +15,55 @@ pub const DUE_SOON_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct InvoiceSummary {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: InvoiceId,
     pub number: String,
-    pub customer_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub subscription_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub subscription_id: SubscriptionId,
     pub login: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub issued_on: NaiveDate,
     pub due_on: NaiveDate,
-    pub status: String,
-    pub total: i64,
-    pub paid: i64,
+    pub status: InvoiceStatus,
+    #[schema(value_type = i64)]
+    pub total: Money,
+    #[schema(value_type = i64)]
+    pub paid: Money,
     /// What is still to pay on this invoice (0 once carried over or void).
-    pub owed: i64,
+    #[schema(value_type = i64)]
+    pub owed: Money,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct InvoiceLine {
     pub kind: String,
     pub description: String,
-    pub amount: i64,
+    #[schema(value_type = i64)]
+    pub amount: Money,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AllocationView {
     pub source: String,
-    pub payment_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub payment_id: Option<PaymentId>,
     pub method: Option<String>,
-    pub amount: i64,
+    #[schema(value_type = i64)]
+    pub amount: Money,
     pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CarryRef {
-    pub invoice_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub invoice_id: InvoiceId,
     pub number: String,
-    pub amount: i64,
+    #[schema(value_type = i64)]
+    pub amount: Money,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -77,8 +90,8 @@ const SELECT: &str = "select i.id, i.number, i.customer_id, c.name as customer_n
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceQuery {
     pub status: Option<String>,
-    pub customer_id: Option<Uuid>,
-    pub subscription_id: Option<Uuid>,
+    pub customer_id: Option<CustomerId>,
+    pub subscription_id: Option<SubscriptionId>,
     pub q: Option<String>,
     /// `overdue` (open, debt past its due date) or `soon` (open, not overdue, due within
     /// [`DUE_SOON_DAYS`] days) — the home screen's figures.
@@ -142,7 +155,7 @@ pub async fn list(ctx: &AppContext, q: InvoiceQuery) -> Result<(Vec<InvoiceSumma
 }
 
 /// The summaries of the given invoices, in the given order, in one query.
-pub async fn summaries(ctx: &AppContext, ids: &[Uuid]) -> Result<Vec<InvoiceSummary>, Error> {
+pub async fn summaries(ctx: &AppContext, ids: &[InvoiceId]) -> Result<Vec<InvoiceSummary>, Error> {
     let mut rows: Vec<InvoiceSummary> = sqlx::query_as(&format!("{SELECT} where i.id = any($1)"))
         .bind(ids)
         .fetch_all(&ctx.pool)
@@ -151,12 +164,12 @@ pub async fn summaries(ctx: &AppContext, ids: &[Uuid]) -> Result<Vec<InvoiceSumm
     Ok(rows)
 }
 
-pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Invoice, Error> {
+pub async fn get(ctx: &AppContext, id: InvoiceId) -> Result<Invoice, Error> {
     let mut conn = ctx.pool.acquire().await?;
     fetch(&mut conn, id).await
 }
 
-pub(crate) async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Invoice, Error> {
+pub(crate) async fn fetch(conn: &mut PgConnection, id: InvoiceId) -> Result<Invoice, Error> {
     let summary: InvoiceSummary = sqlx::query_as(&format!("{SELECT} where i.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -222,7 +235,7 @@ pub(crate) async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Invoice, 
 /// Voids an invoice: money already paid into it returns to the subscription's wallet as
 /// credit, and invoices whose arrears it carried are owed again.
 #[tracing::instrument(skip_all, fields(invoice_id = %id))]
-pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, Error> {
+pub async fn void(ctx: &AppContext, id: InvoiceId, reason: &str) -> Result<Invoice, Error> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::validation(
@@ -233,40 +246,46 @@ pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, E
     crate::text::check("reason", reason, crate::text::REASON)?;
     let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
-    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Error::NotFound("invoice"))?;
+    let customer_id: CustomerId =
+        sqlx::query_scalar("select customer_id from invoices where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound("invoice"))?;
     customers::lock(&mut tx, customer_id).await?;
-    let (status, number, paid, subscription_id): (String, String, i64, Uuid) = sqlx::query_as(
-        "select status, number, paid, subscription_id from invoices where id = $1 for update",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    match status.as_str() {
-        "void" => return Err(Error::conflict(format!("invoice {number} is already void"))),
-        "carried_over" => {
+    let (status, number, paid, subscription_id): (InvoiceStatus, String, Money, SubscriptionId) =
+        sqlx::query_as(
+            "select status, number, paid, subscription_id from invoices where id = $1 for update",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    match status {
+        InvoiceStatus::Void => {
+            return Err(Error::conflict(format!("invoice {number} is already void")))
+        }
+        InvoiceStatus::CarriedOver => {
             return Err(Error::conflict(format!(
                 "invoice {number} was carried over; void the invoice it was carried into"
             )))
         }
         _ => {}
     }
-    if paid > 0 {
-        sqlx::query(
-            "insert into ledger_entries (customer_id, subscription_id, account, delta, reason, \
-                                         memo, invoice_id, created_at) \
-             values ($1, $2, 'subscription', $3, 'void_reversal', $4, $5, $6)",
+    if paid.is_positive() {
+        ledger::append(
+            &mut tx,
+            &ledger::Entry {
+                customer_id,
+                subscription_id: Some(subscription_id),
+                delta: paid,
+                reason: ledger::Reason::VoidReversal,
+                memo: &format!("Pembatalan {number}: {reason}"),
+                payment_id: None,
+                invoice_id: Some(id),
+                created_by: None,
+                at: now,
+            },
         )
-        .bind(customer_id)
-        .bind(subscription_id)
-        .bind(paid)
-        .bind(format!("Pembatalan {number}: {reason}"))
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
     }
     sqlx::query(
@@ -300,8 +319,8 @@ pub async fn void(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Invoice, E
 #[tracing::instrument(skip_all, fields(invoice_id = %id, amount))]
 pub async fn discount(
     ctx: &AppContext,
-    id: Uuid,
-    amount: i64,
+    id: InvoiceId,
+    amount: Money,
     reason: &str,
 ) -> Result<Invoice, Error> {
     let reason = reason.trim();
@@ -312,33 +331,38 @@ pub async fn discount(
         ));
     }
     crate::text::check("reason", reason, crate::text::REASON)?;
-    if amount <= 0 {
+    if !amount.is_positive() {
         return Err(Error::validation(
             "amount",
             "the discount must be more than zero",
         ));
     }
-    Error::money("amount", amount, billing_domain::money::InputSign::Positive)?;
+    Error::money(
+        "amount",
+        amount.minor(),
+        billing_domain::money::InputSign::Positive,
+    )?;
     let mut tx = ctx.pool.begin().await?;
-    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Error::NotFound("invoice"))?;
+    let customer_id: CustomerId =
+        sqlx::query_scalar("select customer_id from invoices where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound("invoice"))?;
     customers::lock(&mut tx, customer_id).await?;
-    let (status, number, total, paid): (String, String, i64, i64) =
+    let (status, number, total, paid): (InvoiceStatus, String, Money, Money) =
         sqlx::query_as("select status, number, total, paid from invoices where id = $1 for update")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-    crate::billing::payments::ensure_payable(&status, &number)?;
-    if amount > total - paid {
+    crate::billing::payments::ensure_payable(status, &number)?;
+    let owed = total
+        .checked_sub(paid)
+        .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
+    if amount > owed {
         return Err(Error::validation(
             "amount",
-            format!(
-                "the discount can be at most what is still owed ({})",
-                total - paid
-            ),
+            format!("the discount can be at most what is still owed ({owed})"),
         ));
     }
     sqlx::query(
@@ -347,7 +371,11 @@ pub async fn discount(
     )
     .bind(id)
     .bind(format!("Diskon: {reason}"))
-    .bind(-amount)
+    .bind(
+        amount
+            .checked_neg()
+            .ok_or_else(|| Error::validation("amount", "the amount is too large"))?,
+    )
     .execute(&mut *tx)
     .await?;
     sqlx::query(

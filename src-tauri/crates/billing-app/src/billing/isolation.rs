@@ -1,21 +1,23 @@
 //! Isolation (isolir) of overdue subscriptions and their restoration, through the router
 //! port via an outbox so that a router outage never loses a command.
 
+use billing_domain::{CustomerId, Money, SubscriptionId, SubscriptionStatus};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::ports::RouterAction;
 use crate::{network::outbox, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Candidate {
-    pub subscription_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub subscription_id: SubscriptionId,
     pub customer_name: String,
     pub login: String,
     pub invoice_number: String,
-    pub owed: i64,
+    #[schema(value_type = i64)]
+    pub owed: Money,
     pub due_on: NaiveDate,
     /// The day after which the subscription is isolated (oldest due date + grace days).
     pub isolate_after: NaiveDate,
@@ -33,7 +35,8 @@ const CANDIDATES: &str = "select distinct on (s.id) s.id as subscription_id, \
 /// A router command that could not be delivered yet (it stays queued and is retried).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct QueuedCommand {
-    pub subscription_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub subscription_id: SubscriptionId,
     pub message: String,
 }
 
@@ -84,18 +87,18 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
         crate::events::publish(
             ctx,
             crate::events::BillingEvent::SubscriptionChanged {
-                subscription_id: c.subscription_id,
-                status: "isolated".into(),
+                subscription_id: c.subscription_id.uuid(),
+                status: SubscriptionStatus::Isolated.as_str().into(),
             },
         );
     }
     let notices: Vec<_> = candidates
         .iter()
         .map(|c| crate::messaging::triggers::Isolated {
-            subscription_id: c.subscription_id,
+            subscription_id: c.subscription_id.uuid(),
             customer_name: &c.customer_name,
             invoice_number: &c.invoice_number,
-            owed: c.owed,
+            owed: c.owed.minor(),
         })
         .collect();
     crate::messaging::triggers::isolated(ctx, &notices).await?;
@@ -110,14 +113,14 @@ pub async fn run(ctx: &AppContext) -> Result<Vec<Candidate>, Error> {
 pub(crate) async fn restore_paid_up(
     conn: &mut PgConnection,
     ctx: &AppContext,
-    customer: Option<Uuid>,
+    customer: Option<CustomerId>,
 ) -> Result<(), Error> {
     // Two statements rather than `$2 is null or …`, which a generic plan could only scan.
     let scope = match customer {
         Some(_) => "s.customer_id = $2",
         None => "$2::uuid is null",
     };
-    let restored: Vec<Uuid> = sqlx::query_scalar(&format!(
+    let restored: Vec<SubscriptionId> = sqlx::query_scalar(&format!(
         "update subscriptions s set status = 'active', isolated_at = null \
          where {scope} and s.status = 'isolated' and not exists ( \
              select 1 from invoices i where i.subscription_id = s.id \
@@ -131,14 +134,14 @@ pub(crate) async fn restore_paid_up(
     let now = ctx.clock.now();
     for id in restored {
         enqueue(conn, id, "restore", now).await?;
-        crate::messaging::triggers::restored_in(conn, now, id).await?;
+        crate::messaging::triggers::restored_in(conn, now, id.uuid()).await?;
     }
     Ok(())
 }
 
 async fn enqueue(
     conn: &mut PgConnection,
-    subscription_id: Uuid,
+    subscription_id: SubscriptionId,
     action: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), Error> {
@@ -146,7 +149,7 @@ async fn enqueue(
         "isolate" => RouterAction::Isolate,
         _ => RouterAction::Restore,
     };
-    let cmd = outbox::NewCommand::for_subscription(subscription_id, action, "system");
+    let cmd = outbox::NewCommand::for_subscription(subscription_id.uuid(), action, "system");
     outbox::enqueue(conn, cmd, now).await
 }
 

@@ -1,11 +1,11 @@
 //! Issuing invoices: the monthly run (set-based, idempotent, catching up missed periods),
 //! carry-over of what is still owed, and automatic use of credit.
 
+use billing_domain::{InvoiceId, SubscriptionId};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
-use crate::{billing::isolation, AppContext, Error};
+use crate::{billing::isolation, billing::ledger, AppContext, Error};
 
 /// Which subscriptions a run covers, and up to which period start.
 #[derive(Debug, Clone, Copy)]
@@ -14,12 +14,12 @@ pub enum Scope<'a> {
     All { through: NaiveDate },
     /// One subscription, periods starting on or before `through`.
     One {
-        subscription_id: Uuid,
+        subscription_id: SubscriptionId,
         through: NaiveDate,
     },
     /// These subscriptions (an import), periods starting on or before `through`.
     Many {
-        subscription_ids: &'a [Uuid],
+        subscription_ids: &'a [SubscriptionId],
         through: NaiveDate,
     },
 }
@@ -28,7 +28,7 @@ pub enum Scope<'a> {
 /// app was closed for a while), one period per round, all in one transaction. Returns
 /// the ids of the new invoices. Running it twice issues nothing the second time.
 #[tracing::instrument(skip_all)]
-pub async fn run(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error> {
+pub async fn run(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<InvoiceId>, Error> {
     let mut tx = ctx.pool.begin().await?;
     let issued = run_in(&mut tx, ctx, scope).await?;
     isolation::restore_paid_up(&mut tx, ctx, None).await?;
@@ -40,7 +40,7 @@ pub async fn run(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error>
 }
 
 /// Lists what a run would issue now, without writing anything.
-pub async fn preview(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<Uuid>, Error> {
+pub async fn preview(ctx: &AppContext, scope: Scope<'_>) -> Result<Vec<InvoiceId>, Error> {
     let mut tx = ctx.pool.begin().await?;
     let issued = run_in(&mut tx, ctx, scope).await?;
     tx.rollback().await?;
@@ -51,7 +51,7 @@ pub(crate) async fn run_in(
     conn: &mut PgConnection,
     ctx: &AppContext,
     scope: Scope<'_>,
-) -> Result<Vec<Uuid>, Error> {
+) -> Result<Vec<InvoiceId>, Error> {
     // One run at a time; concurrent runs would only collide on the unique period key.
     sqlx::query("select pg_advisory_xact_lock(hashtext('mikrobill.invoicing'))")
         .execute(&mut *conn)
@@ -74,7 +74,7 @@ async fn issue_round(
     scope: Scope<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(Vec<Uuid>, bool), Error> {
+) -> Result<(Vec<InvoiceId>, bool), Error> {
     let (through, only, many) = match scope {
         Scope::All { through } => (through, None, None),
         Scope::One {
@@ -271,28 +271,26 @@ async fn carry_over(conn: &mut PgConnection) -> Result<u64, Error> {
 /// Existing credit pays the new invoices: the subscription's wallet first, then the
 /// customer's own wallet (shared by its subscriptions, oldest invoice number first).
 async fn apply_credit(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), Error> {
-    sqlx::query(
-        "with bal as ( \
+    ledger::apply_credit_selected(
+        conn,
+        ledger::Account::Subscription,
+        "bal as ( \
              select g.invoice_id, g.subscription_id, g.customer_id, i.number, i.total, \
                     coalesce((select sum(delta) from ledger_entries l \
                               where l.account = 'subscription' \
                                 and l.subscription_id = g.subscription_id), 0) as credit \
              from gen g join invoices i on i.id = g.invoice_id), \
-         le as ( \
-             insert into ledger_entries (customer_id, subscription_id, account, delta, reason, \
-                                         memo, invoice_id, created_at) \
-             select customer_id, subscription_id, 'subscription', -least(credit, total), \
-                    'credit_applied', 'Saldo langganan dipakai untuk ' || number, invoice_id, $1 \
-             from bal where least(credit, total) > 0 \
-             returning id, invoice_id, -delta as amount) \
-         insert into allocations (invoice_id, source, amount, ledger_entry_id, allocated_at) \
-         select invoice_id, 'credit', amount, id, $1 from le",
+         credit as ( \
+             select customer_id, subscription_id, invoice_id, least(credit, total) as amount, \
+                    'Saldo langganan dipakai untuk ' || number as memo \
+             from bal)",
+        now,
     )
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "with due as ( \
+    ledger::apply_credit_selected(
+        conn,
+        ledger::Account::Customer,
+        "due as ( \
              select g.invoice_id, g.customer_id, i.number, \
                     i.total - coalesce((select sum(amount) from allocations a \
                                         where a.invoice_id = i.id), 0) as owed \
@@ -305,22 +303,13 @@ async fn apply_credit(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(),
              select customer_id, sum(delta) as credit from ledger_entries \
              where account = 'customer' and customer_id in (select customer_id from gen) \
              group by customer_id), \
-         app as ( \
-             select o.invoice_id, o.customer_id, o.number, \
-                    least(o.owed, greatest(w.credit - o.before, 0)) as amount \
-             from ordered o join wallet w using (customer_id)), \
-         le as ( \
-             insert into ledger_entries (customer_id, account, delta, reason, memo, invoice_id, \
-                                         created_at) \
-             select customer_id, 'customer', -amount, 'credit_applied', \
-                    'Saldo pelanggan dipakai untuk ' || number, invoice_id, $1 \
-             from app where amount > 0 \
-             returning id, invoice_id, -delta as amount) \
-         insert into allocations (invoice_id, source, amount, ledger_entry_id, allocated_at) \
-         select invoice_id, 'credit', amount, id, $1 from le",
+         credit as ( \
+             select o.customer_id, null::uuid as subscription_id, o.invoice_id, \
+                    least(o.owed, greatest(w.credit - o.before, 0)) as amount, \
+                    'Saldo pelanggan dipakai untuk ' || o.number as memo \
+             from ordered o join wallet w using (customer_id))",
+        now,
     )
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -1,30 +1,38 @@
 //! Payments: recording, settling exactly once, and allocating to the invoice.
 
-use billing_domain::{allocate, Money, UserId};
+use billing_domain::{
+    allocate, CustomerId, InvoiceId, InvoiceStatus, Money, PaymentId, PaymentStatus,
+    SubscriptionId, UserId,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{billing::customers, billing::isolation, AppContext, Error};
+use crate::{billing::customers, billing::isolation, billing::ledger, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Payment {
-    pub id: Uuid,
-    pub customer_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: PaymentId,
+    #[schema(value_type = Uuid)]
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub invoice_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub invoice_id: Option<InvoiceId>,
     pub invoice_number: Option<String>,
     pub method: String,
     pub reference: Option<String>,
-    pub amount: i64,
-    pub status: String,
+    #[schema(value_type = i64)]
+    pub amount: Money,
+    pub status: PaymentStatus,
     pub paid_at: Option<DateTime<Utc>>,
     pub recorded_by: Option<Uuid>,
     pub note: String,
     /// Why the payment is held for review (the gateway reported another amount), if it is.
     pub review_reason: Option<String>,
-    pub review_amount: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub review_amount: Option<Money>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -36,8 +44,8 @@ const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.inv
 
 #[derive(Debug, Clone)]
 pub struct ManualPayment {
-    pub invoice_id: Uuid,
-    pub amount: i64,
+    pub invoice_id: InvoiceId,
+    pub amount: Money,
     pub method: String,
     pub reference: Option<String>,
     pub note: Option<String>,
@@ -48,16 +56,18 @@ pub struct ManualPayment {
 pub struct Settlement {
     pub payment: Payment,
     /// Paid into the invoice.
-    pub applied: i64,
+    #[schema(value_type = i64)]
+    pub applied: Money,
     /// Left in the subscription's wallet as credit.
-    pub credit: i64,
-    pub invoice_status: Option<String>,
+    #[schema(value_type = i64)]
+    pub credit: Money,
+    pub invoice_status: Option<InvoiceStatus>,
     /// False when the payment had already been settled before (a re-delivery).
     pub newly_settled: bool,
 }
 
 /// A cashier records cash or a bank transfer against an invoice.
-#[tracing::instrument(skip_all, fields(invoice_id = %input.invoice_id, amount = input.amount))]
+#[tracing::instrument(skip_all, fields(invoice_id = %input.invoice_id, amount = input.amount.minor()))]
 pub async fn record_manual(
     ctx: &AppContext,
     user: Option<UserId>,
@@ -80,10 +90,10 @@ pub(crate) async fn record_manual_in(
 ) -> Result<Settlement, Error> {
     Error::money(
         "amount",
-        input.amount,
+        input.amount.minor(),
         billing_domain::money::InputSign::Positive,
     )?;
-    if input.amount > 1_000_000_000_000 {
+    if input.amount.minor() > 1_000_000_000_000 {
         return Err(Error::validation(
             "amount",
             "the amount is implausibly large",
@@ -106,20 +116,21 @@ pub(crate) async fn record_manual_in(
         crate::text::NOTES,
     )?;
 
-    let customer_id: Uuid = sqlx::query_scalar("select customer_id from invoices where id = $1")
-        .bind(input.invoice_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(Error::NotFound("invoice"))?;
+    let customer_id: CustomerId =
+        sqlx::query_scalar("select customer_id from invoices where id = $1")
+            .bind(input.invoice_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(Error::NotFound("invoice"))?;
     customers::lock(conn, customer_id).await?;
-    let (status, number): (String, String) =
+    let (status, number): (InvoiceStatus, String) =
         sqlx::query_as("select status, number from invoices where id = $1 for update")
             .bind(input.invoice_id)
             .fetch_one(&mut *conn)
             .await?;
-    ensure_payable(&status, &number)?;
+    ensure_payable(status, &number)?;
 
-    let id = Uuid::now_v7();
+    let id = PaymentId::new();
     let inserted = sqlx::query(
         "insert into payments (id, customer_id, invoice_id, method, reference, amount, status, \
                                recorded_by, note) \
@@ -155,24 +166,23 @@ pub(crate) fn announce_settled(ctx: &AppContext, settlement: &Settlement) {
     crate::events::publish(
         ctx,
         crate::events::BillingEvent::PaymentSettled {
-            payment_id: p.id,
-            invoice_id: p.invoice_id,
-            customer_id: p.customer_id,
-            amount: p.amount,
+            payment_id: p.id.uuid(),
+            invoice_id: p.invoice_id.map(InvoiceId::uuid),
+            customer_id: p.customer_id.uuid(),
+            amount: p.amount.minor(),
         },
     );
     isolation::spawn_delivery(ctx);
 }
 
-pub(crate) fn ensure_payable(status: &str, number: &str) -> Result<(), Error> {
+pub(crate) fn ensure_payable(status: InvoiceStatus, number: &str) -> Result<(), Error> {
     match status {
-        "unpaid" | "partial" => Ok(()),
-        "paid" => Err(Error::conflict(format!("invoice {number} is already paid"))),
-        "void" => Err(Error::conflict(format!("invoice {number} is void"))),
-        "carried_over" => Err(Error::conflict(format!(
+        InvoiceStatus::Unpaid | InvoiceStatus::Partial => Ok(()),
+        InvoiceStatus::Paid => Err(Error::conflict(format!("invoice {number} is already paid"))),
+        InvoiceStatus::Void => Err(Error::conflict(format!("invoice {number} is void"))),
+        InvoiceStatus::CarriedOver => Err(Error::conflict(format!(
             "invoice {number} was carried over into a newer invoice; pay that one"
         ))),
-        other => Err(Error::conflict(format!("invoice {number} is {other}"))),
     }
 }
 
@@ -183,10 +193,10 @@ pub(crate) fn ensure_payable(status: &str, number: &str) -> Result<(), Error> {
 pub async fn settle_in(
     conn: &mut PgConnection,
     ctx: &AppContext,
-    payment_id: Uuid,
+    payment_id: PaymentId,
 ) -> Result<Settlement, Error> {
     let now = ctx.clock.now();
-    let flipped: Option<(Uuid, Option<Uuid>, i64)> = sqlx::query_as(
+    let flipped: Option<(CustomerId, Option<InvoiceId>, Money)> = sqlx::query_as(
         // A gateway may confirm money for a payment we had given up on (expired): money
         // that arrived is never lost. Only `paid` is final.
         "update payments set status = 'paid', paid_at = $2, review_reason = null \
@@ -198,7 +208,7 @@ pub async fn settle_in(
     .await?;
     let Some((customer_id, invoice_id, amount)) = flipped else {
         let payment = fetch(conn, payment_id).await?;
-        if payment.status != "paid" {
+        if payment.status != PaymentStatus::Paid {
             return Err(Error::conflict(format!(
                 "payment is {}; it cannot be settled",
                 payment.status
@@ -206,8 +216,8 @@ pub async fn settle_in(
         }
         return Ok(Settlement {
             payment,
-            applied: 0,
-            credit: 0,
+            applied: Money::ZERO,
+            credit: Money::ZERO,
             invoice_status: None,
             newly_settled: false,
         });
@@ -223,34 +233,31 @@ pub async fn settle_in(
         None => None,
     };
     let subscription_id = invoice.as_ref().map(|i| i.0);
-    let account = if subscription_id.is_some() {
-        "subscription"
-    } else {
-        "customer"
-    };
     let memo = invoice
         .as_ref()
         .map(|i| format!("Pembayaran {}", i.1))
         .unwrap_or_default();
-    sqlx::query(
-        "insert into ledger_entries (customer_id, subscription_id, account, delta, reason, memo, \
-                                     payment_id, invoice_id, created_at) \
-         values ($1, $2, $3, $4, 'payment_received', $5, $6, $7, $8)",
+    ledger::append(
+        conn,
+        &ledger::Entry {
+            customer_id,
+            subscription_id,
+            delta: amount,
+            reason: ledger::Reason::PaymentReceived,
+            memo: &memo,
+            payment_id: Some(payment_id),
+            invoice_id,
+            created_by: None,
+            at: now,
+        },
     )
-    .bind(customer_id)
-    .bind(subscription_id)
-    .bind(account)
-    .bind(amount)
-    .bind(&memo)
-    .bind(payment_id)
-    .bind(invoice_id)
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
 
     // Money for an invoice whose debt was carried into a newer one pays the newer one.
     let target = match (invoice_id, invoice) {
-        (Some(id), Some((sub, number, status, total, paid))) if status == "carried_over" => {
+        (Some(id), Some((sub, number, status, total, paid)))
+            if status == InvoiceStatus::CarriedOver =>
+        {
             follow_carry_over(conn, id)
                 .await?
                 .or(Some((id, (sub, number, status, total, paid))))
@@ -258,42 +265,29 @@ pub async fn settle_in(
         (Some(id), Some(row)) => Some((id, row)),
         _ => None,
     };
-    let mut applied = 0;
+    let mut applied = Money::ZERO;
     let mut invoice_status = None;
     if let Some((invoice_id, (sub, number, status, total, paid))) = target {
-        invoice_status = Some(status.clone());
-        if matches!(status.as_str(), "unpaid" | "partial") {
-            let split = allocate(Money::from_minor(amount), Money::from_minor(total - paid));
-            applied = split.applied.minor();
-            if applied > 0 {
-                let entry: i64 = sqlx::query_scalar(
-                    "insert into ledger_entries (customer_id, subscription_id, account, delta, \
-                         reason, memo, payment_id, invoice_id, created_at) \
-                     values ($1, $2, 'subscription', $3, 'invoice_payment', $4, $5, $6, $7) \
-                     returning id",
+        invoice_status = Some(status);
+        if status.is_open() {
+            let owed = total
+                .checked_sub(paid)
+                .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
+            let split = allocate(amount, owed);
+            applied = split.applied;
+            if applied.is_positive() {
+                ledger::allocate_payment(
+                    conn,
+                    customer_id,
+                    sub,
+                    invoice_id,
+                    payment_id,
+                    applied,
+                    &format!("Dibayarkan ke {number}"),
+                    now,
                 )
-                .bind(customer_id)
-                .bind(sub)
-                .bind(-applied)
-                .bind(format!("Dibayarkan ke {number}"))
-                .bind(payment_id)
-                .bind(invoice_id)
-                .bind(now)
-                .fetch_one(&mut *conn)
                 .await?;
-                sqlx::query(
-                    "insert into allocations (invoice_id, payment_id, source, amount, \
-                                              ledger_entry_id, allocated_at) \
-                     values ($1, $2, 'payment', $3, $4, $5)",
-                )
-                .bind(invoice_id)
-                .bind(payment_id)
-                .bind(applied)
-                .bind(entry)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                let new_status: String = sqlx::query_scalar(
+                let new_status: InvoiceStatus = sqlx::query_scalar(
                     "update invoices set paid = paid + $2, \
                          status = case when paid + $2 >= total then 'paid' else 'partial' end \
                      where id = $1 returning status",
@@ -307,28 +301,32 @@ pub async fn settle_in(
         }
     }
     // The confirmation message is queued in this same transaction: once per payment.
-    crate::messaging::triggers::payment_received_in(conn, ctx, payment_id, amount - applied)
+    let credit = amount
+        .checked_sub(applied)
+        .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
+    crate::messaging::triggers::payment_received_in(conn, ctx, payment_id.uuid(), credit.minor())
         .await?;
     let payment = fetch(conn, payment_id).await?;
     Ok(Settlement {
         applied,
-        credit: amount - applied,
+        credit,
         payment,
         invoice_status,
         newly_settled: true,
     })
 }
 
-type InvoiceRow = (Uuid, String, String, i64, i64);
+/// subscription, number, status, total, paid
+type InvoiceRow = (SubscriptionId, String, InvoiceStatus, Money, Money);
 
 /// The open invoice a carried-over invoice's debt ended up in, if any (locked).
 async fn follow_carry_over(
     conn: &mut PgConnection,
-    from: Uuid,
-) -> Result<Option<(Uuid, InvoiceRow)>, Error> {
+    from: InvoiceId,
+) -> Result<Option<(InvoiceId, InvoiceRow)>, Error> {
     let mut current = from;
     for _ in 0..36 {
-        let dest: Option<Uuid> = sqlx::query_scalar(
+        let dest: Option<InvoiceId> = sqlx::query_scalar(
             "select dest_invoice_id from carry_overs \
              where source_invoice_id = $1 and reversed_at is null",
         )
@@ -342,7 +340,7 @@ async fn follow_carry_over(
         .bind(dest)
         .fetch_one(&mut *conn)
         .await?;
-        if row.2 != "carried_over" {
+        if row.2 != InvoiceStatus::CarriedOver {
             return Ok(Some((dest, row)));
         }
         current = dest;
@@ -350,12 +348,12 @@ async fn follow_carry_over(
     Ok(None)
 }
 
-pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Payment, Error> {
+pub async fn get(ctx: &AppContext, id: PaymentId) -> Result<Payment, Error> {
     let mut conn = ctx.pool.acquire().await?;
     fetch(&mut conn, id).await
 }
 
-async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Payment, Error> {
+async fn fetch(conn: &mut PgConnection, id: PaymentId) -> Result<Payment, Error> {
     sqlx::query_as(&format!("{SELECT} where p.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -366,8 +364,8 @@ async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Payment, Error> {
 #[derive(Debug, Clone, Default)]
 pub struct PaymentQuery {
     pub status: Option<String>,
-    pub customer_id: Option<Uuid>,
-    pub invoice_id: Option<Uuid>,
+    pub customer_id: Option<CustomerId>,
+    pub invoice_id: Option<InvoiceId>,
     pub method: Option<String>,
     /// Paid on or after this day (business time zone).
     pub paid_from: Option<chrono::NaiveDate>,

@@ -1,15 +1,17 @@
 //! Service packages.
 
+use billing_domain::{Money, PlanId};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::{AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Plan {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: PlanId,
     pub name: String,
-    pub price: i64,
+    #[schema(value_type = i64)]
+    pub price: Money,
     pub kind: String,
     pub router_profile: String,
     pub speed_label: String,
@@ -20,7 +22,7 @@ pub struct Plan {
 #[derive(Debug, Clone, Default)]
 pub struct PlanInput {
     pub name: Option<String>,
-    pub price: Option<i64>,
+    pub price: Option<Money>,
     pub kind: Option<String>,
     pub router_profile: Option<String>,
     pub speed_label: Option<String>,
@@ -43,7 +45,7 @@ pub(crate) fn validate(input: &PlanInput, creating: bool) -> Result<(), Error> {
     }
     if creating || input.price.is_some() {
         match input.price {
-            Some(p) if p > 0 && p <= billing_domain::money::MAX_INPUT => {}
+            Some(p) if p.is_positive() && p.minor() <= billing_domain::money::MAX_INPUT => {}
             _ => {
                 return Err(Error::validation(
                     "price",
@@ -83,7 +85,7 @@ fn map_unique(err: sqlx::Error) -> Error {
 
 pub async fn create(ctx: &AppContext, input: PlanInput) -> Result<Plan, Error> {
     validate(&input, true)?;
-    let id = Uuid::now_v7();
+    let id = PlanId::new();
     let mut conn = ctx.pool.acquire().await?;
     insert_in(&mut conn, id, &input).await?;
     drop(conn);
@@ -93,7 +95,7 @@ pub async fn create(ctx: &AppContext, input: PlanInput) -> Result<Plan, Error> {
 /// Writes a plan that passed [`validate`] (the create use-case and the import share it).
 pub(crate) async fn insert_in(
     conn: &mut sqlx::PgConnection,
-    id: Uuid,
+    id: PlanId,
     input: &PlanInput,
 ) -> Result<(), Error> {
     sqlx::query(
@@ -113,7 +115,7 @@ pub(crate) async fn insert_in(
     Ok(())
 }
 
-pub async fn update(ctx: &AppContext, id: Uuid, input: PlanInput) -> Result<Plan, Error> {
+pub async fn update(ctx: &AppContext, id: PlanId, input: PlanInput) -> Result<Plan, Error> {
     validate(&input, false)?;
     let done = sqlx::query(
         "update plans set name = coalesce($2, name), price = coalesce($3, price), \
@@ -137,7 +139,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: PlanInput) -> Result<Plan
 }
 
 /// Deletes a plan nobody ever subscribed to; plans in use are deactivated instead.
-pub async fn delete(ctx: &AppContext, id: Uuid) -> Result<(), Error> {
+pub async fn delete(ctx: &AppContext, id: PlanId) -> Result<(), Error> {
     let mut tx = ctx.pool.begin().await?;
     let used: Option<i64> = sqlx::query_scalar(
         "select (select count(*) from subscriptions s where s.plan_id = p.id) \
@@ -163,7 +165,7 @@ pub async fn delete(ctx: &AppContext, id: Uuid) -> Result<(), Error> {
     Ok(())
 }
 
-pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Plan, Error> {
+pub async fn get(ctx: &AppContext, id: PlanId) -> Result<Plan, Error> {
     sqlx::query_as(&format!("{SELECT} where p.id = $1"))
         .bind(id)
         .fetch_optional(&ctx.pool)

@@ -1,8 +1,10 @@
 //! Subscriptions: a customer on a plan with a router login.
 
+use billing_domain::{
+    CustomerId, InvoiceId, Money, PlanId, RouterId, SubscriptionId, SubscriptionStatus,
+};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::billing::monthly_run::{self, Scope};
 use crate::ports::RouterAction;
@@ -10,21 +12,27 @@ use crate::{billing::invoices, network::outbox, AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Subscription {
-    pub id: Uuid,
-    pub customer_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: SubscriptionId,
+    #[schema(value_type = Uuid)]
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub plan_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub plan_id: PlanId,
     pub plan_name: String,
-    pub price: i64,
+    #[schema(value_type = i64)]
+    pub price: Money,
     pub kind: String,
     pub login: String,
-    pub router_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub router_id: Option<RouterId>,
     pub start_on: NaiveDate,
     pub billing_day: i16,
     pub due_days: i16,
     pub grace_days: i16,
-    pub status: String,
-    pub balance: i64,
+    pub status: SubscriptionStatus,
+    #[schema(value_type = i64)]
+    pub balance: Money,
     pub created_at: DateTime<Utc>,
     pub router_name: Option<String>,
     /// Whether it is on its router as the database says: `provisioned`, `pending`, `failed`
@@ -43,7 +51,7 @@ impl Subscription {
             outbox::Provisioning::no_router()
         } else {
             let mut p = self.prov.provisioning(&router);
-            if self.status == "terminated" && p.state == "provisioned" {
+            if self.status == SubscriptionStatus::Terminated && p.state == "provisioned" {
                 // Its account was taken off the router when it ended.
                 p.state = "removed".to_owned();
             }
@@ -70,8 +78,8 @@ fn select() -> String {
 
 #[derive(Debug, Clone)]
 pub struct NewSubscription {
-    pub customer_id: Uuid,
-    pub plan_id: Uuid,
+    pub customer_id: CustomerId,
+    pub plan_id: PlanId,
     pub login: String,
     pub password: String,
     pub start_on: NaiveDate,
@@ -79,7 +87,7 @@ pub struct NewSubscription {
     pub due_days: Option<i16>,
     pub grace_days: Option<i16>,
     /// The router that gets the PPPoE secret (queued in the outbox).
-    pub router_id: Option<Uuid>,
+    pub router_id: Option<RouterId>,
     /// Who asked (the audit log of router writes names them).
     pub created_by: Option<String>,
 }
@@ -165,7 +173,7 @@ pub(crate) fn check_new(
 pub(crate) async fn insert_in(
     conn: &mut sqlx::PgConnection,
     ctx: &AppContext,
-    id: Uuid,
+    id: SubscriptionId,
     input: &NewSubscription,
     checked: &CheckedSubscription,
     kind: &str,
@@ -205,13 +213,13 @@ pub(crate) async fn insert_in(
 pub(crate) async fn insert_many_in(
     conn: &mut sqlx::PgConnection,
     ctx: &AppContext,
-    rows: &[(Uuid, &NewSubscription, &CheckedSubscription, &str)],
+    rows: &[(SubscriptionId, &NewSubscription, &CheckedSubscription, &str)],
 ) -> Result<(), Error> {
     let now = ctx.clock.now();
     for chunk in rows.chunks(5_000) {
-        let ids: Vec<Uuid> = chunk.iter().map(|r| r.0).collect();
-        let customers: Vec<Uuid> = chunk.iter().map(|r| r.1.customer_id).collect();
-        let plans: Vec<Uuid> = chunk.iter().map(|r| r.1.plan_id).collect();
+        let ids: Vec<SubscriptionId> = chunk.iter().map(|r| r.0).collect();
+        let customers: Vec<CustomerId> = chunk.iter().map(|r| r.1.customer_id).collect();
+        let plans: Vec<PlanId> = chunk.iter().map(|r| r.1.plan_id).collect();
         let kinds: Vec<&str> = chunk.iter().map(|r| r.3).collect();
         let logins: Vec<&str> = chunk.iter().map(|r| r.2.login.as_str()).collect();
         let passwords: Vec<&[u8]> = chunk
@@ -222,7 +230,7 @@ pub(crate) async fn insert_many_in(
         let days: Vec<i16> = chunk.iter().map(|r| r.2.billing_day).collect();
         let due: Vec<i16> = chunk.iter().map(|r| r.2.due_days).collect();
         let grace: Vec<i16> = chunk.iter().map(|r| r.2.grace_days).collect();
-        let routers: Vec<Option<Uuid>> = chunk.iter().map(|r| r.1.router_id).collect();
+        let routers: Vec<Option<RouterId>> = chunk.iter().map(|r| r.1.router_id).collect();
         let inserted = sqlx::query(
             "insert into subscriptions (id, customer_id, plan_id, kind, login, password_enc, \
                                         start_on, billing_day, due_days, grace_days, router_id, \
@@ -294,7 +302,7 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
             return Err(Error::validation("router_id", "no such router"));
         }
     }
-    let id = Uuid::now_v7();
+    let id = SubscriptionId::new();
     insert_in(&mut tx, ctx, id, &input, &checked, &kind).await?;
     let through = today.max(input.start_on);
     monthly_run::run_in(
@@ -309,7 +317,8 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
     let provision = input.router_id.is_some() && (kind == "pppoe" || kind == "hotspot");
     if provision {
         let actor = input.created_by.as_deref().unwrap_or("system");
-        let cmd = outbox::NewCommand::for_subscription(id, RouterAction::CreateSecret, actor);
+        let cmd =
+            outbox::NewCommand::for_subscription(id.uuid(), RouterAction::CreateSecret, actor);
         outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
     }
     tx.commit().await?;
@@ -319,7 +328,7 @@ pub async fn create(ctx: &AppContext, input: NewSubscription) -> Result<Subscrip
     get(ctx, id).await
 }
 
-pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Subscription, Error> {
+pub async fn get(ctx: &AppContext, id: SubscriptionId) -> Result<Subscription, Error> {
     sqlx::query_as::<_, Subscription>(&format!("{} where s.id = $1", select()))
         .bind(id)
         .fetch_optional(&ctx.pool)
@@ -330,8 +339,8 @@ pub async fn get(ctx: &AppContext, id: Uuid) -> Result<Subscription, Error> {
 
 /// Issues the invoice of the period after the current one now, ahead of the monthly run
 /// (and any missed ones before it). Idempotent: pressing it twice issues nothing new.
-pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Error> {
-    let row: Option<(String, i16)> =
+pub async fn renew(ctx: &AppContext, id: SubscriptionId) -> Result<invoices::Invoice, Error> {
+    let row: Option<(SubscriptionStatus, i16)> =
         sqlx::query_as("select status, billing_day from subscriptions where id = $1")
             .bind(id)
             .fetch_optional(&ctx.pool)
@@ -339,7 +348,7 @@ pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Erro
     let Some((status, billing_day)) = row else {
         return Err(Error::NotFound("subscription"));
     };
-    if status == "terminated" {
+    if status == SubscriptionStatus::Terminated {
         return Err(Error::conflict("the subscription is terminated"));
     }
     let day = u32::try_from(billing_day).unwrap_or(1);
@@ -352,7 +361,7 @@ pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Erro
         },
     )
     .await?;
-    let invoice_id: Uuid = sqlx::query_scalar(
+    let invoice_id: InvoiceId = sqlx::query_scalar(
         "select id from invoices where subscription_id = $1 order by period_start desc limit 1",
     )
     .bind(id)
@@ -363,7 +372,7 @@ pub async fn renew(ctx: &AppContext, id: Uuid) -> Result<invoices::Invoice, Erro
 
 #[derive(Debug, Clone, Default)]
 pub struct SubscriptionQuery {
-    pub customer_id: Option<Uuid>,
+    pub customer_id: Option<CustomerId>,
     pub status: Option<String>,
     /// `failed` or `pending` (see [`outbox::Provisioning`]).
     pub provisioning: Option<String>,
@@ -435,24 +444,28 @@ pub async fn list(
 
 /// Ends a subscription: no more invoices are issued for it. Open invoices stay owed.
 #[tracing::instrument(skip_all, fields(subscription_id = %id))]
-pub async fn terminate(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Subscription, Error> {
+pub async fn terminate(
+    ctx: &AppContext,
+    id: SubscriptionId,
+    reason: &str,
+) -> Result<Subscription, Error> {
     if reason.trim().is_empty() {
         return Err(Error::validation("reason", "a reason is required"));
     }
     let mut tx = ctx.pool.begin().await?;
-    let status: Option<String> =
+    let status: Option<SubscriptionStatus> =
         sqlx::query_scalar("select status from subscriptions where id = $1 for update")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    match status.as_deref() {
+    match status {
         None => return Err(Error::NotFound("subscription")),
-        Some("terminated") => {
+        Some(SubscriptionStatus::Terminated) => {
             return Err(Error::conflict("the subscription is already terminated"))
         }
         _ => {}
     }
-    let router: Option<(Option<Uuid>, String, String)> = sqlx::query_as(
+    let router: Option<(Option<uuid::Uuid>, String, String)> = sqlx::query_as(
         "update subscriptions set status = 'terminated', terminated_at = $2 where id = $1 \
          returning router_id, login, kind",
     )
@@ -467,7 +480,7 @@ pub async fn terminate(ctx: &AppContext, id: Uuid, reason: &str) -> Result<Subsc
             router_id: *router_id,
             login: Some(login),
             reason: Some(reason.trim()),
-            ..outbox::NewCommand::for_subscription(id, RouterAction::RemoveSecret, "system")
+            ..outbox::NewCommand::for_subscription(id.uuid(), RouterAction::RemoveSecret, "system")
         };
         outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
     }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use billing_documents::{format_date_id, format_rupiah, Lang};
+use billing_domain::InvoiceStatus;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -20,7 +21,7 @@ struct PaymentRow {
     number: Option<String>,
     total: Option<i64>,
     paid: Option<i64>,
-    status: Option<String>,
+    status: Option<InvoiceStatus>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -34,7 +35,7 @@ struct InvoiceRow {
     start: chrono::NaiveDate,
     end_: chrono::NaiveDate,
     due: chrono::NaiveDate,
-    status: String,
+    status: InvoiceStatus,
 }
 
 pub(super) async fn isp_name(conn: &mut PgConnection) -> Result<String, Error> {
@@ -97,11 +98,11 @@ pub async fn payment_received_in(
         vars.insert("lebih", format_rupiah(credit));
         vars.insert("saldo", format_rupiah(balance));
         "payment_received_overpaid"
-    } else if status.as_deref() == Some("partial") {
+    } else if status == Some(InvoiceStatus::Partial) {
         let remaining = total.unwrap_or(0) - paid.unwrap_or(0);
         vars.insert("sisa", format_rupiah(remaining));
         let link = match invoice_id {
-            Some(id) => crate::online::pay_link_in(conn, ctx, id).await?,
+            Some(id) => crate::online::pay_link_in(conn, ctx, id.into()).await?,
             None => String::new(),
         };
         vars.insert("link_bayar", link);
@@ -151,10 +152,10 @@ pub async fn invoice_issued(ctx: &AppContext, invoice_id: Uuid) -> Result<bool, 
     else {
         return Err(Error::NotFound("invoice"));
     };
-    if !matches!(status.as_str(), "unpaid" | "partial") {
+    if !status.is_open() {
         return Ok(false);
     }
-    let link = crate::online::pay_link_in(&mut tx, ctx, invoice_id).await?;
+    let link = crate::online::pay_link_in(&mut tx, ctx, invoice_id.into()).await?;
     let mut vars: HashMap<&'static str, String> = HashMap::new();
     vars.insert("nama", name);
     vars.insert("nomor", number);
@@ -224,7 +225,7 @@ pub async fn reminders(ctx: &AppContext) -> Result<usize, Error> {
         .bind(invoice_id)
         .fetch_one(&mut *tx)
         .await?;
-        let link = crate::online::pay_link_in(&mut tx, ctx, invoice_id).await?;
+        let link = crate::online::pay_link_in(&mut tx, ctx, invoice_id.into()).await?;
         let mut vars: HashMap<&'static str, String> = HashMap::new();
         vars.insert("nama", name);
         vars.insert("nomor", number);
@@ -278,7 +279,7 @@ pub async fn isolated(ctx: &AppContext, candidates: &[Isolated<'_>]) -> Result<u
             continue;
         };
         let link = match invoice_id {
-            Some(id) => crate::online::pay_link_in(&mut tx, ctx, id).await?,
+            Some(id) => crate::online::pay_link_in(&mut tx, ctx, id.into()).await?,
             None => String::new(),
         };
         let mut vars: HashMap<&'static str, String> = HashMap::new();

@@ -1,9 +1,11 @@
 //! Callbacks and status checks, applied exactly once.
 
-use billing_gateways::{GatewayError, GatewayEvent, GatewayStatus};
+use std::sync::Arc;
+
+use billing_domain::{CustomerId, InvoiceId, Money, PaymentId, PaymentStatus};
+use billing_gateways::{GatewayError, GatewayEvent, GatewayStatus, PaymentGateway};
 use chrono::Duration;
 use serde::Serialize;
-use uuid::Uuid;
 
 use super::security_event;
 use crate::events::{publish, BillingEvent};
@@ -27,17 +29,32 @@ pub enum Outcome {
     Unknown,
 }
 
-/// The HTTP answer for the gateway.
-#[derive(Debug, Clone)]
-pub struct CallbackReply {
-    pub status: u16,
-    pub content_type: &'static str,
-    pub body: String,
-    pub outcome: Option<Outcome>,
+/// What became of a gateway's callback. The HTTP layer chooses the answer to the gateway
+/// (status code and body, with the gateway adapter's acknowledgement) from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// Verified (and confirmed at the gateway when its callback is only a trigger), then
+    /// applied as the [`Outcome`] says: applied, already applied, still pending, closed,
+    /// held for review, or unknown payment.
+    Processed(Outcome),
+    /// The signature (or callback token) did not verify: recorded in the security log,
+    /// nothing applied.
+    RejectedSignature,
+    /// The callback is only a trigger and asking the gateway for the payment's status
+    /// failed: nothing applied. The gateway should retry; the poller also catches it.
+    ConfirmationFailed,
 }
 
-/// `POST /api/payments/webhook/{gateway}`: verify, confirm when the gateway's callback is
-/// only a trigger, then apply.
+/// A handled callback: its outcome, and the gateway that sent it (whose adapter knows the
+/// acknowledgement it expects).
+#[derive(Debug, Clone)]
+pub struct Callback {
+    pub gateway: Arc<dyn PaymentGateway>,
+    pub outcome: CallbackOutcome,
+}
+
+/// A gateway's callback (`POST /api/payments/webhook/{gateway}`): verify, confirm when the
+/// gateway's callback is only a trigger, then apply.
 #[tracing::instrument(skip_all, fields(gateway = code))]
 pub async fn handle_callback(
     ctx: &AppContext,
@@ -45,7 +62,7 @@ pub async fn handle_callback(
     headers: &http::HeaderMap,
     body: &[u8],
     remote_addr: Option<&str>,
-) -> Result<CallbackReply, Error> {
+) -> Result<Callback, Error> {
     let Some(gateway) = ctx.gateways.get(code) else {
         return Err(Error::NotFound("gateway"));
     };
@@ -61,12 +78,9 @@ pub async fn handle_callback(
                 remote_addr,
             )
             .await?;
-            let (status, content_type, body) = gateway.callback_ack(false);
-            return Ok(CallbackReply {
-                status,
-                content_type,
-                body,
-                outcome: None,
+            return Ok(Callback {
+                gateway,
+                outcome: CallbackOutcome::RejectedSignature,
             });
         }
         Err(err) => {
@@ -104,11 +118,9 @@ pub async fn handle_callback(
             Err(err) => {
                 // Let the gateway retry; the poller will also catch it.
                 tracing::warn!(error = %err, "status confirmation failed");
-                return Ok(CallbackReply {
-                    status: 503,
-                    content_type: "text/plain",
-                    body: "status check failed; retry later".into(),
-                    outcome: None,
+                return Ok(Callback {
+                    gateway,
+                    outcome: CallbackOutcome::ConfirmationFailed,
                 });
             }
         }
@@ -116,12 +128,9 @@ pub async fn handle_callback(
         event
     };
     let outcome = apply_event(ctx, code, &confirmed).await?;
-    let (status, content_type, body) = gateway.callback_ack(true);
-    Ok(CallbackReply {
-        status,
-        content_type,
-        body,
-        outcome: Some(outcome),
+    Ok(Callback {
+        gateway,
+        outcome: CallbackOutcome::Processed(outcome),
     })
 }
 
@@ -132,7 +141,7 @@ pub async fn apply_event(
     event: &GatewayEvent,
 ) -> Result<Outcome, Error> {
     let now = ctx.clock.now();
-    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let found: Option<(PaymentId, CustomerId)> = sqlx::query_as(
         "select id, customer_id from payments where merchant_ref = $1 and method = $2",
     )
     .bind(&event.merchant_ref)
@@ -153,12 +162,12 @@ pub async fn apply_event(
     };
     let mut tx = ctx.pool.begin().await?;
     customers::lock(&mut tx, customer_id).await?;
-    let (status, amount, invoice_id): (String, i64, Option<Uuid>) =
+    let (status, amount, invoice_id): (PaymentStatus, Money, Option<InvoiceId>) =
         sqlx::query_as("select status, amount, invoice_id from payments where id = $1 for update")
             .bind(payment_id)
             .fetch_one(&mut *tx)
             .await?;
-    if status == "paid" {
+    if status == PaymentStatus::Paid {
         if event.status != GatewayStatus::Paid {
             tracing::warn!(merchant_ref = %event.merchant_ref, reported = ?event.status,
                            "a later notice for a paid payment was ignored; paid is final");
@@ -167,7 +176,7 @@ pub async fn apply_event(
     }
     let mut settled = None;
     let outcome = match event.status {
-        GatewayStatus::Paid if event.amount != amount => {
+        GatewayStatus::Paid if event.amount != amount.minor() => {
             let reason = format!(
                 "the gateway reported {} but the payment is {amount}",
                 event.amount
@@ -218,9 +227,9 @@ pub async fn apply_event(
         }
         GatewayStatus::Failed | GatewayStatus::Expired => {
             let new_status = if event.status == GatewayStatus::Failed {
-                "failed"
+                PaymentStatus::Failed
             } else {
-                "expired"
+                PaymentStatus::Expired
             };
             sqlx::query("update payments set status = $2, last_checked_at = $3 where id = $1 and status = 'pending'")
                 .bind(payment_id)
@@ -242,8 +251,8 @@ pub async fn apply_event(
             publish(
                 ctx,
                 BillingEvent::PaymentChanged {
-                    payment_id,
-                    invoice_id,
+                    payment_id: payment_id.uuid(),
+                    invoice_id: invoice_id.map(InvoiceId::uuid),
                     status: format!("{outcome:?}").to_lowercase(),
                 },
             );
@@ -264,7 +273,7 @@ pub struct PollSummary {
 /// Asks the gateways about pending payments (oldest check first), so payments complete
 /// even when no callback can reach the shop. Past their expiry they become `expired`.
 pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
-    let rows: Vec<(Uuid,)> = sqlx::query_as(
+    let rows: Vec<(PaymentId,)> = sqlx::query_as(
         "select id from payments where status = 'pending' and merchant_ref is not null \
          and review_reason is null order by last_checked_at nulls first, created_at limit 200",
     )
@@ -287,7 +296,7 @@ pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
 }
 
 /// "Check now" for one payment.
-pub async fn check_payment(ctx: &AppContext, payment_id: Uuid) -> Result<Outcome, Error> {
+pub async fn check_payment(ctx: &AppContext, payment_id: PaymentId) -> Result<Outcome, Error> {
     check_one(ctx, payment_id).await
 }
 
@@ -297,10 +306,10 @@ type CheckRow = (
     Option<String>,
     Option<String>,
     Option<chrono::DateTime<chrono::Utc>>,
-    String,
+    PaymentStatus,
 );
 
-async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
+async fn check_one(ctx: &AppContext, id: PaymentId) -> Result<Outcome, Error> {
     let row: Option<CheckRow> = sqlx::query_as(
         "select method, merchant_ref, gateway_ref, expires_at, status from payments where id = $1",
     )
@@ -309,7 +318,7 @@ async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
     .await?;
     let (code, merchant_ref, gateway_ref, expires_at, status) =
         row.ok_or(Error::NotFound("payment"))?;
-    if status == "paid" {
+    if status == PaymentStatus::Paid {
         return Ok(Outcome::AlreadyApplied);
     }
     let merchant_ref = merchant_ref.ok_or_else(|| Error::conflict("not a gateway payment"))?;
@@ -341,17 +350,18 @@ async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
 /// `accept` settles it for the amount the gateway actually took; `reject` fails it.
 pub async fn resolve_review(
     ctx: &AppContext,
-    payment_id: Uuid,
+    payment_id: PaymentId,
     accept: bool,
 ) -> Result<crate::billing::payments::Payment, Error> {
-    let customer_id: Uuid = sqlx::query_scalar("select customer_id from payments where id = $1")
-        .bind(payment_id)
-        .fetch_optional(&ctx.pool)
-        .await?
-        .ok_or(Error::NotFound("payment"))?;
+    let customer_id: CustomerId =
+        sqlx::query_scalar("select customer_id from payments where id = $1")
+            .bind(payment_id)
+            .fetch_optional(&ctx.pool)
+            .await?
+            .ok_or(Error::NotFound("payment"))?;
     let mut tx = ctx.pool.begin().await?;
     customers::lock(&mut tx, customer_id).await?;
-    let (status, review_amount): (String, Option<i64>) = sqlx::query_as(
+    let (status, review_amount): (PaymentStatus, Option<Money>) = sqlx::query_as(
         "select status, review_amount from payments \
          where id = $1 and review_reason is not null for update",
     )
@@ -359,12 +369,12 @@ pub async fn resolve_review(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::conflict("the payment is not held for review"))?;
-    if status != "pending" {
+    if status != PaymentStatus::Pending {
         return Err(Error::conflict(format!("the payment is already {status}")));
     }
     let mut settled = None;
     match (accept, review_amount) {
-        (true, Some(amount)) if amount > 0 => {
+        (true, Some(amount)) if amount.is_positive() => {
             sqlx::query("update payments set amount = $2, note = note || $3 where id = $1")
                 .bind(payment_id)
                 .bind(amount)

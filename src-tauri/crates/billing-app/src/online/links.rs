@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use base64::Engine as _;
+use billing_domain::{InvoiceId, InvoiceStatus, Money, PaymentId, PaymentStatus};
 use billing_gateways::{CreatePayment, MethodKind};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::RngCore;
@@ -23,14 +24,14 @@ pub struct PayLink {
 }
 
 /// Creates a new link for an invoice that is still open (older links stay valid).
-pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLink, Error> {
-    let row: Option<(String, String)> =
+pub async fn create_pay_link(ctx: &AppContext, invoice_id: InvoiceId) -> Result<PayLink, Error> {
+    let row: Option<(InvoiceStatus, String)> =
         sqlx::query_as("select status, number from invoices where id = $1")
             .bind(invoice_id)
             .fetch_optional(&ctx.pool)
             .await?;
     let (status, number) = row.ok_or(Error::NotFound("invoice"))?;
-    crate::billing::payments::ensure_payable(&status, &number)?;
+    crate::billing::payments::ensure_payable(status, &number)?;
     let mut conn = ctx.pool.acquire().await?;
     let (url, expires_at) = new_link(&mut conn, ctx, invoice_id).await?;
     Ok(PayLink { url, expires_at })
@@ -40,7 +41,7 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: Uuid) -> Result<PayLi
 pub async fn pay_link_in(
     conn: &mut sqlx::PgConnection,
     ctx: &AppContext,
-    invoice_id: Uuid,
+    invoice_id: InvoiceId,
 ) -> Result<String, Error> {
     Ok(new_link(conn, ctx, invoice_id).await?.0)
 }
@@ -48,7 +49,7 @@ pub async fn pay_link_in(
 async fn new_link(
     conn: &mut sqlx::PgConnection,
     ctx: &AppContext,
-    invoice_id: Uuid,
+    invoice_id: InvoiceId,
 ) -> Result<(String, DateTime<Utc>), Error> {
     let mut raw = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut raw);
@@ -75,7 +76,7 @@ async fn new_link(
     ))
 }
 
-pub(super) async fn resolve(ctx: &AppContext, token: &str) -> Result<Uuid, Error> {
+pub(super) async fn resolve(ctx: &AppContext, token: &str) -> Result<InvoiceId, Error> {
     if token.len() < 20 || token.len() > 64 {
         return Err(Error::NotFound("pay link"));
     }
@@ -92,7 +93,7 @@ pub struct MethodOption {
     pub gateway: String,
     pub code: String,
     pub name: String,
-    pub fee: i64,
+    pub fee: Money,
     pub kind: MethodKind,
     pub image_url: Option<String>,
 }
@@ -100,7 +101,7 @@ pub struct MethodOption {
 /// The methods of every enabled gateway for an amount, and the gateways that could not say.
 pub async fn available_methods(
     ctx: &AppContext,
-    amount: i64,
+    amount: Money,
 ) -> Result<
     (
         Vec<MethodOption>,
@@ -108,15 +109,19 @@ pub async fn available_methods(
     ),
     Error,
 > {
-    Error::money("amount", amount, billing_domain::money::InputSign::Positive)?;
+    Error::money(
+        "amount",
+        amount.minor(),
+        billing_domain::money::InputSign::Positive,
+    )?;
     let (mut methods, mut unavailable) = (Vec::new(), Vec::new());
     for gateway in ctx.gateways.all() {
-        match gateway.methods(amount).await {
+        match gateway.methods(amount.minor()).await {
             Ok(list) => methods.extend(list.into_iter().map(|m| MethodOption {
                 gateway: gateway.code().to_owned(),
                 code: m.code,
                 name: m.name,
-                fee: m.fee,
+                fee: Money::from_minor(m.fee),
                 kind: m.kind,
                 image_url: m.image_url,
             })),
@@ -128,12 +133,12 @@ pub async fn available_methods(
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PaymentInstructions {
-    pub payment_id: Uuid,
+    pub payment_id: PaymentId,
     pub merchant_ref: String,
     pub gateway: String,
     pub method: Option<String>,
-    pub amount: i64,
-    pub status: String,
+    pub amount: Money,
+    pub status: PaymentStatus,
     pub payment_url: Option<String>,
     pub va_number: Option<String>,
     pub qr_string: Option<String>,
@@ -146,16 +151,16 @@ pub struct PayPage {
     pub business_name: String,
     pub logo_data_url: Option<String>,
     pub bank_accounts: Vec<BankAccount>,
-    pub invoice_id: Uuid,
+    pub invoice_id: InvoiceId,
     pub invoice_number: String,
     pub customer_name: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub due_on: NaiveDate,
-    pub total: i64,
-    pub paid: i64,
-    pub owed: i64,
-    pub status: String,
+    pub total: Money,
+    pub paid: Money,
+    pub owed: Money,
+    pub status: InvoiceStatus,
     pub methods: Vec<MethodOption>,
     pub pending: Option<PaymentInstructions>,
 }
@@ -179,7 +184,7 @@ async fn pay_page_inner(
     let business = crate::billing::business::get(ctx).await?;
     let s = &invoice.summary;
     let mut methods = Vec::new();
-    if s.owed > 0 && with_methods {
+    if s.owed.is_positive() && with_methods {
         let (available, unavailable) = available_methods(ctx, s.owed).await?;
         methods = available;
         for (gateway, err) in unavailable {
@@ -200,7 +205,7 @@ async fn pay_page_inner(
         total: s.total,
         paid: s.paid,
         owed: s.owed,
-        status: s.status.clone(),
+        status: s.status,
         methods,
         pending,
     })
@@ -208,12 +213,12 @@ async fn pay_page_inner(
 
 #[derive(sqlx::FromRow)]
 struct PendingRow {
-    id: Uuid,
+    id: PaymentId,
     merchant_ref: String,
     method: String,
     gateway_method: Option<String>,
-    amount: i64,
-    status: String,
+    amount: Money,
+    status: PaymentStatus,
     payment_url: Option<String>,
     va_number: Option<String>,
     qr_string: Option<String>,
@@ -242,7 +247,7 @@ const PENDING_COLUMNS: &str = "id, merchant_ref, method, gateway_method, amount,
 
 async fn latest_pending(
     ctx: &AppContext,
-    invoice_id: Uuid,
+    invoice_id: InvoiceId,
 ) -> Result<Option<PaymentInstructions>, Error> {
     let row: Option<PendingRow> = sqlx::query_as(&format!(
         "select {PENDING_COLUMNS} from payments where invoice_id = $1 and status = 'pending' \
@@ -272,7 +277,7 @@ pub async fn start_payment(
 #[tracing::instrument(skip_all, fields(invoice_id = %invoice_id, gateway, method))]
 pub async fn start_payment_for_invoice(
     ctx: &AppContext,
-    invoice_id: Uuid,
+    invoice_id: InvoiceId,
     gateway_code: &str,
     method: &str,
 ) -> Result<PaymentInstructions, Error> {
@@ -285,7 +290,7 @@ pub async fn start_payment_for_invoice(
     }
     let invoice = crate::billing::invoices::get(ctx, invoice_id).await?;
     let s = &invoice.summary;
-    crate::billing::payments::ensure_payable(&s.status, &s.number)?;
+    crate::billing::payments::ensure_payable(s.status, &s.number)?;
     let now = ctx.clock.now();
     let existing: Option<PendingRow> = sqlx::query_as(&format!(
         "select {PENDING_COLUMNS} from payments where invoice_id = $1 and status = 'pending' \
@@ -309,7 +314,7 @@ pub async fn start_payment_for_invoice(
             .fetch_one(&ctx.pool)
             .await?;
     let merchant_ref = format!("{}-{attempt}", s.number.replace('/', "-"));
-    let id = Uuid::now_v7();
+    let id = PaymentId::new();
     sqlx::query(
         "insert into payments (id, customer_id, invoice_id, method, gateway_method, merchant_ref, \
                                amount, status, expires_at) \
@@ -335,7 +340,7 @@ pub async fn start_payment_for_invoice(
     let base = base.trim_end_matches('/');
     let request = CreatePayment {
         merchant_ref: merchant_ref.clone(),
-        amount: s.owed,
+        amount: s.owed.minor(),
         method: method.to_owned(),
         customer_name: s.customer_name.clone(),
         phone: invoice.customer_phone.clone(),
@@ -379,18 +384,21 @@ pub async fn start_payment_for_invoice(
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PaymentStatusView {
-    pub payment_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub payment_id: PaymentId,
     pub merchant_ref: Option<String>,
-    pub status: String,
-    pub amount: i64,
-    pub invoice_id: Option<Uuid>,
-    pub invoice_status: Option<String>,
+    pub status: PaymentStatus,
+    #[schema(value_type = i64)]
+    pub amount: Money,
+    #[schema(value_type = Option<Uuid>)]
+    pub invoice_id: Option<InvoiceId>,
+    pub invoice_status: Option<InvoiceStatus>,
     pub paid_at: Option<DateTime<Utc>>,
 }
 
 /// The state of a payment by its merchant reference (or id).
 pub async fn payment_status(ctx: &AppContext, reference: &str) -> Result<PaymentStatusView, Error> {
-    let id = reference.parse::<Uuid>().ok();
+    let id = reference.parse::<PaymentId>().ok();
     sqlx::query_as(
         "select p.id as payment_id, p.merchant_ref, p.status, p.amount, p.invoice_id, \
                 i.status as invoice_status, p.paid_at \

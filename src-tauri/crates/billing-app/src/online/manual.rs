@@ -1,8 +1,7 @@
 //! Manual bank transfers: the customer uploads a proof on the pay page; a cashier confirms
 //! (the payment is settled like any other) or rejects it with a reason.
 
-use billing_domain::UserId;
-use uuid::Uuid;
+use billing_domain::{CustomerId, InvoiceStatus, Money, PaymentId, PaymentStatus, UserId};
 
 use super::links::resolve;
 use crate::{billing::customers, billing::isolation, AppContext, Error};
@@ -24,7 +23,7 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 
 #[derive(Debug, Clone)]
 pub struct ProofUpload {
-    pub amount: i64,
+    pub amount: Money,
     pub payer_name: String,
     pub image: Vec<u8>,
 }
@@ -35,9 +34,9 @@ pub async fn submit_proof(
     ctx: &AppContext,
     token: &str,
     upload: ProofUpload,
-) -> Result<Uuid, Error> {
+) -> Result<PaymentId, Error> {
     let invoice_id = resolve(ctx, token).await?;
-    if upload.amount <= 0 {
+    if !upload.amount.is_positive() {
         return Err(Error::validation(
             "amount",
             "enter the amount you transferred",
@@ -45,7 +44,7 @@ pub async fn submit_proof(
     }
     Error::money(
         "amount",
-        upload.amount,
+        upload.amount.minor(),
         billing_domain::money::InputSign::Positive,
     )?;
     let payer = upload.payer_name.trim();
@@ -61,13 +60,13 @@ pub async fn submit_proof(
     let content_type = sniff_image(&upload.image)
         .ok_or_else(|| Error::validation("proof", "the proof must be a PNG, JPEG or WebP image"))?;
     let mut tx = ctx.pool.begin().await?;
-    let (status, number, customer_id): (String, String, Uuid) =
+    let (status, number, customer_id): (InvoiceStatus, String, CustomerId) =
         sqlx::query_as("select status, number, customer_id from invoices where id = $1")
             .bind(invoice_id)
             .fetch_one(&mut *tx)
             .await?;
-    crate::billing::payments::ensure_payable(&status, &number)?;
-    let id = Uuid::now_v7();
+    crate::billing::payments::ensure_payable(status, &number)?;
+    let id = PaymentId::new();
     sqlx::query(
         "insert into payments (id, customer_id, invoice_id, method, amount, status, note) \
          values ($1, $2, $3, 'transfer', $4, 'pending', $5)",
@@ -94,7 +93,7 @@ pub async fn submit_proof(
 }
 
 /// The proof image of a payment: (content type, bytes).
-pub async fn proof(ctx: &AppContext, payment_id: Uuid) -> Result<(String, Vec<u8>), Error> {
+pub async fn proof(ctx: &AppContext, payment_id: PaymentId) -> Result<(String, Vec<u8>), Error> {
     sqlx::query_as("select content_type, image from payment_proofs where payment_id = $1")
         .bind(payment_id)
         .fetch_optional(&ctx.pool)
@@ -106,9 +105,9 @@ pub async fn proof(ctx: &AppContext, payment_id: Uuid) -> Result<(String, Vec<u8
 pub async fn confirm_proof(
     ctx: &AppContext,
     user: Option<UserId>,
-    payment_id: Uuid,
+    payment_id: PaymentId,
 ) -> Result<crate::billing::payments::Settlement, Error> {
-    let customer_id: Uuid = sqlx::query_scalar(
+    let customer_id: CustomerId = sqlx::query_scalar(
         "select p.customer_id from payments p join payment_proofs pr on pr.payment_id = p.id where p.id = $1",
     )
     .bind(payment_id)
@@ -117,11 +116,12 @@ pub async fn confirm_proof(
     .ok_or(Error::NotFound("payment proof"))?;
     let mut tx = ctx.pool.begin().await?;
     customers::lock(&mut tx, customer_id).await?;
-    let status: String = sqlx::query_scalar("select status from payments where id = $1 for update")
-        .bind(payment_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if status != "pending" {
+    let status: PaymentStatus =
+        sqlx::query_scalar("select status from payments where id = $1 for update")
+            .bind(payment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if status != PaymentStatus::Pending {
         return Err(Error::conflict(format!("the payment is already {status}")));
     }
     sqlx::query(
@@ -148,7 +148,7 @@ pub async fn confirm_proof(
 pub async fn reject_proof(
     ctx: &AppContext,
     user: Option<UserId>,
-    payment_id: Uuid,
+    payment_id: PaymentId,
     reason: &str,
 ) -> Result<(), Error> {
     let reason = reason.trim();
@@ -157,16 +157,16 @@ pub async fn reject_proof(
     }
     crate::text::check("reason", reason, crate::text::REASON)?;
     let mut tx = ctx.pool.begin().await?;
-    let status: Option<String> = sqlx::query_scalar(
+    let status: Option<PaymentStatus> = sqlx::query_scalar(
         "select p.status from payments p join payment_proofs pr on pr.payment_id = p.id \
          where p.id = $1 for update of p",
     )
     .bind(payment_id)
     .fetch_optional(&mut *tx)
     .await?;
-    match status.as_deref() {
+    match status {
         None => return Err(Error::NotFound("payment proof")),
-        Some("pending") => {}
+        Some(PaymentStatus::Pending) => {}
         Some(other) => return Err(Error::conflict(format!("the payment is already {other}"))),
     }
     sqlx::query(

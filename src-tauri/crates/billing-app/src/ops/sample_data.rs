@@ -6,10 +6,9 @@
 //! data), all in one transaction (all or nothing), and every row is marked: plan and customer
 //! names end in [`MARK`], customers carry [`NOTE`], payments the note `data contoh`.
 
-use billing_domain::{PhoneNumber, UserId};
+use billing_domain::{CustomerId, InvoiceId, Money, PhoneNumber, PlanId, SubscriptionId, UserId};
 use chrono::{Datelike, Months};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::billing::customers;
 use crate::billing::monthly_run::{self, Scope};
@@ -97,14 +96,14 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
     for (name, price, profile, speed) in PLANS {
         let input = PlanInput {
             name: Some(format!("{name}{MARK}")),
-            price: Some(price),
+            price: Some(Money::from_minor(price)),
             kind: Some("pppoe".into()),
             router_profile: Some(profile.into()),
             speed_label: Some(speed.into()),
             active: Some(true),
         };
         plans::validate(&input, true)?;
-        let id = Uuid::now_v7();
+        let id = PlanId::new();
         plans::insert_in(&mut tx, id, &input).await?;
         plan_ids.push(id);
     }
@@ -117,7 +116,7 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
     let mut subscription_ids = Vec::new();
     let mut customer_ids = Vec::new();
     for (n, (name, phone, address)) in CUSTOMERS.into_iter().enumerate() {
-        let customer_id = Uuid::now_v7();
+        let customer_id = CustomerId::new();
         customer_ids.push(customer_id);
         let customer_name = customers::parse_name(&format!("{name}{MARK}"))?;
         let phone = PhoneNumber::parse(phone)?;
@@ -140,7 +139,7 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
             created_by: None,
         };
         let checked = subscriptions::check_new(ctx, &input)?;
-        let id = Uuid::now_v7();
+        let id = SubscriptionId::new();
         subscriptions::insert_in(&mut tx, ctx, id, &input, &checked, "pppoe").await?;
         subscription_ids.push(id);
     }
@@ -157,7 +156,7 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
     // Most pay their oldest open invoice; one pays half, one nothing yet.
     let mut settlements = Vec::new();
     for (n, subscription_id) in subscription_ids.iter().enumerate() {
-        let oldest: Option<(Uuid, i64)> = sqlx::query_as(
+        let oldest: Option<(InvoiceId, i64)> = sqlx::query_as(
             "select id, total - paid from invoices \
              where subscription_id = $1 and status in ('unpaid', 'partial') \
              order by period_start limit 1",
@@ -182,7 +181,7 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
             user,
             ManualPayment {
                 invoice_id,
-                amount,
+                amount: Money::from_minor(amount),
                 method: if n % 2 == 0 { "cash" } else { "transfer" }.into(),
                 reference: None,
                 note: Some("data contoh".into()),

@@ -96,7 +96,7 @@ pub struct Batch {
     pub price: i64,
     pub base_price: i64,
     /// creating, ready or failed.
-    pub status: String,
+    pub status: billing_domain::BatchStatus,
     pub error: Option<String>,
     /// The voucher (1-based) that failed on the router.
     pub failed_at: Option<i32>,

@@ -5,6 +5,7 @@ use billing_app::billing::customers::{Customer, CustomerInput, CustomerQuery};
 use billing_app::billing::ledger::{BalanceChange, BalanceView, LedgerEntry};
 use billing_app::billing::subscriptions::{Subscription, SubscriptionQuery};
 use billing_domain::Permission as P;
+use billing_domain::{CustomerId, Money, SubscriptionId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -84,7 +85,8 @@ pub struct BalanceEntryRequest {
 pub struct BalanceEntryResult {
     pub entry: LedgerEntry,
     /// The wallet's balance after the entry.
-    pub balance: i64,
+    #[schema(value_type = i64)]
+    pub balance: Money,
 }
 
 /// Lists and searches customers.
@@ -129,12 +131,12 @@ pub async fn create(
 }
 
 /// One customer with their subscriptions.
-#[utoipa::path(get, operation_id = "get_customer", path = "/customers/{id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_customer", path = "/customers/{id}", tag = "customers", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = CustomerDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<CustomerId>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
     let customer = billing_app::billing::customers::get(&state.ctx, id).await?;
     let query = SubscriptionQuery {
@@ -150,14 +152,14 @@ pub async fn get(
 }
 
 /// Changes a customer's details.
-#[utoipa::path(patch, operation_id = "update_customer", path = "/customers/{id}", tag = "customers", request_body = UpdateCustomer,
+#[utoipa::path(patch, operation_id = "update_customer", path = "/customers/{id}", tag = "customers", params(("id" = Uuid, Path)), request_body = UpdateCustomer,
     security(("bearer" = [])),
     responses((status = 200, body = Customer), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<CustomerId>,
     ApiJson(body): ApiJson<UpdateCustomer>,
 ) -> Result<Json<Customer>, ApiError> {
     let input = CustomerInput {
@@ -174,13 +176,13 @@ pub async fn update(
 }
 
 /// The customer's wallets and their history.
-#[utoipa::path(get, operation_id = "get_customer_balance", path = "/customers/{id}/balance", tag = "customers",
+#[utoipa::path(get, operation_id = "get_customer_balance", path = "/customers/{id}/balance", tag = "customers", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = BalanceView), (status = 404, body = ErrorBody)))]
 pub async fn balance(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<CustomerId>,
 ) -> Result<Json<BalanceView>, ApiError> {
     Ok(Json(
         billing_app::billing::ledger::balance(&state.ctx, id).await?,
@@ -188,20 +190,20 @@ pub async fn balance(
 }
 
 /// A manual balance adjustment or a refund (reason required).
-#[utoipa::path(post, operation_id = "change_customer_balance", path = "/customers/{id}/balance", tag = "customers",
+#[utoipa::path(post, operation_id = "change_customer_balance", path = "/customers/{id}/balance", tag = "customers", params(("id" = Uuid, Path)),
     request_body = BalanceEntryRequest, security(("bearer" = [])),
     responses((status = 201, body = BalanceEntryResult), (status = 422, body = ErrorBody)))]
 pub async fn change_balance(
     State(state): State<HttpState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<CustomerId>,
     ApiJson(body): ApiJson<BalanceEntryRequest>,
 ) -> Result<(StatusCode, Json<BalanceEntryResult>), ApiError> {
     let change = BalanceChange {
         kind: body.kind,
-        amount: body.amount,
+        amount: Money::from_minor(body.amount),
         reason: body.reason,
-        subscription_id: body.subscription_id,
+        subscription_id: body.subscription_id.map(SubscriptionId::from),
     };
     let (entry, balance) =
         billing_app::billing::ledger::change_balance(&state.ctx, Some(user.id), id, change).await?;

@@ -3,6 +3,7 @@ use axum::Json;
 use billing_app::billing::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
 use billing_app::billing::monthly_run::Scope;
 use billing_domain::Permission as P;
+use billing_domain::{CustomerId, InvoiceId, Money, SubscriptionId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -74,8 +75,8 @@ pub async fn list(
 ) -> Result<Json<InvoiceList>, ApiError> {
     let query = InvoiceQuery {
         status: p.status.filter(|s| !s.is_empty()),
-        customer_id: p.customer_id,
-        subscription_id: p.subscription_id,
+        customer_id: p.customer_id.map(CustomerId::from),
+        subscription_id: p.subscription_id.map(SubscriptionId::from),
         q: p.q,
         due: p.due,
         limit: p.limit.unwrap_or(50),
@@ -86,12 +87,12 @@ pub async fn list(
 }
 
 /// One invoice with its lines, payments and carry-overs.
-#[utoipa::path(get, operation_id = "get_invoice", path = "/invoices/{id}", tag = "invoices", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_invoice", path = "/invoices/{id}", tag = "invoices", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
         billing_app::billing::invoices::get(&state.ctx, id).await?,
@@ -99,14 +100,14 @@ pub async fn get(
 }
 
 /// Voids an invoice; what was paid into it becomes credit.
-#[utoipa::path(post, operation_id = "void_invoice", path = "/invoices/{id}/void", tag = "invoices", request_body = VoidRequest,
+#[utoipa::path(post, operation_id = "void_invoice", path = "/invoices/{id}/void", tag = "invoices", params(("id" = Uuid, Path)), request_body = VoidRequest,
     security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn void(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     ApiJson(b): ApiJson<VoidRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
@@ -151,16 +152,22 @@ pub struct DiscountRequest {
 
 /// Grants a discount on an open invoice.
 #[utoipa::path(post, operation_id = "discount_invoice", path = "/invoices/{id}/discount",
-    tag = "invoices", request_body = DiscountRequest, security(("bearer" = [])),
+    tag = "invoices", params(("id" = Uuid, Path)), request_body = DiscountRequest, security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn discount(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     ApiJson(b): ApiJson<DiscountRequest>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
-        billing_app::billing::invoices::discount(&state.ctx, id, b.amount, &b.reason).await?,
+        billing_app::billing::invoices::discount(
+            &state.ctx,
+            id,
+            Money::from_minor(b.amount),
+            &b.reason,
+        )
+        .await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! Admin side of online payments: pay links, gateway payments, status checks, gateway
 //! settings and the public-URL check.
 
+use billing_domain::{InvoiceId, Money, PaymentId, PaymentStatus};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -42,13 +43,13 @@ pub(crate) fn routes() -> Routes {
 }
 
 /// A new pay link for an open invoice (send it by WhatsApp).
-#[utoipa::path(get, operation_id = "invoice_pay_link", path = "/invoices/{id}/pay", tag = "payments",
+#[utoipa::path(get, operation_id = "invoice_pay_link", path = "/invoices/{id}/pay", tag = "payments", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = PayLink), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pay_link(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
 ) -> Result<Json<PayLink>, ApiError> {
     Ok(Json(
         billing_app::online::create_pay_link(&state.ctx, id).await?,
@@ -84,7 +85,7 @@ pub async fn methods(
     Query(p): Query<MethodParams>,
 ) -> Result<Json<MethodList>, ApiError> {
     let (methods, unavailable) =
-        billing_app::online::available_methods(&state.ctx, p.amount).await?;
+        billing_app::online::available_methods(&state.ctx, Money::from_minor(p.amount)).await?;
     if let Some((gateway, err)) = unavailable.into_iter().next() {
         return Err(ApiError::Conflict {
             field: None,
@@ -97,7 +98,7 @@ pub async fn methods(
             gateway: m.gateway,
             code: m.code,
             name: m.name,
-            fee: m.fee,
+            fee: m.fee.minor(),
             kind: serde_json::to_value(m.kind)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -116,11 +117,13 @@ pub struct CreateGatewayPayment {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GatewayPaymentView {
-    pub payment_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub payment_id: PaymentId,
     pub merchant_ref: String,
     pub gateway: String,
-    pub amount: i64,
-    pub status: String,
+    #[schema(value_type = i64)]
+    pub amount: Money,
+    pub status: PaymentStatus,
     pub payment_url: Option<String>,
     pub va_number: Option<String>,
     pub qr_string: Option<String>,
@@ -137,7 +140,7 @@ pub async fn create(
 ) -> Result<Json<GatewayPaymentView>, ApiError> {
     let p = billing_app::online::start_payment_for_invoice(
         &state.ctx,
-        b.invoice_id,
+        b.invoice_id.into(),
         &b.gateway,
         &b.method,
     )
@@ -176,13 +179,13 @@ pub struct CheckResult {
 }
 
 /// "Check now": asks the gateway about one payment.
-#[utoipa::path(post, operation_id = "check_payment", path = "/payments/{id}/check", tag = "payments",
+#[utoipa::path(post, operation_id = "check_payment", path = "/payments/{id}/check", tag = "payments", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = CheckResult), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn check(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
 ) -> Result<Json<CheckResult>, ApiError> {
     let outcome = billing_app::online::check_payment(&state.ctx, id).await?;
     let payment = billing_app::online::payment_status(&state.ctx, &id.to_string()).await?;
@@ -323,13 +326,13 @@ fn reqwest_client() -> reqwest::Client {
 }
 
 /// The proof image a customer uploaded for a manual transfer.
-#[utoipa::path(get, operation_id = "payment_proof", path = "/payments/{id}/proof", tag = "payments",
+#[utoipa::path(get, operation_id = "payment_proof", path = "/payments/{id}/proof", tag = "payments", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "the image", content_type = "image/png"), (status = 404, body = ErrorBody)))]
 pub async fn proof(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse as _;
     let (content_type, bytes) = billing_app::online::manual::proof(&state.ctx, id).await?;
@@ -337,13 +340,13 @@ pub async fn proof(
 }
 
 /// The cashier saw the transfer arrive: the payment is settled.
-#[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/payments/{id}/confirm", tag = "payments",
+#[utoipa::path(post, operation_id = "confirm_payment_proof", path = "/payments/{id}/confirm", tag = "payments", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = billing_app::billing::payments::Settlement), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn confirm(
     State(state): State<HttpState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
 ) -> Result<Json<billing_app::billing::payments::Settlement>, ApiError> {
     Ok(Json(
         billing_app::online::manual::confirm_proof(&state.ctx, Some(user.id), id).await?,
@@ -356,13 +359,13 @@ pub struct RejectRequest {
 }
 
 /// The transfer did not arrive: the payment fails with a reason.
-#[utoipa::path(post, operation_id = "reject_payment_proof", path = "/payments/{id}/reject", tag = "payments",
+#[utoipa::path(post, operation_id = "reject_payment_proof", path = "/payments/{id}/reject", tag = "payments", params(("id" = Uuid, Path)),
     request_body = RejectRequest, security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn reject(
     State(state): State<HttpState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     ApiJson(b): ApiJson<RejectRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     billing_app::online::manual::reject_proof(&state.ctx, Some(user.id), id, &b.reason).await?;
@@ -376,14 +379,14 @@ pub struct ReviewDecision {
 }
 
 /// Decides on a payment held because the gateway reported a different amount.
-#[utoipa::path(post, operation_id = "resolve_payment_review", path = "/payments/{id}/review", tag = "payments",
+#[utoipa::path(post, operation_id = "resolve_payment_review", path = "/payments/{id}/review", tag = "payments", params(("id" = Uuid, Path)),
     request_body = ReviewDecision, security(("bearer" = [])),
     responses((status = 200, body = billing_app::billing::payments::Payment), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
     ApiJson(b): ApiJson<ReviewDecision>,
 ) -> Result<Json<billing_app::billing::payments::Payment>, ApiError> {
     let accept = match b.action.as_str() {

@@ -3,6 +3,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::payments::{ManualPayment, Payment, PaymentQuery, Settlement};
 use billing_domain::Permission as P;
+use billing_domain::{CustomerId, InvoiceId, Money, PaymentId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::routes;
@@ -65,8 +66,8 @@ pub async fn list(
 ) -> Result<Json<PaymentList>, ApiError> {
     let query = PaymentQuery {
         status: p.status.filter(|s| !s.is_empty()),
-        customer_id: p.customer_id,
-        invoice_id: p.invoice_id,
+        customer_id: p.customer_id.map(CustomerId::from),
+        invoice_id: p.invoice_id.map(InvoiceId::from),
         method: p.method.filter(|s| !s.is_empty()),
         paid_from: p.paid_from,
         paid_to: p.paid_to,
@@ -88,8 +89,8 @@ pub async fn create(
     ApiJson(b): ApiJson<NewPayment>,
 ) -> Result<(StatusCode, Json<Settlement>), ApiError> {
     let input = ManualPayment {
-        invoice_id: b.invoice_id,
-        amount: b.amount,
+        invoice_id: b.invoice_id.into(),
+        amount: Money::from_minor(b.amount),
         method: b.method,
         reference: b.reference,
         note: b.note,
@@ -100,12 +101,12 @@ pub async fn create(
 }
 
 /// One payment.
-#[utoipa::path(get, operation_id = "get_payment", path = "/payments/{id}", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_payment", path = "/payments/{id}", tag = "payments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Payment), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PaymentId>,
 ) -> Result<Json<Payment>, ApiError> {
     Ok(Json(
         billing_app::billing::payments::get(&state.ctx, id).await?,

@@ -3,10 +3,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::plans::{Plan, PlanInput};
 use billing_domain::Permission as P;
+use billing_domain::{Money, PlanId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use super::access::Access::Staff;
 use super::routes::Routes;
@@ -76,7 +76,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Plan>), ApiError> {
     let input = PlanInput {
         name: Some(b.name),
-        price: Some(b.price),
+        price: Some(Money::from_minor(b.price)),
         kind: Some(b.kind),
         router_profile: Some(b.router_profile),
         speed_label: b.speed_label,
@@ -89,19 +89,19 @@ pub async fn create(
 }
 
 /// Changes a plan (a new price applies to invoices issued from now on).
-#[utoipa::path(patch, operation_id = "update_plan", path = "/plans/{id}", tag = "plans", request_body = UpdatePlan,
+#[utoipa::path(patch, operation_id = "update_plan", path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path)), request_body = UpdatePlan,
     security(("bearer" = [])),
     responses((status = 200, body = Plan), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PlanId>,
     ApiJson(b): ApiJson<UpdatePlan>,
 ) -> Result<Json<Plan>, ApiError> {
     let input = PlanInput {
         name: b.name,
-        price: b.price,
+        price: b.price.map(Money::from_minor),
         kind: b.kind,
         router_profile: b.router_profile,
         speed_label: b.speed_label,
@@ -113,12 +113,12 @@ pub async fn update(
 }
 
 /// Deletes a plan nobody uses; a plan in use answers 409 (deactivate it instead).
-#[utoipa::path(delete, operation_id = "delete_plan", path = "/plans/{id}", tag = "plans", security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "delete_plan", path = "/plans/{id}", tag = "plans", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<PlanId>,
 ) -> Result<StatusCode, ApiError> {
     billing_app::billing::plans::delete(&state.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -5,11 +5,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use billing_app::billing::invoices::Invoice;
 use billing_documents::{DocAllocation, DocLine, InvoiceDoc, InvoiceStatus, Lang};
+use billing_domain::InvoiceId;
 use billing_domain::Permission as P;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use super::access::Access::Staff;
 use super::routes::Routes;
@@ -31,14 +31,14 @@ pub struct ReceiptParams {
 }
 
 /// The invoice (or, once paid, the receipt) as a PDF or a printable HTML page.
-#[utoipa::path(get, operation_id = "invoice_receipt", path = "/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams),
+#[utoipa::path(get, operation_id = "invoice_receipt", path = "/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams, ("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "application/pdf or text/html", content_type = "application/pdf"),
               (status = 404, body = crate::error::ErrorBody)))]
 pub async fn receipt(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<InvoiceId>,
     Query(p): Query<ReceiptParams>,
 ) -> Result<Response, ApiError> {
     let invoice = billing_app::billing::invoices::get(&state.ctx, id).await?;
@@ -72,12 +72,12 @@ pub async fn receipt(
 
 fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {
     let s = &invoice.summary;
-    let status = match s.status.as_str() {
-        "paid" => InvoiceStatus::Paid,
-        "partial" => InvoiceStatus::Partial,
-        "carried_over" => InvoiceStatus::CarriedOver,
-        "void" => InvoiceStatus::Void,
-        _ => InvoiceStatus::Unpaid,
+    let status = match s.status {
+        billing_domain::InvoiceStatus::Paid => InvoiceStatus::Paid,
+        billing_domain::InvoiceStatus::Partial => InvoiceStatus::Partial,
+        billing_domain::InvoiceStatus::CarriedOver => InvoiceStatus::CarriedOver,
+        billing_domain::InvoiceStatus::Void => InvoiceStatus::Void,
+        billing_domain::InvoiceStatus::Unpaid => InvoiceStatus::Unpaid,
     };
     let label = |source: &str, method: Option<&str>| -> String {
         match (source, method, lang) {
@@ -107,21 +107,21 @@ fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {
             .iter()
             .map(|l| DocLine {
                 description: l.description.clone(),
-                amount: l.amount,
+                amount: l.amount.minor(),
             })
             .collect(),
-        total: s.total,
+        total: s.total.minor(),
         allocations: invoice
             .allocations
             .iter()
             .map(|a| DocAllocation {
                 label: label(&a.source, a.method.as_deref()),
                 at: a.at.date_naive(),
-                amount: a.amount,
+                amount: a.amount.minor(),
             })
             .collect(),
-        paid: s.paid,
-        owed: s.owed,
+        paid: s.paid.minor(),
+        owed: s.owed.minor(),
         carried_into: invoice.carried_into.as_ref().map(|c| c.number.clone()),
         void_reason: invoice.void_reason.clone(),
     }

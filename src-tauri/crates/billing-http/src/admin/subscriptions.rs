@@ -6,6 +6,7 @@ use billing_app::billing::subscriptions::{
     NewSubscription as NewSub, Subscription, SubscriptionQuery,
 };
 use billing_domain::Permission as P;
+use billing_domain::{CustomerId, RouterId, SubscriptionId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -75,7 +76,7 @@ pub async fn list(
     Query(p): Query<SubscriptionParams>,
 ) -> Result<Json<SubscriptionList>, ApiError> {
     let query = SubscriptionQuery {
-        customer_id: p.customer_id,
+        customer_id: p.customer_id.map(CustomerId::from),
         status: p.status.filter(|s| !s.is_empty()),
         provisioning: p.provisioning.filter(|s| !s.is_empty()),
         q: p.q,
@@ -97,15 +98,15 @@ pub async fn create(
     ApiJson(b): ApiJson<NewSubscription>,
 ) -> Result<(StatusCode, Json<Subscription>), ApiError> {
     let input = NewSub {
-        customer_id: b.customer_id,
-        plan_id: b.plan_id,
+        customer_id: b.customer_id.into(),
+        plan_id: b.plan_id.into(),
         login: b.login,
         password: b.password,
         start_on: b.start_on,
         billing_day: b.billing_day,
         due_days: b.due_days,
         grace_days: b.grace_days,
-        router_id: b.router_id,
+        router_id: b.router_id.map(RouterId::from),
         created_by: Some(user.0.username),
     };
     Ok((
@@ -115,13 +116,13 @@ pub async fn create(
 }
 
 /// One subscription.
-#[utoipa::path(get, operation_id = "get_subscription", path = "/subscriptions/{id}", tag = "subscriptions",
+#[utoipa::path(get, operation_id = "get_subscription", path = "/subscriptions/{id}", tag = "subscriptions", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<SubscriptionId>,
 ) -> Result<Json<Subscription>, ApiError> {
     Ok(Json(
         billing_app::billing::subscriptions::get(&state.ctx, id).await?,
@@ -129,14 +130,14 @@ pub async fn get(
 }
 
 /// Issues the next period's invoice now (idempotent per period).
-#[utoipa::path(post, operation_id = "renew_subscription", path = "/subscriptions/{id}/renew", tag = "subscriptions",
+#[utoipa::path(post, operation_id = "renew_subscription", path = "/subscriptions/{id}/renew", tag = "subscriptions", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = Invoice), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
 pub async fn renew(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<SubscriptionId>,
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
         billing_app::billing::subscriptions::renew(&state.ctx, id).await?,
@@ -150,13 +151,13 @@ pub struct TerminateRequest {
 
 /// Ends a subscription (no further invoices; open ones stay owed).
 #[utoipa::path(post, operation_id = "terminate_subscription", path = "/subscriptions/{id}/terminate",
-    tag = "subscriptions", request_body = TerminateRequest, security(("bearer" = [])),
+    tag = "subscriptions", params(("id" = Uuid, Path)), request_body = TerminateRequest, security(("bearer" = [])),
     responses((status = 200, body = Subscription), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn terminate(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<SubscriptionId>,
     ApiJson(b): ApiJson<TerminateRequest>,
 ) -> Result<Json<Subscription>, ApiError> {
     Ok(Json(
@@ -176,15 +177,15 @@ pub struct RetryProvisioning {
 /// "Coba lagi": tries now to put the subscription on its router as the database says (after
 /// the plan's profile, the router or its password was fixed). The answer shows the new state.
 #[utoipa::path(post, operation_id = "retry_subscription_provisioning",
-    path = "/subscriptions/{id}/retry-provisioning", tag = "subscriptions",
+    path = "/subscriptions/{id}/retry-provisioning", tag = "subscriptions", params(("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = RetryProvisioning), (status = 404, body = ErrorBody)))]
 pub async fn retry_provisioning(
     State(state): State<HttpState>,
     _user: AuthUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<SubscriptionId>,
 ) -> Result<Json<RetryProvisioning>, ApiError> {
-    let retried = billing_app::network::outbox::retry_subscription(&state.ctx, id).await?;
+    let retried = billing_app::network::outbox::retry_subscription(&state.ctx, id.uuid()).await?;
     Ok(Json(RetryProvisioning {
         retried,
         subscription: billing_app::billing::subscriptions::get(&state.ctx, id).await?,

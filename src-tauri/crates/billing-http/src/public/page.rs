@@ -3,6 +3,7 @@
 
 use billing_app::online::{PayPage, PaymentInstructions};
 use billing_documents::{escape_html as esc, format_date_id, format_rupiah, Lang as DocLang};
+use billing_domain::InvoiceStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -128,7 +129,7 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
         .filter(|l| l.starts_with("data:image/"))
         .map(|l| format!("<img src=\"{}\" alt=\"\">", esc(l)))
         .unwrap_or_default();
-    let paid = view.owed == 0 && view.status == "paid";
+    let paid = view.owed.is_zero() && view.status == InvoiceStatus::Paid;
     let methods: String = view
         .methods
         .iter()
@@ -138,7 +139,7 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
                 esc(&m.gateway),
                 esc(&m.code),
                 esc(&m.name),
-                if m.fee > 0 { format!("<span class=fee>+{}</span>", esc(&format_rupiah(m.fee))) } else { String::new() }
+                if m.fee.is_positive() { format!("<span class=fee>+{}</span>", esc(&format_rupiah(m.fee.minor()))) } else { String::new() }
             )
         })
         .collect();
@@ -200,11 +201,11 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
         customer = esc(&view.customer_name),
         owed_class = if paid { "hidden" } else { "" },
         l_owed = t.owed,
-        owed = esc(&format_rupiah(view.owed)),
+        owed = esc(&format_rupiah(view.owed.minor())),
         paid_class = if paid { "" } else { "hidden" },
         paid_badge = t.paid_badge,
         paid_msg = t.paid_msg,
-        choose_class = if paid || view.owed == 0 { "hidden" } else { "" },
+        choose_class = if paid || view.owed.is_zero() { "hidden" } else { "" },
         l_choose = t.choose,
         none = if view.methods.is_empty() { format!("<p class=muted>{}</p>", t.no_methods) } else { String::new() },
         banks_class = if paid || view.bank_accounts.is_empty() { "hidden" } else { "" },

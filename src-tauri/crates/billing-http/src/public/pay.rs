@@ -1,5 +1,6 @@
 //! The customer's pay page and its small JSON/SSE API.
 
+use billing_domain::{InvoiceStatus, Money};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -103,9 +104,9 @@ pub fn qr_svg(data: &str) -> Option<String> {
 
 #[derive(Debug, Serialize)]
 pub struct StatusResponse {
-    pub status: String,
-    pub owed: i64,
-    pub paid: i64,
+    pub status: InvoiceStatus,
+    pub owed: Money,
+    pub paid: Money,
 }
 
 async fn current(state: &HttpState, token: &str) -> Result<StatusResponse, ApiError> {
@@ -143,14 +144,14 @@ fn status_stream(
     rx: tokio::sync::broadcast::Receiver<BillingEvent>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     futures::stream::unfold(
-        (Some(first), state, token, rx, String::new()),
+        (Some(first), state, token, rx, None),
         |(pending, state, token, mut rx, mut last)| async move {
             if let Some(status) = pending {
-                last = status.status.clone();
+                last = Some(status.status);
                 let event = Event::default().event("status").json_data(&status).ok()?;
                 return Some((Ok(event), (None, state, token, rx, last)));
             }
-            if last == "paid" {
+            if last == Some(InvoiceStatus::Paid) {
                 return None;
             }
             loop {
@@ -161,8 +162,8 @@ fn status_stream(
                 let Ok(now) = current(&state, &token).await else {
                     return None;
                 };
-                if now.status != last {
-                    last = now.status.clone();
+                if Some(now.status) != last {
+                    last = Some(now.status);
                     let event = Event::default().event("status").json_data(&now).ok()?;
                     return Some((Ok(event), (None, state, token, rx, last)));
                 }
@@ -178,7 +179,7 @@ pub async fn returned(Path(_reference): Path<String>) -> Html<String> {
 
 #[derive(Debug, Serialize)]
 pub struct ProofResponse {
-    pub payment_id: uuid::Uuid,
+    pub payment_id: billing_domain::PaymentId,
     pub status: &'static str,
 }
 
@@ -222,7 +223,7 @@ pub async fn manual(
         }
     }
     let upload = billing_app::online::manual::ProofUpload {
-        amount: amount.unwrap_or(0),
+        amount: Money::from_minor(amount.unwrap_or(0)),
         payer_name,
         image,
     };

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use billing_domain::{PhoneNumber, UserId};
+use billing_domain::{CustomerId, Money, PhoneNumber, PlanId, RouterId, SubscriptionId, UserId};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -307,7 +307,7 @@ pub(crate) async fn evaluate(
                 let kind = kind_given.unwrap_or("pppoe").to_owned();
                 let input = PlanInput {
                     name: Some(plan_name.to_owned()),
-                    price,
+                    price: price.map(Money::from_minor),
                     kind: Some(kind.clone()),
                     router_profile: Some(plan_name.to_owned()),
                     speed_label: None,
@@ -381,15 +381,15 @@ pub(crate) async fn evaluate(
                 err("login", format!("the login {login} is already in use"));
             }
             let input = NewSubscription {
-                customer_id: Uuid::nil(),
-                plan_id: Uuid::nil(),
+                customer_id: CustomerId::default(),
+                plan_id: PlanId::default(),
                 login: login.to_owned(),
                 password: c.get("password").to_owned(),
                 start_on,
                 billing_day,
                 due_days: None,
                 grace_days: None,
-                router_id,
+                router_id: router_id.map(RouterId::from),
                 created_by: None,
             };
             match subscriptions::check_new(ctx, &input) {
@@ -479,15 +479,15 @@ pub(crate) async fn write(
     eval: &mut Evaluation,
 ) -> Result<Written, Error> {
     let mut written = Written::default();
-    let mut plan_ids: HashMap<String, Uuid> = HashMap::new();
+    let mut plan_ids: HashMap<String, PlanId> = HashMap::new();
     for (key, input) in &eval.new_plans {
-        let id = Uuid::now_v7();
+        let id = PlanId::new();
         plans::insert_in(&mut *conn, id, input).await?;
         plan_ids.insert(key.clone(), id);
         written.plans += 1;
     }
-    let mut by_through: BTreeMap<NaiveDate, Vec<Uuid>> = BTreeMap::new();
-    let customer_ids: Vec<Uuid> = eval.good.iter().map(|_| Uuid::now_v7()).collect();
+    let mut by_through: BTreeMap<NaiveDate, Vec<SubscriptionId>> = BTreeMap::new();
+    let customer_ids: Vec<CustomerId> = eval.good.iter().map(|_| CustomerId::new()).collect();
     let new_customers: Vec<customers::NewCustomerRow<'_>> = eval
         .good
         .iter()
@@ -502,13 +502,13 @@ pub(crate) async fn write(
         .collect();
     customers::insert_many_in(&mut *conn, &new_customers).await?;
     written.customers = i64::try_from(new_customers.len()).unwrap_or(i64::MAX);
-    let mut subs: Vec<(Uuid, NewSubscription, &CheckedSubscription, &str)> = Vec::new();
+    let mut subs: Vec<(SubscriptionId, NewSubscription, &CheckedSubscription, &str)> = Vec::new();
     for (row, customer_id) in eval.good.iter().zip(&customer_ids) {
         let customer_id = *customer_id;
         if row.credit > 0 {
             let change = BalanceChange {
                 kind: "adjustment".into(),
-                amount: row.credit,
+                amount: Money::from_minor(row.credit),
                 reason: format!("saldo dibawa dari {source_label}"),
                 subscription_id: None,
             };
@@ -517,7 +517,7 @@ pub(crate) async fn write(
         }
         if let Some(sub) = &row.subscription {
             let plan_id = match &sub.plan {
-                PlanRef::Existing(id) => *id,
+                PlanRef::Existing(id) => PlanId::from(*id),
                 PlanRef::New(key) => *plan_ids
                     .get(key)
                     .ok_or_else(|| anyhow::anyhow!("plan {key} was not created"))?,
@@ -527,7 +527,7 @@ pub(crate) async fn write(
                 plan_id,
                 ..sub.input.clone()
             };
-            let id = Uuid::now_v7();
+            let id = SubscriptionId::new();
             by_through
                 .entry(ctx.today().max(input.start_on))
                 .or_default()
@@ -535,14 +535,14 @@ pub(crate) async fn write(
             subs.push((id, input, &sub.checked, sub.kind.as_str()));
         }
     }
-    let sub_rows: Vec<(Uuid, &NewSubscription, &CheckedSubscription, &str)> =
+    let sub_rows: Vec<(SubscriptionId, &NewSubscription, &CheckedSubscription, &str)> =
         subs.iter().map(|(id, i, c, k)| (*id, i, *c, *k)).collect();
     subscriptions::insert_many_in(&mut *conn, ctx, &sub_rows).await?;
     written.subscriptions = i64::try_from(sub_rows.len()).unwrap_or(i64::MAX);
     for (row, customer_id) in eval.good.iter().zip(&customer_ids) {
         if let Some(r) = eval.results.get_mut(row.index) {
             r.status = "imported".into();
-            r.customer_id = Some(*customer_id);
+            r.customer_id = Some(customer_id.uuid());
         }
     }
     // The first invoice of each subscription, as the create use-case issues it.
