@@ -63,14 +63,16 @@ def bodies(rng):
     yield f"multipart/form-data; boundary={boundary}", body
 
 
-def check(base, method, path, content_type, body, problems, attempts=1):
+def check(base, method, path, content_type, body, problems, attempts=1, extra_headers=None):
     """One request; with `attempts` > 1 a 429 (the per-address rate limit of the pay pages,
     10 a second after a burst of 60) is retried after its Retry-After. The CI size takes a
-    429 as an answer (it is JSON and below 500) to stay within its time budget."""
+    429 as an answer (it is JSON and below 500) to stay within its time budget.
+    `extra_headers` (e.g. the admin API's bearer token) go with the request."""
     url = urllib.parse.urlsplit(base)
     oversized = body is not None and len(body) > 3 * 1024 * 1024
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=2 if oversized else 20)
     headers = {"content-type": content_type} if content_type else {}
+    headers.update(extra_headers or {})
     what = f"{method} {path[:100]} ({content_type or 'no body'})"
     try:
         if oversized:
@@ -98,7 +100,7 @@ def check(base, method, path, content_type, body, problems, attempts=1):
         conn.close()
     if status == 429 and attempts > 1:
         time.sleep(min(float(res.getheader("retry-after") or 1), 2.0))
-        check(base, method, path, content_type, body, problems, attempts - 1)
+        check(base, method, path, content_type, body, problems, attempts - 1, extra_headers)
         return
     if status >= 500:
         problems.append(f"{what}: {status} {text[:200]!r}")
