@@ -78,9 +78,11 @@ async fn ten_thousand_messages_survive_a_dying_session_and_a_restart_without_dup
     let unknown = billing_app::messaging::recover_after_restart(&ctx)
         .await
         .expect("recover");
+    // A fast session sends through several lanes, each with at most one message in flight.
+    let lanes: u32 = ctx.whatsapp.sessions().iter().map(|s| s.lanes).sum();
     assert!(
-        unknown <= 5,
-        "at most one in-flight message per session: {unknown}"
+        unknown <= u64::from(lanes),
+        "at most one in-flight message per lane ({lanes} lanes): {unknown}"
     );
     let summary = billing_app::messaging::drain(&ctx, 100_000)
         .await

@@ -343,3 +343,55 @@ async fn messages_that_could_not_go_out_for_days_are_cancelled_not_sent_late() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_fast_session_sends_several_at_once_and_each_number_still_gets_its_messages_in_order() {
+    let app = spawn_app().await;
+    // 60,000 a minute: the session sends through 8 lanes at once.
+    let (fonnte, _) = add_session(&app, "Cepat", ProviderKind::Fonnte, "primary").await;
+    let ctx = app.ctx();
+    sqlx::query("update whatsapp_settings set quiet_start = null, quiet_end = null")
+        .execute(&ctx.pool)
+        .await
+        .expect("settings");
+    // 400 messages to 20 numbers, interleaved, queued in order (ids ascending).
+    sqlx::query(
+        "insert into whatsapp_messages (idempotency_key, to_phone, body, priority, next_attempt_at, queued_at) \
+         select 'urut:' || g, '62812000000' || lpad((g % 20)::text, 2, '0'), \
+                'nomor ' || (g % 20) || ' pesan ' || lpad(g::text, 4, '0'), 1, $1, $1 \
+         from generate_series(1, 400) g order by g",
+    )
+    .bind(ctx.clock.now())
+    .execute(&ctx.pool)
+    .await
+    .expect("queue");
+
+    let summary = billing_app::messaging::drain(&ctx, 1_000)
+        .await
+        .expect("drain");
+    assert_eq!(summary.sent, 400, "{summary:?}");
+    let sent = fonnte.sent();
+    assert_eq!(sent.len(), 400, "each message exactly once");
+    let mut last: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for m in &sent {
+        if let Some(before) = last.get(&m.to) {
+            assert!(
+                *before < m.body,
+                "{} got '{}' after '{}'",
+                m.to,
+                m.body,
+                before
+            );
+        }
+        last.insert(m.to.clone(), m.body.clone());
+    }
+    assert_eq!(last.len(), 20);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from whatsapp_messages where status = 'sent'"
+        )
+        .await,
+        400
+    );
+}

@@ -23,6 +23,8 @@ pub struct SessionEntry {
     pub provider: Arc<dyn WhatsAppProvider>,
     pub pacer: Mutex<Pacer>,
     pub healthy: AtomicBool,
+    /// How many messages may be in flight at once (see [`lanes`]).
+    pub lanes: u32,
 }
 
 impl SessionEntry {
@@ -33,6 +35,21 @@ impl SessionEntry {
     pub fn set_healthy(&self, healthy: bool) {
         self.healthy.store(healthy, Ordering::SeqCst);
     }
+
+    /// Marks the session failed; true only for the caller that changed it (several lanes
+    /// may see the same failure at once, and only one records and announces it).
+    pub fn take_down(&self) -> bool {
+        self.healthy.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// Messages a session may have in flight at once: one per second of its allowed rate, up to
+/// eight. A session paced at a message a second or slower (a phone-based gateway) sends one
+/// at a time, since the provider's answer comes well within the interval; a faster one (an
+/// official API allowing hundreds a minute) would otherwise be held to one round trip per
+/// message. The pacer is shared by the lanes, so the rate stays what is configured.
+pub fn lanes(per_minute: i32) -> u32 {
+    u32::try_from(per_minute / 60).unwrap_or(1).clamp(1, 8)
 }
 
 /// Primary sessions first, then backups, each in their configured order.
@@ -109,6 +126,7 @@ pub async fn reload_sessions(ctx: &AppContext) -> Result<(), Error> {
             provider,
             pacer: Mutex::new(pacer),
             healthy: AtomicBool::new(row.status != "failed"),
+            lanes: lanes(row.per_minute),
         }));
     }
     ctx.whatsapp.replace(sessions);
@@ -186,4 +204,19 @@ fn build(ctx: &AppContext, row: &Row) -> Result<Arc<dyn WhatsAppProvider>, Error
             ))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lanes;
+
+    #[test]
+    fn sessions_paced_at_a_message_a_second_or_slower_send_one_at_a_time() {
+        assert_eq!(lanes(20), 1);
+        assert_eq!(lanes(60), 1);
+        assert_eq!(lanes(119), 1);
+        assert_eq!(lanes(240), 4);
+        assert_eq!(lanes(600_000), 8);
+        assert_eq!(lanes(0), 1);
+    }
 }

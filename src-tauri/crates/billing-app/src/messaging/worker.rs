@@ -63,9 +63,16 @@ pub async fn drain(ctx: &AppContext, max: usize) -> Result<DrainSummary, Error> 
     // backups, once no primary is left) take over its messages.
     loop {
         let failed_before = counters.sessions_failed.load(Ordering::SeqCst);
-        let workers = sessions.iter().cloned().map(|session| {
-            let (ctx, counters, all) = (ctx.clone(), counters.clone(), sessions.clone());
-            async move { session_worker(&ctx, &session, &all, quiet, &counters).await }
+        let workers = sessions.iter().flat_map(|session| {
+            (0..session.lanes).map(|index| {
+                let lane = Lane {
+                    index,
+                    count: session.lanes,
+                };
+                let (ctx, counters, all) = (ctx.clone(), counters.clone(), sessions.clone());
+                let session = session.clone();
+                async move { session_worker(&ctx, &session, &all, quiet, &counters, lane).await }
+            })
         });
         for result in futures::future::join_all(workers).await {
             result?;
@@ -83,12 +90,22 @@ pub async fn drain(ctx: &AppContext, max: usize) -> Result<DrainSummary, Error> 
     })
 }
 
+/// One of a session's lanes (see [`super::pool::lanes`]). Each number's messages go through
+/// one lane only (by a hash of the number), so one customer's messages still leave in the
+/// order they were queued.
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    index: u32,
+    count: u32,
+}
+
 async fn session_worker(
     ctx: &AppContext,
     session: &Arc<SessionEntry>,
     all: &[Arc<SessionEntry>],
     quiet: bool,
     counters: &Counters,
+    lane: Lane,
 ) -> Result<(), Error> {
     // A message the provider accepted whose row still says `sending`: recorded together with
     // the next claim (one statement instead of two), or on its own before any wait or return,
@@ -143,6 +160,7 @@ async fn session_worker(
              update whatsapp_messages set status = 'sending', session_id = $1, attempts = attempts + 1 \
              where id = (select id from whatsapp_messages where status = 'queued' \
                          and next_attempt_at <= $2 and (not $3 or priority = 0) \
+                         and ($7 = 1 or (hashtext(to_phone) & 2147483647) % $7 = $8) \
                          order by priority, next_attempt_at, id limit 1 for update skip locked) \
              returning id, to_phone, body, attempts",
         )
@@ -152,6 +170,8 @@ async fn session_worker(
         .bind(sent.as_ref().map(|s| s.id))
         .bind(sent.as_ref().and_then(|s| s.provider_id.clone()))
         .bind(sent.as_ref().map(|s| s.at))
+        .bind(i32::try_from(lane.count).unwrap_or(1))
+        .bind(i32::try_from(lane.index).unwrap_or(0))
         .fetch_optional(&ctx.pool)
         .await?;
         let Some((id, to, body, attempts)) = claimed else {
@@ -332,10 +352,9 @@ async fn requeue(
 /// Takes a session out, records why, and alerts the owner (dashboard event + a WhatsApp
 /// message to the owner's number through the sessions that still work).
 async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) -> Result<(), Error> {
-    if !session.is_healthy() {
+    if !session.take_down() {
         return Ok(());
     }
-    session.set_healthy(false);
     let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
     sqlx::query(
