@@ -241,13 +241,18 @@ pub async fn payments_by_cashier(
     let (start, end) = f.bounds(ctx);
     let paid = paid(f);
     let rows: Vec<CashierRow> = sqlx::query_as(&format!(
-        "select case when p.recorded_by is not null then 'user' \
-                     when p.merchant_ref is not null then 'gateway' else 'system' end as kind, \
-                p.recorded_by as user_id, \
-                case when p.recorded_by is not null then coalesce(u.username, '?') \
-                     when p.merchant_ref is not null then p.method else '' end as name, \
-                count(*) as count, coalesce(sum(p.amount), 0)::bigint as amount \
-         from (select p.recorded_by, p.merchant_ref, p.method, p.amount {paid}) p left join users u on u.id = p.recorded_by \
+        // Summed per cashier and method first (a handful of groups, hashed), then named: grouped
+        // by the naming expressions, the planner expected a group per payment and sorted
+        // every payment on disk.
+        "select case when g.recorded_by is not null then 'user' \
+                     when g.gateway then 'gateway' else 'system' end as kind, \
+                g.recorded_by as user_id, \
+                case when g.recorded_by is not null then coalesce(u.username, '?') \
+                     when g.gateway then g.method else '' end as name, \
+                sum(g.count)::bigint as count, coalesce(sum(g.amount), 0)::bigint as amount \
+         from (select p.recorded_by, p.merchant_ref is not null as gateway, p.method, \
+                      count(*) as count, sum(p.amount) as amount {paid} group by 1, 2, 3) g \
+         left join users u on u.id = g.recorded_by \
          group by 1, 2, 3 order by amount desc, name"
     ))
     .bind(start)
