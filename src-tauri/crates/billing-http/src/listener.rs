@@ -137,6 +137,27 @@ impl AsyncWrite for GuardedStream {
         Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
+    /// Hyper writes an answer's head and body in one call when the stream takes several
+    /// buffers (no copy into one); only a lone head can be one of its own error answers.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let mut filled = bufs.iter().filter(|b| !b.is_empty());
+        let (first, second) = (filled.next(), filled.next());
+        let replace = self.replacing.is_some()
+            || (second.is_none() && first.is_some_and(|b| json_answer_for(b).is_some()));
+        match first {
+            Some(first) if replace => self.poll_write(cx, first),
+            _ => Pin::new(&mut self.inner).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_flush(cx)
     }
@@ -168,6 +189,10 @@ impl AsyncWrite for GuardedStream {
 
 /// The JSON answer to write instead of `written`, when it is hyper's own empty error answer.
 fn json_answer_for(written: &[u8]) -> Option<Vec<u8>> {
+    // Most writes are the app's own answers and bodies: rule them out before any scan.
+    if !(written.starts_with(b"HTTP/1.1 4") && written.ends_with(b"\r\n\r\n")) {
+        return None;
+    }
     let head_end = written.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&written[..head_end]).ok()?;
     let status: u16 = head.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
