@@ -28,7 +28,61 @@ struct Counters {
     failed: AtomicUsize,
     retried: AtomicUsize,
     sessions_failed: AtomicUsize,
+    /// Messages this drain may still send.
     budget: AtomicUsize,
+    /// Lanes holding a unit of the budget they may still give back (claim found nothing,
+    /// pacer said wait): while one does, an empty budget is not yet the end.
+    holding: AtomicUsize,
+}
+
+impl Counters {
+    /// Takes one unit of the budget; `None` only when it is used up for good. A lane must not
+    /// stop because the others hold the last units for a moment: a lane whose claim finds
+    /// nothing gives its unit back, and a message only its lane may send would be left over.
+    async fn reserve(&self) -> Option<Reservation<'_>> {
+        loop {
+            self.holding.fetch_add(1, Ordering::SeqCst);
+            if self
+                .budget
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+                .is_ok()
+            {
+                return Some(Reservation {
+                    counters: self,
+                    used: false,
+                });
+            }
+            self.holding.fetch_sub(1, Ordering::SeqCst);
+            // A holder gives back (budget + 1) before it lets go (holding - 1), so once no
+            // one holds, the budget read next is final.
+            if self.holding.load(Ordering::SeqCst) == 0 && self.budget.load(Ordering::SeqCst) == 0 {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    }
+}
+
+/// One unit of a drain's budget: given back when dropped unless a claimed message used it
+/// (so an early return or an error never keeps it).
+struct Reservation<'a> {
+    counters: &'a Counters,
+    used: bool,
+}
+
+impl Reservation<'_> {
+    fn used(mut self) {
+        self.used = true;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.used {
+            self.counters.budget.fetch_add(1, Ordering::SeqCst);
+        }
+        self.counters.holding.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Sends up to `max` due messages and returns when the queue has nothing due (or no session
@@ -112,19 +166,20 @@ async fn session_worker(
     // so it is never left `sending` longer than the next statement.
     let mut unrecorded: Option<Sent> = None;
     loop {
-        let stop = !session.is_healthy()
+        let reservation = if !session.is_healthy()
             // Backups only step in when no primary can send.
             || (session.backup && all.iter().any(|s| !s.backup && s.is_healthy()))
-            || counters
-                .budget
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
-                .is_err();
-        if stop {
+        {
+            None
+        } else {
+            counters.reserve().await
+        };
+        let Some(reservation) = reservation else {
             if let Some(sent) = unrecorded.take() {
                 mark_sent(ctx, sent.id, sent.provider_id, sent.at).await?;
             }
             return Ok(());
-        }
+        };
         // Pacing is about real time, whatever the business clock says.
         let wait = {
             let mut pacer = session
@@ -138,7 +193,7 @@ async fn session_worker(
             }
         };
         if let Some(wait) = wait {
-            counters.budget.fetch_add(1, Ordering::SeqCst);
+            drop(reservation);
             // The timer's granularity is a millisecond: a shorter wait (a session allowed
             // thousands of messages a minute) only yields, or the pace would be the timer's.
             if wait < std::time::Duration::from_millis(1) {
@@ -175,9 +230,10 @@ async fn session_worker(
         .fetch_optional(&ctx.pool)
         .await?;
         let Some((id, to, body, attempts)) = claimed else {
-            counters.budget.fetch_add(1, Ordering::SeqCst);
+            drop(reservation);
             return Ok(());
         };
+        reservation.used();
         let mut result = session.provider.send_text(&to, &body).await;
         if matches!(&result, Err(e) if e.needs_template()) {
             // Outside Meta's 24-hour window only an approved template may go out.
