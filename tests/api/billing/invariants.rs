@@ -1,8 +1,10 @@
 //! Money invariants under random sequences of issue / pay (partial, exact, over,
-//! re-delivered, concurrent) / void / adjust / refund, on real PostgreSQL.
+//! re-delivered, concurrent) / void / adjust / refund / apply balance, on real PostgreSQL.
+//! Besides the ledger's invariants: credit never sits idle while an invoice it could pay is
+//! open (it is applied as it arrives).
 
-use billing_app::billing::ledger::BalanceChange;
 use billing_app::billing::payments::ManualPayment;
+use billing_app::billing::wallets::BalanceChange;
 use billing_app::AppContext;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -18,6 +20,7 @@ enum Op {
     Void { pick: usize },
     Adjust { amount: i64, to_subscription: bool },
     Refund { amount: i64 },
+    ApplyBalance { pick: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -31,6 +34,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (-60_000i64..80_000, any::<bool>())
             .prop_map(|(amount, to_subscription)| Op::Adjust { amount, to_subscription }),
         1 => (1i64..60_000).prop_map(|amount| Op::Refund { amount }),
+        1 => (0usize..8).prop_map(|pick| Op::ApplyBalance { pick }),
     ]
 }
 
@@ -123,8 +127,16 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                 subscription_id: to_subscription.then_some(sub.into()),
             };
             let _ =
-                billing_app::billing::ledger::change_balance(ctx, None, customer.into(), change)
+                billing_app::billing::wallets::change_balance(ctx, None, customer.into(), change)
                     .await;
+        }
+        Op::ApplyBalance { pick } => {
+            let open = open_ids(ctx).await;
+            if let Some((id, _)) = open.get(pick % open.len().max(1)) {
+                // Refused when there is no credit it can use: credit is applied as it arrives.
+                let _ =
+                    billing_app::billing::invoices::apply_balance(ctx, None, (*id).into()).await;
+            }
         }
         Op::Refund { amount } => {
             let change = BalanceChange {
@@ -134,7 +146,7 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
                 subscription_id: None,
             };
             let _ =
-                billing_app::billing::ledger::change_balance(ctx, None, customer.into(), change)
+                billing_app::billing::wallets::change_balance(ctx, None, customer.into(), change)
                     .await;
         }
     }
@@ -143,6 +155,20 @@ async fn apply(app: &TestApp, ctx: &AppContext, customer: Uuid, sub: Uuid, op: &
 pub(crate) async fn check_invariants(ctx: &AppContext) {
     let broken = billing_tests::ledger::violations(&ctx.pool).await;
     assert!(broken.is_empty(), "{}", broken.join("; "));
+}
+
+/// Open invoices whose own subscription's wallet or whose customer's wallet holds credit.
+async fn idle_credit(ctx: &AppContext) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from invoices i where i.status in ('unpaid', 'partial') and ( \
+             (select coalesce(sum(delta), 0) from ledger_entries l where l.account = 'subscription' \
+                and l.subscription_id = i.subscription_id) > 0 \
+          or (select coalesce(sum(delta), 0) from ledger_entries l where l.account = 'customer' \
+                and l.customer_id = i.customer_id) > 0)",
+    )
+    .fetch_one(&ctx.pool)
+    .await
+    .expect("idle credit")
 }
 
 fn run_case(ops: Vec<Op>) {
@@ -172,6 +198,7 @@ fn run_case(ops: Vec<Op>) {
         for op in &ops {
             apply(&app, &ctx, customer, sub, op).await;
             check_invariants(&ctx).await;
+            assert_eq!(idle_credit(&ctx).await, 0, "credit left idle after {op:?}");
         }
         app.shutdown().await;
     });

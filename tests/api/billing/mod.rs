@@ -1,4 +1,5 @@
 mod bad_input;
+mod credit;
 pub(crate) mod invariants;
 mod isolation;
 mod story;

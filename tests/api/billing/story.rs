@@ -241,9 +241,11 @@ async fn voiding_returns_payments_as_credit_and_reopens_carried_invoices() {
         .await;
     assert_eq!(status, StatusCode::OK, "{voided}");
     assert_eq!(voided["status"], "void");
+    // November is owed again (60,000), and the 30,000 paid into the void invoice came back
+    // as credit, which pays it at once: 30,000 still owed, no credit idle.
     let invoices = open_invoices(&app, &sub["id"]).await;
     assert_eq!(invoices[0]["status"], "partial", "November is owed again");
-    assert_eq!(invoices[0]["owed"], 60_000);
+    assert_eq!(invoices[0]["owed"], 30_000);
     let (_, balance) = app
         .call(
             "GET",
@@ -254,9 +256,15 @@ async fn voiding_returns_payments_as_credit_and_reopens_carried_invoices() {
             None,
         )
         .await;
+    assert_eq!(balance["total_credit"], 0, "{balance}");
+    let reasons: Vec<&str> = balance["entries"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|e| e["reason"].as_str()).collect())
+        .unwrap_or_default();
     assert_eq!(
-        balance["total_credit"], 30_000,
-        "the 30,000 paid into the void invoice is credit"
+        &reasons[..2],
+        ["credit_applied", "void_reversal"],
+        "the void invoice's 30,000 came back and paid November"
     );
 
     let (status, _) = pay(&app, &dec["id"], 10_000).await;

@@ -183,13 +183,14 @@ fn every_money_input_refuses_out_of_bounds_amounts_with_422_and_writes_nothing()
         })
         .expect("every out-of-bounds amount is refused");
 
-    // The bound itself is accepted (an adjustment of exactly Rp 1.000.000.000), and a
-    // following over-payment still sums without overflow.
+    // The bound itself is accepted (an over-payment and an adjustment of exactly
+    // Rp 1.000.000.000 each; the payment first, as the adjustment's credit would pay the open
+    // invoice at once), and the wallet sums them without overflow.
     rt.block_on(async {
-        let (method, path, body, _) = request(&ids, Input::Adjustment, MAX_INPUT);
+        let (method, path, body, _) = request(&ids, Input::CashPayment, MAX_INPUT);
         let (status, answer) = app.call(method, &path, Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
-        let (method, path, body, _) = request(&ids, Input::CashPayment, MAX_INPUT);
+        let (method, path, body, _) = request(&ids, Input::Adjustment, MAX_INPUT);
         let (status, answer) = app.call(method, &path, Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         let (status, balance) = app

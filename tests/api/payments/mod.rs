@@ -1,4 +1,5 @@
 mod concurrency;
+mod gateway_amount;
 pub(crate) mod manual;
 mod pay_page;
 mod tripay;

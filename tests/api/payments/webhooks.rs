@@ -166,7 +166,7 @@ async fn poller_completes_a_payment_when_no_callback_arrives_and_expires_old_one
 }
 
 #[tokio::test]
-async fn an_amount_that_differs_is_held_for_review_not_applied() {
+async fn an_amount_the_gateway_did_not_confirm_is_held_for_review_not_applied() {
     let (app, _fake) = app_with_duitku().await;
     let (invoice, url) = invoice_with_link(&app, "dewi").await;
     let created = choose(&app, &url, "NQ").await;
@@ -176,9 +176,15 @@ async fn an_amount_that_differs_is_held_for_review_not_applied() {
         status: billing_gateways::GatewayStatus::Paid,
         amount: 15_000,
     };
-    let outcome = billing_app::online::apply_event(&app.ctx(), "duitku", &event)
-        .await
-        .expect("apply");
+    // A callback amount the gateway's status check contradicted.
+    let outcome = billing_app::online::apply_event(
+        &app.ctx(),
+        "duitku",
+        &event,
+        billing_app::online::AmountCheck::Unconfirmed,
+    )
+    .await
+    .expect("apply");
     assert_eq!(outcome, billing_app::online::Outcome::Held);
     assert_eq!(
         invoice_state(&app, &invoice["id"]).await["status"],

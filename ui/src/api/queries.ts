@@ -43,6 +43,7 @@ const EMPTY_PROFILE: BusinessProfile = {
   currency: 'IDR',
   timezone_in_use: 'Asia/Jakarta',
   supported_currencies: ['IDR'],
+  accept_gateway_amount: true,
 };
 
 /** The business profile; a missing one (first run) starts empty. */

@@ -721,6 +721,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices/{id}/apply-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pays what an open invoice still owes from credit: the subscription's wallet first, then
+         *     the customer's own; the invoice is paid or partly paid.
+         */
+        post: operations["apply_invoice_balance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invoices/{id}/discount": {
         parameters: {
             query?: never;
@@ -2820,6 +2840,25 @@ export interface components {
              */
             keep: number;
         };
+        /** @description What `POST /api/invoices/{id}/apply-balance` did. */
+        BalanceApplied: {
+            /**
+             * Format: int64
+             * @description Taken from the customer's own wallet.
+             */
+            from_customer: number;
+            /**
+             * Format: int64
+             * @description Taken from the subscription's wallet.
+             */
+            from_subscription: number;
+            invoice: components["schemas"]["Invoice"];
+            /**
+             * Format: int64
+             * @description Credit the customer still has (both kinds of wallet) afterwards.
+             */
+            remaining_credit: number;
+        };
         BalanceEntryRequest: {
             /**
              * Format: int64
@@ -2921,6 +2960,12 @@ export interface components {
             issued: number;
         };
         BusinessProfile: {
+            /**
+             * @description A gateway payment its gateway confirms for another amount than was asked is applied
+             *     for what came in (less: the invoice is partly paid and the rest carried over; more:
+             *     the excess becomes credit). Off: such payments wait for a cashier's review.
+             */
+            accept_gateway_amount: boolean;
             address: string;
             bank_accounts: components["schemas"]["BankAccount"][];
             /** @description ISO 4217 code of the money the ISP bills in. */
@@ -2944,6 +2989,8 @@ export interface components {
         };
         /** @description What `PUT /api/settings/business` takes. */
         BusinessProfileInput: {
+            /** @description See [`BusinessProfile::accept_gateway_amount`]. Left out: unchanged. */
+            accept_gateway_amount?: boolean | null;
             address: string;
             bank_accounts: components["schemas"]["BankAccount"][];
             /**
@@ -4019,7 +4066,10 @@ export interface components {
             url: string;
         };
         Payment: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description What came in.
+             */
             amount: number;
             /** Format: date-time */
             created_at: string;
@@ -4038,6 +4088,12 @@ export interface components {
             /** Format: uuid */
             recorded_by?: string | null;
             reference?: string | null;
+            /**
+             * Format: int64
+             * @description What the payment asked for, when its gateway took another amount (then applied for
+             *     what came in: less pays the invoice in part, more leaves credit).
+             */
+            requested_amount?: number | null;
             /** Format: int64 */
             review_amount?: number | null;
             /** @description Why the payment is held for review (the gateway reported another amount), if it is. */
@@ -6600,6 +6656,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    apply_invoice_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceApplied"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { keys } from '../../lib/queryKeys';
 import { PaymentForm } from '../payments/PaymentForm';
+import { ApplyBalanceButton } from './ApplyBalanceButton';
 import { PayLinkButton } from './PayLinkButton';
 import { ReceiptButtons } from './ReceiptButtons';
 import { VoidButton } from './VoidButton';
@@ -40,6 +41,7 @@ export function InvoiceDetailPage() {
               actions={
                 <>
                   {open && <Button onClick={() => setPaying(true)}>{t('payments.record')}</Button>}
+                  {open && <ApplyBalanceButton invoice={inv} />}
                   {open && <PayLinkButton invoice={inv} />}
                   <ReceiptButtons id={inv.id} number={inv.number} />
                   {inv.status !== 'void' && inv.status !== 'carried_over' && (

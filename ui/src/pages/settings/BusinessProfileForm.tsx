@@ -1,4 +1,4 @@
-import { Alert, Button, Card, FileInput, Group, Image, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, FileInput, Group, Image, Select, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -34,6 +34,7 @@ const valuesOf = (initial: BusinessProfile) => ({
   tax_rate_bp: String(bpToPercent(initial.tax_rate_bp)),
   timezone: initial.timezone || initial.timezone_in_use,
   currency: initial.currency || 'IDR',
+  accept_gateway_amount: initial.accept_gateway_amount,
 });
 
 function ProfileForm({ initial }: { initial: BusinessProfile }) {
@@ -78,6 +79,7 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
             tax_rate_bp: percentToBp(v.tax_rate_bp) ?? 0,
             timezone: v.timezone,
             currency: v.currency,
+            accept_gateway_amount: v.accept_gateway_amount,
           },
         }),
       ),
@@ -174,6 +176,11 @@ function ProfileForm({ initial }: { initial: BusinessProfile }) {
             {...form.getInputProps('currency')}
             onChange={(v) => v && form.setFieldValue('currency', v)}
             allowDeselect={false}
+          />
+          <Switch
+            label={t('business.accept_gateway_amount')}
+            description={t('business.accept_gateway_amount_hint')}
+            {...form.getInputProps('accept_gateway_amount', { type: 'checkbox' })}
           />
           {savedZone && zoneInUse && savedZone !== zoneInUse && (
             <Alert color="blue" variant="light" title={t('business.timezone_restart_title')} data-testid="timezone-restart">

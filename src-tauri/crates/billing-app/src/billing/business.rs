@@ -30,6 +30,10 @@ pub struct BusinessProfile {
     pub currency: String,
     /// The currencies the app can bill in (for the form's choice).
     pub supported_currencies: Vec<String>,
+    /// A gateway payment its gateway confirms for another amount than was asked is applied
+    /// for what came in (less: the invoice is partly paid and the rest carried over; more:
+    /// the excess becomes credit). Off: such payments wait for a cashier's review.
+    pub accept_gateway_amount: bool,
 }
 
 /// What `PUT /api/settings/business` takes.
@@ -50,6 +54,9 @@ pub struct BusinessProfileInput {
     /// gateway settles in IDR. Left out: unchanged.
     #[serde(default)]
     pub currency: Option<String>,
+    /// See [`BusinessProfile::accept_gateway_amount`]. Left out: unchanged.
+    #[serde(default)]
+    pub accept_gateway_amount: Option<bool>,
 }
 
 /// The currencies the app can bill in: the money model is integer rupiah and Duitku, Tripay,
@@ -122,12 +129,13 @@ struct ProfileRow {
     tax_rate_bp: i32,
     timezone: Option<String>,
     currency: String,
+    accept_gateway_amount: bool,
 }
 
 pub async fn get(ctx: &AppContext) -> Result<BusinessProfile, Error> {
     let row: ProfileRow = sqlx::query_as(
         "select name, address, phone, email, logo_data_url, bank_accounts, tax_rate_bp, \
-                timezone, currency \
+                timezone, currency, accept_gateway_amount \
              from business_profile",
     )
     .fetch_one(&ctx.pool)
@@ -148,6 +156,7 @@ pub async fn get(ctx: &AppContext) -> Result<BusinessProfile, Error> {
             .iter()
             .map(|c| (*c).to_owned())
             .collect(),
+        accept_gateway_amount: row.accept_gateway_amount,
     })
 }
 
@@ -203,7 +212,8 @@ pub async fn update(
     sqlx::query(
         "update business_profile set name = $1, address = $2, phone = $3, email = $4, \
          logo_data_url = $5, bank_accounts = $6, tax_rate_bp = $7, \
-         timezone = coalesce($8, timezone), currency = coalesce($9, currency)",
+         timezone = coalesce($8, timezone), currency = coalesce($9, currency), \
+         accept_gateway_amount = coalesce($10, accept_gateway_amount)",
     )
     .bind(profile.name.trim())
     .bind(profile.address.trim())
@@ -220,6 +230,7 @@ pub async fn update(
     .bind(profile.tax_rate_bp)
     .bind(&timezone)
     .bind(currency)
+    .bind(profile.accept_gateway_amount)
     .execute(&ctx.pool)
     .await?;
     if let Some(zone) = timezone.as_deref().filter(|z| *z != ctx.tz.name()) {

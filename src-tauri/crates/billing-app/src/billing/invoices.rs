@@ -1,13 +1,16 @@
 //! Reading invoices, and voiding one.
 
-use billing_domain::{CustomerId, InvoiceId, InvoiceStatus, PaymentId, SubscriptionId};
+use billing_domain::{CustomerId, InvoiceId, InvoiceStatus, PaymentId, SubscriptionId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
 
 use billing_domain::Money;
 
-use crate::{billing::customers, billing::isolation, billing::ledger, AppContext, Error};
+use crate::{
+    billing::credit, billing::customers, billing::isolation, billing::ledger, billing::payments,
+    AppContext, Error,
+};
 
 /// Open invoices whose due date falls within this many days from today (today included) are
 /// "due soon" on the home screen (and in `GET /api/invoices?due=soon`).
@@ -307,11 +310,78 @@ pub async fn void(ctx: &AppContext, id: InvoiceId, reason: &str) -> Result<Invoi
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if paid.is_positive() {
+        // The money that came back is credit: it pays what is still owed (the invoices this
+        // one had carried, owed again now), oldest first.
+        credit::credit_arrived_in(&mut tx, customer_id, None, now).await?;
+    }
     isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
     let invoice = fetch(&mut tx, id).await?;
     tx.commit().await?;
     isolation::spawn_delivery(ctx);
     Ok(invoice)
+}
+
+/// What `POST /api/invoices/{id}/apply-balance` did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BalanceApplied {
+    /// Taken from the subscription's wallet.
+    #[schema(value_type = i64)]
+    pub from_subscription: Money,
+    /// Taken from the customer's own wallet.
+    #[schema(value_type = i64)]
+    pub from_customer: Money,
+    /// Credit the customer still has (both kinds of wallet) afterwards.
+    #[schema(value_type = i64)]
+    pub remaining_credit: Money,
+    pub invoice: Invoice,
+}
+
+/// Pays what the invoice still owes from credit, as far as it goes (the invoice paid or
+/// partly paid). Refused when the invoice is not open or there is no credit it can use.
+#[tracing::instrument(skip_all, fields(invoice_id = %invoice_id))]
+pub async fn apply_balance(
+    ctx: &AppContext,
+    user: Option<UserId>,
+    invoice_id: InvoiceId,
+) -> Result<BalanceApplied, Error> {
+    let mut tx = ctx.pool.begin().await?;
+    let customer_id: CustomerId =
+        sqlx::query_scalar("select customer_id from invoices where id = $1")
+            .bind(invoice_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound("invoice"))?;
+    customers::lock(&mut tx, customer_id).await?;
+    let (status, number): (InvoiceStatus, String) =
+        sqlx::query_as("select status, number from invoices where id = $1 for update")
+            .bind(invoice_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    payments::ensure_payable(status, &number)?;
+    let used =
+        credit::apply_to_one_in(&mut tx, customer_id, invoice_id, user, ctx.clock.now()).await?;
+    let Some(used) = used else {
+        return Err(Error::conflict(format!(
+            "there is no credit to pay invoice {number} with: its subscription's wallet and the \
+             customer's wallet are empty"
+        )));
+    };
+    isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
+    let remaining_credit: Money = sqlx::query_scalar(
+        "select coalesce(sum(delta), 0)::bigint from ledger_entries where customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    isolation::spawn_delivery(ctx);
+    Ok(BalanceApplied {
+        from_subscription: used.from_subscription,
+        from_customer: used.from_customer,
+        remaining_credit,
+        invoice: get(ctx, invoice_id).await?,
+    })
 }
 
 /// Grants a discount on an invoice that is still open: a negative `discount` line. It

@@ -3,6 +3,7 @@
 //! credit), isolation of overdue subscriptions, and the business profile printed on them.
 
 pub mod business;
+pub mod credit;
 pub mod customers;
 pub mod invoices;
 pub mod isolation;
@@ -11,3 +12,4 @@ pub mod monthly_run;
 pub mod payments;
 pub mod plans;
 pub mod subscriptions;
+pub mod wallets;

@@ -9,7 +9,9 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{billing::customers, billing::isolation, billing::ledger, AppContext, Error};
+use crate::{
+    billing::credit, billing::customers, billing::isolation, billing::ledger, AppContext, Error,
+};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Payment {
@@ -23,8 +25,13 @@ pub struct Payment {
     pub invoice_number: Option<String>,
     pub method: String,
     pub reference: Option<String>,
+    /// What came in.
     #[schema(value_type = i64)]
     pub amount: Money,
+    /// What the payment asked for, when its gateway took another amount (then applied for
+    /// what came in: less pays the invoice in part, more leaves credit).
+    #[schema(value_type = Option<i64>)]
+    pub requested_amount: Option<Money>,
     pub status: PaymentStatus,
     pub paid_at: Option<DateTime<Utc>>,
     pub recorded_by: Option<Uuid>,
@@ -37,7 +44,7 @@ pub struct Payment {
 }
 
 const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.invoice_id, \
-    i.number as invoice_number, p.method, p.reference, p.amount, p.status, p.paid_at, \
+    i.number as invoice_number, p.method, p.reference, p.amount, p.requested_amount, p.status, p.paid_at, \
     p.recorded_by, p.note, p.review_reason, p.review_amount, p.created_at \
     from payments p join customers c on c.id = p.customer_id \
     left join invoices i on i.id = p.invoice_id";
@@ -300,10 +307,15 @@ pub async fn settle_in(
             }
         }
     }
-    // The confirmation message is queued in this same transaction: once per payment.
     let credit = amount
         .checked_sub(applied)
         .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
+    if credit.is_positive() {
+        // Money beyond this invoice is credit arriving: it pays the customer's other open
+        // invoices at once, oldest first.
+        credit::credit_arrived_in(conn, customer_id, None, now).await?;
+    }
+    // The confirmation message is queued in this same transaction: once per payment.
     crate::messaging::triggers::payment_received_in(conn, ctx, payment_id.uuid(), credit.minor())
         .await?;
     let payment = fetch(conn, payment_id).await?;

@@ -29,6 +29,16 @@ pub enum Outcome {
     Unknown,
 }
 
+/// Whether an event's amount is the gateway's own word on what it took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountCheck {
+    /// The gateway's status check reported it: the poller, or a callback whose amount the
+    /// check agreed with.
+    Confirmed,
+    /// Not confirmed: a callback whose amount the gateway's status check contradicted.
+    Unconfirmed,
+}
+
 /// What became of a gateway's callback. The HTTP layer chooses the answer to the gateway
 /// (status code and body, with the gateway adapter's acknowledgement) from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,30 +100,40 @@ pub async fn handle_callback(
             ))
         }
     };
-    let confirmed = if gateway.callback_is_trigger_only() {
+    // The amount the gateway says it took counts only once its status check agrees: Duitku's
+    // callback is always confirmed that way; the others' signed callbacks are checked when
+    // they report another amount than the payment asked for.
+    let needs_check = gateway.callback_is_trigger_only()
+        || (event.status == GatewayStatus::Paid
+            && asked_amount(ctx, code, &event.merchant_ref)
+                .await?
+                .is_some_and(|asked| asked.minor() != event.amount));
+    let (confirmed, check) = if needs_check {
         match gateway
             .status(&event.merchant_ref, event.gateway_ref.as_deref())
             .await
         {
+            Ok(confirmed) if confirmed.amount == event.amount => {
+                (confirmed, AmountCheck::Confirmed)
+            }
             Ok(confirmed) => {
-                if confirmed.amount != event.amount {
-                    // The checked amount is what gets applied (and held if it differs from the
-                    // payment); a signed callback that says otherwise is worth a look.
-                    let mut conn = ctx.pool.acquire().await?;
-                    security_event(
-                        &mut conn,
-                        ctx.clock.now(),
-                        "payment_amount_mismatch",
-                        &format!(
-                            "{code}: {}: the signed callback says {} but the status check reports \
-                             {}; the checked amount counts",
-                            event.merchant_ref, event.amount, confirmed.amount
-                        ),
-                        remote_addr,
-                    )
-                    .await?;
-                }
-                confirmed
+                // The checked amount is what gets applied if it is what the payment asked
+                // for; otherwise the payment is held, since the gateway's own reports differ.
+                // Either way a signed callback that says otherwise is worth a look.
+                let mut conn = ctx.pool.acquire().await?;
+                security_event(
+                    &mut conn,
+                    ctx.clock.now(),
+                    "payment_amount_mismatch",
+                    &format!(
+                        "{code}: {}: the signed callback says {} but the status check reports \
+                         {}; the checked amount counts",
+                        event.merchant_ref, event.amount, confirmed.amount
+                    ),
+                    remote_addr,
+                )
+                .await?;
+                (confirmed, AmountCheck::Unconfirmed)
             }
             Err(err) => {
                 // Let the gateway retry; the poller will also catch it.
@@ -125,20 +145,40 @@ pub async fn handle_callback(
             }
         }
     } else {
-        event
+        (event, AmountCheck::Confirmed)
     };
-    let outcome = apply_event(ctx, code, &confirmed).await?;
+    let outcome = apply_event(ctx, code, &confirmed, check).await?;
     Ok(Callback {
         gateway,
         outcome: CallbackOutcome::Processed(outcome),
     })
 }
 
-/// Applies a verified (or status-confirmed) gateway event to the payment it names.
+/// What the payment asked for at the gateway, if a payment has this reference.
+async fn asked_amount(
+    ctx: &AppContext,
+    code: &str,
+    merchant_ref: &str,
+) -> Result<Option<Money>, Error> {
+    Ok(
+        sqlx::query_scalar("select amount from payments where merchant_ref = $1 and method = $2")
+            .bind(merchant_ref)
+            .bind(code)
+            .fetch_optional(&ctx.pool)
+            .await?,
+    )
+}
+
+/// Applies a verified (or status-confirmed) gateway event to the payment it names. A paid
+/// event for another amount than the payment asked for is applied for what the gateway took
+/// when the gateway confirmed it and the shop accepts gateway amounts (the default): less
+/// pays the invoice in part (the rest is carried over), more leaves credit. Otherwise it is
+/// held for a cashier's review.
 pub async fn apply_event(
     ctx: &AppContext,
     code: &str,
     event: &GatewayEvent,
+    check: AmountCheck,
 ) -> Result<Outcome, Error> {
     let now = ctx.clock.now();
     let found: Option<(PaymentId, CustomerId)> = sqlx::query_as(
@@ -177,44 +217,62 @@ pub async fn apply_event(
     let mut settled = None;
     let outcome = match event.status {
         GatewayStatus::Paid if event.amount != amount.minor() => {
-            let reason = format!(
-                "the gateway reported {} but the payment is {amount}",
-                event.amount
-            );
-            sqlx::query(
-                "update payments set review_reason = $2, review_amount = $4, \
-                 last_checked_at = $3 where id = $1",
-            )
-            .bind(payment_id)
-            .bind(&reason)
-            .bind(now)
-            .bind(event.amount)
-            .execute(&mut *tx)
-            .await?;
-            security_event(
-                &mut tx,
-                now,
-                "payment_amount_mismatch",
-                &format!("{}: {reason}", event.merchant_ref),
-                None,
-            )
-            .await?;
-            Outcome::Held
-        }
-        GatewayStatus::Paid => {
-            if let Some(gateway_ref) = &event.gateway_ref {
-                // Only when unknown so far: an update that changes nothing still writes a
-                // new row version (and used to write an audit line).
+            let accepted: bool =
+                sqlx::query_scalar("select accept_gateway_amount from business_profile")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let plausible = event.amount > 0 && event.amount <= MAX_GATEWAY_AMOUNT;
+            if check == AmountCheck::Confirmed && accepted && plausible {
+                let took = Money::from_minor(event.amount);
                 sqlx::query(
-                    "update payments set gateway_ref = $2 where id = $1 and gateway_ref is null",
+                    "update payments set requested_amount = amount, amount = $2, \
+                     note = trim(note || ' ' || $3) where id = $1",
                 )
                 .bind(payment_id)
-                .bind(gateway_ref)
+                .bind(took)
+                .bind(format!("Dibayar {took} lewat gateway; ditagih {amount}."))
                 .execute(&mut *tx)
                 .await?;
+                tracing::info!(merchant_ref = %event.merchant_ref, asked = amount.minor(),
+                               took = event.amount, "applied for the amount the gateway took");
+                settled = Some(settle_paid(&mut tx, ctx, payment_id, customer_id, event).await?);
+                Outcome::Applied
+            } else {
+                let why = match (check, accepted, plausible) {
+                    (AmountCheck::Unconfirmed, _, _) => {
+                        "; the gateway's status check did not confirm the callback's amount"
+                    }
+                    (_, _, false) => "; the amount is not a usable payment",
+                    (_, false, _) => "; applying the gateway's amount is switched off",
+                    _ => "",
+                };
+                let reason = format!(
+                    "the gateway reported {} but the payment is {amount}{why}",
+                    event.amount
+                );
+                sqlx::query(
+                    "update payments set review_reason = $2, review_amount = $4, \
+                     last_checked_at = $3 where id = $1",
+                )
+                .bind(payment_id)
+                .bind(&reason)
+                .bind(now)
+                .bind(event.amount)
+                .execute(&mut *tx)
+                .await?;
+                security_event(
+                    &mut tx,
+                    now,
+                    "payment_amount_mismatch",
+                    &format!("{}: {reason}", event.merchant_ref),
+                    None,
+                )
+                .await?;
+                Outcome::Held
             }
-            settled = Some(crate::billing::payments::settle_in(&mut tx, ctx, payment_id).await?);
-            isolation::restore_paid_up(&mut tx, ctx, Some(customer_id)).await?;
+        }
+        GatewayStatus::Paid => {
+            settled = Some(settle_paid(&mut tx, ctx, payment_id, customer_id, event).await?);
             Outcome::Applied
         }
         GatewayStatus::Pending => {
@@ -260,6 +318,31 @@ pub async fn apply_event(
         _ => {}
     }
     Ok(outcome)
+}
+
+/// The most a single gateway payment can plausibly be (as for cash: a trillion rupiah).
+const MAX_GATEWAY_AMOUNT: i64 = 1_000_000_000_000;
+
+/// A paid event's payment settles (inside the caller's transaction, customer locked).
+async fn settle_paid(
+    tx: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+    payment_id: PaymentId,
+    customer_id: CustomerId,
+    event: &GatewayEvent,
+) -> Result<crate::billing::payments::Settlement, Error> {
+    if let Some(gateway_ref) = &event.gateway_ref {
+        // Only when unknown so far: an update that changes nothing still writes a new row
+        // version (and used to write an audit line).
+        sqlx::query("update payments set gateway_ref = $2 where id = $1 and gateway_ref is null")
+            .bind(payment_id)
+            .bind(gateway_ref)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let settled = crate::billing::payments::settle_in(tx, ctx, payment_id).await?;
+    isolation::restore_paid_up(tx, ctx, Some(customer_id)).await?;
+    Ok(settled)
 }
 
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -343,7 +426,7 @@ async fn check_one(ctx: &AppContext, id: PaymentId) -> Result<Outcome, Error> {
     } else {
         event
     };
-    apply_event(ctx, &code, &event).await
+    apply_event(ctx, &code, &event, AmountCheck::Confirmed).await
 }
 
 /// The cashier's decision on a payment held because the gateway reported another amount:

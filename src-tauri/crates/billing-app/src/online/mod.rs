@@ -9,8 +9,8 @@ pub mod manual;
 mod settings;
 
 pub use apply::{
-    apply_event, check_payment, check_pending, handle_callback, resolve_review, Callback,
-    CallbackOutcome, Outcome, PollSummary,
+    apply_event, check_payment, check_pending, handle_callback, resolve_review, AmountCheck,
+    Callback, CallbackOutcome, Outcome, PollSummary,
 };
 pub use links::{
     available_methods, create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status,

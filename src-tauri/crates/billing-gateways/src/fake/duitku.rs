@@ -121,6 +121,20 @@ impl FakeDuitku {
         self.set_status(merchant_ref, FakeStatus::Paid)
     }
 
+    /// Marks a transaction paid for another amount than it was created for (an open-amount
+    /// VA, a transfer of another sum): transactionStatus answers `00` with that amount.
+    /// False if unknown.
+    pub fn mark_paid_amount(&self, merchant_ref: &str, amount: i64) -> bool {
+        match self.state.txs().get_mut(merchant_ref) {
+            Some(tx) => {
+                tx.status = FakeStatus::Paid;
+                tx.amount = amount;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Marks a transaction failed (transactionStatus answers `02`). False if unknown.
     pub fn mark_failed(&self, merchant_ref: &str) -> bool {
         self.set_status(merchant_ref, FakeStatus::Failed)

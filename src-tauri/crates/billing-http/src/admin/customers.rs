@@ -2,8 +2,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::customers::{Customer, CustomerInput, CustomerQuery};
-use billing_app::billing::ledger::{BalanceChange, BalanceView, LedgerEntry};
+use billing_app::billing::ledger::LedgerEntry;
 use billing_app::billing::subscriptions::{Subscription, SubscriptionQuery};
+use billing_app::billing::wallets::{BalanceChange, BalanceView};
 use billing_domain::Permission as P;
 use billing_domain::{CustomerId, Money, SubscriptionId};
 use serde::{Deserialize, Serialize};
@@ -185,7 +186,7 @@ pub async fn balance(
     Path(id): Path<CustomerId>,
 ) -> Result<Json<BalanceView>, ApiError> {
     Ok(Json(
-        billing_app::billing::ledger::balance(&state.ctx, id).await?,
+        billing_app::billing::wallets::balance(&state.ctx, id).await?,
     ))
 }
 
@@ -206,7 +207,8 @@ pub async fn change_balance(
         subscription_id: body.subscription_id.map(SubscriptionId::from),
     };
     let (entry, balance) =
-        billing_app::billing::ledger::change_balance(&state.ctx, Some(user.id), id, change).await?;
+        billing_app::billing::wallets::change_balance(&state.ctx, Some(user.id), id, change)
+            .await?;
     Ok((
         StatusCode::CREATED,
         Json(BalanceEntryResult { entry, balance }),

@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use billing_app::billing::invoices::{Invoice, InvoiceQuery, InvoiceSummary};
+use billing_app::billing::invoices::{BalanceApplied, Invoice, InvoiceQuery, InvoiceSummary};
 use billing_app::billing::monthly_run::Scope;
 use billing_domain::Permission as P;
 use billing_domain::{CustomerId, InvoiceId, Money, SubscriptionId};
@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::InvoicesRead), routes!(get))
         .add(Staff(P::InvoicesAdjust), routes!(void))
         .add(Staff(P::InvoicesAdjust), routes!(discount))
+        .add(Staff(P::PaymentsRecord), routes!(apply_balance))
         .add(Staff(P::BillingRun), routes!(run))
 }
 
@@ -112,6 +113,22 @@ pub async fn void(
 ) -> Result<Json<Invoice>, ApiError> {
     Ok(Json(
         billing_app::billing::invoices::void(&state.ctx, id, &b.reason).await?,
+    ))
+}
+
+/// Pays what an open invoice still owes from credit: the subscription's wallet first, then
+/// the customer's own; the invoice is paid or partly paid.
+#[utoipa::path(post, operation_id = "apply_invoice_balance", path = "/invoices/{id}/apply-balance", tag = "invoices", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = BalanceApplied), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn apply_balance(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<InvoiceId>,
+) -> Result<Json<BalanceApplied>, ApiError> {
+    Ok(Json(
+        billing_app::billing::invoices::apply_balance(&state.ctx, Some(user.id), id).await?,
     ))
 }
 

@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use super::table::Sheet;
 use super::{ImportOptions, RowError, RowResult};
-use crate::billing::ledger::{self, BalanceChange};
 use crate::billing::monthly_run::{self, Scope};
 use crate::billing::plans::{self, PlanInput};
 use crate::billing::subscriptions::{self, CheckedSubscription, NewSubscription};
+use crate::billing::wallets::{self, BalanceChange};
 use crate::{billing::customers, AppContext, Error};
 
 /// A row that passed every check.
@@ -512,7 +512,7 @@ pub(crate) async fn write(
                 reason: format!("saldo dibawa dari {source_label}"),
                 subscription_id: None,
             };
-            ledger::adjust_in(&mut *conn, ctx, user, customer_id, &change).await?;
+            wallets::adjust_in(&mut *conn, ctx, user, customer_id, &change).await?;
             written.credit += row.credit;
         }
         if let Some(sub) = &row.subscription {
