@@ -8,6 +8,76 @@ use serde_json::json;
 use super::run_job;
 use crate::routers::{app_with_real_router, register, settle, simulator, subscribe};
 
+/// Each sampling round records every PPPoE user's first connection, last seen and state
+/// (seed §6 `trackUser`), shown with the PPPoE users.
+#[tokio::test]
+async fn the_monitor_records_each_pppoe_users_first_login_last_seen_and_state() {
+    let app = app_with_real_router().await;
+    let sim = simulator(SimConfig::default()).await;
+    let id = register(&app, &sim, "admin", "").await;
+    subscribe(&app, "rina", &id).await;
+    subscribe(&app, "budi", &id).await;
+    settle(&app).await;
+    let user = |login: &'static str| {
+        let app = &app;
+        async move {
+            let (status, list) = app.call("GET", "/api/pppoe/users", None).await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            list.as_array()
+                .or_else(|| list["items"].as_array())
+                .and_then(|items| items.iter().find(|u| u["login"] == login).cloned())
+                .expect("listed")
+        }
+    };
+
+    run_job(&app, "router_samples").await;
+    let never = user("rina").await;
+    assert_eq!(never["online"], false, "{never}");
+    assert!(never["first_login_at"].is_null(), "{never}");
+
+    // Rina dials in; a minute later the monitor sees her, online for 60 s already.
+    sim.ppp_login("rina", "AA:BB:CC:00:00:01", "10.10.0.2")
+        .expect("dial in");
+    app.clock.advance(chrono::Duration::seconds(60));
+    assert_eq!(
+        run_job(&app, "router_samples").await,
+        "1 of 1 router(s) sampled, 1 PPPoE user(s) online"
+    );
+    let seen = user("rina").await;
+    assert_eq!(seen["online"], true, "{seen}");
+    assert_eq!(seen["address"], "10.10.0.2");
+    assert_eq!(seen["caller_id"], "AA:BB:CC:00:00:01");
+    let first = seen["first_login_at"]
+        .as_str()
+        .expect("first login")
+        .to_owned();
+    assert!(seen["last_seen_at"].is_string(), "{seen}");
+    assert_eq!(user("budi").await["online"], false);
+
+    // She hangs up: offline, her first login and last sighting kept.
+    sim.ppp_logout("rina");
+    app.clock.advance(chrono::Duration::seconds(60));
+    run_job(&app, "router_samples").await;
+    let gone = user("rina").await;
+    assert_eq!(gone["online"], false, "{gone}");
+    assert_eq!(gone["first_login_at"].as_str(), Some(first.as_str()));
+    assert_eq!(gone["last_seen_at"], seen["last_seen_at"]);
+
+    // Back the next day: the first login stays the first one.
+    sim.ppp_login("rina", "AA:BB:CC:00:00:01", "10.10.0.9")
+        .expect("dial in again");
+    app.clock.advance(chrono::Duration::days(1));
+    run_job(&app, "router_samples").await;
+    let back = user("rina").await;
+    assert_eq!(
+        (back["online"].as_bool(), back["address"].as_str()),
+        (Some(true), Some("10.10.0.9"))
+    );
+    assert_eq!(back["first_login_at"].as_str(), Some(first.as_str()));
+    assert_ne!(back["last_seen_at"], seen["last_seen_at"]);
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn samples_are_recorded_with_traffic_rates_and_pruned_after_seven_days() {
     let app = app_with_real_router().await;
@@ -18,7 +88,7 @@ async fn samples_are_recorded_with_traffic_rates_and_pruned_after_seven_days() {
 
     assert_eq!(
         run_job(&app, "router_samples").await,
-        "1 of 1 router(s) sampled"
+        "1 of 1 router(s) sampled, 0 PPPoE user(s) online"
     );
     sim.ppp_login("rina", "AA:BB:CC:00:00:01", "10.10.0.2")
         .expect("dial in");

@@ -4163,9 +4163,28 @@ export interface components {
         };
         /** @description A PPPoE subscription as the router sees it. */
         PppoeUser: {
+            address?: string | null;
+            caller_id?: string | null;
+            /**
+             * Format: date-time
+             * @description The current (or last) session's start, address and caller id (the modem's MAC).
+             */
+            connected_since?: string | null;
             customer_name: string;
+            /**
+             * Format: date-time
+             * @description The first connection the monitor ever saw (the session's start).
+             */
+            first_login_at?: string | null;
             last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description The last time the monitor saw the user online.
+             */
+            last_seen_at?: string | null;
             login: string;
+            /** @description Online now, as the router monitor last saw it (each minute). */
+            online: boolean;
             /** Format: int64 */
             pending_commands: number;
             plan_name: string;

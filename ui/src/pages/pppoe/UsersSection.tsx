@@ -9,6 +9,7 @@ import type { PppoeUser, Router } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadState } from '../../components/LoadState';
 import { StatusBadge } from '../../components/StatusBadge';
+import { formatDateTime } from '../../lib/dates';
 import { useInvalidate } from '../../lib/queryClient';
 import { keys } from '../../lib/queryKeys';
 import { UserActionModal } from './UserDialogs';
@@ -76,6 +77,7 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                           <Anchor component={Link} to={`/subscriptions/${u.subscription_id}`}>
                             {u.login}
                           </Anchor>
+                          <Presence user={u} />
                         </Table.Td>
                         <Table.Td>{u.customer_name}</Table.Td>
                         <Table.Td>{u.plan_name}</Table.Td>
@@ -156,5 +158,33 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
         }}
       />
     </Card>
+  );
+}
+
+/** Online now, last seen, or never: what the router monitor saw (each minute). */
+function Presence({ user: u }: { user: PppoeUser }) {
+  const { t } = useTranslation();
+  const text = u.online
+    ? t('pppoe.online_since', { when: formatDateTime(u.connected_since) })
+    : u.last_seen_at
+      ? t('pppoe.last_seen', { when: formatDateTime(u.last_seen_at) })
+      : t('pppoe.never_seen');
+  const details = [
+    u.address && t('pppoe.presence_address', { address: u.address }),
+    u.caller_id && t('pppoe.presence_caller', { caller: u.caller_id }),
+    u.first_login_at && t('pppoe.first_login', { when: formatDateTime(u.first_login_at) }),
+  ].filter(Boolean);
+  const line = (
+    <Text size="xs" c={u.online ? 'teal' : 'dimmed'} data-testid={`presence-${u.login}`}>
+      {u.online ? '● ' : ''}
+      {text}
+    </Text>
+  );
+  return details.length > 0 ? (
+    <Tooltip label={details.join(' · ')} multiline w={280}>
+      {line}
+    </Tooltip>
+  ) : (
+    line
   );
 }

@@ -120,6 +120,16 @@ pub struct PppoeUser {
     pub status: String,
     pub pending_commands: i64,
     pub last_error: Option<String>,
+    /// Online now, as the router monitor last saw it (each minute).
+    pub online: bool,
+    /// The first connection the monitor ever saw (the session's start).
+    pub first_login_at: Option<DateTime<Utc>>,
+    /// The last time the monitor saw the user online.
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The current (or last) session's start, address and caller id (the modem's MAC).
+    pub connected_since: Option<DateTime<Utc>>,
+    pub address: Option<String>,
+    pub caller_id: Option<String>,
 }
 
 const USERS: &str = "select s.id as subscription_id, s.login, c.name as customer_name, \
@@ -127,9 +137,12 @@ const USERS: &str = "select s.id as subscription_id, s.login, c.name as customer
     (select count(*) from router_commands rc where rc.subscription_id = s.id \
        and rc.status = 'pending') as pending_commands, \
     (select rc.last_error from router_commands rc where rc.subscription_id = s.id \
-       and rc.status = 'pending' order by rc.id limit 1) as last_error \
+       and rc.status = 'pending' order by rc.id limit 1) as last_error, \
+    coalesce(pp.online, false) as online, pp.first_login_at, pp.last_seen_at, \
+    pp.connected_since, pp.address, pp.caller_id \
     from subscriptions s join customers c on c.id = s.customer_id \
     join plans p on p.id = s.plan_id left join routers r on r.id = s.router_id \
+    left join pppoe_presence pp on pp.subscription_id = s.id \
     where s.kind = 'pppoe'";
 
 pub async fn users(ctx: &AppContext, router_id: Option<Uuid>) -> Result<Vec<PppoeUser>, Error> {
@@ -304,6 +317,60 @@ pub async fn set_isolated(
     tx.commit().await?;
     outbox::spawn_delivery(ctx);
     user(ctx, subscription_id).await
+}
+
+/// Records what the router monitor sees of a router's PPPoE users (seed §6 `trackUser`):
+/// the subscriptions on it that are connected now (first connection ever, last seen, the
+/// session's start, address and caller id) and those no longer connected. Returns how many
+/// are online. One statement, written each sampling round.
+pub(crate) async fn track(
+    ctx: &AppContext,
+    conn: &crate::ports::RouterConn,
+    now: DateTime<Utc>,
+) -> Result<usize, Error> {
+    let sessions = ctx
+        .router
+        .sessions(conn)
+        .await
+        .map_err(|e| Error::Router(e.0))?;
+    let names: Vec<&str> = sessions.iter().map(|s| s.name.as_str()).collect();
+    let addresses: Vec<Option<&str>> = sessions.iter().map(|s| s.address.as_deref()).collect();
+    let callers: Vec<Option<&str>> = sessions.iter().map(|s| s.caller_id.as_deref()).collect();
+    let uptimes: Vec<i64> = sessions
+        .iter()
+        .map(|s| i64::try_from(s.uptime_secs).unwrap_or(i64::MAX / 1000))
+        .collect();
+    let online: i64 = sqlx::query_scalar(
+        "with seen as ( \
+             select distinct on (s.id) s.id, x.address, x.caller_id, \
+                    $3 - make_interval(secs => x.uptime) as since \
+             from unnest($2::text[], $4::text[], $5::text[], $6::bigint[]) \
+                  as x(name, address, caller_id, uptime) \
+             join subscriptions s on s.login = x.name and s.kind = 'pppoe' and s.router_id = $1 \
+             order by s.id, x.uptime), \
+         up as ( \
+             insert into pppoe_presence (subscription_id, router_id, first_login_at, \
+                                         last_seen_at, online, address, caller_id, connected_since) \
+             select id, $1, since, $3, true, address, caller_id, since from seen \
+             on conflict (subscription_id) do update set router_id = excluded.router_id, \
+                 last_seen_at = excluded.last_seen_at, online = true, address = excluded.address, \
+                 caller_id = excluded.caller_id, connected_since = excluded.connected_since \
+             returning subscription_id), \
+         gone as ( \
+             update pppoe_presence set online = false \
+             where router_id = $1 and online \
+               and subscription_id not in (select subscription_id from up)) \
+         select count(*) from up",
+    )
+    .bind(conn.id)
+    .bind(&names)
+    .bind(now)
+    .bind(&addresses)
+    .bind(&callers)
+    .bind(&uptimes)
+    .fetch_one(&ctx.pool)
+    .await?;
+    Ok(usize::try_from(online).unwrap_or(0))
 }
 
 /// The live `/ppp/active` of a router.

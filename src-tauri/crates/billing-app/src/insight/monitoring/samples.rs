@@ -12,13 +12,20 @@ use crate::{AppContext, Error};
 pub struct SampleRound {
     pub routers: usize,
     pub recorded: usize,
+    /// PPPoE users online on the routers read (their first login, last seen and state are
+    /// recorded each round).
+    pub pppoe_online: usize,
     /// Routers that could not be read, with why.
     pub errors: Vec<String>,
 }
 
 impl std::fmt::Display for SampleRound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} of {} router(s) sampled", self.recorded, self.routers)?;
+        write!(
+            f,
+            "{} of {} router(s) sampled, {} PPPoE user(s) online",
+            self.recorded, self.routers, self.pppoe_online
+        )?;
         if !self.errors.is_empty() {
             write!(f, "; not read: {}", self.errors.join("; "))?;
         }
@@ -46,6 +53,12 @@ pub async fn collect(ctx: &AppContext) -> Result<SampleRound, Error> {
             Ok(s) => {
                 store(ctx, conn.id, now, &s).await?;
                 out.recorded += 1;
+                match crate::network::pppoe::track(ctx, conn, now).await {
+                    Ok(online) => out.pppoe_online += online,
+                    Err(e) => out
+                        .errors
+                        .push(format!("{}: PPPoE users not read: {e}", conn.name)),
+                }
             }
             Err(e) => out.errors.push(format!("{}: {}", conn.name, e.0)),
         }
