@@ -20,9 +20,20 @@ pub(crate) fn notification_for(event: &BillingEvent) -> Option<(String, String)>
             format!("{} sudah masuk.", billing_documents::format_rupiah(*amount)),
         )),
         BillingEvent::PaymentChanged { .. } => None,
-        BillingEvent::WhatsAppSessionFailed { name, reason, .. } => Some((
+        BillingEvent::WhatsAppSessionFailed {
+            name,
+            reason,
+            promoted,
+            ..
+        } => Some((
             "Sesi WhatsApp berhenti".into(),
-            format!("{name}: {reason}. Pesan dikirim lewat sesi lain."),
+            match promoted {
+                Some(backup) => format!(
+                    "{name}: {reason}. {backup} sekarang menjadi sesi utama; {name} kembali \
+                     sebagai cadangan setelah tersambung lagi."
+                ),
+                None => format!("{name}: {reason}. Pesan dikirim lewat sesi lain."),
+            },
         )),
         BillingEvent::SubscriptionChanged { .. } => None,
         BillingEvent::AlertRaised(alert) => Some((
@@ -95,9 +106,21 @@ mod tests {
             session_id: Uuid::nil(),
             name: "Kantor".into(),
             reason: "logged out".into(),
+            promoted: None,
         };
         let (_, body) = notification_for(&failed).expect("a notification");
         assert!(body.starts_with("Kantor: logged out"), "{body}");
+        let promoted = BillingEvent::WhatsAppSessionFailed {
+            session_id: Uuid::nil(),
+            name: "Kantor".into(),
+            reason: "logged out".into(),
+            promoted: Some("Cadangan".into()),
+        };
+        let (_, body) = notification_for(&promoted).expect("a notification");
+        assert!(
+            body.contains("Cadangan sekarang menjadi sesi utama"),
+            "{body}"
+        );
         let changed = BillingEvent::PaymentChanged {
             payment_id: Uuid::nil(),
             invoice_id: None,

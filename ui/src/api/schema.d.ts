@@ -4750,6 +4750,15 @@ export interface components {
             queued: number;
             /** @description `primary` or `backup`. */
             role: string;
+            role_change?: string | null;
+            role_change_peer?: string | null;
+            /**
+             * Format: date-time
+             * @description When the role last changed by itself: `promoted` (a backup made primary in place of
+             *     `role_change_peer`, which had failed) or `demoted` (a failed primary made a backup,
+             *     `role_change_peer` promoted; it sends again as a backup once healthy).
+             */
+            role_changed_at?: string | null;
             /** Format: int64 */
             sent_today: number;
             /**

@@ -26,6 +26,8 @@ pub enum BillingEvent {
         session_id: Uuid,
         name: String,
         reason: String,
+        /// The backup that became primary in its place, if one did.
+        promoted: Option<String>,
     },
     /// A subscription was isolated (`status`: `isolated`). Restores follow payments, which
     /// have their own event.

@@ -6,6 +6,7 @@ import { unwrap } from '../../api/errors';
 import type { WaSession, WaStatus } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Field, FieldRow } from '../../components/Field';
+import { formatDateTime } from '../../lib/dates';
 import { useInvalidate } from '../../lib/queryClient';
 import { keys } from '../../lib/queryKeys';
 import { PROVIDER_SPECS, isProvider } from './providerFields';
@@ -64,6 +65,14 @@ export function SessionsTab({ status }: { status: WaStatus }) {
                   <SessionStatusBadge status={s.status} />
                 </Group>
               </Group>
+              {s.role_change && s.role_changed_at && (
+                <Text size="sm" c={s.role_change === 'promoted' ? 'blue' : 'dimmed'} data-testid="wa-session-role-change">
+                  {t(s.role_change === 'promoted' ? 'whatsapp.sessions.promoted' : 'whatsapp.sessions.demoted', {
+                    peer: s.role_change_peer ?? '',
+                    when: formatDateTime(s.role_changed_at),
+                  })}
+                </Text>
+              )}
               {s.last_error && (
                 <Alert color="red" variant="light" title={t('whatsapp.sessions.last_error')} data-testid="wa-session-error">
                   <Text size="sm" style={{ wordBreak: 'break-word' }}>

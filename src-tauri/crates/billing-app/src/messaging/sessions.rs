@@ -31,6 +31,12 @@ pub struct SessionView {
     pub per_minute: i32,
     pub queued: i64,
     pub sent_today: i64,
+    /// When the role last changed by itself: `promoted` (a backup made primary in place of
+    /// `role_change_peer`, which had failed) or `demoted` (a failed primary made a backup,
+    /// `role_change_peer` promoted; it sends again as a backup once healthy).
+    pub role_changed_at: Option<DateTime<Utc>>,
+    pub role_change: Option<String>,
+    pub role_change_peer: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -53,7 +59,7 @@ pub struct SessionInput {
 /// Every session with its queue and what it sent today (`$1`: the start of the business day).
 const SELECT: &str =
     "select s.id, s.name, s.provider, s.role, s.position, s.base_url, s.settings, \
-    s.enabled, s.status, s.last_error, s.per_minute, \
+    s.enabled, s.status, s.last_error, s.per_minute, s.role_changed_at, s.role_change, s.role_change_peer, \
     (select count(*) from whatsapp_messages m where m.session_id = s.id and m.status = 'sending') \
       + 0 as queued, \
     (select count(*) from whatsapp_messages m where m.session_id = s.id \
@@ -165,6 +171,15 @@ pub async fn create_session(ctx: &AppContext, input: SessionInput) -> Result<Ses
     .execute(&ctx.pool)
     .await;
     if let Err(err) = inserted {
+        // Nothing of a refused session stays behind in the keyring.
+        let _ = ctx.secrets.delete(&token_name(id));
+        let _ = ctx.secrets.delete(&secret_name(id));
+        if crate::is_constraint_violation(&err, "whatsapp_sessions_at_most_five") {
+            // Another session was added at the same moment (here or on another PC).
+            return Err(Error::conflict(format!(
+                "at most {MAX_SESSIONS} WhatsApp sessions"
+            )));
+        }
         if crate::is_constraint_violation(&err, "whatsapp_sessions_name_key") {
             return Err(Error::conflict_on(
                 "name",

@@ -422,6 +422,11 @@ async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) ->
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let promoted = if session.backup {
+        None
+    } else {
+        promote_backup(&mut tx, session, now).await?
+    };
     let owner: Option<String> = sqlx::query_scalar("select owner_phone from whatsapp_settings")
         .fetch_optional(&mut *tx)
         .await?
@@ -435,10 +440,15 @@ async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) ->
                 .format("%d-%m-%Y %H:%M")
                 .to_string(),
         );
-        vars.insert(
-            "pesan",
-            format!("sesi WhatsApp {} gagal: {reason}", session.name),
-        );
+        let mut text = format!("sesi WhatsApp {} gagal: {reason}", session.name);
+        if let Some(name) = &promoted {
+            text.push_str(&format!(
+                "; sesi cadangan {name} sekarang menjadi sesi utama dan {} akan kembali sebagai \
+                 cadangan setelah tersambung lagi",
+                session.name
+            ));
+        }
+        vars.insert("pesan", text);
         super::enqueue_in(
             &mut tx,
             now,
@@ -454,16 +464,83 @@ async fn fail_session(ctx: &AppContext, session: &SessionEntry, reason: &str) ->
         .await?;
     }
     tx.commit().await?;
+    if promoted.is_some() {
+        // The pool takes the new roles (the failed session's entry stays down).
+        super::pool::reload_sessions(ctx).await?;
+    }
     crate::events::publish(
         ctx,
         crate::events::BillingEvent::WhatsAppSessionFailed {
             session_id: session.id,
             name: session.name.clone(),
             reason: reason.to_owned(),
+            promoted: promoted.clone(),
         },
     );
-    tracing::warn!(session = %session.name, reason, "WhatsApp session failed; others take over");
+    tracing::warn!(session = %session.name, reason, promoted = ?promoted,
+                   "WhatsApp session failed; others take over");
     Ok(())
+}
+
+/// When the last working primary fails, the healthiest backup becomes primary (the seed's
+/// `handleSessionFailure`): a healthy one before one not yet checked, then the one with the
+/// fewest failed messages this past day, then the configured order. The failed session
+/// becomes a backup and comes back as one once healthy. Returns the promoted session's name.
+async fn promote_backup(
+    tx: &mut sqlx::PgConnection,
+    failed: &SessionEntry,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    // Serialises promotions (two lanes, or two PCs, seeing primaries fail at once).
+    sqlx::query("select pg_advisory_xact_lock(hashtext('whatsapp_promotion'))")
+        .execute(&mut *tx)
+        .await?;
+    let working_primaries: i64 = sqlx::query_scalar(
+        "select count(*) from whatsapp_sessions \
+         where enabled and role = 'primary' and status <> 'failed' and id <> $1",
+    )
+    .bind(failed.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if working_primaries > 0 {
+        return Ok(None);
+    }
+    let pick: Option<(Uuid, String)> = sqlx::query_as(
+        "select s.id, s.name from whatsapp_sessions s \
+         where s.enabled and s.role = 'backup' and s.status in ('healthy', 'unknown') \
+         order by s.status = 'healthy' desc, \
+                  (select count(*) from whatsapp_messages m where m.session_id = s.id \
+                     and m.status = 'failed' and m.queued_at > $1) asc, \
+                  s.position, s.name \
+         limit 1",
+    )
+    .bind(now - Duration::days(1))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id, name)) = pick else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "update whatsapp_sessions set role = 'primary', role_changed_at = $2, \
+             role_change = 'promoted', role_change_peer = $3 \
+         where id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(&failed.name)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update whatsapp_sessions set role = 'backup', role_changed_at = $2, \
+             role_change = 'demoted', role_change_peer = $3 \
+         where id = $1",
+    )
+    .bind(failed.id)
+    .bind(now)
+    .bind(&name)
+    .execute(&mut *tx)
+    .await?;
+    Ok(Some(name))
 }
 
 /// Asks every session for its state; a recovered session is taken back in.
