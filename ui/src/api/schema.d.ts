@@ -3842,8 +3842,8 @@ export interface components {
             alerts_whatsapp: boolean;
             /**
              * Format: int32
-             * @description Router and security logs (min 90). The activity (audit) log itself is append-only
-             *     and never pruned.
+             * @description Router, security and access (sign-in) logs (min 90). The log of data changes
+             *     (`audit_log`) is append-only and never pruned.
              */
             keep_activity_days: number;
             /**
