@@ -1,5 +1,6 @@
 //! End-to-end tests: the real app over HTTP on a real PostgreSQL.
 
+mod access_log;
 mod auth;
 mod backups;
 mod billing;

@@ -144,7 +144,13 @@ async fn every_way_of_ending_a_session_refuses_its_access_token_on_the_next_requ
     let (username, detail, address) = &reused[0];
     assert_eq!(username.as_deref(), Some("kasir"));
     assert_eq!(address.as_deref(), Some("127.0.0.1"));
-    assert!(detail.contains("pencuri/1.0"), "{detail}");
+    let agent: Option<String> = sqlx::query_scalar(
+        "select user_agent from security_events where kind = 'refresh_token_reused'",
+    )
+    .fetch_one(&app.pool().await)
+    .await
+    .expect("user agent");
+    assert_eq!(agent.as_deref(), Some("pencuri/1.0"), "{detail}");
     assert!(
         !detail.contains(&stolen.refresh),
         "no token in the log: {detail}"

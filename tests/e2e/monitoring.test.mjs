@@ -13,7 +13,7 @@
 // load, users and traffic charts after two samples. Screenshots: tests/e2e/artifacts/monitoring-*.png.
 import { apiCall, harness, visible } from './harness.mjs';
 
-const { url, username, password, step, open, run, shot, consoleErrors } = harness('monitoring');
+const { url, username, password, step, open, run, shot, expectText, consoleErrors } = harness('monitoring');
 const ruleName = `Uji antrean ${Date.now().toString(36)}`;
 
 // Texts the UI shows (ui/src/i18n/id.json).
@@ -26,6 +26,7 @@ const T = {
   ruleMetric: 'Yang dipantau', ruleComparison: 'Muncul bila nilainya', ruleThreshold: 'Batas',
   ruleMinutes: 'Selama (menit)', save: 'Simpan', outboxLabel: 'Antrean perintah router',
   preview: 'Peringatan muncul bila Antrean perintah router paling sedikit 0 selama minimal 0 menit.',
+  retention: 'Pembersihan data lama', retentionAccess: 'Log masuk & keluar', retentionKept: '365 hari terakhir',
 };
 
 
@@ -117,6 +118,22 @@ async function main() {
       await visible(card.locator('svg.recharts-surface').first());
     }
     await shot(page, '02-router-charts.png');
+  });
+
+  await step(page, 'the health page shows the daily clean-up\'s report', async () => {
+    const run = await runJob(page, 'retention');
+    await page.getByRole('link', { name: T.navMonitoring, exact: true }).click();
+    await visible(page.getByRole('heading', { name: T.retention, exact: true }));
+    const report = page.getByTestId('retention-report');
+    await visible(report);
+    const row = report.getByTestId('retention-access_events');
+    await expectText(row, T.retentionAccess, 'retention row');
+    await expectText(row, T.retentionKept, 'retention period');
+    // The figures are the run's: the summary names as many sign-in log entries as the row.
+    const removed = /(\d+) access log entry/.exec(run.summary)?.[1];
+    if (removed === undefined) throw new Error(`summary without the access log: ${run.summary}`);
+    await expectText(row.locator('td').nth(1), removed, 'removed count');
+    await shot(page, '03-retention.png');
   });
 
   const relevant = consoleErrors.filter((e) => !/Failed to load resource/.test(e));

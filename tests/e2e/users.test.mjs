@@ -31,6 +31,8 @@ const T = {
   navRouters: 'Router', navPppoe: 'PPPoE', navSettings: 'Pengaturan',
   addUser: 'Tambah pengguna', role: 'Peran', cashierRole: 'Kasir', save: 'Simpan', active: 'Aktif', disabled: 'Nonaktif',
   disable: 'Nonaktifkan', loginFailed: 'Gagal masuk',
+  accessTab: 'Masuk & keluar', signedIn: 'Masuk berhasil', signedOut: 'Keluar',
+  refusedDisabled: 'Masuk ditolak: akun dinonaktifkan',
 };
 
 /** The current TOTP code for a base32 secret (RFC 6238: HMAC-SHA1, 30 s, 6 digits). */
@@ -130,6 +132,15 @@ async function main() {
     await openArea(page, T.navAudit);
     await expectText(page.locator('table'), 'users.update', 'activity log');
     await shot(page, '03-audit.png');
+    await page.getByRole('tab', { name: T.accessTab, exact: true }).click();
+    await page.getByTestId('audit-user').fill(cashier);
+    const access = page.getByTestId('access-log');
+    await expectText(access, T.refusedDisabled, 'access log: the disabled cashier refused');
+    await expectText(access, T.signedIn, 'access log: the cashier signed in');
+    await expectText(access, T.signedOut, 'access log: the cashier signed out');
+    await expectText(access, '127.0.0.1', 'access log: address');
+    await expectText(access, 'Chrome', 'access log: user agent');
+    await shot(page, '03b-access.png');
     await openArea(page, T.navSecurity);
     await expectText(page.locator('table'), T.loginFailed, 'security log');
     await expectText(page.locator('table'), cashier, 'security log username');

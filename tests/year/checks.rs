@@ -145,7 +145,7 @@ impl Checks {
         let (notifications, activity, vouchers, sessions_hours, performance) = keep;
         let now = shop.now();
         let days = |d: i32| now - chrono::Duration::days(i64::from(d));
-        let tables: [(&str, &str, DateTime<Utc>); 9] = [
+        let tables: [(&str, &str, DateTime<Utc>); 10] = [
             (
                 "whatsapp_messages",
                 "select count(*) from whatsapp_messages where status in ('sent', 'delivered', \
@@ -191,6 +191,11 @@ impl Checks {
             (
                 "alerts",
                 "select count(*) from alerts where cleared_at < $1",
+                days(activity),
+            ),
+            (
+                "access_events",
+                "select count(*) from access_events where occurred_at < $1",
                 days(activity),
             ),
         ];

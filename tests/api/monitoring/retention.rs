@@ -139,3 +139,69 @@ async fn periods_are_validated_configurable_reported_and_money_is_never_removed(
     assert_eq!(p["status"], "paid", "{p}");
     app.shutdown().await;
 }
+
+/// Seed §9: the daily report is on the health page as well as on WhatsApp — the same figures.
+#[tokio::test]
+async fn the_retention_report_is_on_the_health_page_and_on_whatsapp() {
+    let app = spawn_app().await;
+    let health = || async {
+        let (status, h) = app.call("GET", "/api/monitoring/health", None).await;
+        assert_eq!(status, StatusCode::OK, "{h}");
+        h
+    };
+    assert!(health().await["retention"].is_null(), "no run yet");
+
+    set_owner_phone(&app).await;
+    let mut s = monitoring_settings(&app).await;
+    s["retention_report_whatsapp"] = json!(true);
+    s["keep_notifications_days"] = json!(14);
+    let (status, body) = app.call("PUT", "/api/monitoring/settings", Some(s)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let now = app.clock.now();
+    sqlx::query(
+        "insert into whatsapp_messages (idempotency_key, to_phone, body, status, next_attempt_at, \
+         queued_at, created_at) values ('old:1', '6281234567890', 'lama', 'sent', $1, $1, $1), \
+         ('old:2', '6281234567890', 'lama', 'sent', $1, $1, $1)",
+    )
+    .bind(now - chrono::Duration::days(20))
+    .execute(&app.pool().await)
+    .await
+    .expect("old messages");
+    sqlx::query(
+        "insert into job_runs (job, trigger, started_at, finished_at, duration_ms, ok) \
+         values ('billing', 'schedule', $1 - interval '8 days', $1 - interval '8 days', 5, true)",
+    )
+    .bind(now)
+    .execute(&app.pool().await)
+    .await
+    .expect("old run");
+
+    let summary = run_job(&app, "retention").await;
+    let h = health().await;
+    let r = &h["retention"];
+    assert_eq!(r["ran_at"], json!(now), "{r}");
+    assert_eq!(r["removed"]["notifications"], 2, "{r}");
+    assert_eq!(r["removed"]["job_runs"], 1, "{r}");
+    assert_eq!(r["removed"]["vouchers"], 0, "{r}");
+    assert_eq!(r["removed"]["failed"], json!([]), "{r}");
+    assert_eq!(r["kept"]["keep_notifications_days"], 14, "{r}");
+    assert_eq!(r["kept"]["keep_activity_days"], 365, "{r}");
+    assert_eq!(r["kept"]["keep_performance_days"], 7, "{r}");
+    // The same run's report went to the owner.
+    let body: String = sqlx::query_scalar(
+        "select body from whatsapp_messages where idempotency_key like 'retention:%'",
+    )
+    .fetch_one(&app.pool().await)
+    .await
+    .expect("report message");
+    assert!(body.contains("2 notification(s)"), "{body}");
+    assert!(body.contains(&summary), "{body} / {summary}");
+
+    // A day later the next run's report replaces it on the page.
+    app.clock.advance(chrono::Duration::days(1));
+    run_job(&app, "retention").await;
+    let r = health().await["retention"].clone();
+    assert_eq!(r["ran_at"], json!(now + chrono::Duration::days(1)), "{r}");
+    assert_eq!(r["removed"]["notifications"], 0, "{r}");
+    app.shutdown().await;
+}

@@ -73,6 +73,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign-ins, refused sign-ins, sign-outs, token refreshes and sign-ins from a new address,
+         *     newest first (the access part of the activity log).
+         */
+        get: operations["list_access_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -2576,6 +2596,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessEvent: {
+            /** Format: int64 */
+            id: number;
+            /** @description `login_succeeded`, `login_failed`, `login_new_address`, `logout`, `token_refreshed`. */
+            kind: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /**
+             * @description Why a sign-in was refused (`bad_password`, `unknown_user`, `disabled`, `bad_totp`,
+             *     `locked_out`); how a sign-out happened (`session`, `everywhere`).
+             */
+            reason?: string | null;
+            remote_addr?: string | null;
+            user_agent?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+            /** @description The account, or what was typed as the username of a refused sign-in. */
+            username: string;
+        };
+        AccessEventList: {
+            items: components["schemas"]["AccessEvent"][];
+            /** Format: int64 */
+            total: number;
+        };
         ActivityEntry: {
             /** @description `<table>.insert|update|delete`. */
             action: string;
@@ -3429,6 +3473,7 @@ export interface components {
             gateways: components["schemas"]["HealthCheck"][];
             /** @description The scheduler and the daily backup. */
             jobs: components["schemas"]["HealthCheck"][];
+            retention?: null | components["schemas"]["RetentionRun"];
             routers: components["schemas"]["HealthCheck"][];
             /** @description Where the secrets are kept (a warning when not in an OS keyring service). */
             secrets: components["schemas"]["HealthCheck"];
@@ -3844,8 +3889,8 @@ export interface components {
             alerts_whatsapp: boolean;
             /**
              * Format: int32
-             * @description Router and security logs (min 90). The activity (audit) log itself is append-only
-             *     and never pruned.
+             * @description Router, security and access (sign-in) logs (min 90). The log of data changes
+             *     (`audit_log`) is append-only and never pruned.
              */
             keep_activity_days: number;
             /**
@@ -4432,6 +4477,62 @@ export interface components {
             rows: number;
             tables: number;
         };
+        /** @description The periods a retention run kept (what was younger stayed). */
+        RetentionPeriods: {
+            /**
+             * Format: int32
+             * @description Router, security and access logs.
+             */
+            keep_activity_days: number;
+            /** Format: int32 */
+            keep_expired_vouchers_days: number;
+            /** Format: int32 */
+            keep_login_attempts_days: number;
+            /** Format: int32 */
+            keep_notifications_days: number;
+            /** Format: int32 */
+            keep_performance_days: number;
+            /** Format: int32 */
+            keep_sessions_hours: number;
+            /** Format: int32 */
+            keep_temp_files_days: number;
+        };
+        RetentionReport: {
+            /**
+             * Format: int64
+             * @description Sign-ins, sign-outs and token refreshes (the access log).
+             */
+            access_events?: number;
+            /** Format: int64 */
+            alerts: number;
+            /** @description The parts that could not be cleaned, each with the reason (the others were). */
+            failed: string[];
+            /** Format: int64 */
+            job_runs: number;
+            /** Format: int64 */
+            login_attempts: number;
+            /** Format: int64 */
+            notifications: number;
+            /** Format: int64 */
+            router_audit: number;
+            /** Format: int64 */
+            router_samples: number;
+            /** Format: int64 */
+            security_events: number;
+            /** Format: int64 */
+            sessions: number;
+            /** Format: int64 */
+            temp_files: number;
+            /** Format: int64 */
+            vouchers: number;
+        };
+        /** @description The newest retention run: when, what it removed, what it kept. */
+        RetentionRun: {
+            kept: components["schemas"]["RetentionPeriods"];
+            /** Format: date-time */
+            ran_at: string;
+            removed: components["schemas"]["RetentionReport"];
+        };
         /** @description What "Coba lagi" answers. */
         RetryProvisioning: {
             /**
@@ -4692,6 +4793,8 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             remote_addr?: string | null;
+            /** @description The client's user agent, when the request had one. */
+            user_agent?: string | null;
             username?: string | null;
         };
         SecurityEventList: {
@@ -5438,6 +5541,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityLog"];
+                };
+            };
+        };
+    };
+    list_access_events: {
+        parameters: {
+            query?: {
+                /** @description Username of the account (or what was typed at a refused sign-in). */
+                user?: string | null;
+                /** @description `login_succeeded`, `login_failed`, `login_new_address`, `logout`, `token_refreshed`. */
+                kind?: string | null;
+                from?: string | null;
+                to?: string | null;
+                limit?: number | null;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessEventList"];
                 };
             };
         };

@@ -125,6 +125,7 @@ export const keys = {
   audit: {
     all: ['audit'] as const,
     list: (params: Params) => ['audit', params] as const,
+    access: (params: Params) => ['audit', 'access', params] as const,
   },
   security: {
     all: ['security'] as const,

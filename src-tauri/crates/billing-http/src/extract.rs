@@ -78,6 +78,48 @@ where
     }
 }
 
+/// The caller's address and user agent (for the access and security logs).
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    pub addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    pub fn of(parts: &axum::http::request::Parts) -> Self {
+        Self {
+            addr: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string()),
+            user_agent: user_agent(&parts.headers),
+        }
+    }
+
+    pub fn client(&self) -> billing_app::access::auth::Client<'_> {
+        billing_app::access::auth::Client {
+            remote_addr: self.addr.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+        }
+    }
+}
+
+/// The request's `User-Agent`, when it is text (the app cuts it to 200 characters).
+pub fn user_agent(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientInfo::of(parts))
+    }
+}
+
 /// The caller's IP address as text (for the login log), when the server knows it.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);

@@ -14,6 +14,7 @@ import { HealthBadge, HealthTable, healthText } from './HealthParts';
 import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
 import { MonitoringSettingsPanel } from './MonitoringSettingsPanel';
+import { RetentionReport } from './RetentionReport';
 import { useAuth } from '../../auth/AuthContext';
 import { can } from '../../layout/areas';
 
@@ -117,6 +118,9 @@ function HealthSections({ health }: { health: Health }) {
       </Section>
       <Section title={t('health.secrets')}>
         <HealthTable checks={[health.secrets]} empty={t('common.empty')} label={t('health.secrets')} />
+      </Section>
+      <Section title={t('health.retention.title')}>
+        <RetentionReport run={health.retention} />
       </Section>
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Badge, Select, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -71,12 +71,13 @@ export function SecurityPage() {
                     <Table.Th>{t('audit.user')}</Table.Th>
                     <Table.Th>{t('security.detail')}</Table.Th>
                     <Table.Th>{t('audit.ip')}</Table.Th>
+                    <Table.Th>{t('security.user_agent')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {data.items.length === 0 && (
                     <Table.Tr>
-                      <Table.Td colSpan={5}>{t('common.empty')}</Table.Td>
+                      <Table.Td colSpan={6}>{t('common.empty')}</Table.Td>
                     </Table.Tr>
                   )}
                   {data.items.map((e) => (
@@ -90,6 +91,11 @@ export function SecurityPage() {
                       <Table.Td>{e.username ?? '—'}</Table.Td>
                       <Table.Td>{e.detail}</Table.Td>
                       <Table.Td>{e.remote_addr ?? '—'}</Table.Td>
+                      <Table.Td>
+                        <Text size="xs" c="dimmed" lineClamp={2}>
+                          {e.user_agent ?? '—'}
+                        </Text>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

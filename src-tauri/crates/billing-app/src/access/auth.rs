@@ -12,8 +12,11 @@ use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::access::access_log::{self, AccessKind, NewAccessEvent};
 use crate::access::current_user::CurrentUser;
 use crate::access::{accounts, login_attempts, refresh_tokens};
+
+pub use crate::access::access_log::Client;
 use crate::{access::password, AppContext, Error};
 
 const ISSUER: &str = "mikrobill";
@@ -126,7 +129,11 @@ pub async fn login(
     password_raw: &str,
     remote_addr: Option<&str>,
 ) -> Result<TokenPair, Error> {
-    login_with_code(ctx, username_raw, password_raw, None, remote_addr).await
+    let client = Client {
+        remote_addr,
+        user_agent: None,
+    };
+    login_with_code(ctx, username_raw, password_raw, None, client).await
 }
 
 /// Logs in; accounts with the second factor on also need the current code (`totp`).
@@ -136,8 +143,9 @@ pub async fn login_with_code(
     username_raw: &str,
     password_raw: &str,
     totp: Option<&str>,
-    remote_addr: Option<&str>,
+    client: Client<'_>,
 ) -> Result<TokenPair, Error> {
+    let remote_addr = client.remote_addr;
     let now = ctx.clock.now();
     let username = username_raw.trim().to_ascii_lowercase();
     if username.is_empty() {
@@ -173,7 +181,7 @@ pub async fn login_with_code(
             None,
             false,
             Some("locked_out"),
-            remote_addr,
+            client,
             now,
         )
         .await?;
@@ -202,7 +210,7 @@ pub async fn login_with_code(
                 Some(user.id),
                 false,
                 Some(reason),
-                remote_addr,
+                client,
                 now,
             )
             .await?;
@@ -215,7 +223,7 @@ pub async fn login_with_code(
                 None,
                 false,
                 Some("unknown_user"),
-                remote_addr,
+                client,
                 now,
             )
             .await?;
@@ -238,7 +246,7 @@ pub async fn login_with_code(
                 Some(user.id),
                 false,
                 Some("bad_totp"),
-                remote_addr,
+                client,
                 now,
             )
             .await?;
@@ -247,16 +255,27 @@ pub async fn login_with_code(
     }
 
     let mut tx = ctx.pool.begin().await?;
-    record_attempt(
-        &mut tx,
-        &username,
-        Some(user.id),
-        true,
-        None,
-        remote_addr,
-        now,
-    )
-    .await?;
+    record_attempt(&mut tx, &username, Some(user.id), true, None, client, now).await?;
+    if access_log::is_new_address(&mut tx, user.id, remote_addr).await? {
+        let event = NewAccessEvent {
+            at: now,
+            kind: AccessKind::LoginNewAddress,
+            user_id: Some(user.id),
+            username: &username,
+            reason: None,
+            client,
+        };
+        access_log::record_on(&mut tx, event).await?;
+    }
+    let event = NewAccessEvent {
+        at: now,
+        kind: AccessKind::LoginSucceeded,
+        user_id: Some(user.id),
+        username: &username,
+        reason: None,
+        client,
+    };
+    access_log::record_on(&mut tx, event).await?;
     accounts::touch_last_login(&mut tx, user.user_id(), now).await?;
     let current = CurrentUser {
         id: user.user_id(),
@@ -268,13 +287,6 @@ pub async fn login_with_code(
     let pair = issue_pair(ctx, &mut tx, &current, Uuid::now_v7(), now).await?;
     tx.commit().await?;
     Ok(pair)
-}
-
-/// Who presented a token: for the security log.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Client<'a> {
-    pub remote_addr: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
 }
 
 /// Exchanges a refresh token for a new pair. The presented token is spent; presenting
@@ -302,10 +314,9 @@ pub async fn refresh(
                 .map(|u| u.username);
             let detail = format!(
                 "a spent refresh token ({}) of session {} was presented again; the session was \
-                 ended ({n} live token(s) revoked, its access tokens refused); user agent: {}",
+                 ended ({n} live token(s) revoked, its access tokens refused)",
                 crate::access::security::token_fingerprint(refresh_token),
                 row.family_id,
-                client.user_agent.unwrap_or("unknown"),
             );
             crate::access::security::record_on(
                 &mut tx,
@@ -313,7 +324,7 @@ pub async fn refresh(
                 "refresh_token_reused",
                 username.as_deref(),
                 &detail,
-                client.remote_addr,
+                client,
             )
             .await?;
             tx.commit().await?;
@@ -340,6 +351,15 @@ pub async fn refresh(
         session: None,
     };
     let pair = issue_pair(ctx, &mut tx, &current, row.family_id, now).await?;
+    let event = NewAccessEvent {
+        at: now,
+        kind: AccessKind::TokenRefreshed,
+        user_id: Some(current.id.0),
+        username: &current.username,
+        reason: None,
+        client,
+    };
+    access_log::record_on(&mut tx, event).await?;
     let new_id = refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(&pair.refresh_token))
         .await?
         .context("the new refresh token was just inserted")?
@@ -349,14 +369,31 @@ pub async fn refresh(
     Ok(pair)
 }
 
-/// Ends the session of a refresh token. Unknown or already-ended tokens are fine.
-pub async fn logout(ctx: &AppContext, refresh_token: &str) -> Result<(), Error> {
+/// Ends the session of a refresh token. Unknown or already-ended tokens are fine (and not
+/// logged: only the end of a live session is a sign-out).
+pub async fn logout(
+    ctx: &AppContext,
+    refresh_token: &str,
+    client: Client<'_>,
+) -> Result<(), Error> {
     let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
     if let Some(row) =
         refresh_tokens::find_by_hash_for_update(&mut tx, &token_hash(refresh_token)).await?
     {
         refresh_tokens::revoke_family(&mut tx, row.family_id, now).await?;
+        let user = accounts::find_by_id(&mut tx, UserId(row.user_id)).await?;
+        if let (None, Some(user)) = (row.revoked_at, user) {
+            let event = NewAccessEvent {
+                at: now,
+                kind: AccessKind::Logout,
+                user_id: Some(user.id),
+                username: &user.username,
+                reason: Some("session"),
+                client,
+            };
+            access_log::record_on(&mut tx, event).await?;
+        }
     }
     tx.commit().await?;
     Ok(())
@@ -501,9 +538,10 @@ async fn record_attempt(
     user_id: Option<Uuid>,
     succeeded: bool,
     reason: Option<&str>,
-    remote_addr: Option<&str>,
+    client: Client<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
+    let remote_addr = client.remote_addr;
     if !succeeded {
         tracing::info!(username, reason, "login failed");
         let kind = if reason == Some("locked_out") {
@@ -512,8 +550,16 @@ async fn record_attempt(
             "login_failed"
         };
         let detail = format!("login refused ({})", reason.unwrap_or("unknown"));
-        crate::access::security::record_on(conn, at, kind, Some(username), &detail, remote_addr)
-            .await?;
+        crate::access::security::record_on(conn, at, kind, Some(username), &detail, client).await?;
+        let event = NewAccessEvent {
+            at,
+            kind: AccessKind::LoginFailed,
+            user_id,
+            username,
+            reason,
+            client,
+        };
+        access_log::record_on(conn, event).await?;
     }
     let attempt = login_attempts::NewLoginAttempt {
         username,

@@ -1,6 +1,7 @@
 //! Who may do what: accounts and their rows, login, sessions (refresh tokens), second
 //! factor, staff users, the audit trail and the security log.
 
+pub mod access_log;
 pub mod accounts;
 pub mod audit;
 pub mod auth;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
+use crate::access::access_log::Client;
 use crate::{AppContext, Error};
 
 /// A short, non-reversible fingerprint of a token for the log (`sha256:1a2b3c4d`).
@@ -20,17 +21,28 @@ pub async fn record_on(
     kind: &str,
     username: Option<&str>,
     detail: &str,
-    remote_addr: Option<&str>,
+    client: Client<'_>,
 ) -> Result<(), Error> {
-    tracing::warn!(kind, username, detail, remote_addr, "security event");
+    let remote_addr = client.remote_addr;
+    let user_agent = client.user_agent.map(crate::access::access_log::cut);
+    tracing::warn!(
+        kind,
+        username,
+        detail,
+        remote_addr,
+        user_agent,
+        "security event"
+    );
     sqlx::query(
-        "insert into security_events (kind, username, detail, remote_addr, occurred_at) \
-         values ($1, $2, $3, $4, $5)",
+        "insert into security_events \
+         (kind, username, detail, remote_addr, user_agent, occurred_at) \
+         values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(kind)
     .bind(username)
     .bind(detail)
     .bind(remote_addr)
+    .bind(user_agent)
     .bind(at)
     .execute(conn)
     .await?;
@@ -43,18 +55,10 @@ pub async fn record(
     kind: &str,
     username: Option<&str>,
     detail: &str,
-    remote_addr: Option<&str>,
+    client: Client<'_>,
 ) -> Result<(), Error> {
     let mut conn = ctx.pool.acquire().await?;
-    record_on(
-        &mut conn,
-        ctx.clock.now(),
-        kind,
-        username,
-        detail,
-        remote_addr,
-    )
-    .await
+    record_on(&mut conn, ctx.clock.now(), kind, username, detail, client).await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -67,6 +71,8 @@ pub struct SecurityEvent {
     pub username: Option<String>,
     pub detail: String,
     pub remote_addr: Option<String>,
+    /// The client's user agent, when the request had one.
+    pub user_agent: Option<String>,
     pub occurred_at: DateTime<Utc>,
 }
 
@@ -114,7 +120,8 @@ pub async fn search(
     filters(&mut count);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut list = QueryBuilder::new(
-        "select id, kind, username, detail, remote_addr, occurred_at from security_events",
+        "select id, kind, username, detail, remote_addr, user_agent, occurred_at \
+         from security_events",
     );
     filters(&mut list);
     list.push(" order by id desc limit ")

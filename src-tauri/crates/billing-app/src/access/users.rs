@@ -230,10 +230,24 @@ pub async fn end_session(ctx: &AppContext, user: &CurrentUser, id: Uuid) -> Resu
 }
 
 /// Logout everywhere: every refresh token ends and every access token stops working.
-pub async fn logout_everywhere(ctx: &AppContext, user: &CurrentUser) -> Result<u64, Error> {
+pub async fn logout_everywhere(
+    ctx: &AppContext,
+    user: &CurrentUser,
+    client: crate::access::access_log::Client<'_>,
+) -> Result<u64, Error> {
+    let now = ctx.clock.now();
     let mut tx = ctx.pool.begin().await?;
-    let n = refresh_tokens::revoke_all_for_user(&mut tx, user.id.0, ctx.clock.now()).await?;
+    let n = refresh_tokens::revoke_all_for_user(&mut tx, user.id.0, now).await?;
     accounts::bump_token_version(&mut tx, user.id).await?;
+    let event = crate::access::access_log::NewAccessEvent {
+        at: now,
+        kind: crate::access::access_log::AccessKind::Logout,
+        user_id: Some(user.id.0),
+        username: &user.username,
+        reason: Some("everywhere"),
+        client,
+    };
+    crate::access::access_log::record_on(&mut tx, event).await?;
     tx.commit().await?;
     Ok(n)
 }

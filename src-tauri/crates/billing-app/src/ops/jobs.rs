@@ -403,6 +403,7 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
         },
         "retention" => {
             let report = retention(ctx).await?;
+            keep_report(ctx, &report).await?;
             if !report.failed.is_empty() {
                 return Err(Error::Failed(format!(
                     "not everything could be cleaned up: {}; the rest was ({report})",
@@ -432,11 +433,14 @@ pub mod keep {
     pub const LOGIN_ATTEMPTS_DAYS: i32 = 30;
 }
 
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RetentionReport {
     pub notifications: u64,
     pub router_audit: u64,
     pub security_events: u64,
+    /// Sign-ins, sign-outs and token refreshes (the access log).
+    #[serde(default)]
+    pub access_events: u64,
     pub vouchers: u64,
     pub job_runs: u64,
     pub login_attempts: u64,
@@ -470,7 +474,8 @@ impl std::fmt::Display for RetentionReport {
             f,
             "removed: {} notification(s), {} router log row(s), {} security event(s), \
              {} voucher(s), {} job run(s), {} login attempt(s), {} session(s), \
-             {} router sample(s), {} alert(s), {} temporary file(s)",
+             {} router sample(s), {} alert(s), {} temporary file(s), \
+             {} access log entry(ies)",
             self.notifications,
             self.router_audit,
             self.security_events,
@@ -480,7 +485,8 @@ impl std::fmt::Display for RetentionReport {
             self.sessions,
             self.router_samples,
             self.alerts,
-            self.temp_files
+            self.temp_files,
+            self.access_events
         )
     }
 }
@@ -489,7 +495,9 @@ impl std::fmt::Display for RetentionReport {
 /// own statement (and so its own transaction): a part that fails is named in the report and
 /// the others are still cleaned, so one bad table cannot stop the clean-up for good.
 /// Nothing an invoice or a payment refers to is touched: customers, subscriptions,
-/// invoices, payments, the ledgers and the activity (audit) log are never removed here.
+/// invoices, payments, the ledgers and the log of data changes (`audit_log`) are never removed
+/// here. The access log (sign-ins, sign-outs) goes after the activity period, like the router
+/// and security logs.
 pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
     let keep = crate::insight::monitoring::settings(ctx).await?;
     let now = ctx.clock.now();
@@ -543,6 +551,10 @@ pub async fn retention(ctx: &AppContext) -> Result<RetentionReport, Error> {
             Ok(done) => *report.count_mut(part) = done.rows_affected(),
             Err(err) => report.failed.push(format!("{part}: {err}")),
         }
+    }
+    match crate::access::access_log::prune(ctx, days(keep.keep_activity_days)).await {
+        Ok(n) => report.access_events = n,
+        Err(err) => report.failed.push(format!("access_events: {err}")),
     }
     let sessions_before = now - chrono::Duration::hours(i64::from(keep.keep_sessions_hours));
     match ctx.pool.acquire().await {
@@ -602,6 +614,76 @@ async fn remove_temp_files(ctx: &AppContext, before: DateTime<Utc>) -> u64 {
     })
     .await
     .unwrap_or(0)
+}
+
+/// Keeps the run's report for the health page (the newest is shown; reports older than the
+/// activity period go).
+async fn keep_report(ctx: &AppContext, report: &RetentionReport) -> Result<(), Error> {
+    let keep = crate::insight::monitoring::settings(ctx).await?;
+    let now = ctx.clock.now();
+    let periods = RetentionPeriods {
+        keep_notifications_days: keep.keep_notifications_days,
+        keep_activity_days: keep.keep_activity_days,
+        keep_temp_files_days: keep.keep_temp_files_days,
+        keep_expired_vouchers_days: keep.keep_expired_vouchers_days,
+        keep_sessions_hours: keep.keep_sessions_hours,
+        keep_performance_days: keep.keep_performance_days,
+        keep_login_attempts_days: keep::LOGIN_ATTEMPTS_DAYS,
+    };
+    let mut tx = ctx.pool.begin().await?;
+    sqlx::query("delete from retention_reports where ran_at < $1")
+        .bind(now - chrono::Duration::days(i64::from(keep.keep_activity_days)))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("insert into retention_reports (ran_at, report, periods) values ($1, $2, $3)")
+        .bind(now)
+        .bind(sqlx::types::Json(report))
+        .bind(sqlx::types::Json(&periods))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The periods a retention run kept (what was younger stayed).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RetentionPeriods {
+    pub keep_notifications_days: i32,
+    /// Router, security and access logs.
+    pub keep_activity_days: i32,
+    pub keep_temp_files_days: i32,
+    pub keep_expired_vouchers_days: i32,
+    pub keep_sessions_hours: i32,
+    pub keep_performance_days: i32,
+    pub keep_login_attempts_days: i32,
+}
+
+/// The newest retention run: when, what it removed, what it kept.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RetentionRun {
+    pub ran_at: DateTime<Utc>,
+    pub removed: RetentionReport,
+    pub kept: RetentionPeriods,
+}
+
+/// The newest kept retention report, if the job ever ran.
+pub async fn last_retention(ctx: &AppContext) -> Result<Option<RetentionRun>, Error> {
+    type Row = (
+        DateTime<Utc>,
+        sqlx::types::Json<RetentionReport>,
+        sqlx::types::Json<RetentionPeriods>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "select ran_at, report, periods from retention_reports order by ran_at desc, id desc \
+         limit 1",
+    )
+    .fetch_optional(&ctx.pool)
+    .await?;
+    Ok(row.map(|(ran_at, removed, kept)| RetentionRun {
+        ran_at,
+        removed: removed.0,
+        kept: kept.0,
+    }))
 }
 
 /// After each run: the report goes to the owner's WhatsApp if they asked for it (once per

@@ -122,6 +122,11 @@ pub async fn authorize(
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip());
     let client_ip = peer_ip.map(|ip| ip.to_string());
+    let user_agent = crate::extract::user_agent(req.headers());
+    let client = billing_app::access::auth::Client {
+        remote_addr: client_ip.as_deref(),
+        user_agent: user_agent.as_deref(),
+    };
     let method = req.method().clone();
     let Some(access) = table.access(&method, &path) else {
         tracing::error!(%method, %path, "admin route without an access rule; refused");
@@ -154,7 +159,7 @@ pub async fn authorize(
                     .into_response();
             }
         },
-        None => match authenticate(&state, authorization.as_deref(), client_ip.as_deref()).await {
+        None => match authenticate(&state, authorization.as_deref(), client).await {
             Ok(user) => user,
             // Someone trying tokens gets 429 instead of 401 once past a small budget.
             Err(err) => {
@@ -172,14 +177,7 @@ pub async fn authorize(
     }
     if !access.allows(user.role) {
         let detail = format!("{method} {path} refused for role {}", user.role.as_str());
-        log_event(
-            &state,
-            "forbidden",
-            Some(&user.username),
-            &detail,
-            client_ip.as_deref(),
-        )
-        .await;
+        log_event(&state, "forbidden", Some(&user.username), &detail, client).await;
         return ApiError::Forbidden(format!(
             "your role ({}) may not do this",
             user.role.as_str()
@@ -211,7 +209,7 @@ fn event_ticket(query: Option<&str>) -> Option<String> {
 async fn authenticate(
     state: &HttpState,
     authorization: Option<&str>,
-    client_ip: Option<&str>,
+    client: billing_app::access::auth::Client<'_>,
 ) -> Result<CurrentUser, ApiError> {
     let header = authorization
         .ok_or_else(|| ApiError::Unauthorized("log in first (no access token)".into()))?;
@@ -235,7 +233,7 @@ async fn authenticate(
                     "access token {} refused",
                     billing_app::access::security::token_fingerprint(token)
                 );
-                log_event(state, kind, None, &detail, client_ip).await;
+                log_event(state, kind, None, &detail, client).await;
             }
             Err(err.into())
         }
@@ -247,10 +245,10 @@ async fn log_event(
     kind: &str,
     username: Option<&str>,
     detail: &str,
-    client_ip: Option<&str>,
+    client: billing_app::access::auth::Client<'_>,
 ) {
     if let Err(err) =
-        billing_app::access::security::record(&state.ctx, kind, username, detail, client_ip).await
+        billing_app::access::security::record(&state.ctx, kind, username, detail, client).await
     {
         tracing::error!(error = ?err, "could not write the security log");
     }

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use super::access::Access::{self, Public, Staff};
 use super::routes::Routes;
 use crate::error::ErrorBody;
-use crate::extract::{AnyUser, ApiJson, ClientAddr};
+use crate::extract::{AnyUser, ApiJson, ClientInfo};
 use crate::{ApiError, HttpState};
 
 /// The routes that take a password or a first-run choice: `admin::api` puts the
@@ -103,7 +103,7 @@ pub struct SessionList {
         (status = 429, description = "too many failed attempts", body = ErrorBody)))]
 pub async fn login(
     State(state): State<HttpState>,
-    ClientAddr(remote): ClientAddr,
+    client: ClientInfo,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let pair = billing_app::access::auth::login_with_code(
@@ -111,7 +111,7 @@ pub async fn login(
         &body.username,
         &body.password,
         body.totp.as_deref(),
-        remote.as_deref(),
+        client.client(),
     )
     .await?;
     Ok(Json(pair.into()))
@@ -122,19 +122,11 @@ pub async fn login(
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<HttpState>,
-    ClientAddr(remote): ClientAddr,
-    headers: axum::http::HeaderMap,
+    client: ClientInfo,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let client = billing_app::access::auth::Client {
-        remote_addr: remote.as_deref(),
-        user_agent: headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            // Header text is ASCII here (to_str), so the cut is on a character boundary.
-            .map(|ua| ua.get(..200).unwrap_or(ua)),
-    };
-    let pair = billing_app::access::auth::refresh(&state.ctx, &body.refresh_token, client).await?;
+    let pair = billing_app::access::auth::refresh(&state.ctx, &body.refresh_token, client.client())
+        .await?;
     Ok(Json(pair.into()))
 }
 
@@ -143,9 +135,10 @@ pub async fn refresh(
     responses((status = 204, description = "logged out")))]
 pub async fn logout(
     State(state): State<HttpState>,
+    client: ClientInfo,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::access::auth::logout(&state.ctx, &body.refresh_token).await?;
+    billing_app::access::auth::logout(&state.ctx, &body.refresh_token, client.client()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,8 +185,9 @@ pub async fn end_session(
 pub async fn logout_everywhere(
     State(state): State<HttpState>,
     AnyUser(user): AnyUser,
+    client: ClientInfo,
 ) -> Result<StatusCode, ApiError> {
-    billing_app::access::users::logout_everywhere(&state.ctx, &user).await?;
+    billing_app::access::users::logout_everywhere(&state.ctx, &user, client.client()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

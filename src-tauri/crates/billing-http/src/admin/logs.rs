@@ -1,7 +1,9 @@
-//! The activity log (`/api/audit`) and the security log (`/api/security/events`).
+//! The activity log (`/api/audit`, sign-ins and sign-outs at `/api/audit/access`) and the
+//! security log (`/api/security/events`).
 
 use axum::extract::State;
 use axum::Json;
+use billing_app::access::access_log::{AccessEvent, AccessQuery};
 use billing_app::access::audit::{AuditEntry, AuditQuery};
 use billing_app::access::security::{SecurityEvent, SecurityQuery};
 use billing_domain::Permission as P;
@@ -20,6 +22,7 @@ use crate::{ApiError, HttpState};
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .add(Staff(P::AuditRead), routes!(audit))
+        .add(Staff(P::AuditRead), routes!(access))
         .add(Staff(P::SecurityRead), routes!(security))
 }
 
@@ -65,6 +68,46 @@ pub async fn audit(
     };
     let (items, total) = billing_app::access::audit::search(&state.ctx, query).await?;
     Ok(Json(AuditList { items, total }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AccessParams {
+    /// Username of the account (or what was typed at a refused sign-in).
+    pub user: Option<String>,
+    /// `login_succeeded`, `login_failed`, `login_new_address`, `logout`, `token_refreshed`.
+    pub kind: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessEventList {
+    pub items: Vec<AccessEvent>,
+    pub total: i64,
+}
+
+/// Sign-ins, refused sign-ins, sign-outs, token refreshes and sign-ins from a new address,
+/// newest first (the access part of the activity log).
+#[utoipa::path(get, operation_id = "list_access_events", path = "/audit/access", tag = "logs",
+    params(AccessParams), security(("bearer" = [])),
+    responses((status = 200, body = AccessEventList)))]
+pub async fn access(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Query(p): Query<AccessParams>,
+) -> Result<Json<AccessEventList>, ApiError> {
+    let query = AccessQuery {
+        user: p.user,
+        kind: p.kind,
+        from: p.from,
+        to: p.to,
+        limit: p.limit,
+        offset: p.offset,
+    };
+    let (items, total) = billing_app::access::access_log::search(&state.ctx, query).await?;
+    Ok(Json(AccessEventList { items, total }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

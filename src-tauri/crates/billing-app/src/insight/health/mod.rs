@@ -79,6 +79,9 @@ pub struct Health {
     pub disk: Vec<HealthCheck>,
     /// Where the secrets are kept (a warning when not in an OS keyring service).
     pub secrets: HealthCheck,
+    /// The newest report of the daily retention job (what it removed, the periods it kept);
+    /// none before its first run. Informative: it does not change `status`.
+    pub retention: Option<crate::ops::jobs::RetentionRun>,
 }
 
 impl Health {
@@ -136,6 +139,11 @@ pub async fn report(ctx: &AppContext, app_version: &str) -> Health {
         system::jobs(ctx, now),
     );
     let disk = system::disk(ctx).await;
+    let retention = crate::ops::jobs::last_retention(ctx)
+        .await
+        .inspect_err(|err| tracing::warn!(error = %err, "health: cannot read the retention report"))
+        .ok()
+        .flatten();
     let mut health = Health {
         status: HealthStatus::Ok,
         app_version: app_version.to_owned(),
@@ -147,6 +155,7 @@ pub async fn report(ctx: &AppContext, app_version: &str) -> Health {
         jobs: unread(jobs, "scheduler", "jobs"),
         disk,
         secrets: secrets(ctx),
+        retention,
     };
     health.status = health.worst();
     health

@@ -21,8 +21,8 @@ use crate::{AppContext, Error};
 pub struct MonitoringSettings {
     /// Sent WhatsApp messages (min 7).
     pub keep_notifications_days: i32,
-    /// Router and security logs (min 90). The activity (audit) log itself is append-only
-    /// and never pruned.
+    /// Router, security and access (sign-in) logs (min 90). The log of data changes
+    /// (`audit_log`) is append-only and never pruned.
     pub keep_activity_days: i32,
     /// Leftover temporary files in the data folder (min 1).
     pub keep_temp_files_days: i32,
