@@ -1,6 +1,7 @@
 mod bad_input;
 pub(crate) mod invariants;
 mod isolation;
+mod owed;
 mod story;
 
 use billing_tests::*;

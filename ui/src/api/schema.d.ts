@@ -2069,7 +2069,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** What "issue the next invoice now" would issue (period and amount), writing nothing. */
+        get: operations["preview_renew_subscription"];
         put?: never;
         /** Issues the next period's invoice now (idempotent per period). */
         post: operations["renew_subscription"];
@@ -3077,6 +3078,11 @@ export interface components {
             id: string;
             name: string;
             notes: string;
+            /**
+             * Format: int64
+             * @description What the customer still has to pay: the remaining amounts of their open invoices.
+             */
+            owed: number;
             phone: string;
             status: components["schemas"]["CustomerStatus"];
             /**
@@ -4037,6 +4043,8 @@ export interface components {
             paid_at?: string | null;
             /** Format: uuid */
             recorded_by?: string | null;
+            /** @description The username of the cashier who recorded it (none for gateway and system payments). */
+            recorded_by_name?: string | null;
             reference?: string | null;
             /** Format: int64 */
             review_amount?: number | null;
@@ -4256,6 +4264,32 @@ export interface components {
             service?: string | null;
             /** Format: int64 */
             uptime_secs: number;
+        };
+        /** @description What [`renew`] would issue now, for the owner to confirm first. */
+        RenewPreview: {
+            /**
+             * Format: int64
+             * @description How many invoices it would issue (more than one when periods were missed).
+             */
+            count: number;
+            /** @description False when the next period's invoice is already issued (renewing adds nothing). */
+            issues: boolean;
+            /** @description The number of the invoice already issued, when `issues` is false. */
+            number?: string | null;
+            /**
+             * Format: int64
+             * @description What would remain to pay after the wallet's credit is used.
+             */
+            owed: number;
+            /** Format: date */
+            period_end: string;
+            /**
+             * Format: date
+             * @description The last invoice it would issue (or the one already issued).
+             */
+            period_start: string;
+            /** Format: int64 */
+            total: number;
         };
         RepairReport: {
             drifts: components["schemas"]["Drift"][];
@@ -4762,6 +4796,11 @@ export interface components {
             id: string;
             kind: string;
             login: string;
+            /**
+             * Format: int64
+             * @description What is still to pay on this subscription: the remaining amounts of its open invoices.
+             */
+            owed: number;
             /** Format: uuid */
             plan_id: string;
             plan_name: string;
@@ -9696,6 +9735,43 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_renew_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewPreview"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
