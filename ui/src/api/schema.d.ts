@@ -2387,6 +2387,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/whatsapp/messages/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes a queued message out of the queue: it stays in the log as cancelled, with who
+         *     cancelled it and why. A message already sending or sent is a 409.
+         */
+        post: operations["cancel_whatsapp_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/whatsapp/messages/{id}/retry": {
         parameters: {
             query?: never;
@@ -2963,6 +2983,10 @@ export interface components {
              *     `timezone_in_use` shows the zone in use until then). Left out or empty: unchanged.
              */
             timezone?: string | null;
+        };
+        CancelRequest: {
+            /** @description Why (kept with the message in the log). */
+            reason?: string | null;
         };
         Candidate: {
             customer_name: string;
@@ -10501,6 +10525,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageList"];
+                };
+            };
+        };
+    };
+    cancel_whatsapp_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -2,12 +2,14 @@
 //! transaction as the event that causes a message (so an event never sends twice and is
 //! never lost), drained by workers over a pool of sender sessions.
 
+mod cancellation;
 mod pool;
 pub mod sessions;
 mod templates;
 pub mod triggers;
 mod worker;
 
+pub use cancellation::cancel_message;
 pub use pool::{reload_sessions, SessionPool};
 pub use pool::{secret_name, token_name, MAX_SESSIONS};
 pub use templates::{list_templates, preview, set_template, TemplateView};
