@@ -4479,6 +4479,12 @@ export interface components {
             last_error?: string | null;
             /** Format: date-time */
             last_seen_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When a subscription was last put on this router (the new-subscription form proposes
+             *     the last-used router).
+             */
+            last_used_at?: string | null;
             name: string;
             /**
              * Format: int64
