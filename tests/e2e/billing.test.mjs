@@ -153,6 +153,9 @@ async function main() {
     await expectText(row.getByTestId(/^customer-owed-/), 'Rp 150.000', 'owed in the customer list');
     await expectText(row.getByTestId(/^customer-credit-/), 'Rp 0', 'credit in the customer list');
     await shot(page, '04a-customers-owed.png');
+    await row.getByRole('link', { name: customerName, exact: true }).click();
+    await visible(page.getByRole('heading', { name: customerName, exact: true }));
+    await expectText(page.getByTestId('customer-owed'), 'Rp 150.000', 'owed on the customer page');
     await page.getByRole('link', { name: T.navSubscriptions, exact: true }).click();
     await page.getByLabel(T.searchSubscription, { exact: true }).fill(login);
     await expectText(page.getByTestId(`subscription-owed-${login}`), 'Rp 150.000', 'owed in the subscription list');
