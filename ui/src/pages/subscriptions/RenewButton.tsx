@@ -10,7 +10,7 @@ import { LoadState } from '../../components/LoadState';
 import { formatDate } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { useInvalidate } from '../../lib/queryClient';
-import { BILLING_KEYS } from '../../lib/queryKeys';
+import { BILLING_KEYS, keys } from '../../lib/queryKeys';
 
 /**
  * "Terbitkan tagihan berikutnya": shows the period and the amount the server would issue
@@ -21,7 +21,7 @@ export function RenewButton({ id, disabled, onOpen }: { id: string; disabled: bo
   const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
   const preview = useQuery({
-    queryKey: ['subscriptions', 'renew-preview', id],
+    queryKey: keys.subscriptions.renewPreview(id),
     queryFn: () => unwrap(api.GET('/api/subscriptions/{id}/renew', { params: { path: { id } } })),
     enabled: open,
     staleTime: 0,
