@@ -227,9 +227,14 @@ async function main() {
 
   await step(page, 'the payments list names the cashier, not a UUID', async () => {
     await page.getByRole('link', { name: T.navPayments, exact: true }).click();
-    const rows = page.getByRole('row').filter({ hasText: customerName });
-    await visible(rows.first());
-    const count = await rows.count();
+    await visible(page.getByRole('heading', { name: T.navPayments, exact: true }));
+    const rows = page.getByRole('row').filter({ hasText: customerName }).filter({ has: page.getByTestId('payment-cashier') });
+    const deadline = Date.now() + 10_000;
+    let count = await rows.count();
+    while (count !== 2 && Date.now() < deadline) {
+      await page.waitForTimeout(150);
+      count = await rows.count();
+    }
     if (count !== 2) throw new Error(`expected the two payments of ${customerName}, found ${count}`);
     for (let i = 0; i < count; i += 1) {
       await expectText(rows.nth(i).getByTestId('payment-cashier'), username, 'cashier');
