@@ -9,3 +9,8 @@ alter table business_profile
 alter table payments
     add column requested_amount bigint,
     add constraint payments_requested_amount_check check (requested_amount is null or requested_amount > 0);
+
+-- The audit trigger names the audited columns: remade for the new ones.
+select audit_table(c.oid::regclass)
+  from pg_trigger t join pg_class c on c.oid = t.tgrelid
+ where t.tgname = 'audit_row_change' and c.relname in ('business_profile', 'payments');

@@ -27,3 +27,8 @@ $$;
 create trigger whatsapp_sessions_at_most_five
     before insert on whatsapp_sessions
     for each row execute function whatsapp_sessions_at_most_five();
+
+-- The audit trigger names the audited columns: remade for the new ones.
+select audit_table(c.oid::regclass)
+  from pg_trigger t join pg_class c on c.oid = t.tgrelid
+ where t.tgname = 'audit_row_change' and c.relname in ('whatsapp_sessions');

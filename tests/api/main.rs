@@ -5,6 +5,7 @@ mod auth;
 mod backups;
 mod billing;
 mod database;
+mod demo;
 mod health;
 mod hostile_input;
 mod imports;

@@ -302,3 +302,87 @@ async fn a_failure_part_way_leaves_no_sample_rows() {
     assert_eq!(count(&app, "select count(*) from customers").await, 0);
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn sample_data_goes_on_the_only_router_and_no_later_event_messages_a_sample_number() {
+    let app = spawn_app().await;
+    let (status, router) = app
+        .call(
+            "POST",
+            "/api/routers",
+            Some(
+                json!({"name": "Router Kantor", "host": "127.0.0.1", "port": 1,
+                        "api_user": "admin", "password": ""}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{router}");
+    let (status, summary) = app.call("POST", "/api/setup/sample-data", None).await;
+    assert_eq!(status, StatusCode::CREATED, "{summary}");
+
+    // Every sample PPPoE subscription is on the router, its secret queued for it.
+    let customers = billing_app::ops::sample_data::CUSTOMERS.len() as i64;
+    let on_router = format!(
+        "select count(*) from subscriptions where router_id = '{}'",
+        router["id"].as_str().expect("id")
+    );
+    assert_eq!(count(&app, &on_router).await, customers);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from router_commands where action = 'create_secret'"
+        )
+        .await,
+        customers
+    );
+    let (_, routers) = app.call("GET", "/api/routers", None).await;
+    assert!(routers["items"][0]["last_used_at"].is_string(), "{routers}");
+
+    // Later events for sample customers (a payment, an invoice notice) queue nothing.
+    let (_, subs) = app.call("GET", "/api/subscriptions?q=rudi", None).await;
+    let sample_sub = subs["items"][0]["id"].clone();
+    let invoice = open_invoices(&app, &sample_sub)
+        .await
+        .into_iter()
+        .find(|i| i["owed"].as_i64().is_some_and(|o| o > 0))
+        .expect("Rudi has an open invoice");
+    let (status, paid) = app
+        .call(
+            "POST",
+            "/api/payments",
+            Some(json!({"invoice_id": invoice["id"], "amount": 1_000, "method": "cash"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{paid}");
+    let invoice_id = uuid::Uuid::parse_str(invoice["id"].as_str().expect("id")).expect("uuid");
+    let queued = billing_app::messaging::invoice_issued(&app.ctx(), invoice_id)
+        .await
+        .expect("notice");
+    assert!(!queued, "no invoice notice to a sample customer");
+    assert_eq!(
+        count(&app, "select count(*) from whatsapp_messages").await,
+        0
+    );
+    // A real customer added afterwards gets their messages as usual.
+    let (_, sub) = customer_with_subscription(
+        &app,
+        100_000,
+        "nyata",
+        NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+    )
+    .await;
+    let real = open_invoices(&app, &sub["id"]).await.remove(0);
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/payments",
+            Some(json!({"invoice_id": real["id"], "amount": 1_000, "method": "cash"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        count(&app, "select count(*) from whatsapp_messages").await,
+        1
+    );
+    app.shutdown().await;
+}

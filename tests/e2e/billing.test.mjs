@@ -41,7 +41,17 @@ const T = {
   recordPayment: 'Catat pembayaran', amount: 'Jumlah', method: 'Metode', savePayment: 'Simpan pembayaran',
   close: 'Tutup', unpaid: 'Belum dibayar', partial: 'Sebagian', paid: 'Lunas', downloadPdf: 'Cetak / Unduh PDF',
   paymentReceived: 'Pembayaran diterima',
+  navSubscriptions: 'Langganan', searchSubscription: 'Cari langganan', navPayments: 'Pembayaran',
+  renew: 'Terbitkan tagihan berikutnya', renewTitle: 'Terbitkan tagihan lebih awal?', renewConfirm: 'Ya, terbitkan',
+  cancel: 'Batal',
 };
+// Dates as the UI shows them (ui/src/lib/dates.ts).
+const dateId = (y, m, d) =>
+  new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m, d)))
+    .replace(/[\u00a0\u202f]/g, ' ');
+// Billing day 1 from the first of this month: the next period is next month.
+const nextPeriod = `${dateId(now.getFullYear(), now.getMonth() + 1, 1)} – ${dateId(now.getFullYear(), now.getMonth() + 2, 1)}`;
 
 async function recordPayment(page, amount, prefilled) {
   await page.getByRole('button', { name: T.recordPayment, exact: true }).click();
@@ -136,6 +146,24 @@ async function main() {
     await shot(page, '04-subscription.png');
   });
 
+  await step(page, 'the customer and subscription lists show the Rp 150.000 owed, not only the credit', async () => {
+    await page.getByRole('link', { name: T.navCustomers, exact: true }).click();
+    await page.getByLabel(T.search, { exact: true }).fill(customerName);
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: customerName, exact: true }) });
+    await expectText(row.getByTestId(/^customer-owed-/), 'Rp 150.000', 'owed in the customer list');
+    await expectText(row.getByTestId(/^customer-credit-/), 'Rp 0', 'credit in the customer list');
+    await shot(page, '04a-customers-owed.png');
+    await row.getByRole('link', { name: customerName, exact: true }).click();
+    await visible(page.getByRole('heading', { name: customerName, exact: true }));
+    await expectText(page.getByTestId('customer-owed'), 'Rp 150.000', 'owed on the customer page');
+    await page.getByRole('link', { name: T.navSubscriptions, exact: true }).click();
+    await page.getByLabel(T.searchSubscription, { exact: true }).fill(login);
+    await expectText(page.getByTestId(`subscription-owed-${login}`), 'Rp 150.000', 'owed in the subscription list');
+    await shot(page, '04b-subscriptions-owed.png');
+    await page.getByRole('link', { name: login, exact: true }).click();
+    await visible(page.getByRole('heading', { name: login, exact: true }));
+  });
+
   await step(page, 'open the first invoice: the full Rp 150.000', async () => {
     await page.getByRole('row').filter({ hasText: T.unpaid }).getByRole('link').first().click();
     await expectText(page.getByTestId('invoice-status'), T.unpaid, 'invoice status');
@@ -195,6 +223,51 @@ async function main() {
     await page.getByLabel(T.search, { exact: true }).fill(customerName);
     await visible(page.getByRole('link', { name: customerName, exact: true }));
     await shot(page, '10-customer-search.png');
+  });
+
+  await step(page, 'the payments list names the cashier, not a UUID', async () => {
+    await page.getByRole('link', { name: T.navPayments, exact: true }).click();
+    await visible(page.getByRole('heading', { name: T.navPayments, exact: true }));
+    const rows = page.getByRole('row').filter({ hasText: customerName }).filter({ has: page.getByTestId('payment-cashier') });
+    const deadline = Date.now() + 10_000;
+    let count = await rows.count();
+    while (count !== 2 && Date.now() < deadline) {
+      await page.waitForTimeout(150);
+      count = await rows.count();
+    }
+    if (count !== 2) throw new Error(`expected the two payments of ${customerName}, found ${count}`);
+    for (let i = 0; i < count; i += 1) {
+      await expectText(rows.nth(i).getByTestId('payment-cashier'), username, 'cashier');
+    }
+    await shot(page, '11-payments-cashier.png');
+  });
+
+  await step(page, '"Terbitkan tagihan berikutnya" asks first, with the period and amount', async () => {
+    await page.getByRole('link', { name: T.navSubscriptions, exact: true }).click();
+    await page.getByLabel(T.searchSubscription, { exact: true }).fill(login);
+    await page.getByRole('link', { name: login, exact: true }).click();
+    await visible(page.getByRole('heading', { name: login, exact: true }));
+    const invoiceRows = page.getByRole('row').filter({ hasText: /INV\// });
+    await visible(invoiceRows.first());
+    const before = await invoiceRows.count();
+    await page.getByRole('button', { name: T.renew, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.renewTitle });
+    await expectText(dialog.getByTestId('renew-period'), nextPeriod, 'period in the confirmation');
+    await expectText(dialog.getByTestId('renew-total'), 'Rp 150.000', 'amount in the confirmation');
+    // The Rp 20.000 credit pays part of it.
+    await expectText(dialog.getByTestId('renew-owed'), 'Rp 130.000', 'left to pay in the confirmation');
+    await shot(page, '12-renew-confirm.png');
+    await dialog.getByRole('button', { name: T.cancel, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(500);
+    if ((await invoiceRows.count()) !== before) throw new Error('"Batal" issued an invoice');
+    await page.getByRole('button', { name: T.renew, exact: true }).click();
+    await dialog.getByRole('button', { name: T.renewConfirm, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(page.getByRole('row').filter({ hasText: dateId(now.getFullYear(), now.getMonth() + 1, 1) }).first(), 'Rp 150.000', 'the new invoice row');
+    const after = await invoiceRows.count();
+    if (after !== before + 1) throw new Error(`expected ${before + 1} invoices after confirming, found ${after}`);
+    await shot(page, '13-renewed.png');
   });
 }
 

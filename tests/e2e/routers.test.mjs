@@ -22,7 +22,7 @@
 // Screenshots: tests/e2e/artifacts/routers-*.png.
 import { apiCall, harness, visible } from './harness.mjs';
 
-const { url, username, password, step, open, run, shot, expectText, waitTimeoutMs } = harness('routers', {
+const { url, username, password, step, open, run, shot, expectText, expectValue, waitTimeoutMs } = harness('routers', {
   stepTimeoutMs: 30_000, waitTimeoutMs: 15_000, needs: ['ROUTEROS_SIM_ADDR'],
 });
 const simMatch = /^(.+):(\d+)$/.exec(process.env.ROUTEROS_SIM_ADDR);
@@ -197,6 +197,16 @@ async function main() {
     await expectText(page.getByTestId('home-unprovisioned'), T.unprovisioned, 'home screen count');
     // Out of the way for the steps after: the subscription ends (its commands stop mattering).
     await apiCall(page, 'POST', `/api/subscriptions/${sub.body.id}/terminate`, { reason: 'uji selesai' });
+  });
+
+  await step(page, 'the new-subscription form proposes the router last used, not "Tanpa router"', async () => {
+    const routers = await apiCall(page, 'GET', '/api/routers');
+    const router = routers.body.items.find((r) => r.name === routerName);
+    await page.goto(new URL('subscriptions/new', url).href, { waitUntil: 'domcontentloaded' });
+    const select = page.getByLabel(T.subRouter, { exact: true });
+    await visible(select);
+    await expectValue(select, router.id, 'proposed router');
+    await shot(page, '06b-subscription-router-proposed.png');
   });
 
   if (tlsMatch) {

@@ -12,7 +12,8 @@
 // "{pelanggan}" added to "Isi template": the live preview and the server's answer to "Simpan" name
 // the variable → "Kembalikan bawaan" (confirmed) → the card is "Bawaan" again → "Kirim pesan"
 // (dialog "Kirim pesan WhatsApp": "Nomor tujuan" 0812-3456-7890, "Pesan") → "Antrean & log"
-// lists it to 6281234567890 as "Dalam antrean" → "Pengaturan": "Jam tenang mulai" 22:00,
+// lists it to 6281234567890 as "Dalam antrean" → "Batalkan" (dialog "Batalkan pesan", a reason)
+// → the row reads "Dibatalkan" with no "Batalkan" left → "Pengaturan": "Jam tenang mulai" 22:00,
 // "Jam tenang selesai" 06:00, "Simpan", kept after a reload. Exact labels are in T below
 // (ui/src/i18n/id.json). Screenshots: tests/e2e/artifacts/whatsapp-*.png.
 import { harness, visible } from './harness.mjs';
@@ -33,6 +34,8 @@ const T = {
   templateBody: 'Isi template', restore: 'Kembalikan bawaan', isDefault: 'Bawaan',
   send: 'Kirim pesan', sendTitle: 'Kirim pesan WhatsApp', to: 'Nomor tujuan', body: 'Pesan',
   queue: 'Masukkan ke antrean', tabQueue: 'Antrean & log', queued: 'Dalam antrean',
+  cancel: 'Batalkan', cancelTitle: 'Batalkan pesan', cancelReason: 'Alasan (tidak wajib)',
+  cancelConfirm: 'Ya, batalkan pesan', cancelled: 'Dibatalkan',
   tabSettings: 'Pengaturan', quietStart: 'Jam tenang mulai', quietEnd: 'Jam tenang selesai',
   settingsSaved: 'Pengaturan WhatsApp disimpan.',
 };
@@ -106,6 +109,21 @@ async function main() {
     await shot(page, '03-queue.png');
   });
 
+  await step(page, '"Batalkan" takes the queued message out of the queue; the log keeps it as cancelled', async () => {
+    const row = page.getByTestId('wa-message-row').filter({ hasText: messageBody });
+    await row.getByRole('button', { name: T.cancel, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.cancelTitle });
+    await dialog.getByLabel(T.cancelReason, { exact: true }).fill('salah kirim');
+    await shot(page, '04-cancel-dialog.png');
+    await dialog.getByRole('button', { name: T.cancelConfirm, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectText(row.getByTestId('wa-message-status'), T.cancelled, 'status after cancelling');
+    if ((await row.getByRole('button', { name: T.cancel, exact: true }).count()) !== 0) {
+      throw new Error('a cancelled message still offers "Batalkan"');
+    }
+    await shot(page, '05-cancelled.png');
+  });
+
   await step(page, 'quiet hours 22:00–06:00 are saved', async () => {
     await page.getByRole('tab', { name: T.tabSettings, exact: true }).click();
     await page.getByLabel(T.quietStart, { exact: true }).fill('22:00');
@@ -119,7 +137,7 @@ async function main() {
     while ((await start.inputValue()) !== '22:00' && Date.now() < deadline) await page.waitForTimeout(150);
     const saved = [await start.inputValue(), await page.getByLabel(T.quietEnd, { exact: true }).inputValue()];
     if (saved.join('–') !== '22:00–06:00') throw new Error(`quiet hours after reload: ${saved.join('–')}`);
-    await shot(page, '04-settings.png');
+    await shot(page, '06-settings.png');
   });
 }
 

@@ -2,6 +2,7 @@ mod bad_input;
 mod credit;
 pub(crate) mod invariants;
 mod isolation;
+mod owed;
 mod story;
 
 use billing_tests::*;

@@ -1,6 +1,7 @@
 //! WhatsApp notifications end to end: events queue messages once, sessions drain them at
 //! their pace, a failing session is replaced, and nothing is sent twice.
 
+mod cancel;
 mod failover;
 mod flows;
 

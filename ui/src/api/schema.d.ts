@@ -2109,7 +2109,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** What "issue the next invoice now" would issue (period and amount), writing nothing. */
+        get: operations["preview_renew_subscription"];
         put?: never;
         /** Issues the next period's invoice now (idempotent per period). */
         post: operations["renew_subscription"];
@@ -2420,6 +2421,26 @@ export interface paths {
         get: operations["list_whatsapp_messages"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/messages/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes a queued message out of the queue: it stays in the log as cancelled, with who
+         *     cancelled it and why. A message already sending or sent is a 409.
+         */
+        post: operations["cancel_whatsapp_message"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3054,6 +3075,10 @@ export interface components {
              */
             timezone?: string | null;
         };
+        CancelRequest: {
+            /** @description Why (kept with the message in the log). */
+            reason?: string | null;
+        };
         Candidate: {
             customer_name: string;
             /** Format: date */
@@ -3168,6 +3193,11 @@ export interface components {
             id: string;
             name: string;
             notes: string;
+            /**
+             * Format: int64
+             * @description What the customer still has to pay: the remaining amounts of their open invoices.
+             */
+            owed: number;
             phone: string;
             status: components["schemas"]["CustomerStatus"];
             /**
@@ -4132,6 +4162,8 @@ export interface components {
             paid_at?: string | null;
             /** Format: uuid */
             recorded_by?: string | null;
+            /** @description The username of the cashier who recorded it (none for gateway and system payments). */
+            recorded_by_name?: string | null;
             reference?: string | null;
             /**
              * Format: int64
@@ -4377,6 +4409,32 @@ export interface components {
             /** Format: int64 */
             uptime_secs: number;
         };
+        /** @description What [`renew`] would issue now, for the owner to confirm first. */
+        RenewPreview: {
+            /**
+             * Format: int64
+             * @description How many invoices it would issue (more than one when periods were missed).
+             */
+            count: number;
+            /** @description False when the next period's invoice is already issued (renewing adds nothing). */
+            issues: boolean;
+            /** @description The number of the invoice already issued, when `issues` is false. */
+            number?: string | null;
+            /**
+             * Format: int64
+             * @description What would remain to pay after the wallet's credit is used.
+             */
+            owed: number;
+            /** Format: date */
+            period_end: string;
+            /**
+             * Format: date
+             * @description The last invoice it would issue (or the one already issued).
+             */
+            period_start: string;
+            /** Format: int64 */
+            total: number;
+        };
         RepairReport: {
             drifts: components["schemas"]["Drift"][];
             /** @description Router commands queued to repair them (delivered right away if the router is up). */
@@ -4597,6 +4655,12 @@ export interface components {
             last_error?: string | null;
             /** Format: date-time */
             last_seen_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When a subscription was last put on this router (the new-subscription form proposes
+             *     the last-used router).
+             */
+            last_used_at?: string | null;
             name: string;
             /**
              * Format: int64
@@ -4949,6 +5013,11 @@ export interface components {
             id: string;
             kind: string;
             login: string;
+            /**
+             * Format: int64
+             * @description What is still to pay on this subscription: the remaining amounts of its open invoices.
+             */
+            owed: number;
             /** Format: uuid */
             plan_id: string;
             plan_name: string;
@@ -9957,6 +10026,43 @@ export interface operations {
             };
         };
     };
+    preview_renew_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewPreview"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     renew_subscription: {
         parameters: {
             query?: never;
@@ -10677,6 +10783,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageList"];
+                };
+            };
+        };
+    };
+    cancel_whatsapp_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -30,6 +30,8 @@ export const keys = {
     all: ['subscriptions'] as const,
     list: (params: Params) => ['subscriptions', 'list', params] as const,
     detail: (id: string) => ['subscriptions', 'detail', id] as const,
+    /** What "Terbitkan tagihan berikutnya" would issue (never cached: it changes with payments). */
+    renewPreview: (id: string) => ['subscriptions', 'renew-preview', id] as const,
   },
   isolation: {
     all: ['isolation'] as const,

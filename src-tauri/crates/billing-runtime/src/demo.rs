@@ -58,23 +58,37 @@ impl Demo {
             Err(billing_app::Error::Conflict { .. }) => {}
             Err(err) => return Err(DemoError::Owner(err)),
         }
-        // Once: a database that already has customers (an earlier demo run) keeps them.
-        match billing_app::ops::sample_data::seed(ctx, None).await {
-            Ok(summary) => tracing::info!(?summary, "demo data seeded"),
-            Err(billing_app::Error::Conflict { .. }) => {}
-            Err(err) => return Err(DemoError::Data(err)),
-        }
         let router = Simulator::start(SimConfig::default()).await?;
         if let Err(err) = router.seed_hotspot_users("demo", 25) {
             tracing::warn!(error = %err, "seeding the simulator failed");
         }
-        match router::register(ctx, &router).await {
-            Ok(router_id) => {
-                if let Err(err) = vouchers::seed(ctx, router_id).await {
-                    tracing::warn!(error = %err, "seeding the demo vouchers failed");
+        // The router first, so the sample subscriptions go on it.
+        let router_id = match router::register(ctx, &router).await {
+            Ok(router_id) => Some(router_id),
+            Err(err) => {
+                tracing::warn!(error = %err, "registering the demo router failed");
+                None
+            }
+        };
+        // Once: a database that already has customers (an earlier demo run) keeps them.
+        match billing_app::ops::sample_data::seed(ctx, None, router_id.map(Into::into)).await {
+            Ok(summary) => tracing::info!(?summary, "demo data seeded"),
+            Err(billing_app::Error::Conflict { .. }) => {
+                // The simulator forgot the subscriptions' PPPoE secrets when the app stopped.
+                if let Some(router_id) = router_id {
+                    if let Err(err) =
+                        billing_app::network::reconcile::repair(ctx, "demo", router_id).await
+                    {
+                        tracing::warn!(error = %err, "restoring the demo subscriptions failed");
+                    }
                 }
             }
-            Err(err) => tracing::warn!(error = %err, "registering the demo router failed"),
+            Err(err) => return Err(DemoError::Data(err)),
+        }
+        if let Some(router_id) = router_id {
+            if let Err(err) = vouchers::seed(ctx, router_id).await {
+                tracing::warn!(error = %err, "seeding the demo vouchers failed");
+            }
         }
         Ok(Demo { password, router })
     }

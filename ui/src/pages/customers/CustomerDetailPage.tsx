@@ -1,4 +1,4 @@
-import { Button, Card, Stack, Title } from '@mantine/core';
+import { Button, Card, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime } from '../../lib/dates';
+import { formatRupiah } from '../../lib/money';
 import { SubscriptionTable } from '../subscriptions/SubscriptionTable';
 import { CustomerBalance } from './CustomerBalance';
 import { CustomerFormModal } from './CustomerFormModal';
@@ -47,6 +48,11 @@ export function CustomerDetailPage() {
               </Field>
               <Field label={t('customers.whatsapp')} testId="customer-whatsapp">
                 {c.whatsapp_opt_out ? t('customers.wa_off') : t('customers.wa_on')}
+              </Field>
+              <Field label={t('customers.owed')} testId="customer-owed">
+                <Text span c={c.owed > 0 ? 'red.8' : undefined} fw={c.owed > 0 ? 600 : undefined}>
+                  {formatRupiah(c.owed)}
+                </Text>
               </Field>
               <Field label={t('customers.address')}>{c.address || '—'}</Field>
               <Field label={t('customers.notes')}>{c.notes || '—'}</Field>

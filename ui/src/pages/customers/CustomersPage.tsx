@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NativeSelect, Stack, Table, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -66,13 +66,14 @@ export function CustomersPage() {
       <LoadState state={list}>
         {(data) => (
           <>
-            <Table.ScrollContainer minWidth={640}>
+            <Table.ScrollContainer minWidth={760}>
               <Table striped highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('customers.name')}</Table.Th>
                     <Table.Th>{t('customers.phone')}</Table.Th>
                     <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th ta="right">{t('customers.owed')}</Table.Th>
                     <Table.Th ta="right">{t('balance.total_credit')}</Table.Th>
                     <Table.Th>{t('common.created_at')}</Table.Th>
                   </Table.Tr>
@@ -80,7 +81,7 @@ export function CustomersPage() {
                 <Table.Tbody>
                   {data.items.length === 0 && (
                     <Table.Tr>
-                      <Table.Td colSpan={5}>{t('common.empty')}</Table.Td>
+                      <Table.Td colSpan={6}>{t('common.empty')}</Table.Td>
                     </Table.Tr>
                   )}
                   {data.items.map((c) => (
@@ -94,7 +95,14 @@ export function CustomersPage() {
                       <Table.Td>
                         <StatusBadge kind="customer" status={c.status} />
                       </Table.Td>
-                      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(c.total_credit)}</Table.Td>
+                      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} data-testid={`customer-owed-${c.id}`}>
+                        <Text span size="sm" c={c.owed > 0 ? 'red.8' : undefined} fw={c.owed > 0 ? 600 : undefined}>
+                          {formatRupiah(c.owed)}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} data-testid={`customer-credit-${c.id}`}>
+                        {formatRupiah(c.total_credit)}
+                      </Table.Td>
                       <Table.Td>{formatDateTime(c.created_at)}</Table.Td>
                     </Table.Tr>
                   ))}

@@ -165,7 +165,7 @@ export function PaymentsPage() {
                           )}
                         </Stack>
                       </Table.Td>
-                      <Table.Td>{p.recorded_by || '—'}</Table.Td>
+                      <Table.Td data-testid="payment-cashier">{p.recorded_by_name ?? '—'}</Table.Td>
                       <Table.Td>
                         {p.status === 'pending' && !MANUAL_METHODS.includes(p.method) && !isHeldForReview(p) && (
                           <CheckNowButton id={p.id} />

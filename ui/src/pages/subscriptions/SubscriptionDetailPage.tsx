@@ -14,8 +14,9 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { useInvalidate } from '../../lib/queryClient';
-import { BILLING_KEYS, keys } from '../../lib/queryKeys';
+import { keys } from '../../lib/queryKeys';
 import { InvoiceTable } from '../invoices/InvoiceTable';
+import { RenewButton } from './RenewButton';
 
 /** One subscription: status, terms, balance, its invoices and "Terbitkan tagihan berikutnya". */
 export function SubscriptionDetailPage() {
@@ -32,13 +33,6 @@ export function SubscriptionDetailPage() {
     queryFn: () => unwrap(api.GET('/api/invoices', { params: { query: invoiceQuery } })),
   });
 
-  const renew = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/subscriptions/{id}/renew', { params: { path: { id } } })),
-    onSuccess: (invoice) => {
-      notifications.show({ color: 'green', message: t('subscriptions.renewed', { number: invoice.number }) });
-      void invalidate(...BILLING_KEYS);
-    },
-  });
   const retry = useMutation({
     mutationFn: () => unwrap(api.POST('/api/subscriptions/{id}/retry-provisioning', { params: { path: { id } } })),
     onSuccess: () => {
@@ -46,9 +40,8 @@ export function SubscriptionDetailPage() {
       void invalidate(keys.subscriptions.all, keys.pppoe.all);
     },
   });
-  const busy = renew.isPending || retry.isPending;
-  // The last action's failure (each mutation forgets its error when run again).
-  const error = renew.error ?? retry.error;
+  const busy = retry.isPending;
+  const error = retry.error;
 
   return (
     <LoadState state={sub}>
@@ -58,9 +51,7 @@ export function SubscriptionDetailPage() {
             title={s.login}
             back={{ to: '/subscriptions', label: t('nav.subscriptions') }}
             actions={
-              <Button onClick={() => { retry.reset(); renew.mutate(); }} loading={busy} disabled={s.status === 'terminated'}>
-                {t('subscriptions.renew')}
-              </Button>
+              <RenewButton id={id} disabled={s.status === 'terminated'} onOpen={() => retry.reset()} />
             }
           >
             <StatusBadge kind="subscription" status={s.status} testId="subscription-status" />
@@ -103,7 +94,7 @@ export function SubscriptionDetailPage() {
                 {s.provisioning.failure && <FailureText failure={s.provisioning.failure} testId="provisioning-failure" />}
               </Stack>
               {(s.provisioning.state === 'failed' || s.provisioning.state === 'pending') && (
-                <Button variant="light" onClick={() => { renew.reset(); retry.mutate(); }} loading={busy} data-testid="provisioning-retry" style={{ flexShrink: 0 }}>
+                <Button variant="light" onClick={() => retry.mutate()} loading={busy} data-testid="provisioning-retry" style={{ flexShrink: 0 }}>
                   {t('subscriptions.retry')}
                 </Button>
               )}

@@ -1,7 +1,7 @@
 import { Button, Card, Group, NativeSelect, NumberInput, PasswordInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
@@ -15,6 +15,7 @@ import { useServerError } from '../../lib/formErrors';
 import { formatRupiah } from '../../lib/money';
 import { useInvalidate } from '../../lib/queryClient';
 import { BILLING_KEYS } from '../../lib/queryKeys';
+import { proposeRouter } from './proposeRouter';
 
 const dayOf = (iso: string) => Math.min(28, Number(iso.slice(8, 10)) || 1);
 const asInt = (v: string | number) => (typeof v === 'number' ? v : v.trim() === '' ? null : Number(v));
@@ -78,6 +79,15 @@ export function SubscriptionNewPage() {
       void navigate(`/subscriptions/${created.id}`);
     },
   });
+
+  // The only router, or the one a subscription was last put on, instead of "no router".
+  const proposedRouter = useMemo(() => proposeRouter(routers.data?.items ?? []), [routers.data]);
+  const [routerProposed, setRouterProposed] = useState(false);
+  useEffect(() => {
+    if (routerProposed || !proposedRouter) return;
+    setRouterProposed(true);
+    if (!form.values.router_id) form.setFieldValue('router_id', proposedRouter);
+  }, [proposedRouter, routerProposed, form]);
 
   const activePlans = (plans.data?.items ?? []).filter((p) => p.active);
   const startOn = form.getInputProps('start_on');

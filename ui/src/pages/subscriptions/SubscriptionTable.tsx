@@ -1,4 +1,4 @@
-import { Anchor, Table } from '@mantine/core';
+import { Anchor, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Subscription } from '../../api/types';
@@ -10,7 +10,7 @@ import { formatRupiah } from '../../lib/money';
 export function SubscriptionTable({ items, showCustomer = true }: { items: Subscription[]; showCustomer?: boolean }) {
   const { t } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>
@@ -22,13 +22,14 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
             <Table.Th>{t('subscriptions.start_on')}</Table.Th>
             <Table.Th>{t('common.status')}</Table.Th>
             <Table.Th>{t('subscriptions.on_router')}</Table.Th>
+            <Table.Th ta="right">{t('subscriptions.owed')}</Table.Th>
             <Table.Th ta="right">{t('balance.balance')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {items.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={showCustomer ? 9 : 8}>{t('common.empty')}</Table.Td>
+              <Table.Td colSpan={showCustomer ? 10 : 9}>{t('common.empty')}</Table.Td>
             </Table.Tr>
           )}
           {items.map((s) => (
@@ -54,6 +55,11 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
               </Table.Td>
               <Table.Td>
                 <StatusBadge kind="provisioning" status={s.provisioning.state} testId={`provisioning-${s.login}`} />
+              </Table.Td>
+              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }} data-testid={`subscription-owed-${s.login}`}>
+                <Text span size="sm" c={s.owed > 0 ? 'red.8' : undefined} fw={s.owed > 0 ? 600 : undefined}>
+                  {formatRupiah(s.owed)}
+                </Text>
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(s.balance)}</Table.Td>
             </Table.Tr>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, Card, Group, Modal, NativeSelect, SimpleGrid, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import type { WaMessage, WaStatus } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { errorTitle } from '../../components/FormError';
+import { errorTitle, FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { formatDateTime } from '../../lib/dates';
 import { useInvalidate } from '../../lib/queryClient';
@@ -150,6 +150,7 @@ function MessageTable({ items, onRetried }: { items: WaMessage[]; onRetried: () 
               </Table.Td>
               <Table.Td ta="right">{m.attempts}</Table.Td>
               <Table.Td>
+                {m.status === 'queued' && <CancelMessageButton id={m.id} onCancelled={onRetried} />}
                 {(m.status === 'failed' || m.status === 'unknown') && (
                   <ConfirmButton
                     size="xs"
@@ -172,5 +173,63 @@ function MessageTable({ items, onRetried }: { items: WaMessage[]; onRetried: () 
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** "Batalkan" on a queued message: it stays in the log as cancelled, with the reason. */
+function CancelMessageButton({ id, onCancelled }: { id: number; onCancelled: () => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const cancel = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/whatsapp/messages/{id}/cancel', {
+          params: { path: { id } },
+          body: { reason: reason.trim() || null },
+        }),
+      ),
+    onSuccess: () => {
+      setOpen(false);
+      notifications.show({ color: 'green', message: t('whatsapp.queue.cancelled_note') });
+    },
+    // Sent meanwhile (409): the log shows its real status after the reload.
+    onSettled: () => onCancelled(),
+  });
+  return (
+    <>
+      <Button
+        size="xs"
+        variant="light"
+        color="red"
+        onClick={() => {
+          cancel.reset();
+          setReason('');
+          setOpen(true);
+        }}
+      >
+        {t('whatsapp.queue.cancel')}
+      </Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={t('whatsapp.queue.cancel_title')} centered>
+        <Stack>
+          <Text size="sm">{t('whatsapp.queue.cancel_text')}</Text>
+          <TextInput
+            label={t('whatsapp.queue.cancel_reason')}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            maxLength={500}
+          />
+          <FormError error={cancel.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button color="red" loading={cancel.isPending} onClick={() => cancel.mutate()}>
+              {t('whatsapp.queue.cancel_confirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }

@@ -24,6 +24,9 @@ pub struct Customer {
     /// The customer's wallet plus all its subscription wallets.
     #[schema(value_type = i64)]
     pub total_credit: Money,
+    /// What the customer still has to pay: the remaining amounts of their open invoices.
+    #[schema(value_type = i64)]
+    pub owed: Money,
     pub created_at: DateTime<Utc>,
 }
 
@@ -43,6 +46,8 @@ const SELECT: &str =
               and l.account = 'customer'), 0)::bigint as balance, \
     coalesce((select sum(delta) from ledger_entries l where l.customer_id = c.id), 0)::bigint \
         as total_credit, \
+    coalesce((select sum(i.total - i.paid) from invoices i where i.customer_id = c.id \
+              and i.status in ('unpaid', 'partial')), 0)::bigint as owed, \
     c.created_at from customers c";
 
 pub(crate) fn parse_name(raw: &str) -> Result<String, Error> {

@@ -35,6 +35,8 @@ pub struct Payment {
     pub status: PaymentStatus,
     pub paid_at: Option<DateTime<Utc>>,
     pub recorded_by: Option<Uuid>,
+    /// The username of the cashier who recorded it (none for gateway and system payments).
+    pub recorded_by_name: Option<String>,
     pub note: String,
     /// Why the payment is held for review (the gateway reported another amount), if it is.
     pub review_reason: Option<String>,
@@ -44,10 +46,11 @@ pub struct Payment {
 }
 
 const SELECT: &str = "select p.id, p.customer_id, c.name as customer_name, p.invoice_id, \
-    i.number as invoice_number, p.method, p.reference, p.amount, p.requested_amount, p.status, p.paid_at, \
-    p.recorded_by, p.note, p.review_reason, p.review_amount, p.created_at \
+    i.number as invoice_number, p.method, p.reference, p.amount, p.requested_amount, p.status, \
+    p.paid_at, p.recorded_by, u.username as recorded_by_name, p.note, p.review_reason, \
+    p.review_amount, p.created_at \
     from payments p join customers c on c.id = p.customer_id \
-    left join invoices i on i.id = p.invoice_id";
+    left join invoices i on i.id = p.invoice_id left join users u on u.id = p.recorded_by";
 
 #[derive(Debug, Clone)]
 pub struct ManualPayment {

@@ -33,6 +33,9 @@ pub struct Subscription {
     pub status: SubscriptionStatus,
     #[schema(value_type = i64)]
     pub balance: Money,
+    /// What is still to pay on this subscription: the remaining amounts of its open invoices.
+    #[schema(value_type = i64)]
+    pub owed: Money,
     pub created_at: DateTime<Utc>,
     pub router_name: Option<String>,
     /// Whether it is on its router as the database says: `provisioned`, `pending`, `failed`
@@ -67,7 +70,9 @@ fn select() -> String {
     p.name as plan_name, p.price, s.kind, s.login, s.router_id, s.start_on, s.billing_day, s.due_days, \
     s.grace_days, s.status, \
     coalesce((select sum(delta) from ledger_entries l where l.account = 'subscription' \
-              and l.subscription_id = s.id), 0)::bigint as balance, s.created_at, \
+              and l.subscription_id = s.id), 0)::bigint as balance, \
+    coalesce((select sum(i.total - i.paid) from invoices i where i.subscription_id = s.id \
+              and i.status in ('unpaid', 'partial')), 0)::bigint as owed, s.created_at, \
     rt.name as router_name, {} \
     from subscriptions s join customers c on c.id = s.customer_id join plans p on p.id = s.plan_id \
     left join routers rt on rt.id = s.router_id {}",
@@ -337,9 +342,8 @@ pub async fn get(ctx: &AppContext, id: SubscriptionId) -> Result<Subscription, E
         .ok_or(Error::NotFound("subscription"))
 }
 
-/// Issues the invoice of the period after the current one now, ahead of the monthly run
-/// (and any missed ones before it). Idempotent: pressing it twice issues nothing new.
-pub async fn renew(ctx: &AppContext, id: SubscriptionId) -> Result<invoices::Invoice, Error> {
+/// The start of the period after the current one: what [`renew`] issues through.
+async fn renew_through(ctx: &AppContext, id: SubscriptionId) -> Result<NaiveDate, Error> {
     let row: Option<(SubscriptionStatus, i16)> =
         sqlx::query_as("select status, billing_day from subscriptions where id = $1")
             .bind(id)
@@ -352,12 +356,76 @@ pub async fn renew(ctx: &AppContext, id: SubscriptionId) -> Result<invoices::Inv
         return Err(Error::conflict("the subscription is terminated"));
     }
     let day = u32::try_from(billing_day).unwrap_or(1);
-    let next = billing_domain::Period::containing(ctx.today(), day).next();
+    Ok(billing_domain::Period::containing(ctx.today(), day)
+        .next()
+        .start)
+}
+
+/// What [`renew`] would issue now, for the owner to confirm first.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RenewPreview {
+    /// False when the next period's invoice is already issued (renewing adds nothing).
+    pub issues: bool,
+    /// How many invoices it would issue (more than one when periods were missed).
+    pub count: i64,
+    /// The last invoice it would issue (or the one already issued).
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    #[schema(value_type = i64)]
+    pub total: Money,
+    /// What would remain to pay after the wallet's credit is used.
+    #[schema(value_type = i64)]
+    pub owed: Money,
+    /// The number of the invoice already issued, when `issues` is false.
+    pub number: Option<String>,
+}
+
+/// Runs [`renew`] in a transaction that is rolled back: nothing is written (the invoice
+/// counter too goes back), and the owner sees the exact period and amount.
+pub async fn renew_preview(ctx: &AppContext, id: SubscriptionId) -> Result<RenewPreview, Error> {
+    let through = renew_through(ctx, id).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let issued = monthly_run::run_in(
+        &mut tx,
+        ctx,
+        Scope::One {
+            subscription_id: id,
+            through,
+        },
+    )
+    .await?;
+    let last: Option<(NaiveDate, NaiveDate, Money, Money, String)> = sqlx::query_as(
+        "select period_start, period_end, total, \
+                case when status in ('unpaid', 'partial') then total - paid else 0 end, number \
+         from invoices where subscription_id = $1 order by period_start desc limit 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.rollback().await?;
+    let Some((period_start, period_end, total, owed, number)) = last else {
+        return Err(Error::conflict("the subscription has no invoice to follow"));
+    };
+    Ok(RenewPreview {
+        issues: !issued.is_empty(),
+        count: issued.len() as i64,
+        period_start,
+        period_end,
+        total,
+        owed,
+        number: issued.is_empty().then_some(number),
+    })
+}
+
+/// Issues the invoice of the period after the current one now, ahead of the monthly run
+/// (and any missed ones before it). Idempotent: pressing it twice issues nothing new.
+pub async fn renew(ctx: &AppContext, id: SubscriptionId) -> Result<invoices::Invoice, Error> {
+    let through = renew_through(ctx, id).await?;
     monthly_run::run(
         ctx,
         Scope::One {
             subscription_id: id,
-            through: next.start,
+            through,
         },
     )
     .await?;

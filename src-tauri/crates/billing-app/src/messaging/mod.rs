@@ -2,12 +2,14 @@
 //! transaction as the event that causes a message (so an event never sends twice and is
 //! never lost), drained by workers over a pool of sender sessions.
 
+mod cancellation;
 mod pool;
 pub mod sessions;
 mod templates;
 pub mod triggers;
 mod worker;
 
+pub use cancellation::cancel_message;
 pub use pool::{reload_sessions, SessionPool};
 pub use pool::{secret_name, token_name, MAX_SESSIONS};
 pub use templates::{list_templates, preview, set_template, TemplateView};
@@ -45,7 +47,8 @@ pub struct NewMessage<'a> {
     pub priority: Priority,
 }
 
-/// Queues a message unless the same event already queued one, or the customer opted out.
+/// Queues a message unless the same event already queued one, the customer opted out, or
+/// the customer is sample data (whose real-looking number may be a stranger's).
 /// Runs inside the caller's transaction. Returns whether a new message was queued.
 pub async fn enqueue_in(
     conn: &mut PgConnection,
@@ -53,13 +56,13 @@ pub async fn enqueue_in(
     message: NewMessage<'_>,
 ) -> Result<bool, Error> {
     if let Some(customer) = message.customer_id {
-        let opted_out: bool =
-            sqlx::query_scalar("select whatsapp_opt_out from customers where id = $1")
+        let held_back: bool =
+            sqlx::query_scalar("select whatsapp_opt_out or sample from customers where id = $1")
                 .bind(customer)
                 .fetch_optional(&mut *conn)
                 .await?
                 .unwrap_or(false);
-        if opted_out {
+        if held_back {
             return Ok(false);
         }
     }

@@ -40,6 +40,9 @@ pub struct Router {
     pub reconciled_at: Option<DateTime<Utc>>,
     /// Router commands waiting for delivery.
     pub pending_commands: i64,
+    /// When a subscription was last put on this router (the new-subscription form proposes
+    /// the last-used router).
+    pub last_used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,7 +51,9 @@ const SELECT: &str =
     r.isolation_rate_limit, r.isolation_address_list, r.status, r.last_seen_at, r.identity, \
     r.version, r.board, r.cpu_load, r.free_memory, r.uptime, r.last_error, r.drift_count, \
     r.reconciled_at, (select count(*) from router_commands c where c.status = 'pending' \
-    and c.router_id = r.id) as pending_commands, r.created_at from routers r";
+    and c.router_id = r.id) as pending_commands, \
+    (select max(s.created_at) from subscriptions s where s.router_id = r.id) as last_used_at, \
+    r.created_at from routers r";
 
 /// Input of create and update; `None` keeps a field (update) or takes the default (create).
 #[derive(Debug, Clone, Default)]

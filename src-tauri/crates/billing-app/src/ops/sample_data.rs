@@ -4,9 +4,14 @@
 //!
 //! Safe by construction: only into a database without customers (samples never mix with real
 //! data), all in one transaction (all or nothing), and every row is marked: plan and customer
-//! names end in [`MARK`], customers carry [`NOTE`], payments the note `data contoh`.
+//! names end in [`MARK`], customers carry [`NOTE`] and the `sample` flag (so no WhatsApp
+//! message is ever queued to their real-looking numbers), payments the note `data contoh`.
+//! The PPPoE subscriptions go on the sample router (demo mode's simulator) or, in the wizard,
+//! on the only router there is.
 
-use billing_domain::{CustomerId, InvoiceId, Money, PhoneNumber, PlanId, SubscriptionId, UserId};
+use billing_domain::{
+    CustomerId, InvoiceId, Money, PhoneNumber, PlanId, RouterId, SubscriptionId, UserId,
+};
 use chrono::{Datelike, Months};
 use serde::Serialize;
 
@@ -15,6 +20,8 @@ use crate::billing::monthly_run::{self, Scope};
 use crate::billing::payments::{self, ManualPayment};
 use crate::billing::plans::{self, PlanInput};
 use crate::billing::subscriptions::{self, NewSubscription};
+use crate::network::outbox;
+use crate::ports::RouterAction;
 use crate::vouchers::codes::{random_string, Charset};
 use crate::{AppContext, Error};
 
@@ -73,9 +80,15 @@ pub struct SampleSummary {
 }
 
 /// Adds the sample data set in one transaction. Refused (conflict) when the database already
-/// holds a customer; `user` is recorded as the cashier of the sample payments.
+/// holds a customer; `user` is recorded as the cashier of the sample payments. The
+/// subscriptions go on `router` (their PPPoE secrets queued for it), or on the only router
+/// when there is exactly one.
 #[tracing::instrument(skip_all)]
-pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummary, Error> {
+pub async fn seed(
+    ctx: &AppContext,
+    user: Option<UserId>,
+    router: Option<RouterId>,
+) -> Result<SampleSummary, Error> {
     let mut tx = ctx.pool.begin().await?;
     // Blocks concurrent customer inserts (and a second seeding) until this commits, so the
     // "no customers yet" check below stays true for the whole transaction.
@@ -91,6 +104,16 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
              database, so it never mixes with real data",
         ));
     }
+
+    let router_id = match router {
+        Some(id) => Some(id),
+        None => {
+            let only: Vec<RouterId> = sqlx::query_scalar("select id from routers limit 2")
+                .fetch_all(&mut *tx)
+                .await?;
+            only.first().copied().filter(|_| only.len() == 1)
+        }
+    };
 
     let mut plan_ids = Vec::new();
     for (name, price, profile, speed) in PLANS {
@@ -135,14 +158,26 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
             billing_day: Some(1),
             due_days: Some(10),
             grace_days: Some(3),
-            router_id: None,
+            router_id,
             created_by: None,
         };
         let checked = subscriptions::check_new(ctx, &input)?;
         let id = SubscriptionId::new();
         subscriptions::insert_in(&mut tx, ctx, id, &input, &checked, "pppoe").await?;
+        if router_id.is_some() {
+            let cmd = outbox::NewCommand::for_subscription(
+                id.uuid(),
+                RouterAction::CreateSecret,
+                "data contoh",
+            );
+            outbox::enqueue(&mut tx, cmd, ctx.clock.now()).await?;
+        }
         subscription_ids.push(id);
     }
+    sqlx::query("update customers set sample = true where id = any($1)")
+        .bind(&customer_ids)
+        .execute(&mut *tx)
+        .await?;
     let invoices = monthly_run::run_in(
         &mut tx,
         ctx,
@@ -190,16 +225,10 @@ pub async fn seed(ctx: &AppContext, user: Option<UserId>) -> Result<SampleSummar
         .await?;
         settlements.push(settlement);
     }
-    // Invoices and payments queue WhatsApp messages to their customers. The sample phone
-    // numbers look real (and may be someone's): nothing is ever sent to them, even after a
-    // WhatsApp session is connected later.
-    let dropped = sqlx::query("delete from whatsapp_messages where customer_id = any($1)")
-        .bind(&customer_ids)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    tracing::debug!(dropped, "WhatsApp messages to sample customers dropped");
     tx.commit().await?;
+    if router_id.is_some() {
+        outbox::spawn_delivery(ctx);
+    }
     for settlement in &settlements {
         payments::announce_settled(ctx, settlement);
     }

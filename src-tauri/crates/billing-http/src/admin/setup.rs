@@ -123,6 +123,6 @@ pub async fn sample_data(
     ),
     ApiError,
 > {
-    let summary = billing_app::ops::sample_data::seed(&state.ctx, Some(user.id)).await?;
+    let summary = billing_app::ops::sample_data::seed(&state.ctx, Some(user.id), None).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

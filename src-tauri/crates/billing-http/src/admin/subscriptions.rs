@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use billing_app::billing::invoices::Invoice;
 use billing_app::billing::subscriptions::{
-    NewSubscription as NewSub, Subscription, SubscriptionQuery,
+    NewSubscription as NewSub, RenewPreview, Subscription, SubscriptionQuery,
 };
 use billing_domain::Permission as P;
 use billing_domain::{CustomerId, RouterId, SubscriptionId};
@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::SubscriptionsRead), routes!(list))
         .add(Staff(P::SubscriptionsWrite), routes!(create))
         .add(Staff(P::SubscriptionsRead), routes!(get))
+        .add(Staff(P::SubscriptionsRead), routes!(renew_preview))
         .add(Staff(P::SubscriptionsWrite), routes!(renew))
         .add(Staff(P::SubscriptionsWrite), routes!(retry_provisioning))
         .add(Staff(P::SubscriptionsWrite), routes!(terminate))
@@ -126,6 +127,21 @@ pub async fn get(
 ) -> Result<Json<Subscription>, ApiError> {
     Ok(Json(
         billing_app::billing::subscriptions::get(&state.ctx, id).await?,
+    ))
+}
+
+/// What "issue the next invoice now" would issue (period and amount), writing nothing.
+#[utoipa::path(get, operation_id = "preview_renew_subscription", path = "/subscriptions/{id}/renew", tag = "subscriptions", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = RenewPreview), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn renew_preview(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(id): Path<SubscriptionId>,
+) -> Result<Json<RenewPreview>, ApiError> {
+    Ok(Json(
+        billing_app::billing::subscriptions::renew_preview(&state.ctx, id).await?,
     ))
 }
 

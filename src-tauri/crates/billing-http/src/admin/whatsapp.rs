@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::WhatsappSend), routes!(drain))
         .add(Staff(P::WhatsappRead), routes!(messages))
         .add(Staff(P::WhatsappSend), routes!(retry))
+        .add(Staff(P::WhatsappSend), routes!(cancel))
         .add(Staff(P::WhatsappRead), routes!(templates))
         .add(Staff(P::WhatsappManage), routes!(set_template))
         .add(Staff(P::WhatsappRead), routes!(preview))
@@ -195,6 +196,29 @@ pub async fn retry(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     billing_app::messaging::retry_message(&state.ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CancelRequest {
+    /// Why (kept with the message in the log).
+    pub reason: Option<String>,
+}
+
+/// Takes a queued message out of the queue: it stays in the log as cancelled, with who
+/// cancelled it and why. A message already sending or sent is a 409.
+#[utoipa::path(post, operation_id = "cancel_whatsapp_message", path = "/whatsapp/messages/{id}/cancel", tag = "whatsapp",
+    request_body = CancelRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CancelRequest>,
+) -> Result<StatusCode, ApiError> {
+    billing_app::messaging::cancel_message(&state.ctx, id, &user.username, b.reason.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

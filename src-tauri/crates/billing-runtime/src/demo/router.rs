@@ -13,10 +13,17 @@ pub(crate) const DEMO_ROUTER: &str = "Demo router (simulator)";
 /// every start, so an existing demo router is updated).
 pub(crate) async fn register(ctx: &AppContext, sim: &SimHandle) -> Result<uuid::Uuid, DemoError> {
     let client = routeros_api::Client::connect(sim.connect_options()).await?;
-    let profiles: Vec<String> =
+    // The sample plans' profiles (the sample data is seeded after this, on a first start) and
+    // those of the plans already in the database.
+    let mut profiles: Vec<String> =
         sqlx::query_scalar("select distinct router_profile from plans where kind = 'pppoe'")
             .fetch_all(&ctx.pool)
             .await?;
+    for (_, _, profile, _) in billing_app::ops::sample_data::PLANS {
+        if !profiles.iter().any(|p| p == profile) {
+            profiles.push(profile.to_owned());
+        }
+    }
     for profile in profiles {
         let rate = profile.trim_start_matches("pppoe-").to_owned();
         let rate_limit = format!("{rate}/{rate}");
