@@ -35,7 +35,13 @@ pub(crate) fn notification_for(event: &BillingEvent) -> Option<(String, String)>
                 None => format!("{name}: {reason}. Pesan dikirim lewat sesi lain."),
             },
         )),
-        BillingEvent::SubscriptionChanged { .. } => None,
+        BillingEvent::SubscriptionChanged { .. }
+        | BillingEvent::VoucherActivated { .. }
+        | BillingEvent::VoucherExpired { .. }
+        | BillingEvent::VoucherRemoved { .. }
+        | BillingEvent::PppoeConnected { .. }
+        | BillingEvent::PppoeDisconnected { .. }
+        | BillingEvent::ActiveUsers { .. } => None,
         BillingEvent::AlertRaised(alert) => Some((
             format!("{}: {}", severity_word(&alert.severity), alert.title),
             alert.message.clone(),

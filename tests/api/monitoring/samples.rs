@@ -1,6 +1,7 @@
 //! Router charts: the sampling job records CPU, memory, active users and interface traffic
 //! (bits per second from the counters), and the retention job prunes them after 7 days.
 
+use billing_app::events::BillingEvent;
 use billing_tests::*;
 use routeros_api::sim::SimConfig;
 use serde_json::json;
@@ -36,6 +37,7 @@ async fn the_monitor_records_each_pppoe_users_first_login_last_seen_and_state() 
     assert!(never["first_login_at"].is_null(), "{never}");
 
     // Rina dials in; a minute later the monitor sees her, online for 60 s already.
+    let mut rx = app.ctx().events.subscribe();
     sim.ppp_login("rina", "AA:BB:CC:00:00:01", "10.10.0.2")
         .expect("dial in");
     app.clock.advance(chrono::Duration::seconds(60));
@@ -53,6 +55,31 @@ async fn the_monitor_records_each_pppoe_users_first_login_last_seen_and_state() 
         .to_owned();
     assert!(seen["last_seen_at"].is_string(), "{seen}");
     assert_eq!(user("budi").await["online"], false);
+    let heard = |rx: &mut tokio::sync::broadcast::Receiver<BillingEvent>| {
+        let mut out = Vec::new();
+        while let Ok(e) = rx.try_recv() {
+            out.push(e);
+        }
+        out
+    };
+    let events = heard(&mut rx);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, BillingEvent::PppoeConnected { login, .. } if login == "rina")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            BillingEvent::ActiveUsers {
+                pppoe: 1,
+                hotspot: 0,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
 
     // She hangs up: offline, her first login and last sighting kept.
     sim.ppp_logout("rina");
@@ -60,6 +87,24 @@ async fn the_monitor_records_each_pppoe_users_first_login_last_seen_and_state() 
     run_job(&app, "router_samples").await;
     let gone = user("rina").await;
     assert_eq!(gone["online"], false, "{gone}");
+    let events = heard(&mut rx);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(
+                e,
+                BillingEvent::PppoeConnected { .. } | BillingEvent::PppoeDisconnected { .. }
+            ))
+            .count(),
+        1,
+        "only the disconnection: {events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, BillingEvent::PppoeDisconnected { login, .. } if login == "rina")),
+        "{events:?}"
+    );
     assert_eq!(gone["first_login_at"].as_str(), Some(first.as_str()));
     assert_eq!(gone["last_seen_at"], seen["last_seen_at"]);
 

@@ -3,12 +3,22 @@
 
 use std::time::Duration;
 
+use billing_app::events::BillingEvent;
 use billing_domain::Clock as _;
 use chrono::{DateTime, Utc};
 use routeros_api::sim::SimVersion;
 use serde_json::json;
 
 use super::*;
+
+/// The events published since the last call (what live pages hear).
+fn heard(rx: &mut tokio::sync::broadcast::Receiver<BillingEvent>) -> Vec<BillingEvent> {
+    let mut out = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        out.push(event);
+    }
+    out
+}
 
 fn at(v: &serde_json::Value, key: &str) -> DateTime<Utc> {
     v[key]
@@ -250,12 +260,18 @@ async fn online_time_and_quota_vouchers_end_when_used_up_and_never_look_active()
         "{u:?}"
     );
 
+    let mut rx = app.ctx().events.subscribe();
     sim.hotspot_login(&c1, "10.5.50.12", "AA:BB:CC:00:00:03")
         .expect("it works");
     sim.hotspot_login(&c2, "10.5.50.13", "AA:BB:CC:00:00:04")
         .expect("it works");
     monitor(&app).await;
     assert_eq!(vouchers(&app, "status=active").await.len(), 2);
+    let activated = heard(&mut rx)
+        .into_iter()
+        .filter(|e| matches!(e, BillingEvent::VoucherActivated { .. }))
+        .count();
+    assert_eq!(activated, 2, "live pages hear of both activations");
 
     // The router logs them out at their limits; the monitor then ends them there too.
     sim.advance(Duration::from_secs(7200));
@@ -264,6 +280,20 @@ async fn online_time_and_quota_vouchers_end_when_used_up_and_never_look_active()
     assert!(sim.find("/ip/hotspot/active", &c2).is_none());
     let r = monitor(&app).await;
     assert_eq!(r["expired"], 2, "{r}");
+    let mut expired: Vec<(String, Option<String>)> = heard(&mut rx)
+        .into_iter()
+        .filter_map(|e| match e {
+            BillingEvent::VoucherExpired { code, reason, .. } => Some((code, reason)),
+            _ => None,
+        })
+        .collect();
+    expired.sort();
+    let mut want = vec![
+        (c1.clone(), Some("online time used up".to_owned())),
+        (c2.clone(), Some("data quota used up".to_owned())),
+    ];
+    want.sort();
+    assert_eq!(expired, want);
     assert!(sim.find("/ip/hotspot/user", &c1).is_none());
     assert!(sim.find("/ip/hotspot/user", &c2).is_none());
     let v1 = &vouchers(&app, &format!("q={c1}")).await[0];
@@ -318,7 +348,14 @@ async fn a_voucher_disabled_or_deleted_on_the_router_is_not_shown_active() {
         .remove(&u2.id)
         .await
         .expect("it works");
+    let mut rx = app.ctx().events.subscribe();
     monitor(&app).await;
+    assert!(
+        heard(&mut rx)
+            .iter()
+            .any(|e| matches!(e, BillingEvent::VoucherRemoved { code, .. } if *code == c2)),
+        "live pages hear of the removal"
+    );
     assert_eq!(
         vouchers(&app, &format!("q={c1}")).await[0]["status"],
         "disabled"

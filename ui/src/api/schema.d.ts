@@ -544,8 +544,11 @@ export interface paths {
         };
         /**
          * The live event stream (`text/event-stream`). Event names: `ready`, `payment_settled`,
-         *     `payment_changed`, `subscription_changed`, `whats_app_session_failed`, `alert_raised`,
-         *     `alert_cleared`, `metrics`; the data is JSON.
+         *     `payment_changed`, `subscription_changed`, `whats_app_session_failed`, `voucher_activated`,
+         *     `voucher_expired`, `voucher_removed`, `pppoe_connected`, `pppoe_disconnected`,
+         *     `active_users` (per router, each minute), `alert_raised`, `alert_cleared` (critical ones to
+         *     every signed-in account), `metrics`; the data is JSON. Each reaches only accounts whose role
+         *     may see that area.
          */
         get: operations["events"];
         put?: never;

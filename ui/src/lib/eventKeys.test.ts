@@ -33,6 +33,31 @@ describe('server events → query keys', () => {
     expect(stale(keys.routers.list())).toBe(false);
   });
 
+  it('the monitors refresh the voucher and PPPoE pages, and online counts only the live router views', async () => {
+    const client = new QueryClient();
+    const seed = [
+      keys.vouchers.list('codes', { page: 1 }),
+      keys.pppoe.users(null),
+      keys.routers.sessions('r1'),
+      keys.routers.samples('r1', 24),
+      keys.routers.reconcile('r1'),
+      keys.invoices.list({}),
+    ];
+    for (const key of seed) client.setQueryData(key, { items: [] });
+    const stale = (key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated;
+    await invalidateForEvent(client, 'voucher_activated');
+    expect(stale(keys.vouchers.list('codes', { page: 1 }))).toBe(true);
+    expect(stale(keys.pppoe.users(null))).toBe(false);
+    await invalidateForEvent(client, 'pppoe_disconnected');
+    expect(stale(keys.pppoe.users(null))).toBe(true);
+    expect(stale(keys.routers.sessions('r1'))).toBe(false);
+    await invalidateForEvent(client, 'active_users');
+    expect(stale(keys.routers.sessions('r1'))).toBe(true);
+    expect(stale(keys.routers.samples('r1', 24))).toBe(true);
+    expect(stale(keys.routers.reconcile('r1'))).toBe(false);
+    expect(stale(keys.invoices.list({}))).toBe(false);
+  });
+
   it('an alert refreshes the alert lists whatever their filter', async () => {
     const client = new QueryClient();
     client.setQueryData(keys.monitoring.alerts({ state: 'active', limit: 1000 }), { items: [] });

@@ -13,6 +13,19 @@ export const EVENT_QUERY_KEYS: Record<ServerEventType, readonly QueryKey[]> = {
   // Isolated or restored (the daily job, a payment).
   subscription_changed: [keys.dashboard.all, keys.subscriptions.all],
   whats_app_session_failed: [keys.dashboard.all, keys.monitoring.health()],
+  // The voucher monitor (every 30 s): the voucher lists and the home figures.
+  voucher_activated: [keys.dashboard.all, keys.vouchers.all],
+  voucher_expired: [keys.dashboard.all, keys.vouchers.all],
+  voucher_removed: [keys.dashboard.all, keys.vouchers.all],
+  // The router monitor (each minute): who is online on the PPPoE page, the home figures.
+  pppoe_connected: [keys.dashboard.all, keys.pppoe.all],
+  pppoe_disconnected: [keys.dashboard.all, keys.pppoe.all],
+  // Online counts per router: the router page's live sessions and charts (not the reconcile
+  // view, which reads the router itself).
+  active_users: [
+    ['routers', 'sessions'],
+    ['routers', 'samples'],
+  ],
   alert_raised: [keys.dashboard.all, keys.monitoring.health(), keys.monitoring.alertsAll()],
   alert_cleared: [keys.dashboard.all, keys.monitoring.health(), keys.monitoring.alertsAll()],
   // The metrics snapshot carries its own figures (the alerts badge reads it); nothing to refetch.

@@ -14,6 +14,12 @@ export type ServerEventType =
   | 'payment_changed'
   | 'subscription_changed'
   | 'whats_app_session_failed'
+  | 'voucher_activated'
+  | 'voucher_expired'
+  | 'voucher_removed'
+  | 'pppoe_connected'
+  | 'pppoe_disconnected'
+  | 'active_users'
   | 'alert_raised'
   | 'alert_cleared'
   | 'metrics';
@@ -23,6 +29,12 @@ export const SERVER_EVENT_TYPES: ServerEventType[] = [
   'payment_changed',
   'subscription_changed',
   'whats_app_session_failed',
+  'voucher_activated',
+  'voucher_expired',
+  'voucher_removed',
+  'pppoe_connected',
+  'pppoe_disconnected',
+  'active_users',
   'alert_raised',
   'alert_cleared',
   'metrics',

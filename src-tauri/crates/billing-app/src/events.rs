@@ -35,6 +35,26 @@ pub enum BillingEvent {
         subscription_id: Uuid,
         status: String,
     },
+    /// The voucher monitor saw a voucher's first login (its validity starts).
+    VoucherActivated { router_id: Uuid, code: String },
+    /// A voucher's validity, online time or quota ran out; it was ended on the router.
+    VoucherExpired {
+        router_id: Uuid,
+        code: String,
+        reason: Option<String>,
+    },
+    /// A voucher was found gone from the router (removed there) and closed here.
+    VoucherRemoved { router_id: Uuid, code: String },
+    /// The router monitor saw a PPPoE user connect.
+    PppoeConnected { router_id: Uuid, login: String },
+    /// The router monitor saw a PPPoE user no longer connected.
+    PppoeDisconnected { router_id: Uuid, login: String },
+    /// Users online on a router at the last reading (each minute).
+    ActiveUsers {
+        router_id: Uuid,
+        hotspot: i32,
+        pppoe: i32,
+    },
     /// An alert rule's condition held long enough.
     AlertRaised(AlertEvent),
     /// The condition stopped holding.
@@ -63,6 +83,12 @@ impl BillingEvent {
             BillingEvent::PaymentChanged { .. } => "payment_changed",
             BillingEvent::WhatsAppSessionFailed { .. } => "whats_app_session_failed",
             BillingEvent::SubscriptionChanged { .. } => "subscription_changed",
+            BillingEvent::VoucherActivated { .. } => "voucher_activated",
+            BillingEvent::VoucherExpired { .. } => "voucher_expired",
+            BillingEvent::VoucherRemoved { .. } => "voucher_removed",
+            BillingEvent::PppoeConnected { .. } => "pppoe_connected",
+            BillingEvent::PppoeDisconnected { .. } => "pppoe_disconnected",
+            BillingEvent::ActiveUsers { .. } => "active_users",
             BillingEvent::AlertRaised(_) => "alert_raised",
             BillingEvent::AlertCleared(_) => "alert_cleared",
         }
@@ -77,6 +103,13 @@ impl BillingEvent {
             }
             BillingEvent::WhatsAppSessionFailed { .. } => Permission::WhatsappRead,
             BillingEvent::SubscriptionChanged { .. } => Permission::SubscriptionsRead,
+            BillingEvent::VoucherActivated { .. }
+            | BillingEvent::VoucherExpired { .. }
+            | BillingEvent::VoucherRemoved { .. } => Permission::VouchersRead,
+            BillingEvent::PppoeConnected { .. } | BillingEvent::PppoeDisconnected { .. } => {
+                Permission::PppoeRead
+            }
+            BillingEvent::ActiveUsers { .. } => Permission::RoutersRead,
             // A critical alert reaches every signed-in staff member (whoever is at the PC
             // can act or call the owner); the others only those who look after that area.
             BillingEvent::AlertRaised(a) | BillingEvent::AlertCleared(a)

@@ -321,8 +321,9 @@ pub async fn set_isolated(
 
 /// Records what the router monitor sees of a router's PPPoE users (seed §6 `trackUser`):
 /// the subscriptions on it that are connected now (first connection ever, last seen, the
-/// session's start, address and caller id) and those no longer connected. Returns how many
-/// are online. One statement, written each sampling round.
+/// session's start, address and caller id) and those no longer connected; live pages hear
+/// of each connection and disconnection. Returns how many are online. One statement, written
+/// each sampling round.
 pub(crate) async fn track(
     ctx: &AppContext,
     conn: &crate::ports::RouterConn,
@@ -340,7 +341,9 @@ pub(crate) async fn track(
         .iter()
         .map(|s| i64::try_from(s.uptime_secs).unwrap_or(i64::MAX / 1000))
         .collect();
-    let online: i64 = sqlx::query_scalar(
+    // One row per user who connected or disconnected since the last round, and one
+    // (`login` null) with how many are online now.
+    let rows: Vec<(Option<String>, bool, i64)> = sqlx::query_as(
         "with seen as ( \
              select distinct on (s.id) s.id, x.address, x.caller_id, \
                     $3 - make_interval(secs => x.uptime) as since \
@@ -348,6 +351,7 @@ pub(crate) async fn track(
                   as x(name, address, caller_id, uptime) \
              join subscriptions s on s.login = x.name and s.kind = 'pppoe' and s.router_id = $1 \
              order by s.id, x.uptime), \
+         prev as (select subscription_id, online from pppoe_presence where router_id = $1), \
          up as ( \
              insert into pppoe_presence (subscription_id, router_id, first_login_at, \
                                          last_seen_at, online, address, caller_id, connected_since) \
@@ -359,8 +363,15 @@ pub(crate) async fn track(
          gone as ( \
              update pppoe_presence set online = false \
              where router_id = $1 and online \
-               and subscription_id not in (select subscription_id from up)) \
-         select count(*) from up",
+               and subscription_id not in (select subscription_id from up) \
+             returning subscription_id) \
+         select s.login, true, 0::bigint from up join subscriptions s on s.id = up.subscription_id \
+          where not coalesce((select p.online from prev p \
+                              where p.subscription_id = up.subscription_id), false) \
+         union all \
+         select s.login, false, 0 from gone join subscriptions s on s.id = gone.subscription_id \
+         union all \
+         select null, true, (select count(*) from up)",
     )
     .bind(conn.id)
     .bind(&names)
@@ -368,9 +379,30 @@ pub(crate) async fn track(
     .bind(&addresses)
     .bind(&callers)
     .bind(&uptimes)
-    .fetch_one(&ctx.pool)
+    .fetch_all(&ctx.pool)
     .await?;
-    Ok(usize::try_from(online).unwrap_or(0))
+    let mut online = 0;
+    for (login, connected, count) in rows {
+        let Some(login) = login else {
+            online = usize::try_from(count).unwrap_or(0);
+            continue;
+        };
+        crate::events::publish(
+            ctx,
+            if connected {
+                crate::events::BillingEvent::PppoeConnected {
+                    router_id: conn.id,
+                    login,
+                }
+            } else {
+                crate::events::BillingEvent::PppoeDisconnected {
+                    router_id: conn.id,
+                    login,
+                }
+            },
+        );
+    }
+    Ok(online)
 }
 
 /// The live `/ppp/active` of a router.

@@ -361,8 +361,63 @@ async fn run_router(ctx: &AppContext, conn: &RouterConn) -> Result<MonitorReport
             .await?;
     }
     tx.commit().await?;
+    announce(ctx, conn.id, &known, &plan);
     Ok(report)
 }
+
+/// Live pages hear of vouchers activated, expired and removed in this cycle (at most
+/// [`ANNOUNCED_PER_KIND`] of each kind per router and cycle: a page only refetches on them,
+/// and a thousand expiring at once must not flood the event stream).
+fn announce(ctx: &AppContext, router_id: Uuid, known: &[Known], plan: &Plan) {
+    use crate::events::{publish, BillingEvent};
+    let was: HashMap<Uuid, &Known> = known.iter().map(|k| (k.id, k)).collect();
+    let (mut activated, mut expired, mut removed) = (0, 0, 0);
+    for c in &plan.changes {
+        let Some(before) = was.get(&c.id) else {
+            continue;
+        };
+        let code = before.code.clone();
+        if c.first_login_at.is_some() && before.first_login_at.is_none() {
+            activated += 1;
+            if activated <= ANNOUNCED_PER_KIND {
+                publish(
+                    ctx,
+                    BillingEvent::VoucherActivated {
+                        router_id,
+                        code: code.clone(),
+                    },
+                );
+            }
+        }
+        if c.status != before.status {
+            match c.status.as_str() {
+                "expired" => {
+                    expired += 1;
+                    if expired <= ANNOUNCED_PER_KIND {
+                        publish(
+                            ctx,
+                            BillingEvent::VoucherExpired {
+                                router_id,
+                                code,
+                                reason: c.end_reason.clone(),
+                            },
+                        );
+                    }
+                }
+                "removed" => {
+                    removed += 1;
+                    if removed <= ANNOUNCED_PER_KIND {
+                        publish(ctx, BillingEvent::VoucherRemoved { router_id, code });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// See [`announce`].
+const ANNOUNCED_PER_KIND: usize = 20;
 
 /// At start, after the PC was off: stuck batches are failed, profiles synced, and one cycle
 /// brings the database and the routers together.

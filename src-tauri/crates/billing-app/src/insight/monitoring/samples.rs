@@ -53,6 +53,14 @@ pub async fn collect(ctx: &AppContext) -> Result<SampleRound, Error> {
             Ok(s) => {
                 store(ctx, conn.id, now, &s).await?;
                 out.recorded += 1;
+                crate::events::publish(
+                    ctx,
+                    crate::events::BillingEvent::ActiveUsers {
+                        router_id: conn.id,
+                        hotspot: s.hotspot_active,
+                        pppoe: s.pppoe_active,
+                    },
+                );
                 match crate::network::pppoe::track(ctx, conn, now).await {
                     Ok(online) => out.pppoe_online += online,
                     Err(e) => out
