@@ -36,6 +36,7 @@ if (!username || !password) {
 
 // Texts the UI shows (ui/src/i18n/id.json and en.json).
 const ID = {
+  acceptGatewayAmount: 'Terima jumlah yang dibayar lewat gateway',
   setupTitle: 'Selamat datang di mikrobill',
   setupSubmit: 'Buat akun pemilik',
   wizardNext: 'Lanjut',
@@ -188,6 +189,18 @@ async function main() {
       await page.getByRole('button', { name: ID.save, exact: true }).click();
       await page.getByTestId('timezone-restart').waitFor({ state: 'detached' });
       if ((await apiCall(page, 'GET', '/api/settings/business')).body.timezone !== 'Asia/Jakarta') throw new Error('WIB was not saved');
+      // On by default: a gateway payment of another amount is applied for what came in.
+      const accept = page.getByRole('switch', { name: ID.acceptGatewayAmount });
+      if (!(await accept.isChecked())) throw new Error('accepting the gateway amount is not on by default');
+      for (const on of [false, true]) {
+        await accept.setChecked(on);
+        await page.getByRole('button', { name: ID.save, exact: true }).click();
+        const deadline = Date.now() + 10_000;
+        while ((await apiCall(page, 'GET', '/api/settings/business')).body.accept_gateway_amount !== on) {
+          if (Date.now() > deadline) throw new Error(`accept_gateway_amount was not saved as ${on}`);
+          await page.waitForTimeout(200);
+        }
+      }
       await page.getByRole('button', { name: ID.wizardNext, exact: true }).click();
       await visible(page.getByLabel(ID.routerHost, { exact: true }));
     });

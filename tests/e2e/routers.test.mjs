@@ -109,6 +109,14 @@ async function main() {
     await expectText(page.getByTestId('profiles-synced'), T.synced, 'sync result');
     await visible(page.getByRole('row').filter({ hasText: 'default-encryption' }).filter({ hasText: routerName }).first());
     await shot(page, '03-profiles.png');
+    // Each PPPoE user says what the router monitor saw: online since, last online, or never.
+    const presence = page.locator('[data-testid^="presence-"]');
+    for (let i = 0; i < (await presence.count()); i++) {
+      const text = (await presence.nth(i).innerText()).trim();
+      if (!/^(● )?(Online sejak|Terakhir online|Belum pernah online)/.test(text)) {
+        throw new Error(`PPPoE presence reads "${text}"`);
+      }
+    }
   });
 
   await step(page, 'router detail: no sessions, empty command queue, deliver now', async () => {
