@@ -5,23 +5,6 @@
 
 use super::*;
 
-async fn invoice_state(app: &TestApp, id: &Value) -> Value {
-    app.call(
-        "GET",
-        &format!("/api/invoices/{}", id.as_str().expect("id")),
-        None,
-    )
-    .await
-    .1
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.pool().await)
-        .await
-        .expect("count")
-}
-
 /// The one gateway payment, as the payments list shows it.
 async fn gateway_payment(app: &TestApp) -> Value {
     let (_, list) = app.call("GET", "/api/payments?limit=50", None).await;

@@ -78,3 +78,22 @@ pub async fn choose(app: &TestApp, url: &str, method: &str) -> Value {
 pub fn webhook_url(app: &TestApp) -> String {
     format!("{}/api/payments/webhook/duitku", app.public)
 }
+
+/// The invoice as the API shows it.
+pub async fn invoice_state(app: &TestApp, id: &Value) -> Value {
+    app.call(
+        "GET",
+        &format!("/api/invoices/{}", id.as_str().expect("id")),
+        None,
+    )
+    .await
+    .1
+}
+
+/// A count from the database.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.pool().await)
+        .await
+        .expect("count")
+}

@@ -2,23 +2,6 @@
 
 use super::*;
 
-async fn invoice_state(app: &TestApp, id: &Value) -> Value {
-    app.call(
-        "GET",
-        &format!("/api/invoices/{}", id.as_str().expect("id")),
-        None,
-    )
-    .await
-    .1
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(&app.pool().await)
-        .await
-        .expect("count")
-}
-
 #[tokio::test]
 async fn bad_signature_is_rejected_logged_and_not_recorded() {
     let (app, fake) = app_with_duitku().await;
