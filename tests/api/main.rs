@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app over HTTP on a real PostgreSQL.
 
 mod access_log;
+mod audit;
 mod auth;
 mod backups;
 mod billing;

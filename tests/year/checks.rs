@@ -17,6 +17,7 @@ const ROUTER_JOBS: &[&str] = &[
     "router_delivery",
     "router_status",
     "reconcile",
+    "profile_sync",
     "router_samples",
 ];
 

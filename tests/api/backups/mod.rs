@@ -45,9 +45,15 @@ pub async fn fingerprints(app: &TestApp) -> BTreeMap<String, (i64, String)> {
     .expect("tables");
     let mut out = BTreeMap::new();
     for table in tables {
+        // The activity log's lines about the backups' own bookkeeping are bookkeeping too.
+        let filter = if table == "audit_log" {
+            "where entity not in ('backups', 'backup_settings', 'app_instances')"
+        } else {
+            ""
+        };
         let row: (i64, String) = sqlx::query_as(&format!(
             "select count(*), coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') \
-             from public.\"{table}\" t"
+             from public.\"{table}\" t {filter}"
         ))
         .fetch_one(&pool)
         .await

@@ -3,6 +3,7 @@
 
 mod certificates;
 mod flows;
+mod markers;
 mod outage;
 mod problems;
 mod provisioning;

@@ -5294,6 +5294,8 @@ export interface components {
         };
         VoucherProfile: {
             active: boolean;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
             id: string;
             name: string;

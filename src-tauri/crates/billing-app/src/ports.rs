@@ -132,6 +132,15 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
         Err(unsupported("remove hotspot users"))
     }
 
+    /// Rewrites hotspot users' comments: (router user id, comment). Missing users are fine.
+    async fn set_hotspot_comments(
+        &self,
+        _router: &RouterConn,
+        _comments: &[(String, String)],
+    ) -> Result<(), RouterPortError> {
+        Err(unsupported("write hotspot user comments"))
+    }
+
     /// CPU, memory, active users and interface counters, for the router charts.
     async fn sample(&self, _router: &RouterConn) -> Result<RouterSample, RouterPortError> {
         Err(unsupported("read router load"))
@@ -168,6 +177,8 @@ pub struct DesiredHotspotProfile {
     /// The router-wide expiry sweeper's `on-event` (scheduler
     /// [`crate::vouchers::expiry::SWEEPER_NAME`]), installed or updated with the profile.
     pub expiry_sweeper: Option<String>,
+    /// The sweeper's comment (the seed's six-field marker).
+    pub sweeper_marker: String,
     pub comment: String,
 }
 
@@ -440,6 +451,8 @@ pub struct IsolationProfile {
     pub rate_limit: String,
     /// Address list a redirect rule uses to show the "please pay" page.
     pub address_list: String,
+    /// Its comment when the app creates it (the seed's six-field marker).
+    pub marker: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]

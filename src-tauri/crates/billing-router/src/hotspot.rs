@@ -10,7 +10,9 @@ use billing_app::ports::{
     RouterErrorKind, RouterPortError,
 };
 use futures::stream::{FuturesOrdered, StreamExt};
-use routeros_api::hotspot::{HotspotProfileUpdate, NewHotspotProfile, NewHotspotUser};
+use routeros_api::hotspot::{
+    HotspotProfileUpdate, HotspotUserUpdate, NewHotspotProfile, NewHotspotUser,
+};
 use routeros_api::parse::parse_duration;
 use routeros_api::system::{NewScheduler, SchedulerStart, SchedulerUpdate};
 use routeros_api::{Client, ItemId, TrapKind};
@@ -55,7 +57,7 @@ pub(crate) async fn ensure_profile(s: &Session<'_>, p: &DesiredHotspotProfile) -
     };
     written.map_err(|e| s.fail(e))?;
     if let Some(script) = &p.expiry_sweeper {
-        ensure_sweeper(s, script).await?;
+        ensure_sweeper(s, script, &p.sweeper_marker).await?;
     }
     s.known_profiles().lock().await.insert(p.name.clone());
     Ok(())
@@ -64,7 +66,7 @@ pub(crate) async fn ensure_profile(s: &Session<'_>, p: &DesiredHotspotProfile) -
 /// The router-wide voucher expiry sweeper: added once, rewritten only when its script or
 /// rhythm differ (so saving profiles does not reset it). It runs every interval counted from
 /// each boot (`start-time=startup`), whatever the clock shows.
-async fn ensure_sweeper(s: &Session<'_>, script: &str) -> Result<()> {
+async fn ensure_sweeper(s: &Session<'_>, script: &str, marker: &str) -> Result<()> {
     use billing_app::vouchers::expiry::{SWEEPER_NAME, SWEEP_INTERVAL};
     let schedulers = s.client.scheduler();
     let existing = schedulers
@@ -73,7 +75,7 @@ async fn ensure_sweeper(s: &Session<'_>, script: &str) -> Result<()> {
         .map_err(|e| s.fail(e))?;
     let interval = parse_duration(SWEEP_INTERVAL).ok();
     let policy = Some("read,write,test".to_owned());
-    let comment = Some("VOUCHER_SYSTEM|expiry sweeper".to_owned());
+    let comment = Some(marker.to_owned());
     let written = match existing {
         Some(r)
             if r.on_event == script
@@ -310,6 +312,37 @@ pub(crate) async fn snapshot(s: &Session<'_>) -> Result<HotspotSnapshot> {
         active,
         schedulers,
     })
+}
+
+/// Rewrites users' comments, pipelined like the removals (a user gone meanwhile is fine).
+pub(crate) async fn set_comments(s: &Session<'_>, comments: &[(String, String)]) -> Result<()> {
+    let mut inflight = FuturesOrdered::new();
+    let mut pending = comments.iter();
+    let mut first_error = None;
+    loop {
+        while inflight.len() < WINDOW {
+            let Some((id, comment)) = pending.next() else {
+                break;
+            };
+            let update = HotspotUserUpdate {
+                comment: Some(comment.clone()),
+                ..HotspotUserUpdate::default()
+            };
+            let (client, id) = (s.client.clone(), ItemId(id.clone()));
+            inflight.push_back(async move { client.hotspot_users().update(&id, &update).await });
+        }
+        let Some(result) = inflight.next().await else {
+            break;
+        };
+        match result {
+            Ok(()) => {}
+            Err(e) if e.trap_kind() == Some(TrapKind::NoSuchItem) => {}
+            Err(e) => {
+                first_error.get_or_insert(s.fail(e));
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }
 
 pub(crate) async fn end_users(s: &Session<'_>, targets: &[HotspotEnd]) -> Result<()> {

@@ -383,6 +383,15 @@ impl RouterPort for RouterPool {
             .await
     }
 
+    async fn set_hotspot_comments(
+        &self,
+        router: &RouterConn,
+        comments: &[(String, String)],
+    ) -> Result<(), RouterPortError> {
+        self.with_session(router, |s| Box::pin(hotspot::set_comments(s, comments)))
+            .await
+    }
+
     async fn end_hotspot_users(
         &self,
         router: &RouterConn,

@@ -152,7 +152,7 @@ async fn ensure_isolation_profile(s: &Session<'_>, iso: &IsolationProfile) -> Re
             name: iso.name.clone(),
             rate_limit: Some(iso.rate_limit.clone()),
             address_list: Some(iso.address_list.clone()),
-            comment: Some("PPPOE_SYSTEM|isolation|created by mikrobill".into()),
+            comment: Some(iso.marker.clone()),
         };
         match s.client.ppp_profiles().create(&add).await {
             Err(e) if e.trap_kind() == Some(TrapKind::AlreadyExists) => {}

@@ -31,7 +31,10 @@ async fn router(version: SimVersion, validity_secs: i64) -> SimHandle {
     .await
     .expect("simulator");
     sim.set_clock(t("2026-12-07 08:00:00"));
-    let script = on_login_script(uuid::Uuid::from_u128(1), Some(validity_secs));
+    let script = on_login_script(
+        "VOUCHER_SYSTEM|NULL|p1|NULL|2026-12-07|system",
+        Some(validity_secs),
+    );
     sim.add_item(
         "/ip/hotspot/user/profile",
         &[

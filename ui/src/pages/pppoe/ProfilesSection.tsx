@@ -72,11 +72,9 @@ export function ProfilesSection({ routerId }: { routerId: string | null }) {
                           <Text size="sm" c={p.active ? 'green' : 'dimmed'}>
                             {p.active ? t('pppoe.active') : t('pppoe.gone')}
                           </Text>
-                          {p.marked && (
-                            <Text size="xs" c="blue">
-                              {t('pppoe.marked')}
-                            </Text>
-                          )}
+                          <Text size="xs" c={p.marked ? 'blue' : 'dimmed'}>
+                            {p.marked ? t('pppoe.marked') : t('pppoe.router_own')}
+                          </Text>
                         </Table.Td>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(p.synced_at)}</Table.Td>
                       </Table.Tr>

@@ -2,6 +2,7 @@
 //! (queued in the transaction that decides them, delivered and retried), and reconciliation
 //! of what the router holds against the database.
 
+pub mod marker;
 pub mod outbox;
 pub mod pppoe;
 pub mod reachability;

@@ -342,26 +342,18 @@ fn resolve(
     })
 }
 
-/// The seed's marker: `PPPOE_SYSTEM|customer|subscription|vendor|date|created_by`.
+/// The seed's marker: `PPPOE_SYSTEM|customer|subscription|vendor|date|created_by` (no vendor:
+/// a subscription is the shop's own).
 pub fn marker_comment(customer: &str, subscription: &str, date: &str, created_by: &str) -> String {
-    let or_null = |s: &str| {
-        if s.is_empty() {
-            "NULL".to_owned()
-        } else {
-            s.to_owned()
-        }
-    };
-    format!(
-        "PPPOE_SYSTEM|{}|{}|NULL|{}|{}",
-        or_null(customer),
-        or_null(subscription),
-        or_null(date),
-        if created_by.is_empty() {
-            "system"
-        } else {
-            created_by
-        }
-    )
+    crate::network::marker::Marker {
+        kind: crate::network::marker::Kind::Pppoe,
+        customer: Some(customer),
+        subscription: Some(subscription),
+        vendor: None,
+        date,
+        created_by,
+    }
+    .comment()
 }
 
 /// The subscription id in one of our markers, if the comment is ours.

@@ -45,12 +45,18 @@ pub async fn profiles(ctx: &AppContext, router_id: Option<Uuid>) -> Result<Vec<P
     .await?)
 }
 
-fn is_marked(comment: Option<&str>) -> bool {
-    comment.is_some_and(|c| c.contains("PPPOE_SYSTEM") || c.contains("VOUCHER_SYSTEM"))
+/// Ours: the marker in a PPP profile's comment, or in a hotspot user profile's on-login script
+/// (RouterOS keeps no comment on those).
+fn is_marked(p: &crate::ports::RemoteProfile) -> bool {
+    [p.comment.as_deref(), p.on_login.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(crate::network::marker::is_ours)
 }
 
 /// Reads the PPP and hotspot profiles of one router (or all), updates the local copy and
-/// deactivates the profiles that are gone (seed §6.2).
+/// deactivates the profiles that are gone (seed §6.2). On demand: a router that cannot be read
+/// is an error.
 #[tracing::instrument(skip_all)]
 pub async fn sync_profiles(
     ctx: &AppContext,
@@ -61,48 +67,87 @@ pub async fn sync_profiles(
         None => routers::connections(ctx).await?.into_values().collect(),
     };
     for conn in &conns {
-        let remote = ctx
-            .router
-            .profiles(conn)
-            .await
-            .map_err(|e| Error::Router(e.0))?;
-        let now = ctx.clock.now();
-        let mut tx = ctx.pool.begin().await?;
-        let (mut kinds, mut names) = (Vec::new(), Vec::new());
-        for p in &remote {
-            sqlx::query(
-                "insert into router_profiles (router_id, kind, name, rate_limit, comment, marked, \
-                                              active, synced_at) \
-                 values ($1, $2, $3, $4, $5, $6, true, $7) \
-                 on conflict on constraint router_profiles_router_kind_name_key do update set \
-                   rate_limit = excluded.rate_limit, comment = excluded.comment, \
-                   marked = excluded.marked, active = true, synced_at = excluded.synced_at",
-            )
-            .bind(conn.id)
-            .bind(&p.kind)
-            .bind(&p.name)
-            .bind(&p.rate_limit)
-            .bind(&p.comment)
-            .bind(is_marked(p.comment.as_deref()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            kinds.push(p.kind.clone());
-            names.push(p.name.clone());
+        sync_one(ctx, conn).await?;
+    }
+    profiles(ctx, router_id).await
+}
+
+/// What the hourly profile sync did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub routers: usize,
+    pub profiles: usize,
+    /// Profiles no longer on their router (marked inactive).
+    pub gone: usize,
+    /// Routers that could not be read: `name: error`.
+    pub failed: Vec<String>,
+}
+
+/// The scheduled sync (hourly): every router, one router's failure not stopping the others.
+pub async fn sync_all(ctx: &AppContext) -> Result<SyncReport, Error> {
+    let mut report = SyncReport::default();
+    for conn in routers::connections(ctx).await?.into_values() {
+        match sync_one(ctx, &conn).await {
+            Ok((seen, gone)) => {
+                report.routers += 1;
+                report.profiles += seen;
+                report.gone += gone;
+            }
+            Err(Error::Router(e)) => report.failed.push(format!("{}: {e}", conn.name)),
+            Err(e) => return Err(e),
         }
+    }
+    Ok(report)
+}
+
+/// One router: its profiles upserted, the missing ones marked inactive. Returns how many were
+/// seen and how many went missing at this sync.
+async fn sync_one(
+    ctx: &AppContext,
+    conn: &crate::ports::RouterConn,
+) -> Result<(usize, usize), Error> {
+    let remote = ctx
+        .router
+        .profiles(conn)
+        .await
+        .map_err(|e| Error::Router(e.0))?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.pool.begin().await?;
+    let (mut kinds, mut names) = (Vec::new(), Vec::new());
+    for p in &remote {
         sqlx::query(
-            "update router_profiles set active = false, synced_at = $4 where router_id = $1 \
-             and (kind, name) not in (select * from unnest($2::text[], $3::text[]))",
+            "insert into router_profiles (router_id, kind, name, rate_limit, comment, marked, \
+                                          active, synced_at) \
+             values ($1, $2, $3, $4, $5, $6, true, $7) \
+             on conflict on constraint router_profiles_router_kind_name_key do update set \
+               rate_limit = excluded.rate_limit, comment = excluded.comment, \
+               marked = excluded.marked, active = true, synced_at = excluded.synced_at",
         )
         .bind(conn.id)
-        .bind(&kinds)
-        .bind(&names)
+        .bind(&p.kind)
+        .bind(&p.name)
+        .bind(&p.rate_limit)
+        .bind(&p.comment)
+        .bind(is_marked(p))
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        kinds.push(p.kind.clone());
+        names.push(p.name.clone());
     }
-    profiles(ctx, router_id).await
+    let gone = sqlx::query(
+        "update router_profiles set active = false, synced_at = $4 where router_id = $1 \
+         and active and (kind, name) not in (select * from unnest($2::text[], $3::text[]))",
+    )
+    .bind(conn.id)
+    .bind(&kinds)
+    .bind(&names)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok((remote.len(), usize::try_from(gone).unwrap_or(usize::MAX)))
 }
 
 /// A PPPoE subscription as the router sees it.

@@ -271,6 +271,11 @@ fn to_conn(ctx: &AppContext, r: ConnRow) -> Result<Option<RouterConn>, Error> {
             name: r.isolation_profile,
             rate_limit: r.isolation_rate_limit,
             address_list: r.isolation_address_list,
+            marker: crate::network::marker::Marker::system(
+                crate::network::marker::Kind::Pppoe,
+                &ctx.today().to_string(),
+            )
+            .comment(),
         },
     }))
 }

@@ -9,6 +9,7 @@ pub fn job_words(name: &str) -> String {
         "router_delivery" => "kirim perintah router",
         "router_status" => "status router",
         "reconcile" => "rekonsiliasi router",
+        "profile_sync" => "sinkron profil router",
         "whatsapp_health" => "cek sesi WhatsApp",
         "reminders" => "pengingat tagihan",
         "backup" => "pencadangan",

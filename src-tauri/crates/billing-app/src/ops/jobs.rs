@@ -63,6 +63,12 @@ pub const JOBS: &[JobSpec] = &[
         at_start: false,
     },
     JobSpec {
+        name: "profile_sync",
+        cron: "0 7 * * * *",
+        business_time: false,
+        at_start: true,
+    },
+    JobSpec {
         name: "whatsapp_health",
         cron: "30 * * * * *",
         business_time: false,
@@ -388,6 +394,20 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
                 "{} router(s) checked, {} drift(s) found",
                 s.routers, s.drifts
             )
+        }
+        "profile_sync" => {
+            let r = crate::network::pppoe::sync_all(ctx).await?;
+            if !r.failed.is_empty() && r.routers == 0 {
+                return Err(Error::Router(r.failed.join("; ")));
+            }
+            let mut out = format!(
+                "{} router(s): {} profile(s), {} gone",
+                r.routers, r.profiles, r.gone
+            );
+            if !r.failed.is_empty() {
+                out.push_str(&format!("; not read: {}", r.failed.join("; ")));
+            }
+            out
         }
         "whatsapp_health" => {
             crate::messaging::health_check(ctx).await?;

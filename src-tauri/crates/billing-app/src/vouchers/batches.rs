@@ -155,15 +155,16 @@ pub async fn list(
 /// The router comment of a voucher: `VOUCHER_SYSTEM|customer|batch|reseller|date|created_by`
 /// (the seed's format; for vouchers the subscription slot holds the batch id).
 pub fn marker_comment(batch: Uuid, reseller: Option<Uuid>, date: &str, created_by: &str) -> String {
-    format!(
-        "{MARKER}|NULL|{batch}|{}|{date}|{}",
-        reseller.map_or_else(|| "NULL".to_owned(), |r| r.to_string()),
-        if created_by.is_empty() {
-            "system"
-        } else {
-            created_by
-        }
-    )
+    let (batch, reseller) = (batch.to_string(), reseller.map(|r| r.to_string()));
+    crate::network::marker::Marker {
+        kind: crate::network::marker::Kind::Voucher,
+        customer: None,
+        subscription: Some(&batch),
+        vendor: reseller.as_deref(),
+        date,
+        created_by,
+    }
+    .comment()
 }
 
 /// The router user of one voucher: password (the code unless separate), the profile's limits.

@@ -55,6 +55,30 @@ pub struct Plan {
     pub leftovers: Vec<String>,
     /// Failed batches whose users are all gone.
     pub cleaned_batches: Vec<Uuid>,
+    /// Router comments to rewrite: a used voucher's activation time (`|act=`, seed §4.2),
+    /// as (router user id, new comment).
+    pub stamps: Vec<(String, String)>,
+}
+
+/// Where a voucher's activation goes in its router comment: after the marker and before the
+/// expiry stamp (the router's sweeper reads `|exp=` to the end of the comment).
+pub const ACTIVATION_KEY: &str = "|act=";
+
+/// The comment with the activation time (router-local) added, or `None` when it has one, is
+/// not ours, or still waits for its expiry to be fixed by the router (`|exp=+…`: the router
+/// rewrites it within a minute, and a write now could undo that).
+pub fn stamp_activation(comment: &str, at_router: NaiveDateTime) -> Option<String> {
+    if comment.contains(ACTIVATION_KEY)
+        || crate::network::marker::fields(comment).is_none()
+        || comment.contains(&format!("{}+", expiry::EXPIRY_KEY))
+    {
+        return None;
+    }
+    let at = format!("{ACTIVATION_KEY}{}", at_router.format("%Y-%m-%d %H:%M:%S"));
+    Some(match comment.find(expiry::EXPIRY_KEY) {
+        Some(p) => format!("{}{at}{}", &comment[..p], &comment[p..]),
+        None => format!("{comment}{at}"),
+    })
 }
 
 /// Decides, without side effects, what a cycle does. `now` is the app's time; `router_now`
@@ -171,6 +195,16 @@ pub fn plan(
         } else {
             "unused"
         };
+        if let (true, Some(f), Some(router_now), Some(c)) = (
+            status == "active",
+            first,
+            expiry::trusted(snap.clock),
+            user.comment.as_deref(),
+        ) {
+            if let Some(stamped) = stamp_activation(c, router_now + (f - now)) {
+                out.stamps.push((user.id.clone(), stamped));
+            }
+        }
         let change = Change {
             id: v.id,
             status: status.into(),
@@ -296,6 +330,13 @@ async fn run_router(ctx: &AppContext, conn: &RouterConn) -> Result<MonitorReport
             .remove_hotspot_users(conn, &plan.leftovers)
             .await
             .map_err(|e| Error::Router(e.0))?;
+    }
+    // The activation time on the router (seed §4.2): for whoever reads the router directly.
+    // Not worth failing the cycle for; it is tried again at the next one until it is there.
+    if !plan.stamps.is_empty() {
+        if let Err(e) = ctx.router.set_hotspot_comments(conn, &plan.stamps).await {
+            tracing::warn!(router = %conn.name, error = %e.0, "activation times not written");
+        }
     }
     let mut report = MonitorReport {
         routers: 1,

@@ -4,7 +4,6 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::MARKER;
 use crate::ports::DesiredHotspotProfile;
 use crate::{network::routers, AppContext, Error};
 
@@ -27,6 +26,7 @@ pub struct Profile {
     pub rate_limit: String,
     pub shared_users: i32,
     pub active: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// Vouchers not yet used or still running.
     pub open_vouchers: i64,
     /// Routers the profile could not be written to yet, with the reason.
@@ -55,7 +55,7 @@ pub struct ProfileInput {
 }
 
 const SELECT: &str = "select p.id, p.name, p.router_profile, p.price, p.validity_secs, \
-    p.uptime_limit_secs, p.quota_bytes, p.rate_limit, p.shared_users, p.active, \
+    p.uptime_limit_secs, p.quota_bytes, p.rate_limit, p.shared_users, p.active, p.created_at, \
     (select count(*) from vouchers v where v.profile_id = p.id \
        and v.status in ('unused', 'active', 'disabled')) as open_vouchers, \
     coalesce((select json_agg(json_build_object('router_id', s.router_id, 'error', s.error)) \
@@ -85,17 +85,31 @@ pub fn ros_duration(secs: i64) -> String {
     out
 }
 
-/// The profile's `on-login` script: our marker, and for calendar validity the absolute
-/// expiry written into the user's comment at the first login, which the router's own sweeper
-/// enforces (see [`super::expiry`]). Routers set up before this kept a per-user scheduler
-/// (`mbx-<code>`); the monitor still reads and removes those.
-pub fn on_login_script(profile_id: Uuid, validity_secs: Option<i64>) -> String {
-    let mut script = format!(":put \"{MARKER}|{profile_id}\"");
+/// The profile's `on-login` script: our marker (see [`marker`]), and for calendar validity the
+/// absolute expiry written into the user's comment at the first login, which the router's own
+/// sweeper enforces (see [`super::expiry`]). Routers set up before this kept a per-user
+/// scheduler (`mbx-<code>`); the monitor still reads and removes those.
+pub fn on_login_script(marker: &str, validity_secs: Option<i64>) -> String {
+    let mut script = format!(":put \"{marker}\"");
     if let Some(v) = validity_secs {
         script.push('\n');
         script.push_str(&super::expiry::stamp_on_login(v));
     }
     script
+}
+
+/// The profile's marker, `VOUCHER_SYSTEM|NULL|<profile>|NULL|<created on>|system` (the seed's
+/// six fields; a hotspot user profile has no comment, so it lives in the on-login script).
+pub fn marker(p: &Profile) -> String {
+    let (id, date) = (
+        p.id.to_string(),
+        p.created_at.format("%Y-%m-%d").to_string(),
+    );
+    crate::network::marker::Marker {
+        subscription: Some(&id),
+        ..crate::network::marker::Marker::system(crate::network::marker::Kind::Voucher, &date)
+    }
+    .comment()
 }
 
 fn is_rate_limit(s: &str) -> bool {
@@ -368,12 +382,17 @@ pub fn desired(p: &Profile) -> DesiredHotspotProfile {
         name: p.router_profile.clone(),
         rate_limit: (!p.rate_limit.is_empty()).then(|| p.rate_limit.clone()),
         shared_users: u32::try_from(p.shared_users).unwrap_or(1),
-        on_login: Some(on_login_script(p.id, p.validity_secs)),
+        on_login: Some(on_login_script(&marker(p), p.validity_secs)),
         expiry_sweeper: p
             .validity_secs
             .is_some()
             .then(super::expiry::sweeper_script),
-        comment: format!("{MARKER}|{}", p.id),
+        sweeper_marker: crate::network::marker::Marker::system(
+            crate::network::marker::Kind::Voucher,
+            &p.created_at.format("%Y-%m-%d").to_string(),
+        )
+        .comment(),
+        comment: marker(p),
     }
 }
 
@@ -445,16 +464,13 @@ mod tests {
 
     #[test]
     fn the_script_stamps_the_expiry_without_a_scheduler_per_user() {
-        let id = Uuid::nil();
-        let s = on_login_script(id, Some(86_400));
-        assert!(s.starts_with(":put \"VOUCHER_SYSTEM|"));
+        let marker = "VOUCHER_SYSTEM|NULL|p1|NULL|2026-12-07|system";
+        let s = on_login_script(marker, Some(86_400));
+        assert!(s.starts_with(":put \"VOUCHER_SYSTEM|NULL|p1|NULL|2026-12-07|system\""));
         assert!(s.contains(":local v 86400"));
         assert!(s.contains("comment=($c . \"|exp=\" . $x)"));
         assert!(!s.contains("/system scheduler"));
-        assert_eq!(
-            on_login_script(id, None),
-            format!(":put \"VOUCHER_SYSTEM|{id}\"")
-        );
+        assert_eq!(on_login_script(marker, None), format!(":put \"{marker}\""));
     }
 
     #[test]
