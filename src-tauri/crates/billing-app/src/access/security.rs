@@ -63,7 +63,16 @@ pub async fn record(
     client: Client<'_>,
 ) -> Result<(), Error> {
     let mut conn = ctx.pool.acquire().await?;
-    record_on(&mut conn, ctx.clock.now(), kind, username, detail, params, client).await
+    record_on(
+        &mut conn,
+        ctx.clock.now(),
+        kind,
+        username,
+        detail,
+        params,
+        client,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]

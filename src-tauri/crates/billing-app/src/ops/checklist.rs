@@ -71,11 +71,10 @@ pub async fn checklist(ctx: &AppContext) -> Result<SetupChecklist, Error> {
     )
     .fetch_one(&ctx.pool)
     .await?;
-    let (routers, online): (i64, i64) = sqlx::query_as(
-        "select count(*), count(*) filter (where status = 'online') from routers",
-    )
-    .fetch_one(&ctx.pool)
-    .await?;
+    let (routers, online): (i64, i64) =
+        sqlx::query_as("select count(*), count(*) filter (where status = 'online') from routers")
+            .fetch_one(&ctx.pool)
+            .await?;
     let backups: i64 = sqlx::query_scalar("select count(*) from backups where status = 'ok'")
         .fetch_one(&ctx.pool)
         .await?;

@@ -946,15 +946,38 @@ mod tests {
             (s.kind, s.every, s.minute, s.time)
         };
         let words = |k: &str| k.to_owned();
-        assert_eq!(kind("0 */5 * * * *"), (words("every_minutes"), Some(5), None, None));
-        assert_eq!(kind("30 * * * * *"), (words("every_minutes"), Some(1), None, None));
-        assert_eq!(kind("15,45 * * * * *"), (words("every_seconds"), Some(30), None, None));
-        assert_eq!(kind("0 41 * * * *"), (words("hourly"), None, Some(41), None));
-        assert_eq!(kind("0 0 2 * * *"), (words("daily"), None, None, Some("02.00".into())));
-        assert_eq!(kind("0 5 0 * * *"), (words("daily"), None, None, Some("00.05".into())));
+        assert_eq!(
+            kind("0 */5 * * * *"),
+            (words("every_minutes"), Some(5), None, None)
+        );
+        assert_eq!(
+            kind("30 * * * * *"),
+            (words("every_minutes"), Some(1), None, None)
+        );
+        assert_eq!(
+            kind("15,45 * * * * *"),
+            (words("every_seconds"), Some(30), None, None)
+        );
+        assert_eq!(
+            kind("0 41 * * * *"),
+            (words("hourly"), None, Some(41), None)
+        );
+        assert_eq!(
+            kind("0 0 2 * * *"),
+            (words("daily"), None, None, Some("02.00".into()))
+        );
+        assert_eq!(
+            kind("0 5 0 * * *"),
+            (words("daily"), None, None, Some("00.05".into()))
+        );
         assert_eq!(kind("0 0 9 * * 1").0, "cron");
         for j in JOBS {
-            assert_ne!(schedule_words(j.cron).kind, "cron", "{} has no words", j.name);
+            assert_ne!(
+                schedule_words(j.cron).kind,
+                "cron",
+                "{} has no words",
+                j.name
+            );
         }
     }
 }

@@ -180,7 +180,15 @@ pub async fn authorize(
         let params = serde_json::json!({
             "method": method.as_str(), "path": path, "role": user.role.as_str()
         });
-        log_event(&state, "forbidden", Some(&user.username), &detail, params, client).await;
+        log_event(
+            &state,
+            "forbidden",
+            Some(&user.username),
+            &detail,
+            params,
+            client,
+        )
+        .await;
         return ApiError::Forbidden(format!(
             "your role ({}) may not do this",
             user.role.as_str()

@@ -40,7 +40,9 @@ pub async fn checklist(
     State(state): State<HttpState>,
     _user: AuthUser,
 ) -> Result<Json<billing_app::ops::checklist::SetupChecklist>, ApiError> {
-    Ok(Json(billing_app::ops::checklist::checklist(&state.ctx).await?))
+    Ok(Json(
+        billing_app::ops::checklist::checklist(&state.ctx).await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -90,7 +90,6 @@ pub struct Health {
     pub retention: Option<crate::ops::jobs::RetentionRun>,
 }
 
-
 pub(crate) fn check(
     kind: &str,
     id: Option<String>,

@@ -97,7 +97,11 @@ pub(super) fn collect(health: &Health) -> Vec<HealthProblem> {
     let database = super::check(
         "database",
         None,
-        health.database.name.clone().unwrap_or_else(|| "database".into()),
+        health
+            .database
+            .name
+            .clone()
+            .unwrap_or_else(|| "database".into()),
         health.database.status,
         &health.database.code,
         &[],
