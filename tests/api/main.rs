@@ -23,6 +23,7 @@ mod secrets;
 mod secrets_scan;
 mod sessions;
 mod setup;
+mod setup_checklist;
 mod setup_database;
 mod vouchers;
 mod whatsapp;

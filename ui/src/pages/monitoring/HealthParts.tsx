@@ -27,7 +27,7 @@ export function healthText(t: TFunction, check: Pick<HealthCheck, 'code' | 'para
 }
 
 /** A part's name: routers, sessions and gateways by their own name; the rest translated. */
-export function healthName(t: TFunction, check: HealthCheck): string {
+export function healthName(t: TFunction, check: Pick<HealthCheck, 'kind' | 'name'>): string {
   if (['router', 'whatsapp', 'gateway'].includes(check.kind)) return check.name;
   return tDynamic(t, `health.names.${check.name}`, { defaultValue: check.name });
 }
