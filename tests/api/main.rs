@@ -28,3 +28,4 @@ mod setup_database;
 mod vouchers;
 mod whatsapp;
 mod wizard;
+mod words;
