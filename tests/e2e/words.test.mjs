@@ -27,7 +27,7 @@ const T = {
 };
 
 // Names this test gives its data: neither Indonesian nor English words.
-const DATA = { customer: 'Xavier Quill', plan: 'Zeta 10', phone: '0812-3456-7890' };
+const DATA = { customer: 'Xavier Quill', plan: 'Zeta 10', phone: '0812-3456-7890', session: 'Qwerty', stranger: 'zqx-9', router: 'RB-Q9' };
 
 /**
  * Words that are English UI text and never right in the Indonesian dashboard (product and brand
@@ -41,7 +41,7 @@ const ENGLISH = `the and of is are was were with for from this that these not no
   unknown loading open close back next previous last first new run now today week month year user role amount
   paid unpaid due overdue balance plan plans profile profiles print download upload refresh reload select choose
   enter enabled disabled active inactive expired pending required created updated deleted changed added activity
-  security health database disk free space schedule scheduled job jobs result results detail details description
+  security health free space schedule scheduled job jobs result results detail details description
   message messages session sessions connected disconnected reachable unreachable answers`.split(/\s+/).filter(Boolean);
 
 /** Words that are Indonesian UI text and never right in the English dashboard. */
@@ -51,16 +51,50 @@ const INDONESIAN = `dan yang dengan untuk tidak belum sudah atau pelanggan tagih
   ditolak aktif nonaktif rincian keterangan pengguna sesi perangkat jalankan muat ulang kosong semua baru lama
   bulan tahun minggu tanggal waktu jumlah harga lunas sisa saldo`.split(/\s+/).filter(Boolean);
 
-/** The visible text of the page (menu, header, content, open dialogs) without this test's own data. */
-async function visibleText(page) {
-  let text = await page.evaluate(() => document.body.innerText);
-  for (const value of Object.values(DATA)) text = text.split(value).join(' ');
-  return text;
+/**
+ * The visible text of the page (menu, header, content, open dialogs) without this test's own data
+ * and without content marked translate="no" (the shop's own WhatsApp messages, which are in the
+ * language the shop writes them in).
+ */
+/** What the shop itself named (customers, plans, routers, …): user data, in whatever language. */
+let userData = [];
+async function loadUserData(page) {
+  const lists = [
+    ['/api/customers?limit=500', (c) => [c.name, c.address]],
+    ['/api/plans?limit=500', (p) => [p.name, p.speed_label, p.router_profile]],
+    ['/api/subscriptions?limit=500', (s) => [s.login, s.customer_name, s.plan_name]],
+    ['/api/routers', (r) => [r.name, r.identity]],
+    ['/api/vouchers/profiles', (p) => [p.name]],
+    ['/api/resellers', (r) => [r.name]],
+    ['/api/users', (u) => [u.username]],
+  ];
+  const found = [];
+  for (const [path, pick] of lists) {
+    const res = await apiCall(page, 'GET', path);
+    const items = Array.isArray(res.body) ? res.body : res.body?.items ?? [];
+    for (const item of items) found.push(...pick(item));
+  }
+  const business = await apiCall(page, 'GET', '/api/settings/business');
+  if (business.body) found.push(business.body.name, business.body.address);
+  userData = [...new Set(found.filter((v) => typeof v === 'string' && v.trim().length >= 3))].sort((a, b) => b.length - a.length);
 }
 
-/** The listed words found in `text`, each with a little context. */
+async function visibleText(page) {
+  let [text, kept] = await page.evaluate(() => [
+    document.body.innerText,
+    [...document.querySelectorAll('[translate="no"]')].map((e) => e.innerText).filter(Boolean),
+  ]);
+  for (const value of kept.sort((a, b) => b.length - a.length)) text = text.split(value).join(' ');
+  for (const value of [...Object.values(DATA), ...userData]) text = text.split(value).join(' ');
+  // Template placeholders ({{password}}, {{#password}}…{{/password}}, #password) are names the
+  // owner types into a template, not words to translate.
+  return text.replace(/\{\{[^}]*\}\}/g, ' ').replace(/[#/][\p{L}_]+/gu, ' ');
+}
+
+/** The listed words found in `text`, each with a little context; and raw cron patterns. */
 function wrongWords(text, words) {
   const found = [];
+  for (const m of text.matchAll(/(?:^|\s)((?:[\d*/,-]+ ){4,5}[\d*/,-]+)(?=\s|$)/gm)) found.push(`a cron pattern "${m[1]}"`);
   const set = new Set(words);
   for (const line of text.split('\n')) {
     for (const token of line.split(/[^\p{L}]+/u)) {
@@ -155,11 +189,16 @@ async function main() {
     if (plan.status !== 201) throw new Error(`plan: ${plan.status} ${plan.text}`);
     const customer = await api('POST', '/api/customers', { name: DATA.customer, phone: DATA.phone });
     if (customer.status !== 201) throw new Error(`customer: ${customer.status} ${customer.text}`);
-    const refused = await page.evaluate(async () => (await fetch('/api/auth/login', {
+    const refused = await page.evaluate(async (stranger) => (await fetch('/api/auth/login', {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'tidak-ada-orangnya', password: 'salah-salah-salah' }),
-    })).status);
+      body: JSON.stringify({ username: stranger, password: 'salah-salah-salah' }),
+    })).status, DATA.stranger);
     if (refused !== 401) throw new Error(`a wrong sign-in answered ${refused}`);
+    // A WhatsApp session nothing answers for: a problem on the health page.
+    const session = await api('POST', '/api/whatsapp/sessions', {
+      name: DATA.session, provider: 'fonnte', base_url: 'http://127.0.0.1:9', token: 'tkn-123456',
+    });
+    if (session.status !== 201) throw new Error(`session: ${session.status} ${session.text}`);
     const run = await api('POST', '/api/jobs/billing/run');
     if (run.status !== 200 || !run.body?.ok) throw new Error(`billing job: ${run.status} ${run.text}`);
   });
@@ -169,7 +208,7 @@ async function main() {
     const problems = page.getByTestId('health-problems');
     await visible(problems);
     const count = Number(await problems.getAttribute('data-count'));
-    // The tests run without the scheduler: at least that is a problem.
+    // At least the WhatsApp session nothing answers for.
     if (!(count >= 1)) throw new Error(`expected problems, saw ${count}`);
     const statuses = await problems.locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     const worst = statuses.includes('down') ? 'down' : statuses.includes('warning') ? 'warning' : 'ok';
@@ -179,7 +218,7 @@ async function main() {
     const n = await items.count();
     if (n !== count) throw new Error(`${count} problems announced, ${n} listed`);
     for (let i = 0; i < n; i += 1) await expectText(items.nth(i), T.whatToDo, `problem ${i + 1} says what to do`);
-    await expectText(problems, 'Penjadwal', 'the scheduler problem');
+    await expectText(problems, `WhatsApp: ${DATA.session}`, 'the WhatsApp problem');
     const box = await problems.boundingBox();
     if (!box || box.y > 400) throw new Error(`the problems start at y=${box?.y}, not at the top`);
     const database = await page.getByRole('heading', { name: 'Basis data', exact: true }).boundingBox();
@@ -203,9 +242,25 @@ async function main() {
     await shot(page, '03-activity-id.png');
   });
 
+  await step(page, 'a failed router connection test says what is wrong in Indonesian only', async () => {
+    const router = await api('POST', '/api/routers', { name: DATA.router, host: '127.0.0.1', port: 9, api_user: 'admin', password: '' });
+    if (router.status !== 201) throw new Error(`router: ${router.status} ${router.text}`);
+    await page.goto(new URL('routers', url).toString(), { waitUntil: 'domcontentloaded' });
+    await page.getByRole('button', { name: 'Tes koneksi' }).first().click();
+    const result = page.getByTestId('router-test-result');
+    await visible(result);
+    await poll(() => result.getAttribute('data-ok'), (ok) => ok === 'false', (ok) => `test result ok=${ok}`);
+    // Winbox's own menu and field names ('Available From') are quoted: names, not words.
+    const found = wrongWords((await result.innerText()).replace(/'[^'\n]*'/g, ' '), ENGLISH);
+    await shot(page, '06-router-test-id.png');
+    if (found.length) throw new Error(`English in the connection test: ${found.join('; ')}`);
+    await page.keyboard.press('Escape');
+  });
+
   let paths = [];
   await step(page, 'no English on any page in Indonesian', async () => {
     paths = await menuPaths(page);
+    await loadUserData(page);
     if (paths.length < 10) throw new Error(`only ${paths.length} pages in the menu: ${paths.join(', ')}`);
     const problems = await sweep(page, paths, ENGLISH, 'id');
     if (problems.length) throw new Error(`English in the Indonesian dashboard:\n  ${problems.join('\n  ')}`);
