@@ -157,6 +157,6 @@ export function harness(prefix, { stepTimeoutMs = 120_000, waitTimeoutMs = 60_00
 
   return {
     url, username, password, step, open, run, shot, consoleErrors, stepTimeoutMs, waitTimeoutMs,
-    expectText, expectValue, expectFieldError,
+    expectText, expectValue, expectFieldError, poll,
   };
 }

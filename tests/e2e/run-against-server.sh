@@ -51,6 +51,9 @@ export ROUTEROS_SIM_TLS_ADDR="127.0.0.1:$SIM_TLS_PORT"
 # A new user on a fresh installation: the first-run screen, login, dashboard, language.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
   MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/dashboard.test.mjs" || fail "browser test failed"
+# What a new owner reads (before the other tests fill the shop): the setup checklist, the health
+# page's problems first, the logs as sentences, and every page free of the other language.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/words.test.mjs" || fail "words browser test failed"
 # Billing screens: plan, customer, subscription, invoice, partial and over-payment, credit.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik \
   MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/billing.test.mjs" || fail "billing browser test failed"

@@ -130,7 +130,7 @@ async function main() {
   await step(page, 'the activity and security logs show what happened', async () => {
     await logIn(page, username, password);
     await openArea(page, T.navAudit);
-    await expectText(page.locator('table'), 'users.update', 'activity log');
+    await expectText(page.locator('table'), `mengubah pengguna ${cashier}`, 'activity log');
     await shot(page, '03-audit.png');
     await page.getByRole('tab', { name: T.accessTab, exact: true }).click();
     await page.getByTestId('audit-user').fill(cashier);

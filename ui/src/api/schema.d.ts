@@ -1977,6 +1977,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/setup/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the shop still has to set up (business details, public address, a way to pay,
+         *     WhatsApp, a router, a backup), each item with where it is done; the home screen shows it
+         *     until every item is done.
+         */
+        get: operations["checklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/setup/database": {
         parameters: {
             query?: never;
@@ -2654,6 +2675,8 @@ export interface components {
             after?: Record<string, never> | null;
             before?: Record<string, never> | null;
             client_ip?: string | null;
+            /** @description The customer the changed row belongs to (a subscription, invoice, payment, …), by name. */
+            customer?: string | null;
             entity: string;
             entity_id?: string | null;
             /** Format: int64 */
@@ -2661,6 +2684,11 @@ export interface components {
             /** Format: date-time */
             occurred_at: string;
             request?: string | null;
+            /**
+             * @description What was changed, by its own name (the customer's or router's name, the invoice's
+             *     number, the user's name, the gateway's code, …), for the log's sentence.
+             */
+            subject?: string | null;
         };
         ActivityLog: {
             items: components["schemas"]["ActivityEntry"][];
@@ -3144,6 +3172,25 @@ export interface components {
             outcome: string;
             payment: components["schemas"]["PaymentStatusView"];
         };
+        /** @description One thing to set up. */
+        ChecklistItem: {
+            /** @description What was found, in plain English. */
+            detail: string;
+            done: boolean;
+            /** @description `business_profile`, `public_address`, `payment_method`, `whatsapp`, `router` or `backup`. */
+            key: string;
+            /** @description Where in the dashboard it is done, e.g. `/settings?tab=public`. */
+            link: string;
+            /** @description Values the translated text uses (e.g. `missing`: `phone,bank_accounts`). */
+            params: {
+                [key: string]: string;
+            };
+            /**
+             * @description What was found, for the dashboard's translation (e.g. `missing`, `loopback`,
+             *     `unchecked`, `gateway`, `bank_transfer`, `none`, `unreachable`, `connected`).
+             */
+            state: string;
+        };
         CommandList: {
             items: components["schemas"]["OutboxEntry"][];
         };
@@ -3506,11 +3553,16 @@ export interface components {
             gateways: components["schemas"]["HealthCheck"][];
             /** @description The scheduler and the daily backup. */
             jobs: components["schemas"]["HealthCheck"][];
+            /**
+             * @description Every part that is not `ok`, worst first, each with what to do: the top of the health
+             *     page, and the one source of `status`.
+             */
+            problems: components["schemas"]["HealthProblem"][];
             retention?: null | components["schemas"]["RetentionRun"];
             routers: components["schemas"]["HealthCheck"][];
             /** @description Where the secrets are kept (a warning when not in an OS keyring service). */
             secrets: components["schemas"]["HealthCheck"];
-            /** @description The worst status of all parts. */
+            /** @description The worst status of all parts: the worst of `problems`, `ok` when there is none. */
             status: components["schemas"]["HealthStatus"];
             whatsapp: components["schemas"]["HealthCheck"][];
         };
@@ -3542,6 +3594,13 @@ export interface components {
              */
             since?: string | null;
             status: components["schemas"]["HealthStatus"];
+        };
+        /** @description A part that needs attention, with what to do about it. */
+        HealthProblem: components["schemas"]["HealthCheck"] & {
+            /** @description What to do, in plain English (the dashboard translates `health.fix.<code>`). */
+            fix: string;
+            /** @description Where in the dashboard it is fixed, e.g. `/routers/<id>` or `/backups`. */
+            link?: string | null;
         };
         /** @enum {string} */
         HealthStatus: "ok" | "warning" | "down";
@@ -3740,6 +3799,17 @@ export interface components {
         JobList: {
             items: components["schemas"]["JobStatus"][];
         };
+        /**
+         * @description A successful run's result: `billing` (`issued`), `billing_isolated` (`issued`,
+         *     `isolated`), `payments_check`, `voucher_monitor`, `router_delivery`, `router_status`,
+         *     `reconcile`, `whatsapp_health`, `reminders`, `backup_made`, `backup_not_due`, `retention`,
+         *     `router_samples`, `alerts`, `sessions_purge`.
+         */
+        JobResult: {
+            code: string;
+            /** @description The counts and names the sentence uses. */
+            params: Record<string, never>;
+        };
         JobRun: {
             /** Format: int64 */
             duration_ms: number;
@@ -3756,8 +3826,10 @@ export interface components {
             id: number;
             job: string;
             ok: boolean;
+            result?: null | components["schemas"]["JobResult"];
             /** Format: date-time */
             started_at: string;
+            /** @description What a successful run did, in English (the log's line). */
             summary: string;
             /** @description schedule, start (catch-up) or manual ("run now"). */
             trigger: string;
@@ -3776,6 +3848,8 @@ export interface components {
             name: string;
             /** Format: date-time */
             next_run?: string | null;
+            /** @description `cron` in words. */
+            schedule: components["schemas"]["Schedule"];
             /** @description The pattern's time zone: the business one or UTC. */
             time_zone: string;
         };
@@ -4347,7 +4421,18 @@ export interface components {
             public_base_url?: string | null;
         };
         PublicUrlCheck: {
-            /** @description What is wrong, in plain words, and how to fix it. */
+            /**
+             * @description What was found, for the dashboard's translation: `reachable`, `loopback` (reaches this
+             *     app, but only from this computer), `not_set`, `other_app`, `http_status`, `timeout`,
+             *     `cannot_connect` or `failed`.
+             */
+            code: string;
+            /**
+             * Format: int32
+             * @description The HTTP status, for `http_status`.
+             */
+            http_status?: number | null;
+            /** @description What is wrong, in plain words (English), and how to fix it. */
             message: string;
             ok: boolean;
             url: string;
@@ -4847,7 +4932,22 @@ export interface components {
             /** Format: uuid */
             session_id: string;
         };
+        /** @description When a job runs, in words the dashboard translates (`jobs.schedule.<kind>`). */
+        Schedule: {
+            /** Format: int32 */
+            every?: number | null;
+            /**
+             * @description `every_seconds` (`every`), `every_minutes` (`every`), `hourly` (`minute`), `daily`
+             *     (`time`, `HH.MM`) or `cron` (a pattern with no simpler words; `pattern`).
+             */
+            kind: string;
+            /** Format: int32 */
+            minute?: number | null;
+            pattern?: string | null;
+            time?: string | null;
+        };
         SecurityEvent: {
+            /** @description The event in English (the log's line; the only text of events from before `params`). */
             detail: string;
             /** Format: int64 */
             id: number;
@@ -4859,6 +4959,12 @@ export interface components {
             kind: string;
             /** Format: date-time */
             occurred_at: string;
+            /**
+             * @description The values of the dashboard's sentence for `kind`: `reason` (`bad_password`,
+             *     `unknown_user`, `disabled`, `bad_totp`, `locked_out`) for refused sign-ins, `gateway`
+             *     and `reference` for payment events, `method`, `path` and `role` for forbidden requests.
+             */
+            params: Record<string, never>;
             remote_addr?: string | null;
             /** @description The client's user agent, when the request had one. */
             user_agent?: string | null;
@@ -4955,6 +5061,13 @@ export interface components {
             /** @description False when the payment had already been settled before (a re-delivery). */
             newly_settled: boolean;
             payment: components["schemas"]["Payment"];
+        };
+        SetupChecklist: {
+            /** @description Every item is done: the home screen no longer shows the list. */
+            complete: boolean;
+            /** @description How many items are done. */
+            done: number;
+            items: components["schemas"]["ChecklistItem"][];
         };
         SetupStatus: {
             /** @description True until the first owner account exists; the dashboard then shows the first-run screen. */
@@ -9753,6 +9866,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicUrlCheck"];
+                };
+            };
+        };
+    };
+    checklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupChecklist"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -154,3 +154,7 @@ export type RouterSamplePoint = Ok<'/api/routers/{id}/samples', 'get'>['items'][
 // Imports (issue #12).
 export type ImportRecord = Ok<'/api/imports/{id}', 'get'>;
 export type ImportSummary = Ok<'/api/imports', 'get'>['items'][number];
+
+// The setup checklist on the home screen (issue #19).
+export type SetupChecklist = Ok<'/api/setup/checklist', 'get'>;
+export type SetupChecklistItem = SetupChecklist['items'][number];

@@ -7,6 +7,7 @@ export const keys = {
   dashboard: {
     all: ['dashboard'] as const,
     home: () => ['dashboard', 'home'] as const,
+    checklist: () => ['dashboard', 'checklist'] as const,
   },
   monitoring: {
     all: ['monitoring'] as const,

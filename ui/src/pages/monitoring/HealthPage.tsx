@@ -15,6 +15,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { JobsPanel } from './JobsPanel';
 import { MonitoringSettingsPanel } from './MonitoringSettingsPanel';
 import { RetentionReport } from './RetentionReport';
+import { HealthProblems } from './HealthProblems';
 import { useAuth } from '../../auth/AuthContext';
 import { can } from '../../layout/areas';
 
@@ -47,6 +48,7 @@ export function HealthPage() {
       >
         {health.data && <HealthBadge status={health.data.status} size="lg" testId="health-overall" />}
       </PageHeader>
+      {health.data && <HealthProblems health={health.data} />}
       {can(user, 'monitoring_read') && <AlertsPanel />}
       <LoadState state={health}>{(data) => <HealthSections health={data} />}</LoadState>
       {can(user, 'monitoring_read') && <JobsPanel />}

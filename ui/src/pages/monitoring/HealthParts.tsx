@@ -19,15 +19,18 @@ export function HealthBadge({ status, testId, size }: { status: HealthStatus; te
 
 /** The server's finding in the UI language: the code's text with its values, else the English detail. */
 export function healthText(t: TFunction, check: Pick<HealthCheck, 'code' | 'params' | 'detail'>): string {
+  const params: Record<string, string> = { ...check.params };
+  // A router probe's English reason, in words, when its kind is known.
+  if (params.why && params.why !== 'other') params.reason = tDynamic(t, `health.why.${params.why}`, { defaultValue: params.reason });
   return tDynamic(t, `health.codes.${check.code}`, {
-    ...check.params,
+    ...params,
     defaultValue: check.detail,
     interpolation: { escapeValue: false },
   });
 }
 
 /** A part's name: routers, sessions and gateways by their own name; the rest translated. */
-export function healthName(t: TFunction, check: HealthCheck): string {
+export function healthName(t: TFunction, check: Pick<HealthCheck, 'kind' | 'name'>): string {
   if (['router', 'whatsapp', 'gateway'].includes(check.kind)) return check.name;
   return tDynamic(t, `health.names.${check.name}`, { defaultValue: check.name });
 }

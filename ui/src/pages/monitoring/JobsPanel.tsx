@@ -11,6 +11,38 @@ import { formatDateTime } from '../../lib/dates';
 import { useInvalidate } from '../../lib/queryClient';
 import { keys } from '../../lib/queryKeys';
 import { tDynamic } from '../../lib/tDynamic';
+import type { TFunction } from 'i18next';
+
+type Schedule = JobStatus['schedule'];
+type JobRun = NonNullable<JobStatus['last_run']>;
+
+/** "setiap 5 menit", "setiap hari 02.00", … from the server's schedule in words. */
+export function scheduleText(t: TFunction, s: Schedule): string {
+  switch (s.kind) {
+    case 'every_seconds':
+      return tDynamic(t, 'jobs.schedule.every_seconds', { count: s.every ?? 0 });
+    case 'every_minutes':
+      return (s.every ?? 1) === 1
+        ? tDynamic(t, 'jobs.schedule.every_minute')
+        : tDynamic(t, 'jobs.schedule.every_minutes', { count: s.every });
+    case 'hourly':
+      return tDynamic(t, 'jobs.schedule.hourly', { minute: String(s.minute ?? 0).padStart(2, '0') });
+    case 'daily':
+      return tDynamic(t, 'jobs.schedule.daily', { time: s.time ?? '' });
+    default:
+      return tDynamic(t, 'jobs.schedule.cron', { pattern: s.pattern ?? '' });
+  }
+}
+
+/** What a successful run did, in the UI language (runs recorded before results had codes: the English line). */
+export function jobResultText(t: TFunction, run: JobRun): string {
+  if (!run.result) return run.summary;
+  return tDynamic(t, `jobs.result.${run.result.code}`, {
+    ...(run.result.params as Record<string, unknown>),
+    defaultValue: run.summary,
+    interpolation: { escapeValue: false },
+  });
+}
 
 /** "Tugas terjadwal": every scheduled job with its last and next run, and "Jalankan sekarang". */
 export function JobsPanel() {
@@ -49,7 +81,8 @@ export function JobsPanel() {
                     <Table.Td>
                       <Text fw={500}>{tDynamic(t, `jobs.name_${job.name}`)}</Text>
                       <Text size="xs" c="dimmed">
-                        {job.cron} ({job.time_zone})
+                        {scheduleText(t, job.schedule)}
+                        {job.schedule.kind === 'daily' || job.schedule.kind === 'hourly' ? ` (${job.time_zone})` : ''}
                       </Text>
                     </Table.Td>
                     <Table.Td>
@@ -72,8 +105,8 @@ export function JobsPanel() {
                             {job.last_run.ok ? t('jobs.ok') : t('jobs.failed')}
                           </Badge>
                           {job.last_run.ok || !job.last_run.failure ? (
-                            <Text size="xs" c={job.last_run.ok ? 'dimmed' : 'red'}>
-                              {job.last_run.ok ? job.last_run.summary : job.last_run.error}
+                            <Text size="xs" c={job.last_run.ok ? 'dimmed' : 'red'} data-testid={`job-result-${job.name}`}>
+                              {job.last_run.ok ? jobResultText(t, job.last_run) : job.last_run.error}
                             </Text>
                           ) : (
                             <FailureText failure={job.last_run.failure} testId={`job-failure-${job.name}`} />

@@ -108,8 +108,9 @@ export function ConnectionResult({
           </FieldRow>
         </Stack>
       ) : (
-        // The certificate case is explained above and below; the server's sentence would repeat it.
-        !certificate && <Text size="sm">{report.summary}</Text>
+        // A known problem is explained above in the UI language (the certificate case also below);
+        // the server's English sentence is only for a problem the dashboard has no words for.
+        !certificate && (!report.problem || report.problem === 'other') && <Text size="sm">{report.summary}</Text>
       )}
       {certificate && routerId && onReport && <TrustCertificate routerId={routerId} report={report} onReport={onReport} />}
     </Alert>

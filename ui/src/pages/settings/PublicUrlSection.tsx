@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { tDynamic } from '../../lib/tDynamic';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { publicUrlQuery } from '../../api/queries';
@@ -90,7 +91,9 @@ function PublicUrlForm({ initial }: { initial: string }) {
               data-testid="public-url-check"
               data-ok={result.ok}
             >
-              <Text size="sm">{result.message}</Text>
+              <Text size="sm">
+                {tDynamic(t, `public_url.codes.${result.code}`, { status: result.http_status ?? '', defaultValue: result.message })}
+              </Text>
               <Text size="xs" c="dimmed">
                 {t('public_url.checked_url', { url: result.url })}
               </Text>

@@ -12,20 +12,52 @@ import { formatDateTime } from '../../lib/dates';
 import { pageQuery } from '../../lib/paging';
 import { keys } from '../../lib/queryKeys';
 import { AccessLog } from './AccessLog';
+import { tDynamic } from '../../lib/tDynamic';
+import type { TFunction } from 'i18next';
+
+/**
+ * An activity log entry as a sentence about the customer, router, invoice… it changed
+ * ("mengubah pelanggan Budi Santoso"), not a table name and an id.
+ */
+export function activitySentence(t: TFunction, e: ActivityEntry): string {
+  const op = e.action.split('.').pop() ?? 'update';
+  const thing = tDynamic(t, `audit.entities.${e.entity}`, { defaultValue: e.entity });
+  const name = e.subject ?? '';
+  const customer = e.customer && e.customer !== name ? e.customer : '';
+  const key = customer ? (name ? 'with_customer' : 'customer_only') : name ? 'named' : 'plain';
+  return tDynamic(t, `audit.sentence.${key}`, {
+    verb: tDynamic(t, `audit.ops.${op}`, { defaultValue: op }),
+    thing,
+    name,
+    customer,
+    interpolation: { escapeValue: false },
+  });
+}
 
 const ENTITIES = [
   'customers',
   'plans',
   'subscriptions',
   'invoices',
+  'invoice_lines',
   'payments',
+  'allocations',
+  'carry_overs',
+  'pay_links',
+  'payment_proofs',
   'ledger_entries',
   'voucher_profiles',
   'voucher_batches',
+  'vouchers',
   'resellers',
   'reseller_ledger',
   'routers',
   'business_profile',
+  'imports',
+  'backups',
+  'backup_settings',
+  'monitoring_settings',
+  'alert_rules',
   'gateway_settings',
   'whatsapp_sessions',
   'whatsapp_settings',
@@ -78,7 +110,7 @@ export function AuditPage() {
         {tab === 'changes' && (
           <Select
             label={t('audit.entity')}
-            data={ENTITIES}
+            data={ENTITIES.map((value) => ({ value, label: tDynamic(t, `audit.entities.${value}`, { defaultValue: value }) }))}
             value={entity}
             onChange={(v) => {
               setEntity(v);
@@ -120,9 +152,7 @@ export function AuditPage() {
                     <Table.Tr>
                       <Table.Th>{t('audit.when')}</Table.Th>
                       <Table.Th>{t('audit.user')}</Table.Th>
-                      <Table.Th>{t('audit.action')}</Table.Th>
-                      <Table.Th>{t('audit.entity')}</Table.Th>
-                      <Table.Th>{t('audit.request')}</Table.Th>
+                      <Table.Th>{t('audit.what')}</Table.Th>
                       <Table.Th>{t('audit.ip')}</Table.Th>
                       <Table.Th />
                     </Table.Tr>
@@ -130,21 +160,21 @@ export function AuditPage() {
                   <Table.Tbody>
                     {data.items.length === 0 && (
                       <Table.Tr>
-                        <Table.Td colSpan={7}>{t('common.empty')}</Table.Td>
+                        <Table.Td colSpan={5}>{t('common.empty')}</Table.Td>
                       </Table.Tr>
                     )}
                     {data.items.map((e) => (
                       <Table.Tr key={e.id}>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
                         <Table.Td>{e.actor_name ?? '—'}</Table.Td>
-                        <Table.Td>{e.action}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{e.entity}</Text>
-                          <Text size="xs" ff="monospace" c="dimmed">
-                            {e.entity_id ?? '—'}
-                          </Text>
+                        <Table.Td data-testid="activity-sentence">
+                          <Text size="sm">{activitySentence(t, e)}</Text>
+                          {!e.request && (
+                            <Text size="xs" c="dimmed">
+                              {t('audit.system')}
+                            </Text>
+                          )}
                         </Table.Td>
-                        <Table.Td>{e.request ?? t('audit.system')}</Table.Td>
                         <Table.Td>{e.client_ip ?? '—'}</Table.Td>
                         <Table.Td>
                           <Button size="xs" variant="default" onClick={() => setOpen(e)}>
@@ -161,7 +191,12 @@ export function AuditPage() {
           )}
         </LoadState>
       )}
-      <Modal opened={open !== null} onClose={() => setOpen(null)} title={open?.action} size="xl">
+      <Modal opened={open !== null} onClose={() => setOpen(null)} title={open ? activitySentence(t, open) : ''} size="xl">
+        {open && (
+          <Text size="xs" c="dimmed" mb="sm" ff="monospace">
+            {open.action} · {open.entity_id ?? '—'} · {open.request ?? t('audit.system')}
+          </Text>
+        )}
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Stack gap={4}>
             <Text fw={600}>{t('audit.before')}</Text>

@@ -10,6 +10,30 @@ import { Pager } from '../../components/Pager';
 import { formatDateTime } from '../../lib/dates';
 import { pageQuery } from '../../lib/paging';
 import { keys } from '../../lib/queryKeys';
+import { tDynamic } from '../../lib/tDynamic';
+import type { TFunction } from 'i18next';
+
+type SecurityEvent = { kind: string; detail: string; params: Record<string, unknown> };
+
+/**
+ * An event in the UI language: the kind's sentence with the event's values (a refused sign-in
+ * with its reason in words). Events from before values were recorded keep their English line.
+ */
+export function securityDetail(t: TFunction, e: SecurityEvent): string {
+  const params = { ...(e.params ?? {}) } as Record<string, unknown>;
+  if (Object.keys(params).length === 0) return e.detail;
+  if (typeof params.role === 'string') {
+    params.role = tDynamic(t, `users.role_${params.role}`, { defaultValue: params.role });
+  }
+  if (typeof params.reason === 'string') {
+    params.reason = tDynamic(t, `security.reasons.${params.reason}`, { defaultValue: params.reason });
+  }
+  return tDynamic(t, `security.details.${e.kind}`, {
+    ...params,
+    defaultValue: e.detail,
+    interpolation: { escapeValue: false },
+  });
+}
 
 const KINDS = [
   'login_failed',
@@ -85,11 +109,11 @@ export function SecurityPage() {
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
                       <Table.Td>
                         <Badge variant="light" color={e.kind === 'forbidden' ? 'orange' : 'red'}>
-                          {KINDS.includes(e.kind) ? t(`security.kind_${e.kind}` as 'security.kind_forbidden') : e.kind}
+                          {tDynamic(t, `security.kind_${e.kind}`, { defaultValue: e.kind })}
                         </Badge>
                       </Table.Td>
                       <Table.Td>{e.username ?? '—'}</Table.Td>
-                      <Table.Td>{e.detail}</Table.Td>
+                      <Table.Td data-testid="security-detail">{securityDetail(t, e as SecurityEvent)}</Table.Td>
                       <Table.Td>{e.remote_addr ?? '—'}</Table.Td>
                       <Table.Td>
                         <Text size="xs" c="dimmed" lineClamp={2}>

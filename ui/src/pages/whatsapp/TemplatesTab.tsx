@@ -33,9 +33,6 @@ export function TemplatesTab() {
                 <Group justify="space-between" wrap="nowrap">
                   <Group gap="xs">
                     <Text fw={600}>{templateName(t, tpl.key)}</Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {tpl.key}
-                    </Text>
                     <Badge size="sm" variant="light" color={tpl.is_default ? 'gray' : 'blue'} data-testid="wa-template-state">
                       {tpl.is_default ? t('whatsapp.templates.default') : t('whatsapp.templates.custom')}
                     </Badge>
@@ -49,7 +46,8 @@ export function TemplatesTab() {
                     {t('whatsapp.templates.edit')}
                   </Button>
                 </Group>
-                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
+                {/* The shop's own message to its customers, in whatever language it is written. */}
+                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3} translate="no">
                   {tpl.body}
                 </Text>
                 <Group gap={4}>
@@ -57,7 +55,7 @@ export function TemplatesTab() {
                     {t('whatsapp.templates.variables')}:
                   </Text>
                   {tpl.variables.map((v) => (
-                    <Badge key={v} size="sm" variant="outline" tt="none">
+                    <Badge key={v} size="sm" variant="outline" tt="none" translate="no">
                       {`{${v}}`}
                     </Badge>
                   ))}

@@ -93,7 +93,23 @@ pub struct AuditEntry {
     pub before: Option<serde_json::Value>,
     #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
+    /// What was changed, by its own name (the customer's or router's name, the invoice's
+    /// number, the user's name, the gateway's code, …), for the log's sentence.
+    pub subject: Option<String>,
+    /// The customer the changed row belongs to (a subscription, invoice, payment, …), by name.
+    pub customer: Option<String>,
 }
+
+/// The name a changed row is known by, from its before or after image.
+const SUBJECT: &str = "coalesce(after->>'name', before->>'name', after->>'username', \
+     before->>'username', after->>'number', before->>'number', after->>'login', \
+     before->>'login', after->>'code', before->>'code', after->>'gateway', \
+     before->>'gateway', after->>'key', before->>'key', after->>'file_name', \
+     before->>'file_name', after->>'payer_name', before->>'payer_name')";
+
+/// The customer a changed row belongs to.
+const CUSTOMER: &str = "(select c.name from customers c where c.id::text = \
+     coalesce(audit_log.after->>'customer_id', audit_log.before->>'customer_id'))";
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
@@ -148,10 +164,10 @@ pub async fn search(ctx: &AppContext, query: AuditQuery) -> Result<(Vec<AuditEnt
     let mut count = QueryBuilder::new("select count(*) from audit_log");
     filters(&mut count);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut list = QueryBuilder::new(
+    let mut list = QueryBuilder::new(format!(
         "select id, occurred_at, actor_id, actor_name, client_ip, request, action, entity, \
-         entity_id, before, after from audit_log",
-    );
+         entity_id, before, after, {SUBJECT} as subject, {CUSTOMER} as customer from audit_log"
+    ));
     filters(&mut list);
     list.push(" order by id desc limit ")
         .push_bind(limit)

@@ -324,6 +324,7 @@ pub async fn refresh(
                 "refresh_token_reused",
                 username.as_deref(),
                 &detail,
+                serde_json::json!({ "revoked": n }),
                 client,
             )
             .await?;
@@ -550,7 +551,9 @@ async fn record_attempt(
             "login_failed"
         };
         let detail = format!("login refused ({})", reason.unwrap_or("unknown"));
-        crate::access::security::record_on(conn, at, kind, Some(username), &detail, client).await?;
+        let params = serde_json::json!({ "reason": reason.unwrap_or("unknown") });
+        crate::access::security::record_on(conn, at, kind, Some(username), &detail, params, client)
+            .await?;
         let event = NewAccessEvent {
             at,
             kind: AccessKind::LoginFailed,

@@ -15,12 +15,15 @@ pub fn token_fingerprint(token: &str) -> String {
     format!("sha256:{}", hex::encode(&digest[..4]))
 }
 
+/// Records an event: `detail` is the English line for the log, `params` the values the
+/// dashboard's sentence for `kind` uses (e.g. `{"reason": "bad_password"}`).
 pub async fn record_on(
     conn: &mut PgConnection,
     at: DateTime<Utc>,
     kind: &str,
     username: Option<&str>,
     detail: &str,
+    params: serde_json::Value,
     client: Client<'_>,
 ) -> Result<(), Error> {
     let remote_addr = client.remote_addr;
@@ -35,8 +38,8 @@ pub async fn record_on(
     );
     sqlx::query(
         "insert into security_events \
-         (kind, username, detail, remote_addr, user_agent, occurred_at) \
-         values ($1, $2, $3, $4, $5, $6)",
+         (kind, username, detail, remote_addr, user_agent, occurred_at, params) \
+         values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(kind)
     .bind(username)
@@ -44,6 +47,7 @@ pub async fn record_on(
     .bind(remote_addr)
     .bind(user_agent)
     .bind(at)
+    .bind(params)
     .execute(conn)
     .await?;
     Ok(())
@@ -55,10 +59,20 @@ pub async fn record(
     kind: &str,
     username: Option<&str>,
     detail: &str,
+    params: serde_json::Value,
     client: Client<'_>,
 ) -> Result<(), Error> {
     let mut conn = ctx.pool.acquire().await?;
-    record_on(&mut conn, ctx.clock.now(), kind, username, detail, client).await
+    record_on(
+        &mut conn,
+        ctx.clock.now(),
+        kind,
+        username,
+        detail,
+        params,
+        client,
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -69,7 +83,13 @@ pub struct SecurityEvent {
     /// `payment_amount_mismatch`, …
     pub kind: String,
     pub username: Option<String>,
+    /// The event in English (the log's line; the only text of events from before `params`).
     pub detail: String,
+    /// The values of the dashboard's sentence for `kind`: `reason` (`bad_password`,
+    /// `unknown_user`, `disabled`, `bad_totp`, `locked_out`) for refused sign-ins, `gateway`
+    /// and `reference` for payment events, `method`, `path` and `role` for forbidden requests.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
     pub remote_addr: Option<String>,
     /// The client's user agent, when the request had one.
     pub user_agent: Option<String>,
@@ -120,7 +140,7 @@ pub async fn search(
     filters(&mut count);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut list = QueryBuilder::new(
-        "select id, kind, username, detail, remote_addr, user_agent, occurred_at \
+        "select id, kind, username, detail, params, remote_addr, user_agent, occurred_at \
          from security_events",
     );
     filters(&mut list);

@@ -271,11 +271,89 @@ pub async fn set_public_base_url(
             ));
         }
     }
-    sqlx::query("update business_profile set public_base_url = $1")
-        .bind(&url)
-        .execute(&ctx.pool)
-        .await?;
+    // A check of another address says nothing about this one.
+    sqlx::query(
+        "update business_profile set public_base_url = $1, \
+         public_base_url_checked_at = case when public_base_url_checked = $1 \
+             then public_base_url_checked_at end, \
+         public_base_url_checked = case when public_base_url_checked = $1 \
+             then public_base_url_checked end",
+    )
+    .bind(&url)
+    .execute(&ctx.pool)
+    .await?;
     Ok(url)
+}
+
+/// Records the outcome of a reachability check of `url` (the public address in use): a
+/// success is remembered with its time, a failure forgets an earlier success.
+pub async fn record_public_url_check(ctx: &AppContext, url: &str, ok: bool) -> Result<(), Error> {
+    sqlx::query(
+        "update business_profile set \
+         public_base_url_checked_at = case when $2 then $3 end, \
+         public_base_url_checked = case when $2 then $1 end \
+         where public_base_url = $1",
+    )
+    .bind(url)
+    .bind(ok)
+    .bind(ctx.clock.now())
+    .execute(&ctx.pool)
+    .await?;
+    Ok(())
+}
+
+/// The public address, and when it last proved to reach this app (only while it is the
+/// address that was checked).
+#[derive(Debug, Clone)]
+pub struct PublicAddress {
+    pub url: Option<String>,
+    pub checked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn public_address(ctx: &AppContext) -> Result<PublicAddress, Error> {
+    let (url, checked_at): (Option<String>, Option<chrono::DateTime<chrono::Utc>>) =
+        sqlx::query_as(
+            "select nullif(public_base_url, ''), \
+                    case when public_base_url_checked = public_base_url \
+                         then public_base_url_checked_at end \
+             from business_profile",
+        )
+        .fetch_one(&ctx.pool)
+        .await?;
+    Ok(PublicAddress { url, checked_at })
+}
+
+/// Whether the address names this computer itself (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`):
+/// customers and gateways cannot reach it, even when the check from here succeeds.
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = if let Some(inner) = host_port.strip_prefix('[') {
+        inner.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    }
+    .trim_end_matches('.')
+    .to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
+        }
+        Err(_) => false,
+    }
 }
 
 /// The business as the document renderer wants it (logo decoded; PNG only).
@@ -307,6 +385,30 @@ pub fn for_documents(p: &BusinessProfile) -> billing_documents::Business {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_of_this_computer_are_loopback_and_others_are_not() {
+        for url in [
+            "http://127.0.0.1:7879",
+            "http://127.0.0.2/pay",
+            "https://localhost",
+            "http://app.localhost:80",
+            "http://[::1]:7879",
+            "http://[::ffff:127.0.0.1]:80",
+            "http://0.0.0.0:7879",
+            "http://user@LOCALHOST:1/",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://bayar.rtrwnet.id",
+            "http://192.0.2.2:7879",
+            "https://[2001:db8::1]",
+            "https://127.example.id",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 
     #[test]
     fn indonesian_and_other_iana_zones_are_accepted() {

@@ -85,6 +85,7 @@ pub async fn handle_callback(
                 ctx.clock.now(),
                 "webhook_bad_signature",
                 &format!("{code}: {reason}"),
+                serde_json::json!({ "gateway": code }),
                 remote_addr,
             )
             .await?;
@@ -130,6 +131,10 @@ pub async fn handle_callback(
                          {}; the checked amount counts",
                         event.merchant_ref, event.amount, confirmed.amount
                     ),
+                    serde_json::json!({
+                        "gateway": code, "reference": event.merchant_ref,
+                        "claimed": event.amount, "checked": confirmed.amount
+                    }),
                     remote_addr,
                 )
                 .await?;
@@ -195,6 +200,7 @@ pub async fn apply_event(
             now,
             "webhook_unknown_payment",
             &format!("{code}: {}", event.merchant_ref),
+            serde_json::json!({ "gateway": code, "reference": event.merchant_ref }),
             None,
         )
         .await?;
@@ -265,6 +271,9 @@ pub async fn apply_event(
                     now,
                     "payment_amount_mismatch",
                     &format!("{}: {reason}", event.merchant_ref),
+                    serde_json::json!({
+                        "gateway": code, "reference": event.merchant_ref, "held": true
+                    }),
                     None,
                 )
                 .await?;

@@ -34,16 +34,19 @@ pub(crate) async fn security_event(
     at: chrono::DateTime<chrono::Utc>,
     kind: &str,
     detail: &str,
+    params: serde_json::Value,
     remote_addr: Option<&str>,
 ) -> Result<(), crate::Error> {
     tracing::warn!(kind, detail, remote_addr, "security event");
     sqlx::query(
-        "insert into security_events (kind, detail, remote_addr, occurred_at) values ($1, $2, $3, $4)",
+        "insert into security_events (kind, detail, remote_addr, occurred_at, params) \
+         values ($1, $2, $3, $4, $5)",
     )
     .bind(kind)
     .bind(detail)
     .bind(remote_addr)
     .bind(at)
+    .bind(params)
     .execute(conn)
     .await?;
     Ok(())

@@ -146,7 +146,12 @@ pub struct JobRun {
     pub finished_at: DateTime<Utc>,
     pub duration_ms: i64,
     pub ok: bool,
+    /// What a successful run did, in English (the log's line).
     pub summary: String,
+    /// What a successful run did, as a code and its values for the dashboard's words
+    /// (`jobs.result.<code>`); none for failed runs and runs from before it was recorded.
+    #[schema(value_type = Option<JobResult>)]
+    pub result: Option<sqlx::types::Json<JobResult>>,
     /// The technical cause of a failed run (English, with its causes).
     pub error: Option<String>,
     /// A failed run's stable code (`database_error`, `router_unreachable`, …).
@@ -173,12 +178,96 @@ impl JobRun {
 }
 
 const RUN_COLS: &str = "id, job, trigger, started_at, finished_at, duration_ms, ok, summary, \
-     error, error_code, error_category";
+     error, error_code, error_category, result";
+
+/// A successful run's result: `billing` (`issued`), `billing_isolated` (`issued`,
+/// `isolated`), `payments_check`, `voucher_monitor`, `router_delivery`, `router_status`,
+/// `reconcile`, `whatsapp_health`, `reminders`, `backup_made`, `backup_not_due`, `retention`,
+/// `router_samples`, `alerts`, `sessions_purge`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct JobResult {
+    pub code: String,
+    /// The counts and names the sentence uses.
+    #[schema(value_type = Object)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+/// When a job runs, in words the dashboard translates (`jobs.schedule.<kind>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Schedule {
+    /// `every_seconds` (`every`), `every_minutes` (`every`), `hourly` (`minute`), `daily`
+    /// (`time`, `HH.MM`) or `cron` (a pattern with no simpler words; `pattern`).
+    pub kind: String,
+    pub every: Option<u32>,
+    pub minute: Option<u32>,
+    pub time: Option<String>,
+    pub pattern: Option<String>,
+}
+
+/// A six-field cron pattern (seconds first) in words.
+pub fn schedule_words(cron: &str) -> Schedule {
+    let words = Schedule {
+        kind: "cron".into(),
+        every: None,
+        minute: None,
+        time: None,
+        pattern: Some(cron.to_owned()),
+    };
+    let f: Vec<&str> = cron.split_whitespace().collect();
+    let [sec, min, hour, dom, mon, dow] = f[..] else {
+        return words;
+    };
+    if (dom, mon, dow) != ("*", "*", "*") {
+        return words;
+    }
+    let num = |s: &str| s.parse::<u32>().ok();
+    let step = |s: &str| s.strip_prefix("*/").and_then(num);
+    match (num(sec), min, hour) {
+        // "15,45 * * * * *": at two seconds of every minute, evenly spaced.
+        (None, "*", "*") => {
+            let secs: Option<Vec<u32>> = sec.split(',').map(num).collect();
+            match secs.as_deref() {
+                Some([a, b]) if b > a && b - a == 30 => Schedule {
+                    kind: "every_seconds".into(),
+                    every: Some(30),
+                    ..words
+                },
+                _ => words,
+            }
+        }
+        (Some(_), "*", "*") => Schedule {
+            kind: "every_minutes".into(),
+            every: Some(1),
+            ..words
+        },
+        (Some(_), m, "*") if step(m).is_some() => Schedule {
+            kind: "every_minutes".into(),
+            every: step(m),
+            ..words
+        },
+        (Some(_), m, "*") if num(m).is_some() => Schedule {
+            kind: "hourly".into(),
+            minute: num(m),
+            ..words
+        },
+        (Some(_), m, h) => match (num(m), num(h)) {
+            (Some(m), Some(h)) if h < 24 && m < 60 => Schedule {
+                kind: "daily".into(),
+                time: Some(format!("{h:02}.{m:02}")),
+                ..words
+            },
+            _ => words,
+        },
+        _ => words,
+    }
+}
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct JobStatus {
     pub name: String,
     pub cron: String,
+    /// `cron` in words.
+    pub schedule: Schedule,
     /// The pattern's time zone: the business one or UTC.
     pub time_zone: String,
     pub next_run: Option<DateTime<Utc>>,
@@ -225,6 +314,7 @@ pub async fn list(ctx: &AppContext) -> Result<Vec<JobStatus>, Error> {
         .map(|j| JobStatus {
             name: j.name.to_owned(),
             cron: j.cron.to_owned(),
+            schedule: schedule_words(j.cron),
             time_zone: if j.business_time {
                 ctx.tz.name().to_owned()
             } else {
@@ -287,18 +377,26 @@ pub async fn run(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<JobRu
         // The connection is suspect: close it, which releases the lock too.
         let _ = lock.close().await;
     }
-    let (ok, summary, error, code) = match &result {
-        Ok(s) => (true, s.clone(), None, None),
+    let (ok, summary, outcome, error, code) = match &result {
+        Ok(o) => (
+            true,
+            o.summary.clone(),
+            serde_json::to_value(&o.result).ok(),
+            None,
+            None,
+        ),
         Err(e) => (
             false,
             String::new(),
+            None,
             Some(crate::failure::detail_of(e)),
             Some(crate::failure::classify(e)),
         ),
     };
     let run: JobRun = sqlx::query_as::<_, JobRun>(&format!(
         "insert into job_runs (job, trigger, started_at, finished_at, duration_ms, ok, summary, \
-         error, error_code, error_category) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         error, error_code, error_category, result) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          returning {RUN_COLS}"
     ))
     .bind(spec.name)
@@ -311,6 +409,7 @@ pub async fn run(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<JobRu
     .bind(&error)
     .bind(code.map(|c| c.code))
     .bind(code.map(|c| c.category.as_str()))
+    .bind(outcome)
     .fetch_one(&ctx.pool)
     .await?;
     Ok(run.explained())
@@ -332,7 +431,28 @@ pub async fn run_scheduled(ctx: &AppContext, name: &str, trigger: Trigger) {
     }
 }
 
-async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, Error> {
+/// What a run did: the English line for the log, and a code with its values that the
+/// dashboard words in the owner's language (`jobs.result.<code>`).
+struct Outcome {
+    summary: String,
+    result: JobResult,
+}
+
+fn outcome(code: &str, params: serde_json::Value, summary: String) -> Outcome {
+    Outcome {
+        summary,
+        result: JobResult {
+            code: code.to_owned(),
+            params: match params {
+                serde_json::Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            },
+        },
+    }
+}
+
+async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<Outcome, Error> {
+    use serde_json::json;
     Ok(match name {
         "billing" => {
             let issued = crate::billing::monthly_run::run(
@@ -346,14 +466,24 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
             if ctx.auto_isolate {
                 let isolated = crate::billing::isolation::run(ctx).await?;
                 out.push_str(&format!(", {} subscription(s) isolated", isolated.len()));
+                outcome(
+                    "billing_isolated",
+                    json!({"issued": issued.len(), "isolated": isolated.len()}),
+                    out,
+                )
+            } else {
+                outcome("billing", json!({"issued": issued.len()}), out)
             }
-            out
         }
         "payments_check" => {
             let s = crate::online::check_pending(ctx).await?;
-            format!(
-                "{} checked, {} paid, {} closed, {} errors",
-                s.checked, s.paid, s.closed, s.errors
+            outcome(
+                "payments_check",
+                json!({"checked": s.checked, "paid": s.paid, "closed": s.closed, "errors": s.errors}),
+                format!(
+                    "{} checked, {} paid, {} closed, {} errors",
+                    s.checked, s.paid, s.closed, s.errors
+                ),
             )
         }
         "voucher_monitor" => {
@@ -372,16 +502,29 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
             if !r.errors.is_empty() {
                 out.push_str(&format!("; not read: {}", r.errors.join("; ")));
             }
-            out
+            outcome(
+                "voucher_monitor",
+                json!({"routers": r.routers, "activated": r.activated, "expired": r.expired,
+                       "updated": r.updated, "unread": r.errors.len()}),
+                out,
+            )
         }
-        "router_delivery" => format!(
-            "{} command(s) delivered",
-            crate::billing::isolation::deliver(ctx).await?
-        ),
+        "router_delivery" => {
+            let n = crate::billing::isolation::deliver(ctx).await?;
+            outcome(
+                "router_delivery",
+                json!({"delivered": n}),
+                format!("{n} command(s) delivered"),
+            )
+        }
         "router_status" => {
             let routers = crate::network::routers::refresh_status(ctx).await?;
             let offline = routers.iter().filter(|r| r.status == "offline").count();
-            format!("{} router(s), {offline} offline", routers.len())
+            outcome(
+                "router_status",
+                json!({"routers": routers.len(), "offline": offline}),
+                format!("{} router(s), {offline} offline", routers.len()),
+            )
         }
         "reconcile" => {
             let s = crate::network::reconcile::check_all(ctx).await?;
@@ -390,9 +533,13 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
                 // a line in the log.
                 return Err(Error::Router(s.failed.join("; ")));
             }
-            format!(
-                "{} router(s) checked, {} drift(s) found",
-                s.routers, s.drifts
+            outcome(
+                "reconcile",
+                json!({"routers": s.routers, "drifts": s.drifts}),
+                format!(
+                    "{} router(s) checked, {} drift(s) found",
+                    s.routers, s.drifts
+                ),
             )
         }
         "profile_sync" => {
@@ -407,19 +554,32 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
             if !r.failed.is_empty() {
                 out.push_str(&format!("; not read: {}", r.failed.join("; ")));
             }
-            out
+            outcome(
+                "profile_sync",
+                json!({"routers": r.routers, "profiles": r.profiles, "gone": r.gone,
+                       "unread": r.failed.len()}),
+                out,
+            )
         }
         "whatsapp_health" => {
             crate::messaging::health_check(ctx).await?;
-            "checked".to_owned()
+            outcome("whatsapp_health", json!({}), "checked".to_owned())
         }
-        "reminders" => format!(
-            "{} reminder(s) queued",
-            crate::messaging::reminders(ctx).await?
-        ),
+        "reminders" => {
+            let n = crate::messaging::reminders(ctx).await?;
+            outcome(
+                "reminders",
+                json!({"queued": n}),
+                format!("{n} reminder(s) queued"),
+            )
+        }
         "backup" => match crate::ops::backups::run_if_due(ctx).await? {
-            Some(b) => format!("backup {} made and verified", b.file_name),
-            None => "not due".to_owned(),
+            Some(b) => outcome(
+                "backup_made",
+                json!({"file": b.file_name}),
+                format!("backup {} made and verified", b.file_name),
+            ),
+            None => outcome("backup_not_due", json!({}), "not due".to_owned()),
         },
         "retention" => {
             let report = retention(ctx).await?;
@@ -431,18 +591,45 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<String, 
                 )));
             }
             report_retention(ctx, &report).await?;
-            report.to_string()
+            let removed = report.notifications
+                + report.router_audit
+                + report.security_events
+                + report.access_events
+                + report.vouchers
+                + report.job_runs
+                + report.login_attempts
+                + report.sessions
+                + report.router_samples
+                + report.alerts
+                + report.temp_files;
+            outcome("retention", json!({"removed": removed}), report.to_string())
         }
-        "router_samples" => crate::insight::monitoring::samples::collect(ctx)
-            .await?
-            .to_string(),
-        "alerts" => crate::insight::monitoring::alerts::evaluate(ctx)
-            .await?
-            .to_string(),
-        "sessions_purge" => format!(
-            "{} expired session(s) removed",
-            crate::access::auth::purge_expired_sessions(ctx).await?
-        ),
+        "router_samples" => {
+            let r = crate::insight::monitoring::samples::collect(ctx).await?;
+            outcome(
+                "router_samples",
+                json!({"recorded": r.recorded, "routers": r.routers,
+                       "pppoe_online": r.pppoe_online, "unread": r.errors.len()}),
+                r.to_string(),
+            )
+        }
+        "alerts" => {
+            let e = crate::insight::monitoring::alerts::evaluate(ctx).await?;
+            outcome(
+                "alerts",
+                json!({"rules": e.rules, "raised": e.raised, "cleared": e.cleared,
+                       "pending": e.pending}),
+                e.to_string(),
+            )
+        }
+        "sessions_purge" => {
+            let n = crate::access::auth::purge_expired_sessions(ctx).await?;
+            outcome(
+                "sessions_purge",
+                json!({"removed": n}),
+                format!("{n} expired session(s) removed"),
+            )
+        }
         other => return Err(Error::validation("job", format!("no body for job {other}"))),
     })
 }
@@ -775,5 +962,47 @@ mod tests {
             next_run(monitor, chrono_tz::Asia::Jakarta, now),
             Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 15).single()
         );
+    }
+
+    #[test]
+    fn every_job_has_its_schedule_in_words() {
+        let kind = |cron: &str| {
+            let s = schedule_words(cron);
+            (s.kind, s.every, s.minute, s.time)
+        };
+        let words = |k: &str| k.to_owned();
+        assert_eq!(
+            kind("0 */5 * * * *"),
+            (words("every_minutes"), Some(5), None, None)
+        );
+        assert_eq!(
+            kind("30 * * * * *"),
+            (words("every_minutes"), Some(1), None, None)
+        );
+        assert_eq!(
+            kind("15,45 * * * * *"),
+            (words("every_seconds"), Some(30), None, None)
+        );
+        assert_eq!(
+            kind("0 41 * * * *"),
+            (words("hourly"), None, Some(41), None)
+        );
+        assert_eq!(
+            kind("0 0 2 * * *"),
+            (words("daily"), None, None, Some("02.00".into()))
+        );
+        assert_eq!(
+            kind("0 5 0 * * *"),
+            (words("daily"), None, None, Some("00.05".into()))
+        );
+        assert_eq!(kind("0 0 9 * * 1").0, "cron");
+        for j in JOBS {
+            assert_ne!(
+                schedule_words(j.cron).kind,
+                "cron",
+                "{} has no words",
+                j.name
+            );
+        }
     }
 }

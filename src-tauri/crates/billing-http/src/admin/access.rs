@@ -177,7 +177,18 @@ pub async fn authorize(
     }
     if !access.allows(user.role) {
         let detail = format!("{method} {path} refused for role {}", user.role.as_str());
-        log_event(&state, "forbidden", Some(&user.username), &detail, client).await;
+        let params = serde_json::json!({
+            "method": method.as_str(), "path": path, "role": user.role.as_str()
+        });
+        log_event(
+            &state,
+            "forbidden",
+            Some(&user.username),
+            &detail,
+            params,
+            client,
+        )
+        .await;
         return ApiError::Forbidden(format!(
             "your role ({}) may not do this",
             user.role.as_str()
@@ -233,7 +244,10 @@ async fn authenticate(
                     "access token {} refused",
                     billing_app::access::security::token_fingerprint(token)
                 );
-                log_event(state, kind, None, &detail, client).await;
+                let params = serde_json::json!({
+                    "token": billing_app::access::security::token_fingerprint(token)
+                });
+                log_event(state, kind, None, &detail, params, client).await;
             }
             Err(err.into())
         }
@@ -245,10 +259,12 @@ async fn log_event(
     kind: &str,
     username: Option<&str>,
     detail: &str,
+    params: serde_json::Value,
     client: billing_app::access::auth::Client<'_>,
 ) {
     if let Err(err) =
-        billing_app::access::security::record(&state.ctx, kind, username, detail, client).await
+        billing_app::access::security::record(&state.ctx, kind, username, detail, params, client)
+            .await
     {
         tracing::error!(error = ?err, "could not write the security log");
     }

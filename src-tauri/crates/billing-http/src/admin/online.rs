@@ -248,7 +248,13 @@ pub struct PublicUrl {
 pub struct PublicUrlCheck {
     pub ok: bool,
     pub url: String,
-    /// What is wrong, in plain words, and how to fix it.
+    /// What was found, for the dashboard's translation: `reachable`, `loopback` (reaches this
+    /// app, but only from this computer), `not_set`, `other_app`, `http_status`, `timeout`,
+    /// `cannot_connect` or `failed`.
+    pub code: String,
+    /// The HTTP status, for `http_status`.
+    pub http_status: Option<u16>,
+    /// What is wrong, in plain words (English), and how to fix it.
     pub message: String,
 }
 
@@ -294,6 +300,8 @@ pub async fn check_public_url(
         return Ok(Json(PublicUrlCheck {
             ok: false,
             url: state.ctx.public_fallback_url.clone(),
+            code: "not_set".into(),
+            http_status: None,
             message: "No public address is set. Expose the public listener with a tunnel (cloudflared, ngrok, Tailscale Funnel) or a port forward, then enter its https address.".into(),
         }));
     };
@@ -307,15 +315,29 @@ pub async fn check_public_url(
     if let Ok(mut n) = state.nonces.lock() {
         n.remove(&nonce);
     }
-    let (ok, message) = match result {
-        Ok(res) if res.status().as_u16() == 204 => (true, "The public address reaches this app.".to_owned()),
-        Ok(res) if res.status().as_u16() == 404 => (false, "The address answers, but it is not this app's public listener (another app, or the tunnel points at the wrong port).".to_owned()),
-        Ok(res) => (false, format!("The address answered with HTTP {}; check the tunnel's target port.", res.status().as_u16())),
-        Err(e) if e.is_timeout() => (false, "No answer within 10 seconds: is the tunnel running?".to_owned()),
-        Err(e) if e.is_connect() => (false, "Cannot connect: the name does not resolve or nothing listens there. Start the tunnel or fix the address.".to_owned()),
-        Err(e) => (false, format!("The check failed: {e}")),
+    let status = result.as_ref().ok().map(|r| r.status().as_u16());
+    let (ok, code, message) = match result {
+        Ok(res) if res.status().as_u16() == 204 => {
+            if billing_app::billing::business::is_loopback_url(&url) {
+                (false, "loopback", "The address reaches this app, but only from this computer: customers and gateways cannot use it. Enter the tunnel's or the port forward's public address.".to_owned())
+            } else {
+                (true, "reachable", "The public address reaches this app.".to_owned())
+            }
+        }
+        Ok(res) if res.status().as_u16() == 404 => (false, "other_app", "The address answers, but it is not this app's public listener (another app, or the tunnel points at the wrong port).".to_owned()),
+        Ok(res) => (false, "http_status", format!("The address answered with HTTP {}; check the tunnel's target port.", res.status().as_u16())),
+        Err(e) if e.is_timeout() => (false, "timeout", "No answer within 10 seconds: is the tunnel running?".to_owned()),
+        Err(e) if e.is_connect() => (false, "cannot_connect", "Cannot connect: the name does not resolve or nothing listens there. Start the tunnel or fix the address.".to_owned()),
+        Err(e) => (false, "failed", format!("The check failed: {e}")),
     };
-    Ok(Json(PublicUrlCheck { ok, url, message }))
+    billing_app::billing::business::record_public_url_check(&state.ctx, &url, ok).await?;
+    Ok(Json(PublicUrlCheck {
+        ok,
+        url,
+        code: code.to_owned(),
+        http_status: status.filter(|_| code == "http_status"),
+        message,
+    }))
 }
 
 fn reqwest_client() -> reqwest::Client {

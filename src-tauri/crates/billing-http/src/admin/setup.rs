@@ -27,6 +27,22 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .add(Public, routes!(status))
         .add(Staff(P::SampleData), routes!(sample_data))
+        .add(Staff(P::SettingsRead), routes!(checklist))
+}
+
+/// What the shop still has to set up (business details, public address, a way to pay,
+/// WhatsApp, a router, a backup), each item with where it is done; the home screen shows it
+/// until every item is done.
+#[utoipa::path(get, path = "/setup/checklist", tag = "setup", security(("bearer" = [])),
+    responses((status = 200, body = billing_app::ops::checklist::SetupChecklist),
+        (status = 401, body = crate::error::ErrorBody)))]
+pub async fn checklist(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+) -> Result<Json<billing_app::ops::checklist::SetupChecklist>, ApiError> {
+    Ok(Json(
+        billing_app::ops::checklist::checklist(&state.ctx).await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -3,6 +3,7 @@
 //! `down`), a sentence in plain words and a code (+ values) the dashboard translates.
 //! Nothing here waits on a router: their reachability is probed in the background.
 
+mod problems;
 mod routers;
 mod services;
 mod system;
@@ -12,6 +13,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+pub use problems::HealthProblem;
 
 use crate::AppContext;
 
@@ -66,8 +69,11 @@ pub struct DatabaseHealth {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Health {
-    /// The worst status of all parts.
+    /// The worst status of all parts: the worst of `problems`, `ok` when there is none.
     pub status: HealthStatus,
+    /// Every part that is not `ok`, worst first, each with what to do: the top of the health
+    /// page, and the one source of `status`.
+    pub problems: Vec<HealthProblem>,
     pub app_version: String,
     pub checked_at: DateTime<Utc>,
     pub database: DatabaseHealth,
@@ -82,24 +88,6 @@ pub struct Health {
     /// The newest report of the daily retention job (what it removed, the periods it kept);
     /// none before its first run. Informative: it does not change `status`.
     pub retention: Option<crate::ops::jobs::RetentionRun>,
-}
-
-impl Health {
-    fn worst(&self) -> HealthStatus {
-        [
-            &self.routers,
-            &self.whatsapp,
-            &self.gateways,
-            &self.jobs,
-            &self.disk,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|c| c.status)
-        .chain([self.database.status, self.secrets.status])
-        .max()
-        .unwrap_or(HealthStatus::Ok)
-    }
 }
 
 pub(crate) fn check(
@@ -146,6 +134,7 @@ pub async fn report(ctx: &AppContext, app_version: &str) -> Health {
         .flatten();
     let mut health = Health {
         status: HealthStatus::Ok,
+        problems: Vec::new(),
         app_version: app_version.to_owned(),
         checked_at: now,
         database,
@@ -157,7 +146,13 @@ pub async fn report(ctx: &AppContext, app_version: &str) -> Health {
         secrets: secrets(ctx),
         retention,
     };
-    health.status = health.worst();
+    health.problems = problems::collect(&health);
+    health.status = health
+        .problems
+        .iter()
+        .map(|p| p.check.status)
+        .max()
+        .unwrap_or(HealthStatus::Ok);
     health
 }
 

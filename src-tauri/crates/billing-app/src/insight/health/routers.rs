@@ -59,7 +59,7 @@ pub(super) async fn checks(
                     Err(reason) => check(
                         "router", Some(id.to_string()), &name, HealthStatus::Down,
                         "router_unreachable",
-                        &[addr, ("reason", reason.clone())],
+                        &[addr, ("reason", reason.clone()), ("why", why(reason).into())],
                         format!("cannot be reached at {target}: {reason}"),
                     ),
                 },
@@ -88,4 +88,20 @@ pub(super) async fn checks(
             c
         })
         .collect())
+}
+
+/// The kind of a failed probe (see `network::reachability`), for the dashboard's words:
+/// `refused`, `timeout`, `closed`, `reset` or `other`.
+fn why(reason: &str) -> &'static str {
+    if reason.starts_with("the connection was refused") {
+        "refused"
+    } else if reason.starts_with("no answer within") {
+        "timeout"
+    } else if reason.starts_with("the router accepted the connection and closed it") {
+        "closed"
+    } else if reason.starts_with("the router reset the connection") {
+        "reset"
+    } else {
+        "other"
+    }
 }
