@@ -217,6 +217,39 @@ async function main() {
     await shot(page, '06b-subscription-router-proposed.png');
   });
 
+  await step(page, 'a plan\'s profile is picked from the router, and a missing one made there from the plan\'s speed', async () => {
+    const stamp = Date.now().toString(36);
+    const profileName = `pppoe-30M-${stamp}`;
+    await page.goto(new URL('plans', url).href, { waitUntil: 'domcontentloaded' });
+    await page.getByRole('button', { name: 'Tambah paket', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Tambah paket' });
+    await dialog.getByLabel('Nama paket', { exact: true }).fill(`Paket 30M ${stamp}`);
+    await dialog.getByLabel('Harga', { exact: true }).fill('250000');
+    await dialog.getByLabel('Label kecepatan', { exact: true }).fill('30 Mbps');
+    // The profiles read from the router are offered as the owner types.
+    const field = dialog.getByLabel('Profil router', { exact: true });
+    await field.fill('default');
+    await visible(page.getByRole('option', { name: 'default-encryption', exact: true }));
+    await field.fill(profileName);
+    await expectText(dialog.getByTestId('profile-missing'), routerName, 'missing on the router');
+    await shot(page, '06c-plan-profile-missing.png');
+    await dialog.getByRole('button', { name: `Buat di ${routerName} (30M/30M)`, exact: true }).click();
+    await dialog.getByRole('button', { name: `Buat di ${routerName} (30M/30M)`, exact: true }).waitFor({ state: 'hidden' });
+    const profiles = await apiCall(page, 'GET', '/api/pppoe/profiles');
+    const made = profiles.body.items.find((p) => p.name === profileName && p.router_name === routerName);
+    if (!made || !made.marked || made.rate_limit !== '30M/30M') {
+      throw new Error(`profile on the router: ${JSON.stringify(made)}`);
+    }
+    await dialog.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: `Paket 30M ${stamp}` });
+    await visible(row);
+    const warning = row.getByTestId('plan-profile-missing');
+    if ((await warning.count()) > 0 && (await warning.innerText()).includes(routerName)) {
+      throw new Error(`the plan still says the profile is missing on ${routerName}`);
+    }
+  });
+
   if (tlsMatch) {
     const [, tlsHost, tlsPort] = tlsMatch;
     const tlsName = `${routerName} TLS`;

@@ -159,3 +159,85 @@ async fn activation_is_dated_in_the_vouchers_router_comment_and_the_router_still
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_plans_profile_is_checked_against_the_routers_and_a_missing_one_is_made_there() {
+    let sim = simulator(SimConfig::default()).await;
+    let app = app_with_real_router().await;
+    let router = register(&app, &sim, "admin", "").await;
+    let (status, _) = app.call("POST", "/api/pppoe/profiles/sync", None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A plan naming a profile the router has, and one naming a profile it lacks.
+    let plan = |name: &str, profile: &str| {
+        json!({"name": name, "price": 150_000, "kind": "pppoe", "router_profile": profile,
+                "speed_label": "20 Mbps"})
+    };
+    let (status, there) = app
+        .call("POST", "/api/plans", Some(plan("Paket 10M", PROFILE)))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{there}");
+    assert_eq!(there["profile_missing_on"], json!([]), "{there}");
+    let (status, missing) = app
+        .call("POST", "/api/plans", Some(plan("Paket 20M", "pppoe-20M")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{missing}");
+    assert_eq!(
+        missing["profile_missing_on"],
+        json!(["Kantor Pusat"]),
+        "{missing}"
+    );
+
+    // Made on the router from the plan's screen, with the rate limit and our marker.
+    let path = format!("/api/routers/{router}/profiles");
+    let (status, made) = app
+        .call(
+            "POST",
+            &path,
+            Some(json!({"kind": "ppp", "name": "pppoe-20M", "rate_limit": "20M/20M"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let listed = profile(&made, "pppoe-20M")
+        .await
+        .unwrap_or_else(|| panic!("{made}"));
+    assert_eq!(listed["marked"], true, "{listed}");
+    let on_router = sim
+        .find("/ppp/profile", "pppoe-20M")
+        .expect("on the router");
+    assert_eq!(on_router["rate-limit"], "20M/20M");
+    let fields = marker::fields(&on_router["comment"]).unwrap_or_else(|| panic!("{on_router:?}"));
+    assert_eq!((fields[0], fields[5]), ("PPPOE_SYSTEM", OWNER));
+    let (_, plans) = app.call("GET", "/api/plans", None).await;
+    let again = plans["items"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "Paket 20M"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{plans}"));
+    assert_eq!(again["profile_missing_on"], json!([]), "{again}");
+
+    // The router's own profile is never overwritten; bad input names the field.
+    let before = sim.find("/ppp/profile", PROFILE).expect("own");
+    let (status, body) = app
+        .call(
+            "POST",
+            &path,
+            Some(json!({"kind": "ppp", "name": PROFILE, "rate_limit": "1M/1M"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(sim.find("/ppp/profile", PROFILE).expect("own"), before);
+    for (bad, field) in [
+        (
+            json!({"kind": "ppp", "name": "x", "rate_limit": "cepat"}),
+            "rate_limit",
+        ),
+        (json!({"kind": "pptp", "name": "x"}), "kind"),
+        (json!({"kind": "ppp", "name": "  "}), "name"),
+    ] {
+        let (status, body) = app.call("POST", &path, Some(bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+    app.shutdown().await;
+}

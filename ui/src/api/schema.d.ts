@@ -1784,6 +1784,26 @@ export interface paths {
         patch: operations["update_router"];
         trace?: never;
     };
+    "/api/routers/{id}/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a plan's missing profile on the router (with the app's marker); a name the router
+         *     already has is refused (409). Returns the router's profiles as read after.
+         */
+        post: operations["create_router_profile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/routers/{id}/samples": {
         parameters: {
             query?: never;
@@ -4101,6 +4121,13 @@ export interface components {
             router_profile: string;
             speed_label?: string | null;
         };
+        NewProfileBody: {
+            /** @description `ppp` for PPPoE plans, `hotspot` for hotspot plans. */
+            kind?: string | null;
+            name?: string | null;
+            /** @description `rx/tx`, e.g. `10M/10M`. */
+            rate_limit?: string | null;
+        };
         NewReseller: {
             /**
              * Format: int32
@@ -4299,6 +4326,11 @@ export interface components {
             name: string;
             /** Format: int64 */
             price: number;
+            /**
+             * @description Routers whose profiles were read (sync) and lack this plan's profile: subscriptions on
+             *     them cannot be put on the router until it is made there.
+             */
+            profile_missing_on: string[];
             router_profile: string;
             speed_label: string;
             /** Format: int64 */
@@ -9448,6 +9480,63 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_router_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProfileBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -55,6 +55,16 @@ pub trait RouterPort: Send + Sync + std::fmt::Debug + 'static {
         Err(unsupported("profiles"))
     }
 
+    /// Creates a PPP profile or a hotspot user profile (the marker in its comment, or for a
+    /// hotspot profile in its on-login script).
+    async fn create_profile(
+        &self,
+        _router: &RouterConn,
+        _profile: &NewRouterProfile,
+    ) -> Result<(), RouterPortError> {
+        Err(unsupported("create profiles"))
+    }
+
     /// Every PPP secret on the router (passwords only if the API user may read them).
     async fn secrets(&self, _router: &RouterConn) -> Result<Vec<RemoteSecret>, RouterPortError> {
         Err(unsupported("secrets"))
@@ -558,6 +568,17 @@ pub struct RemoteProfile {
     /// Hotspot user profiles: the `on-login` script (Mikhmon keeps price and validity there).
     pub on_login: Option<String>,
     pub shared_users: Option<u32>,
+}
+
+/// A profile for a plan, made by the app on a router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRouterProfile {
+    /// `ppp` or `hotspot`.
+    pub kind: String,
+    pub name: String,
+    pub rate_limit: Option<String>,
+    /// The seed's six-field marker.
+    pub marker: String,
 }
 
 #[derive(Clone)]

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use billing_app::ports::{
     Applied, DesiredHotspotProfile, HotspotEnd, HotspotSnapshot, HotspotWriteError, NewHotspotUser,
-    RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn, RouterDiagnosis,
-    RouterErrorKind, RouterPort, RouterPortError, RouterProbe, RouterProblem, RouterSubscription,
+    NewRouterProfile, RemoteProfile, RemoteSecret, RemoteSession, RouterCommand, RouterConn,
+    RouterDiagnosis, RouterErrorKind, RouterPort, RouterPortError, RouterProbe, RouterProblem,
+    RouterSubscription,
 };
 use futures::future::BoxFuture;
 use routeros_api::{CertFingerprint, Client, ConnectOptions, ReconnectPolicy, TlsOptions};
@@ -321,6 +322,15 @@ impl RouterPort for RouterPool {
 
     async fn profiles(&self, router: &RouterConn) -> Result<Vec<RemoteProfile>, RouterPortError> {
         ops::profiles(&self.session(router).await?).await
+    }
+
+    async fn create_profile(
+        &self,
+        router: &RouterConn,
+        profile: &NewRouterProfile,
+    ) -> Result<(), RouterPortError> {
+        self.with_session(router, |s| Box::pin(ops::create_profile(s, profile)))
+            .await
     }
 
     async fn secrets(&self, router: &RouterConn) -> Result<Vec<RemoteSecret>, RouterPortError> {

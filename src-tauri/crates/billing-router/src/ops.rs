@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use billing_app::ports::{
-    Applied, DesiredSecret, IsolationProfile, RemoteProfile, RemoteSecret, RemoteSession,
-    RouterAction, RouterCommand, RouterErrorKind, RouterPortError, RouterProbe,
+    Applied, DesiredSecret, IsolationProfile, NewRouterProfile, RemoteProfile, RemoteSecret,
+    RemoteSession, RouterAction, RouterCommand, RouterErrorKind, RouterPortError, RouterProbe,
 };
 use routeros_api::ppp::{NewPppProfile, NewPppSecret, PppSecret, PppSecretUpdate};
 use routeros_api::{Client, ItemId, TrapKind};
@@ -356,4 +356,31 @@ pub(crate) async fn sessions(s: &Session<'_>) -> Result<Vec<RemoteSession>> {
             uptime_secs: a.uptime.as_secs(),
         })
         .collect())
+}
+
+/// A plan's profile made on the router: a PPP profile with the marker as its comment, or a
+/// hotspot user profile with it in the on-login script (hotspot profiles keep no comment).
+pub(crate) async fn create_profile(s: &Session<'_>, p: &NewRouterProfile) -> Result<()> {
+    let created = if p.kind == "hotspot" {
+        s.client
+            .hotspot_profiles()
+            .add(&routeros_api::hotspot::NewHotspotProfile {
+                name: p.name.clone(),
+                rate_limit: p.rate_limit.clone(),
+                on_login: Some(format!(":put \"{}\"", p.marker)),
+                ..routeros_api::hotspot::NewHotspotProfile::default()
+            })
+            .await
+    } else {
+        s.client
+            .ppp_profiles()
+            .create(&NewPppProfile {
+                name: p.name.clone(),
+                rate_limit: p.rate_limit.clone(),
+                address_list: None,
+                comment: Some(p.marker.clone()),
+            })
+            .await
+    };
+    created.map(drop).map_err(|e| s.fail(e))
 }

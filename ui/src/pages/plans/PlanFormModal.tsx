@@ -1,6 +1,6 @@
-import { Button, Checkbox, Group, Modal, NativeSelect, Stack, TextInput } from '@mantine/core';
+import { Alert, Autocomplete, Button, Checkbox, Group, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -11,6 +11,7 @@ import { RupiahInput } from '../../components/RupiahInput';
 import { useServerError } from '../../lib/formErrors';
 import { useInvalidate } from '../../lib/queryClient';
 import { keys } from '../../lib/queryKeys';
+import { rateFromSpeed } from '../../lib/rates';
 
 interface Props {
   opened: boolean;
@@ -86,10 +87,11 @@ export function PlanFormModal({ opened, plan, onClose, onSaved }: Props) {
               { value: 'hotspot', label: t('plans.kind_hotspot') },
             ]}
           />
-          <TextInput
-            label={t('plans.router_profile')}
-            description={t('plans.router_profile_hint')}
-            {...form.getInputProps('router_profile')}
+          <RouterProfileField
+            kind={form.values.kind}
+            speedLabel={form.values.speed_label}
+            inputProps={form.getInputProps('router_profile')}
+            value={form.values.router_profile}
           />
           <TextInput
             label={t('plans.speed_label')}
@@ -109,5 +111,79 @@ export function PlanFormModal({ opened, plan, onClose, onSaved }: Props) {
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * The plan's router profile, picked from the profiles read from the routers (PPP profiles for
+ * PPPoE plans, hotspot user profiles for hotspot plans). A name no router has is flagged, with
+ * a button that makes it on a router with the rate limit from the plan's speed.
+ */
+function RouterProfileField({
+  kind,
+  speedLabel,
+  value,
+  inputProps,
+}: {
+  kind: Plan['kind'];
+  speedLabel: string;
+  value: string;
+  inputProps: ReturnType<ReturnType<typeof useForm>['getInputProps']>;
+}) {
+  const { t } = useTranslation();
+  const invalidate = useInvalidate();
+  const profiles = useQuery({
+    queryKey: keys.pppoe.profiles(null),
+    queryFn: () => unwrap(api.GET('/api/pppoe/profiles', { params: { query: {} } })),
+  });
+  const routerKind = kind === 'hotspot' ? 'hotspot' : 'ppp';
+  const items = (profiles.data?.items ?? []).filter((p) => p.kind === routerKind && p.active);
+  const names = [...new Set(items.map((p) => p.name))].sort();
+  const routers = [...new Map((profiles.data?.items ?? []).map((p) => [p.router_id, p.router_name])).entries()];
+  const name = value.trim();
+  const missingOn = routers.filter(([id]) => !items.some((p) => p.router_id === id && p.name === name));
+  const rate = rateFromSpeed(speedLabel);
+  const make = useMutation({
+    mutationFn: (routerId: string) =>
+      unwrap(
+        api.POST('/api/routers/{id}/profiles', {
+          params: { path: { id: routerId } },
+          body: { kind: routerKind, name, rate_limit: rate ?? undefined },
+        }),
+      ),
+    onSuccess: () => void invalidate(keys.pppoe.profilesAll(), keys.plans.all),
+  });
+  return (
+    <Stack gap={4}>
+      <Autocomplete
+        label={t('plans.router_profile')}
+        description={routers.length ? t('plans.router_profile_pick') : t('plans.router_profile_hint')}
+        data={names}
+        {...inputProps}
+      />
+      {name && routers.length > 0 && missingOn.length > 0 && (
+        <Alert color="yellow" variant="light" p="xs" data-testid="profile-missing">
+          <Text size="sm">
+            {t('plans.profile_missing_on', { name, routers: missingOn.map(([, n]) => n).join(', ') })}
+          </Text>
+          <Group gap="xs" mt={6}>
+            {missingOn.map(([id, routerName]) => (
+              <Button
+                key={id}
+                size="xs"
+                variant="light"
+                loading={make.isPending && make.variables === id}
+                onClick={() => make.mutate(id)}
+              >
+                {rate
+                  ? t('plans.make_profile_rate', { router: routerName, rate })
+                  : t('plans.make_profile', { router: routerName })}
+              </Button>
+            ))}
+          </Group>
+          <FormError error={make.error} />
+        </Alert>
+      )}
+    </Stack>
   );
 }

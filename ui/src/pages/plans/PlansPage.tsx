@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Stack, Table } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -54,7 +54,14 @@ export function PlansPage() {
                     <Table.Td>{p.name}</Table.Td>
                     <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(p.price)}</Table.Td>
                     <Table.Td>{p.kind === 'pppoe' ? t('plans.kind_pppoe') : t('plans.kind_hotspot')}</Table.Td>
-                    <Table.Td>{p.router_profile}</Table.Td>
+                    <Table.Td>
+                      {p.router_profile}
+                      {p.profile_missing_on.length > 0 && (
+                        <Text size="xs" c="orange" data-testid="plan-profile-missing">
+                          {t('plans.profile_missing_short', { routers: p.profile_missing_on.join(', ') })}
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td>{p.speed_label || '—'}</Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={p.active ? 'green' : 'gray'}>

@@ -17,6 +17,9 @@ pub struct Plan {
     pub speed_label: String,
     pub active: bool,
     pub subscription_count: i64,
+    /// Routers whose profiles were read (sync) and lack this plan's profile: subscriptions on
+    /// them cannot be put on the router until it is made there.
+    pub profile_missing_on: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -31,7 +34,14 @@ pub struct PlanInput {
 
 const SELECT: &str = "select p.id, p.name, p.price, p.kind, p.router_profile, p.speed_label, \
     p.active, (select count(*) from subscriptions s where s.plan_id = p.id \
-               and s.status <> 'terminated') as subscription_count from plans p";
+               and s.status <> 'terminated') as subscription_count, \
+    coalesce((select array_agg(r.name order by r.name) from routers r \
+              where exists (select 1 from router_profiles k where k.router_id = r.id) \
+                and not exists (select 1 from router_profiles k where k.router_id = r.id \
+                    and k.active and k.name = p.router_profile \
+                    and k.kind = case p.kind when 'pppoe' then 'ppp' else 'hotspot' end)), \
+             '{}') as profile_missing_on \
+    from plans p";
 
 pub(crate) fn validate(input: &PlanInput, creating: bool) -> Result<(), Error> {
     if creating || input.name.is_some() {

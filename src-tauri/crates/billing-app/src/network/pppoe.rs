@@ -150,6 +150,118 @@ async fn sync_one(
     Ok((remote.len(), usize::try_from(gone).unwrap_or(usize::MAX)))
 }
 
+/// A plan's profile to make on one router.
+#[derive(Debug, Clone, Default)]
+pub struct NewProfileInput {
+    /// `ppp` (PPPoE plans) or `hotspot` (hotspot plans).
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    /// `rx/tx`, e.g. `10M/10M`; none leaves the router's default (unlimited).
+    pub rate_limit: Option<String>,
+}
+
+/// Makes a plan's missing profile on a router, with our marker (seed §6), then reads the
+/// router's profiles again. A name the router already has is refused, never overwritten: the
+/// router's own profiles are only read.
+pub async fn create_profile(
+    ctx: &AppContext,
+    router_id: Uuid,
+    created_by: &str,
+    input: NewProfileInput,
+) -> Result<Vec<Profile>, Error> {
+    let kind = match input.kind.as_deref().map(str::trim) {
+        Some(k @ ("ppp" | "hotspot")) => k.to_owned(),
+        _ => return Err(Error::validation("kind", "kind must be ppp or hotspot")),
+    };
+    let name = input.name.as_deref().unwrap_or_default().trim().to_owned();
+    if name.is_empty()
+        || name.chars().count() > 64
+        || name
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
+        return Err(Error::validation(
+            "name",
+            "the profile name must be 1 to 64 characters, without quotes",
+        ));
+    }
+    let rate_limit = input
+        .rate_limit
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    if let Some(r) = &rate_limit {
+        if !crate::vouchers::profiles::is_rate_limit(r) {
+            return Err(Error::validation(
+                "rate_limit",
+                "the rate limit must look like 10M/10M (upload/download)",
+            ));
+        }
+    }
+    let conn = routers::connection(ctx, router_id).await?;
+    // What the router has now, so an existing name is refused rather than touched.
+    sync_one(ctx, &conn).await?;
+    let exists: bool = sqlx::query_scalar(
+        "select exists (select 1 from router_profiles where router_id = $1 and kind = $2 \
+         and name = $3 and active)",
+    )
+    .bind(router_id)
+    .bind(&kind)
+    .bind(&name)
+    .fetch_one(&ctx.pool)
+    .await?;
+    if exists {
+        return Err(Error::conflict_on(
+            "name",
+            "the router already has a profile with this name",
+        ));
+    }
+    let date = ctx.today().to_string();
+    let marker = crate::network::marker::Marker::system(
+        if kind == "ppp" {
+            crate::network::marker::Kind::Pppoe
+        } else {
+            crate::network::marker::Kind::Voucher
+        },
+        &date,
+    );
+    let marker = crate::network::marker::Marker {
+        created_by,
+        ..marker
+    }
+    .comment();
+    ctx.router
+        .create_profile(
+            &conn,
+            &crate::ports::NewRouterProfile {
+                kind,
+                name,
+                rate_limit,
+                marker,
+            },
+        )
+        .await
+        .map_err(|e| Error::Router(e.0))?;
+    sync_one(ctx, &conn).await?;
+    profiles(ctx, Some(router_id)).await
+}
+
+/// Reads one router's profiles in the background (a router just added or changed), so plans
+/// are checked against it without waiting for the hourly sync. Failures wait for that sync.
+pub fn refresh_in_background(ctx: &AppContext, router_id: Uuid) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move {
+        let conn = match routers::connection(&ctx, router_id).await {
+            Ok(conn) => conn,
+            Err(_) => return,
+        };
+        if let Err(e) = sync_one(&ctx, &conn).await {
+            tracing::info!(router = %conn.name, error = %e, "profiles not read yet");
+        }
+    });
+}
+
 /// A PPPoE subscription as the router sees it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PppoeUser {

@@ -112,7 +112,7 @@ pub fn marker(p: &Profile) -> String {
     .comment()
 }
 
-fn is_rate_limit(s: &str) -> bool {
+pub(crate) fn is_rate_limit(s: &str) -> bool {
     // rx/tx with optional k/M/G, optionally followed by burst settings.
     let first = s.split_whitespace().next().unwrap_or_default();
     let mut parts = first.split('/');

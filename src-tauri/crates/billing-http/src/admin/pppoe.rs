@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .add(Staff(P::PppoeRead), routes!(profiles))
         .add(Staff(P::PppoeWrite), routes!(sync))
+        .add(Staff(P::PppoeWrite), routes!(create_profile))
         .add(Staff(P::PppoeRead), routes!(users))
         .add(Staff(P::PppoeWrite), routes!(create))
         .add(Staff(P::PppoeWrite), routes!(remove))
@@ -80,6 +81,42 @@ pub async fn sync(
     Ok(Json(ProfileList {
         items: billing_app::network::pppoe::sync_profiles(&s.ctx, router_id).await?,
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewProfileBody {
+    /// `ppp` for PPPoE plans, `hotspot` for hotspot plans.
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    /// `rx/tx`, e.g. `10M/10M`.
+    pub rate_limit: Option<String>,
+}
+
+/// Makes a plan's missing profile on the router (with the app's marker); a name the router
+/// already has is refused (409). Returns the router's profiles as read after.
+#[utoipa::path(post, operation_id = "create_router_profile", path = "/routers/{id}/profiles",
+    tag = "pppoe", request_body = NewProfileBody, security(("bearer" = [])),
+    responses((status = 201, body = ProfileList), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn create_profile(
+    State(s): State<HttpState>,
+    u: AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<NewProfileBody>,
+) -> Result<(StatusCode, Json<ProfileList>), ApiError> {
+    let items = billing_app::network::pppoe::create_profile(
+        &s.ctx,
+        id,
+        &u.0.username,
+        billing_app::network::pppoe::NewProfileInput {
+            kind: b.kind,
+            name: b.name,
+            rate_limit: b.rate_limit,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(ProfileList { items })))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
