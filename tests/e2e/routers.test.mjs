@@ -107,7 +107,10 @@ async function main() {
     await page.getByRole('link', { name: T.navPppoe, exact: true }).click();
     await page.getByRole('button', { name: T.sync, exact: true }).click();
     await expectText(page.getByTestId('profiles-synced'), T.synced, 'sync result');
-    await visible(page.getByRole('row').filter({ hasText: 'default-encryption' }).filter({ hasText: routerName }).first());
+    const own = page.getByRole('row').filter({ hasText: 'default-encryption' }).filter({ hasText: routerName }).first();
+    await visible(own);
+    // The router's own profiles are only read, and say so.
+    await expectText(own, 'Milik router (hanya dibaca)', 'router\'s own profile');
     await shot(page, '03-profiles.png');
     // Each PPPoE user says what the router monitor saw: online since, last online, or never.
     const presence = page.locator('[data-testid^="presence-"]');

@@ -142,15 +142,7 @@ async fn apply_in(
         if !applied.is_positive() {
             continue;
         }
-        let status: InvoiceStatus = sqlx::query_scalar(
-            "update invoices set paid = paid + $2, \
-                 status = case when paid + $2 >= total then 'paid' else 'partial' end \
-             where id = $1 returning status",
-        )
-        .bind(invoice_id)
-        .bind(applied)
-        .fetch_one(&mut *conn)
-        .await?;
+        let status = super::invoices::add_paid(conn, invoice_id, applied).await?;
         used.push(CreditUse {
             invoice_id,
             number,

@@ -170,15 +170,12 @@ pub(crate) async fn allocate_payment(
     memo: &str,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let delta = applied
-        .checked_neg()
-        .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
-    let entry = append(
+    allocate(
         conn,
-        &Entry {
+        Entry {
             customer_id,
             subscription_id: Some(subscription_id),
-            delta,
+            delta: applied,
             reason: Reason::InvoicePayment,
             memo,
             payment_id: Some(payment_id),
@@ -187,20 +184,7 @@ pub(crate) async fn allocate_payment(
             at,
         },
     )
-    .await?;
-    sqlx::query(
-        "insert into allocations (invoice_id, payment_id, source, amount, ledger_entry_id, \
-                                  allocated_at) \
-         values ($1, $2, 'payment', $3, $4, $5)",
-    )
-    .bind(invoice_id)
-    .bind(payment_id)
-    .bind(applied)
-    .bind(entry)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Credit in a wallet pays an invoice: a `credit_applied` entry takes `amount` out of the
@@ -217,15 +201,12 @@ pub(crate) async fn allocate_credit(
     created_by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let delta = amount
-        .checked_neg()
-        .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
-    let entry = append(
+    allocate(
         conn,
-        &Entry {
+        Entry {
             customer_id,
             subscription_id: wallet,
-            delta,
+            delta: amount,
             reason: Reason::CreditApplied,
             memo,
             payment_id: None,
@@ -234,15 +215,28 @@ pub(crate) async fn allocate_credit(
             at,
         },
     )
-    .await?;
+    .await
+}
+
+/// The one writer of a single allocation: `entry.delta` (the amount, positive) leaves the
+/// entry's wallet as a ledger entry, and the allocation of it to `entry.invoice_id` points at
+/// that entry; from a payment when the entry has one, else from credit.
+async fn allocate(conn: &mut PgConnection, mut entry: Entry<'_>) -> Result<(), Error> {
+    let amount = entry.delta;
+    entry.delta = amount
+        .checked_neg()
+        .ok_or_else(|| Error::validation("amount", "the amount is too large"))?;
+    let ledger_entry = append(conn, &entry).await?;
     sqlx::query(
-        "insert into allocations (invoice_id, source, amount, ledger_entry_id, allocated_at) \
-         values ($1, 'credit', $2, $3, $4)",
+        "insert into allocations (invoice_id, payment_id, source, amount, ledger_entry_id, \
+                                  allocated_at) \
+         values ($1, $2, case when $2::uuid is null then 'credit' else 'payment' end, $3, $4, $5)",
     )
-    .bind(invoice_id)
+    .bind(entry.invoice_id)
+    .bind(entry.payment_id)
     .bind(amount)
-    .bind(entry)
-    .bind(at)
+    .bind(ledger_entry)
+    .bind(entry.at)
     .execute(conn)
     .await?;
     Ok(())

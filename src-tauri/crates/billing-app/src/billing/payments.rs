@@ -297,16 +297,7 @@ pub async fn settle_in(
                     now,
                 )
                 .await?;
-                let new_status: InvoiceStatus = sqlx::query_scalar(
-                    "update invoices set paid = paid + $2, \
-                         status = case when paid + $2 >= total then 'paid' else 'partial' end \
-                     where id = $1 returning status",
-                )
-                .bind(invoice_id)
-                .bind(applied)
-                .fetch_one(&mut *conn)
-                .await?;
-                invoice_status = Some(new_status);
+                invoice_status = Some(super::invoices::add_paid(conn, invoice_id, applied).await?);
             }
         }
     }
