@@ -40,6 +40,7 @@ const T = {
   loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi', logout: 'Keluar', loginTitle: 'Masuk ke mikrobill',
   navVouchers: 'Voucher', navProfiles: 'Profil', navBatches: 'Buat voucher', navList: 'Daftar voucher',
   navSales: 'Penjualan', navResellers: 'Reseller', navTemplates: 'Template cetak',
+  navLabel: 'Navigasi utama', voucherSections: 'Bagian voucher',
   navCustomers: 'Pelanggan', navRouters: 'Router', navDashboard: 'Dasbor',
   navResellerHome: 'Saldo & stok', navResellerVouchers: 'Voucher saya', navResellerSales: 'Penjualan saya',
   addProfile: 'Tambah profil', profileName: 'Nama profil', price: 'Harga jual', validity: 'Masa berlaku',
@@ -67,12 +68,13 @@ async function logIn(page, user, pass, landmark) {
   if (await refused.isVisible()) throw new Error(`login refused: "${(await refused.innerText()).trim()}"`);
 }
 
-/** Opens a section of the "Voucher" area from the navigation. */
+/** Opens a section of the "Voucher" area: "Voucher" in the menu, then the section's tab. */
 async function openSection(page, name) {
-  const nav = page.getByRole('navigation');
-  const link = nav.getByRole('link', { name, exact: true });
-  if (!(await link.isVisible())) await nav.getByRole('button', { name: T.navVouchers, exact: true }).click();
-  await link.click();
+  const tabs = page.getByRole('navigation', { name: T.voucherSections, exact: true });
+  if (!(await tabs.isVisible())) {
+    await page.getByRole('navigation', { name: T.navLabel, exact: true }).getByRole('link', { name: T.navVouchers, exact: true }).click();
+  }
+  await tabs.getByRole('link', { name, exact: true }).click();
 }
 
 /** Fills and submits "Buat voucher"; returns the progress card once the batch is done. */

@@ -91,7 +91,7 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
     <Modal opened={opened} onClose={onClose} title={router ? t('routers.edit') : t('routers.add')} centered size="lg">
       <form onSubmit={serverError.onSubmit(async (values) => onSaved(await save.mutateAsync(values)))} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('routers.name')} {...form.getInputProps('name')} />
+          <TextInput data-autofocus label={t('routers.name')} {...form.getInputProps('name')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('routers.host')}
