@@ -1765,6 +1765,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/routers/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tests a connection with the form's host, port, TLS, user and password before the router is
+         *     saved; nothing is stored (no router, no password, no status). Same report as
+         *     `POST /routers/{id}/test`.
+         */
+        post: operations["test_unsaved_router"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/routers/{id}": {
         parameters: {
             query?: never;
@@ -4785,6 +4806,24 @@ export interface components {
             rx_bps: number;
             /** Format: int64 */
             tx_bps: number;
+        };
+        /** @description The add/edit router form's connection fields, to test before saving. */
+        RouterTestBody: {
+            api_user?: string | null;
+            host?: string | null;
+            /** @description Absent while editing: the stored password of `router_id` is used. */
+            password?: string | null;
+            /**
+             * Format: int32
+             * @description Default 8728, or 8729 with TLS.
+             */
+            port?: number | null;
+            /**
+             * Format: uuid
+             * @description The router being edited, if any.
+             */
+            router_id?: string | null;
+            tls?: boolean | null;
         };
         RowError: {
             field: string;
@@ -9225,6 +9264,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RouterList"];
+                };
+            };
+        };
+    };
+    test_unsaved_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouterTestBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
