@@ -805,7 +805,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The invoice (or, once paid, the receipt) as a PDF or a printable HTML page. */
+        /**
+         * The invoice (or, once paid, the receipt) as a PDF or a printable HTML page, on A4 or on
+         *     58 mm thermal paper (`paper=58mm&format=html`).
+         */
         get: operations["invoice_receipt"];
         put?: never;
         post?: never;
@@ -7065,6 +7068,8 @@ export interface operations {
                 format?: string | null;
                 /** @description `id` (default) or `en`. */
                 lang?: string | null;
+                /** @description `a4` (default) or `58mm` (a thermal receipt printer; HTML only). */
+                paper?: string | null;
             };
             header?: never;
             path: {
