@@ -218,6 +218,19 @@ async function main() {
 
   const templateProbe = await apiCall(page, 'GET', '/api/vouchers/templates/default');
   if (routeExists(templateProbe)) {
+    await step(page, 'Voucher › Template cetak: the preview beside the editor follows the typing', async () => {
+      await openSection(page, T.navTemplates);
+      const editor = page.getByLabel('HTML kartu', { exact: true });
+      await visible(editor);
+      const frame = page.getByTestId('template-preview');
+      if ((await frame.getAttribute('sandbox')) !== '') throw new Error('the preview frame may run scripts');
+      await editor.fill('<div class="v-code">KODE {{code}}</div><div>{{price}}</div>');
+      await visible(page.frameLocator('[data-testid="template-preview"]').getByText('KODE ABC234', { exact: true }));
+      await shot(page, '05-template-preview.png');
+      await editor.fill('<div>{{code}} <script>alert(1)</script></div>');
+      await visible(page.getByTestId('template-preview-error'));
+    });
+
     await step(page, 'Voucher › Template cetak: a bad template is refused with the reason', async () => {
       await openSection(page, T.navTemplates);
       const editor = page.getByLabel('HTML kartu', { exact: true });
