@@ -137,14 +137,14 @@ export function AuditPage() {
                       <Table.Tr key={e.id}>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
                         <Table.Td>{e.actor_name ?? '—'}</Table.Td>
-                        <Table.Td>{e.action}</Table.Td>
+                        <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.action}</Table.Td>
                         <Table.Td>
                           <Text size="sm">{e.entity}</Text>
                           <Text size="xs" ff="monospace" c="dimmed">
                             {e.entity_id ?? '—'}
                           </Text>
                         </Table.Td>
-                        <Table.Td>{e.request ?? t('audit.system')}</Table.Td>
+                        <Table.Td style={{ overflowWrap: 'anywhere' }}>{e.request ?? t('audit.system')}</Table.Td>
                         <Table.Td>{e.client_ip ?? '—'}</Table.Td>
                         <Table.Td>
                           <Button size="xs" variant="default" onClick={() => setOpen(e)}>
