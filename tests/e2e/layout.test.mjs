@@ -12,7 +12,7 @@
 // - a table is wider than the box it scrolls in (scrollWidth > clientWidth + 1), or the page
 //   itself scrolls sideways;
 // - a badge's text is cut ("AKT…": its label's scrollWidth > clientWidth);
-// - the navigation scrolls (at 768 px high);
+// - the navigation scrolls (at 768 and at 720 px high);
 // - a button (or link-button) has no accessible name (icon-only buttons, modal close buttons).
 // Also: the login page focuses the username; the first Tab stop is "Lewati ke konten", which
 // moves focus to the main content; the form dialogs (add customer, plan, router, user, …) focus
@@ -59,7 +59,7 @@ async function settle(page) {
 }
 
 /** What is wrong with the page as laid out now (an empty list when nothing is). */
-function layoutProblems(checkNavbar) {
+function layoutProblems() {
   const problems = [];
   const describe = (el) => {
     const label = el.getAttribute('aria-label') || el.closest('[aria-label]')?.getAttribute('aria-label') || '';
@@ -92,16 +92,14 @@ function layoutProblems(checkNavbar) {
       }
     }
   }
-  if (checkNavbar) {
-    const nav = document.querySelector('nav.mantine-AppShell-navbar');
-    for (const el of [nav, ...(nav?.querySelectorAll('*') ?? [])]) {
-      if (!el) continue;
-      const overflowY = getComputedStyle(el).overflowY;
-      const scrolls = overflowY === 'auto' || overflowY === 'scroll' || el === nav;
-      if (scrolls && el.scrollHeight > el.clientHeight + 1) {
-        problems.push(`the navigation scrolls: ${el.scrollHeight} px in ${el.clientHeight} px`);
-        break;
-      }
+  const nav = document.querySelector('nav.mantine-AppShell-navbar');
+  for (const el of [nav, ...(nav?.querySelectorAll('*') ?? [])]) {
+    if (!el) continue;
+    const overflowY = getComputedStyle(el).overflowY;
+    const scrolls = overflowY === 'auto' || overflowY === 'scroll' || el === nav;
+    if (scrolls && el.scrollHeight > el.clientHeight + 1) {
+      problems.push(`the navigation scrolls: ${el.scrollHeight} px in ${el.clientHeight} px`);
+      break;
     }
   }
   for (const button of document.querySelectorAll('button, [role="button"], a.mantine-Button-root, a.mantine-ActionIcon-root')) {
@@ -183,7 +181,7 @@ async function main() {
       for (const route of routes) {
         await page.goto(new URL(route, url).href, { waitUntil: 'domcontentloaded' });
         await settle(page);
-        const problems = await page.evaluate(layoutProblems, size.height >= 768);
+        const problems = await page.evaluate(layoutProblems);
         await shot(page, `${label}-${slug(route)}.png`);
         for (const p of problems) failures.push(`${route}: ${p}`);
       }

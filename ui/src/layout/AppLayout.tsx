@@ -14,8 +14,8 @@ function isActive(pathname: string, path: string): boolean {
   return path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
 }
 
-/** Compact rows: the grouped menu fits a 768 px high screen without scrolling. */
-const NAV_ROW = { root: { paddingTop: 4, paddingBottom: 4 }, label: { lineHeight: 1.35 } } as const;
+/** Compact rows: the grouped menu fits a 720 px high screen without scrolling. */
+const NAV_ROW = { root: { paddingTop: 3, paddingBottom: 3 }, label: { lineHeight: 1.3 } } as const;
 
 /** Staff navigation: the areas the role may use, in groups under short headings. */
 function StaffNav({ onNavigate }: { onNavigate: () => void }) {
@@ -23,7 +23,7 @@ function StaffNav({ onNavigate }: { onNavigate: () => void }) {
   const { pathname } = useLocation();
   const { user } = useAuth();
   return (
-    <Stack gap={4}>
+    <Stack gap={2}>
       {NAV_GROUPS.map((group) => {
         const areas = AREAS.filter((a) => group.areas.includes(a.key) && can(user, AREA_PERMISSION[a.key]))
           .sort((a, b) => group.areas.indexOf(a.key) - group.areas.indexOf(b.key));
@@ -32,7 +32,7 @@ function StaffNav({ onNavigate }: { onNavigate: () => void }) {
         return (
           <div key={group.key} role="group" aria-labelledby={group.key === 'home' ? undefined : headingId}>
             {group.key !== 'home' && (
-              <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={2} pb={2}>
+              <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={2} pb={0}>
                 {t(`nav.groups.${group.key}` as 'nav.groups.billing')}
               </Text>
             )}

@@ -24,8 +24,8 @@ export const AREAS = [
 export type AreaKey = (typeof AREAS)[number]['key'];
 
 /**
- * The navigation in groups, each under a short heading, so the whole menu fits a 768 px high
- * laptop screen without scrolling (the browser check tests/e2e/layout.test.mjs holds it to that).
+ * The navigation in groups, each under a short heading, so the whole menu fits a 768 px (and a
+ * 720 px) high laptop screen without scrolling (tests/e2e/layout.test.mjs holds it to that).
  * Every area of AREAS is in exactly one group (ui test: areas.test.ts).
  */
 export const NAV_GROUPS: readonly { key: string; areas: readonly AreaKey[] }[] = [
