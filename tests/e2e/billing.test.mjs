@@ -39,7 +39,7 @@ const T = {
   servicePassword: 'Kata sandi layanan', startOn: 'Tanggal mulai', billingDay: 'Tanggal tagih',
   saveSubscription: 'Simpan langganan', active: 'Aktif',
   recordPayment: 'Catat pembayaran', amount: 'Jumlah', method: 'Metode', savePayment: 'Simpan pembayaran',
-  close: 'Tutup', unpaid: 'Belum dibayar', partial: 'Sebagian', paid: 'Lunas', downloadPdf: 'Cetak / Unduh PDF',
+  close: 'Tutup', unpaid: 'Belum dibayar', partial: 'Sebagian', paid: 'Lunas', downloadPdf: 'Unduh PDF', print58: 'Cetak struk 58 mm', print: 'Cetak',
   paymentReceived: 'Pembayaran diterima',
   navSubscriptions: 'Langganan', searchSubscription: 'Cari langganan', navPayments: 'Pembayaran',
   renew: 'Terbitkan tagihan berikutnya', renewTitle: 'Terbitkan tagihan lebih awal?', renewConfirm: 'Ya, terbitkan',
@@ -206,6 +206,25 @@ async function main() {
     await download.saveAs(file);
     const head = readFileSync(file).subarray(0, 5).toString('latin1');
     if (head !== '%PDF-') throw new Error(`the receipt is not a PDF (starts with ${JSON.stringify(head)})`);
+  });
+
+  await step(page, '"Cetak struk 58 mm" opens a receipt for 58 mm paper', async () => {
+    await visible(page.getByRole('button', { name: T.print, exact: true }));
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: T.print58, exact: true }).click(),
+    ]);
+    await popup.waitForFunction(() => !!document.querySelector('main.paper-58mm'), undefined, { timeout: 15_000 });
+    const receipt = await popup.evaluate(() => ({
+      css: document.querySelector('style')?.textContent ?? '',
+      text: document.body.innerText,
+    }));
+    if (!/@page\{size:58mm \d+mm/.test(receipt.css)) throw new Error(`the receipt page is not 58 mm wide: ${receipt.css.slice(0, 80)}`);
+    for (const needle of [customerName, 'Rp 150.000', 'KUITANSI']) {
+      if (!receipt.text.includes(needle)) throw new Error(`the 58 mm receipt lacks "${needle}"`);
+    }
+    await popup.screenshot({ path: join(artifacts, 'billing-receipt-58mm.png'), fullPage: true });
+    await popup.close();
   });
 
   await step(page, 'the customer shows Rp 20.000 credit and the balance history', async () => {

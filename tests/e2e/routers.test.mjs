@@ -8,6 +8,7 @@
 //
 // Flow: log in → Router: "Tambah router" (dialog "Tambah router": "Nama router", "Alamat (IP atau
 // nama host)", "Port API" (8728 by default), "Pengguna API" admin, "Kata sandi API") → the
+// "Tes koneksi" in the dialog first: a wrong password is named, then the right one connects → the
 // row shows up → "Tes koneksi <name>" opens "Tes koneksi <name>" with a green result
 // (data-ok=true), the identity and a RouterOS 7 version → the row is "Online" → PPPoE:
 // "Sinkronkan profil" reports the synced profiles and lists the simulator's "default-encryption"
@@ -41,7 +42,7 @@ const T = {
   navRouters: 'Router', navPppoe: 'PPPoE',
   addRouter: 'Tambah router', routerName: 'Nama router', host: 'Alamat (IP atau nama host)', port: 'Port API',
   apiUser: 'Pengguna API', apiPassword: 'Kata sandi API', save: 'Simpan', close: 'Tutup',
-  test: 'Tes koneksi', connected: 'Terhubung ke', canWrite: 'boleh membaca dan menulis', online: 'Online',
+  test: 'Tes koneksi', connected: 'Terhubung ke', wrongPassword: 'Router menolak nama pengguna atau kata sandi.', canWrite: 'boleh membaca dan menulis', online: 'Online',
   sync: 'Sinkronkan profil', synced: 'profil disinkronkan', sessionsEmpty: 'Tidak ada sesi PPPoE yang aktif.',
   tabCommands: 'Antrean perintah', commandsEmpty: 'Tidak ada perintah yang menunggu.',
   deliver: 'Kirim ulang sekarang', delivered: 'Terkirim:',
@@ -77,7 +78,19 @@ async function main() {
     if ((await port.inputValue()) !== '8728') throw new Error(`default port: ${await port.inputValue()}`);
     await port.fill(simPort);
     await dialog.getByLabel(T.apiUser, { exact: true }).fill('admin');
+    // Tested before saving: a wrong password is named as such, nothing is added yet.
+    await dialog.getByLabel(T.apiPassword, { exact: true }).fill(`${simPassword}salah`);
+    await dialog.getByRole('button', { name: T.test, exact: true }).click();
+    const result = dialog.getByTestId('router-test-result');
+    await expectText(result, T.wrongPassword, 'test before saving with a wrong password');
+    if ((await result.getAttribute('data-ok')) !== 'false') throw new Error('a wrong password tested fine');
+    await shot(page, '01-test-before-save-wrong-password.png');
+    if (await page.getByRole('link', { name: routerName, exact: true }).count()) throw new Error('testing saved the router');
     await dialog.getByLabel(T.apiPassword, { exact: true }).fill(simPassword);
+    await dialog.getByRole('button', { name: T.test, exact: true }).click();
+    await expectText(result, T.connected, 'test before saving');
+    if ((await result.getAttribute('data-ok')) !== 'true') throw new Error(`test before saving: ${await result.innerText()}`);
+    await shot(page, '01-test-before-save-ok.png');
     await dialog.getByRole('button', { name: T.save, exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await visible(page.getByRole('link', { name: routerName, exact: true }));

@@ -79,6 +79,10 @@ grep -q '"active": "mikrobill_r' "$DATA/database.json" || fail "database.json do
 # Users and roles: the users page, a cashier's menus, disabling, the activity and security logs.
 MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/users.test.mjs" || fail "users browser test failed"
 
+# Every page at 1366×768 and 1280×720, with the lists the tests above filled: no clipped table
+# or badge, the menu does not scroll, every button named, skip link and first-field focus.
+MIKROBILL_URL="http://127.0.0.1:$ADMIN_PORT/" MIKROBILL_USERNAME=pemilik MIKROBILL_PASSWORD='kata-sandi-aman-123' node "$HERE/layout.test.mjs" || fail "layout browser test failed"
+
 # The CLI works while the server runs: it uses the running cluster.
 "$BIN" --data-dir "$DATA" migrate >/dev/null || fail "migrate failed while serve runs"
 echo "pembantu-toko-1" | "$BIN" --data-dir "$DATA" admin create --username kasir >/dev/null \

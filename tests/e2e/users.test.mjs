@@ -101,7 +101,7 @@ async function main() {
     for (const name of [T.navCustomers, T.navInvoices, T.navPayments]) {
       await visible(nav.getByRole('link', { name, exact: true }));
     }
-    await visible(nav.getByRole('button', { name: T.navVouchers, exact: true }));
+    await visible(nav.getByRole('link', { name: T.navVouchers, exact: true }));
     for (const name of [T.navRouters, T.navPppoe, T.navSettings, T.navUsers, T.navAudit, T.navSecurity]) {
       if ((await nav.getByRole('link', { name, exact: true }).count()) > 0) throw new Error(`"${name}" is shown to a cashier`);
     }

@@ -40,6 +40,7 @@ const T = {
   loginSubmit: 'Masuk', username: 'Nama pengguna', password: 'Kata sandi', logout: 'Keluar', loginTitle: 'Masuk ke mikrobill',
   navVouchers: 'Voucher', navProfiles: 'Profil', navBatches: 'Buat voucher', navList: 'Daftar voucher',
   navSales: 'Penjualan', navResellers: 'Reseller', navTemplates: 'Template cetak',
+  navLabel: 'Navigasi utama', voucherSections: 'Bagian voucher',
   navCustomers: 'Pelanggan', navRouters: 'Router', navDashboard: 'Dasbor',
   navResellerHome: 'Saldo & stok', navResellerVouchers: 'Voucher saya', navResellerSales: 'Penjualan saya',
   addProfile: 'Tambah profil', profileName: 'Nama profil', price: 'Harga jual', validity: 'Masa berlaku',
@@ -67,12 +68,13 @@ async function logIn(page, user, pass, landmark) {
   if (await refused.isVisible()) throw new Error(`login refused: "${(await refused.innerText()).trim()}"`);
 }
 
-/** Opens a section of the "Voucher" area from the navigation. */
+/** Opens a section of the "Voucher" area: "Voucher" in the menu, then the section's tab. */
 async function openSection(page, name) {
-  const nav = page.getByRole('navigation');
-  const link = nav.getByRole('link', { name, exact: true });
-  if (!(await link.isVisible())) await nav.getByRole('button', { name: T.navVouchers, exact: true }).click();
-  await link.click();
+  const tabs = page.getByRole('navigation', { name: T.voucherSections, exact: true });
+  if (!(await tabs.isVisible())) {
+    await page.getByRole('navigation', { name: T.navLabel, exact: true }).getByRole('link', { name: T.navVouchers, exact: true }).click();
+  }
+  await tabs.getByRole('link', { name, exact: true }).click();
 }
 
 /** Fills and submits "Buat voucher"; returns the progress card once the batch is done. */
@@ -216,6 +218,19 @@ async function main() {
 
   const templateProbe = await apiCall(page, 'GET', '/api/vouchers/templates/default');
   if (routeExists(templateProbe)) {
+    await step(page, 'Voucher › Template cetak: the preview beside the editor follows the typing', async () => {
+      await openSection(page, T.navTemplates);
+      const editor = page.getByLabel('HTML kartu', { exact: true });
+      await visible(editor);
+      const frame = page.getByTestId('template-preview');
+      if ((await frame.getAttribute('sandbox')) !== '') throw new Error('the preview frame may run scripts');
+      await editor.fill('<div class="v-code">KODE {{code}}</div><div>{{price}}</div>');
+      await visible(page.frameLocator('[data-testid="template-preview"]').getByText('KODE ABC234', { exact: true }));
+      await shot(page, '05-template-preview.png');
+      await editor.fill('<div>{{code}} <script>alert(1)</script></div>');
+      await visible(page.getByTestId('template-preview-error'));
+    });
+
     await step(page, 'Voucher › Template cetak: a bad template is refused with the reason', async () => {
       await openSection(page, T.navTemplates);
       const editor = page.getByLabel('HTML kartu', { exact: true });

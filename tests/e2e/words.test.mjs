@@ -121,10 +121,20 @@ async function logIn(page) {
   if (await refused.isVisible()) throw new Error(`login refused: "${(await refused.innerText()).trim()}"`);
 }
 
-/** Every page of the menu (paths), as the signed-in owner sees it. */
+/**
+ * Every page of the menu (paths), as the signed-in owner sees it, with the sections an area
+ * shows as links on its own pages (the voucher sections).
+ */
 async function menuPaths(page) {
   const hrefs = await page.getByRole('navigation').locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-  return [...new Set(hrefs.filter((h) => h && h.startsWith('/')))];
+  const paths = new Set(hrefs.filter((h) => h && h.startsWith('/')));
+  for (const path of [...paths]) {
+    await page.goto(new URL(path.slice(1), url).toString(), { waitUntil: 'domcontentloaded' });
+    await visible(page.getByRole('navigation').first());
+    const sections = await page.locator('[data-section-nav] a[href]').evaluateAll((links) => links.map((a) => new URL(a.href).pathname));
+    for (const section of sections) paths.add(section);
+  }
+  return [...paths];
 }
 
 /** Visits every page and tab; returns the wrong words found, by page. */

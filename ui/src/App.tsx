@@ -24,6 +24,7 @@ import { ReportsPage } from './pages/reports/ReportsPage';
 import { PppoePage } from './pages/pppoe/PppoePage';
 import { RouterDetailPage } from './pages/routers/RouterDetailPage';
 import { RoutersPage } from './pages/routers/RoutersPage';
+import { VoucherSections } from './pages/vouchers/VoucherSections';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { SubscriptionDetailPage } from './pages/subscriptions/SubscriptionDetailPage';
 import { SubscriptionNewPage } from './pages/subscriptions/SubscriptionNewPage';
@@ -109,13 +110,15 @@ function staffRoutes() {
       {AREAS.filter((area) => !BUILT.has(area.key)).map((area) => (
         <Route key={area.key} path={area.path} element={<PlaceholderPage area={area.key} />} />
       ))}
-      <Route path="/vouchers" element={<Navigate to="/vouchers/batches" replace />} />
-      <Route path="/vouchers/profiles" element={<ProfilesPage />} />
-      <Route path="/vouchers/batches" element={<BatchesPage />} />
-      <Route path="/vouchers/list" element={<VouchersPage />} />
-      <Route path="/vouchers/sales" element={<SalesPage />} />
-      <Route path="/vouchers/resellers" element={<ResellersPage />} />
-      <Route path="/vouchers/templates" element={<TemplatesPage />} />
+      <Route path="/vouchers" element={<VoucherSections />}>
+        <Route index element={null} />
+        <Route path="profiles" element={<ProfilesPage />} />
+        <Route path="batches" element={<BatchesPage />} />
+        <Route path="list" element={<VouchersPage />} />
+        <Route path="sales" element={<SalesPage />} />
+        <Route path="resellers" element={<ResellersPage />} />
+        <Route path="templates" element={<TemplatesPage />} />
+      </Route>
       <Route path="*" element={<NotFoundPage />} />
     </>
   );

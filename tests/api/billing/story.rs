@@ -139,6 +139,28 @@ async fn partial_payment_carries_over_overpayment_becomes_credit_and_credit_is_u
         html.contains("Rp 100.000"),
         "the owed amount is on the invoice"
     );
+    assert!(html.contains("@page{size:A4"), "A4 unless asked otherwise");
+    // The same invoice for a 58 mm receipt printer, and a 58 mm PDF refused by name.
+    let receipt = |query: &str| {
+        app.http
+            .get(format!(
+                "{}/api/invoices/{}/receipt?{query}",
+                app.admin,
+                jan["id"].as_str().expect("id")
+            ))
+            .bearer_auth(&token)
+            .send()
+    };
+    let res = receipt("format=html&paper=58mm").await.expect("send");
+    assert_eq!(res.status(), StatusCode::OK);
+    let thermal = res.text().await.expect("html");
+    assert!(thermal.contains("@page{size:58mm "), "58 mm wide paper");
+    assert!(thermal.contains(jan["number"].as_str().expect("number")));
+    assert!(thermal.contains("Rp 100.000"));
+    let res = receipt("paper=58mm").await.expect("send");
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["error"]["field"], "paper", "{body}");
     app.shutdown().await;
 }
 

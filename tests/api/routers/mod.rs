@@ -1,6 +1,7 @@
 //! Routers and PPPoE against the RouterOS simulator over real TCP, through the real
 //! router adapter (`billing_router::RouterPool`).
 
+mod before_saving;
 mod certificates;
 mod flows;
 mod markers;

@@ -805,7 +805,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The invoice (or, once paid, the receipt) as a PDF or a printable HTML page. */
+        /**
+         * The invoice (or, once paid, the receipt) as a PDF or a printable HTML page, on A4 or on
+         *     58 mm thermal paper (`paper=58mm&format=html`).
+         */
         get: operations["invoice_receipt"];
         put?: never;
         post?: never;
@@ -1765,6 +1768,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/routers/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tests a connection with the form's host, port, TLS, user and password before the router is
+         *     saved; nothing is stored (no router, no password, no status). Same report as
+         *     `POST /routers/{id}/test`.
+         */
+        post: operations["test_unsaved_router"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/routers/{id}": {
         parameters: {
             query?: never;
@@ -2398,6 +2422,26 @@ export interface paths {
         post?: never;
         /** Goes back to the built-in template. */
         delete: operations["reset_voucher_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vouchers/templates/{kind}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The template editor's live preview: two sample cards printed with the given markup as a
+         *     self-contained HTML page (nothing is saved). A broken template answers 422 with the reason.
+         */
+        post: operations["preview_voucher_template"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4903,6 +4947,24 @@ export interface components {
             /** Format: int64 */
             tx_bps: number;
         };
+        /** @description The add/edit router form's connection fields, to test before saving. */
+        RouterTestBody: {
+            api_user?: string | null;
+            host?: string | null;
+            /** @description Absent while editing: the stored password of `router_id` is used. */
+            password?: string | null;
+            /**
+             * Format: int32
+             * @description Default 8728, or 8729 with TLS.
+             */
+            port?: number | null;
+            /**
+             * Format: uuid
+             * @description The router being edited, if any.
+             */
+            router_id?: string | null;
+            tls?: boolean | null;
+        };
         RowError: {
             field: string;
             message: string;
@@ -7173,6 +7235,8 @@ export interface operations {
                 format?: string | null;
                 /** @description `id` (default) or `en`. */
                 lang?: string | null;
+                /** @description `a4` (default) or `58mm` (a thermal receipt printer; HTML only). */
+                paper?: string | null;
             };
             header?: never;
             path: {
@@ -9376,6 +9440,45 @@ export interface operations {
             };
         };
     };
+    test_unsaved_router: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouterTestBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_router: {
         parameters: {
             query?: never;
@@ -10910,6 +11013,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PrintTemplate"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_voucher_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoucherTemplateBody"];
+            };
+        };
+        responses: {
+            /** @description text/html */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
                 };
             };
             422: {

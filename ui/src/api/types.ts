@@ -64,6 +64,7 @@ export type RouterList = Ok<'/api/routers', 'get'>;
 export type Router = RouterList['items'][number];
 export type RouterBody = Body<'/api/routers', 'post'>;
 export type ConnectionReport = Ok<'/api/routers/{id}/test', 'post'>;
+export type RouterTestBody = Body<'/api/routers/test', 'post'>;
 export type RouterProbe = NonNullable<ConnectionReport['probe']>;
 export type DatabaseCheck = Ok<'/api/setup/database/test', 'post'>;
 export type SampleSummary = Ok<'/api/setup/sample-data', 'post', 201>;

@@ -62,3 +62,17 @@ export async function saveCardTemplate(kind: PrintTemplate, html: string): Promi
 export async function resetCardTemplate(kind: PrintTemplate): Promise<void> {
   await send(templatePath(kind), { method: 'DELETE' });
 }
+
+/**
+ * The editor's live preview: two sample cards printed with `html` (nothing saved), as a whole
+ * HTML page; a template that would be refused throws the server's reason (422).
+ */
+export async function previewCardTemplate(kind: PrintTemplate, html: string, signal?: AbortSignal): Promise<string> {
+  const response = await send(`${templatePath(kind)}/preview`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ html }),
+    signal,
+  });
+  return response.text();
+}

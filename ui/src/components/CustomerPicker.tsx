@@ -10,13 +10,15 @@ import { keys } from '../lib/queryKeys';
 
 interface Props {
   label: string;
+  /** Focus this field when it appears (the first field of its form). */
+  autoFocus?: boolean;
   value: string | null;
   onChange: (id: string | null) => void;
   error?: string;
 }
 
 /** Searchable customer select: the server searches name, phone and login (GET /api/customers?q=). */
-export function CustomerPicker({ label, value, onChange, error }: Props) {
+export function CustomerPicker({ label, value, onChange, error, autoFocus }: Props) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 250);
@@ -42,6 +44,8 @@ export function CustomerPicker({ label, value, onChange, error }: Props) {
   return (
     <Select
       label={label}
+      autoFocus={autoFocus}
+      data-autofocus={autoFocus || undefined}
       placeholder={t('common.search_placeholder')}
       searchable
       clearable

@@ -75,7 +75,7 @@ export function SecondFactorModal({ opened, onClose }: { opened: boolean; onClos
               </Stack>
             )}
             {(setup || s.enabled) && (
-              <TextInput
+              <TextInput data-autofocus
                 label={t('totp.code')}
                 inputMode="numeric"
                 maxLength={6}

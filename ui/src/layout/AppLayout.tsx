@@ -1,6 +1,6 @@
-import { AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { isReseller, useAuth } from '../auth/AuthContext';
@@ -8,63 +8,53 @@ import { AlertsBadge } from '../components/AlertsBadge';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { UserMenu } from '../components/UserMenu';
 import { LiveQueries } from '../lib/LiveQueries';
-import { AREAS, AREA_PERMISSION, AREA_SECTIONS, RESELLER_AREAS, SECTION_PERMISSION, can } from './areas';
+import { AREAS, AREA_PERMISSION, NAV_GROUPS, RESELLER_AREAS, can } from './areas';
 
 function isActive(pathname: string, path: string): boolean {
   return path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
 }
 
-/** Staff navigation: every area; an area with sections opens into sub-links while inside it. */
+/** Compact rows: the grouped menu fits a 720 px high screen without scrolling. */
+const NAV_ROW = { root: { paddingTop: 3, paddingBottom: 3 }, label: { lineHeight: 1.3 } } as const;
+
+/** Staff navigation: the areas the role may use, in groups under short headings. */
 function StaffNav({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
   const { user } = useAuth();
-  const [expanded, setExpanded] = useState<string | null>(null);
   return (
-    <>
-      {AREAS.filter((area) => can(user, AREA_PERMISSION[area.key])).map((area) => {
-        const active = isActive(pathname, area.path);
-        const sections = AREA_SECTIONS[area.key]?.filter((s) => can(user, SECTION_PERMISSION[s.path] ?? ''));
-        if (!sections) {
-          return (
-            <NavLink
-              key={area.key}
-              component={Link}
-              to={area.path}
-              label={t(`nav.${area.key}`)}
-              active={active}
-              aria-current={active ? 'page' : undefined}
-              onClick={onNavigate}
-            />
-          );
-        }
+    <Stack gap={2}>
+      {NAV_GROUPS.map((group) => {
+        const areas = AREAS.filter((a) => group.areas.includes(a.key) && can(user, AREA_PERMISSION[a.key]))
+          .sort((a, b) => group.areas.indexOf(a.key) - group.areas.indexOf(b.key));
+        if (areas.length === 0) return null;
+        const headingId = `nav-group-${group.key}`;
         return (
-          <NavLink
-            key={area.key}
-            component="button"
-            label={t(`nav.${area.key}`)}
-            active={active}
-            opened={active || expanded === area.key}
-            onChange={(open) => setExpanded(open ? area.key : null)}
-          >
-            {sections.map((section) => {
-              const current = isActive(pathname, section.path);
+          <div key={group.key} role="group" aria-labelledby={group.key === 'home' ? undefined : headingId}>
+            {group.key !== 'home' && (
+              <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={2} pb={0}>
+                {t(`nav.groups.${group.key}` as 'nav.groups.billing')}
+              </Text>
+            )}
+            {areas.map((area) => {
+              const active = isActive(pathname, area.path);
               return (
                 <NavLink
-                  key={section.key}
+                  key={area.key}
                   component={Link}
-                  to={section.path}
-                  label={t(`nav.${area.key}_${section.key}` as 'nav.vouchers_profiles')}
-                  active={current}
-                  aria-current={current ? 'page' : undefined}
+                  to={area.path}
+                  label={t(`nav.${area.key}`)}
+                  active={active}
+                  aria-current={active ? 'page' : undefined}
                   onClick={onNavigate}
+                  styles={NAV_ROW}
                 />
               );
             })}
-          </NavLink>
+          </div>
         );
       })}
-    </>
+    </Stack>
   );
 }
 
@@ -92,11 +82,18 @@ function ResellerNav({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
+const MAIN_ID = 'main-content';
+
 /** The signed-in shell: header (name, language, user menu) + navbar with every area. */
 export function AppLayout() {
   const { t } = useTranslation();
   const { user } = useAuth();
   const [opened, { toggle, close }] = useDisclosure(false);
+  // "Lewati ke konten": the first Tab stop; moves focus past the header and the menu.
+  const skipToContent = (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    document.getElementById(MAIN_ID)?.focus();
+  };
 
   return (
     <AppShell
@@ -104,6 +101,9 @@ export function AppLayout() {
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding="md"
     >
+      <a href={`#${MAIN_ID}`} className="skip-link" onClick={skipToContent}>
+        {t('nav.skip_to_content')}
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -135,7 +135,7 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className="app-main">
         {!isReseller(user) && can(user, 'dashboard_view') && <LiveQueries />}
         <Outlet />
       </AppShell.Main>

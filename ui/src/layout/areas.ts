@@ -24,6 +24,19 @@ export const AREAS = [
 export type AreaKey = (typeof AREAS)[number]['key'];
 
 /**
+ * The navigation in groups, each under a short heading, so the whole menu fits a 768 px (and a
+ * 720 px) high laptop screen without scrolling (tests/e2e/layout.test.mjs holds it to that).
+ * Every area of AREAS is in exactly one group (ui test: areas.test.ts).
+ */
+export const NAV_GROUPS: readonly { key: string; areas: readonly AreaKey[] }[] = [
+  { key: 'home', areas: ['dashboard'] },
+  { key: 'billing', areas: ['customers', 'subscriptions', 'plans', 'invoices', 'payments', 'whatsapp'] },
+  { key: 'network', areas: ['routers', 'pppoe', 'vouchers'] },
+  { key: 'insight', areas: ['reports', 'monitoring'] },
+  { key: 'system', areas: ['settings', 'users', 'backups', 'imports', 'audit', 'security'] },
+];
+
+/**
  * The permission (from GET /api/auth/me) an area's menu needs. Menus only hide what the role may
  * not use; the server refuses it anyway (403).
  */
@@ -62,7 +75,7 @@ export function can(user: { permissions?: string[] } | null, permission: string)
   return !!user?.permissions?.includes(permission);
 }
 
-/** Areas with sections of their own: shown as sub-links under the area in the navigation. */
+/** The voucher area's sections: tabs at the top of every voucher page (VoucherSections). */
 export const VOUCHER_SECTIONS = [
   { key: 'profiles', path: '/vouchers/profiles' },
   { key: 'batches', path: '/vouchers/batches' },
@@ -74,9 +87,6 @@ export const VOUCHER_SECTIONS = [
 
 export type VoucherSectionKey = (typeof VOUCHER_SECTIONS)[number]['key'];
 
-export const AREA_SECTIONS: Partial<Record<AreaKey, readonly { key: string; path: string }[]>> = {
-  vouchers: VOUCHER_SECTIONS,
-};
 
 /**
  * Everything a reseller may see: their deposit and stock, their vouchers and their sales. Staff

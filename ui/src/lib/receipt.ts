@@ -3,21 +3,24 @@
 import { api } from '../api/client';
 import { toApiError } from '../api/errors';
 
-async function receiptBlob(id: string, format: 'pdf' | 'html'): Promise<Blob> {
+/** The paper a receipt is printed on: A4, or a 58 mm thermal receipt printer. */
+export type ReceiptPaper = 'a4' | '58mm';
+
+async function receiptBlob(id: string, format: 'pdf' | 'html', paper: ReceiptPaper = 'a4'): Promise<Blob> {
   const { data, error, response } = await api.GET('/api/invoices/{id}/receipt', {
-    params: { path: { id }, query: format === 'html' ? { format } : {} },
+    params: { path: { id }, query: format === 'html' ? { format, paper } : {} },
     parseAs: 'blob',
   });
   if (!response.ok || !data) throw toApiError(error, response);
   return data as Blob;
 }
 
-/** Opens the printable HTML receipt in a new window and starts printing when it is loaded. */
-export async function printReceipt(id: string): Promise<void> {
+/** Opens the printable HTML receipt (A4 or 58 mm) in a new window and starts printing when it is loaded. */
+export async function printReceipt(id: string, paper: ReceiptPaper = 'a4'): Promise<void> {
   // The window is opened synchronously (inside the click) so popup blockers allow it.
   const win = window.open('', '_blank');
   try {
-    const blob = await receiptBlob(id, 'html');
+    const blob = await receiptBlob(id, 'html', paper);
     const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
     if (!win) {
       window.location.assign(url);

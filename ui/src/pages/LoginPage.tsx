@@ -63,6 +63,8 @@ export function LoginPage() {
         <Stack gap="sm">
           <TextInput
             label={t('auth.username')}
+            // The first thing to do here is type the username.
+            autoFocus
             autoComplete="username"
             autoCapitalize="none"
             {...form.getInputProps('username')}
@@ -75,6 +77,7 @@ export function LoginPage() {
           {needsCode && (
             <TextInput
               label={t('login.totp')}
+              autoFocus
               description={t('login.totp_hint')}
               autoComplete="one-time-code"
               inputMode="numeric"

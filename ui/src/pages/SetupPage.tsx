@@ -280,6 +280,7 @@ function OwnerStep({ onDone }: { onDone: () => void }) {
           {t('setup.intro')}
         </Text>
         <TextInput
+          autoFocus
           label={t('auth.username')}
           description={t('setup.username_hint')}
           autoComplete="username"
@@ -435,6 +436,7 @@ function RouterStep({ onNext }: { onNext: () => void }) {
         </Text>
         <Group grow align="flex-start">
           <TextInput
+            autoFocus
             label={t('routers.host')}
             {...form.getInputProps('host')}
             placeholder="192.168.88.1"

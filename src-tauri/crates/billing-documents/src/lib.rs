@@ -1,5 +1,6 @@
 //! Invoices and payment receipts of mikrobill rendered as a printable HTML
-//! page and as an A4 PDF, in Indonesian (default) or English.
+//! page and as an A4 PDF, and as a 58 mm thermal receipt page ([`invoice_html_58mm`]), in
+//! Indonesian (default) or English.
 //!
 //! Pure: the input is plain data ([`Business`], [`InvoiceDoc`]), the output a
 //! `String` or PDF bytes. Money is whole rupiah in `i64` throughout.
@@ -20,6 +21,7 @@ mod model;
 mod pdf;
 mod pdf_text;
 mod pdf_writer;
+mod receipt58;
 mod vouchers;
 
 pub use format::{format_date_id, format_period, format_phone, format_rupiah};
@@ -31,6 +33,7 @@ pub use model::{
 };
 pub use pdf::invoice_pdf;
 pub use pdf_text::to_win_ansi;
+pub use receipt58::{invoice_html_58mm, THERMAL_WIDTH_MM};
 pub use vouchers::{
     builtin_card_template, vouchers_html, vouchers_pdf, TemplateError, VoucherCard, VoucherPrint,
     VoucherTemplate, MAX_CARDS, MAX_TEMPLATE_BYTES,

@@ -53,7 +53,7 @@ export function PayLinkButton({ invoice }: { invoice: Invoice }) {
           {link && (
             <>
               <Text size="sm">{t('paylink.intro', { owed: formatRupiah(invoice.owed) })}</Text>
-              <TextInput
+              <TextInput data-autofocus
                 label={t('paylink.link')}
                 description={t('paylink.expires', { when: formatDateTime(link.expires_at) })}
                 value={link.url}

@@ -37,7 +37,7 @@ export function VoidButton({ id, number }: { id: string; number: string }) {
       <Modal opened={open} onClose={() => setOpen(false)} title={t('invoices.void_title', { number })} centered>
         <Stack>
           <Text size="sm">{t('invoices.void_text')}</Text>
-          <TextInput label={t('invoices.void_reason')} {...form.getInputProps('reason')} />
+          <TextInput data-autofocus label={t('invoices.void_reason')} {...form.getInputProps('reason')} />
           <FormError error={serverError.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>

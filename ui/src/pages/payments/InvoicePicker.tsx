@@ -10,13 +10,15 @@ import { keys } from '../../lib/queryKeys';
 
 interface Props {
   label: string;
+  /** Focus this field when it appears (the first field of its form). */
+  autoFocus?: boolean;
   value: string | null;
   onChange: (invoice: InvoiceSummary | null) => void;
   error?: ReactNode;
 }
 
 /** Searchable select of open invoices (unpaid and partial), by number, customer or login. */
-export function InvoicePicker({ label, value, onChange, error }: Props) {
+export function InvoicePicker({ label, value, onChange, error, autoFocus }: Props) {
   const { t } = useTranslation();
   const open = useQuery({
     queryKey: keys.invoices.open(),
@@ -33,6 +35,8 @@ export function InvoicePicker({ label, value, onChange, error }: Props) {
   return (
     <Select
       label={label}
+      autoFocus={autoFocus}
+      data-autofocus={autoFocus || undefined}
       placeholder={t('common.search_placeholder')}
       searchable
       clearable

@@ -91,6 +91,7 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
           </Text>
         ) : (
           <InvoicePicker
+            autoFocus
             label={t('payments.invoice')}
             value={form.values.invoice?.id ?? null}
             onChange={(inv) => {
@@ -105,7 +106,12 @@ export function PaymentForm({ invoice: fixed, onRecorded, onCancel }: Props) {
             {t('invoices.owed')}: {formatRupiah(invoice.owed)}
           </Text>
         )}
-        <RupiahInput label={t('payments.amount')} {...form.getInputProps('amount')} value={form.values.amount} />
+        <RupiahInput
+          label={t('payments.amount')}
+          data-autofocus={fixed ? true : undefined}
+          {...form.getInputProps('amount')}
+          value={form.values.amount}
+        />
         <NativeSelect
           label={t('payments.method')}
           {...form.getInputProps('method')}

@@ -111,7 +111,7 @@ export function PaymentsPage() {
       <LoadState state={list}>
         {(data) => (
           <>
-            <Table.ScrollContainer minWidth={980}>
+            <Table.ScrollContainer minWidth={900}>
               <Table striped highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>

@@ -56,7 +56,7 @@ export function ReviewPanel() {
               );
             }
             return (
-              <Table.ScrollContainer minWidth={1000}>
+              <Table.ScrollContainer minWidth={900}>
                 <Table striped highlightOnHover>
                   <Table.Thead>
                     <Table.Tr>

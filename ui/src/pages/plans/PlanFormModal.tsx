@@ -77,7 +77,7 @@ export function PlanFormModal({ opened, plan, onClose, onSaved }: Props) {
         noValidate
       >
         <Stack gap="sm">
-          <TextInput label={t('plans.name')} {...form.getInputProps('name')} />
+          <TextInput data-autofocus label={t('plans.name')} {...form.getInputProps('name')} />
           <RupiahInput label={t('plans.price')} {...form.getInputProps('price')} value={form.values.price} />
           <NativeSelect
             label={t('plans.kind')}

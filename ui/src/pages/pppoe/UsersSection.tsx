@@ -56,15 +56,17 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                 {t('pppoe.users_empty')}
               </Text>
             ) : (
-              <Table.ScrollContainer minWidth={1040}>
+              <Table.ScrollContainer minWidth={860}>
                 <Table striped aria-label={t('pppoe.users')}>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>{t('pppoe.login')}</Table.Th>
-                      <Table.Th>{t('pppoe.customer')}</Table.Th>
-                      <Table.Th>{t('pppoe.plan')}</Table.Th>
-                      <Table.Th>{t('pppoe.profile')}</Table.Th>
-                      <Table.Th>{t('pppoe.router')}</Table.Th>
+                      <Table.Th>
+                        {t('pppoe.customer')} · {t('pppoe.plan')}
+                      </Table.Th>
+                      <Table.Th>
+                        {t('pppoe.router')} · {t('pppoe.profile')}
+                      </Table.Th>
                       <Table.Th>{t('common.status')}</Table.Th>
                       <Table.Th>{t('pppoe.queue')}</Table.Th>
                       <Table.Th>{t('common.actions')}</Table.Th>
@@ -79,14 +81,22 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                           </Anchor>
                           <Presence user={u} />
                         </Table.Td>
-                        <Table.Td>{u.customer_name}</Table.Td>
-                        <Table.Td>{u.plan_name}</Table.Td>
-                        <Table.Td>{u.router_profile}</Table.Td>
-                        <Table.Td>{u.router_name || t('routers.no_router')}</Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{u.customer_name}</Text>
+                          <Text size="xs" c="dimmed">
+                            {u.plan_name}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{u.router_name || t('routers.no_router')}</Text>
+                          <Text size="xs" c="dimmed">
+                            {u.router_profile}
+                          </Text>
+                        </Table.Td>
                         <Table.Td>
                           <StatusBadge kind="subscription" status={u.status} />
                         </Table.Td>
-                        <Table.Td>
+                        <Table.Td maw={260}>
                           {u.pending_commands > 0 ? (
                             <Tooltip label={u.last_error || t('pppoe.queue_count', { count: u.pending_commands })} multiline w={300}>
                               <Badge color={u.last_error ? 'red' : 'yellow'} variant="light" miw="fit-content">
@@ -102,8 +112,8 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                             </Text>
                           )}
                         </Table.Td>
-                        <Table.Td>
-                          <Group gap="xs" wrap="nowrap">
+                        <Table.Td style={{ minWidth: 240 }}>
+                          <Group gap={6} wrap="wrap">
                             {u.status === 'active' && (
                               <Button size="xs" variant="light" color="orange" onClick={() => open('isolate', u)} aria-label={`${t('pppoe.isolate')} ${u.login}`}>
                                 {t('pppoe.isolate')}

@@ -30,7 +30,7 @@ export function AuditTab({ routerId }: { routerId: string }) {
               {t('routers.audit_empty')}
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={980}>
+            <Table.ScrollContainer minWidth={900}>
               <Table striped aria-label={t('routers.tab_audit')}>
                 <Table.Thead>
                   <Table.Tr>

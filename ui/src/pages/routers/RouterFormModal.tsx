@@ -1,15 +1,16 @@
 import { Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
-import type { Router, RouterBody } from '../../api/types';
+import type { ConnectionReport, Router, RouterBody, RouterTestBody } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { useServerError } from '../../lib/formErrors';
 import { useInvalidate } from '../../lib/queryClient';
 import { keys } from '../../lib/queryKeys';
+import { ConnectionResult } from './ConnectionTest';
 
 interface Props {
   opened: boolean;
@@ -51,6 +52,28 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
     },
   });
   const serverError = useServerError(form);
+  const [report, setReport] = useState<ConnectionReport | null>(null);
+  // "Tes koneksi" before saving: the typed address, user and password; nothing is stored.
+  const tryConnection = useMutation({
+    mutationFn: (v: ReturnType<typeof valuesOf>) => {
+      const body: RouterTestBody = {
+        host: v.host.trim(),
+        port: Number(v.port),
+        tls: v.tls,
+        api_user: v.api_user.trim(),
+        router_id: router?.id ?? null,
+      };
+      // Editing with the password left empty tests the stored one.
+      if (v.password || !router) body.password = v.password;
+      return unwrap(api.POST('/api/routers/test', { body }));
+    },
+    onMutate: () => setReport(null),
+    onSuccess: (result) => setReport(result),
+  });
+  const runTest = () => {
+    const invalid = (['host', 'port', 'api_user'] as const).map((f) => form.validateField(f).hasError).some(Boolean);
+    if (!invalid) tryConnection.mutate(form.values);
+  };
   const save = useMutation({
     mutationFn: (v: ReturnType<typeof valuesOf>) => {
       const body: RouterBody = {
@@ -77,6 +100,8 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
     form.setValues(valuesOf(router));
     form.clearErrors();
     serverError.clear();
+    setReport(null);
+    tryConnection.reset();
   }, [opened]);
 
   const onTls = (on: boolean) => {
@@ -91,7 +116,7 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
     <Modal opened={opened} onClose={onClose} title={router ? t('routers.edit') : t('routers.add')} centered size="lg">
       <form onSubmit={serverError.onSubmit(async (values) => onSaved(await save.mutateAsync(values)))} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('routers.name')} {...form.getInputProps('name')} />
+          <TextInput data-autofocus label={t('routers.name')} {...form.getInputProps('name')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput
               label={t('routers.host')}
@@ -141,14 +166,30 @@ export function RouterFormModal({ opened, router, onClose, onSaved }: Props) {
               {...form.getInputProps('isolation_address_list')}
             />
           </SimpleGrid>
+          {report && (
+            <>
+              <ConnectionResult report={report} />
+              {(report.problem === 'certificate_untrusted' || report.problem === 'certificate_changed') && (
+                <Text size="sm" c="dimmed">
+                  {t('routers.certificate_after_save')}
+                </Text>
+              )}
+            </>
+          )}
+          <FormError error={tryConnection.error} />
           <FormError error={serverError.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
+          <Group justify="space-between">
+            <Button variant="light" loading={tryConnection.isPending} onClick={runTest} data-testid="router-form-test">
+              {t('routers.test')}
             </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('common.save')}
-            </Button>
+            <Group gap="xs">
+              <Button variant="default" onClick={onClose}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={save.isPending}>
+                {t('common.save')}
+              </Button>
+            </Group>
           </Group>
         </Stack>
       </form>

@@ -53,18 +53,15 @@ export function RoutersPage() {
       </Alert>
       <LoadState state={routers}>
         {(data) => (
-          <Table.ScrollContainer minWidth={980}>
+          <Table.ScrollContainer minWidth={860}>
             <Table striped highlightOnHover aria-label={t('nav.routers')}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('routers.name')}</Table.Th>
                   <Table.Th>{t('routers.address')}</Table.Th>
                   <Table.Th>{t('routers.col_status')}</Table.Th>
-                  <Table.Th>{t('routers.last_seen')}</Table.Th>
-                  <Table.Th ta="right">{t('routers.cpu')}</Table.Th>
-                  <Table.Th ta="right">{t('routers.memory')}</Table.Th>
+                  <Table.Th>{t('routers.load')}</Table.Th>
                   <Table.Th>{t('routers.uptime')}</Table.Th>
-                  <Table.Th>{t('routers.version')}</Table.Th>
                   <Table.Th ta="right">{t('routers.pending')}</Table.Th>
                   <Table.Th>{t('common.actions')}</Table.Th>
                 </Table.Tr>
@@ -72,7 +69,7 @@ export function RoutersPage() {
               <Table.Tbody>
                 {data.items.length === 0 && (
                   <Table.Tr>
-                    <Table.Td colSpan={10}>{t('common.empty')}</Table.Td>
+                    <Table.Td colSpan={7}>{t('common.empty')}</Table.Td>
                   </Table.Tr>
                 )}
                 {data.items.map((r) => (
@@ -91,7 +88,7 @@ export function RoutersPage() {
                       {r.host}:{r.port}
                       {r.tls ? ' (TLS)' : ''}
                     </Table.Td>
-                    <Table.Td style={{ minWidth: 150 }}>
+                    <Table.Td>
                       {r.last_error ? (
                         <Tooltip label={r.last_error} multiline w={320}>
                           <span>
@@ -101,12 +98,24 @@ export function RoutersPage() {
                       ) : (
                         <RouterStatusBadge status={r.status} />
                       )}
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDateTime(r.last_seen_at)}
+                      </Text>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.last_seen_at)}</Table.Td>
-                    <Table.Td ta="right">{formatCpu(r.cpu_load)}</Table.Td>
-                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatMemory(r.free_memory)}</Table.Td>
-                    <Table.Td>{r.uptime || '—'}</Table.Td>
-                    <Table.Td>{r.version || '—'}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Text size="sm">{t('routers.cpu_value', { value: formatCpu(r.cpu_load) })}</Text>
+                      <Text size="xs" c="dimmed">
+                        {t('routers.memory_value', { value: formatMemory(r.free_memory) })}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{r.uptime || '—'}</Text>
+                      {r.version && (
+                        <Text size="xs" c="dimmed">
+                          RouterOS {r.version}
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td ta="right">{r.pending_commands}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">

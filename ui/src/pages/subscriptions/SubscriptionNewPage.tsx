@@ -100,6 +100,7 @@ export function SubscriptionNewPage() {
         <form onSubmit={serverError.onSubmit((values) => create.mutateAsync(values))} noValidate>
           <Stack gap="sm">
             <CustomerPicker
+              autoFocus={!form.values.customer_id}
               label={t('subscriptions.customer')}
               {...form.getInputProps('customer_id')}
               value={form.values.customer_id}

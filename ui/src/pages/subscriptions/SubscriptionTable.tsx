@@ -16,10 +16,12 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
           <Table.Tr>
             <Table.Th>{t('subscriptions.login')}</Table.Th>
             {showCustomer && <Table.Th>{t('subscriptions.customer')}</Table.Th>}
-            <Table.Th>{t('subscriptions.plan')}</Table.Th>
-            <Table.Th ta="right">{t('plans.price')}</Table.Th>
-            <Table.Th>{t('subscriptions.billing_day')}</Table.Th>
-            <Table.Th>{t('subscriptions.start_on')}</Table.Th>
+            <Table.Th>
+              {t('subscriptions.plan')} · {t('plans.price')}
+            </Table.Th>
+            <Table.Th>
+              {t('subscriptions.billing_day')} · {t('subscriptions.start_on')}
+            </Table.Th>
             <Table.Th>{t('common.status')}</Table.Th>
             <Table.Th>{t('subscriptions.on_router')}</Table.Th>
             <Table.Th ta="right">{t('subscriptions.owed')}</Table.Th>
@@ -29,7 +31,7 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
         <Table.Tbody>
           {items.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={showCustomer ? 10 : 9}>{t('common.empty')}</Table.Td>
+              <Table.Td colSpan={showCustomer ? 8 : 7}>{t('common.empty')}</Table.Td>
             </Table.Tr>
           )}
           {items.map((s) => (
@@ -46,10 +48,18 @@ export function SubscriptionTable({ items, showCustomer = true }: { items: Subsc
                   </Anchor>
                 </Table.Td>
               )}
-              <Table.Td>{s.plan_name}</Table.Td>
-              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{formatRupiah(s.price)}</Table.Td>
-              <Table.Td>{s.billing_day}</Table.Td>
-              <Table.Td>{formatDate(s.start_on)}</Table.Td>
+              <Table.Td>
+                <Text size="sm">{s.plan_name}</Text>
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                  {formatRupiah(s.price)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{s.billing_day}</Text>
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                  {formatDate(s.start_on)}
+                </Text>
+              </Table.Td>
               <Table.Td>
                 <StatusBadge kind="subscription" status={s.status} />
               </Table.Td>

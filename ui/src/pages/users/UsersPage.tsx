@@ -157,7 +157,7 @@ function NewUserModal({
     <Modal opened={opened} onClose={onClose} title={t('users.add')}>
       <form onSubmit={serverError.onSubmit((values) => create.mutateAsync(values))}>
         <Stack>
-          <TextInput label={t('users.username')} {...form.getInputProps('username')} required />
+          <TextInput data-autofocus label={t('users.username')} {...form.getInputProps('username')} required />
           <PasswordInput label={t('users.password')} description={t('users.password_hint')} {...form.getInputProps('password')} required />
           <Select label={t('users.role')} data={roles} {...form.getInputProps('role')} allowDeselect={false} />
           <FormError error={serverError.error} />
@@ -196,7 +196,7 @@ function ResetPasswordModal({ user, onClose }: { user: StaffUser | null; onClose
         })}
       >
         <Stack>
-          <PasswordInput
+          <PasswordInput data-autofocus
             label={t('users.new_password')}
             description={t('users.reset_hint')}
             {...form.getInputProps('password')}

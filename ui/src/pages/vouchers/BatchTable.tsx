@@ -41,7 +41,7 @@ export function BatchTable({ batches, view }: Props) {
   const listPath = staff ? '/vouchers/list' : '/reseller/vouchers';
   const columns = staff ? 9 : 6;
   return (
-    <Table.ScrollContainer minWidth={staff ? 1040 : 720}>
+    <Table.ScrollContainer minWidth={staff ? 900 : 720}>
       <Table striped highlightOnHover aria-label={t('vouchers.batches.list_title')}>
         <Table.Thead>
           <Table.Tr>

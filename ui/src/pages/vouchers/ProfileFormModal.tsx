@@ -83,7 +83,7 @@ export function ProfileFormModal({ opened, profile, onClose, onSaved }: Props) {
       <form onSubmit={serverError.onSubmit(async (values) => onSaved(await save.mutateAsync(values)))} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
+            <TextInput data-autofocus
               label={t('vouchers.profiles.name')}
               placeholder={t('vouchers.profiles.name_placeholder')}
               {...form.getInputProps('name')}

@@ -51,7 +51,7 @@ export function ProfilesPage() {
       )}
       <LoadState state={profiles}>
         {(data) => (
-          <Table.ScrollContainer minWidth={980}>
+          <Table.ScrollContainer minWidth={900}>
             <Table striped highlightOnHover aria-label={t('vouchers.profiles.title')}>
               <Table.Thead>
                 <Table.Tr>

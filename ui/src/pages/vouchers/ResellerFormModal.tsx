@@ -96,7 +96,7 @@ export function ResellerFormModal({ opened, reseller, onClose, onSaved }: Props)
       >
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('vouchers.resellers.name')} {...form.getInputProps('name')} />
+            <TextInput data-autofocus label={t('vouchers.resellers.name')} {...form.getInputProps('name')} />
             <TextInput
               label={t('vouchers.resellers.phone')}
               placeholder="0812…"

@@ -79,7 +79,7 @@ export function DepositModal({ reseller, onClose, onSaved }: { reseller: Reselle
               { value: 'withdrawal', label: t('vouchers.ledger.withdrawal') },
             ]}
           />
-          <RupiahInput label={t('vouchers.resellers.amount')} {...form.getInputProps('amount')} value={form.values.amount} />
+          <RupiahInput data-autofocus label={t('vouchers.resellers.amount')} {...form.getInputProps('amount')} value={form.values.amount} />
           <TextInput label={t('vouchers.resellers.note')} {...form.getInputProps('note')} />
           <FormError error={serverError.error} />
           <Group justify="flex-end">

@@ -30,7 +30,7 @@ export function ResellersPage() {
       </Alert>
       <LoadState state={resellers}>
         {(data) => (
-          <Table.ScrollContainer minWidth={960}>
+          <Table.ScrollContainer minWidth={900}>
             <Table striped highlightOnHover aria-label={t('vouchers.resellers.title')}>
               <Table.Thead>
                 <Table.Tr>

@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Code, Group, Stack, Tabs, Text, Textarea, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Box, Button, Code, Group, SimpleGrid, Stack, Tabs, Text, Textarea, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { PRINT_TEMPLATES, getCardTemplate, resetCardTemplate, saveCardTemplate } from '../../api/voucherPrint';
+import { PRINT_TEMPLATES, getCardTemplate, previewCardTemplate, resetCardTemplate, saveCardTemplate } from '../../api/voucherPrint';
 import type { CardTemplate, PrintTemplate } from '../../api/voucherPrint';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { FormError } from '../../components/FormError';
@@ -15,6 +16,56 @@ import { keys } from '../../lib/queryKeys';
 
 /** What a card template can show (billing-documents' template fields). */
 const PLACEHOLDERS = ['code', 'password', 'price', 'validity', 'profile', 'qr', 'serial', 'isp', 'logo'] as const;
+
+/** A4 sheets are shown smaller so a whole card fits beside the editor; 58 mm at full size. */
+const PREVIEW_ZOOM: Record<PrintTemplate, number> = { default: 0.6, small: 0.6, thermal58: 1 };
+
+/**
+ * The cards as they will print, with sample data, beside the editor. The page comes from the
+ * server (the same renderer as printing) and is shown in a sandboxed frame: no script runs, it
+ * cannot reach the dashboard.
+ */
+function Preview({ kind, html }: { kind: PrintTemplate; html: string }) {
+  const { t } = useTranslation();
+  const [debounced] = useDebouncedValue(html, 400);
+  const preview = useQuery({
+    queryKey: [...keys.voucherTemplates.kind(kind), 'preview', debounced],
+    queryFn: ({ signal }) => previewCardTemplate(kind, debounced, signal),
+    placeholderData: (previous) => previous,
+    retry: false,
+  });
+  const page = preview.data?.replace('</head>', `<style>html{zoom:${PREVIEW_ZOOM[kind]}}</style></head>`);
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t('vouchers.templates.preview')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('vouchers.templates.preview_hint')}
+      </Text>
+      {preview.error && (
+        <Alert color="red" variant="light" data-testid="template-preview-error">
+          {preview.error.message}
+        </Alert>
+      )}
+      <Box
+        component="iframe"
+        title={t('vouchers.templates.preview')}
+        sandbox=""
+        srcDoc={page ?? ''}
+        data-testid="template-preview"
+        style={{
+          width: '100%',
+          height: 440,
+          border: '1px solid var(--mantine-color-gray-3)',
+          borderRadius: 'var(--mantine-radius-md)',
+          background: 'var(--mantine-color-gray-0)',
+          opacity: preview.error ? 0.4 : 1,
+        }}
+      />
+    </Stack>
+  );
+}
 
 function Editor({ template }: { template: CardTemplate }) {
   const { t } = useTranslation();
@@ -75,17 +126,20 @@ function Editor({ template }: { template: CardTemplate }) {
           {t('vouchers.templates.placeholders_hint')}
         </Text>
       </Stack>
-      <Textarea
-        ref={area}
-        label={t('vouchers.templates.html')}
-        value={html}
-        onChange={(e) => setHtml(e.currentTarget.value)}
-        autosize
-        minRows={14}
-        maxRows={30}
-        spellCheck={false}
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
-      />
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Textarea
+          ref={area}
+          label={t('vouchers.templates.html')}
+          value={html}
+          onChange={(e) => setHtml(e.currentTarget.value)}
+          autosize
+          minRows={14}
+          maxRows={22}
+          spellCheck={false}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
+        />
+        <Preview kind={template.kind} html={html} />
+      </SimpleGrid>
       <FormError error={save.error} />
       <Group justify="space-between">
         <Group gap="xs">

@@ -124,7 +124,7 @@ export function VoucherList({ view, batches, profiles, resellers }: Props) {
       <LoadState state={vouchers}>
         {(data) => (
           <>
-            <Table.ScrollContainer minWidth={staff ? 1080 : 900}>
+            <Table.ScrollContainer minWidth={900}>
               <Table striped highlightOnHover aria-label={t('vouchers.list.title')}>
                 <Table.Thead>
                   <Table.Tr>

@@ -213,7 +213,7 @@ function CancelMessageButton({ id, onCancelled }: { id: number; onCancelled: () 
       <Modal opened={open} onClose={() => setOpen(false)} title={t('whatsapp.queue.cancel_title')} centered>
         <Stack>
           <Text size="sm">{t('whatsapp.queue.cancel_text')}</Text>
-          <TextInput
+          <TextInput data-autofocus
             label={t('whatsapp.queue.cancel_reason')}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}

@@ -329,12 +329,84 @@ pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionRep
     let result = ctx.router.diagnose(&conn).await;
     let status = result.clone().map_err(|d| d.error);
     record_status(ctx, id, &status).await?;
-    Ok(match result {
+    Ok(report(&conn, result))
+}
+
+/// What the add/edit router form holds, to test before anything is saved.
+#[derive(Debug, Clone, Default)]
+pub struct UnsavedRouter {
+    pub host: Option<String>,
+    pub port: Option<i32>,
+    pub tls: Option<bool>,
+    pub api_user: Option<String>,
+    /// `None` while editing keeps the stored password of `router_id`.
+    pub password: Option<SecretString>,
+    /// The router being edited, if any: its stored password (when none is typed) and its
+    /// trusted certificate (while host, port and TLS are unchanged) are used for the test.
+    pub router_id: Option<Uuid>,
+}
+
+/// "Tes koneksi" from the add/edit form: connects with what is typed, changes nothing (no row,
+/// no keyring entry, no status). Same report as [`test_connection`].
+#[tracing::instrument(skip_all)]
+pub async fn test_unsaved(
+    ctx: &AppContext,
+    input: UnsavedRouter,
+) -> Result<ConnectionReport, Error> {
+    let host = required("host", text("host", input.host, 253)?)?;
+    let api_user = required("api_user", text("api_user", input.api_user, 64)?)?;
+    let tls = input.tls.unwrap_or(false);
+    let port = input.port.unwrap_or(if tls { 8729 } else { 8728 });
+    let port = u16::try_from(port)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| Error::validation("port", "the port must be 1 to 65535"))?;
+    let saved = match input.router_id {
+        Some(id) => Some(connection(ctx, id).await?),
+        None => None,
+    };
+    let password = match (input.password, &saved) {
+        (Some(password), _) => password,
+        (None, Some(saved)) => saved.password.clone(),
+        (None, None) => SecretString::from(String::new()),
+    };
+    let tls_fingerprint = saved
+        .as_ref()
+        .filter(|s| s.host == host && s.port == port && s.tls == tls)
+        .and_then(|s| s.tls_fingerprint.clone());
+    // A connection of its own under a fresh id, forgotten afterwards: the saved router's cached
+    // session (if any) is neither used nor disturbed.
+    let conn = RouterConn {
+        id: Uuid::now_v7(),
+        name: host.clone(),
+        host,
+        port,
+        tls,
+        tls_fingerprint,
+        username: api_user,
+        password,
+        isolation: IsolationProfile {
+            name: String::new(),
+            rate_limit: String::new(),
+            address_list: String::new(),
+            marker: String::new(),
+        },
+    };
+    let result = ctx.router.diagnose(&conn).await;
+    ctx.router.forget(conn.id).await;
+    Ok(report(&conn, result))
+}
+
+fn report(
+    conn: &RouterConn,
+    result: Result<RouterProbe, crate::ports::RouterDiagnosis>,
+) -> ConnectionReport {
+    match result {
         Ok(p) => {
             let ok = p.can_read && p.can_write;
             ConnectionReport {
                 ok,
-                summary: describe(&conn, &p),
+                summary: describe(conn, &p),
                 problem: (!ok).then_some(RouterProblem::MissingRights),
                 probe: Some(p),
                 certificate_sha256: None,
@@ -347,7 +419,7 @@ pub async fn test_connection(ctx: &AppContext, id: Uuid) -> Result<ConnectionRep
             problem: Some(d.problem),
             certificate_sha256: d.presented_certificate,
         },
-    })
+    }
 }
 
 /// Trusts the router's api-ssl certificate by its SHA-256 fingerprint, as the owner read it

@@ -186,27 +186,48 @@ pub async fn get_template(ctx: &AppContext, kind: &str) -> Result<PrintTemplate,
     })
 }
 
-/// Saves an edited template after rendering a sample card with it (so a broken template is
+/// Two sample cards (one with a separate password, one without) printed with `html` as the card
+/// markup of `template`: the page a real batch would print, or why the template is refused.
+async fn render_sample(
+    ctx: &AppContext,
+    template: VoucherTemplate,
+    html: &str,
+) -> Result<String, Error> {
+    let biz = business::for_documents(&business::get(ctx).await?);
+    let sample = |code: &str, password: Option<&str>, serial: &str| VoucherCard {
+        code: code.into(),
+        password: password.map(Into::into),
+        price: 5000,
+        validity: "1 hari".into(),
+        profile: "Contoh".into(),
+        login_url: format!(
+            "http://hotspot.lan/login?username={code}&password={}",
+            password.unwrap_or(code)
+        ),
+        serial: serial.into(),
+    };
+    let cards = [
+        sample("ABC234", Some("XYZ789"), "B1-0001"),
+        sample("KPM47Q", None, "B1-0002"),
+    ];
+    let mut opts = VoucherPrint::new(template, &biz);
+    opts.custom_html = Some(html.to_owned());
+    vouchers_html(&cards, &opts).map_err(doc_error)
+}
+
+/// The live preview of the template editor: sample cards printed with `html`, nothing saved.
+pub async fn preview_template(ctx: &AppContext, kind: &str, html: &str) -> Result<String, Error> {
+    render_sample(ctx, template_of(kind)?, html).await
+}
+
+/// Saves an edited template after rendering sample cards with it (so a broken template is
 /// refused with the reason, never stored).
 pub async fn set_template(
     ctx: &AppContext,
     kind: &str,
     html: &str,
 ) -> Result<PrintTemplate, Error> {
-    let template = template_of(kind)?;
-    let biz = business::for_documents(&business::get(ctx).await?);
-    let sample = VoucherCard {
-        code: "ABC234".into(),
-        password: Some("XYZ789".into()),
-        price: 5000,
-        validity: "1 hari".into(),
-        profile: "Contoh".into(),
-        login_url: "http://hotspot.lan/login?username=ABC234&password=XYZ789".into(),
-        serial: "B1-0001".into(),
-    };
-    let mut opts = VoucherPrint::new(template, &biz);
-    opts.custom_html = Some(html.to_owned());
-    vouchers_html(std::slice::from_ref(&sample), &opts).map_err(doc_error)?;
+    render_sample(ctx, template_of(kind)?, html).await?;
     sqlx::query(
         "insert into voucher_print_templates (kind, html) values ($1, $2) \
          on conflict (kind) do update set html = excluded.html, updated_at = $3",

@@ -28,9 +28,12 @@ pub struct ReceiptParams {
     pub format: Option<String>,
     /// `id` (default) or `en`.
     pub lang: Option<String>,
+    /// `a4` (default) or `58mm` (a thermal receipt printer; HTML only).
+    pub paper: Option<String>,
 }
 
-/// The invoice (or, once paid, the receipt) as a PDF or a printable HTML page.
+/// The invoice (or, once paid, the receipt) as a PDF or a printable HTML page, on A4 or on
+/// 58 mm thermal paper (`paper=58mm&format=html`).
 #[utoipa::path(get, operation_id = "invoice_receipt", path = "/invoices/{id}/receipt", tag = "invoices", params(ReceiptParams, ("id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "application/pdf or text/html", content_type = "application/pdf"),
@@ -41,6 +44,22 @@ pub async fn receipt(
     Path(id): Path<InvoiceId>,
     Query(p): Query<ReceiptParams>,
 ) -> Result<Response, ApiError> {
+    let thermal = match p.paper.as_deref() {
+        None | Some("a4") => false,
+        Some("58mm") if p.format.as_deref() == Some("html") => true,
+        Some("58mm") => {
+            return Err(ApiError::BadQuery {
+                field: "paper".into(),
+                message: "a 58 mm receipt is a printable page: ask for format=html".into(),
+            })
+        }
+        Some(_) => {
+            return Err(ApiError::BadQuery {
+                field: "paper".into(),
+                message: "paper is a4 or 58mm".into(),
+            })
+        }
+    };
     let invoice = billing_app::billing::invoices::get(&state.ctx, id).await?;
     let profile = billing_app::billing::business::get(&state.ctx).await?;
     let lang = if p.lang.as_deref() == Some("en") {
@@ -52,7 +71,11 @@ pub async fn receipt(
     let doc = document(&invoice, lang);
     let file = invoice.summary.number.replace('/', "-");
     if p.format.as_deref() == Some("html") {
-        let html = billing_documents::invoice_html(&business, &doc, lang);
+        let html = if thermal {
+            billing_documents::invoice_html_58mm(&business, &doc, lang)
+        } else {
+            billing_documents::invoice_html(&business, &doc, lang)
+        };
         return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
     }
     let pdf = billing_documents::invoice_pdf(&business, &doc, lang)

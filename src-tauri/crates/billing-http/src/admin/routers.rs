@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use billing_app::network::outbox::{AuditEntry, OutboxEntry};
 use billing_app::network::reconcile::{ReconcileReport, RepairReport};
-use billing_app::network::routers::{ConnectionReport, Router, RouterInput};
+use billing_app::network::routers::{ConnectionReport, Router, RouterInput, UnsavedRouter};
 use billing_app::ports::RemoteSession;
 use billing_domain::Permission as P;
 use secrecy::SecretString;
@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::RoutersRead), routes!(get))
         .add(Staff(P::RoutersWrite), routes!(update, delete))
         .add(Staff(P::RoutersRead), routes!(test))
+        .add(Staff(P::RoutersWrite), routes!(test_unsaved))
         .add(Staff(P::RoutersWrite), routes!(trust_certificate))
         .add(Staff(P::RoutersRead), routes!(sessions))
         .add(Staff(P::RoutersWrite), routes!(kick))
@@ -156,6 +157,45 @@ pub async fn test(
 ) -> Result<Json<ConnectionReport>, ApiError> {
     Ok(Json(
         billing_app::network::routers::test_connection(&s.ctx, id).await?,
+    ))
+}
+
+/// The add/edit router form's connection fields, to test before saving.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RouterTestBody {
+    pub host: Option<String>,
+    /// Default 8728, or 8729 with TLS.
+    pub port: Option<i32>,
+    pub tls: Option<bool>,
+    pub api_user: Option<String>,
+    /// Absent while editing: the stored password of `router_id` is used.
+    pub password: Option<String>,
+    /// The router being edited, if any.
+    pub router_id: Option<Uuid>,
+}
+
+/// Tests a connection with the form's host, port, TLS, user and password before the router is
+/// saved; nothing is stored (no router, no password, no status). Same report as
+/// `POST /routers/{id}/test`.
+#[utoipa::path(post, operation_id = "test_unsaved_router", path = "/routers/test", tag = "routers",
+    request_body = RouterTestBody, security(("bearer" = [])),
+    responses((status = 200, body = ConnectionReport), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn test_unsaved(
+    State(s): State<HttpState>,
+    _u: AuthUser,
+    ApiJson(b): ApiJson<RouterTestBody>,
+) -> Result<Json<ConnectionReport>, ApiError> {
+    let input = UnsavedRouter {
+        host: b.host,
+        port: b.port,
+        tls: b.tls,
+        api_user: b.api_user,
+        password: b.password.map(SecretString::from),
+        router_id: b.router_id,
+    };
+    Ok(Json(
+        billing_app::network::routers::test_unsaved(&s.ctx, input).await?,
     ))
 }
 

@@ -51,6 +51,7 @@ pub(crate) fn routes() -> Routes {
             Staff(P::VoucherTemplatesWrite),
             routes!(set_template, reset_template),
         )
+        .add(Staff(P::VoucherTemplatesWrite), routes!(preview_template))
         .add(Staff(P::VouchersRead), routes!(usage))
 }
 
@@ -454,6 +455,22 @@ pub async fn set_template(
     ApiJson(b): ApiJson<TemplateBody>,
 ) -> Result<Json<PrintTemplate>, ApiError> {
     Ok(Json(print::set_template(&state.ctx, &kind, &b.html).await?))
+}
+
+/// The template editor's live preview: two sample cards printed with the given markup as a
+/// self-contained HTML page (nothing is saved). A broken template answers 422 with the reason.
+#[utoipa::path(post, operation_id = "preview_voucher_template", path = "/vouchers/templates/{kind}/preview", tag = "vouchers",
+    request_body = TemplateBody, security(("bearer" = [])),
+    responses((status = 200, description = "text/html", content_type = "text/html"),
+              (status = 422, body = ErrorBody)))]
+pub async fn preview_template(
+    State(state): State<HttpState>,
+    _user: AuthUser,
+    Path(kind): Path<String>,
+    ApiJson(b): ApiJson<TemplateBody>,
+) -> Result<Response, ApiError> {
+    let html = print::preview_template(&state.ctx, &kind, &b.html).await?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
 /// Goes back to the built-in template.
