@@ -4229,6 +4229,8 @@ export interface components {
             checkout_error?: string | null;
             /** Format: date-time */
             checkout_expires_at?: string | null;
+            /** @description The gateway whose checkout page `checkout_url` is (`duitku`). */
+            checkout_gateway?: string | null;
             /**
              * @description The gateway's own checkout page made for this invoice and amount, when the shop pays
              *     without a public address: send this one instead (payment confirmed by polling).

@@ -25,6 +25,8 @@ pub struct PayLink {
     /// The gateway's own checkout page made for this invoice and amount, when the shop pays
     /// without a public address: send this one instead (payment confirmed by polling).
     pub checkout_url: Option<String>,
+    /// The gateway whose checkout page `checkout_url` is (`duitku`).
+    pub checkout_gateway: Option<String>,
     pub checkout_expires_at: Option<DateTime<Utc>>,
     /// Why no checkout page could be made (the gateway refused or did not answer).
     pub checkout_error: Option<String>,
@@ -64,6 +66,7 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: InvoiceId) -> Result<
         url,
         expires_at,
         checkout_url: checkout.as_ref().map(|c| c.url.clone()),
+        checkout_gateway: checkout.as_ref().map(|c| c.gateway.clone()),
         checkout_expires_at: checkout.and_then(|c| c.expires_at),
         checkout_error,
         pay_without_public_address: profile.pay_without_public_address,
