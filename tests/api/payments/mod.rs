@@ -1,3 +1,4 @@
+mod checkout;
 mod concurrency;
 mod gateway_amount;
 pub(crate) mod manual;

@@ -192,3 +192,83 @@ async fn an_open_live_status_stream_does_not_hold_the_shutdown() {
     assert!(stopped.is_ok(), "shutdown hung on an open event stream");
     drop(stream);
 }
+
+/// The shop's profile with or without bank accounts.
+async fn set_profile(app: &TestApp, banks: Value) {
+    let (status, body) = app
+        .call(
+            "PUT",
+            "/api/settings/business",
+            Some(
+                json!({"name": "RT/RW Net Melati", "address": "Jl. Melati 4, Bogor",
+                        "phone": "0812-1111-2222", "email": null, "logo_data_url": null,
+                        "bank_accounts": banks, "tax_rate_bp": 0}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn without_a_gateway_the_pay_page_still_says_how_to_pay_and_whom_to_contact() {
+    let app = spawn_app().await;
+    set_profile(&app, json!([])).await;
+    let (_, url) = invoice_with_link(&app, "tono").await;
+    let html = app
+        .http
+        .get(&url)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("RT/RW Net Melati") && html.contains("Jl. Melati 4, Bogor"));
+    assert!(
+        html.contains("https://wa.me/6281211112222?text="),
+        "WhatsApp contact"
+    );
+    assert!(
+        html.contains("bayar langsung di kantor kami"),
+        "pay at the counter"
+    );
+    // The transfer card (with its proof form) is there for the page's script, but hidden:
+    // there is no account to transfer to.
+    let transfer_card = html
+        .find("<form id=proof>")
+        .and_then(|form| html[..form].rfind("<div class="))
+        .map(|card| &html[card..card + 40])
+        .unwrap_or_default();
+    assert!(
+        transfer_card.starts_with("<div class=\"card hidden\">"),
+        "{transfer_card}"
+    );
+
+    // With bank accounts: transfer to them and upload the proof; no dead end.
+    set_profile(
+        &app,
+        json!([{"bank": "BCA", "number": "1234567890", "holder": "Melati"}]),
+    )
+    .await;
+    let html = app
+        .http
+        .get(&url)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("Bayar dengan transfer ke rekening berikut:"),
+        "{html}"
+    );
+    assert!(html.contains("1234567890") && html.contains("<form id=proof>"));
+    assert!(!html.contains("bayar langsung di kantor kami"));
+    assert!(
+        html.contains("<div id=choose class=\"card hidden\">"),
+        "no empty method list"
+    );
+    assert!(html.contains("https://wa.me/6281211112222"));
+    app.shutdown().await;
+}

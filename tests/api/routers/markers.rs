@@ -19,7 +19,7 @@ async fn profile<'a>(list: &'a Value, name: &str) -> Option<&'a Value> {
 
 #[tokio::test]
 async fn the_hourly_sync_tells_ours_from_the_routers_own_and_marks_missing_ones_inactive() {
-    let (app, sim, _router) = setup(SimVersion::default()).await;
+    let (app, sim, router) = setup(SimVersion::default()).await;
     let (_, jobs) = app.call("GET", "/api/jobs", None).await;
     let job = jobs["items"]
         .as_array()
@@ -96,8 +96,30 @@ async fn the_hourly_sync_tells_ours_from_the_routers_own_and_marks_missing_ones_
     assert_eq!(own["active"], false, "{own}");
     client.disconnect().await;
 
-    // A router that cannot be read fails the hourly run with its name, and nothing changes.
+    // A router that cannot be read: "sync all" still answers, naming it; that router alone
+    // is an error; the hourly run fails with its name; nothing changes.
     sim.shutdown();
+    let (status, all) = app.call("POST", "/api/pppoe/profiles/sync", None).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert!(
+        all["not_read"][0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Kantor Pusat: "),
+        "{all}"
+    );
+    assert!(
+        profile(&all, "paket-lama").await.is_some(),
+        "kept as last read: {all}"
+    );
+    let (status, one) = app
+        .call(
+            "POST",
+            "/api/pppoe/profiles/sync",
+            Some(json!({"router_id": router})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{one}");
     let run = billing_app::ops::jobs::run(
         &app.ctx(),
         "profile_sync",

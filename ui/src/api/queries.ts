@@ -44,6 +44,7 @@ const EMPTY_PROFILE: BusinessProfile = {
   timezone_in_use: 'Asia/Jakarta',
   supported_currencies: ['IDR'],
   accept_gateway_amount: true,
+  pay_without_public_address: false,
 };
 
 /** The business profile; a missing one (first run) starts empty. */

@@ -1995,7 +1995,10 @@ export interface paths {
         };
         /** The public base URL used in pay links and gateway callbacks (empty: not set yet). */
         get: operations["get_public_url"];
-        /** Sets the public base URL used in pay links and gateway callbacks. */
+        /**
+         * Sets the public base URL used in pay links and gateway callbacks, and whether customers pay
+         *     on the gateway's own checkout page instead (no public address needed).
+         */
         put: operations["set_public_url"];
         post?: never;
         delete?: never;
@@ -3133,6 +3136,12 @@ export interface components {
             email?: string | null;
             logo_data_url?: string | null;
             name: string;
+            /**
+             * @description Pay links are the gateway's own hosted checkout page, created for each invoice, instead
+             *     of this app's pay page on the public address (for shops without one); payments are then
+             *     confirmed by the status poller.
+             */
+            pay_without_public_address: boolean;
             phone: string;
             /** @description The currencies the app can bill in (for the form's choice). */
             supported_currencies: string[];
@@ -3161,6 +3170,8 @@ export interface components {
             email?: string | null;
             logo_data_url?: string | null;
             name: string;
+            /** @description See [`BusinessProfile::pay_without_public_address`]. Left out: unchanged. */
+            pay_without_public_address?: boolean | null;
             phone: string;
             /** Format: int32 */
             tax_rate_bp: number;
@@ -4283,9 +4294,34 @@ export interface components {
             password: string;
         };
         PayLink: {
+            /** @description The shop has bank accounts: the customer can pay by transfer and upload the proof. */
+            bank_transfer: boolean;
+            /** @description Why no checkout page could be made (the gateway refused or did not answer). */
+            checkout_error?: string | null;
+            /** Format: date-time */
+            checkout_expires_at?: string | null;
+            /** @description The gateway whose checkout page `checkout_url` is (`duitku`). */
+            checkout_gateway?: string | null;
+            /**
+             * @description The gateway's own checkout page made for this invoice and amount, when the shop pays
+             *     without a public address: send this one instead (payment confirmed by polling).
+             */
+            checkout_url?: string | null;
             /** Format: date-time */
             expires_at: string;
-            /** @description Send this to the customer (WhatsApp). Opens the pay page on the public listener. */
+            /** @description A payment gateway is enabled: the customer can pay online. */
+            online_payment: boolean;
+            /** @description The shop chose the gateway's checkout page instead of a public address. */
+            pay_without_public_address: boolean;
+            /**
+             * @description The public address as last checked: `reachable`, `not_set`, `loopback` (this computer
+             *     itself) or `unchecked`. Anything but `reachable`: `url` does not open for the customer.
+             */
+            public_address: string;
+            /**
+             * @description The pay page on the public listener (invoice, the gateway's methods, bank transfer with
+             *     proof upload, the shop's contact). Send it unless `checkout_url` is set.
+             */
             url: string;
         };
         Payment: {
@@ -4473,6 +4509,11 @@ export interface components {
         };
         ProfileList: {
             items: components["schemas"]["Profile"][];
+            /**
+             * @description Routers that could not be read at this sync (`name: why`); their profiles are as last
+             *     read.
+             */
+            not_read: string[];
         };
         /** @description Whether a subscription is on its router as the database says. */
         Provisioning: {
@@ -4493,6 +4534,11 @@ export interface components {
             state: string;
         };
         PublicUrl: {
+            /**
+             * @description Pay without a public address: pay links are the gateway's own checkout page made for
+             *     each invoice, and payments are confirmed by polling the gateway. Left out: unchanged.
+             */
+            pay_without_public_address?: boolean | null;
             /** @description The address customers and gateways use, e.g. `https://bayar.rtrwnet.id` (a tunnel). */
             public_base_url?: string | null;
         };

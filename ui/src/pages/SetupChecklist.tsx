@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, List, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -88,5 +88,31 @@ export function SetupChecklist() {
         ))}
       </List>
     </Card>
+  );
+}
+
+/**
+ * A warning on the home screen while pay links cannot open for customers: the public address
+ * is not set, is this computer itself, or was not proven reachable (and the shop did not choose
+ * the gateway's payment page instead). Read from the checklist's `public_address` item.
+ */
+export function PublicAddressWarning() {
+  const { t } = useTranslation();
+  const checklist = useQuery({
+    queryKey: keys.dashboard.checklist(),
+    queryFn: () => unwrap(api.GET('/api/setup/checklist')),
+    staleTime: 0,
+  });
+  const item = checklist.data?.items.find((i) => i.key === 'public_address');
+  if (!item || item.done || !['not_set', 'loopback', 'unchecked'].includes(item.state)) return null;
+  return (
+    <Alert color="red" variant="light" role="alert" title={t('dashboard.public_address_warning.title')} data-testid="public-address-warning">
+      <Stack gap={4}>
+        <Text size="sm">{tDynamic(t, `dashboard.public_address_warning.${item.state}`, { url: item.params.url ?? '' })}</Text>
+        <Anchor component={Link} to={item.link} size="sm">
+          {t('dashboard.public_address_warning.fix')}
+        </Anchor>
+      </Stack>
+    </Alert>
   );
 }

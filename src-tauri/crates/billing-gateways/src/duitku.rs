@@ -1,4 +1,5 @@
-//! Duitku "API" family (v2 inquiry, not POP): gateways.md §A. Callbacks are form-encoded and
+//! Duitku: the "API" family (v2 inquiry, payment methods, transaction status) and, for the
+//! hosted checkout page, POP `createInvoice` (gateways.md §A). Callbacks are form-encoded and
 //! their `resultCode` is ambiguous, so [`Duitku`] reports `callback_is_trigger_only() == true`.
 
 pub mod transformers;
@@ -23,6 +24,8 @@ const CODE: &str = "duitku";
 pub const PATH_PAYMENT_METHODS: &str = "/webapi/api/merchant/paymentmethod/getpaymentmethod";
 pub const PATH_INQUIRY: &str = "/webapi/api/merchant/v2/inquiry";
 pub const PATH_STATUS: &str = "/webapi/api/merchant/transactionStatus";
+/// POP Create Invoice (§A.4), on the POP host.
+pub const PATH_POP_CREATE_INVOICE: &str = "/api/merchant/createInvoice";
 
 /// Settings for Duitku. `base_url` is a setting: tests point it at a fake.
 #[derive(Debug, Clone)]
@@ -30,6 +33,8 @@ pub struct DuitkuConfig {
     pub environment: Environment,
     /// API-family host, e.g. [`DuitkuConfig::SANDBOX_BASE_URL`].
     pub base_url: String,
+    /// POP host (hosted checkout, `createInvoice`), e.g. [`DuitkuConfig::SANDBOX_POP_URL`].
+    pub pop_base_url: String,
     /// Not a secret (it is in every callback), so a plain string.
     pub merchant_code: String,
     pub api_key: SecretString,
@@ -39,6 +44,8 @@ pub struct DuitkuConfig {
 impl DuitkuConfig {
     pub const SANDBOX_BASE_URL: &'static str = "https://sandbox.duitku.com";
     pub const PRODUCTION_BASE_URL: &'static str = "https://passport.duitku.com";
+    pub const SANDBOX_POP_URL: &'static str = "https://api-sandbox.duitku.com";
+    pub const PRODUCTION_POP_URL: &'static str = "https://api-prod.duitku.com";
 
     /// A config with the environment's default base URL.
     pub fn new(
@@ -46,21 +53,24 @@ impl DuitkuConfig {
         merchant_code: impl Into<String>,
         api_key: SecretString,
     ) -> Self {
-        let base_url = match environment {
-            Environment::Sandbox => Self::SANDBOX_BASE_URL,
-            Environment::Production => Self::PRODUCTION_BASE_URL,
+        let (base_url, pop_base_url) = match environment {
+            Environment::Sandbox => (Self::SANDBOX_BASE_URL, Self::SANDBOX_POP_URL),
+            Environment::Production => (Self::PRODUCTION_BASE_URL, Self::PRODUCTION_POP_URL),
         };
         Self {
             environment,
             base_url: base_url.to_owned(),
+            pop_base_url: pop_base_url.to_owned(),
             merchant_code: merchant_code.into(),
             api_key,
             timeout: client::DEFAULT_TIMEOUT,
         }
     }
 
+    /// One host for both families (a fake, a proxy): the API and the POP paths differ.
     pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self.pop_base_url = self.base_url.clone();
         self
     }
 }
@@ -172,6 +182,27 @@ impl Duitku {
             expiry_period: Some(req.expiry_minutes),
         }
     }
+
+    /// The POP body: the inquiry's fields minus `merchantCode`, `signature` and (so the
+    /// customer chooses on Duitku's page) `paymentMethod` (§A.4).
+    fn pop_request(&self, req: &CreatePayment) -> wire::PopInvoiceRequest {
+        let inquiry = self.inquiry_request(req);
+        wire::PopInvoiceRequest {
+            payment_amount: inquiry.payment_amount,
+            merchant_order_id: inquiry.merchant_order_id,
+            product_details: inquiry.product_details,
+            additional_param: inquiry.additional_param,
+            merchant_user_info: inquiry.merchant_user_info,
+            customer_va_name: inquiry.customer_va_name,
+            email: inquiry.email,
+            phone_number: inquiry.phone_number,
+            item_details: inquiry.item_details,
+            customer_detail: inquiry.customer_detail,
+            callback_url: inquiry.callback_url,
+            return_url: inquiry.return_url,
+            expiry_period: inquiry.expiry_period,
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -246,6 +277,59 @@ impl PaymentGateway for Duitku {
             expires_at: Some(expires_at),
             fee: None,
         })
+    }
+
+    #[tracing::instrument(skip_all, fields(gateway = CODE, merchant_ref = %req.merchant_ref))]
+    async fn create_checkout(&self, req: &CreatePayment) -> Result<CreatedPayment, GatewayError> {
+        let code = &self.config.merchant_code;
+        let timestamp = self.clock.now().timestamp_millis();
+        let body = self.pop_request(req);
+        let url = client::join(&self.config.pop_base_url, PATH_POP_CREATE_INVOICE);
+        let response = self
+            .http
+            .post(url)
+            .header(http::header::ACCEPT, "application/json")
+            .header(
+                "x-duitku-signature",
+                signature::pop_header(code, timestamp, self.key()),
+            )
+            .header("x-duitku-timestamp", timestamp.to_string())
+            .header("x-duitku-merchantcode", code.as_str())
+            .json(&body)
+            .send()
+            .await?;
+        let answer: wire::PopInvoiceResponse = Reply::read(response)
+            .await?
+            .ok_or_else(CODE, wire::error_message)?
+            .json(CODE)?;
+        let status_code = answer.status_code.clone().unwrap_or_default();
+        if status_code != "00" {
+            return Err(GatewayError::Rejected {
+                code: status_code,
+                message: answer.status_message.unwrap_or_default(),
+            });
+        }
+        let gateway_ref = wire::non_empty(answer.reference).ok_or_else(|| {
+            GatewayError::Decode("duitku: createInvoice answer without reference".into())
+        })?;
+        let payment_url = wire::non_empty(answer.payment_url).ok_or_else(|| {
+            GatewayError::Decode("duitku: createInvoice answer without paymentUrl".into())
+        })?;
+        tracing::info!(%gateway_ref, "duitku checkout created");
+        Ok(CreatedPayment {
+            gateway_ref,
+            payment_url: Some(payment_url),
+            va_number: None,
+            qr_string: None,
+            expires_at: Some(
+                self.clock.now() + chrono::Duration::minutes(i64::from(req.expiry_minutes)),
+            ),
+            fee: None,
+        })
+    }
+
+    fn supports_checkout(&self) -> bool {
+        true
     }
 
     fn parse_callback(

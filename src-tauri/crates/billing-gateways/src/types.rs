@@ -115,6 +115,23 @@ pub trait PaymentGateway: Send + Sync + std::fmt::Debug {
 
     async fn create(&self, req: &CreatePayment) -> Result<CreatedPayment, GatewayError>;
 
+    /// Creates a payment on the gateway's own hosted checkout page, where the customer chooses
+    /// how to pay (no [`CreatePayment::method`]; an empty [`CreatePayment::callback_url`] means
+    /// none is sent and the payment is confirmed by [`PaymentGateway::status`] alone). The
+    /// answer's `payment_url` is the page to send the customer to. For shops the gateway
+    /// cannot call back (no public address).
+    async fn create_checkout(&self, req: &CreatePayment) -> Result<CreatedPayment, GatewayError> {
+        let _ = req;
+        Err(GatewayError::NotSupported(
+            "this gateway offers no hosted checkout page",
+        ))
+    }
+
+    /// Whether [`PaymentGateway::create_checkout`] is implemented.
+    fn supports_checkout(&self) -> bool {
+        false
+    }
+
     /// Verifies authenticity from the RAW body bytes + headers and parses into an event.
     /// Bad signature → [`GatewayError::Signature`] (nothing else done).
     fn parse_callback(

@@ -1,6 +1,7 @@
-import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { asApiError, unwrap } from '../../api/errors';
 import type { ApiError } from '../../api/errors';
@@ -9,6 +10,9 @@ import { FormError } from '../../components/FormError';
 import { formatDateTime } from '../../lib/dates';
 import { formatRupiah } from '../../lib/money';
 import { payMessage, waLink, waNumber } from '../../lib/whatsapp';
+
+const GATEWAY_NAMES: Record<string, string> = { duitku: 'Duitku', tripay: 'Tripay', midtrans: 'Midtrans', xendit: 'Xendit' };
+const gatewayName = (code?: string | null) => (code ? (GATEWAY_NAMES[code] ?? code) : 'gateway');
 
 /** "Tautan bayar": asks the server for a new pay link and offers copy, open and WhatsApp. */
 export function PayLinkButton({ invoice }: { invoice: Invoice }) {
@@ -32,15 +36,37 @@ export function PayLinkButton({ invoice }: { invoice: Invoice }) {
     }
   };
 
+  // The gateway's checkout page when the shop pays without a public address, else the pay page.
+  const sendUrl = link?.checkout_url ?? link?.url ?? '';
+  const sendExpires = link?.checkout_url ? (link.checkout_expires_at ?? link.expires_at) : link?.expires_at;
   const message = link
     ? payMessage({
         customer: invoice.customer_name,
         number: invoice.number,
         owed: invoice.owed,
-        url: link.url,
-        expiresAt: link.expires_at,
+        url: sendUrl,
+        expiresAt: sendExpires ?? link.expires_at,
       })
     : '';
+  const owed = formatRupiah(invoice.owed);
+  const intro = !link
+    ? ''
+    : link.checkout_url
+      ? t('paylink.intro_checkout', { owed, gateway: gatewayName(link.checkout_gateway) })
+      : link.online_payment
+        ? t('paylink.intro_online', { owed })
+        : link.bank_transfer
+          ? t('paylink.intro_transfer', { owed })
+          : t('paylink.intro_counter', { owed });
+  // The pay page only opens for the customer on a reachable public address.
+  const warning =
+    link && !link.checkout_url && link.public_address !== 'reachable'
+      ? link.public_address === 'loopback'
+        ? t('paylink.warn_loopback')
+        : link.public_address === 'unchecked'
+          ? t('paylink.warn_unchecked')
+          : t('paylink.warn_not_set')
+      : null;
 
   return (
     <>
@@ -52,11 +78,29 @@ export function PayLinkButton({ invoice }: { invoice: Invoice }) {
           <FormError error={error} />
           {link && (
             <>
-              <Text size="sm">{t('paylink.intro', { owed: formatRupiah(invoice.owed) })}</Text>
-              <TextInput data-autofocus
-                label={t('paylink.link')}
-                description={t('paylink.expires', { when: formatDateTime(link.expires_at) })}
-                value={link.url}
+              <Text size="sm" data-testid="pay-link-intro">
+                {intro}
+              </Text>
+              {link.checkout_error && (
+                <Alert color="yellow" variant="light" data-testid="pay-link-checkout-error">
+                  {t('paylink.checkout_failed', { message: link.checkout_error })}
+                </Alert>
+              )}
+              {warning && (
+                <Alert color="red" variant="light" role="alert" data-testid="pay-link-warning">
+                  <Stack gap={4}>
+                    <Text size="sm">{warning}</Text>
+                    <Anchor component={Link} to="/settings?tab=public" size="sm">
+                      {t('paylink.warn_fix')}
+                    </Anchor>
+                  </Stack>
+                </Alert>
+              )}
+              <TextInput
+                data-autofocus
+                label={link.checkout_url ? t('paylink.checkout_link') : t('paylink.link')}
+                description={t('paylink.expires', { when: formatDateTime(sendExpires ?? link.expires_at) })}
+                value={sendUrl}
                 readOnly
                 onFocus={(e) => e.currentTarget.select()}
                 data-testid="pay-link-url"
@@ -67,14 +111,14 @@ export function PayLinkButton({ invoice }: { invoice: Invoice }) {
                 </Alert>
               )}
               <Group justify="flex-end" gap="xs">
-                <CopyButton value={link.url}>
+                <CopyButton value={sendUrl}>
                   {({ copied, copy }) => (
                     <Button variant="default" color={copied ? 'teal' : undefined} onClick={copy}>
                       {copied ? t('paylink.copied') : t('paylink.copy')}
                     </Button>
                   )}
                 </CopyButton>
-                <Button variant="default" component="a" href={link.url} target="_blank" rel="noopener noreferrer">
+                <Button variant="default" component="a" href={sendUrl} target="_blank" rel="noopener noreferrer">
                   {t('paylink.open')}
                 </Button>
                 <Button

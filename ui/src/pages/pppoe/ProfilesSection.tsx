@@ -39,6 +39,11 @@ export function ProfilesSection({ routerId }: { routerId: string | null }) {
             {t('pppoe.synced', { count: synced })}
           </Alert>
         )}
+        {sync.data && sync.data.not_read.length > 0 && (
+          <Alert color="yellow" variant="light" role="alert" data-testid="profiles-not-read">
+            {t('pppoe.not_read', { routers: sync.data.not_read.join('; ') })}
+          </Alert>
+        )}
         <FormError error={sync.error} />
         <LoadState state={profiles}>
           {(data) =>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Code, Group, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, List, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -20,18 +20,32 @@ import { keys } from '../../lib/queryKeys';
  */
 export function PublicUrlSection() {
   const current = useQuery(publicUrlQuery());
-  return <LoadState state={current}>{(data) => <PublicUrlForm initial={data.public_base_url ?? ''} />}</LoadState>;
+  return (
+    <LoadState state={current}>
+      {(data) => <PublicUrlForm initial={data.public_base_url ?? ''} checkout={data.pay_without_public_address ?? false} />}
+    </LoadState>
+  );
 }
 
-function PublicUrlForm({ initial }: { initial: string }) {
+type Mode = 'public' | 'checkout';
+
+function PublicUrlForm({ initial, checkout }: { initial: string; checkout: boolean }) {
   const { t } = useTranslation();
   const invalidate = useInvalidate();
-  const form = useForm({ initialValues: { public_base_url: initial } });
+  const form = useForm({ initialValues: { public_base_url: initial, mode: (checkout ? 'checkout' : 'public') as Mode } });
   const serverError = useServerError(form);
+  const gateways = useQuery({ queryKey: keys.settings.gateways(), queryFn: () => unwrap(api.GET('/api/settings/gateways')) });
+  const checkoutGateway = (gateways.data?.items ?? []).some((g) => g.enabled && g.gateway === 'duitku');
   const save = useMutation({
-    mutationFn: (url: string) => unwrap(api.PUT('/api/settings/public-url', { body: { public_base_url: url.trim() || null } })),
+    mutationFn: (v: { public_base_url: string; mode: Mode }) =>
+      unwrap(
+        api.PUT('/api/settings/public-url', {
+          body: { public_base_url: v.public_base_url.trim() || null, pay_without_public_address: v.mode === 'checkout' },
+        }),
+      ),
     onSuccess: (saved) => {
-      form.setValues({ public_base_url: saved.public_base_url ?? '' });
+      form.setValues({ public_base_url: saved.public_base_url ?? '', mode: saved.pay_without_public_address ? 'checkout' : 'public' });
+      void invalidate(keys.dashboard.checklist());
       notifications.show({ color: 'green', message: t('public_url.saved') });
       // The gateways' webhook addresses are built from it.
       void invalidate(keys.settings.publicUrl());
@@ -54,7 +68,7 @@ function PublicUrlForm({ initial }: { initial: string }) {
       <form
         onSubmit={serverError.onSubmit((values) => {
           check.reset();
-          return save.mutateAsync(values.public_base_url);
+          return save.mutateAsync(values);
         })}
         noValidate
       >
@@ -74,6 +88,17 @@ function PublicUrlForm({ initial }: { initial: string }) {
             <List.Item>{t('public_url.how_tailscale')}</List.Item>
             <List.Item>{t('public_url.how_router')}</List.Item>
           </List>
+          <Radio.Group label={t('public_url.mode_label')} {...form.getInputProps('mode')} data-testid="pay-mode">
+            <Stack gap={6} mt={4}>
+              <Radio value="public" label={t('public_url.mode_public')} />
+              <Radio value="checkout" label={t('public_url.mode_checkout')} description={t('public_url.mode_checkout_hint')} />
+            </Stack>
+          </Radio.Group>
+          {form.values.mode === 'checkout' && gateways.isSuccess && !checkoutGateway && (
+            <Alert color="yellow" variant="light">
+              {t('public_url.mode_checkout_no_gateway')}
+            </Alert>
+          )}
           <TextInput
             label={t('public_url.url')}
             description={t('public_url.url_hint')}

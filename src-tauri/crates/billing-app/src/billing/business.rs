@@ -34,6 +34,10 @@ pub struct BusinessProfile {
     /// for what came in (less: the invoice is partly paid and the rest carried over; more:
     /// the excess becomes credit). Off: such payments wait for a cashier's review.
     pub accept_gateway_amount: bool,
+    /// Pay links are the gateway's own hosted checkout page, created for each invoice, instead
+    /// of this app's pay page on the public address (for shops without one); payments are then
+    /// confirmed by the status poller.
+    pub pay_without_public_address: bool,
 }
 
 /// What `PUT /api/settings/business` takes.
@@ -57,6 +61,9 @@ pub struct BusinessProfileInput {
     /// See [`BusinessProfile::accept_gateway_amount`]. Left out: unchanged.
     #[serde(default)]
     pub accept_gateway_amount: Option<bool>,
+    /// See [`BusinessProfile::pay_without_public_address`]. Left out: unchanged.
+    #[serde(default)]
+    pub pay_without_public_address: Option<bool>,
 }
 
 /// The currencies the app can bill in: the money model is integer rupiah and Duitku, Tripay,
@@ -130,12 +137,13 @@ struct ProfileRow {
     timezone: Option<String>,
     currency: String,
     accept_gateway_amount: bool,
+    pay_without_public_address: bool,
 }
 
 pub async fn get(ctx: &AppContext) -> Result<BusinessProfile, Error> {
     let row: ProfileRow = sqlx::query_as(
         "select name, address, phone, email, logo_data_url, bank_accounts, tax_rate_bp, \
-                timezone, currency, accept_gateway_amount \
+                timezone, currency, accept_gateway_amount, pay_without_public_address \
              from business_profile",
     )
     .fetch_one(&ctx.pool)
@@ -157,6 +165,7 @@ pub async fn get(ctx: &AppContext) -> Result<BusinessProfile, Error> {
             .map(|c| (*c).to_owned())
             .collect(),
         accept_gateway_amount: row.accept_gateway_amount,
+        pay_without_public_address: row.pay_without_public_address,
     })
 }
 
@@ -213,7 +222,8 @@ pub async fn update(
         "update business_profile set name = $1, address = $2, phone = $3, email = $4, \
          logo_data_url = $5, bank_accounts = $6, tax_rate_bp = $7, \
          timezone = coalesce($8, timezone), currency = coalesce($9, currency), \
-         accept_gateway_amount = coalesce($10, accept_gateway_amount)",
+         accept_gateway_amount = coalesce($10, accept_gateway_amount), \
+         pay_without_public_address = coalesce($11, pay_without_public_address)",
     )
     .bind(profile.name.trim())
     .bind(profile.address.trim())
@@ -231,6 +241,7 @@ pub async fn update(
     .bind(&timezone)
     .bind(currency)
     .bind(profile.accept_gateway_amount)
+    .bind(profile.pay_without_public_address)
     .execute(&ctx.pool)
     .await?;
     if let Some(zone) = timezone.as_deref().filter(|z| *z != ctx.tz.name()) {
@@ -251,6 +262,29 @@ pub async fn public_base_url(ctx: &AppContext) -> Result<Option<String>, Error> 
             .await?
             .filter(|u| !u.is_empty()),
     )
+}
+
+/// Whether pay links are the gateway's hosted checkout page (see
+/// [`BusinessProfile::pay_without_public_address`]).
+pub async fn pay_without_public_address(conn: &mut sqlx::PgConnection) -> Result<bool, Error> {
+    Ok(
+        sqlx::query_scalar("select pay_without_public_address from business_profile")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Chooses how customers reach a payment: this app's pay page on the public address (`false`)
+/// or the gateway's own hosted checkout page (`true`).
+pub async fn set_pay_without_public_address(ctx: &AppContext, on: bool) -> Result<(), Error> {
+    sqlx::query(
+        "update business_profile set pay_without_public_address = $1 \
+         where pay_without_public_address is distinct from $1",
+    )
+    .bind(on)
+    .execute(&ctx.pool)
+    .await?;
+    Ok(())
 }
 
 /// Sets (or clears, when empty) the public address; returns what was stored.
@@ -308,6 +342,23 @@ pub async fn record_public_url_check(ctx: &AppContext, url: &str, ok: bool) -> R
 pub struct PublicAddress {
     pub url: Option<String>,
     pub checked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl PublicAddress {
+    /// `not_set`, `loopback` (this computer itself), `unchecked` or `reachable`.
+    pub fn state(&self) -> &'static str {
+        match (&self.url, self.checked_at) {
+            (None, _) => "not_set",
+            (Some(url), _) if is_loopback_url(url) => "loopback",
+            (Some(_), None) => "unchecked",
+            (Some(_), Some(_)) => "reachable",
+        }
+    }
+
+    /// Whether customers and gateways can reach the address (set, not this computer, checked).
+    pub fn reachable(&self) -> bool {
+        self.state() == "reachable"
+    }
 }
 
 pub async fn public_address(ctx: &AppContext) -> Result<PublicAddress, Error> {

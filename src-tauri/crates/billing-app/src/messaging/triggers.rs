@@ -128,6 +128,7 @@ pub async fn payment_received_in(
 
 /// "Your invoice is ready", with a pay link. Idempotent per invoice.
 pub async fn invoice_issued(ctx: &AppContext, invoice_id: Uuid) -> Result<bool, Error> {
+    crate::online::prepare_pay_link(ctx, invoice_id.into()).await?;
     let mut tx = ctx.pool.begin().await?;
     let row: Option<InvoiceRow> = sqlx::query_as(
         "select c.id as customer_id, c.name, c.phone, i.number, i.total, i.paid, \
@@ -210,6 +211,7 @@ pub async fn reminders(ctx: &AppContext) -> Result<usize, Error> {
     .await?;
     let mut queued = 0;
     for (invoice_id, days) in due {
+        crate::online::prepare_pay_link(ctx, invoice_id.into()).await?;
         let mut tx = ctx.pool.begin().await?;
         let (customer_id, name, phone, number, owed, due_on): (
             Uuid,
@@ -266,6 +268,13 @@ pub struct Isolated<'a> {
 pub async fn isolated(ctx: &AppContext, candidates: &[Isolated<'_>]) -> Result<usize, Error> {
     let mut queued = 0;
     for c in candidates {
+        let invoice: Option<Uuid> = sqlx::query_scalar("select id from invoices where number = $1")
+            .bind(c.invoice_number)
+            .fetch_optional(&ctx.pool)
+            .await?;
+        if let Some(id) = invoice {
+            crate::online::prepare_pay_link(ctx, id.into()).await?;
+        }
         let mut tx = ctx.pool.begin().await?;
         let row: Option<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
             "select cu.id, cu.phone, (select i.id from invoices i where i.number = $2) \

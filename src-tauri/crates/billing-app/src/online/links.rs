@@ -18,12 +18,31 @@ const PAYMENT_MINUTES: u32 = 24 * 60;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayLink {
-    /// Send this to the customer (WhatsApp). Opens the pay page on the public listener.
+    /// The pay page on the public listener (invoice, the gateway's methods, bank transfer with
+    /// proof upload, the shop's contact). Send it unless `checkout_url` is set.
     pub url: String,
     pub expires_at: DateTime<Utc>,
+    /// The gateway's own checkout page made for this invoice and amount, when the shop pays
+    /// without a public address: send this one instead (payment confirmed by polling).
+    pub checkout_url: Option<String>,
+    /// The gateway whose checkout page `checkout_url` is (`duitku`).
+    pub checkout_gateway: Option<String>,
+    pub checkout_expires_at: Option<DateTime<Utc>>,
+    /// Why no checkout page could be made (the gateway refused or did not answer).
+    pub checkout_error: Option<String>,
+    /// The shop chose the gateway's checkout page instead of a public address.
+    pub pay_without_public_address: bool,
+    /// The public address as last checked: `reachable`, `not_set`, `loopback` (this computer
+    /// itself) or `unchecked`. Anything but `reachable`: `url` does not open for the customer.
+    pub public_address: String,
+    /// A payment gateway is enabled: the customer can pay online.
+    pub online_payment: bool,
+    /// The shop has bank accounts: the customer can pay by transfer and upload the proof.
+    pub bank_transfer: bool,
 }
 
-/// Creates a new link for an invoice that is still open (older links stay valid).
+/// Creates a new link for an invoice that is still open (older links stay valid), and its
+/// checkout page when the shop pays without a public address.
 pub async fn create_pay_link(ctx: &AppContext, invoice_id: InvoiceId) -> Result<PayLink, Error> {
     let row: Option<(InvoiceStatus, String)> =
         sqlx::query_as("select status, number from invoices where id = $1")
@@ -34,16 +53,73 @@ pub async fn create_pay_link(ctx: &AppContext, invoice_id: InvoiceId) -> Result<
     crate::billing::payments::ensure_payable(status, &number)?;
     let mut conn = ctx.pool.acquire().await?;
     let (url, expires_at) = new_link(&mut conn, ctx, invoice_id).await?;
-    Ok(PayLink { url, expires_at })
+    drop(conn);
+    let (checkout, checkout_error) =
+        match super::checkout::checkout_for_invoice(ctx, invoice_id).await {
+            Ok(found) => (found, None),
+            Err(Error::Conflict { message, .. }) => (None, Some(message)),
+            Err(err) => return Err(err),
+        };
+    let profile = crate::billing::business::get(ctx).await?;
+    let address = crate::billing::business::public_address(ctx).await?;
+    Ok(PayLink {
+        url,
+        expires_at,
+        checkout_url: checkout.as_ref().map(|c| c.url.clone()),
+        checkout_gateway: checkout.as_ref().map(|c| c.gateway.clone()),
+        checkout_expires_at: checkout.and_then(|c| c.expires_at),
+        checkout_error,
+        pay_without_public_address: profile.pay_without_public_address,
+        public_address: address.state().to_owned(),
+        online_payment: !ctx.gateways.all().is_empty(),
+        bank_transfer: !profile.bank_accounts.is_empty(),
+    })
 }
 
-/// A fresh pay link for an invoice, inside the caller's transaction (for messages).
+/// The link an invoice message carries, inside the caller's transaction: the invoice's
+/// checkout page when the shop pays without a public address and one is ready (see
+/// [`prepare_pay_link`]), else a fresh pay page link.
 pub async fn pay_link_in(
     conn: &mut sqlx::PgConnection,
     ctx: &AppContext,
     invoice_id: InvoiceId,
 ) -> Result<String, Error> {
+    if let Some(gateway) = super::checkout::checkout_gateway(conn, ctx).await? {
+        let code = gateway.code();
+        if let Some(found) = super::checkout::reusable_checkout(conn, ctx, code, invoice_id).await?
+        {
+            return Ok(found.url);
+        }
+        tracing::warn!(invoice_id = %invoice_id, gateway = code,
+                       "no checkout page ready for the invoice: the message carries the pay page");
+    }
     Ok(new_link(conn, ctx, invoice_id).await?.0)
+}
+
+/// Before a message about an invoice is queued (outside any transaction): makes sure its
+/// checkout page exists when the shop pays without a public address, so [`pay_link_in`]
+/// finds it. A gateway that refuses is logged; the message then carries the pay page link.
+pub async fn prepare_pay_link(ctx: &AppContext, invoice_id: InvoiceId) -> Result<(), Error> {
+    // No message goes to a customer who opted out, nor to the sample customers.
+    let held_back: bool = sqlx::query_scalar(
+        "select c.whatsapp_opt_out or c.sample from invoices i \
+         join customers c on c.id = i.customer_id where i.id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_optional(&ctx.pool)
+    .await?
+    .unwrap_or(true);
+    if held_back {
+        return Ok(());
+    }
+    match super::checkout::checkout_for_invoice(ctx, invoice_id).await {
+        Ok(_) => Ok(()),
+        Err(Error::Conflict { message, .. }) => {
+            tracing::warn!(invoice_id = %invoice_id, %message, "no checkout page for the message");
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
 }
 
 async fn new_link(
@@ -149,6 +225,10 @@ pub struct PaymentInstructions {
 #[derive(Debug, Clone, Serialize)]
 pub struct PayPage {
     pub business_name: String,
+    pub business_address: String,
+    pub business_phone: String,
+    /// The shop's phone as WhatsApp digits (`62…`) for a wa.me link, when it is a mobile number.
+    pub business_whatsapp: Option<String>,
     pub logo_data_url: Option<String>,
     pub bank_accounts: Vec<BankAccount>,
     pub invoice_id: InvoiceId,
@@ -193,6 +273,11 @@ async fn pay_page_inner(
     }
     let pending = latest_pending(ctx, invoice_id).await?;
     Ok(PayPage {
+        business_whatsapp: billing_domain::PhoneNumber::parse(&business.phone)
+            .ok()
+            .map(|p| p.as_str().to_owned()),
+        business_address: business.address,
+        business_phone: business.phone,
         business_name: business.name,
         logo_data_url: business.logo_data_url,
         bank_accounts: business.bank_accounts,

@@ -3,6 +3,7 @@
 //! it arrives by callback, by polling, or both.
 
 mod apply;
+pub mod checkout;
 pub mod gateways;
 mod links;
 pub mod manual;
@@ -14,8 +15,8 @@ pub use apply::{
 };
 pub use links::{
     available_methods, create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status,
-    start_payment, start_payment_for_invoice, MethodOption, PayLink, PayPage, PaymentInstructions,
-    PaymentStatusView,
+    prepare_pay_link, start_payment, start_payment_for_invoice, MethodOption, PayLink, PayPage,
+    PaymentInstructions, PaymentStatusView,
 };
 pub use settings::{
     gateway_settings, reload_gateways, update_gateway_settings, GatewaySettings,

@@ -207,7 +207,7 @@ pub async fn reload_gateways(ctx: &AppContext) -> Result<(), Error> {
                 let mut config =
                     DuitkuConfig::new(environment, settings.merchant_code.clone(), key);
                 if let Some(url) = base {
-                    config.base_url = url;
+                    config = config.with_base_url(url);
                 }
                 Arc::new(Duitku::new(config, ctx.clock.clone()).map_err(err)?)
             }

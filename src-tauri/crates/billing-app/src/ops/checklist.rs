@@ -112,7 +112,35 @@ pub async fn checklist(ctx: &AppContext) -> Result<SetupChecklist, Error> {
         )
     };
 
+    let checkout_gateway = ctx
+        .gateways
+        .all()
+        .into_iter()
+        .find(|g| g.supports_checkout())
+        .map(|g| g.code().to_owned());
     let address_item = match (&address.url, address.checked_at) {
+        _ if profile.pay_without_public_address => match &checkout_gateway {
+            Some(gateway) => item(
+                "public_address",
+                true,
+                "/settings?tab=public",
+                "gateway_checkout",
+                &[("gateway", gateway.clone())],
+                format!(
+                    "no public address needed: pay links are {gateway}'s own checkout page and \
+                     payments are confirmed by checking with {gateway} every few minutes"
+                ),
+            ),
+            None => item(
+                "public_address",
+                false,
+                "/settings?tab=online",
+                "checkout_no_gateway",
+                &[],
+                "paying on the gateway's checkout page is chosen, but no enabled gateway has \
+                 one: enable Duitku",
+            ),
+        },
         (None, _) => item(
             "public_address",
             false,

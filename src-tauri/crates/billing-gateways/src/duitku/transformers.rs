@@ -112,6 +112,51 @@ pub struct InquiryResponse {
     pub status_message: Option<String>,
 }
 
+/// POP `POST /api/merchant/createInvoice` (§A.4): the inquiry's body without `merchantCode`
+/// and `signature` (both go in the `x-duitku-*` headers) and without `paymentMethod` (the
+/// customer chooses on Duitku's page). No `callbackUrl` is sent when there is none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopInvoiceRequest {
+    #[serde(deserialize_with = "amount::de")]
+    pub payment_amount: i64,
+    pub merchant_order_id: String,
+    pub product_details: String,
+    #[serde(default)]
+    pub additional_param: String,
+    #[serde(default)]
+    pub merchant_user_info: String,
+    pub customer_va_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone_number: String,
+    #[serde(default)]
+    pub item_details: Vec<ItemDetail>,
+    #[serde(default)]
+    pub customer_detail: Option<CustomerDetail>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub callback_url: String,
+    pub return_url: String,
+    /// Minutes.
+    #[serde(default)]
+    pub expiry_period: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopInvoiceResponse {
+    #[serde(default)]
+    pub merchant_code: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub payment_url: Option<String>,
+    #[serde(default)]
+    pub status_code: Option<String>,
+    #[serde(default)]
+    pub status_message: Option<String>,
+}
+
 /// `POST /webapi/api/merchant/transactionStatus` (§A.6).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,4 +1,5 @@
-//! [`FakeDuitku`]: Duitku's API family (gateways.md §A.2, A.3, A.6) plus callback delivery (§A.5).
+//! [`FakeDuitku`]: Duitku's API family (gateways.md §A.2, A.3, A.6), POP `createInvoice` with
+//! its hosted checkout page (§A.4; one host serves both families) and callback delivery (§A.5).
 //! Error answers follow §A.3's `{"Message": …}` with a non-2xx status; the exact texts are [U].
 
 use std::collections::HashMap;
@@ -10,13 +11,17 @@ use axum::Router;
 
 use super::{http_client, send_callback, CallbackDelivery, FakeStatus, Server};
 use crate::duitku::transformers::CallbackForm;
-use crate::duitku::{signature, PATH_INQUIRY, PATH_PAYMENT_METHODS, PATH_STATUS};
+use crate::duitku::{
+    signature, PATH_INQUIRY, PATH_PAYMENT_METHODS, PATH_POP_CREATE_INVOICE, PATH_STATUS,
+};
 use crate::GatewayError;
 
 mod routes;
 
 /// Where the fake's hosted payment page lives (`paymentUrl`).
 pub const PAY_PAGE: &str = "/topup/topupdirectv2.aspx";
+/// Where the fake's POP checkout page lives (`paymentUrl` of `createInvoice`).
+pub const CHECKOUT_PAGE: &str = "/redirect_checkout";
 /// The channels the fake merchant has enabled, with their flat fees.
 const CHANNELS: &[(&str, &str, i64)] = &[
     ("BC", "BCA VA", 4000),
@@ -36,6 +41,7 @@ pub struct FakeDuitkuTransaction {
     pub merchant_order_id: String,
     pub reference: String,
     pub amount: i64,
+    /// Empty for a POP checkout until the customer chooses.
     pub payment_method: String,
     pub product_details: String,
     pub callback_url: String,
@@ -44,6 +50,8 @@ pub struct FakeDuitkuTransaction {
     pub va_number: String,
     pub qr_string: String,
     pub expiry_minutes: Option<u32>,
+    /// Created through POP `createInvoice` (the hosted checkout page).
+    pub checkout: bool,
     pub status: FakeStatus,
     /// Creation order.
     pub seq: u64,
@@ -59,6 +67,7 @@ struct FakeState {
     unavailable: AtomicBool,
     status_calls: AtomicU64,
     inquiry_calls: AtomicU64,
+    checkout_calls: AtomicU64,
 }
 
 impl FakeState {
@@ -96,12 +105,15 @@ impl FakeDuitku {
             unavailable: AtomicBool::new(false),
             status_calls: AtomicU64::new(0),
             inquiry_calls: AtomicU64::new(0),
+            checkout_calls: AtomicU64::new(0),
         });
         let router = Router::new()
             .route(PATH_PAYMENT_METHODS, post(routes::payment_methods))
             .route(PATH_INQUIRY, post(routes::inquiry))
             .route(PATH_STATUS, post(routes::transaction_status))
             .route(PAY_PAGE, get(routes::pay_page))
+            .route(PATH_POP_CREATE_INVOICE, post(routes::create_invoice))
+            .route(CHECKOUT_PAGE, get(routes::checkout_page))
             .with_state(state.clone());
         let server = Arc::new(Server::serve(listener, router));
         Ok(FakeDuitku {
@@ -180,6 +192,11 @@ impl FakeDuitku {
     /// How many v2 inquiry requests arrived (valid or not).
     pub fn inquiry_calls(&self) -> u64 {
         self.state.inquiry_calls.load(Ordering::SeqCst)
+    }
+
+    /// How many POP createInvoice requests arrived (valid or not).
+    pub fn checkout_calls(&self) -> u64 {
+        self.state.checkout_calls.load(Ordering::SeqCst)
     }
 
     /// The exact form body Duitku would POST for this transaction, correctly signed.

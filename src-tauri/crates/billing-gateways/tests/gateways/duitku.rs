@@ -1,6 +1,8 @@
 //! Duitku plugin against wiremock, with the §A.10 fixtures.
 
-use billing_gateways::duitku::{signature, PATH_INQUIRY, PATH_PAYMENT_METHODS, PATH_STATUS};
+use billing_gateways::duitku::{
+    signature, PATH_INQUIRY, PATH_PAYMENT_METHODS, PATH_POP_CREATE_INVOICE, PATH_STATUS,
+};
 use billing_gateways::{
     Duitku, DuitkuConfig, Environment, GatewayError, GatewayStatus, MethodKind, PaymentGateway,
 };
@@ -320,4 +322,67 @@ async fn should_reject_fractional_amount() {
 fn should_not_leak_the_key_in_debug_output() {
     let debug = format!("{:?}", offline());
     assert!(!debug.contains(DUITKU_KEY), "{debug}");
+}
+
+#[tokio::test]
+async fn should_create_a_pop_checkout_with_the_documented_headers_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(PATH_POP_CREATE_INVOICE))
+        .and(header("x-duitku-merchantcode", DUITKU_MERCHANT))
+        .and(header("x-duitku-timestamp", "1736910000000"))
+        .and(header(
+            "x-duitku-signature",
+            "d23562b53fb19a2045c0624fdbb702a498938ebd4de45700d5b505c28b8f2d8d",
+        ))
+        .and(header("accept", "application/json"))
+        .and(body_partial_json(json!({
+            "paymentAmount": 150000, "merchantOrderId": ORDER, "expiryPeriod": 1440,
+            "customerVaName": "Budi Santoso",
+            "returnUrl": "https://billing.example.id/invoice/INV-2025-0001"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "merchantCode": "DS12345", "reference": "DS1234525ABCDEFGHIJK",
+            "paymentUrl": "https://app-sandbox.duitku.com/redirect_checkout?reference=DS1234525ABCDEFGHIJK",
+            "statusCode": "00", "statusMessage": "SUCCESS"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = payment("");
+    request.callback_url = String::new();
+    let created = gateway(&server.uri())
+        .create_checkout(&request)
+        .await
+        .expect("checkout");
+    assert_eq!(created.gateway_ref, "DS1234525ABCDEFGHIJK");
+    assert_eq!(
+        created.payment_url.as_deref(),
+        Some("https://app-sandbox.duitku.com/redirect_checkout?reference=DS1234525ABCDEFGHIJK")
+    );
+    let sent = &server.received_requests().await.expect("recorded")[0];
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("json");
+    for absent in ["merchantCode", "signature", "paymentMethod", "callbackUrl"] {
+        assert!(
+            body.get(absent).is_none(),
+            "{absent} must not be sent: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_pop_checkout_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(PATH_POP_CREATE_INVOICE))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"Message": "Wrong signature"})),
+        )
+        .mount(&server)
+        .await;
+    let err = gateway(&server.uri())
+        .create_checkout(&payment(""))
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, GatewayError::Rejected { .. }), "{err:?}");
 }

@@ -205,3 +205,48 @@ async fn should_serve_the_payment_page() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn should_create_a_checkout_on_the_fake_and_confirm_it_by_status() {
+    let (fake, gw) = setup().await;
+    assert!(gw.supports_checkout());
+    let mut request = payment("");
+    request.callback_url = String::new();
+    let created = gw.create_checkout(&request).await.expect("checkout");
+    let url = created.payment_url.expect("payment url");
+    assert!(
+        url.starts_with(&format!("{}/redirect_checkout?reference=", fake.base_url())),
+        "{url}"
+    );
+    let page = reqwest::get(&url)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains(&created.gateway_ref), "{page}");
+    let tx = fake.transaction(ORDER).expect("stored");
+    assert!(tx.checkout && tx.callback_url.is_empty() && tx.payment_method.is_empty());
+    assert_eq!(fake.checkout_calls(), 1);
+
+    assert_eq!(
+        gw.status(ORDER, None).await.expect("status").status,
+        GatewayStatus::Pending
+    );
+    assert!(fake.mark_paid(ORDER));
+    let event = gw.status(ORDER, None).await.expect("status");
+    assert_eq!((event.status, event.amount), (GatewayStatus::Paid, 150_000));
+    // The same order id twice is refused, as Duitku does.
+    assert!(gw.create_checkout(&request).await.is_err());
+}
+
+#[tokio::test]
+async fn the_fake_refuses_a_checkout_signed_with_another_key() {
+    let fake = FakeDuitku::start(DUITKU_MERCHANT, DUITKU_KEY).await;
+    let config = DuitkuConfig::new(Environment::Sandbox, DUITKU_MERCHANT, "wrong-key".into())
+        .with_base_url(fake.base_url());
+    let gw = Duitku::new(config, clock()).expect("client");
+    let err = gw.create_checkout(&payment("")).await.expect_err("refused");
+    assert!(matches!(err, GatewayError::Rejected { .. }), "{err:?}");
+    assert!(fake.transactions().is_empty());
+}

@@ -242,6 +242,10 @@ pub async fn update_gateway(
 pub struct PublicUrl {
     /// The address customers and gateways use, e.g. `https://bayar.rtrwnet.id` (a tunnel).
     pub public_base_url: Option<String>,
+    /// Pay without a public address: pay links are the gateway's own checkout page made for
+    /// each invoice, and payments are confirmed by polling the gateway. Left out: unchanged.
+    #[serde(default)]
+    pub pay_without_public_address: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,10 +270,15 @@ pub async fn get_public_url(
     _user: AuthUser,
 ) -> Result<Json<PublicUrl>, ApiError> {
     let public_base_url = billing_app::billing::business::public_base_url(&state.ctx).await?;
-    Ok(Json(PublicUrl { public_base_url }))
+    let profile = billing_app::billing::business::get(&state.ctx).await?;
+    Ok(Json(PublicUrl {
+        public_base_url,
+        pay_without_public_address: Some(profile.pay_without_public_address),
+    }))
 }
 
-/// Sets the public base URL used in pay links and gateway callbacks.
+/// Sets the public base URL used in pay links and gateway callbacks, and whether customers pay
+/// on the gateway's own checkout page instead (no public address needed).
 #[utoipa::path(put, operation_id = "set_public_url", path = "/settings/public-url", tag = "settings",
     request_body = PublicUrl, security(("bearer" = [])),
     responses((status = 200, body = PublicUrl), (status = 422, body = ErrorBody)))]
@@ -283,8 +292,13 @@ pub async fn set_public_url(
         b.public_base_url.as_deref(),
     )
     .await?;
+    if let Some(on) = b.pay_without_public_address {
+        billing_app::billing::business::set_pay_without_public_address(&state.ctx, on).await?;
+    }
+    let profile = billing_app::billing::business::get(&state.ctx).await?;
     Ok(Json(PublicUrl {
         public_base_url: url,
+        pay_without_public_address: Some(profile.pay_without_public_address),
     }))
 }
 

@@ -40,6 +40,9 @@ pub struct RouterParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileList {
     pub items: Vec<Profile>,
+    /// Routers that could not be read at this sync (`name: why`); their profiles are as last
+    /// read.
+    pub not_read: Vec<String>,
 }
 
 /// Profiles as last synced (with the plans that use them).
@@ -52,6 +55,7 @@ pub async fn profiles(
 ) -> Result<Json<ProfileList>, ApiError> {
     Ok(Json(ProfileList {
         items: billing_app::network::pppoe::profiles(&s.ctx, p.router_id).await?,
+        not_read: Vec::new(),
     }))
 }
 
@@ -78,9 +82,21 @@ pub async fn sync(
             .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?
             .router_id
     };
-    Ok(Json(ProfileList {
-        items: billing_app::network::pppoe::sync_profiles(&s.ctx, router_id).await?,
-    }))
+    // One router: it must be read. All of them: one that is off does not stop the others.
+    let (items, not_read) = match router_id {
+        Some(id) => (
+            billing_app::network::pppoe::sync_profiles(&s.ctx, Some(id)).await?,
+            Vec::new(),
+        ),
+        None => {
+            let report = billing_app::network::pppoe::sync_all(&s.ctx).await?;
+            (
+                billing_app::network::pppoe::profiles(&s.ctx, None).await?,
+                report.failed,
+            )
+        }
+    };
+    Ok(Json(ProfileList { items, not_read }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -116,7 +132,13 @@ pub async fn create_profile(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(ProfileList { items })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ProfileList {
+            items,
+            not_read: Vec::new(),
+        }),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -21,7 +21,6 @@ struct Texts {
     paid_badge: &'static str,
     paid_msg: &'static str,
     choose: &'static str,
-    no_methods: &'static str,
     transfer: &'static str,
     va: &'static str,
     copy: &'static str,
@@ -37,6 +36,11 @@ struct Texts {
     proof_file: &'static str,
     proof_send: &'static str,
     proof_sent: &'static str,
+    transfer_only: &'static str,
+    counter: &'static str,
+    whatsapp: &'static str,
+    whatsapp_text: &'static str,
+    phone: &'static str,
 }
 
 const ID: Texts = Texts {
@@ -49,7 +53,6 @@ const ID: Texts = Texts {
     paid_badge: "LUNAS",
     paid_msg: "Terima kasih, pembayaran sudah diterima.",
     choose: "Pilih cara bayar",
-    no_methods: "Pembayaran online belum tersedia.",
     transfer: "Atau transfer manual ke:",
     va: "Nomor Virtual Account",
     copy: "Salin",
@@ -65,6 +68,12 @@ const ID: Texts = Texts {
     proof_file: "Foto/tangkapan layar bukti transfer",
     proof_send: "Kirim bukti",
     proof_sent: "Bukti terkirim. Pembayaran akan dikonfirmasi oleh admin.",
+    transfer_only: "Bayar dengan transfer ke rekening berikut:",
+    counter: "Pembayaran online belum tersedia. Silakan bayar langsung di kantor kami, \
+              atau hubungi kami untuk cara bayar lainnya.",
+    whatsapp: "Hubungi kami lewat WhatsApp",
+    whatsapp_text: "Halo, saya ingin menanyakan tagihan",
+    phone: "Telepon",
 };
 
 const EN: Texts = Texts {
@@ -77,7 +86,6 @@ const EN: Texts = Texts {
     paid_badge: "PAID",
     paid_msg: "Thank you, your payment has been received.",
     choose: "Choose how to pay",
-    no_methods: "Online payment is not available yet.",
     transfer: "Or transfer manually to:",
     va: "Virtual Account number",
     copy: "Copy",
@@ -93,6 +101,12 @@ const EN: Texts = Texts {
     proof_file: "Photo or screenshot of the transfer",
     proof_send: "Send proof",
     proof_sent: "Proof sent. The payment will be confirmed by the admin.",
+    transfer_only: "Pay by transfer to this account:",
+    counter: "Online payment is not available yet. Please pay at our office, or contact us \
+              for other ways to pay.",
+    whatsapp: "Contact us on WhatsApp",
+    whatsapp_text: "Hello, I have a question about invoice",
+    phone: "Phone",
 };
 
 const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,\
@@ -111,7 +125,9 @@ font-weight:700;letter-spacing:1px;text-align:center}.qr svg{display:block;margi
 max-width:100%;height:auto}.muted{color:#5c6670;font-size:13px}.lang{text-align:right;\
 font-size:13px}.hidden{display:none}.ok{text-align:center}label{display:block;font-size:13px;\
 color:#5c6670;margin:8px 0}input{display:block;width:100%;padding:10px;margin-top:4px;border:1px \
-solid #d0d7de;border-radius:8px;font-size:15px}h2{font-size:16px}.spaced{margin-top:12px}";
+solid #d0d7de;border-radius:8px;font-size:15px}h2{font-size:16px}.spaced{margin-top:12px}\
+.contact p{margin:4px 0}.btn.wa{background:#25d366;color:#fff;border:0;text-align:center;\
+font-weight:600}";
 
 fn doc_lang(lang: Lang) -> DocLang {
     match lang {
@@ -155,6 +171,43 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
             )
         })
         .collect();
+    let no_methods = view.methods.is_empty() && view.pending.is_none();
+    let wa = view
+        .business_whatsapp
+        .as_deref()
+        .map(|digits| {
+            let text = format!("{} {}", t.whatsapp_text, view.invoice_number);
+            format!(
+                "<a class=\"btn wa\" id=whatsapp href=\"https://wa.me/{}?text={}\" \
+                 rel=noopener>{}</a>",
+                esc(digits),
+                esc(&billing_app::online::checkout::url_encode(&text)),
+                t.whatsapp
+            )
+        })
+        .unwrap_or_default();
+    let address = if view.business_address.trim().is_empty() {
+        String::new()
+    } else {
+        format!("<p>{}</p>", esc(&view.business_address))
+    };
+    let phone = if view.business_phone.trim().is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p>{}: <a href=\"tel:{}\">{}</a></p>",
+            t.phone,
+            esc(&view.business_phone.replace([' ', '-', '.'], "")),
+            esc(&view.business_phone)
+        )
+    };
+    let contact = format!("<div class=\"contact muted\" id=contact>{address}{phone}</div>{wa}");
+    // Without a gateway's methods: transfer to the shop's accounts when it has any, else pay at
+    // the counter or contact the shop. Never only "not available".
+    let none = match (no_methods, view.bank_accounts.is_empty()) {
+        (true, true) => format!("<p id=counter>{}</p>", t.counter),
+        _ => String::new(),
+    };
     let other_lang = if lang == Lang::En {
         ("id", "Bahasa Indonesia")
     } else {
@@ -165,7 +218,7 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
 <meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} {number}</title>\
 <style>{CSS}</style></head><body><main>\
 <p class=lang><a href=\"?lang={ol}\">{oln}</a></p>\
-<div class=card><header>{logo}<h1>{business}</h1></header></div>\
+<div class=card><header>{logo}<h1>{business}</h1></header>{contact}</div>\
 <div class=card><dl><dt>{l_invoice}</dt><dd>{number}</dd><dt>{l_period}</dt><dd>{period}</dd>\
 <dt>{l_due}</dt><dd>{due}</dd></dl>\
 <p class=\"muted spaced\">{customer}</p>\
@@ -205,11 +258,11 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
         paid_class = if paid { "" } else { "hidden" },
         paid_badge = t.paid_badge,
         paid_msg = t.paid_msg,
-        choose_class = if paid || view.owed.is_zero() { "hidden" } else { "" },
+        choose_class = if paid || view.owed.is_zero() || (no_methods && none.is_empty()) { "hidden" } else { "" },
         l_choose = t.choose,
-        none = if view.methods.is_empty() { format!("<p class=muted>{}</p>", t.no_methods) } else { String::new() },
+        none = none,
         banks_class = if paid || view.bank_accounts.is_empty() { "hidden" } else { "" },
-        l_transfer = t.transfer,
+        l_transfer = if no_methods { t.transfer_only } else { t.transfer },
         proof_title = t.proof_title,
         proof_amount = t.proof_amount,
         proof_payer = t.proof_payer,

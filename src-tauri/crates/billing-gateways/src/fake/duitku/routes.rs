@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::{FakeDuitkuTransaction, FakeState, CHANNELS, PAY_PAGE};
+use super::{FakeDuitkuTransaction, FakeState, CHANNELS, CHECKOUT_PAGE, PAY_PAGE};
 use crate::duitku::signature;
 use crate::duitku::transformers as wire;
 use crate::fake::{qris_payload, FakeStatus};
@@ -138,6 +138,7 @@ pub(super) async fn inquiry(State(state): State<Arc<FakeState>>, body: Bytes) ->
         va_number,
         qr_string,
         expiry_minutes: req.expiry_period,
+        checkout: false,
         status: FakeStatus::Pending,
         seq,
     };
@@ -205,4 +206,95 @@ pub(super) async fn pay_page(
         .into_response(),
         None => (StatusCode::NOT_FOUND, "unknown reference").into_response(),
     }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// POP `createInvoice` (§A.4): merchant code, epoch-millisecond timestamp and their SHA-256
+/// signature in the `x-duitku-*` headers; no `paymentMethod` needed (chosen on the page).
+pub(super) async fn create_invoice(
+    State(state): State<Arc<FakeState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    state.checkout_calls.fetch_add(1, Ordering::SeqCst);
+    available(&state)?;
+    let merchant_code = header(&headers, "x-duitku-merchantcode");
+    let timestamp = header(&headers, "x-duitku-timestamp");
+    let Ok(timestamp_ms) = timestamp.parse::<i64>() else {
+        return Err(error(StatusCode::BAD_REQUEST, "Invalid timestamp"));
+    };
+    let expected = signature::pop_header(merchant_code, timestamp_ms, &state.api_key);
+    check(
+        &state,
+        merchant_code,
+        &expected,
+        header(&headers, "x-duitku-signature"),
+    )?;
+    let req: wire::PopInvoiceRequest = parse(&body)?;
+    if req.payment_amount <= 0 {
+        return Err(error(StatusCode::BAD_REQUEST, "Minimum Payment 1 IDR"));
+    }
+    if req.merchant_order_id.is_empty() || req.return_url.is_empty() {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "merchantOrderId and returnUrl are required",
+        ));
+    }
+    let mut txs = state.txs();
+    if txs.contains_key(&req.merchant_order_id) {
+        return Err(error(StatusCode::CONFLICT, "Duplicate merchantOrderId"));
+    }
+    let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+    let reference = format!("{}25{:013}", state.merchant_code, seq);
+    let tx = FakeDuitkuTransaction {
+        merchant_order_id: req.merchant_order_id.clone(),
+        payment_url: format!("{}{CHECKOUT_PAGE}?reference={reference}", state.base_url),
+        reference,
+        amount: req.payment_amount,
+        payment_method: String::new(),
+        product_details: req.product_details,
+        callback_url: req.callback_url,
+        return_url: req.return_url,
+        va_number: String::new(),
+        qr_string: String::new(),
+        expiry_minutes: req.expiry_period,
+        checkout: true,
+        status: FakeStatus::Pending,
+        seq,
+    };
+    let answer = json!({
+        "merchantCode": state.merchant_code,
+        "reference": tx.reference,
+        "paymentUrl": tx.payment_url,
+        "statusCode": "00",
+        "statusMessage": "SUCCESS",
+    });
+    txs.insert(req.merchant_order_id, tx);
+    Ok(Json(answer).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct CheckoutQuery {
+    #[serde(default)]
+    reference: String,
+}
+
+/// A bare stand-in for Duitku's POP checkout page (tests pay with `mark_paid`).
+pub(super) async fn checkout_page(
+    State(state): State<Arc<FakeState>>,
+    Query(q): Query<CheckoutQuery>,
+) -> Response {
+    pay_page(
+        State(state),
+        Query(PayPageQuery {
+            reference: q.reference,
+        }),
+    )
+    .await
 }
