@@ -157,6 +157,11 @@ async function main() {
     const dialog = page.getByRole('dialog', { name: `${T.payLink} tagihan ${number}` });
     const input = dialog.getByLabel(T.link, { exact: true });
     await visible(input);
+    // No public address is set: the link only opens on this PC, and the dialog says so, with
+    // the way to fix it.
+    const warning = dialog.getByTestId('pay-link-warning');
+    await visible(warning);
+    await visible(warning.getByRole('link'));
     payUrl = await input.inputValue();
     if (!/^https?:\/\/.+\/pay\/[A-Za-z0-9_-]{20,}$/.test(payUrl)) throw new Error(`not a pay link: ${payUrl}`);
     const wa = dialog.getByRole('link', { name: T.whatsapp, exact: true });
@@ -181,6 +186,25 @@ async function main() {
     await visible(pay.getByText(T.owedOnPayPage));
     await expectText(pay.locator('#amount'), 'Rp 150.000', 'amount on the pay page');
     await shot(pay, '04-pay-page.png');
+    // On a 360 px phone: the shop's name on top, no sideways scrolling, and always a way to pay
+    // (the gateway's methods, a bank transfer with proof, or the counter).
+    await pay.setViewportSize({ width: 360, height: 740 });
+    const name = (await pay.locator('header h1').innerText()).trim();
+    if (!name) throw new Error('the pay page does not name the shop');
+    const width = await pay.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 360) throw new Error(`the pay page scrolls sideways on a phone (${width}px)`);
+    const ways = await pay.evaluate(() => {
+      const shown = (el) => el && !el.closest('.hidden') && el.getClientRects().length > 0;
+      return {
+        methods: [...document.querySelectorAll('#choose button')].some(shown),
+        transfer: shown(document.querySelector('#proof')),
+        counter: /kantor kami|hubungi kami/i.test(document.body.innerText),
+      };
+    });
+    if (!ways.methods && !ways.transfer && !ways.counter) {
+      throw new Error(`the pay page offers no way to pay: ${JSON.stringify(ways)}`);
+    }
+    await shot(pay, '04b-pay-page-phone.png');
     await pay.close();
   });
 

@@ -106,7 +106,7 @@ export function PublicAddressWarning() {
   const item = checklist.data?.items.find((i) => i.key === 'public_address');
   if (!item || item.done || !['not_set', 'loopback', 'unchecked'].includes(item.state)) return null;
   return (
-    <Alert color="red" variant="light" role="alert" title={t('dashboard.public_address_warning.title')} data-testid="public-address-warning">
+    <Alert color="red" variant="light" role="status" title={t('dashboard.public_address_warning.title')} data-testid="public-address-warning">
       <Stack gap={4}>
         <Text size="sm">{tDynamic(t, `dashboard.public_address_warning.${item.state}`, { url: item.params.url ?? '' })}</Text>
         <Anchor component={Link} to={item.link} size="sm">
