@@ -142,7 +142,7 @@ async fn apply_in(
         if !applied.is_positive() {
             continue;
         }
-        let status = super::invoices::add_paid(conn, invoice_id, applied).await?;
+        let status = ledger::add_paid(conn, invoice_id, applied).await?;
         used.push(CreditUse {
             invoice_id,
             number,

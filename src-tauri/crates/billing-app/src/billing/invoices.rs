@@ -238,25 +238,6 @@ pub(crate) async fn fetch(conn: &mut PgConnection, id: InvoiceId) -> Result<Invo
 /// Voids an invoice: money already paid into it returns to the subscription's wallet as
 /// credit, and invoices whose arrears it carried are owed again.
 #[tracing::instrument(skip_all, fields(invoice_id = %id))]
-/// Adds money allocated to an invoice to what it has been paid, and moves it to `partial` or
-/// `paid` (a payment's allocation and credit applied share this; `paid <= total` is checked by
-/// the table). Returns the new status.
-pub(crate) async fn add_paid(
-    conn: &mut PgConnection,
-    id: InvoiceId,
-    amount: Money,
-) -> Result<InvoiceStatus, Error> {
-    Ok(sqlx::query_scalar(
-        "update invoices set paid = paid + $2, \
-             status = case when paid + $2 >= total then 'paid' else 'partial' end \
-         where id = $1 returning status",
-    )
-    .bind(id)
-    .bind(amount)
-    .fetch_one(conn)
-    .await?)
-}
-
 pub async fn void(ctx: &AppContext, id: InvoiceId, reason: &str) -> Result<Invoice, Error> {
     let reason = reason.trim();
     if reason.is_empty() {

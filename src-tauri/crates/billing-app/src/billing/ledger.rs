@@ -2,7 +2,9 @@
 //! history shows it. The wallets' use-cases (balances, adjustments, refunds) are in
 //! [`super::wallets`].
 
-use billing_domain::{CustomerId, InvoiceId, Money, PaymentId, SubscriptionId, UserId};
+use billing_domain::{
+    CustomerId, InvoiceId, InvoiceStatus, Money, PaymentId, SubscriptionId, UserId,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -240,6 +242,25 @@ async fn allocate(conn: &mut PgConnection, mut entry: Entry<'_>) -> Result<(), E
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Adds money allocated to an invoice to what it has been paid, and moves it to `partial` or
+/// `paid` (a payment's allocation and credit applied share this; `paid <= total` is checked by
+/// the table). Returns the new status.
+pub(crate) async fn add_paid(
+    conn: &mut PgConnection,
+    id: InvoiceId,
+    amount: Money,
+) -> Result<InvoiceStatus, Error> {
+    Ok(sqlx::query_scalar(
+        "update invoices set paid = paid + $2, \
+             status = case when paid + $2 >= total then 'paid' else 'partial' end \
+         where id = $1 returning status",
+    )
+    .bind(id)
+    .bind(amount)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Existing credit of `account` wallets pays invoices, set-based in ONE statement (the

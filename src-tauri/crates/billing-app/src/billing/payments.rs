@@ -297,7 +297,7 @@ pub async fn settle_in(
                     now,
                 )
                 .await?;
-                invoice_status = Some(super::invoices::add_paid(conn, invoice_id, applied).await?);
+                invoice_status = Some(ledger::add_paid(conn, invoice_id, applied).await?);
             }
         }
     }

@@ -5,6 +5,7 @@
 pub mod marker;
 pub mod outbox;
 pub mod pppoe;
+pub mod rates;
 pub mod reachability;
 pub mod reconcile;
 pub mod routers;

@@ -192,7 +192,7 @@ pub async fn create_profile(
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
     if let Some(r) = &rate_limit {
-        if !crate::vouchers::profiles::is_rate_limit(r) {
+        if !crate::network::rates::is_rate_limit(r) {
             return Err(Error::validation(
                 "rate_limit",
                 "the rate limit must look like 10M/10M (upload/download)",

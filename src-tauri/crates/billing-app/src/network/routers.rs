@@ -141,7 +141,6 @@ pub async fn create(ctx: &AppContext, input: RouterInput) -> Result<Router, Erro
         Error::Unexpected(anyhow::Error::new(e).context("storing the router password"))
     })?;
     tx.commit().await?;
-    crate::network::pppoe::refresh_in_background(ctx, id);
     get(ctx, id).await
 }
 

@@ -112,18 +112,7 @@ pub fn marker(p: &Profile) -> String {
     .comment()
 }
 
-pub(crate) fn is_rate_limit(s: &str) -> bool {
-    // rx/tx with optional k/M/G, optionally followed by burst settings.
-    let first = s.split_whitespace().next().unwrap_or_default();
-    let mut parts = first.split('/');
-    let ok = |p: Option<&str>| {
-        p.is_some_and(|p| {
-            let digits = p.trim_end_matches(['k', 'K', 'm', 'M', 'g', 'G']);
-            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
-        })
-    };
-    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
-}
+pub(crate) use crate::network::rates::is_rate_limit;
 
 fn validate(input: &ProfileInput, creating: bool) -> Result<(), Error> {
     if creating || input.name.is_some() {

@@ -103,6 +103,8 @@ pub async fn create(
     ApiJson(b): ApiJson<RouterBody>,
 ) -> Result<(StatusCode, Json<Router>), ApiError> {
     let router = billing_app::network::routers::create(&s.ctx, b.into()).await?;
+    // Its profiles are read in the background, so plans are checked against it at once.
+    billing_app::network::pppoe::refresh_in_background(&s.ctx, router.id);
     Ok((StatusCode::CREATED, Json(router)))
 }
 
