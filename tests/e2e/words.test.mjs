@@ -97,7 +97,10 @@ function wrongWords(text, words) {
   for (const m of text.matchAll(/(?:^|\s)((?:[\d*/,-]+ ){4,5}[\d*/,-]+)(?=\s|$)/gm)) found.push(`a cron pattern "${m[1]}"`);
   const set = new Set(words);
   for (const line of text.split('\n')) {
-    for (const token of line.split(/[^\p{L}]+/u)) {
+    // Names the owner types as they are (MIKROBILL_SECRETS_KEY, secrets.key_file) are neither
+    // language: an identifier with an underscore or a dot between letters is skipped whole.
+    const words = line.split(/\s+/).filter((chunk) => !/[\p{L}\d]_[\p{L}\d]|\p{L}\.\p{L}/u.test(chunk));
+    for (const token of words.join(' ').split(/[^\p{L}]+/u)) {
       if (token && set.has(token.toLowerCase())) found.push(`"${token}" in "${line.trim().slice(0, 120)}"`);
     }
   }
