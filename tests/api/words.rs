@@ -92,4 +92,39 @@ async fn activity_log_entries_name_the_customer_they_changed() {
     assert_eq!(entry["entity"], "subscriptions");
     assert_eq!(entry["subject"], "sari", "{entry}");
     assert_eq!(entry["customer"], "Pelanggan sari", "{entry}");
+
+    // An update stores only the columns that changed; its line still names the row (and its
+    // customer) when the name is not among them.
+    let customer_id = customer["id"].as_str().expect("id");
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/customers/{customer_id}"),
+            Some(json!({"address": "Jl. Dahlia 9"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, log) = app
+        .call("GET", &format!("/api/audit?entity_id={customer_id}"), None)
+        .await;
+    let changed = &log["items"][0];
+    assert_eq!(changed["action"], "customers.update", "{changed}");
+    assert!(changed["after"].get("name").is_none(), "{changed}");
+    assert_eq!(changed["subject"], "Pelanggan sari", "{changed}");
+    let sub_id = sub["id"].as_str().expect("id");
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/subscriptions/{sub_id}/terminate"),
+            Some(json!({"reason": "pindah rumah"})),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    let (_, log) = app
+        .call("GET", &format!("/api/audit?entity_id={sub_id}"), None)
+        .await;
+    let ended = &log["items"][0];
+    assert_eq!(ended["action"], "subscriptions.update", "{ended}");
+    assert_eq!(ended["subject"], "sari", "{ended}");
+    assert_eq!(ended["customer"], "Pelanggan sari", "{ended}");
 }

@@ -142,7 +142,7 @@ pub async fn main() {
     println!("verify again (checksum, unpack, restore, compare): {reverify_ms} ms");
 
     let t = Instant::now();
-    let restored = billing_app::ops::backups::restore(&ctx, backup.id)
+    let restored = billing_app::ops::backups::restore(&ctx, backup.id, None)
         .await
         .expect("restore");
     let restore_ms = t.elapsed().as_millis();

@@ -68,31 +68,48 @@ async function main() {
     await shot(page, '01b-jobs.png');
   });
 
+  // The backup this test makes, by its file name: other tests made earlier ones, and the list
+  // may still be loading when the button is pressed, so neither "the first row" nor a row count
+  // names it.
   let rowsBefore = 0;
+  let made = '';
+  const ours = () => page.getByTestId('backup-row').filter({ hasText: made });
   await step(page, '"Buat cadangan sekarang" adds a verified backup', async () => {
     await page.getByRole('link', { name: T.navBackups, exact: true }).click();
     await visible(page.getByRole('button', { name: T.create, exact: true }));
-    await page.waitForLoadState('networkidle');
-    rowsBefore = await page.getByTestId('backup-row').count();
+    const before = await apiCall(page, 'GET', '/api/backups');
+    const known = new Set((before.body?.items ?? []).map((b) => b.id));
+    rowsBefore = known.size;
     await page.getByRole('button', { name: T.create, exact: true }).click();
-    await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="backup-row"]').length > n,
-      rowsBefore,
-      { timeout: waitTimeoutMs },
-    );
-    const newest = page.getByTestId('backup-row').first();
-    if ((await newest.getAttribute('data-status')) !== 'ok') throw new Error(`backup failed: ${await newest.innerText()}`);
-    await visible(newest.getByText(T.verified, { exact: true }));
+    const deadline = Date.now() + waitTimeoutMs;
+    for (;;) {
+      const list = await apiCall(page, 'GET', '/api/backups');
+      const fresh = (list.body?.items ?? []).find((b) => !known.has(b.id));
+      if (fresh) {
+        if (fresh.status !== 'ok') throw new Error(`backup failed: ${JSON.stringify(fresh)}`);
+        made = fresh.file_name;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('no new backup in the list');
+      await page.waitForTimeout(200);
+    }
+    await visible(ours().getByText(T.verified, { exact: true }));
+    if ((await ours().getAttribute('data-status')) !== 'ok') throw new Error(`backup failed: ${await ours().innerText()}`);
+    // The newest is listed first.
+    if (!(await page.getByTestId('backup-row').first().innerText()).includes(made)) {
+      throw new Error(`the new backup ${made} is not the first row`);
+    }
     await shot(page, '02-created.png');
   });
 
   await step(page, '"Unduh" saves the backup file', async () => {
-    const newest = page.getByTestId('backup-row').first();
+    const newest = ours();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       newest.getByRole('button', { name: new RegExp(`^${T.download} `) }).click(),
     ]);
     const name = download.suggestedFilename();
+    if (name !== made) throw new Error(`downloaded ${name}, not the new backup ${made}`);
     if (!/^mikrobill-\d{8}-\d{6}-[0-9a-f]{8}\.tar\.gz$/.test(name)) throw new Error(`file name ${name}`);
     const path = join(artifacts, 'backups-download.tar.gz');
     await download.saveAs(path);
@@ -116,8 +133,7 @@ async function main() {
   await step(page, '"Pulihkan" restores the backup and waits for confirmation', async () => {
     const made = await apiCall(page, 'POST', '/api/customers', { name: lateCustomer, phone: '0813-5555-0101', address: 'Jl. Kenanga' });
     if (made.status !== 201) throw new Error(`customer: ${made.status} ${JSON.stringify(made.body)}`);
-    const newest = page.getByTestId('backup-row').first();
-    await newest.getByRole('button', { name: new RegExp(`^${T.restore} `) }).click();
+    await ours().getByRole('button', { name: new RegExp(`^${T.restore} `) }).click();
     const dialog = page.getByRole('dialog', { name: T.restoreTitle });
     await visible(dialog);
     await dialog.getByRole('button', { name: T.restore, exact: true }).click();

@@ -147,3 +147,85 @@ async fn undo_goes_back_to_the_data_from_before_the_restore() {
     assert_eq!(status, StatusCode::CONFLICT, "nothing is waiting any more");
     app.shutdown().await;
 }
+
+/// A call with a given access token (not the harness's cached one).
+async fn call_as(app: &TestApp, token: &str, method: &str, path: &str) -> (StatusCode, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    split(
+        app.http
+            .request(method, format!("{}{path}", app.admin))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await
+}
+
+async fn new_session(app: &TestApp) -> String {
+    let (status, body) = app.login(OWNER, OWNER_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn the_owner_who_restores_stays_signed_in_though_they_signed_in_after_the_backup() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let backup = create_backup(&app).await;
+    let id = backup["id"].as_str().expect("id");
+    // After the backup: "log out everywhere" (the account's token version moves on, so the
+    // backup's copy of the account would refuse every token now) and a new sign-in.
+    let (status, body) = app.call("POST", "/api/auth/logout-everywhere", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let token = new_session(&app).await;
+
+    let (status, outcome) =
+        call_as(&app, &token, "POST", &format!("/api/backups/restore/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["signed_in_kept"], true, "{outcome}");
+    assert!(
+        outcome["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("You stay signed in"),
+        "{outcome}"
+    );
+    // Still signed in on the restored data: the list with its pending restore, then undo.
+    let (status, list) = call_as(&app, &token, "GET", "/api/backups").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["pending_restore"]["backup_id"], id);
+
+    // Undo with a session opened only on the restored data: it is carried back too.
+    let later = new_session(&app).await;
+    let (status, undone) = call_as(
+        &app,
+        &later,
+        "POST",
+        &format!("/api/backups/restore/{id}/undo"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    let (status, list) = call_as(&app, &later, "GET", "/api/backups").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert!(list["pending_restore"].is_null(), "{list}");
+    // The session from before the restore works on the old data as it did.
+    let (status, body) = call_as(&app, &token, "GET", "/api/auth/me").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Restore again and confirm with the same session: signed in throughout.
+    let (status, outcome) =
+        call_as(&app, &token, "POST", &format!("/api/backups/restore/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    let (status, confirmed) = call_as(
+        &app,
+        &token,
+        "POST",
+        &format!("/api/backups/restore/{id}/confirm"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    let (status, body) = call_as(&app, &token, "GET", "/api/auth/me").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.shutdown().await;
+}

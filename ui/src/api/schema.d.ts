@@ -4743,6 +4743,11 @@ export interface components {
             previous_database: string;
             /** Format: int64 */
             rows: number;
+            /**
+             * @description Whether the person who restored stays signed in (their account and session were
+             *     carried into the restored data); every other account is as the backup has it.
+             */
+            signed_in_kept: boolean;
             tables: number;
         };
         /** @description The periods a retention run kept (what was younger stayed). */

@@ -100,16 +100,46 @@ pub struct AuditEntry {
     pub customer: Option<String>,
 }
 
-/// The name a changed row is known by, from its before or after image.
+/// The name a changed row is known by, from its before or after image; an update stores only
+/// the columns that changed, so when its name is not among them the row's name now is used.
 const SUBJECT: &str = "coalesce(after->>'name', before->>'name', after->>'username', \
      before->>'username', after->>'number', before->>'number', after->>'login', \
      before->>'login', after->>'code', before->>'code', after->>'gateway', \
      before->>'gateway', after->>'key', before->>'key', after->>'file_name', \
-     before->>'file_name', after->>'payer_name', before->>'payer_name')";
+     before->>'file_name', after->>'payer_name', before->>'payer_name', \
+     case when entity = 'whatsapp_templates' then entity_id \
+          when entity_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then \
+          case entity \
+            when 'users' then (select x.username from users x where x.id = entity_id::uuid) \
+            when 'customers' then (select x.name from customers x where x.id = entity_id::uuid) \
+            when 'plans' then (select x.name from plans x where x.id = entity_id::uuid) \
+            when 'routers' then (select x.name from routers x where x.id = entity_id::uuid) \
+            when 'subscriptions' then \
+                (select x.login from subscriptions x where x.id = entity_id::uuid) \
+            when 'invoices' then (select x.number from invoices x where x.id = entity_id::uuid) \
+            when 'vouchers' then (select x.code from vouchers x where x.id = entity_id::uuid) \
+            when 'resellers' then (select x.name from resellers x where x.id = entity_id::uuid) \
+            when 'voucher_profiles' then \
+                (select x.name from voucher_profiles x where x.id = entity_id::uuid) \
+            when 'whatsapp_sessions' then \
+                (select x.name from whatsapp_sessions x where x.id = entity_id::uuid) \
+            when 'alert_rules' then \
+                (select x.name from alert_rules x where x.id = entity_id::uuid) \
+            when 'imports' then (select x.file_name from imports x where x.id = entity_id::uuid) \
+            when 'backups' then (select x.file_name from backups x where x.id = entity_id::uuid) \
+          end end)";
 
 /// The customer a changed row belongs to.
-const CUSTOMER: &str = "(select c.name from customers c where c.id::text = \
-     coalesce(audit_log.after->>'customer_id', audit_log.before->>'customer_id'))";
+/// An update whose change does not name the customer: the row's customer now.
+const CUSTOMER: &str = "(select c.name from customers c where c.id = (\
+     coalesce(audit_log.after->>'customer_id', audit_log.before->>'customer_id', \
+       case when audit_log.entity_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' \
+       then case audit_log.entity \
+         when 'subscriptions' then (select x.customer_id::text from subscriptions x \
+                                    where x.id = audit_log.entity_id::uuid) \
+         when 'invoices' then (select x.customer_id::text from invoices x \
+                               where x.id = audit_log.entity_id::uuid) \
+       end end))::uuid)";
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {

@@ -115,10 +115,12 @@ pub async fn download(
 
 pub async fn restore(
     State(s): State<HttpState>,
-    _u: AuthUser,
+    AuthUser(user): AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<RestoreOutcome>, ApiError> {
-    Ok(Json(billing_app::ops::backups::restore(&s.ctx, id).await?))
+    Ok(Json(
+        billing_app::ops::backups::restore(&s.ctx, id, Some(&user)).await?,
+    ))
 }
 
 /// Keeps the restored data: the database from before the restore is deleted.
@@ -142,11 +144,11 @@ pub async fn confirm(
               (status = 500, body = ErrorBody)))]
 pub async fn undo(
     State(s): State<HttpState>,
-    _u: AuthUser,
+    AuthUser(user): AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ConfirmOutcome>, ApiError> {
     Ok(Json(
-        billing_app::ops::backups::undo_restore(&s.ctx, id).await?,
+        billing_app::ops::backups::undo_restore(&s.ctx, id, Some(&user)).await?,
     ))
 }
 

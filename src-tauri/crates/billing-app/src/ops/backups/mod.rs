@@ -16,6 +16,7 @@ mod retention;
 mod schedule;
 mod sessions;
 mod settings;
+mod signed_in;
 mod slots;
 pub mod switch;
 mod verify;

@@ -8,9 +8,11 @@ use uuid::Uuid;
 
 use super::files::busy;
 use super::sessions::{close_for_drop, refuse_if_used, reopen};
+use super::signed_in::{carry, pool_on, Carried};
 use super::switch::DatabaseChoice;
 use super::verify::{open_checked, restore_and_compare};
 use super::{pgtools, Backup};
+use crate::access::current_user::CurrentUser;
 use crate::{AppContext, Error};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -24,6 +26,9 @@ pub struct RestoreOutcome {
     pub rows: i64,
     /// When the restored data was backed up.
     pub backed_up_at: DateTime<Utc>,
+    /// Whether the person who restored stays signed in (their account and session were
+    /// carried into the restored data); every other account is as the backup has it.
+    pub signed_in_kept: bool,
     pub message: String,
 }
 
@@ -37,9 +42,14 @@ pub struct ConfirmOutcome {
 }
 
 /// Restores backup `id` into a new database, checks it against the backup's census, brings
-/// its schema up to date and switches the app to it.
+/// its schema up to date and switches the app to it. `by`, the signed-in user who asked,
+/// keeps their account and session in the restored data.
 #[tracing::instrument(skip_all, fields(backup_id = %id))]
-pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error> {
+pub async fn restore(
+    ctx: &AppContext,
+    id: Uuid,
+    by: Option<&CurrentUser>,
+) -> Result<RestoreOutcome, Error> {
     let _guard = ctx.ops.busy.try_lock().map_err(|_| busy())?;
     let choice = ctx.ops.choice();
     if let Some(previous) = &choice.previous {
@@ -72,12 +82,15 @@ pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error
     let now = ctx.clock.now();
     let target = restored_name(&choice.configured, now);
     pgtools::create_database(&ctx.pool, &target).await?;
-    let prepared = prepare(ctx, &tools, &target, &unpacked.dump(), &manifest).await;
+    let prepared = prepare(ctx, &tools, &target, &unpacked.dump(), &manifest, by).await;
     drop(unpacked);
-    if let Err(err) = prepared {
-        pgtools::drop_quietly(&ctx.pool, &target).await;
-        return Err(err);
-    }
+    let carried = match prepared {
+        Ok(carried) => carried,
+        Err(err) => {
+            pgtools::drop_quietly(&ctx.pool, &target).await;
+            return Err(err);
+        }
+    };
 
     // This instance claims the restored database before it uses it (and keeps its claim on
     // the previous one until the restore is confirmed or undone).
@@ -120,10 +133,18 @@ pub async fn restore(ctx: &AppContext, id: Uuid) -> Result<RestoreOutcome, Error
         tables: manifest.census.tables.len(),
         rows: manifest.census.total_rows(),
         backed_up_at: manifest.created_at,
+        signed_in_kept: carried == Carried::Kept,
         message: format!(
             "The data of {} is now in use (database {target}). The data from before the \
-             restore is kept in database {previous} until you confirm; undo to go back to it.",
-            local.format("%Y-%m-%d %H:%M")
+             restore is kept in database {previous} until you confirm; undo to go back to it.{}",
+            local.format("%Y-%m-%d %H:%M"),
+            match carried {
+                Carried::Kept => " You stay signed in; the other accounts are as in the backup.",
+                Carried::NameTaken =>
+                    " The backup has another account with your user name: \
+                     sign in with that account's password to confirm or undo.",
+                Carried::NoSession => "",
+            }
         ),
     })
 }
@@ -173,7 +194,11 @@ pub async fn confirm_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcom
 
 /// The owner goes back to the data from before the restore; the restored copy is dropped.
 #[tracing::instrument(skip_all, fields(backup_id = %id))]
-pub async fn undo_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcome, Error> {
+pub async fn undo_restore(
+    ctx: &AppContext,
+    id: Uuid,
+    by: Option<&CurrentUser>,
+) -> Result<ConfirmOutcome, Error> {
     let _guard = ctx.ops.busy.try_lock().map_err(|_| busy())?;
     let choice = pending_for(ctx, id)?;
     let previous = choice.previous.clone().unwrap_or_default();
@@ -204,6 +229,12 @@ pub async fn undo_restore(ctx: &AppContext, id: Uuid) -> Result<ConfirmOutcome, 
         switched_at: Some(ctx.clock.now()),
         ..choice
     };
+    // The one undoing stays signed in on the data from before, even if they signed in
+    // only after the restore.
+    let previous_pool = pool_on(ctx, &previous).await?;
+    let carried = carry(ctx, &previous_pool, by).await;
+    previous_pool.close().await;
+    carried?;
     next.save(&ctx.ops.data_dir)
         .map_err(|e| Error::Failed(format!("recording the undo failed: {e}")))?;
     let old_routers = router_ids(ctx).await;
@@ -257,9 +288,10 @@ async fn prepare(
     target: &str,
     dump: &std::path::Path,
     manifest: &super::archive::Manifest,
-) -> Result<(), Error> {
+    by: Option<&CurrentUser>,
+) -> Result<Carried, Error> {
     restore_and_compare(ctx, tools, target, dump, manifest).await?;
-    migrate_and_carry_over(ctx, target).await
+    migrate_and_carry_over(ctx, target, by).await
 }
 
 /// `<configured>_r<yyyymmddhhmmss><4 hex>`, at most 63 bytes.
@@ -270,8 +302,13 @@ fn restored_name(configured: &str, now: DateTime<Utc>) -> String {
 }
 
 /// Brings the restored schema up to date and carries over the backup catalog and settings
-/// (the restored copy's are as old as the backup; the backups made since must stay listed).
-async fn migrate_and_carry_over(ctx: &AppContext, database: &str) -> Result<(), Error> {
+/// (the restored copy's are as old as the backup; the backups made since must stay listed),
+/// and the account and session of the one restoring.
+async fn migrate_and_carry_over(
+    ctx: &AppContext,
+    database: &str,
+    by: Option<&CurrentUser>,
+) -> Result<Carried, Error> {
     let catalog: serde_json::Value =
         sqlx::query_scalar("select coalesce(json_agg(b), '[]'::json) from backups b")
             .fetch_one(&ctx.pool)
@@ -280,12 +317,7 @@ async fn migrate_and_carry_over(ctx: &AppContext, database: &str) -> Result<(), 
         sqlx::query_scalar("select row_to_json(s) from backup_settings s")
             .fetch_one(&ctx.pool)
             .await?;
-    let options = (*ctx.pool.connect_options()).clone().database(database);
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .map_err(|e| Error::Failed(format!("cannot connect to {database}: {e}")))?;
+    let pool = pool_on(ctx, database).await?;
     billing_migrations::MIGRATOR.run(&pool).await.map_err(|e| {
         Error::Failed(format!(
             "the restored database could not be brought up to date: {e}"
@@ -307,8 +339,9 @@ async fn migrate_and_carry_over(ctx: &AppContext, database: &str) -> Result<(), 
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    let carried = carry(ctx, &pool, by).await;
     pool.close().await;
-    Ok(())
+    carried
 }
 
 async fn router_ids(ctx: &AppContext) -> Vec<Uuid> {
