@@ -97,6 +97,18 @@ async fn without_a_public_address_the_invoice_message_carries_the_gateways_check
         "the customer lands in the shop's WhatsApp: {}",
         checkout.return_url
     );
+    // The message is one percent-encoded query value (spaces and the invoice number's
+    // slashes included).
+    let text = checkout
+        .return_url
+        .split_once("?text=")
+        .map(|(_, t)| t)
+        .unwrap_or("");
+    assert!(
+        text.starts_with("Saya%20sudah%20membayar%20tagihan%20INV%2F") && !text.contains(' '),
+        "{}",
+        checkout.return_url
+    );
 
     // The pay-link dialog offers the same checkout, and a reminder reuses it.
     let (status, link) = app

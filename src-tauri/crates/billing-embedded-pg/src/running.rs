@@ -222,7 +222,7 @@ impl RunningCluster {
     pub fn url_without_password(&self) -> String {
         format!(
             "postgres://{}@127.0.0.1:{}/postgres",
-            percent_encode(&self.superuser),
+            urlencoding::encode(&self.superuser),
             self.port
         )
     }
@@ -346,26 +346,9 @@ fn read_from(path: &Path, offset: u64) -> String {
     String::from_utf8_lossy(&bytes[start..]).into_owned()
 }
 
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn user_names_are_percent_encoded() {
-        assert_eq!(percent_encode("mikrobill"), "mikrobill");
-        assert_eq!(percent_encode("a b@c"), "a%20b%40c");
-    }
 
     #[test]
     fn bind_failures_are_port_clashes() {

@@ -120,19 +120,6 @@ pub(crate) fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Percent-encodes one URL path segment (anything but RFC 3986 unreserved characters).
-pub(crate) fn path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

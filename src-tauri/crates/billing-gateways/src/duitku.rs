@@ -156,30 +156,32 @@ impl Duitku {
         let (first_name, last_name) = split_name(&req.customer_name);
         wire::InquiryRequest {
             merchant_code: code.clone(),
-            payment_amount: req.amount,
             payment_method: req.method.clone(),
-            merchant_order_id: req.merchant_ref.clone(),
-            product_details: req.description.clone(),
-            additional_param: String::new(),
-            merchant_user_info: String::new(),
-            customer_va_name: req.customer_name.clone(),
-            email: email.clone(),
-            phone_number: phone.clone(),
-            item_details: vec![wire::ItemDetail {
-                name: req.description.clone(),
-                price: req.amount,
-                quantity: 1,
-            }],
-            customer_detail: Some(wire::CustomerDetail {
-                first_name,
-                last_name,
-                email,
-                phone_number: phone,
-            }),
+            order: wire::Order {
+                payment_amount: req.amount,
+                merchant_order_id: req.merchant_ref.clone(),
+                product_details: req.description.clone(),
+                additional_param: String::new(),
+                merchant_user_info: String::new(),
+                customer_va_name: req.customer_name.clone(),
+                email: email.clone(),
+                phone_number: phone.clone(),
+                item_details: vec![wire::ItemDetail {
+                    name: req.description.clone(),
+                    price: req.amount,
+                    quantity: 1,
+                }],
+                customer_detail: Some(wire::CustomerDetail {
+                    first_name,
+                    last_name,
+                    email,
+                    phone_number: phone,
+                }),
+                return_url: req.return_url.clone(),
+                expiry_period: Some(req.expiry_minutes),
+            },
             callback_url: req.callback_url.clone(),
-            return_url: req.return_url.clone(),
             signature: signature::inquiry(code, &req.merchant_ref, req.amount, self.key()),
-            expiry_period: Some(req.expiry_minutes),
         }
     }
 
@@ -188,19 +190,8 @@ impl Duitku {
     fn pop_request(&self, req: &CreatePayment) -> wire::PopInvoiceRequest {
         let inquiry = self.inquiry_request(req);
         wire::PopInvoiceRequest {
-            payment_amount: inquiry.payment_amount,
-            merchant_order_id: inquiry.merchant_order_id,
-            product_details: inquiry.product_details,
-            additional_param: inquiry.additional_param,
-            merchant_user_info: inquiry.merchant_user_info,
-            customer_va_name: inquiry.customer_va_name,
-            email: inquiry.email,
-            phone_number: inquiry.phone_number,
-            item_details: inquiry.item_details,
-            customer_detail: inquiry.customer_detail,
+            order: inquiry.order,
             callback_url: inquiry.callback_url,
-            return_url: inquiry.return_url,
-            expiry_period: inquiry.expiry_period,
         }
     }
 }

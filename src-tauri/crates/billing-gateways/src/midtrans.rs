@@ -251,7 +251,7 @@ impl PaymentGateway for Midtrans {
     ) -> Result<GatewayEvent, GatewayError> {
         let url = client::join(
             &self.config.api_base_url,
-            &format!("/v2/{}/status", client::path_segment(merchant_ref)),
+            &format!("/v2/{}/status", urlencoding::encode(merchant_ref)),
         );
         let response = self.authorized(self.http.get(url)).send().await?;
         let reply = Reply::read(response).await?;

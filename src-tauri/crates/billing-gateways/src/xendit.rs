@@ -206,7 +206,7 @@ impl PaymentGateway for Xendit {
         let invoices_url = client::join(&self.config.base_url, PATH_INVOICES);
         let invoice = match gateway_ref {
             Some(id) => {
-                let url = format!("{invoices_url}/{}", client::path_segment(id));
+                let url = format!("{invoices_url}/{}", urlencoding::encode(id));
                 self.send(self.http.get(url))
                     .await?
                     .json::<wire::Invoice>(CODE)?

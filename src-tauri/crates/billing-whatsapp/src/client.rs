@@ -32,19 +32,6 @@ pub(crate) fn join(base_url: &str, path: &str) -> String {
     )
 }
 
-/// Percent-encodes one URL path segment (anything but RFC 3986 unreserved characters).
-pub(crate) fn path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 /// A provider's answer, read completely.
 pub(crate) struct Reply {
     pub status: u16,

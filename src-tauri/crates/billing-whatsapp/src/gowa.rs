@@ -15,7 +15,7 @@ use self::transformers::{
     classify, receipt_status, DeviceStatus, Envelope, LoginResults, SendMessageRequest,
     SendResults, Webhook,
 };
-use crate::client::{self, path_segment, Reply};
+use crate::client::{self, Reply};
 use crate::{
     phone, signature, AcceptedState, DeliveryUpdate, Pairing, ProviderKind, SendError, SendReceipt,
     SessionHealth, WhatsAppProvider,
@@ -70,7 +70,10 @@ impl Gowa {
     }
 
     fn device_path(&self, suffix: &str) -> String {
-        format!("/devices/{}{suffix}", path_segment(&self.config.device_id))
+        format!(
+            "/devices/{}{suffix}",
+            urlencoding::encode(&self.config.device_id)
+        )
     }
 }
 

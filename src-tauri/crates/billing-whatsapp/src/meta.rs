@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use self::transformers::{
     template_request, ErrorEnvelope, PhoneNumberInfo, SendResponse, TextRequest, Webhook,
 };
-use crate::client::{self, path_segment, Reply};
+use crate::client::{self, Reply};
 use crate::{
     signature, AcceptedState, DeliveryStatus, DeliveryUpdate, ProviderKind, SendError, SendReceipt,
     SessionHealth, TemplateMessage, WhatsAppProvider,
@@ -64,8 +64,8 @@ impl MetaCloud {
             &self.config.base_url,
             &format!(
                 "{}/{}{suffix}",
-                path_segment(&self.config.api_version),
-                path_segment(&self.config.phone_number_id)
+                urlencoding::encode(&self.config.api_version),
+                urlencoding::encode(&self.config.phone_number_id)
             ),
         )
     }

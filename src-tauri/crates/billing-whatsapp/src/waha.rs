@@ -14,7 +14,7 @@ use self::transformers::{
     ack_status, health, message_id, AckPayload, Base64File, SendTextRequest, SessionDto,
     StatusError, Webhook,
 };
-use crate::client::{self, path_segment, Reply};
+use crate::client::{self, Reply};
 use crate::{
     phone, AcceptedState, DeliveryUpdate, Pairing, ProviderKind, SendError, SendReceipt,
     SessionHealth, WhatsAppProvider,
@@ -94,7 +94,7 @@ impl Waha {
     fn session_path(&self, suffix: &str) -> String {
         format!(
             "/api/sessions/{}{suffix}",
-            path_segment(&self.config.session)
+            urlencoding::encode(&self.config.session)
         )
     }
 }
@@ -169,7 +169,7 @@ impl WhatsAppProvider for Waha {
                 http::Method::GET,
                 &format!(
                     "/api/{}/auth/qr?format=image",
-                    path_segment(&self.config.session)
+                    urlencoding::encode(&self.config.session)
                 ),
             )
             .header(http::header::ACCEPT, "application/json");

@@ -212,37 +212,11 @@ fn return_url(
         (_, Ok(phone)) => format!(
             "https://wa.me/{}?text={}",
             phone.as_str(),
-            url_encode(&format!("Saya sudah membayar tagihan {number}."))
+            urlencoding::encode(&format!("Saya sudah membayar tagihan {number}."))
         ),
         _ => format!(
             "{}/pay/return/{merchant_ref}",
             ctx.public_fallback_url.trim_end_matches('/')
         ),
-    }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-pub fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url_encode;
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(
-            url_encode("Saya sudah membayar tagihan INV/2026/0001."),
-            "Saya%20sudah%20membayar%20tagihan%20INV%2F2026%2F0001."
-        );
     }
 }

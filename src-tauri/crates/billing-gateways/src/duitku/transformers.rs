@@ -42,14 +42,12 @@ pub struct MethodFee {
     pub total_fee: Option<i64>,
 }
 
-/// `POST /webapi/api/merchant/v2/inquiry` (§A.3).
+/// What an inquiry and a POP invoice both say about the order (§A.3, §A.4).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InquiryRequest {
-    pub merchant_code: String,
+pub struct Order {
     #[serde(deserialize_with = "amount::de")]
     pub payment_amount: i64,
-    pub payment_method: String,
     pub merchant_order_id: String,
     pub product_details: String,
     #[serde(default)]
@@ -64,13 +62,24 @@ pub struct InquiryRequest {
     pub item_details: Vec<ItemDetail>,
     #[serde(default)]
     pub customer_detail: Option<CustomerDetail>,
-    #[serde(default)]
-    pub callback_url: String,
     pub return_url: String,
-    pub signature: String,
     /// Minutes.
     #[serde(default)]
     pub expiry_period: Option<u32>,
+}
+
+/// `POST /webapi/api/merchant/v2/inquiry` (§A.3): the order with the merchant code, the
+/// chosen payment method, the callback address and the signature.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InquiryRequest {
+    pub merchant_code: String,
+    pub payment_method: String,
+    #[serde(flatten)]
+    pub order: Order,
+    #[serde(default)]
+    pub callback_url: String,
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,34 +121,16 @@ pub struct InquiryResponse {
     pub status_message: Option<String>,
 }
 
-/// POP `POST /api/merchant/createInvoice` (§A.4): the inquiry's body without `merchantCode`
+/// POP `POST /api/merchant/createInvoice` (§A.4): the inquiry's order without `merchantCode`
 /// and `signature` (both go in the `x-duitku-*` headers) and without `paymentMethod` (the
 /// customer chooses on Duitku's page). No `callbackUrl` is sent when there is none.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PopInvoiceRequest {
-    #[serde(deserialize_with = "amount::de")]
-    pub payment_amount: i64,
-    pub merchant_order_id: String,
-    pub product_details: String,
-    #[serde(default)]
-    pub additional_param: String,
-    #[serde(default)]
-    pub merchant_user_info: String,
-    pub customer_va_name: String,
-    pub email: String,
-    #[serde(default)]
-    pub phone_number: String,
-    #[serde(default)]
-    pub item_details: Vec<ItemDetail>,
-    #[serde(default)]
-    pub customer_detail: Option<CustomerDetail>,
+    #[serde(flatten)]
+    pub order: Order,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub callback_url: String,
-    pub return_url: String,
-    /// Minutes.
-    #[serde(default)]
-    pub expiry_period: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -181,7 +181,7 @@ pub fn render(view: &PayPage, token: &str, lang: Lang) -> String {
                 "<a class=\"btn wa\" id=whatsapp href=\"https://wa.me/{}?text={}\" \
                  rel=noopener>{}</a>",
                 esc(digits),
-                esc(&billing_app::online::checkout::url_encode(&text)),
+                esc(&urlencoding::encode(&text)),
                 t.whatsapp
             )
         })

@@ -94,14 +94,12 @@ pub(super) async fn inquiry(State(state): State<Arc<FakeState>>, body: Bytes) ->
     let req: wire::InquiryRequest = parse(&body)?;
     let expected = signature::inquiry(
         &req.merchant_code,
-        &req.merchant_order_id,
-        req.payment_amount,
+        &req.order.merchant_order_id,
+        req.order.payment_amount,
         &state.api_key,
     );
     check(&state, &req.merchant_code, &expected, &req.signature)?;
-    if req.payment_amount <= 0 {
-        return Err(error(StatusCode::BAD_REQUEST, "Minimum Payment 1 IDR"));
-    }
+    admissible(&state, &req.order)?;
     if !CHANNELS
         .iter()
         .any(|(code, _, _)| *code == req.payment_method)
@@ -111,36 +109,22 @@ pub(super) async fn inquiry(State(state): State<Arc<FakeState>>, body: Bytes) ->
             "Payment channel not available",
         ));
     }
-    let mut txs = state.txs();
-    if txs.contains_key(&req.merchant_order_id) {
-        return Err(error(StatusCode::CONFLICT, "Duplicate merchantOrderId"));
-    }
-    let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
-    let reference = format!("{}25{:013}", state.merchant_code, seq);
+    let (seq, reference) = next_reference(&state);
     let kind = wire::method_kind(&req.payment_method);
     let va_number = match kind {
         MethodKind::VirtualAccount | MethodKind::Retail => format!("7007014{seq:09}"),
         _ => String::new(),
     };
     let qr_string = match kind {
-        MethodKind::Qris => qris_payload("ISP CONTOH", &reference, req.payment_amount),
+        MethodKind::Qris => qris_payload("ISP CONTOH", &reference, req.order.payment_amount),
         _ => String::new(),
     };
+    let payment_url = format!("{}{PAY_PAGE}?ref={reference}", state.base_url);
     let tx = FakeDuitkuTransaction {
-        merchant_order_id: req.merchant_order_id.clone(),
-        payment_url: format!("{}{PAY_PAGE}?ref={reference}", state.base_url),
-        reference,
-        amount: req.payment_amount,
         payment_method: req.payment_method,
-        product_details: req.product_details,
-        callback_url: req.callback_url,
-        return_url: req.return_url,
         va_number,
         qr_string,
-        expiry_minutes: req.expiry_period,
-        checkout: false,
-        status: FakeStatus::Pending,
-        seq,
+        ..opened(req.order, req.callback_url, seq, reference, payment_url)
     };
     let answer = json!({
         "merchantCode": state.merchant_code,
@@ -152,8 +136,67 @@ pub(super) async fn inquiry(State(state): State<Arc<FakeState>>, body: Bytes) ->
         "statusCode": "00",
         "statusMessage": "SUCCESS",
     });
-    txs.insert(req.merchant_order_id, tx);
+    remember(&state, tx)?;
     Ok(Json(answer).into_response())
+}
+
+/// What both ways of opening a payment refuse: an amount under 1 rupiah, an order id seen
+/// before.
+fn admissible(state: &FakeState, order: &wire::Order) -> Result<(), DuitkuError> {
+    if order.payment_amount <= 0 {
+        return Err(error(StatusCode::BAD_REQUEST, "Minimum Payment 1 IDR"));
+    }
+    if state.txs().contains_key(&order.merchant_order_id) {
+        return Err(duplicate());
+    }
+    Ok(())
+}
+
+fn duplicate() -> DuitkuError {
+    error(StatusCode::CONFLICT, "Duplicate merchantOrderId")
+}
+
+/// The next creation number and Duitku's reference for it.
+fn next_reference(state: &FakeState) -> (u64, String) {
+    let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+    (seq, format!("{}25{:013}", state.merchant_code, seq))
+}
+
+/// A pending transaction for `order`, with no method, VA number or QR yet.
+fn opened(
+    order: wire::Order,
+    callback_url: String,
+    seq: u64,
+    reference: String,
+    payment_url: String,
+) -> FakeDuitkuTransaction {
+    FakeDuitkuTransaction {
+        merchant_order_id: order.merchant_order_id,
+        payment_url,
+        reference,
+        amount: order.payment_amount,
+        payment_method: String::new(),
+        product_details: order.product_details,
+        callback_url,
+        return_url: order.return_url,
+        va_number: String::new(),
+        qr_string: String::new(),
+        expiry_minutes: order.expiry_period,
+        checkout: false,
+        status: FakeStatus::Pending,
+        seq,
+    }
+}
+
+/// Keeps a new transaction; an order id that arrived meanwhile is refused as a duplicate.
+fn remember(state: &FakeState, tx: FakeDuitkuTransaction) -> Result<(), DuitkuError> {
+    match state.txs().entry(tx.merchant_order_id.clone()) {
+        std::collections::hash_map::Entry::Occupied(_) => Err(duplicate()),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(tx);
+            Ok(())
+        }
+    }
 }
 
 pub(super) async fn transaction_status(State(state): State<Arc<FakeState>>, body: Bytes) -> Answer {
@@ -237,36 +280,18 @@ pub(super) async fn create_invoice(
         header(&headers, "x-duitku-signature"),
     )?;
     let req: wire::PopInvoiceRequest = parse(&body)?;
-    if req.payment_amount <= 0 {
-        return Err(error(StatusCode::BAD_REQUEST, "Minimum Payment 1 IDR"));
-    }
-    if req.merchant_order_id.is_empty() || req.return_url.is_empty() {
+    if req.order.merchant_order_id.is_empty() || req.order.return_url.is_empty() {
         return Err(error(
             StatusCode::BAD_REQUEST,
             "merchantOrderId and returnUrl are required",
         ));
     }
-    let mut txs = state.txs();
-    if txs.contains_key(&req.merchant_order_id) {
-        return Err(error(StatusCode::CONFLICT, "Duplicate merchantOrderId"));
-    }
-    let seq = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
-    let reference = format!("{}25{:013}", state.merchant_code, seq);
+    admissible(&state, &req.order)?;
+    let (seq, reference) = next_reference(&state);
+    let payment_url = format!("{}{CHECKOUT_PAGE}?reference={reference}", state.base_url);
     let tx = FakeDuitkuTransaction {
-        merchant_order_id: req.merchant_order_id.clone(),
-        payment_url: format!("{}{CHECKOUT_PAGE}?reference={reference}", state.base_url),
-        reference,
-        amount: req.payment_amount,
-        payment_method: String::new(),
-        product_details: req.product_details,
-        callback_url: req.callback_url,
-        return_url: req.return_url,
-        va_number: String::new(),
-        qr_string: String::new(),
-        expiry_minutes: req.expiry_period,
         checkout: true,
-        status: FakeStatus::Pending,
-        seq,
+        ..opened(req.order, req.callback_url, seq, reference, payment_url)
     };
     let answer = json!({
         "merchantCode": state.merchant_code,
@@ -275,7 +300,7 @@ pub(super) async fn create_invoice(
         "statusCode": "00",
         "statusMessage": "SUCCESS",
     });
-    txs.insert(req.merchant_order_id, tx);
+    remember(&state, tx)?;
     Ok(Json(answer).into_response())
 }
 
