@@ -164,7 +164,11 @@ async fn customer_search_finds_by_name_phone_and_login() {
     customer_with_subscription(&app, 100_000, "joko9", d(2026, 11, 1)).await;
     for q in ["pelanggan joko", "0812-3456", "+62 812 3456", "JOKO9"] {
         let (status, body) = app
-            .call("GET", &format!("/api/customers?q={}", urlencode(q)), None)
+            .call(
+                "GET",
+                &format!("/api/customers?q={}", urlencoding::encode(q)),
+                None,
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["total"], 1, "search {q:?}: {body}");
@@ -174,13 +178,30 @@ async fn customer_search_finds_by_name_phone_and_login() {
     app.shutdown().await;
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+#[tokio::test]
+async fn customer_search_pages_count_every_match_even_past_the_last_page() {
+    let app = spawn_app().await;
+    set_today(&app, d(2026, 11, 1));
+    for login in ["sari1", "sari2", "sari3"] {
+        customer_with_subscription(&app, 100_000, login, d(2026, 11, 1)).await;
+    }
+    for (offset, items) in [(0, 2), (2, 1), (5, 0)] {
+        let (status, body) = app
+            .call(
+                "GET",
+                &format!("/api/customers?q=sari&limit=2&offset={offset}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["total"], 3, "offset {offset}: {body}");
+        assert_eq!(
+            body["items"].as_array().map(Vec::len),
+            Some(items),
+            "offset {offset}: {body}"
+        );
+    }
+    app.shutdown().await;
 }
 
 #[tokio::test]

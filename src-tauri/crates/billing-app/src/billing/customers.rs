@@ -197,6 +197,14 @@ pub(crate) async fn fetch(conn: &mut PgConnection, id: CustomerId) -> Result<Cus
         .ok_or(Error::NotFound("customer"))
 }
 
+/// A customer of a search's page, with how many customers match in all.
+#[derive(sqlx::FromRow)]
+struct Found {
+    #[sqlx(flatten)]
+    customer: Customer,
+    matches: i64,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CustomerQuery {
     pub q: Option<String>,
@@ -225,17 +233,12 @@ pub async fn list(ctx: &AppContext, query: CustomerQuery) -> Result<(Vec<Custome
                              and lower(s.login) like $1)) \
                   and ($3::text is null or c.status = $3)";
     let mut conn = ctx.pool.acquire().await?;
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) from customers c {filter}"))
-        .bind(&pattern)
-        .bind(&phone_digits)
-        .bind(&query.status)
-        .fetch_one(&mut *conn)
-        .await?;
-    // The page is chosen first; the balance and owed sums then run for its rows only (as
-    // select-list subqueries over every matching customer they doubled a search's time).
-    let items = sqlx::query_as(&format!(
-        "{SELECT} from (select c.* from customers c {filter} \
-         order by lower(c.name), c.id limit $4 offset $5) c order by lower(c.name), c.id"
+    // One pass over the customers for the page and the count of all matches (the filter's
+    // name and login substrings are scans); the page is chosen first, so the balance and owed
+    // sums run for its rows only.
+    let found: Vec<Found> = sqlx::query_as(&format!(
+        "{SELECT}, c.matches from (select c.*, count(*) over () as matches from customers c \
+         {filter} order by lower(c.name), c.id limit $4 offset $5) c order by lower(c.name), c.id"
     ))
     .bind(&pattern)
     .bind(&phone_digits)
@@ -244,6 +247,20 @@ pub async fn list(ctx: &AppContext, query: CustomerQuery) -> Result<(Vec<Custome
     .bind(query.offset.max(0))
     .fetch_all(&mut *conn)
     .await?;
+    let total = match found.first() {
+        Some(first) => first.matches,
+        // A page past the end: count on its own.
+        None if query.offset > 0 => {
+            sqlx::query_scalar(&format!("select count(*) from customers c {filter}"))
+                .bind(&pattern)
+                .bind(&phone_digits)
+                .bind(&query.status)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+        None => 0,
+    };
+    let items = found.into_iter().map(|f| f.customer).collect();
     Ok((items, total))
 }
 
