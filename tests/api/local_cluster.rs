@@ -210,3 +210,19 @@ async fn the_local_database_is_started_again_after_it_crashes() {
         secrets.delete(name).expect("cleanup");
     }
 }
+
+/// The app's connections never JIT-compile: compiling a report's or the home screen's plan
+/// took longer than running it.
+#[tokio::test]
+async fn the_apps_connections_run_without_jit() {
+    let app = spawn_app().await;
+    let pool = app.pool().await;
+    for _ in 0..3 {
+        let jit: String = sqlx::query_scalar("show jit")
+            .fetch_one(&pool)
+            .await
+            .expect("show jit");
+        assert_eq!(jit, "off");
+    }
+    app.shutdown().await;
+}
