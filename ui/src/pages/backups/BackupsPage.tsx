@@ -125,21 +125,21 @@ function BackupStatus({ b }: { b: Backup }) {
   const { t } = useTranslation();
   if (b.status === 'failed') {
     return (
-      <Badge color="red" variant="light" data-status="failed" miw="fit-content">
+      <Badge color="red" variant="light" data-status="failed">
         {t('backups.status_failed')}
       </Badge>
     );
   }
   if (!b.file_present) {
     return (
-      <Badge color="gray" variant="light" data-status="missing" miw="fit-content">
+      <Badge color="gray" variant="light" data-status="missing">
         {t('backups.status_missing')}
       </Badge>
     );
   }
   return (
     <Tooltip label={t('backups.verified_at', { at: formatDateTime(b.verified_at) })}>
-      <Badge color="green" variant="light" data-status="ok" miw="fit-content">
+      <Badge color="green" variant="light" data-status="ok">
         {t('backups.status_ok')}
       </Badge>
     </Tooltip>
@@ -226,7 +226,8 @@ function BackupTable({
                   {formatBytes(b.size_bytes)}
                 </Table.Td>
                 <Table.Td ta="right">{b.row_count ?? '—'}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {/* May wrap at its "·": the table must fit a 1280 px laptop. */}
+                <Table.Td miw={110}>
                   {b.status === 'ok' ? t('backups.duration', { dump: formatMs(b.dump_ms), verify: formatMs(b.verify_ms) }) : '—'}
                 </Table.Td>
                 <Table.Td style={{ maxWidth: 240 }}>

@@ -11,7 +11,7 @@ const COLORS: Record<HealthStatus, string> = { ok: 'green', warning: 'yellow', d
 export function HealthBadge({ status, testId, size }: { status: HealthStatus; testId?: string; size?: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status]} variant="light" size={size} data-testid={testId} data-status={status} miw="fit-content">
+    <Badge color={COLORS[status]} variant="light" size={size} data-testid={testId} data-status={status}>
       {tDynamic(t, `health.status.${status}`)}
     </Badge>
   );

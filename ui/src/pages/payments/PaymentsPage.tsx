@@ -158,7 +158,7 @@ export function PaymentsPage() {
                           <StatusBadge kind="payment" status={p.status} testId={`payment-status-${p.id}`} />
                           {isHeldForReview(p) && (
                             <Tooltip label={p.review_reason} multiline maw={320} withArrow>
-                              <Badge color="orange" variant="outline" miw="fit-content" data-testid={`payment-review-${p.id}`}>
+                              <Badge color="orange" variant="outline" data-testid={`payment-review-${p.id}`}>
                                 {t('payments.review.badge')}
                               </Badge>
                             </Tooltip>

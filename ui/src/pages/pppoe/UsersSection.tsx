@@ -99,7 +99,7 @@ export function UsersSection({ routerId, routers }: { routerId: string | null; r
                         <Table.Td maw={260}>
                           {u.pending_commands > 0 ? (
                             <Tooltip label={u.last_error || t('pppoe.queue_count', { count: u.pending_commands })} multiline w={300}>
-                              <Badge color={u.last_error ? 'red' : 'yellow'} variant="light" miw="fit-content">
+                              <Badge color={u.last_error ? 'red' : 'yellow'} variant="light">
                                 {t('pppoe.queue_count', { count: u.pending_commands })}
                               </Badge>
                             </Tooltip>

@@ -61,7 +61,7 @@ export function AuditTab({ routerId }: { routerId: string }) {
                         <Text size="xs" style={{ wordBreak: 'break-word' }}>{formatAuditValue(a.after)}</Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={a.result === 'ok' ? 'green' : 'red'} variant="light" miw="fit-content">
+                        <Badge color={a.result === 'ok' ? 'green' : 'red'} variant="light">
                           {t(`routers.result.${a.result}` as 'routers.result.ok', { defaultValue: a.result })}
                         </Badge>
                         {a.error && (

@@ -89,7 +89,7 @@ export function CommandsTab({ routerId }: { routerId: string }) {
                       </Table.Td>
                       <Table.Td>{c.login || '—'}</Table.Td>
                       <Table.Td>
-                        <Badge color={COLORS[c.status] ?? 'gray'} variant="light" miw="fit-content" data-status={c.status}>
+                        <Badge color={COLORS[c.status] ?? 'gray'} variant="light" data-status={c.status}>
                           {t(`routers.cmd_status.${c.status}` as 'routers.cmd_status.pending', { defaultValue: c.status })}
                         </Badge>
                       </Table.Td>

@@ -8,7 +8,7 @@ export function RouterStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   const known = status === 'online' || status === 'offline' ? status : 'unknown';
   return (
-    <Badge color={COLORS[known]} variant="light" miw="fit-content" data-testid="router-status" data-status={known}>
+    <Badge color={COLORS[known]} variant="light" data-testid="router-status" data-status={known}>
       {t(`routers.state.${known}`)}
     </Badge>
   );

@@ -18,7 +18,7 @@ export function SessionStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   const known = status in SESSION_COLORS ? (status as 'healthy') : 'unknown';
   return (
-    <Badge color={SESSION_COLORS[known]} variant="light" miw="fit-content" data-testid="wa-session-status" data-status={known}>
+    <Badge color={SESSION_COLORS[known]} variant="light" data-testid="wa-session-status" data-status={known}>
       {t(`whatsapp.sessions.state.${known}`)}
     </Badge>
   );
@@ -28,7 +28,7 @@ export function SessionStatusBadge({ status }: { status: string }) {
 export function MessageStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={MESSAGE_COLORS[status] ?? 'gray'} variant="light" miw="fit-content" data-testid="wa-message-status" data-status={status}>
+    <Badge color={MESSAGE_COLORS[status] ?? 'gray'} variant="light" data-testid="wa-message-status" data-status={status}>
       {t(`whatsapp.queue.status.${status}` as 'whatsapp.queue.status.queued', { defaultValue: status })}
     </Badge>
   );
