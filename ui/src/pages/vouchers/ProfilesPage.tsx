@@ -95,10 +95,11 @@ export function ProfilesPage() {
                         <Badge variant="light" miw="max-content" color={p.active ? 'green' : 'gray'}>
                           {p.active ? t('vouchers.profiles.active_yes') : t('vouchers.profiles.active_no')}
                         </Badge>
+                        {/* A line that may wrap, not a badge: the table must fit a 1280 px laptop. */}
                         {p.sync_errors.length > 0 && (
-                          <Badge variant="light" miw="max-content" color="orange">
+                          <Text size="xs" c="orange.8" fw={500}>
                             {t('vouchers.profiles.not_synced', { count: p.sync_errors.length })}
-                          </Badge>
+                          </Text>
                         )}
                       </Stack>
                     </Table.Td>
