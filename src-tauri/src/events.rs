@@ -41,7 +41,9 @@ pub(crate) fn notification_for(event: &BillingEvent) -> Option<(String, String)>
         | BillingEvent::VoucherRemoved { .. }
         | BillingEvent::PppoeConnected { .. }
         | BillingEvent::PppoeDisconnected { .. }
-        | BillingEvent::ActiveUsers { .. } => None,
+        | BillingEvent::ActiveUsers { .. }
+        | BillingEvent::ShopOrderPaid { .. }
+        | BillingEvent::ShopOrderChanged { .. } => None,
         BillingEvent::AlertRaised(alert) => Some((
             format!("{}: {}", severity_word(&alert.severity), alert.title),
             alert.message.clone(),

@@ -4,6 +4,7 @@
 mod batches;
 mod expiry;
 mod resellers;
+mod shop;
 mod templates;
 
 use std::time::Duration;

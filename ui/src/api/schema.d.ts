@@ -2138,6 +2138,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shop/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's orders, newest first. */
+        get: operations["list_shop_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/orders/{id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Makes a paid order's voucher now (after the router came back); at most one voucher per
+         *     order whatever happens.
+         */
+        post: operations["deliver_shop_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shop/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's settings, its public address and what keeps it from selling, if anything. */
+        get: operations["get_shop_settings"];
+        /** Switches the shop on or off, chooses its router and the alert time. */
+        put: operations["put_shop_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/subscriptions": {
         parameters: {
             query?: never;
@@ -3509,8 +3564,14 @@ export interface components {
             /** @description `postgres://user:password@host:5432/database` (add `?sslmode=require` for TLS). */
             url: string;
         };
+        /**
+         * @description What one delivery attempt did.
+         * @enum {string}
+         */
+        DeliveryOutcome: "delivered" | "already_delivered" | "in_progress" | "failed" | "not_paid";
         DeliveryResult: {
-            delivered: number;
+            order: components["schemas"]["ShopOrder"];
+            outcome: components["schemas"]["DeliveryOutcome"];
         };
         DiscountRequest: {
             /**
@@ -3876,7 +3937,7 @@ export interface components {
         };
         /**
          * @description A successful run's result: `billing` (`issued`), `billing_isolated` (`issued`,
-         *     `isolated`), `payments_check`, `voucher_monitor`, `router_delivery`, `router_status`,
+         *     `isolated`), `payments_check`, `shop_delivery`, `voucher_monitor`, `router_delivery`, `router_status`,
          *     `reconcile`, `whatsapp_health`, `reminders`, `backup_made`, `backup_not_due`, `retention`,
          *     `router_samples`, `alerts`, `sessions_purge`.
          */
@@ -4236,6 +4297,8 @@ export interface components {
         };
         NewVoucherProfile: {
             active?: boolean | null;
+            /** @description Offered in the online voucher shop. */
+            for_sale?: boolean | null;
             name: string;
             /**
              * Format: int64
@@ -5218,6 +5281,71 @@ export interface components {
             /** @description True until the first owner account exists; the dashboard then shows the first-run screen. */
             needs_owner: boolean;
         };
+        ShopOrder: {
+            /** Format: int64 */
+            amount: number;
+            buyer_phone?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: int32 */
+            delivery_attempts: number;
+            /** @description Why the voucher is not made yet. */
+            delivery_error?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            number: number;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /** @description The gateway and method that paid it. */
+            paid_with?: string | null;
+            /** Format: uuid */
+            profile_id: string;
+            profile_name: string;
+            /**
+             * @description Payments of this order the owner must look at: another amount than the price, or
+             *     paid twice (refund one).
+             */
+            review?: string | null;
+            router_name: string;
+            /** @description open or paid. */
+            status: string;
+            voucher_code?: string | null;
+        };
+        ShopOrderList: {
+            items: components["schemas"]["ShopOrder"][];
+        };
+        ShopSettings: {
+            /**
+             * Format: int32
+             * @description A paid order not delivered within this many minutes raises an alert.
+             */
+            alert_minutes: number;
+            /**
+             * @description What keeps the shop from selling online right now, if anything: `disabled`,
+             *     `no_router`, `nothing_for_sale` or `no_gateway` (then it shows how to buy at the
+             *     counter).
+             */
+            closed_reason?: string | null;
+            /** @description The shop takes orders. */
+            enabled: boolean;
+            /**
+             * Format: uuid
+             * @description The router the shop's vouchers are made on.
+             */
+            router_id?: string | null;
+            /** @description The shop's page on the public address (`…/shop`). */
+            url: string;
+        };
+        ShopSettingsInput: {
+            /** Format: int32 */
+            alert_minutes: number;
+            enabled: boolean;
+            /** Format: uuid */
+            router_id?: string | null;
+        };
         StaffUser: {
             /** Format: date-time */
             created_at: string;
@@ -5451,6 +5579,8 @@ export interface components {
         };
         UpdateVoucherProfile: {
             active?: boolean | null;
+            /** @description Offered in the online voucher shop. */
+            for_sale?: boolean | null;
             name?: string | null;
             /** Format: int64 */
             price?: number | null;
@@ -5554,6 +5684,8 @@ export interface components {
             active: boolean;
             /** Format: date-time */
             created_at: string;
+            /** @description Offered in the online voucher shop (`/shop`). */
+            for_sale: boolean;
             /** Format: uuid */
             id: string;
             name: string;
@@ -5604,6 +5736,11 @@ export interface components {
         };
         VoucherSalesRow: {
             /**
+             * @description By reseller: `counter` (the shop's own cards), `reseller` or `online` (the online
+             *     shop). By profile: none.
+             */
+            channel?: string | null;
+            /**
              * Format: int64
              * @description What resellers keep.
              */
@@ -5620,7 +5757,7 @@ export interface components {
              * @description The profile's or reseller's id (none for the shop's own sales).
              */
             id?: string | null;
-            /** @description The profile's or reseller's name ("" = the shop itself). */
+            /** @description The profile's or reseller's name ("" = the shop itself: at the counter or online). */
             name: string;
             /**
              * Format: int64
@@ -5643,6 +5780,13 @@ export interface components {
              * @description What they sell for.
              */
             gross: number;
+            /**
+             * Format: int64
+             * @description Of them, sold in the online shop.
+             */
+            online_count: number;
+            /** Format: int64 */
+            online_gross: number;
             /**
              * Format: int64
              * @description What the shop receives (less reseller commission).
@@ -10315,6 +10459,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetupStatus"];
+                };
+            };
+        };
+    };
+    list_shop_orders: {
+        parameters: {
+            query?: {
+                /** @description all (default), open, paid, undelivered or review. */
+                status?: string | null;
+                /** @description Default 100, at most 500. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopOrderList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deliver_shop_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResult"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_shop_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+        };
+    };
+    put_shop_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

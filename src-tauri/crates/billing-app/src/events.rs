@@ -55,6 +55,10 @@ pub enum BillingEvent {
         hotspot: i32,
         pppoe: i32,
     },
+    /// An online voucher shop order was paid (its voucher is made next).
+    ShopOrderPaid { order_id: Uuid },
+    /// An order's voucher was made (`delivered`), or making it failed for now (`waiting`).
+    ShopOrderChanged { order_id: Uuid, delivery: String },
     /// An alert rule's condition held long enough.
     AlertRaised(AlertEvent),
     /// The condition stopped holding.
@@ -89,6 +93,8 @@ impl BillingEvent {
             BillingEvent::PppoeConnected { .. } => "pppoe_connected",
             BillingEvent::PppoeDisconnected { .. } => "pppoe_disconnected",
             BillingEvent::ActiveUsers { .. } => "active_users",
+            BillingEvent::ShopOrderPaid { .. } => "shop_order_paid",
+            BillingEvent::ShopOrderChanged { .. } => "shop_order_changed",
             BillingEvent::AlertRaised(_) => "alert_raised",
             BillingEvent::AlertCleared(_) => "alert_cleared",
         }
@@ -105,7 +111,9 @@ impl BillingEvent {
             BillingEvent::SubscriptionChanged { .. } => Permission::SubscriptionsRead,
             BillingEvent::VoucherActivated { .. }
             | BillingEvent::VoucherExpired { .. }
-            | BillingEvent::VoucherRemoved { .. } => Permission::VouchersRead,
+            | BillingEvent::VoucherRemoved { .. }
+            | BillingEvent::ShopOrderPaid { .. }
+            | BillingEvent::ShopOrderChanged { .. } => Permission::VouchersRead,
             BillingEvent::PppoeConnected { .. } | BillingEvent::PppoeDisconnected { .. } => {
                 Permission::PppoeRead
             }
@@ -130,7 +138,7 @@ pub fn alert_permission(metric: &str) -> Permission {
         Permission::RoutersRead
     } else if metric.starts_with("whatsapp_") {
         Permission::WhatsappManage
-    } else if metric.starts_with("payment_") {
+    } else if metric.starts_with("payment_") || metric.starts_with("shop_") {
         Permission::PaymentsRead
     } else {
         // Disk, backups, jobs: the people who run the PC.

@@ -195,6 +195,8 @@ impl Application {
         let servers = vec![
             serve(admin, admin_router, rx.clone()),
             serve(public, public_router, rx),
+            // Each paid shop order's voucher, made as soon as the payment is applied.
+            billing_app::vouchers::shop::spawn_delivery(&ctx),
         ];
         let scheduler = if settings.billing.jobs {
             Some(Scheduler::start(ctx.clone()).await?)

@@ -82,6 +82,9 @@ pub struct VouchersSold {
     pub gross: i64,
     /// What the shop receives (less reseller commission).
     pub revenue: i64,
+    /// Of them, sold in the online shop.
+    pub online_count: i64,
+    pub online_gross: i64,
 }
 
 /// One router on the home screen, as the status job last saw it.
@@ -199,7 +202,10 @@ pub async fn vouchers_sold(
 ) -> Result<VouchersSold, Error> {
     Ok(sqlx::query_as(&format!(
         "with s as ({}) select count(*) as count, coalesce(sum(price), 0)::bigint as gross, \
-           coalesce(sum(base_price), 0)::bigint as revenue from s",
+           coalesce(sum(base_price), 0)::bigint as revenue, \
+           count(*) filter (where channel = 'online') as online_count, \
+           coalesce(sum(price) filter (where channel = 'online'), 0)::bigint as online_gross \
+         from s",
         crate::insight::reports::SOLD_VOUCHERS
     ))
     .bind(start)

@@ -5,39 +5,11 @@ use std::sync::Arc;
 use billing_domain::{CustomerId, InvoiceId, Money, PaymentId, PaymentStatus};
 use billing_gateways::{GatewayError, GatewayEvent, GatewayStatus, PaymentGateway};
 use chrono::Duration;
-use serde::Serialize;
 
+use super::outcome::{AmountCheck, Outcome, PollSummary};
 use super::security_event;
 use crate::events::{publish, BillingEvent};
 use crate::{billing::customers, billing::isolation, AppContext, Error};
-
-/// What happened to an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Money moved: the payment is now paid and allocated.
-    Applied,
-    /// Already paid before (a re-delivery, or the poller was first): nothing changed.
-    AlreadyApplied,
-    /// Still pending at the gateway.
-    StillPending,
-    /// Marked failed or expired.
-    Closed,
-    /// The amount differs from the payment: held for review, nothing applied.
-    Held,
-    /// No payment has this reference.
-    Unknown,
-}
-
-/// Whether an event's amount is the gateway's own word on what it took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmountCheck {
-    /// The gateway's status check reported it: the poller, or a callback whose amount the
-    /// check agreed with.
-    Confirmed,
-    /// Not confirmed: a callback whose amount the gateway's status check contradicted.
-    Unconfirmed,
-}
 
 /// What became of a gateway's callback. The HTTP layer chooses the answer to the gateway
 /// (status code and body, with the gateway adapter's acknowledgement) from it.
@@ -165,13 +137,16 @@ async fn asked_amount(
     code: &str,
     merchant_ref: &str,
 ) -> Result<Option<Money>, Error> {
-    Ok(
+    let asked: Option<Money> =
         sqlx::query_scalar("select amount from payments where merchant_ref = $1 and method = $2")
             .bind(merchant_ref)
             .bind(code)
             .fetch_optional(&ctx.pool)
-            .await?,
-    )
+            .await?;
+    match asked {
+        Some(amount) => Ok(Some(amount)),
+        None => super::orders::asked_amount(ctx, code, merchant_ref).await,
+    }
 }
 
 /// Applies a verified (or status-confirmed) gateway event to the payment it names. A paid
@@ -194,6 +169,10 @@ pub async fn apply_event(
     .fetch_optional(&ctx.pool)
     .await?;
     let Some((payment_id, customer_id)) = found else {
+        // A voucher shop order's payment, applied to its order.
+        if let Some(outcome) = super::orders::apply_event(ctx, code, event, check).await? {
+            return Ok(outcome);
+        }
         let mut conn = ctx.pool.acquire().await?;
         security_event(
             &mut conn,
@@ -354,16 +333,8 @@ async fn settle_paid(
     Ok(settled)
 }
 
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct PollSummary {
-    pub checked: usize,
-    pub paid: usize,
-    pub closed: usize,
-    pub errors: usize,
-}
-
-/// Asks the gateways about pending payments (oldest check first), so payments complete
-/// even when no callback can reach the shop. Past their expiry they become `expired`.
+/// Asks the gateways about pending payments (oldest check first; invoices' and the voucher
+/// shop's), so payments complete even when no callback can reach the shop. Past their expiry they become `expired`.
 pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
     let rows: Vec<(PaymentId,)> = sqlx::query_as(
         "select id from payments where status = 'pending' and merchant_ref is not null \
@@ -384,6 +355,7 @@ pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
             }
         }
     }
+    super::orders::check_pending(ctx, &mut summary).await?;
     Ok(summary)
 }
 

@@ -14,7 +14,7 @@ use crate::billing::business::BankAccount;
 use crate::{AppContext, Error};
 
 const LINK_DAYS: i64 = 30;
-const PAYMENT_MINUTES: u32 = 24 * 60;
+pub(super) const PAYMENT_MINUTES: u32 = 24 * 60;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayLink {
@@ -140,16 +140,8 @@ async fn new_link(
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
-    let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
-        .fetch_one(&mut *conn)
-        .await?;
-    let base = base
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| ctx.public_fallback_url.clone());
-    Ok((
-        format!("{}/pay/{token}", base.trim_end_matches('/')),
-        expires_at,
-    ))
+    let base = public_base(conn, ctx).await?;
+    Ok((format!("{base}/pay/{token}"), expires_at))
 }
 
 pub(super) async fn resolve(ctx: &AppContext, token: &str) -> Result<InvoiceId, Error> {
@@ -416,13 +408,8 @@ pub async fn start_payment_for_invoice(
     .execute(&ctx.pool)
     .await?;
 
-    let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
-        .fetch_one(&ctx.pool)
-        .await?;
-    let base = base
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| ctx.public_fallback_url.clone());
-    let base = base.trim_end_matches('/');
+    let base = public_base(&mut *ctx.pool.acquire().await?, ctx).await?;
+    let base = base.as_str();
     let request = CreatePayment {
         merchant_ref: merchant_ref.clone(),
         amount: s.owed.minor(),
@@ -465,6 +452,20 @@ pub async fn start_payment_for_invoice(
             )))
         }
     }
+}
+
+/// The public listener's address as customers and gateways reach it (no trailing slash).
+pub(crate) async fn public_base(
+    conn: &mut sqlx::PgConnection,
+    ctx: &AppContext,
+) -> Result<String, Error> {
+    let base: Option<String> = sqlx::query_scalar("select public_base_url from business_profile")
+        .fetch_one(conn)
+        .await?;
+    let base = base
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| ctx.public_fallback_url.clone());
+    Ok(base.trim_end_matches('/').to_owned())
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]

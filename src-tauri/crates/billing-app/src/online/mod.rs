@@ -7,17 +7,21 @@ pub mod checkout;
 pub mod gateways;
 mod links;
 pub mod manual;
+pub mod orders;
+mod outcome;
 mod settings;
 
 pub use apply::{
-    apply_event, check_payment, check_pending, handle_callback, resolve_review, AmountCheck,
-    Callback, CallbackOutcome, Outcome, PollSummary,
+    apply_event, check_payment, check_pending, handle_callback, resolve_review, Callback,
+    CallbackOutcome,
 };
+pub(crate) use links::public_base;
 pub use links::{
     available_methods, create_pay_link, pay_link_in, pay_page, pay_page_status, payment_status,
     prepare_pay_link, start_payment, start_payment_for_invoice, MethodOption, PayLink, PayPage,
     PaymentInstructions, PaymentStatusView,
 };
+pub use outcome::{AmountCheck, Outcome, PollSummary};
 pub use settings::{
     gateway_settings, reload_gateways, update_gateway_settings, GatewaySettings,
     GatewaySettingsInput,

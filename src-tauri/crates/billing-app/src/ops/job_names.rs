@@ -5,6 +5,7 @@ pub fn job_words(name: &str) -> String {
     match name {
         "billing" => "penagihan bulanan",
         "payments_check" => "cek pembayaran online",
+        "shop_delivery" => "kirim voucher toko online",
         "voucher_monitor" => "pemantau voucher",
         "router_delivery" => "kirim perintah router",
         "router_status" => "status router",

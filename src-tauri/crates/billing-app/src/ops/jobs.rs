@@ -39,6 +39,12 @@ pub const JOBS: &[JobSpec] = &[
         at_start: true,
     },
     JobSpec {
+        name: "shop_delivery",
+        cron: "5 * * * * *",
+        business_time: false,
+        at_start: true,
+    },
+    JobSpec {
         name: "voucher_monitor",
         cron: "15,45 * * * * *",
         business_time: false,
@@ -181,7 +187,7 @@ const RUN_COLS: &str = "id, job, trigger, started_at, finished_at, duration_ms, 
      error, error_code, error_category, result";
 
 /// A successful run's result: `billing` (`issued`), `billing_isolated` (`issued`,
-/// `isolated`), `payments_check`, `voucher_monitor`, `router_delivery`, `router_status`,
+/// `isolated`), `payments_check`, `shop_delivery`, `voucher_monitor`, `router_delivery`, `router_status`,
 /// `reconcile`, `whatsapp_health`, `reminders`, `backup_made`, `backup_not_due`, `retention`,
 /// `router_samples`, `alerts`, `sessions_purge`.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -484,6 +490,15 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<Outcome,
                     "{} checked, {} paid, {} closed, {} errors",
                     s.checked, s.paid, s.closed, s.errors
                 ),
+            )
+        }
+        "shop_delivery" => {
+            // At start (and by hand) every waiting order is tried, whatever its backoff.
+            let s = crate::vouchers::shop::deliver_due(ctx, trigger != Trigger::Schedule).await?;
+            outcome(
+                "shop_delivery",
+                json!({"delivered": s.delivered, "waiting": s.waiting}),
+                format!("{} delivered, {} waiting", s.delivered, s.waiting),
             )
         }
         "voucher_monitor" => {

@@ -211,7 +211,7 @@ struct Prepared {
 /// Checks the request, records the batch as `creating` and starts writing it in the
 /// background. Poll [`get`] for progress and the outcome.
 pub async fn start(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<Batch, Error> {
-    let prepared = prepare(ctx, actor, input).await?;
+    let prepared = prepare(ctx, actor, input, None).await?;
     let id = prepared.batch;
     ctx.voucher_batches
         .set(id, 0, prepared.input.count as usize);
@@ -224,7 +224,7 @@ pub async fn start(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<
 
 /// Like [`start`] but waits for the outcome (tests, benchmarks, the CLI).
 pub async fn create(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<Batch, Error> {
-    let prepared = prepare(ctx, actor, input).await?;
+    let prepared = prepare(ctx, actor, input, None).await?;
     let id = prepared.batch;
     ctx.voucher_batches
         .set(id, 0, prepared.input.count as usize);
@@ -232,7 +232,28 @@ pub async fn create(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result
     get(ctx, id).await
 }
 
-async fn prepare(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<Prepared, Error> {
+/// The one voucher of a paid shop order, as a batch that names the order. At most one batch
+/// of an order is not `failed` (a unique index), so a second delivery running at the same time
+/// is refused here with a conflict instead of making a second voucher.
+pub(super) async fn create_for_order(
+    ctx: &AppContext,
+    actor: Actor,
+    input: BatchInput,
+    order: Uuid,
+) -> Result<Batch, Error> {
+    let prepared = prepare(ctx, actor, input, Some(order)).await?;
+    let id = prepared.batch;
+    ctx.voucher_batches.set(id, 0, 1);
+    run(ctx, prepared).await;
+    get(ctx, id).await
+}
+
+async fn prepare(
+    ctx: &AppContext,
+    actor: Actor,
+    input: BatchInput,
+    shop_order: Option<Uuid>,
+) -> Result<Prepared, Error> {
     if !(1..=MAX_COUNT).contains(&input.count) {
         return Err(Error::validation(
             "count",
@@ -314,8 +335,9 @@ async fn prepare(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<Pr
     let number: i64 = sqlx::query_scalar(
         "insert into voucher_batches (id, profile_id, router_id, reseller_id, count, \
          code_length, charset, prefix, separate_password, price, base_price, status, \
-         created_by, created_by_name) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'creating', $12, $13) returning number",
+         created_by, created_by_name, shop_order_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'creating', $12, $13, $14) \
+         returning number",
     )
     .bind(batch)
     .bind(profile.id)
@@ -330,8 +352,16 @@ async fn prepare(ctx: &AppContext, actor: Actor, input: BatchInput) -> Result<Pr
     .bind(base_price)
     .bind(actor.user_id)
     .bind(&actor.name)
+    .bind(shop_order)
     .fetch_one(&ctx.pool)
-    .await?;
+    .await
+    .map_err(|e| {
+        if crate::is_constraint_violation(&e, "voucher_batches_shop_order_key") {
+            Error::conflict("the order's voucher is being made or was made already")
+        } else {
+            e.into()
+        }
+    })?;
     Ok(Prepared {
         batch,
         number,

@@ -14,6 +14,7 @@ pub mod print;
 pub mod profiles;
 pub mod query;
 pub mod resellers;
+pub mod shop;
 
 pub use batches::BatchProgress;
 

@@ -27,6 +27,16 @@ pub fn template_of(kind: &str) -> Result<VoucherTemplate, Error> {
 
 /// "1 hari", "3 jam", "2 jam online", "1 GB" — what the card says the voucher gives.
 pub fn validity_text(p: &Printable, lang: Lang) -> String {
+    limits_text(p.validity_secs, p.uptime_limit_secs, p.quota_bytes, lang)
+}
+
+/// The same words for a profile's limits: validity, online time, data.
+pub fn limits_text(
+    validity_secs: Option<i64>,
+    uptime_limit_secs: Option<i64>,
+    quota_bytes: Option<i64>,
+    lang: Lang,
+) -> String {
     let en = matches!(lang, Lang::En);
     let span = |secs: i64| -> String {
         let (n, id, en_unit) = if secs % 86_400 == 0 {
@@ -43,13 +53,13 @@ pub fn validity_text(p: &Printable, lang: Lang) -> String {
         }
     };
     let mut parts = Vec::new();
-    if let Some(v) = p.validity_secs {
+    if let Some(v) = validity_secs {
         parts.push(span(v));
     }
-    if let Some(u) = p.uptime_limit_secs {
+    if let Some(u) = uptime_limit_secs {
         parts.push(format!("{} online", span(u)));
     }
-    if let Some(q) = p.quota_bytes {
+    if let Some(q) = quota_bytes {
         // Binary units, as RouterOS and the dashboard count them.
         const MIB: i64 = 1 << 20;
         parts.push(if q >= 1 << 30 {
@@ -64,7 +74,8 @@ pub fn validity_text(p: &Printable, lang: Lang) -> String {
     parts.join(" · ")
 }
 
-fn login_url(base: &str, code: &str, password: Option<&str>) -> String {
+/// The hotspot login address that signs the voucher in with one tap (and its QR code).
+pub fn login_url(base: &str, code: &str, password: Option<&str>) -> String {
     let pw = password.unwrap_or(code);
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}username={code}&password={pw}")

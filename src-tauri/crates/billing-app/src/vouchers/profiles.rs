@@ -26,6 +26,8 @@ pub struct Profile {
     pub rate_limit: String,
     pub shared_users: i32,
     pub active: bool,
+    /// Offered in the online voucher shop (`/shop`).
+    pub for_sale: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Vouchers not yet used or still running.
     pub open_vouchers: i64,
@@ -52,10 +54,11 @@ pub struct ProfileInput {
     pub rate_limit: Option<String>,
     pub shared_users: Option<i32>,
     pub active: Option<bool>,
+    pub for_sale: Option<bool>,
 }
 
 const SELECT: &str = "select p.id, p.name, p.router_profile, p.price, p.validity_secs, \
-    p.uptime_limit_secs, p.quota_bytes, p.rate_limit, p.shared_users, p.active, p.created_at, \
+    p.uptime_limit_secs, p.quota_bytes, p.rate_limit, p.shared_users, p.active, p.for_sale, p.created_at, \
     (select count(*) from vouchers v where v.profile_id = p.id \
        and v.status in ('unused', 'active', 'disabled')) as open_vouchers, \
     coalesce((select json_agg(json_build_object('router_id', s.router_id, 'error', s.error)) \
@@ -240,8 +243,8 @@ pub async fn create(ctx: &AppContext, mut input: ProfileInput) -> Result<Profile
     let id = Uuid::now_v7();
     sqlx::query(
         "insert into voucher_profiles (id, name, router_profile, price, validity_secs, \
-         uptime_limit_secs, quota_bytes, rate_limit, shared_users, active) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         uptime_limit_secs, quota_bytes, rate_limit, shared_users, active, for_sale) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
     .bind(input.name.as_deref().map(str::trim))
@@ -253,6 +256,7 @@ pub async fn create(ctx: &AppContext, mut input: ProfileInput) -> Result<Profile
     .bind(input.rate_limit.as_deref().unwrap_or_default().trim())
     .bind(input.shared_users.unwrap_or(1))
     .bind(input.active.unwrap_or(true))
+    .bind(input.for_sale.unwrap_or(false))
     .execute(&ctx.pool)
     .await
     .map_err(map_unique)?;
@@ -305,7 +309,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: ProfileInput) -> Result<P
          router_profile = coalesce($3, router_profile), price = coalesce($4, price), \
          validity_secs = $5, uptime_limit_secs = $6, quota_bytes = $7, \
          rate_limit = coalesce($8, rate_limit), shared_users = coalesce($9, shared_users), \
-         active = coalesce($10, active) where id = $1",
+         active = coalesce($10, active), for_sale = coalesce($11, for_sale) where id = $1",
     )
     .bind(id)
     .bind(input.name.as_deref().map(str::trim))
@@ -317,6 +321,7 @@ pub async fn update(ctx: &AppContext, id: Uuid, input: ProfileInput) -> Result<P
     .bind(input.rate_limit.as_deref().map(str::trim))
     .bind(input.shared_users)
     .bind(input.active)
+    .bind(input.for_sale)
     .execute(&mut *tx)
     .await
     .map_err(map_unique)?;

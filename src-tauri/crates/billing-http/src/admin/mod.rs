@@ -27,6 +27,7 @@ pub mod routers;
 mod routes;
 pub mod settings;
 pub mod setup;
+pub mod shop;
 pub mod subscriptions;
 pub mod users;
 pub mod vouchers;
@@ -90,6 +91,7 @@ pub(crate) fn api() -> Api {
         .merge(whatsapp::routes())
         .merge(vouchers::routes())
         .merge(resellers::routes())
+        .merge(shop::routes())
         .merge(plans::routes())
         .merge(subscriptions::routes())
         .merge(invoices::routes())

@@ -87,6 +87,8 @@ pub struct NewVoucherProfile {
     /// Devices at once (default 1).
     pub shared_users: Option<i32>,
     pub active: Option<bool>,
+    /// Offered in the online voucher shop.
+    pub for_sale: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -107,6 +109,8 @@ pub struct UpdateVoucherProfile {
     pub rate_limit: Option<String>,
     pub shared_users: Option<i32>,
     pub active: Option<bool>,
+    /// Offered in the online voucher shop.
+    pub for_sale: Option<bool>,
 }
 
 /// Voucher profiles.
@@ -141,6 +145,7 @@ pub async fn create_profile(
         rate_limit: b.rate_limit,
         shared_users: b.shared_users,
         active: b.active,
+        for_sale: b.for_sale,
     };
     Ok((
         StatusCode::CREATED,
@@ -169,6 +174,7 @@ pub async fn update_profile(
         rate_limit: b.rate_limit,
         shared_users: b.shared_users,
         active: b.active,
+        for_sale: b.for_sale,
     };
     Ok(Json(profiles::update(&state.ctx, id, input).await?))
 }

@@ -1,9 +1,10 @@
 //! The public listener: the only surface the owner exposes to the internet. It serves
-//! what customers and gateways need — pay pages, gateway webhooks, `/healthz` — with a
-//! rate limit per client address, and nothing of the admin side.
+//! what customers and gateways need — pay pages, the voucher shop, gateway webhooks,
+//! `/healthz` — with a rate limit per client address, and nothing of the admin side.
 
 mod page;
 mod pay;
+mod shop;
 mod webhook;
 mod whatsapp;
 
@@ -46,6 +47,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/pay/{token}/status", get(pay::status))
         .route("/pay/{token}/events", get(pay::events))
         .route("/pay/return/{reference}", get(pay::returned))
+        .route("/shop", get(shop::shop_page))
+        .route("/shop/orders", post(shop::create_order))
+        .route("/shop/o/{token}", get(shop::order_page))
+        .route("/shop/o/{token}/payments", post(shop::start))
+        .route("/shop/o/{token}/status", get(shop::status))
+        .route("/shop/o/{token}/events", get(shop::events))
         .route("/healthz", get(healthz))
         .route("/.well-known/mikrobill-check/{nonce}", get(check_nonce))
         .layer(GovernorLayer::new(Arc::new(pages)));

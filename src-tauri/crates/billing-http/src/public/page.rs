@@ -109,7 +109,8 @@ const EN: Texts = Texts {
     phone: "Phone",
 };
 
-const CSS: &str = "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,\
+pub(super) const CSS: &str =
+    "*{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,\
 'Segoe UI',Roboto,sans-serif;background:#f3f5f7;color:#1b1f24}main{max-width:480px;margin:0 auto;\
 padding:16px}.card{background:#fff;border-radius:12px;padding:16px;margin-bottom:12px;\
 box-shadow:0 1px 3px rgba(0,0,0,.08)}header{display:flex;align-items:center;gap:12px}\
@@ -127,7 +128,9 @@ font-size:13px}.hidden{display:none}.ok{text-align:center}label{display:block;fo
 color:#5c6670;margin:8px 0}input{display:block;width:100%;padding:10px;margin-top:4px;border:1px \
 solid #d0d7de;border-radius:8px;font-size:15px}h2{font-size:16px}.spaced{margin-top:12px}\
 .contact p{margin:4px 0}.btn.wa{background:#25d366;color:#fff;border:0;text-align:center;\
-font-weight:600}";
+font-weight:600}.item{display:flex;gap:10px;align-items:flex-start;padding:10px;margin:6px 0;\
+border:1px solid #d0d7de;border-radius:8px;color:inherit;font-size:15px}.item input{width:auto;\
+margin:3px 0 0}.item span{flex:1}.code{font-size:30px;letter-spacing:3px}.err{color:#c92a2a}";
 
 fn doc_lang(lang: Lang) -> DocLang {
     match lang {
@@ -339,10 +342,11 @@ pub fn returned() -> String {
 /// (no `'unsafe-inline'`), no other origin is contacted, and no page may be framed.
 pub fn content_security_policy() -> String {
     format!(
-        "default-src 'none'; script-src '{}'; style-src '{}'; img-src 'self' data: https:; \
+        "default-src 'none'; script-src '{}' '{}'; style-src '{}'; img-src 'self' data: https:; \
          connect-src 'self'; form-action 'self' https:; frame-ancestors 'none'; \
          base-uri 'none'",
         csp_hash(JS),
+        csp_hash(super::shop::JS),
         csp_hash(CSS)
     )
 }

@@ -24,7 +24,7 @@ pub struct LangQuery {
     pub lang: Option<String>,
 }
 
-fn lang(q: &LangQuery, headers: &HeaderMap) -> Lang {
+pub(super) fn lang(q: &LangQuery, headers: &HeaderMap) -> Lang {
     match q.lang.as_deref() {
         Some("en") => Lang::En,
         Some("id") => Lang::Id,

@@ -94,6 +94,11 @@ pub const METRICS: &[MetricInfo] = &[
         description: "payments paid at the gateway but not applied (held for review)",
         per: "shop",
     },
+    MetricInfo {
+        name: "shop_orders_undelivered",
+        description: "online shop orders paid but without their voucher for longer than the shop's alert time",
+        per: "shop",
+    },
 ];
 
 pub const COMPARISONS: &[&str] = &["gt", "gte", "lt", "lte", "eq", "ne"];
@@ -519,12 +524,26 @@ async fn observe(
         }
         "payments_unapplied" => shop(
             count(
-                "select count(*) from payments where status = 'pending' \
-                 and review_reason is not null",
+                "select (select count(*) from payments where status = 'pending' \
+                          and review_reason is not null) \
+                      + (select count(*) from shop_payments where review_reason is not null \
+                          and status in ('pending', 'paid'))",
                 None,
             )
             .await?,
         ),
+        "shop_orders_undelivered" => {
+            let (n, oldest) = crate::vouchers::shop::overdue(ctx).await?;
+            vec![Observation {
+                subject: String::new(),
+                name: oldest
+                    .as_ref()
+                    .map(|(number, _)| format!("#{number}"))
+                    .unwrap_or_default(),
+                value: n as f64,
+                detail: oldest.and_then(|(_, err)| err),
+            }]
+        }
         "backup_failed" => {
             let last: Option<String> =
                 sqlx::query_scalar("select status from backups order by created_at desc limit 1")
@@ -697,8 +716,24 @@ fn words(
                 format!("{} payment(s) paid at the gateway but not applied", o.value),
             ),
             w(
-                format!("Gateway melaporkan jumlah yang berbeda untuk {} pembayaran; tinjau di Pembayaran → Pembayaran ditahan untuk ditinjau.", o.value),
-                format!("The gateway reported a different amount for {} payment(s); review them under Payments → Held for review.", o.value),
+                format!("Gateway melaporkan jumlah yang berbeda (atau pesanan voucher dibayar dua kali) untuk {} pembayaran; tinjau di Pembayaran → Pembayaran ditahan untuk ditinjau dan Voucher → Toko online.", o.value),
+                format!("The gateway reported a different amount (or a voucher order was paid twice) for {} payment(s); review them under Payments → Held for review and Vouchers → Online shop.", o.value),
+            ),
+        ),
+        "shop_orders_undelivered" => (
+            w(
+                format!("{} voucher online sudah dibayar tetapi belum terkirim", o.value),
+                format!("{} online voucher order(s) paid but not delivered", o.value),
+            ),
+            w(
+                with(format!(
+                    "Pembeli sudah membayar (pesanan tertua {}) tetapi vouchernya belum bisa dibuat di router. Periksa router toko, lalu tekan Kirim sekarang di Voucher → Toko online.",
+                    o.name
+                )),
+                with(format!(
+                    "The buyer paid (oldest order {}) but the voucher could not be made on the router yet. Check the shop's router, then press Deliver now under Vouchers → Online shop.",
+                    o.name
+                )),
             ),
         ),
         _ => {

@@ -111,8 +111,11 @@ pub enum VoucherSalesGroup {
 pub struct VoucherSalesRow {
     /// The profile's or reseller's id (none for the shop's own sales).
     pub id: Option<uuid::Uuid>,
-    /// The profile's or reseller's name ("" = the shop itself).
+    /// The profile's or reseller's name ("" = the shop itself: at the counter or online).
     pub name: String,
+    /// By reseller: `counter` (the shop's own cards), `reseller` or `online` (the online
+    /// shop). By profile: none.
+    pub channel: Option<String>,
     pub count: i64,
     /// What the vouchers sell for.
     pub gross: i64,
@@ -138,25 +141,27 @@ pub async fn voucher_sales(
     group: VoucherSalesGroup,
 ) -> Result<VoucherSalesReport, Error> {
     let (start, end) = f.bounds(ctx);
-    let (join, key, name) = match group {
+    let (join, key, name, channel) = match group {
         VoucherSalesGroup::Profile => (
             "join voucher_profiles g on g.id = s.profile_id",
             "s.profile_id",
             "g.name",
+            "null::text",
         ),
         VoucherSalesGroup::Reseller => (
             "left join resellers g on g.id = s.reseller_id",
             "s.reseller_id",
             "coalesce(g.name, '')",
+            "s.channel",
         ),
     };
     let rows: Vec<VoucherSalesRow> = sqlx::query_as(&format!(
         "with s as ({SOLD_VOUCHERS}) \
-         select {key} as id, {name} as name, count(*) as count, \
+         select {key} as id, {name} as name, {channel} as channel, count(*) as count, \
                 coalesce(sum(s.price), 0)::bigint as gross, \
                 coalesce(sum(s.base_price), 0)::bigint as revenue, \
                 coalesce(sum(s.price - s.base_price), 0)::bigint as commission \
-         from s {join} group by 1, 2 order by gross desc, name"
+         from s {join} group by 1, 2, 3 order by gross desc, name"
     ))
     .bind(start)
     .bind(end)
@@ -166,6 +171,7 @@ pub async fn voucher_sales(
     let total = VoucherSalesRow {
         id: None,
         name: "total".into(),
+        channel: None,
         count: rows.iter().map(|r| r.count).sum(),
         gross: rows.iter().map(|r| r.gross).sum(),
         revenue: rows.iter().map(|r| r.revenue).sum(),
@@ -201,8 +207,14 @@ impl VoucherSalesReport {
             vec![first, "count", "gross", "revenue", "commission"],
         );
         for r in self.rows.iter().chain(std::iter::once(&self.total)) {
+            // The shop's own sales have no reseller: say where they were sold.
+            let name = match (r.name.as_str(), r.channel.as_deref()) {
+                ("", Some("online")) => "online".to_owned(),
+                ("", Some(_)) => "counter".to_owned(),
+                _ => r.name.clone(),
+            };
             t.row(vec![
-                r.name.clone().into(),
+                name.into(),
                 r.count.into(),
                 r.gross.into(),
                 r.revenue.into(),

@@ -29,23 +29,31 @@ use uuid::Uuid;
 use crate::calendar::{day_start, month_start};
 use crate::{AppContext, Error};
 
-/// Vouchers sold between `$1` and `$2` (instants), on router `$3` when given: a shop voucher
-/// is sold at its first login, a reseller's when the reseller took the batch into stock (they
-/// paid the shop then). The same rule as the voucher sales page.
+/// Vouchers sold between `$1` and `$2` (instants), on router `$3` when given: a voucher sold
+/// at the counter at its first login, a reseller's when the reseller took the batch into stock
+/// (they paid the shop then), an online shop order when it was paid (whether or not its voucher
+/// is made yet: the money came in). `channel` is `counter`, `reseller` or `online`. The same
+/// rule as the voucher sales page.
 pub(crate) const SOLD_VOUCHERS: &str = "\
     select v.router_id, v.profile_id, v.reseller_id, b.price, b.base_price, \
-           v.first_login_at as sold_at \
+           v.first_login_at as sold_at, 'counter'::text as channel \
     from vouchers v join voucher_batches b on b.id = v.batch_id \
-    where v.reseller_id is null and b.status = 'ready' \
+    where v.reseller_id is null and b.status = 'ready' and b.shop_order_id is null \
       and v.first_login_at >= $1 and v.first_login_at < $2 \
       and ($3::uuid is null or v.router_id = $3) \
     union all \
     select v.router_id, v.profile_id, v.reseller_id, b.price, b.base_price, \
-           b.completed_at as sold_at \
+           b.completed_at as sold_at, 'reseller'::text as channel \
     from voucher_batches b join vouchers v on v.batch_id = b.id \
     where b.reseller_id is not null and b.status = 'ready' \
       and b.completed_at >= $1 and b.completed_at < $2 \
-      and ($3::uuid is null or v.router_id = $3)";
+      and ($3::uuid is null or v.router_id = $3) \
+    union all \
+    select o.router_id, o.profile_id, null::uuid, o.amount, o.amount, o.paid_at, \
+           'online'::text as channel \
+    from shop_orders o \
+    where o.status = 'paid' and o.paid_at >= $1 and o.paid_at < $2 \
+      and ($3::uuid is null or o.router_id = $3)";
 
 /// The longest period a report covers.
 const MAX_DAYS: i64 = 5 * 366;
