@@ -81,6 +81,10 @@ create table shop_payments (
     -- What the gateway took, when it differs from the amount (held for review).
     review_amount bigint,
     review_reason text,
+    -- The owner dealt with the review (accepted the amount, refused it, or refunded a second
+    -- payment), and who.
+    reviewed_at timestamptz,
+    reviewed_by text,
     last_checked_at timestamptz,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),

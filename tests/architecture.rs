@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The areas, lowest first: a file may use an area listed before its own.
-const AREAS: [&str; 8] = [
+const AREAS: [&str; 9] = [
     "access",
     "network",
     "billing",
     "online",
     "messaging",
+    "portal",
     "vouchers",
     "ops",
     "insight",

@@ -17,6 +17,7 @@ mod local_cluster;
 mod monitoring;
 mod openapi;
 mod payments;
+mod portal;
 mod rbac;
 mod reports;
 mod routers;

@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mikrobill-target}"
-ALL=(routeros billing webhooks routers vouchers whatsapp reports imports backup startup)
+ALL=(routeros billing webhooks routers vouchers whatsapp shop reports imports backup startup)
 
 RECORD=()
 NAMES=()

@@ -13,6 +13,7 @@ mod imports;
 mod reports;
 mod routeros;
 mod routers;
+mod shop;
 mod vouchers;
 mod webhooks;
 mod whatsapp;
@@ -45,6 +46,11 @@ const BENCHES: &[(&str, &str, fn())] = &[
         vouchers::main,
     ),
     ("whatsapp", "WhatsApp queue per message", whatsapp::main),
+    (
+        "shop",
+        "voucher shop page, code after the callback, customer page sign-in",
+        shop::main,
+    ),
     (
         "reports",
         "home screen and reports at 10,000 customers / 120,000 invoices",

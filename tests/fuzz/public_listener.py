@@ -1,4 +1,5 @@
-"""Hostile requests against every route of the public listener (the one on the internet).
+"""Hostile requests against every route of the public listener (the one on the internet):
+pay pages, the voucher shop, the customer page, webhooks and checks.
 
 The public listener has no OpenAPI document (its routes are pay pages, webhooks and
 checks, not an API for programs), so this is a checked list: each route template with
@@ -22,6 +23,17 @@ ROUTES = [
     ("POST", "/pay/{v}/manual"),
     ("GET", "/pay/{v}/status"),
     ("GET", "/pay/return/{v}"),
+    ("GET", "/shop"),
+    ("POST", "/shop/orders"),
+    ("GET", "/shop/o/{v}"),
+    ("POST", "/shop/o/{v}/payments"),
+    ("GET", "/shop/o/{v}/status"),
+    ("GET", "/portal"),
+    ("POST", "/portal/code"),
+    ("POST", "/portal/verify"),
+    ("POST", "/portal/pay"),
+    ("POST", "/portal/logout"),
+    ("GET", "/portal/receipt/{v}"),
     ("GET", "/healthz"),
     ("GET", "/.well-known/mikrobill-check/{v}"),
     ("POST", "/api/payments/webhook/{v}"),
@@ -47,6 +59,12 @@ def bodies(rng):
     yield "application/json", b"{"
     yield "text/plain", b"\x00\x01\x02"
     yield "application/x-www-form-urlencoded", b"merchantOrderId=%00&amount=99999999999999999999"
+    # The shop's and the customer page's forms.
+    yield "application/x-www-form-urlencoded", b"profile_id=%00&phone=%00"
+    yield "application/x-www-form-urlencoded", b"profile_id=00000000-0000-0000-0000-000000000000&phone=" + b"9" * 500
+    yield "application/x-www-form-urlencoded", b"who=%00&code=%FF%FE"
+    yield "application/x-www-form-urlencoded", b"who=" + b"a" * 5000 + b"&code=999999999999"
+    yield "application/x-www-form-urlencoded", b"csrf=%00&invoice_id=-9223372036854775809"
     # Over every body limit of the listener (3 MB for transfer proofs), so it is refused from
     # its Content-Length alone.
     yield "application/json", b" " * (4 * 1024 * 1024)

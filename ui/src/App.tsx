@@ -40,6 +40,7 @@ import { BatchesPage } from './pages/vouchers/BatchesPage';
 import { ProfilesPage } from './pages/vouchers/ProfilesPage';
 import { ResellersPage } from './pages/vouchers/ResellersPage';
 import { SalesPage } from './pages/vouchers/SalesPage';
+import { ShopPage } from './pages/vouchers/ShopPage';
 import { TemplatesPage } from './pages/vouchers/TemplatesPage';
 import { VouchersPage } from './pages/vouchers/VouchersPage';
 
@@ -116,6 +117,7 @@ function staffRoutes() {
         <Route path="batches" element={<BatchesPage />} />
         <Route path="list" element={<VouchersPage />} />
         <Route path="sales" element={<SalesPage />} />
+        <Route path="shop" element={<ShopPage />} />
         <Route path="resellers" element={<ResellersPage />} />
         <Route path="templates" element={<TemplatesPage />} />
       </Route>

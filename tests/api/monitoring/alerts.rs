@@ -236,6 +236,7 @@ async fn rules_are_validated_field_by_field_and_built_in_ones_stay() {
             "router_command_stuck",
             "router_offline",
             "job_failing",
+            "shop_orders_undelivered",
             "whatsapp_session_down"
         ]
     );

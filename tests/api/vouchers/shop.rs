@@ -423,3 +423,157 @@ async fn the_shop_without_a_gateway_shows_the_counter_and_refuses_orders() {
     app.shutdown().await;
     app2.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_buyer_on_a_phone_buys_a_voucher_and_sees_the_code_without_reloading_by_hand() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    if std::env::var_os("MIKROBILL_SKIP_BROWSER").is_some() {
+        eprintln!("skipped: MIKROBILL_SKIP_BROWSER is set");
+        return;
+    }
+    let (app, sim, fake, _profile) = open_shop().await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/shop.test.mjs");
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .env("SHOP_URL", format!("{}/shop", app.public))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node (install Node.js and run `npm ci` at the repository root)");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut ready = None;
+    while let Some(line) = lines.next_line().await.expect("read") {
+        println!("{line}");
+        if let Some(reference) = line.strip_prefix("READY ") {
+            ready = Some(reference.trim().to_owned());
+            break;
+        }
+    }
+    let merchant_ref = ready.expect("the order page never showed the QRIS code");
+    // The buyer pays in their banking app; Duitku calls us back.
+    let delivery = fake
+        .mark_paid_and_notify(&merchant_ref)
+        .await
+        .expect("notify")
+        .expect("callback url");
+    assert_eq!(delivery.status, 200);
+    let mut code = None;
+    while let Some(line) = lines.next_line().await.expect("read") {
+        println!("{line}");
+        if let Some(c) = line.strip_prefix("CODE ") {
+            code = Some(c.trim().to_owned());
+        }
+    }
+    let status = child.wait().await.expect("wait");
+    assert!(status.success(), "the browser test failed");
+    let code = code.expect("the page never showed the code");
+    sim.hotspot_login_with_password(&code, &code, "10.5.50.12", "AA:BB:CC:00:00:03")
+        .expect("the code from the phone logs in on the hotspot");
+    assert_eq!(router_vouchers(&sim).len(), 1);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn another_amount_is_held_until_the_owner_accepts_and_a_second_payment_is_flagged() {
+    let (app, sim, fake, profile) = open_shop().await;
+    let order_url = order(&app, profile["id"].as_str().expect("id"), "").await;
+    let first = pay_with_qris(&app, &order_url).await;
+    // The gateway took Rp 4.000 for a Rp 5.000 voucher: held, no voucher.
+    fake.mark_paid_amount(&first, 4_000);
+    let d = fake
+        .deliver_callback(&first, &webhook_url(&app))
+        .await
+        .expect("post");
+    assert_eq!(d.status, 200);
+    assert_eq!(order_status(&app, &order_url).await["status"], "open");
+    let listed = one_order(&app).await;
+    assert!(
+        listed["review"]
+            .as_str()
+            .is_some_and(|r| r.contains("4000")),
+        "{listed}"
+    );
+    let (_, review) = app
+        .call("GET", "/api/shop/orders?status=review", None)
+        .await;
+    assert_eq!(review["items"].as_array().map(Vec::len), Some(1));
+    app.call("POST", "/api/jobs/alerts/run", None).await;
+    let (_, alerts) = app.call("GET", "/api/monitoring/alerts", None).await;
+    assert!(
+        alerts["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|a| a["metric"] == "payments_unapplied"),
+        "{alerts}"
+    );
+
+    // The owner accepts it: the order is paid and its voucher made.
+    let payment = listed["review_payment_id"].as_str().expect("payment id");
+    let (status, after) = app
+        .call(
+            "POST",
+            &format!("/api/shop/payments/{payment}/review"),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["review"], Value::Null);
+    wait_delivery(&app, &order_url, "delivered").await;
+    assert_eq!(router_vouchers(&sim).len(), 1);
+    let (status, again) = app
+        .call(
+            "POST",
+            &format!("/api/shop/payments/{payment}/review"),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+
+    // A second order paid twice (two methods): one voucher, the second payment flagged.
+    let order_url = order(&app, profile["id"].as_str().expect("id"), "").await;
+    let qris = pay_with_qris(&app, &order_url).await;
+    let (status, va) = split(
+        app.http
+            .post(format!("{order_url}/payments"))
+            .json(&json!({"gateway": "duitku", "method": "BC"}))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{va}");
+    let va = va["merchant_ref"].as_str().expect("ref").to_owned();
+    assert_ne!(va, qris);
+    for r in [&qris, &va] {
+        fake.mark_paid(r);
+        let d = fake
+            .deliver_callback(r, &webhook_url(&app))
+            .await
+            .expect("post");
+        assert_eq!(d.status, 200);
+    }
+    wait_delivery(&app, &order_url, "delivered").await;
+    assert_eq!(router_vouchers(&sim).len(), 2, "one voucher per order");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from security_events where kind = 'shop_order_paid_twice'"
+        )
+        .await,
+        1
+    );
+    let (_, review) = app
+        .call("GET", "/api/shop/orders?status=review", None)
+        .await;
+    let flagged = review["items"].as_array().expect("items");
+    assert_eq!(flagged.len(), 1, "{review}");
+    assert!(
+        flagged[0]["review"]
+            .as_str()
+            .is_some_and(|r| r.contains("refund")),
+        "{review}"
+    );
+    app.shutdown().await;
+}

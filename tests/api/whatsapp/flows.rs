@@ -133,7 +133,7 @@ async fn provider_errors_are_mapped_recipient_fails_server_error_retries_later()
 async fn templates_are_editable_with_a_preview_and_unknown_variables_are_refused() {
     let app = spawn_app().await;
     let (_, list) = app.call("GET", "/api/whatsapp/templates", None).await;
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(9));
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(10));
     let (status, body) = app
         .call(
             "POST",

@@ -497,6 +497,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/{id}/portal-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A sign-in code for the customer page (`/portal`), for staff to give the customer when
+         *     WhatsApp cannot send one: valid 5 minutes, with the customer's phone number.
+         */
+        post: operations["customer_portal_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard/home": {
         parameters: {
             query?: never;
@@ -2175,6 +2195,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shop/payments/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The owner's decision on a shop payment held for review. */
+        post: operations["review_shop_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shop/settings": {
         parameters: {
             query?: never;
@@ -3570,8 +3607,7 @@ export interface components {
          */
         DeliveryOutcome: "delivered" | "already_delivered" | "in_progress" | "failed" | "not_paid";
         DeliveryResult: {
-            order: components["schemas"]["ShopOrder"];
-            outcome: components["schemas"]["DeliveryOutcome"];
+            delivered: number;
         };
         DiscountRequest: {
             /**
@@ -5103,6 +5139,8 @@ export interface components {
             total: components["schemas"]["SalesRow"];
         };
         SalesRow: {
+            /** @description By reseller: `counter` (the shop's cards), `reseller` or `online` (the online shop). */
+            channel?: string | null;
             /**
              * Format: int64
              * @description What resellers keep.
@@ -5281,6 +5319,10 @@ export interface components {
             /** @description True until the first owner account exists; the dashboard then shows the first-run screen. */
             needs_owner: boolean;
         };
+        ShopDeliveryResult: {
+            order: components["schemas"]["ShopOrder"];
+            outcome: components["schemas"]["DeliveryOutcome"];
+        };
         ShopOrder: {
             /** Format: int64 */
             amount: number;
@@ -5309,6 +5351,11 @@ export interface components {
              *     paid twice (refund one).
              */
             review?: string | null;
+            /**
+             * Format: uuid
+             * @description The first of them, for `POST /api/shop/payments/{id}/review`.
+             */
+            review_payment_id?: string | null;
             router_name: string;
             /** @description open or paid. */
             status: string;
@@ -5316,6 +5363,13 @@ export interface components {
         };
         ShopOrderList: {
             items: components["schemas"]["ShopOrder"][];
+        };
+        ShopReview: {
+            /**
+             * @description Another amount than the price: true counts it as the order's payment (the voucher is
+             *     made), false refuses it. A second payment of a paid order: marks it refunded either way.
+             */
+            accept: boolean;
         };
         ShopSettings: {
             /**
@@ -5345,6 +5399,14 @@ export interface components {
             enabled: boolean;
             /** Format: uuid */
             router_id?: string | null;
+        };
+        /** @description A code staff give the customer (at the counter, on the phone) when WhatsApp is down. */
+        StaffCode: {
+            code: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The number to sign in with. */
+            phone: string;
         };
         StaffUser: {
             /** Format: date-time */
@@ -6881,6 +6943,35 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    customer_portal_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffCode"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10511,10 +10602,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveryResult"];
+                    "application/json": components["schemas"]["ShopDeliveryResult"];
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    review_shop_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopReview"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopOrder"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

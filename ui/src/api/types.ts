@@ -159,3 +159,12 @@ export type ImportSummary = Ok<'/api/imports', 'get'>['items'][number];
 // The setup checklist on the home screen (issue #19).
 export type SetupChecklist = Ok<'/api/setup/checklist', 'get'>;
 export type SetupChecklistItem = SetupChecklist['items'][number];
+
+// The online voucher shop (issue #20).
+export type ShopSettings = Ok<'/api/shop/settings', 'get'>;
+export type ShopSettingsInput = Body<'/api/shop/settings', 'put'>;
+export type ShopOrderList = Ok<'/api/shop/orders', 'get'>;
+export type ShopOrder = ShopOrderList['items'][number];
+export type ShopOrderQuery = NonNullable<paths['/api/shop/orders']['get']['parameters']['query']>;
+export type ShopDelivery = Ok<'/api/shop/orders/{id}/deliver', 'post'>;
+export type ShopDeliveryOutcome = ShopDelivery['outcome'];

@@ -66,6 +66,7 @@ export const SECTION_PERMISSION: Record<string, string> = {
   '/vouchers/batches': 'vouchers_sell',
   '/vouchers/list': 'vouchers_read',
   '/vouchers/sales': 'vouchers_sell',
+  '/vouchers/shop': 'vouchers_read',
   '/vouchers/resellers': 'resellers_read',
   '/vouchers/templates': 'voucher_templates_write',
 };
@@ -81,6 +82,7 @@ export const VOUCHER_SECTIONS = [
   { key: 'batches', path: '/vouchers/batches' },
   { key: 'list', path: '/vouchers/list' },
   { key: 'sales', path: '/vouchers/sales' },
+  { key: 'shop', path: '/vouchers/shop' },
   { key: 'resellers', path: '/vouchers/resellers' },
   { key: 'templates', path: '/vouchers/templates' },
 ] as const;

@@ -66,4 +66,19 @@ describe('server events → query keys', () => {
     expect(client.getQueryState(keys.monitoring.alerts({ state: 'active', limit: 1000 }))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.monitoring.rules())?.isInvalidated).toBe(false);
   });
+
+  it('shop orders refresh on payment and delivery, whatever the filter, but not the shop settings', async () => {
+    const client = new QueryClient();
+    const seed = [keys.shop.orders({ status: 'all' }), keys.shop.orders({ status: 'undelivered' }), keys.shop.settings(), keys.dashboard.home()];
+    for (const key of seed) client.setQueryData(key, { items: [] });
+    const stale = (key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated;
+    await invalidateForEvent(client, 'shop_order_changed');
+    expect(stale(keys.shop.orders({ status: 'all' }))).toBe(true);
+    expect(stale(keys.shop.orders({ status: 'undelivered' }))).toBe(true);
+    expect(stale(keys.shop.settings())).toBe(false);
+    expect(stale(keys.dashboard.home())).toBe(false);
+    await invalidateForEvent(client, 'shop_order_paid');
+    expect(stale(keys.dashboard.home())).toBe(true);
+    expect(stale(keys.shop.settings())).toBe(false);
+  });
 });

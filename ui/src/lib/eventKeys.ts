@@ -26,6 +26,10 @@ export const EVENT_QUERY_KEYS: Record<ServerEventType, readonly QueryKey[]> = {
     ['routers', 'sessions'],
     ['routers', 'samples'],
   ],
+  // The online shop: an order was paid (a sale: home figures and reports count it then), or its
+  // voucher was made or is still waiting for the router (the orders list, the voucher lists).
+  shop_order_paid: [keys.dashboard.all, keys.shop.ordersAll(), keys.reports.all],
+  shop_order_changed: [keys.shop.ordersAll(), keys.vouchers.all],
   alert_raised: [keys.dashboard.all, keys.monitoring.health(), keys.monitoring.alertsAll()],
   alert_cleared: [keys.dashboard.all, keys.monitoring.health(), keys.monitoring.alertsAll()],
   // The metrics snapshot carries its own figures (the alerts badge reads it); nothing to refetch.

@@ -79,6 +79,13 @@ export const keys = {
     batch: (id: string) => ['vouchers', 'batch', id] as const,
     sales: (view: string, params: Params) => ['vouchers', 'sales', view, params] as const,
   },
+  /** The online voucher shop: its settings and orders. */
+  shop: {
+    all: ['shop'] as const,
+    settings: () => ['shop', 'settings'] as const,
+    orders: (params: Params) => ['shop', 'orders', params] as const,
+    ordersAll: () => ['shop', 'orders'] as const,
+  },
   voucherProfiles: {
     all: ['voucher-profiles'] as const,
     list: () => ['voucher-profiles', 'list'] as const,

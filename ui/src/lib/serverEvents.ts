@@ -20,6 +20,8 @@ export type ServerEventType =
   | 'pppoe_connected'
   | 'pppoe_disconnected'
   | 'active_users'
+  | 'shop_order_paid'
+  | 'shop_order_changed'
   | 'alert_raised'
   | 'alert_cleared'
   | 'metrics';
@@ -35,6 +37,8 @@ export const SERVER_EVENT_TYPES: ServerEventType[] = [
   'pppoe_connected',
   'pppoe_disconnected',
   'active_users',
+  'shop_order_paid',
+  'shop_order_changed',
   'alert_raised',
   'alert_cleared',
   'metrics',

@@ -63,6 +63,17 @@ function Income({ income, testId }: { income: DashboardHome['income_today']; tes
   );
 }
 
+/** "termasuk N online (Rp X)" under a voucher figure, when the online shop sold some of them. */
+function OnlinePart({ sold, testId }: { sold: DashboardHome['vouchers_sold_today']; testId: string }) {
+  const { t } = useTranslation();
+  if (sold.online_count <= 0) return null;
+  return (
+    <Text size="xs" c="dimmed" data-testid={testId}>
+      {t('home.vouchers_online', { count: sold.online_count, amount: formatRupiah(sold.online_gross) })}
+    </Text>
+  );
+}
+
 const SEVERITY_COLOR: Record<string, string> = { critical: 'red', warning: 'orange', info: 'blue' };
 
 /**
@@ -133,9 +144,11 @@ export function HomeFigures() {
             {t('home.vouchers_sold_today', { count: h.vouchers_sold_today.count })}
           </Figure>
           <Text size="sm">{formatRupiah(h.vouchers_sold_today.gross)}</Text>
+          <OnlinePart sold={h.vouchers_sold_today} testId="home-vouchers-today-online" />
           <Anchor component={Link} to="/vouchers/sales" size="sm" data-testid="home-vouchers-month">
             {t('home.vouchers_sold_month', { count: h.vouchers_sold_month.count, amount: formatRupiah(h.vouchers_sold_month.gross) })}
           </Anchor>
+          <OnlinePart sold={h.vouchers_sold_month} testId="home-vouchers-month-online" />
           <Anchor component={Link} to="/vouchers/list?status=active" size="sm" data-testid="home-vouchers-active">
             {t('home.vouchers_active', { count: h.vouchers_active })}
           </Anchor>

@@ -13,6 +13,7 @@ pub mod messaging;
 pub mod network;
 pub mod online;
 pub mod ops;
+pub mod portal;
 pub mod vouchers;
 
 pub mod calendar;

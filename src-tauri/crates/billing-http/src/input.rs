@@ -1,4 +1,4 @@
-//! The app's own `Query`, `Path` and `Json` extractors. They answer bad input in the API's
+//! The app's own `Query`, `Path`, `Json` and `Form` extractors. They answer bad input in the API's
 //! error shape (`{"error": {kind, message, field}}`) instead of axum's plain-text rejections,
 //! name the parameter or JSON field that is wrong, and refuse text containing a NUL
 //! character (PostgreSQL cannot store it in `text`, so it would otherwise fail as a 500
@@ -49,6 +49,54 @@ where
                 let message = e.inner().to_string();
                 ApiError::BadQuery {
                     field: field_name(&e.path().to_string(), &message, "query"),
+                    message,
+                }
+            })
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`, as a page's `<form method=post>` sends
+/// it): a value with NUL or one that does not fit is a 422 naming the field, a missing field a
+/// 422, a body over the route's limit a 413, another content type a 415.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(ApiError::UnsupportedMediaType(
+                "send the form as application/x-www-form-urlencoded".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        if let Some((key, _)) = form_urlencoded::parse(&bytes)
+            .find(|(key, value)| key.contains('\0') || value.contains('\0'))
+        {
+            return Err(ApiError::Invalid {
+                field: printable(&key),
+                message: NUL_MESSAGE.into(),
+            });
+        }
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiForm)
+            .map_err(|e| {
+                let message = e.inner().to_string();
+                ApiError::Invalid {
+                    field: field_name(&e.path().to_string(), &message, "body").into_owned(),
                     message,
                 }
             })

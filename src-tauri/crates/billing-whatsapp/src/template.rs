@@ -176,6 +176,13 @@ pub const VOUCHER_CODES: DefaultTemplate = DefaultTemplate {
     variables: &["paket", "kode", "masa_aktif", "isp"],
 };
 
+pub const PORTAL_CODE: DefaultTemplate = DefaultTemplate {
+    key: "portal_code",
+    body: "Kode masuk halaman pelanggan {isp}: {kode}\nBerlaku {menit} menit. Jangan berikan kode \
+           ini kepada siapa pun, termasuk yang mengaku petugas kami.",
+    variables: &["kode", "menit", "isp"],
+};
+
 pub const OWNER_ALERT: DefaultTemplate = DefaultTemplate {
     key: "owner_alert",
     body: "[{isp}] Peringatan ({waktu}): {pesan}",
@@ -183,7 +190,7 @@ pub const OWNER_ALERT: DefaultTemplate = DefaultTemplate {
 };
 
 /// Every default, for seeding the editable templates.
-pub const DEFAULTS: [DefaultTemplate; 9] = [
+pub const DEFAULTS: [DefaultTemplate; 10] = [
     INVOICE_ISSUED,
     REMINDER_BEFORE_DUE,
     PAYMENT_RECEIVED_FULL,
@@ -192,6 +199,7 @@ pub const DEFAULTS: [DefaultTemplate; 9] = [
     ISOLATION_NOTICE,
     SERVICE_RESTORED,
     VOUCHER_CODES,
+    PORTAL_CODE,
     OWNER_ALERT,
 ];
 

@@ -196,6 +196,8 @@ export function VouchersView({ query }: { query: ReportQuery }) {
     queryKey: keys.reports.report('vouchers-by-reseller', query),
     queryFn: () => unwrap(api.GET('/api/reports/vouchers-by-reseller', { params: { query } })),
   });
+  const shopChannel = (channel: string | null | undefined) =>
+    channel === 'online' ? t('reports.channel.online') : channel === 'counter' ? t('reports.channel.counter') : t('vouchers.batches.shop');
   const head = (first: string) => [first, t('reports.col.count'), t('reports.col.gross'), t('reports.col.revenue'), t('reports.col.commission')];
   return (
     <Stack>
@@ -213,8 +215,9 @@ export function VouchersView({ query }: { query: ReportQuery }) {
                 numeric={[1, 2, 3, 4]}
                 head={head(first)}
                 rows={d.rows.map((r) => ({
-                  key: r.name,
-                  cells: [r.name === '' ? t('vouchers.batches.shop') : r.name, r.count, rp(r.gross), rp(r.revenue), rp(r.commission)],
+                  // The shop's own sales have no name and may come twice: at the counter and online.
+                  key: `${r.channel ?? ''}:${r.id ?? r.name}`,
+                  cells: [r.name === '' ? shopChannel(r.channel) : r.name, r.count, rp(r.gross), rp(r.revenue), rp(r.commission)],
                 }))}
                 total={[t('reports.total'), d.total.count, rp(d.total.gross), rp(d.total.revenue), rp(d.total.commission)]}
               />

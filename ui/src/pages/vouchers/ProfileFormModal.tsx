@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Modal, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, NumberInput, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -33,6 +33,7 @@ const valuesOf = (profile?: VoucherProfile) => ({
   shared_users: profile?.shared_users ?? 1,
   router_profile: profile?.router_profile ?? '',
   active: profile?.active ?? true,
+  for_sale: profile?.for_sale ?? false,
 });
 
 /** "Tambah profil voucher" / "Ubah profil voucher". */
@@ -61,12 +62,14 @@ export function ProfileFormModal({ opened, profile, onClose, onSaved }: Props) {
         shared_users: v.shared_users,
         router_profile: v.router_profile.trim() || null,
         active: v.active,
+        for_sale: v.for_sale,
       };
       return profile
         ? unwrap(api.PATCH('/api/voucher-profiles/{id}', { params: { path: { id: profile.id } }, body }))
         : unwrap(api.POST('/api/voucher-profiles', { body }));
     },
-    onSuccess: () => void invalidate(keys.voucherProfiles.all),
+    // The shop's "nothing for sale" reason follows the profiles.
+    onSuccess: () => void invalidate(keys.voucherProfiles.all, keys.shop.settings()),
   });
 
   useEffect(() => {
@@ -132,6 +135,12 @@ export function ProfileFormModal({ opened, profile, onClose, onSaved }: Props) {
           <Checkbox
             label={t('vouchers.profiles.active')}
             {...form.getInputProps('active', { type: 'checkbox' })}
+          />
+          <Switch
+            label={t('vouchers.profiles.for_sale')}
+            description={t('vouchers.profiles.for_sale_hint')}
+            data-testid="profile-for-sale"
+            {...form.getInputProps('for_sale', { type: 'checkbox' })}
           />
           <FormError error={serverError.error} />
           <Group justify="flex-end">

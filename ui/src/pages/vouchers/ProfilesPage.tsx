@@ -95,7 +95,12 @@ export function ProfilesPage() {
                         <Badge variant="light" miw="max-content" color={p.active ? 'green' : 'gray'}>
                           {p.active ? t('vouchers.profiles.active_yes') : t('vouchers.profiles.active_no')}
                         </Badge>
-                        {/* A line that may wrap, not a badge: the table must fit a 1280 px laptop. */}
+                        {/* Lines that may wrap, not badges: the table must fit a 1280 px laptop. */}
+                        {p.for_sale && (
+                          <Text size="xs" c="teal.8" fw={500} data-testid="profile-for-sale-mark">
+                            {t('vouchers.profiles.for_sale_mark')}
+                          </Text>
+                        )}
                         {p.sync_errors.length > 0 && (
                           <Text size="xs" c="orange.8" fw={500}>
                             {t('vouchers.profiles.not_synced', { count: p.sync_errors.length })}
@@ -124,7 +129,7 @@ export function ProfilesPage() {
                           confirmLabel={t('common.delete')}
                           onConfirm={async () => {
                             await unwrap(api.DELETE('/api/voucher-profiles/{id}', { params: { path: { id: p.id } } }));
-                            void invalidate(keys.voucherProfiles.all);
+                            void invalidate(keys.voucherProfiles.all, keys.shop.settings());
                           }}
                         />
                       </Group>

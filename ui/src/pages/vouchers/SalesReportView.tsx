@@ -20,13 +20,13 @@ function monthStart(today: string): string {
 }
 
 /** A row key as people read it: a date, a month, a profile, a reseller or the shop itself. */
-function rowLabel(row: SalesRow, group: SalesGroup, shop: string): string {
+function rowLabel(row: SalesRow, group: SalesGroup, shop: string, online: string): string {
   if (group === 'day') return formatDate(row.key);
   if (group === 'month') {
     const m = /^(\d{4})-(\d{2})$/.exec(row.key);
     return m ? MONTHS.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : row.key;
   }
-  if (group === 'reseller' && row.key === '') return shop;
+  if (group === 'reseller' && row.key === '') return row.channel === 'online' ? online : shop;
   return row.key;
 }
 
@@ -48,7 +48,8 @@ export function SalesReportView({ view }: { view: 'staff' | 'reseller' }) {
         ? unwrap(api.GET('/api/vouchers/sales', { params: { query } }))
         : unwrap(api.GET('/api/reseller/sales', { params: { query } })),
   });
-  const shop = t('vouchers.batches.shop');
+  const shop = t('reports.channel.counter');
+  const online = t('reports.channel.online');
   const keyHeader = t(`vouchers.sales.group_${group}`);
 
   return (
@@ -91,8 +92,8 @@ export function SalesReportView({ view }: { view: 'staff' | 'reseller' }) {
                   </Table.Tr>
                 )}
                 {data.rows.map((r) => (
-                  <Table.Tr key={r.key}>
-                    <Table.Td>{rowLabel(r, group, shop)}</Table.Td>
+                  <Table.Tr key={`${r.key}|${r.channel ?? ''}`}>
+                    <Table.Td>{rowLabel(r, group, shop, online)}</Table.Td>
                     <Table.Td ta="right">{r.count.toLocaleString('id-ID')}</Table.Td>
                     <Table.Td ta="right">{formatRupiah(r.gross)}</Table.Td>
                     <Table.Td ta="right">{formatRupiah(r.revenue)}</Table.Td>

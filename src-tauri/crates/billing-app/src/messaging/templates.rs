@@ -85,6 +85,7 @@ fn sample_vars(key: &str) -> HashMap<&'static str, String> {
                 "paket" => "Voucher 1 hari",
                 "kode" => "ABCD-1234",
                 "masa_aktif" => "24 jam",
+                "menit" => "5",
                 "waktu" => "28 Nov 2026 08:00",
                 "pesan" => "Sesi WhatsApp utama terputus",
                 _ => "…",

@@ -407,3 +407,90 @@ pub async fn check_one(ctx: &AppContext, id: Uuid) -> Result<Outcome, Error> {
         .await?
         .unwrap_or(Outcome::Unknown))
 }
+
+/// The owner's decision on a shop payment held for review. Another amount than the price:
+/// `accept` counts it as the order's payment (the voucher is made), otherwise it is refused.
+/// A second payment of an order already paid: either way it is marked as dealt with (the owner
+/// refunded it). Returns whether the order became paid.
+pub async fn resolve_review(
+    ctx: &AppContext,
+    payment_id: Uuid,
+    accept: bool,
+    by: &str,
+) -> Result<bool, Error> {
+    let now = ctx.clock.now();
+    let order_id: Uuid = sqlx::query_scalar("select order_id from shop_payments where id = $1")
+        .bind(payment_id)
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("payment"))?;
+    let mut tx = ctx.pool.begin().await?;
+    let order_status: String =
+        sqlx::query_scalar("select status from shop_orders where id = $1 for update")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let (status, reviewed): (String, bool) = sqlx::query_as(
+        "select status, reviewed_at is not null from shop_payments \
+         where id = $1 and review_reason is not null for update",
+    )
+    .bind(payment_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::conflict("the payment is not held for review"))?;
+    if reviewed {
+        return Err(Error::conflict("the payment was reviewed already"));
+    }
+    let mut paid_order = false;
+    match status.as_str() {
+        "pending" if accept => {
+            sqlx::query(
+                "update shop_payments set status = 'paid', paid_at = $2, reviewed_at = $2, \
+                 reviewed_by = $3 where id = $1",
+            )
+            .bind(payment_id)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+            if order_status == "open" {
+                sqlx::query(
+                    "update shop_orders set status = 'paid', paid_at = $2, paid_payment_id = $3 \
+                     where id = $1",
+                )
+                .bind(order_id)
+                .bind(now)
+                .bind(payment_id)
+                .execute(&mut *tx)
+                .await?;
+                paid_order = true;
+            }
+        }
+        "pending" => {
+            sqlx::query(
+                "update shop_payments set status = 'failed', reviewed_at = $2, reviewed_by = $3 \
+                 where id = $1",
+            )
+            .bind(payment_id)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+        }
+        _ => {
+            sqlx::query(
+                "update shop_payments set reviewed_at = $2, reviewed_by = $3 where id = $1",
+            )
+            .bind(payment_id)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    if paid_order {
+        publish(ctx, BillingEvent::ShopOrderPaid { order_id });
+    }
+    Ok(paid_order)
+}

@@ -638,7 +638,8 @@ async fn body(ctx: &AppContext, name: &str, trigger: Trigger) -> Result<Outcome,
             )
         }
         "sessions_purge" => {
-            let n = crate::access::auth::purge_expired_sessions(ctx).await?;
+            let n = crate::access::auth::purge_expired_sessions(ctx).await?
+                + crate::portal::purge(ctx).await?;
             outcome(
                 "sessions_purge",
                 json!({"removed": n}),

@@ -217,6 +217,8 @@ pub struct SalesQuery {
 pub struct SalesRow {
     /// The day (YYYY-MM-DD), month (YYYY-MM), profile name or reseller name ("" = the shop).
     pub key: String,
+    /// By reseller: `counter` (the shop's cards), `reseller` or `online` (the online shop).
+    pub channel: Option<String>,
     pub count: i64,
     /// What the vouchers sell for.
     pub gross: i64,
@@ -233,8 +235,9 @@ pub struct SalesReport {
     pub total: SalesRow,
 }
 
-/// Sales: a shop voucher is sold when it is first used; a reseller's voucher when the reseller
-/// took it into stock (they paid the shop then).
+/// Sales: a voucher of the counter is sold when it is first used; a reseller's voucher when
+/// the reseller took it into stock (they paid the shop then); an online shop order when it was
+/// paid. The same rule as the reports.
 pub async fn sales(ctx: &AppContext, q: &SalesQuery) -> Result<SalesReport, Error> {
     let group = q.group.as_deref().unwrap_or("day");
     let key = match group {
@@ -249,21 +252,33 @@ pub async fn sales(ctx: &AppContext, q: &SalesQuery) -> Result<SalesReport, Erro
             ))
         }
     };
+    // By reseller, the shop's own sales are split by where they were sold.
+    let channel = if group == "reseller" {
+        "s.channel"
+    } else {
+        "null::text"
+    };
     let tz = ctx.tz.name();
     let sql = format!(
         "with s as ( \
            select case when v.reseller_id is null then v.first_login_at else b.completed_at end as sold_at, \
-             p.name as profile_name, r.name as reseller_name, b.price, b.base_price \
+             p.name as profile_name, r.name as reseller_name, b.price, b.base_price, \
+             case when v.reseller_id is null then 'counter' else 'reseller' end as channel \
            from vouchers v join voucher_batches b on b.id = v.batch_id \
            join voucher_profiles p on p.id = v.profile_id left join resellers r on r.id = v.reseller_id \
-           where b.status = 'ready' and ($4::uuid is null or v.reseller_id = $4) \
-             and ((v.reseller_id is null and v.first_login_at is not null) or v.reseller_id is not null)) \
-         select {key} as key, count(*) as count, coalesce(sum(s.price), 0)::bigint as gross, \
+           where b.status = 'ready' and b.shop_order_id is null \
+             and ($4::uuid is null or v.reseller_id = $4) \
+             and ((v.reseller_id is null and v.first_login_at is not null) or v.reseller_id is not null) \
+           union all \
+           select o.paid_at, p.name, null, o.amount, o.amount, 'online' \
+           from shop_orders o join voucher_profiles p on p.id = o.profile_id \
+           where o.status = 'paid' and $4::uuid is null) \
+         select {key} as key, {channel} as channel, count(*) as count, coalesce(sum(s.price), 0)::bigint as gross, \
            coalesce(sum(s.base_price), 0)::bigint as revenue, \
            coalesce(sum(s.price - s.base_price), 0)::bigint as commission \
          from s where ($1::date is null or (s.sold_at at time zone $3)::date >= $1) \
            and ($2::date is null or (s.sold_at at time zone $3)::date <= $2) \
-         group by 1 order by 1"
+         group by 1, 2 order by 1, 2"
     );
     let rows: Vec<SalesRow> = sqlx::query_as(&sql)
         .bind(q.from)
@@ -274,6 +289,7 @@ pub async fn sales(ctx: &AppContext, q: &SalesQuery) -> Result<SalesReport, Erro
         .await?;
     let total = SalesRow {
         key: "total".into(),
+        channel: None,
         count: rows.iter().map(|r| r.count).sum(),
         gross: rows.iter().map(|r| r.gross).sum(),
         revenue: rows.iter().map(|r| r.revenue).sum(),

@@ -772,6 +772,8 @@ pub struct ShopOrder {
     /// Payments of this order the owner must look at: another amount than the price, or
     /// paid twice (refund one).
     pub review: Option<String>,
+    /// The first of them, for `POST /api/shop/payments/{id}/review`.
+    pub review_payment_id: Option<Uuid>,
 }
 
 /// Orders, newest first: `status` = open, paid, undelivered (paid, no voucher yet) or review.
@@ -787,7 +789,8 @@ pub async fn list_orders(
         Some("undelivered") => "o.status = 'paid' and o.voucher_id is null",
         Some("review") => {
             "exists (select 1 from shop_payments x where x.order_id = o.id \
-                            and x.review_reason is not null and x.status in ('pending', 'paid'))"
+                            and x.review_reason is not null and x.reviewed_at is null \
+                            and x.status in ('pending', 'paid'))"
         }
         Some(other) => {
             return Err(Error::validation(
@@ -819,7 +822,11 @@ const ORDER_LINE: &str = "select o.id, o.number, o.created_at, o.profile_id, \
         o.delivered_at, v.code as voucher_code, o.delivery_attempts, o.delivery_error, \
         (select string_agg(x.merchant_ref || ': ' || x.review_reason, '; ') \
            from shop_payments x where x.order_id = o.id and x.review_reason is not null \
-            and x.status in ('pending', 'paid')) as review \
+            and x.reviewed_at is null and x.status in ('pending', 'paid')) as review, \
+        (select x.id from shop_payments x where x.order_id = o.id \
+            and x.review_reason is not null and x.reviewed_at is null \
+            and x.status in ('pending', 'paid') order by x.created_at limit 1) \
+          as review_payment_id \
     from shop_orders o join voucher_profiles p on p.id = o.profile_id \
     join routers r on r.id = o.router_id left join vouchers v on v.id = o.voucher_id";
 
@@ -838,4 +845,13 @@ pub async fn overdue(ctx: &AppContext) -> Result<(i64, Option<(i64, Option<Strin
     .fetch_one(&ctx.pool)
     .await?;
     Ok((n, number.map(|num| (num, error))))
+}
+
+/// The order a shop payment belongs to.
+pub async fn order_of_payment(ctx: &AppContext, payment_id: Uuid) -> Result<Uuid, Error> {
+    sqlx::query_scalar("select order_id from shop_payments where id = $1")
+        .bind(payment_id)
+        .fetch_optional(&ctx.pool)
+        .await?
+        .ok_or(Error::NotFound("payment"))
 }

@@ -28,6 +28,22 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::CustomersWrite), routes!(update))
         .add(Staff(P::CustomersRead), routes!(balance))
         .add(Staff(P::BalanceAdjust), routes!(change_balance))
+        .add(Staff(P::CustomersWrite), routes!(portal_code))
+}
+
+/// A sign-in code for the customer page (`/portal`), for staff to give the customer when
+/// WhatsApp cannot send one: valid 5 minutes, with the customer's phone number.
+#[utoipa::path(post, operation_id = "customer_portal_code", path = "/customers/{id}/portal-code",
+    tag = "customers", security(("bearer" = [])),
+    responses((status = 200, body = billing_app::portal::StaffCode), (status = 404, body = ErrorBody)))]
+pub async fn portal_code(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<billing_app::portal::StaffCode>, ApiError> {
+    Ok(Json(
+        billing_app::portal::issue_code(&state.ctx, id, &user.username).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

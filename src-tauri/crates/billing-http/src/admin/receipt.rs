@@ -93,7 +93,7 @@ pub async fn receipt(
         .into_response())
 }
 
-fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {
+pub(crate) fn document(invoice: &Invoice, lang: Lang) -> InvoiceDoc {
     let s = &invoice.summary;
     let status = match s.status {
         billing_domain::InvoiceStatus::Paid => InvoiceStatus::Paid,

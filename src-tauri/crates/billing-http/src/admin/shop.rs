@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Routes {
         .add(Staff(P::SettingsWrite), routes!(put_settings))
         .add(Staff(P::VouchersRead), routes!(list_orders))
         .add(Staff(P::VouchersSell), routes!(deliver))
+        .add(Staff(P::PaymentsRecord), routes!(review))
 }
 
 /// The shop's settings, its public address and what keeps it from selling, if anything.
@@ -77,7 +78,7 @@ pub async fn list_orders(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryResult {
+pub struct ShopDeliveryResult {
     pub outcome: DeliveryOutcome,
     pub order: ShopOrder,
 }
@@ -86,13 +87,37 @@ pub struct DeliveryResult {
 /// order whatever happens.
 #[utoipa::path(post, operation_id = "deliver_shop_order", path = "/shop/orders/{id}/deliver",
     tag = "vouchers", security(("bearer" = [])),
-    responses((status = 200, body = DeliveryResult), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ShopDeliveryResult), (status = 404, body = ErrorBody)))]
 pub async fn deliver(
     State(state): State<HttpState>,
     _user: AuthUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<DeliveryResult>, ApiError> {
+) -> Result<Json<ShopDeliveryResult>, ApiError> {
     let outcome = shop::deliver(&state.ctx, id).await?;
     let order = shop::get_order(&state.ctx, id).await?;
-    Ok(Json(DeliveryResult { outcome, order }))
+    Ok(Json(ShopDeliveryResult { outcome, order }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ShopReview {
+    /// Another amount than the price: true counts it as the order's payment (the voucher is
+    /// made), false refuses it. A second payment of a paid order: marks it refunded either way.
+    pub accept: bool,
+}
+
+/// The owner's decision on a shop payment held for review.
+#[utoipa::path(post, operation_id = "review_shop_payment", path = "/shop/payments/{id}/review",
+    tag = "vouchers", request_body = ShopReview, security(("bearer" = [])),
+    responses((status = 200, body = ShopOrder), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn review(
+    State(state): State<HttpState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<ShopReview>,
+) -> Result<Json<ShopOrder>, ApiError> {
+    billing_app::online::orders::resolve_review(&state.ctx, id, body.accept, &user.username)
+        .await?;
+    let order: Uuid = shop::order_of_payment(&state.ctx, id).await?;
+    Ok(Json(shop::get_order(&state.ctx, order).await?))
 }

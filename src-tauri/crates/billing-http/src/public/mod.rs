@@ -1,9 +1,10 @@
 //! The public listener: the only surface the owner exposes to the internet. It serves
-//! what customers and gateways need — pay pages, the voucher shop, gateway webhooks,
-//! `/healthz` — with a rate limit per client address, and nothing of the admin side.
+//! what customers and gateways need — pay pages, the voucher shop, the customer page, gateway
+//! webhooks, `/healthz` — with a rate limit per client address, and nothing of the admin side.
 
 mod page;
 mod pay;
+mod portal;
 mod shop;
 mod webhook;
 mod whatsapp;
@@ -47,6 +48,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/pay/{token}/status", get(pay::status))
         .route("/pay/{token}/events", get(pay::events))
         .route("/pay/return/{reference}", get(pay::returned))
+        .route("/portal", get(portal::start))
+        .route("/portal/code", post(portal::ask))
+        .route("/portal/verify", post(portal::verify))
+        .route("/portal/pay", post(portal::pay))
+        .route("/portal/logout", post(portal::logout))
+        .route("/portal/receipt/{id}", get(portal::receipt))
         .route("/shop", get(shop::shop_page))
         .route("/shop/orders", post(shop::create_order))
         .route("/shop/o/{token}", get(shop::order_page))

@@ -341,12 +341,16 @@ pub fn returned() -> String {
 /// sheet the pages carry are allowed by their SHA-256 hashes; nothing else inline runs
 /// (no `'unsafe-inline'`), no other origin is contacted, and no page may be framed.
 pub fn content_security_policy() -> String {
+    policy_for(JS)
+}
+
+/// The same policy for a page whose one script is `script` (the shop's order page).
+pub(super) fn policy_for(script: &str) -> String {
     format!(
-        "default-src 'none'; script-src '{}' '{}'; style-src '{}'; img-src 'self' data: https:; \
+        "default-src 'none'; script-src '{}'; style-src '{}'; img-src 'self' data: https:; \
          connect-src 'self'; form-action 'self' https:; frame-ancestors 'none'; \
          base-uri 'none'",
-        csp_hash(JS),
-        csp_hash(super::shop::JS),
+        csp_hash(script),
         csp_hash(CSS)
     )
 }

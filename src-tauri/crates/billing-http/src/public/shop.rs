@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Json;
 use billing_app::events::BillingEvent;
 use billing_app::online::orders::OrderPayment;
 use billing_app::vouchers::shop::{self, Delivery, OrderView, ShopItem, ShopView};
@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::page::{Lang, CSS};
 use super::pay::{qr_svg, LangQuery};
 use crate::extract::{ApiJson, ClientAddr, Path, Query};
+use crate::input::ApiForm;
 use crate::{ApiError, HttpState};
 
 struct Texts {
@@ -493,18 +494,9 @@ pub async fn create_order(
     Query(q): Query<LangQuery>,
     ClientAddr(remote): ClientAddr,
     headers: HeaderMap,
-    Form(form): Form<OrderForm>,
+    ApiForm(form): ApiForm<OrderForm>,
 ) -> Result<Response, ApiError> {
     let lang = lang_of(&q, &headers);
-    if [&form.profile_id, &form.phone]
-        .iter()
-        .any(|f| f.as_deref().is_some_and(|v| v.contains('\0')))
-    {
-        return Err(ApiError::BadQuery {
-            field: "profile_id".into(),
-            message: crate::input::NUL_MESSAGE.into(),
-        });
-    }
     let profile_id = form
         .profile_id
         .as_deref()
@@ -577,7 +569,11 @@ pub async fn order_page(
     }
     match shop::order_view(&state.ctx, &token, true).await {
         Ok(view) => Ok((
-            [(header::CACHE_CONTROL, "no-store")],
+            [
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                // This page's own script, not the pay page's (the listener's default).
+                (header::CONTENT_SECURITY_POLICY, super::page::policy_for(JS)),
+            ],
             Html(render_order(&view, lang, &token)),
         )
             .into_response()),

@@ -527,6 +527,7 @@ async fn observe(
                 "select (select count(*) from payments where status = 'pending' \
                           and review_reason is not null) \
                       + (select count(*) from shop_payments where review_reason is not null \
+                          and reviewed_at is null \
                           and status in ('pending', 'paid'))",
                 None,
             )
