@@ -348,3 +348,53 @@ async fn codes_expire_allow_five_tries_and_are_limited_per_number_and_address() 
     assert_eq!(refused, 5);
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_subscriber_on_a_phone_signs_in_and_opens_the_pay_page() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    if std::env::var_os("MIKROBILL_SKIP_BROWSER").is_some() {
+        eprintln!("skipped: MIKROBILL_SKIP_BROWSER is set");
+        return;
+    }
+    let app = spawn_app().await;
+    let _ = enable_duitku(&app).await;
+    set_today(&app, d(2026, 11, 1));
+    let (_, sub) = customer_with_subscription(&app, 150_000, "rina-hp", d(2026, 11, 1)).await;
+    let invoice = open_invoices(&app, &sub["id"]).await.remove(0);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/portal.test.mjs");
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .env("PORTAL_URL", format!("{}/portal", app.public))
+        .env("PORTAL_PHONE", "0812-3456-7890")
+        .env(
+            "PORTAL_INVOICE",
+            invoice["number"].as_str().expect("number"),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node (install Node.js and run `npm ci` at the repository root)");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    while let Some(line) = lines.next_line().await.expect("read") {
+        println!("{line}");
+        if line.trim() == "READY" {
+            // What WhatsApp was asked to send to the customer's phone.
+            let code = last_code(&app, "6281234567890").await;
+            stdin
+                .write_all(format!("{code}\n").as_bytes())
+                .await
+                .expect("send the code");
+        }
+    }
+    let status = child.wait().await.expect("wait");
+    assert!(status.success(), "the browser test failed");
+    assert_eq!(
+        count(&app, "select count(*) from portal_sessions").await,
+        0,
+        "signed out"
+    );
+    app.shutdown().await;
+}

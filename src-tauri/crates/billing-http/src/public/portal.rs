@@ -48,6 +48,7 @@ struct Texts {
     carried: &'static str,
     pay: &'static str,
     receipt: &'static str,
+    invoice_pdf: &'static str,
     credit: &'static str,
     logout: &'static str,
     whatsapp: &'static str,
@@ -84,6 +85,7 @@ const ID: Texts = Texts {
     carried: "Dipindah ke tagihan berikutnya",
     pay: "Bayar",
     receipt: "Kuitansi (PDF)",
+    invoice_pdf: "Tagihan (PDF)",
     credit: "Saldo Anda",
     logout: "Keluar",
     whatsapp: "Hubungi kami lewat WhatsApp",
@@ -120,6 +122,7 @@ const EN: Texts = Texts {
     carried: "Carried over to the next invoice",
     pay: "Pay",
     receipt: "Receipt (PDF)",
+    invoice_pdf: "Invoice (PDF)",
     credit: "Your balance",
     logout: "Sign out",
     whatsapp: "Contact us on WhatsApp",
@@ -493,7 +496,11 @@ fn invoice_line(t: &Texts, lang: Lang, i: &PortalInvoice, csrf: &str) -> String 
         due_on = esc(&format_date_id(i.due_on, dl)),
         id = i.id,
         l = t.lang,
-        receipt = t.receipt,
+        receipt = if i.status == InvoiceStatus::Paid {
+            t.receipt
+        } else {
+            t.invoice_pdf
+        },
     )
 }
 
