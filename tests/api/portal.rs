@@ -144,6 +144,15 @@ async fn a_subscriber_signs_in_with_a_whatsapp_code_sees_their_invoices_and_pays
         .contains("Kode salah atau sudah kedaluwarsa"));
 
     let cookie = sign_in(&app, "0812 3456 7890", &code).await;
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from whatsapp_messages where body like '%{code}%' or vars ? 'kode'")
+        )
+        .await,
+        0,
+        "a used code leaves the message queue"
+    );
     // The code is used up.
     let res = form(
         &app,
@@ -270,6 +279,17 @@ async fn codes_expire_allow_five_tries_and_are_limited_per_number_and_address() 
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The expired code leaves the message queue at the next purge; unsent, it is not sent.
+    let (status, _) = app.call("POST", "/api/jobs/sessions_purge/run", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from whatsapp_messages where body like '%{code}%' or vars ? 'kode' or status <> 'cancelled'")
+        )
+        .await,
+        0
+    );
 
     // Five wrong tries use the code up.
     app.clock.advance(chrono::Duration::minutes(20));

@@ -264,6 +264,13 @@ pub async fn verify(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // The used code leaves the WhatsApp queue's copy of the message too.
+    sqlx::query(&format!(
+        "update whatsapp_messages set {FORGET} where idempotency_key = 'portal_code:' || $1"
+    ))
+    .bind(matched.to_string())
+    .execute(&mut *tx)
+    .await?;
     let token = random_token();
     let expires_at = now + Duration::minutes(SESSION_MINUTES);
     sqlx::query(
@@ -324,8 +331,27 @@ pub async fn purge(ctx: &AppContext) -> Result<u64, Error> {
         .bind(now)
         .execute(&ctx.pool)
         .await?;
+    // Codes past their time leave the WhatsApp queue too; one still waiting for a session is
+    // not sent any more.
+    sqlx::query(&format!(
+        "update whatsapp_messages set {FORGET} where template_key = 'portal_code' \
+         and queued_at < $1 and body <> '{FORGOTTEN}'"
+    ))
+    .bind(now - Duration::minutes(CODE_MINUTES))
+    .execute(&ctx.pool)
+    .await?;
     Ok(codes.rows_affected() + sessions.rows_affected())
 }
+
+/// What a sign-in message says once its code is used or expired.
+const FORGOTTEN: &str = "[kode masuk dihapus]";
+
+/// Removes the code from a sign-in message (its text and its variables); a message still
+/// queued is cancelled.
+const FORGET: &str = "body = '[kode masuk dihapus]', vars = vars - 'kode', \
+    last_error = case when status = 'queued' then 'the sign-in code expired before it was sent' \
+                      else last_error end, \
+    status = case when status = 'queued' then 'cancelled' else status end";
 
 // ---------------------------------------------------------------------------------------
 // What the customer sees

@@ -565,11 +565,12 @@ pub async fn deliver(ctx: &AppContext, order_id: Uuid) -> Result<DeliveryOutcome
             let batch = match batches::create_for_order(ctx, actor, input, order_id).await {
                 Ok(b) => b,
                 Err(Error::Conflict { .. }) => return Ok(DeliveryOutcome::InProgress),
-                Err(e @ (Error::Validation { .. } | Error::NotFound(_))) => {
+                // The router's credentials, the profile, the database: whatever stopped it is
+                // recorded on the order, which waits and is tried again.
+                Err(e) => {
                     record_failure(ctx, order_id, &e.to_string()).await?;
                     return Ok(DeliveryOutcome::Failed);
                 }
-                Err(e) => return Err(e),
             };
             if batch.status != billing_domain::BatchStatus::Ready {
                 let why = batch
