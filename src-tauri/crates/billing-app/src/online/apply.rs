@@ -334,7 +334,8 @@ async fn settle_paid(
 }
 
 /// Asks the gateways about pending payments (oldest check first; invoices' and the voucher
-/// shop's), so payments complete even when no callback can reach the shop. Past their expiry they become `expired`.
+/// shop's), so payments complete even when no callback can reach the shop. Past their expiry
+/// they become `expired`.
 pub async fn check_pending(ctx: &AppContext) -> Result<PollSummary, Error> {
     let rows: Vec<(PaymentId,)> = sqlx::query_as(
         "select id from payments where status = 'pending' and merchant_ref is not null \
