@@ -194,9 +194,9 @@ impl Application {
         let (shutdown, rx) = watch::channel(false);
         let servers = vec![
             serve(admin, admin_router, rx.clone()),
-            serve(public, public_router, rx),
             // Each paid shop order's voucher, made as soon as the payment is applied.
-            billing_app::vouchers::shop::spawn_delivery(&ctx),
+            billing_app::vouchers::shop::spawn_delivery(&ctx, rx.clone()),
+            serve(public, public_router, rx),
         ];
         let scheduler = if settings.billing.jobs {
             Some(Scheduler::start(ctx.clone()).await?)

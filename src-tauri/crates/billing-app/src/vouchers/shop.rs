@@ -723,13 +723,21 @@ pub async fn deliver_due(ctx: &AppContext, all: bool) -> Result<DeliverySummary,
 
 /// Delivers each order as soon as it is paid: listens for `ShopOrderPaid` (one order at a
 /// time, so a burst of payments does not open a connection to the router for each); the
-/// job catches whatever this misses.
-pub fn spawn_delivery(ctx: &AppContext) -> tokio::task::JoinHandle<()> {
+/// job catches whatever this misses. Ends when `stop` turns true (the app shuts down), so it
+/// holds nothing of the app past its shutdown.
+pub fn spawn_delivery(
+    ctx: &AppContext,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     let ctx = ctx.clone();
     let mut rx = ctx.events.subscribe();
     tokio::spawn(async move {
         loop {
-            match rx.recv().await {
+            let event = tokio::select! {
+                _ = stop.wait_for(|stopped| *stopped) => break,
+                event = rx.recv() => event,
+            };
+            match event {
                 Ok(BillingEvent::ShopOrderPaid { order_id }) => {
                     if let Err(err) = deliver(&ctx, order_id).await {
                         tracing::warn!(%order_id, error = %err, "delivering a shop order failed");
