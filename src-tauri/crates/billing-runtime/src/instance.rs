@@ -60,15 +60,31 @@ fn lock(data_dir: &Path) -> Result<InstanceLock, InstanceError> {
             path: path.display().to_string(),
             source,
         })?;
-    match fs4::FileExt::try_lock(&file) {
-        Ok(()) => Ok(InstanceLock { _file: file }),
-        Err(fs4::TryLockError::WouldBlock) => Err(InstanceError::AlreadyRunning {
-            dir: data_dir.display().to_string(),
-        }),
-        Err(fs4::TryLockError::Error(source)) => Err(InstanceError::File {
-            path: path.display().to_string(),
-            source,
-        }),
+    // A lock just given up can still be held for a moment: by the previous run of this
+    // installation while it finishes closing (the window closed and opened again at once), or
+    // by a process this one is starting (between fork and exec a child shares the open lock
+    // file; a large process takes a while to fork on a busy PC). So a held lock is asked for
+    // again for up to 3 seconds before the start is refused.
+    let mut tries = 0;
+    loop {
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => return Ok(InstanceLock { _file: file }),
+            Err(fs4::TryLockError::WouldBlock) if tries < 30 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(fs4::TryLockError::WouldBlock) => {
+                return Err(InstanceError::AlreadyRunning {
+                    dir: data_dir.display().to_string(),
+                })
+            }
+            Err(fs4::TryLockError::Error(source)) => {
+                return Err(InstanceError::File {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        }
     }
 }
 
